@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Adds a migration NAME for both databases: each provider keeps its own migration history.
+set -euo pipefail
+name=${1:?usage: scripts/add-migration.sh NAME}
+cd "$(dirname "$0")/.."
+dotnet tool restore >/dev/null
+for provider in Sqlite Postgres; do
+  dotnet ef migrations add "$name" --project src/Anvil.Server --context "${provider}AnvilDbContext" \
+    --output-dir "Infrastructure/Data/Migrations/$provider" --namespace "Anvil.Server.Infrastructure.Data.Migrations.$provider"
+done

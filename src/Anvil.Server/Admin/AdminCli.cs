@@ -1,0 +1,120 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Admin;
+
+/// <summary>
+/// <c>Anvil.Server admin …</c>: operator commands run against the same database and rules as the
+/// server, without starting it.
+/// </summary>
+public static class AdminCli
+{
+    private const string Usage = """
+        usage: admin <command>
+          create-user --username U --email E --password P [--name N] [--admin]
+          token create --user U --name N --scopes s1,s2 [--expires-days D]
+          token list --user U
+          token revoke --user U --id ID
+        """;
+
+    public static async Task<int> RunAsync(string[] args, IDictionary<string, string?>? configOverrides = null, TextWriter? output = null)
+    {
+        var stdout = output ?? Console.Out;
+        var config = new ConfigurationBuilder().AddEnvironmentVariables();
+        if (configOverrides is not null)
+        {
+            config.AddInMemoryCollection(configOverrides);
+        }
+        var options = AnvilOptions.FromConfiguration(config.Build());
+        var services = new ServiceCollection().AddLogging();
+        AnvilApp.AddAnvilServices(services, options);
+        await using var provider = services.BuildServiceProvider();
+        await DatabaseSetup.MigrateAsync(provider);
+        await using var scope = provider.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        try
+        {
+            switch (args)
+            {
+                case ["create-user", .. var rest]:
+                {
+                    var o = Flags(rest);
+                    var user = await sp.GetRequiredService<AccountService>().SignUpAsync(
+                        new SignUpRequest(o.Get("email"), o.Get("username"), o.Get("password"), o.Get("name")), isAdmin: o.Has("admin"));
+                    await stdout.WriteLineAsync($"created user {user.Username} (id {user.Id}){(user.IsAdmin ? " as admin" : "")}");
+                    return 0;
+                }
+                case ["token", "create", .. var rest]:
+                {
+                    var o = Flags(rest);
+                    var user = await FindUserAsync(sp, o.Require("user"));
+                    var scopes = o.Require("scopes").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    int? days = o.Get("expires-days") is { } d ? int.Parse(d) : null;
+                    var created = await sp.GetRequiredService<AccessTokenService>().CreateAsync(user.Id, o.Require("name"), scopes, days, default);
+                    await stdout.WriteLineAsync(created.Plaintext);
+                    return 0;
+                }
+                case ["token", "list", .. var rest]:
+                {
+                    var user = await FindUserAsync(sp, Flags(rest).Require("user"));
+                    foreach (var t in await sp.GetRequiredService<AccessTokenService>().ListAsync(user.Id, default))
+                    {
+                        await stdout.WriteLineAsync($"{t.Id}\t{t.Name}\t{t.Scopes}\t{(t.ExpiresAt is { } e ? e.ToString("O") : "never")}");
+                    }
+                    return 0;
+                }
+                case ["token", "revoke", .. var rest]:
+                {
+                    var o = Flags(rest);
+                    var user = await FindUserAsync(sp, o.Require("user"));
+                    await sp.GetRequiredService<AccessTokenService>().RevokeAsync(user.Id, long.Parse(o.Require("id")), default);
+                    await stdout.WriteLineAsync("revoked");
+                    return 0;
+                }
+                default:
+                    await Console.Error.WriteLineAsync(Usage);
+                    return 2;
+            }
+        }
+        catch (AnvilException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+        catch (FormatException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<User> FindUserAsync(IServiceProvider sp, string username) =>
+        await sp.GetRequiredService<UserService>().FindByUsernameAsync(username, default)
+        ?? throw AnvilException.NotFound($"no user named '{username}'");
+
+    private sealed class FlagSet(Dictionary<string, string?> values)
+    {
+        public string? Get(string name) => values.GetValueOrDefault(name);
+        public bool Has(string name) => values.ContainsKey(name);
+        public string Require(string name) => Get(name) ?? throw new FormatException($"--{name} is required");
+    }
+
+    private static FlagSet Flags(string[] args)
+    {
+        var values = new Dictionary<string, string?>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new FormatException($"unexpected argument '{args[i]}'");
+            }
+            var name = args[i][2..];
+            var hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            values[name] = hasValue ? args[++i] : null;
+        }
+        return new FlagSet(values);
+    }
+}

@@ -1,0 +1,78 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Infrastructure.Storage;
+using Anvil.Server.Meta;
+using Anvil.Server.Users;
+using Microsoft.AspNetCore.Identity;
+
+namespace Anvil.Server;
+
+/// <summary>
+/// The composition root, shared by <c>Program</c>, the admin CLI and the tests (which start a
+/// real Kestrel on a loopback port with their own configuration).
+/// </summary>
+public static class AnvilApp
+{
+    public const string DefaultUrl = "http://localhost:3001";
+
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? configOverrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        if (configOverrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configOverrides);
+        }
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = BodyLimit.Default; // routes raise it through BodyLimit metadata
+        });
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var options = AnvilOptions.FromConfiguration(builder.Configuration);
+        AddAnvilServices(builder.Services, options);
+
+        var app = builder.Build();
+        app.UseRouting();
+        app.UseMiddleware<ConventionsMiddleware>();
+        app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseWebSockets();
+        MapEndpoints(app);
+        return app;
+    }
+
+    public static void AddAnvilServices(IServiceCollection services, AnvilOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddAnvilDatabase(options);
+        services.AddSingleton<IBlobStore, LocalBlobStore>();
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddScoped<Caller>();
+        services.AddScoped<SessionService>();
+        services.AddScoped<AccessTokenService>();
+        services.AddScoped<AccountService>();
+        services.AddScoped<UserService>();
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapMetaEndpoints();
+        app.MapAuthEndpoints();
+        app.MapUserEndpoints();
+    }
+
+    /// <summary>Migrates the database, then serves until stopped.</summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken ct = default)
+    {
+        await DatabaseSetup.MigrateAsync(app.Services, ct);
+        await app.StartAsync(ct);
+    }
+}

@@ -1,0 +1,134 @@
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+
+namespace Anvil.Server.Auth;
+
+/// <summary>
+/// Establishes the <see cref="Caller"/>: a bearer credential (PAT or session token) wins, then
+/// the session cookie. A presented but invalid bearer credential is a 401, never a silent
+/// downgrade to anonymous. Git Basic auth is the git transport's business, not handled here.
+/// </summary>
+public sealed class AuthenticationMiddleware(RequestDelegate next)
+{
+    public const string SessionCookie = "anvil_session";
+
+    public async Task InvokeAsync(HttpContext ctx, Caller caller, SessionService sessions, AccessTokenService tokens)
+    {
+        var ct = ctx.RequestAborted;
+        var credential = BearerCredential(ctx.Request);
+        if (credential is not null)
+        {
+            if (credential.StartsWith(Secrets.AccessTokenPrefix, StringComparison.Ordinal))
+            {
+                var found = await tokens.AuthenticateAsync(credential, ct) ?? throw AnvilException.Unauthorized("invalid token");
+                caller.SignedInByToken(found.User, found.Token);
+                var scopesHeader = Scopes.Header(caller.TokenScopes!);
+                ctx.Response.OnStarting(() =>
+                {
+                    ctx.Response.Headers["X-OAuth-Scopes"] = scopesHeader;
+                    return Task.CompletedTask;
+                });
+            }
+            else
+            {
+                var user = await sessions.ResolveAsync(credential, ct) ?? throw AnvilException.Unauthorized("invalid token");
+                caller.SignedInBySession(user);
+            }
+        }
+        else if (ctx.Request.Cookies.TryGetValue(SessionCookie, out var cookie) && cookie.Length is > 0 and <= 128)
+        {
+            // A stale cookie just means "signed out": public pages must keep working.
+            if (await sessions.ResolveAsync(cookie, ct) is { } user)
+            {
+                if (IsCrossSiteWrite(ctx.Request))
+                {
+                    throw AnvilException.Forbidden("cross-origin request refused");
+                }
+                caller.SignedInBySession(user);
+            }
+        }
+        await next(ctx);
+    }
+
+    /// <summary>The credential of <c>Authorization: Bearer …</c> or <c>token …</c>; null when absent or another scheme.</summary>
+    public static string? BearerCredential(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        foreach (var scheme in (ReadOnlySpan<string>)["Bearer ", "token "])
+        {
+            if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                var value = header[scheme.Length..].Trim();
+                return value.Length is > 0 and <= 256 ? value : "invalid";
+            }
+        }
+        return null;
+    }
+
+    // Cookies ride along on cross-site form posts and fetches; only same-origin writes may use them.
+    private static bool IsCrossSiteWrite(HttpRequest request)
+    {
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
+        {
+            return false;
+        }
+        if (request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site")
+        {
+            return true;
+        }
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return false;
+        }
+        return !Uri.TryCreate(origin, UriKind.Absolute, out var o)
+            || !string.Equals(o.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+    }
+}
+
+/// <summary>Route-level requirements: a signed-in caller, and for PATs the scope the route declares.</summary>
+public static class EndpointAuthorization
+{
+    /// <summary>The caller must be signed in and, if using a PAT, hold <paramref name="scope"/>.</summary>
+    public static TBuilder RequireUser<TBuilder>(this TBuilder builder, string? scope = null) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (ctx, next) =>
+        {
+            var caller = ctx.HttpContext.RequestServices.GetRequiredService<Caller>();
+            caller.RequireUser();
+            if (scope is not null)
+            {
+                RequireScope(ctx.HttpContext, caller, scope);
+            }
+            return await next(ctx);
+        });
+
+    /// <summary>Anonymous callers pass (the route decides what they see); a PAT must hold <paramref name="scope"/>.</summary>
+    public static TBuilder RequireScopeIfToken<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (ctx, next) =>
+        {
+            RequireScope(ctx.HttpContext, ctx.HttpContext.RequestServices.GetRequiredService<Caller>(), scope);
+            return await next(ctx);
+        });
+
+    /// <summary>Only a session may call this route (token management: a token cannot mint tokens).</summary>
+    public static TBuilder RequireSession<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (ctx, next) =>
+        {
+            var caller = ctx.HttpContext.RequestServices.GetRequiredService<Caller>();
+            caller.RequireUser();
+            if (caller.Method != AuthMethod.Session)
+            {
+                throw AnvilException.Forbidden("this action needs a signed-in session, not an access token");
+            }
+            return await next(ctx);
+        });
+
+    public static void RequireScope(HttpContext http, Caller caller, string scope)
+    {
+        if (!caller.Has(scope))
+        {
+            http.Response.Headers["X-Accepted-OAuth-Scopes"] = scope;
+            throw AnvilException.Forbidden($"token lacks required scope: {scope}");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Auth;
+
+public sealed class SessionService(AnvilDbContext db, TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
+
+    /// <summary>Starts a session and returns its token — the only time the plaintext exists.</summary>
+    public async Task<(string Token, Session Session)> StartAsync(long userId, string? userAgent, CancellationToken ct)
+    {
+        var token = Secrets.NewSessionToken();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var session = new Session
+        {
+            UserId = userId,
+            TokenHash = Secrets.Digest(token),
+            CreatedAt = now,
+            ExpiresAt = now + Lifetime,
+            UserAgent = userAgent is { Length: > 256 } ua ? ua[..256] : userAgent,
+        };
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync(ct);
+        return (token, session);
+    }
+
+    public async Task<User?> ResolveAsync(string token, CancellationToken ct)
+    {
+        var hash = Secrets.Digest(token);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.Sessions.AsNoTracking()
+            .Where(s => s.TokenHash == hash && s.ExpiresAt > now)
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => u)
+            .FirstOrDefaultAsync(ct);
+    }
+
+    public async Task EndAsync(string token, CancellationToken ct)
+    {
+        var hash = Secrets.Digest(token);
+        await db.Sessions.Where(s => s.TokenHash == hash).ExecuteDeleteAsync(ct);
+    }
+}

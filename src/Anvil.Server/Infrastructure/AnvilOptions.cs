@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+
+namespace Anvil.Server.Infrastructure;
+
+/// <summary>
+/// Everything Anvil reads from its environment, resolved once at start-up. Names are the
+/// environment variables of SPEC.md; tests pass the same names through in-memory configuration.
+/// </summary>
+public sealed class AnvilOptions
+{
+    public required string DataDir { get; init; }
+    public string? DatabaseUrl { get; init; }
+    public bool UsePostgres => !string.IsNullOrEmpty(DatabaseUrl);
+    public required byte[] Secret { get; init; }
+    public string? RedisUrl { get; init; }
+    public string? PublicUrl { get; init; }
+    public string InstanceName { get; init; } = "anvil";
+    public string StorageLocalPath { get; init; } = "";
+    public long MaxPushBytes { get; init; } = 1L << 30;
+
+    public string RepositoriesDir => Path.Combine(DataDir, "repositories");
+    public string SqlitePath => Path.Combine(DataDir, "anvil.db");
+
+    public static AnvilOptions FromConfiguration(IConfiguration config)
+    {
+        var dataDir = Path.GetFullPath(config["ANVIL_DATA_DIR"] is { Length: > 0 } d ? d : "./data");
+        Directory.CreateDirectory(dataDir);
+        var secretText = FirstNonEmpty(config["BETTER_AUTH_SECRET"], config["ANVIL_SECRET"]);
+        var storage = FirstNonEmpty(config["STORAGE_LOCAL_PATH"]) ?? Path.Combine(dataDir, "storage");
+        return new AnvilOptions
+        {
+            DataDir = dataDir,
+            DatabaseUrl = FirstNonEmpty(config["DATABASE_URL"]),
+            Secret = secretText is not null ? System.Text.Encoding.UTF8.GetBytes(secretText) : LoadOrCreateSecret(dataDir),
+            RedisUrl = FirstNonEmpty(config["REDIS_URL"]),
+            PublicUrl = FirstNonEmpty(config["ANVIL_PUBLIC_URL"])?.TrimEnd('/'),
+            InstanceName = FirstNonEmpty(config["ANVIL_INSTANCE_NAME"]) ?? "anvil",
+            StorageLocalPath = Path.GetFullPath(storage),
+            MaxPushBytes = long.TryParse(config["ANVIL_MAX_PUSH_BYTES"], out var mp) && mp > 0 ? mp : 1L << 30,
+        };
+    }
+
+    private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    // A generated secret must survive restarts, or every signed token dies with the process.
+    private static byte[] LoadOrCreateSecret(string dataDir)
+    {
+        var path = Path.Combine(dataDir, "secret.key");
+        if (File.Exists(path))
+        {
+            return Convert.FromHexString(File.ReadAllText(path).Trim());
+        }
+        var secret = RandomNumberGenerator.GetBytes(32);
+        var tmp = path + "." + Guid.NewGuid().ToString("N");
+        File.WriteAllText(tmp, Convert.ToHexString(secret));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        try
+        {
+            File.Move(tmp, path, overwrite: false);
+        }
+        catch (IOException)
+        {
+            // Another process created it first; theirs wins so every node agrees.
+            File.Delete(tmp);
+            return Convert.FromHexString(File.ReadAllText(path).Trim());
+        }
+        return secret;
+    }
+}

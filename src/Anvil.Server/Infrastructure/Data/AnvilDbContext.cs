@@ -1,0 +1,36 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Anvil.Server.Infrastructure.Data;
+
+/// <summary>
+/// The one model. Each database gets a subclass only so that EF keeps a separate migration
+/// history per provider (SQLite and PostgreSQL need different DDL).
+/// </summary>
+public abstract class AnvilDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // Every timestamp is UTC; SQLite forgets the kind on the way back, so restore it.
+        builder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        builder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    // Each feature folder holds the IEntityTypeConfiguration of its own entities.
+    protected override void OnModelCreating(ModelBuilder b) => b.ApplyConfigurationsFromAssembly(typeof(AnvilDbContext).Assembly);
+}
+
+public sealed class SqliteAnvilDbContext(DbContextOptions<SqliteAnvilDbContext> options) : AnvilDbContext(options);
+
+public sealed class PostgresAnvilDbContext(DbContextOptions<PostgresAnvilDbContext> options) : AnvilDbContext(options);
+
+/// <summary>Stores UTC and hands back UTC: SQLite keeps no kind, PostgreSQL's timestamptz insists on UTC.</summary>
+internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

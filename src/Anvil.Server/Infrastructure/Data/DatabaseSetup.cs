@@ -1,0 +1,123 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Npgsql;
+
+namespace Anvil.Server.Infrastructure.Data;
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddAnvilDatabase(this IServiceCollection services, AnvilOptions options)
+    {
+        if (options.UsePostgres)
+        {
+            var cs = PostgresConnectionString(options.DatabaseUrl!);
+            services.AddDbContext<PostgresAnvilDbContext>(o => ConfigurePostgres(o, cs));
+            services.AddScoped<AnvilDbContext>(sp => sp.GetRequiredService<PostgresAnvilDbContext>());
+        }
+        else
+        {
+            var cs = SqliteConnectionString(options.SqlitePath);
+            services.AddDbContext<SqliteAnvilDbContext>(o => ConfigureSqlite(o, cs));
+            services.AddScoped<AnvilDbContext>(sp => sp.GetRequiredService<SqliteAnvilDbContext>());
+        }
+        return services;
+    }
+
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AnvilDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers proceed while one writer commits; it is a property of the file, set once.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+        await db.Database.MigrateAsync(ct);
+    }
+
+    internal static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"))
+         .AddInterceptors(new SqliteConnectionPragmas());
+
+    internal static void ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+
+    internal static string SqliteConnectionString(string path) => $"Data Source={path};Pooling=True;Default Timeout=30";
+
+    /// <summary>Turns <c>postgres://user:pass@host:port/db?sslmode=…</c> into an Npgsql connection string.</summary>
+    public static string PostgresConnectionString(string databaseUrl)
+    {
+        if (!databaseUrl.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+            && !databaseUrl.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return databaseUrl; // already a key=value connection string
+        }
+        var uri = new Uri(databaseUrl);
+        var b = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.Port > 0 ? uri.Port : 5432,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')) is { Length: > 0 } db ? db : "postgres",
+        };
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            b.Username = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length > 1)
+            {
+                b.Password = Uri.UnescapeDataString(parts[1]);
+            }
+        }
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            if (kv.Length == 2 && kv[0].Equals("sslmode", StringComparison.OrdinalIgnoreCase)
+                && Enum.TryParse<SslMode>(kv[1], ignoreCase: true, out var mode))
+            {
+                b.SslMode = mode;
+            }
+        }
+        return b.ConnectionString;
+    }
+}
+
+/// <summary>Per-connection SQLite settings: wait for the writer lock rather than fail, and enforce foreign keys.</summary>
+internal sealed class SqliteConnectionPragmas : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+{
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData)
+        => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken ct = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(System.Data.Common.DbConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+        cmd.ExecuteNonQuery();
+    }
+}
+
+// Design-time factories: `dotnet ef migrations add X --context SqliteAnvilDbContext` (see scripts/add-migration.sh).
+internal sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteAnvilDbContext>
+{
+    public SqliteAnvilDbContext CreateDbContext(string[] args)
+    {
+        var o = new DbContextOptionsBuilder<SqliteAnvilDbContext>();
+        DatabaseSetup.ConfigureSqlite(o, "Data Source=design.db");
+        return new SqliteAnvilDbContext(o.Options);
+    }
+}
+
+internal sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresAnvilDbContext>
+{
+    public PostgresAnvilDbContext CreateDbContext(string[] args)
+    {
+        var o = new DbContextOptionsBuilder<PostgresAnvilDbContext>();
+        DatabaseSetup.ConfigurePostgres(o, "Host=localhost;Database=design");
+        return new PostgresAnvilDbContext(o.Options);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace Anvil.Server.Infrastructure.Http;
+
+/// <summary>Reads and writes JSON in the caller's surface's shape.</summary>
+public static class ApiJson
+{
+    /// <summary>
+    /// Reads the request body as <typeparamref name="T"/>. Every malformed body becomes a 400 with
+    /// a message naming the problem; nothing here can surface as a 500.
+    /// </summary>
+    public static async Task<T> ReadBodyAsync<T>(this HttpRequest request) where T : class =>
+        await request.ReadOptionalBodyAsync<T>(null) ?? throw AnvilException.BadRequest("request body is required");
+
+    /// <summary>Like <see cref="ReadBodyAsync{T}"/>, but an empty body reads as <paramref name="empty"/>.</summary>
+    public static async Task<T?> ReadOptionalBodyAsync<T>(this HttpRequest request, T? empty) where T : class
+    {
+        // Bodies are capped (256 KiB by default), so buffering tells "empty" from "malformed" cheaply.
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        if (buffer.Length == 0)
+        {
+            return empty;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Surfaces.JsonFor(request.HttpContext))
+                ?? throw AnvilException.BadRequest("request body must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw AnvilException.BadRequest(e.Path is { Length: > 1 } path ? $"malformed JSON at {path}" : "malformed JSON");
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or FormatException)
+        {
+            throw AnvilException.BadRequest("malformed JSON");
+        }
+    }
+
+    public static IResult Json(HttpContext ctx, object? value, int status = StatusCodes.Status200OK) =>
+        Results.Json(value, Surfaces.JsonFor(ctx), "application/json; charset=utf-8", status);
+
+    public static async Task WriteErrorAsync(HttpContext ctx, int status, string message)
+    {
+        if (ctx.Response.HasStarted)
+        {
+            return;
+        }
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        await ctx.Response.WriteAsync(JsonSerializer.Serialize(new { error = message }));
+    }
+}

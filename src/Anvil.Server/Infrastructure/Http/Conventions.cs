@@ -1,0 +1,129 @@
+using Microsoft.AspNetCore.WebUtilities;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Anvil.Server.Infrastructure.Http;
+
+/// <summary>Endpoint metadata: this route accepts bodies up to <see cref="Bytes"/> (null = no cap, for git).</summary>
+public sealed record BodyLimit(long? Bytes)
+{
+    public const long Default = 256 * 1024;
+}
+
+/// <summary>
+/// The conventions every response follows, both surfaces: request ids, no-store caching, the body
+/// cap, and the <c>{"error": …}</c> envelope for every failure — including ones the framework
+/// produces itself (unknown route, wrong method, oversized body) and unexpected exceptions.
+/// </summary>
+public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<ConventionsMiddleware> log, AnvilOptions options)
+{
+    [GeneratedRegex("^[a-z0-9/:_-]{1,128}$")]
+    private static partial Regex RequestIdPattern();
+
+    public async Task InvokeAsync(HttpContext ctx)
+    {
+        var requestId = ctx.Request.Headers["X-Request-Id"].ToString();
+        if (!RequestIdPattern().IsMatch(requestId))
+        {
+            requestId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        }
+        ctx.TraceIdentifier = requestId;
+        ctx.Response.Headers["X-Request-Id"] = requestId;
+        var isApi = Surfaces.IsApi(ctx);
+        ctx.Response.OnStarting(() =>
+        {
+            if (isApi && !ctx.Response.Headers.ContainsKey("Cache-Control"))
+            {
+                ctx.Response.Headers.CacheControl = "no-store";
+            }
+            return Task.CompletedTask;
+        });
+
+        var limit = ctx.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>()?.Bytes ?? BodyLimit.Default;
+        var sizeFeature = ctx.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        using var _ = log.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId });
+        try
+        {
+            if (ctx.Request.ContentLength > limit)
+            {
+                throw new AnvilException(FailureKind.PayloadTooLarge, $"request body exceeds {limit} bytes");
+            }
+            await next(ctx);
+            if (!ctx.Response.HasStarted && ctx.Response.StatusCode >= 400 && ctx.Response.ContentLength is null
+                && string.IsNullOrEmpty(ctx.Response.ContentType))
+            {
+                // The framework's own bare failures (404 no route, 405 wrong method) get the envelope too.
+                await ApiJson.WriteErrorAsync(ctx, ctx.Response.StatusCode, ReasonFor(ctx.Response.StatusCode));
+            }
+        }
+        catch (AnvilException e)
+        {
+            await WriteFailureAsync(ctx, e.Kind, e.Message);
+        }
+        catch (BadHttpRequestException e)
+        {
+            var kind = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? FailureKind.PayloadTooLarge : FailureKind.BadRequest;
+            await WriteFailureAsync(ctx, kind, kind == FailureKind.PayloadTooLarge ? $"request body exceeds {limit} bytes" : "bad request");
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody is left to answer.
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "unhandled error on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
+            if (!ctx.Response.HasStarted)
+            {
+                ctx.Response.Clear();
+                ctx.Response.Headers["X-Request-Id"] = requestId;
+                await ApiJson.WriteErrorAsync(ctx, 500, "internal server error");
+            }
+        }
+    }
+
+    private async Task WriteFailureAsync(HttpContext ctx, FailureKind kind, string message)
+    {
+        if (ctx.Response.HasStarted)
+        {
+            return;
+        }
+        var v1 = Surfaces.Of(ctx) == ApiSurface.V1;
+        var status = StatusFor(kind, v1);
+        if (status == 401 && !ctx.Response.Headers.ContainsKey("WWW-Authenticate"))
+        {
+            ctx.Response.Headers.WWWAuthenticate = v1
+                ? $"Bearer realm=\"{options.InstanceName}\", error=\"invalid_token\""
+                : $"Bearer realm=\"{options.InstanceName}\"";
+        }
+        await ApiJson.WriteErrorAsync(ctx, status, message);
+    }
+
+    public static int StatusFor(FailureKind kind, bool v1) => kind switch
+    {
+        FailureKind.BadRequest => 400,
+        FailureKind.Validation => v1 ? 422 : 400,
+        FailureKind.Unauthorized => 401,
+        FailureKind.Forbidden => 403,
+        FailureKind.NotFound => 404,
+        FailureKind.NotAllowed => 405,
+        FailureKind.Conflict => 409,
+        FailureKind.PayloadTooLarge => 413,
+        FailureKind.TooManyRequests => 429,
+        FailureKind.Unavailable => 503,
+        _ => 500,
+    };
+
+    private static string ReasonFor(int status) => status switch
+    {
+        404 => "not found",
+        405 => "method not allowed",
+        415 => "unsupported media type",
+        _ => ReasonPhrases.GetReasonPhrase(status).ToLowerInvariant() is { Length: > 0 } r ? r : "error",
+    };
+}

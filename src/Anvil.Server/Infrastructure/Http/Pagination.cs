@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Anvil.Server.Infrastructure.Http;
+
+/// <summary>v1 list paging: <c>page</c>, <c>per_page</c> (default 30, max 100) and an RFC 8288 Link header.</summary>
+public readonly record struct PageRequest(int Page, int PerPage)
+{
+    public const int DefaultPerPage = 30;
+    public const int MaxPerPage = 100;
+
+    public int Offset => (Page - 1) * PerPage;
+
+    public static PageRequest From(HttpRequest request)
+    {
+        var page = ParsePositive(request.Query["page"], "page") ?? 1;
+        var perPage = Math.Min(ParsePositive(request.Query["per_page"], "per_page") ?? DefaultPerPage, MaxPerPage);
+        if ((long)page * perPage > int.MaxValue)
+        {
+            throw AnvilException.BadRequest("page is out of range");
+        }
+        return new PageRequest(page, perPage);
+    }
+
+    private static int? ParsePositive(string? raw, string name)
+    {
+        if (string.IsNullOrEmpty(raw))
+        {
+            return null;
+        }
+        if (!int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) || v < 1)
+        {
+            throw AnvilException.BadRequest($"{name} must be a positive integer");
+        }
+        return v;
+    }
+
+    /// <summary>
+    /// Writes <c>Link</c> with absolute URLs. With a known <paramref name="total"/> it names first/last;
+    /// without one (forward-only feeds) only next/prev, next when <paramref name="hasMore"/>.
+    /// </summary>
+    public void WriteLinkHeader(HttpContext ctx, long? total, bool hasMore)
+    {
+        var links = new List<string>();
+        var lastPage = total is { } t ? Math.Max(1, (int)((t + PerPage - 1) / PerPage)) : (int?)null;
+        var more = lastPage is { } lp ? Page < lp : hasMore;
+        if (more)
+        {
+            links.Add(Link(ctx, Page + 1, "next"));
+        }
+        if (lastPage is { } last)
+        {
+            links.Add(Link(ctx, last, "last"));
+        }
+        if (Page > 1)
+        {
+            if (lastPage is not null)
+            {
+                links.Add(Link(ctx, 1, "first"));
+            }
+            links.Add(Link(ctx, Page - 1, "prev"));
+        }
+        if (links.Count > 0)
+        {
+            ctx.Response.Headers["Link"] = string.Join(", ", links);
+        }
+    }
+
+    private string Link(HttpContext ctx, int page, string rel)
+    {
+        var query = QueryHelpers.ParseQuery(ctx.Request.QueryString.Value);
+        var pairs = query.Where(kv => kv.Key is not "page" and not "per_page")
+            .SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string?>(kv.Key, v)))
+            .Append(new("per_page", PerPage.ToString()))
+            .Append(new("page", page.ToString()));
+        var url = QueryHelpers.AddQueryString(ctx.PublicBaseUrl() + ctx.Request.PathBase + ctx.Request.Path, pairs);
+        return $"<{url}>; rel=\"{rel}\"";
+    }
+}
+
+public static class PublicUrls
+{
+    /// <summary>The instance's public base URL: configured, or else as the request reached us.</summary>
+    public static string PublicBaseUrl(this HttpContext ctx)
+    {
+        var configured = ctx.RequestServices.GetRequiredService<AnvilOptions>().PublicUrl;
+        return configured ?? $"{ctx.Request.Scheme}://{ctx.Request.Host}";
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Anvil.Server.Infrastructure.Http;
+
+/// <summary>Which API a request speaks. Decided by path, in this one place.</summary>
+public enum ApiSurface
+{
+    Sigmagit,
+    V1,
+    Git,
+}
+
+public static class Surfaces
+{
+    public static ApiSurface Of(HttpContext ctx) =>
+        ctx.Request.Path.StartsWithSegments("/api/v1") ? ApiSurface.V1 : ApiSurface.Sigmagit;
+
+    public static bool IsApi(HttpContext ctx) =>
+        ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/auth");
+
+    /// <summary>camelCase JSON of the sigmagit surface.</summary>
+    public static readonly JsonSerializerOptions SigmagitJson = Create(JsonNamingPolicy.CamelCase);
+
+    /// <summary>GitHub's snake_case JSON of the v1 surface.</summary>
+    public static readonly JsonSerializerOptions V1Json = Create(JsonNamingPolicy.SnakeCaseLower);
+
+    public static JsonSerializerOptions JsonFor(HttpContext ctx) => Of(ctx) == ApiSurface.V1 ? V1Json : SigmagitJson;
+
+    private static JsonSerializerOptions Create(JsonNamingPolicy naming)
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = naming,
+            DictionaryKeyPolicy = null,
+            NumberHandling = JsonNumberHandling.Strict,
+            ReadCommentHandling = JsonCommentHandling.Disallow,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        };
+        o.Converters.Add(new Rfc3339DateTimeConverter());
+        o.Converters.Add(new JsonStringEnumConverter(naming));
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+}
+
+/// <summary>RFC 3339 UTC to the second, as GitHub writes it: <c>2026-05-09T16:30:00Z</c>.</summary>
+public sealed class Rfc3339DateTimeConverter : JsonConverter<DateTime>
+{
+    public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.GetDateTimeOffset().UtcDateTime;
+
+    public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(Format(value));
+
+    public static string Format(DateTime value) =>
+        (value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime())
+        .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+}

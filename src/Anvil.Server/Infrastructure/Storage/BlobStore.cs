@@ -1,0 +1,55 @@
+namespace Anvil.Server.Infrastructure.Storage;
+
+/// <summary>Where avatars, logs and artifacts live: the local disk by default, S3 when configured.</summary>
+public interface IBlobStore
+{
+    Task PutAsync(string key, Stream content, string contentType, CancellationToken ct);
+    /// <summary>The blob's content, or null when there is none.</summary>
+    Task<Stream?> OpenReadAsync(string key, CancellationToken ct);
+    Task DeleteAsync(string key, CancellationToken ct);
+}
+
+public sealed class LocalBlobStore(AnvilOptions options) : IBlobStore
+{
+    private string PathOf(string key)
+    {
+        // Keys are built by Anvil, never by users; still, nothing may escape the storage root.
+        var full = Path.GetFullPath(Path.Combine(options.StorageLocalPath, key));
+        if (!full.StartsWith(options.StorageLocalPath + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("blob key escapes the storage root", nameof(key));
+        }
+        return full;
+    }
+
+    public async Task PutAsync(string key, Stream content, string contentType, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var tmp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            await using (var f = File.Create(tmp))
+            {
+                await content.CopyToAsync(f, ct);
+            }
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(tmp);
+        }
+    }
+
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        return Task.FromResult<Stream?>(File.Exists(path) ? File.OpenRead(path) : null);
+    }
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+
+namespace Anvil.Server.Users;
+
+public static class UserEndpoints
+{
+    public static void MapUserEndpoints(this IEndpointRouteBuilder app)
+    {
+        var me = app.MapGroup("/api/users/me");
+        me.MapGet("", (HttpContext ctx, Caller caller) => ApiJson.Json(ctx, new { user = caller.RequireUser().ToMe(ctx.PublicBaseUrl()) }))
+            .RequireUser(Scopes.UserRead);
+        me.MapGet("/summary", (HttpContext ctx, Caller caller) => ApiJson.Json(ctx, new { user = caller.RequireUser().ToSummary(ctx.PublicBaseUrl()) }))
+            .RequireUser(Scopes.UserRead);
+
+        // Settings live under /api/users/me/settings and, for sigmagit's client, /api/settings.
+        foreach (var (settings, avatar) in new[] { ("/api/users/me/settings", "/api/users/me/avatar"), ("/api/settings", "/api/settings/avatar") })
+        {
+            app.MapGet(settings, GetSettings).RequireUser(Scopes.UserRead);
+            app.MapPatch(settings, UpdateSettings).RequireUser(Scopes.UserWrite);
+            app.MapPost(settings + "/preferences", UpdatePreferences).RequireUser(Scopes.UserWrite);
+            app.MapPatch(avatar, UploadAvatar).RequireUser(Scopes.UserWrite)
+                .WithMetadata(new BodyLimit(UserService.MaxAvatarBytes + 64 * 1024)).DisableAntiforgery();
+            app.MapDelete(avatar, RemoveAvatar).RequireUser(Scopes.UserWrite);
+        }
+
+        app.MapGet("/api/users/{username}", async (HttpContext ctx, string username, UserService users) =>
+            ApiJson.Json(ctx, new { user = (await users.GetByUsernameAsync(username, ctx.RequestAborted)).ToProfile(ctx.PublicBaseUrl()) }));
+        app.MapGet("/api/users/{username}/profile", async (HttpContext ctx, string username, UserService users) =>
+            ApiJson.Json(ctx, new { user = (await users.GetByUsernameAsync(username, ctx.RequestAborted)).ToProfile(ctx.PublicBaseUrl()) }));
+        app.MapGet("/api/users/{username}/avatar", GetAvatar);
+
+        app.MapGet("/api/v1/user", (HttpContext ctx, Caller caller) =>
+            ApiJson.Json(ctx, caller.RequireUser().ToV1(ctx.PublicBaseUrl(), self: true, publicRepos: 0))).RequireUser(Scopes.UserRead);
+        app.MapGet("/api/v1/users/{username}", async (HttpContext ctx, string username, UserService users, Caller caller) =>
+        {
+            var user = await users.GetByUsernameAsync(username, ctx.RequestAborted);
+            return ApiJson.Json(ctx, user.ToV1(ctx.PublicBaseUrl(), self: user.Id == caller.UserId, publicRepos: 0));
+        });
+    }
+
+    private static object SettingsView(User u, string baseUrl) => new
+    {
+        settings = new
+        {
+            name = u.Name,
+            email = u.Email,
+            bio = u.Bio,
+            location = u.Location,
+            website = u.Website,
+            company = u.Company,
+            pronouns = u.Pronouns,
+            avatarUrl = UserViews.AvatarUrl(u, baseUrl),
+            preferences = UserService.ReadPreferences(u),
+        },
+    };
+
+    private static IResult GetSettings(HttpContext ctx, Caller caller) =>
+        ApiJson.Json(ctx, SettingsView(caller.RequireUser(), ctx.PublicBaseUrl()));
+
+    private static async Task<IResult> UpdateSettings(HttpContext ctx, Caller caller, UserService users)
+    {
+        var update = await ctx.Request.ReadBodyAsync<ProfileUpdate>();
+        var user = await users.UpdateProfileAsync(caller.RequireUser().Id, update, ctx.RequestAborted);
+        return ApiJson.Json(ctx, SettingsView(user, ctx.PublicBaseUrl()));
+    }
+
+    private static async Task<IResult> UpdatePreferences(HttpContext ctx, Caller caller, UserService users)
+    {
+        var changes = await ctx.Request.ReadBodyAsync<JsonObject>();
+        var prefs = await users.UpdatePreferencesAsync(caller.RequireUser().Id, changes, ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { preferences = prefs });
+    }
+
+    private static async Task<IResult> UploadAvatar(HttpContext ctx, Caller caller, UserService users)
+    {
+        if (!ctx.Request.HasFormContentType)
+        {
+            throw AnvilException.BadRequest("avatar must be uploaded as multipart/form-data");
+        }
+        IFormCollection form;
+        try
+        {
+            form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            throw AnvilException.BadRequest("malformed multipart body");
+        }
+        var file = form.Files.GetFile("avatar") ?? form.Files.GetFile("file") ?? form.Files.FirstOrDefault()
+            ?? throw AnvilException.BadRequest("an image file is required (form field 'avatar')");
+        await using var stream = file.OpenReadStream();
+        var user = await users.SetAvatarAsync(caller.RequireUser().Id, stream, file.Length, ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { avatarUrl = UserViews.AvatarUrl(user, ctx.PublicBaseUrl()) });
+    }
+
+    private static async Task<IResult> RemoveAvatar(HttpContext ctx, Caller caller, UserService users)
+    {
+        var user = await users.RemoveAvatarAsync(caller.RequireUser().Id, ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { avatarUrl = UserViews.AvatarUrl(user, ctx.PublicBaseUrl()) });
+    }
+
+    private static async Task<IResult> GetAvatar(HttpContext ctx, string username, UserService users)
+    {
+        var user = await users.GetByUsernameAsync(username, ctx.RequestAborted);
+        // A URL carrying the current version never changes meaning, so it may be cached for good.
+        ctx.Response.Headers.CacheControl = ctx.Request.Query["v"] == user.AvatarVersion.ToString()
+            ? "public, max-age=31536000, immutable"
+            : "no-cache";
+        ctx.Response.Headers.ETag = $"\"{user.Id}-{user.AvatarVersion}\"";
+        ctx.Response.Headers["X-Content-Type-Options"] = "nosniff";
+        var stream = await users.OpenAvatarAsync(user, ctx.RequestAborted);
+        return stream is null
+            ? Results.Text(UserService.DefaultAvatarSvg(user), "image/svg+xml")
+            : Results.Stream(stream, user.AvatarContentType);
+    }
+}
