@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Anvil.Server.Tests.Infrastructure;
+
+public enum Database
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// A real Anvil server on a loopback port with its own data dir and database. Tests talk to it
+/// over HTTP only, exactly as a client would.
+/// </summary>
+public abstract class AnvilServer : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public abstract Database Database { get; }
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "anvil-test-" + Guid.NewGuid().ToString("N")[..10]);
+    public string? DatabaseUrl { get; private set; }
+    public Uri BaseUri { get; private set; } = null!;
+    /// <summary>Extra configuration (environment-variable names) for this server.</summary>
+    public Dictionary<string, string?> Settings { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        if (Database == Database.Postgres)
+        {
+            DatabaseUrl = await PostgresCluster.CreateDatabaseAsync();
+        }
+        await StartAsync();
+    }
+
+    public async Task StartAsync()
+    {
+        var config = new Dictionary<string, string?>(Settings)
+        {
+            ["ANVIL_DATA_DIR"] = DataDir,
+            ["DATABASE_URL"] = DatabaseUrl,
+            ["urls"] = "http://127.0.0.1:0",
+        };
+        _app = AnvilApp.Build([], config);
+        await AnvilApp.StartAsync(_app);
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseUri = new Uri(address);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>A client with no credentials and no cookie jar: every test says how it authenticates.</summary>
+    public HttpClient Anonymous() => new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = BaseUri };
+
+    public HttpClient WithBearer(string token)
+    {
+        var c = Anonymous();
+        c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return c;
+    }
+
+    private static int _userCounter;
+
+    /// <summary>Signs up a fresh user and returns them with their session.</summary>
+    public async Task<TestUser> SignUpAsync(string? username = null)
+    {
+        username ??= "user" + Interlocked.Increment(ref _userCounter) + Guid.NewGuid().ToString("N")[..6];
+        var password = "correct-horse-" + username;
+        using var c = Anonymous();
+        var res = await c.PostAsJsonAsync("/auth/sign-up", new { email = $"{username}@example.com", username, password, name = "User " + username });
+        if (res.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"sign-up failed: {res.StatusCode} {await res.Content.ReadAsStringAsync()}");
+        }
+        var body = (await res.Content.ReadFromJsonAsync<JsonNode>())!;
+        return new TestUser(this, username, password, body["token"]!.GetValue<string>(), long.Parse(body["user"]!["id"]!.GetValue<string>()));
+    }
+}
+
+public sealed record TestUser(AnvilServer Server, string Username, string Password, string SessionToken, long Id)
+{
+    public HttpClient Client() => Server.WithBearer(SessionToken);
+
+    /// <summary>Creates a personal access token with <paramref name="scopes"/>.</summary>
+    public async Task<string> CreateTokenAsync(params string[] scopes)
+    {
+        using var c = Client();
+        var res = await c.PostAsJsonAsync("/api/users/me/tokens", new { name = "test " + Guid.NewGuid().ToString("N")[..6], scopes });
+        res.EnsureSuccessStatusCode();
+        return (await res.Content.ReadFromJsonAsync<JsonNode>())!["token"]!.GetValue<string>();
+    }
+}
+
+public sealed class SqliteServer : AnvilServer
+{
+    public override Database Database => Database.Sqlite;
+}
+
+public sealed class PostgresServer : AnvilServer
+{
+    public override Database Database => Database.Postgres;
+}
