@@ -45,11 +45,12 @@ public sealed class SmartHttpService
     /// <summary>
     /// Answers <c>GET info/refs?service=…</c>: the <c># service=…</c> preamble (protocol v0/v1 only; for v2 git's
     /// own capability advertisement is the whole response) followed by git's ref advertisement.
-    /// Send it with <see cref="GitService.AdvertisementContentType"/>.
+    /// Send it with <see cref="GitService.AdvertisementContentType"/>. Pass the same <paramref name="opts"/> as for
+    /// the POST that follows: for v2 the advertised capabilities (e.g. filter) depend on them.
     /// </summary>
     /// <exception cref="ArgumentException">The Git-Protocol header is not acceptable (answer 400).</exception>
     public async Task<GitServiceResult> AdvertiseRefsAsync(string gitDir, GitService svc, string? gitProtocolHeader,
-        Stream output, CancellationToken ct, ServiceOptions? opts = null)
+        Stream output, ServiceOptions opts, CancellationToken ct)
     {
         var env = ProtocolEnvironment(gitProtocolHeader);
         RequireRepository(gitDir);
@@ -59,7 +60,7 @@ public sealed class SmartHttpService
             await output.WriteAsync(PktLine($"# service={svc.Name}\n"), ct);
             await output.WriteAsync("0000"u8.ToArray(), ct);
         }
-        var args = ServiceArguments(gitDir, svc, opts ?? ServiceOptions.Default, advertiseRefs: true);
+        var args = ServiceArguments(gitDir, svc, opts, advertiseRefs: true);
         var (exitCode, stderr) = await RunPipedAsync(args, env, input: null, requestIsGzip: false, output, ct);
         return new GitServiceResult(exitCode, stderr, []);
     }

@@ -256,7 +256,7 @@ public sealed class SmartHttpTests : IAsyncLifetime
 
         var service = new SmartHttpService(_tmp.Sub("hooks2"));
         await Assert.ThrowsAsync<ArgumentException>(() =>
-            service.AdvertiseRefsAsync(BareDir, GitService.UploadPack, "version=2 x", Stream.Null, default));
+            service.AdvertiseRefsAsync(BareDir, GitService.UploadPack, "version=2 x", Stream.Null, ServiceOptions.Default, default));
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public sealed class SmartHttpTests : IAsyncLifetime
         async Task<string> Advertise(GitService svc, string? protocol)
         {
             using var ms = new MemoryStream();
-            var result = await service.AdvertiseRefsAsync(BareDir, svc, protocol, ms, default);
+            var result = await service.AdvertiseRefsAsync(BareDir, svc, protocol, ms, ServiceOptions.Default, default);
             Assert.True(result.Success, result.Stderr);
             return Encoding.UTF8.GetString(ms.ToArray());
         }

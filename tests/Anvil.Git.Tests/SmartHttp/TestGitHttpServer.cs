@@ -10,7 +10,7 @@ namespace Anvil.Git.Tests.SmartHttp;
 /// </summary>
 public sealed class TestGitHttpServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly RepositoryStore _store;
     private readonly SmartHttpService _service;
     private readonly CancellationTokenSource _stop = new();
@@ -22,10 +22,7 @@ public sealed class TestGitHttpServer : IAsyncDisposable
     {
         _store = store;
         _service = new SmartHttpService(hooksDir);
-        var port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}/";
-        _listener.Prefixes.Add(BaseUrl);
-        _listener.Start();
+        (_listener, BaseUrl) = StartOnFreePort();
         _acceptLoop = AcceptLoop();
     }
 
@@ -88,7 +85,7 @@ public sealed class TestGitHttpServer : IAsyncDisposable
                 && GitService.TryParse(ctx.Request.QueryString["service"], out var advertised))
             {
                 response.ContentType = advertised.AdvertisementContentType;
-                await _service.AdvertiseRefsAsync(gitDir, advertised, protocol, response.OutputStream, _stop.Token, Options);
+                await _service.AdvertiseRefsAsync(gitDir, advertised, protocol, response.OutputStream, Options, _stop.Token);
             }
             else if (ctx.Request.HttpMethod == "POST" && GitService.TryParse(rest, out var svc)
                 && ctx.Request.ContentType == svc.RequestContentType)
@@ -127,18 +124,41 @@ public sealed class TestGitHttpServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// HttpListener cannot bind port 0, so ask the OS for a free port and use it; another test may grab the same
+    /// port in between, hence the retries.
+    /// </summary>
+    private static (HttpListener, string) StartOnFreePort()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        for (var attempt = 0; ; attempt++)
+        {
+            int port;
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+            var url = $"http://127.0.0.1:{port}/";
+            var listener = new HttpListener();
+            listener.Prefixes.Add(url);
+            try
+            {
+                listener.Start();
+                return (listener, url);
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Abort();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        _listener.Stop();
-        await Task.WhenAll(_handlers.Append(_acceptLoop)).ContinueWith(_ => { });
+        // Close only, not Stop then Close: on Linux a second removal re-binds the port to unregister it and can
+        // collide with another test's listener.
         _listener.Close();
+        await Task.WhenAll(_handlers.Append(_acceptLoop)).ContinueWith(_ => { });
     }
 }

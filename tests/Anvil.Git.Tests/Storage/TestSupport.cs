@@ -71,6 +71,10 @@ public static class TestGit
         if (author is not null)
         {
             args.Add($"--author={author.Name} <{author.Email}>");
+            if (author.When is { } when)
+            {
+                args.Add("--date=" + when.ToString("yyyy-MM-ddTHH:mm:sszzz"));
+            }
         }
         await Run(workTree, [.. args]);
         return await Run(workTree, "rev-parse", "HEAD");
