@@ -209,7 +209,9 @@ public sealed class CatFilePool : IDisposable
                 process.IdleSinceTicks = Stopwatch.GetTimestamp();
                 _idle.AddFirst(process);
                 slot.Idle++;
-                if (slot.Idle > _options.MaxIdlePerRepository)
+                // Callers already queued for this repository will want these processes in a moment; only trim
+                // beyond what they need. (Users still counts the caller returning this process.)
+                if (slot.Idle > Math.Max(_options.MaxIdlePerRepository, slot.Users - 1))
                 {
                     RemoveIdle(FindOldestIdle(process.GitDir)!, evicted);
                 }
