@@ -1,0 +1,104 @@
+using System.Text;
+
+namespace Anvil.Git.Reading;
+
+public sealed partial class GitReader
+{
+    public async Task<IReadOnlyList<GitBranch>> ListBranchesAsync(string gitDir, CancellationToken ct = default)
+    {
+        var branches = new List<GitBranch>();
+        foreach (var r in await ForEachRefAsync(gitDir, "refs/heads/", ct))
+        {
+            if (r.Type == "commit")
+            {
+                branches.Add(new GitBranch(r.Name["refs/heads/".Length..], r.Oid));
+            }
+        }
+        return branches;
+    }
+
+    public async Task<IReadOnlyList<GitTag>> ListTagsAsync(string gitDir, CancellationToken ct = default)
+    {
+        var tags = new List<GitTag>();
+        foreach (var r in await ForEachRefAsync(gitDir, "refs/tags/", ct))
+        {
+            var annotated = r.Type == "tag";
+            var commit = annotated
+                ? (r.PeeledType == "commit" ? r.PeeledOid : null)
+                : (r.Type == "commit" ? r.Oid : null);
+            tags.Add(new GitTag(r.Name["refs/tags/".Length..], r.Oid, commit, annotated));
+        }
+        return tags;
+    }
+
+    /// <summary>The branch HEAD points at (short name), or null if HEAD is detached. The branch may not exist yet in an empty repository.</summary>
+    public async Task<string?> GetDefaultBranchAsync(string gitDir, CancellationToken ct = default)
+    {
+        var result = await GitCli.RunAsync(gitDir, ["symbolic-ref", "--quiet", "HEAD"], ct: ct);
+        var target = result.StdoutText.Trim();
+        return result.Success && target.StartsWith("refs/heads/", StringComparison.Ordinal) ? target["refs/heads/".Length..] : null;
+    }
+
+    /// <summary>
+    /// Resolves what a URL names — branch, tag (peeled), full ref, HEAD, or full/abbreviated hex oid — to a commit oid.
+    /// Null when nothing matches or it does not lead to a commit. Branches win over tags of the same name.
+    /// Throws <see cref="GitRevisionException"/> for input that is not a plain name.
+    /// </summary>
+    public async Task<string?> ResolveAsync(string gitDir, string refOrOid, CancellationToken ct = default)
+    {
+        GitInput.ValidateRevision(refOrOid);
+        var lower = refOrOid.ToLowerInvariant();
+        List<string> candidates = [];
+        if (GitInput.IsFullOid(lower))
+        {
+            candidates.Add(lower);
+        }
+        else if (refOrOid == "HEAD" || refOrOid.StartsWith("refs/", StringComparison.Ordinal))
+        {
+            candidates.Add(refOrOid);
+        }
+        else
+        {
+            candidates.Add("refs/heads/" + refOrOid);
+            candidates.Add("refs/tags/" + refOrOid);
+        }
+        // Names are validated above (no spaces, line breaks or revision syntax), so they are safe in the batch protocol,
+        // and the fixed ^{commit} suffix is the only revision syntax that reaches git.
+        var peeled = candidates.Select(c => c + "^{commit}").ToList();
+        var headers = await pool.UseAsync(gitDir, (p, c) => p.BatchAsync("info", peeled, static (_, h) => Task.FromResult(h), c), ct);
+        foreach (var h in headers)
+        {
+            if (h.Found)
+            {
+                return h.Oid;
+            }
+        }
+        if (GitInput.IsAbbreviatedOid(lower))
+        {
+            // A long-lived cat-file caches loose object directory listings, so abbreviations of objects written after it
+            // started could be missed; a fresh rev-parse sees everything. Abbreviated links are rare enough for a process.
+            var result = await GitCli.RunAsync(gitDir, ["rev-parse", "--verify", "--quiet", "--end-of-options", lower + "^{commit}"], ct: ct);
+            var oid = result.StdoutText.Trim();
+            return result.Success && GitInput.IsFullOid(oid) ? oid : null;
+        }
+        return null;
+    }
+
+    private sealed record RefRecord(string Name, string Oid, string Type, string PeeledOid, string PeeledType);
+
+    private static async Task<List<RefRecord>> ForEachRefAsync(string gitDir, string prefix, CancellationToken ct)
+    {
+        var result = await GitCli.RunCheckedAsync(gitDir,
+            ["for-each-ref", "--format=%(refname)%00%(objectname)%00%(objecttype)%00%(*objectname)%00%(*objecttype)", "--end-of-options", prefix], ct: ct);
+        var refs = new List<RefRecord>();
+        foreach (var line in Encoding.UTF8.GetString(result.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = line.Split('\0');
+            if (f.Length == 5)
+            {
+                refs.Add(new RefRecord(f[0], f[1], f[2], f[3], f[4]));
+            }
+        }
+        return refs;
+    }
+}

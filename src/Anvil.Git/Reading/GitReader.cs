@@ -1,0 +1,113 @@
+namespace Anvil.Git.Reading;
+
+public sealed record GitReaderOptions
+{
+    /// <summary>Approximate bytes of parsed objects (trees, commits, last-commit maps) kept in memory.</summary>
+    public long CacheCapacityBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Refuse to load trees or commits bigger than this; such objects mean abuse, not a real repository.</summary>
+    public long MaxMetadataObjectBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>Blob streams up to this size are read through the pool; larger ones get their own process so a slow client cannot hold a pooled one.</summary>
+    public long PooledStreamMaxBytes { get; init; } = 1024 * 1024;
+}
+
+public sealed class GitObjectTooLargeException(string oid, long size, long limit)
+    : Exception($"object {oid} is {size} bytes, over the {limit} byte limit")
+{
+    public string Oid { get; } = oid;
+    public long Size { get; } = size;
+}
+
+/// <summary>
+/// Read-only access to bare repositories for code browsing: refs, trees, files, history and diffs. Thread-safe; share one
+/// instance. Objects are read through a <see cref="CatFilePool"/>; anything addressed by object id is cached per repository.
+/// Object ids in arguments and results are full lowercase SHA-1 hex; user-typed revisions go through <see cref="ResolveAsync"/>.
+/// </summary>
+public sealed partial class GitReader(CatFilePool pool, GitReaderOptions? options = null)
+{
+    private readonly GitReaderOptions _options = options ?? new GitReaderOptions();
+    private readonly LruCache<CacheKey, object> _cache = new((options ?? new GitReaderOptions()).CacheCapacityBytes);
+
+    private enum CacheKind : byte
+    {
+        Commit,
+        Tree,
+        TreeWithSizes,
+        LastCommits,
+    }
+
+    // Keyed by repository as well as oid: a shared cache entry must never reveal another repository's objects.
+    private readonly record struct CacheKey(string GitDir, string Oid, CacheKind Kind, string Extra = "");
+
+    public async Task<GitObjectInfo?> GetObjectInfoAsync(string gitDir, string oid, CancellationToken ct = default)
+    {
+        GitInput.RequireOid(oid);
+        var header = await pool.UseAsync(gitDir, (p, c) => p.InfoAsync(oid, c), ct);
+        return header.Found ? new GitObjectInfo(header.Oid!, header.Type, header.Size) : null;
+    }
+
+    /// <summary>Loads an object into memory. Null when missing; <see cref="GitObjectTooLargeException"/> over <paramref name="maxSize"/>.</summary>
+    public async Task<GitObject?> ReadObjectAsync(string gitDir, string oid, long maxSize, CancellationToken ct = default)
+    {
+        GitInput.RequireOid(oid);
+        return await pool.UseAsync(gitDir, async (p, c) =>
+        {
+            // Asking for the size first costs a pipe round trip and saves pulling a huge blob through the pipe for nothing.
+            var info = await p.InfoAsync(oid, c);
+            if (!info.Found)
+            {
+                return null;
+            }
+            if (info.Size > maxSize)
+            {
+                throw new GitObjectTooLargeException(oid, info.Size, maxSize);
+            }
+            var (header, data) = await p.ContentsAsync(oid, c);
+            return header.Found ? new GitObject(oid, header.Type, header.Size, data!) : null;
+        }, ct);
+    }
+
+    /// <summary>Opens a blob for streaming, e.g. a raw download. Null when the object is missing or not a blob.</summary>
+    public async Task<GitBlobStream?> OpenBlobAsync(string gitDir, string oid, CancellationToken ct = default)
+    {
+        var info = await GetObjectInfoAsync(gitDir, oid, ct);
+        if (info is not { Type: GitObjectType.Blob })
+        {
+            return null;
+        }
+        if (info.Size <= _options.PooledStreamMaxBytes)
+        {
+            var blob = await ReadObjectAsync(gitDir, oid, _options.PooledStreamMaxBytes, ct);
+            return blob is null ? null : GitBlobStream.FromMemory(oid, blob.Data);
+        }
+        return GitBlobStream.FromProcess(gitDir, oid, info.Size);
+    }
+
+    private async Task<byte[]> ReadMetadataObjectAsync(string gitDir, string oid, GitObjectType expected, CancellationToken ct)
+    {
+        var obj = await ReadObjectAsync(gitDir, oid, _options.MaxMetadataObjectBytes, ct)
+            ?? throw new InvalidDataException($"object {oid} is missing from the repository");
+        if (obj.Type != expected)
+        {
+            throw new InvalidDataException($"object {oid} is a {obj.Type}, expected a {expected}");
+        }
+        return obj.Data;
+    }
+
+    private static string RepositoryKey(string gitDir) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(gitDir));
+
+    private bool TryGetCached<T>(string gitDir, string oid, CacheKind kind, out T value, string extra = "")
+    {
+        if (_cache.TryGet(new CacheKey(RepositoryKey(gitDir), oid, kind, extra), out var cached))
+        {
+            value = (T)cached;
+            return true;
+        }
+        value = default!;
+        return false;
+    }
+
+    private void SetCached(string gitDir, string oid, CacheKind kind, object value, long weight, string extra = "")
+        => _cache.Set(new CacheKey(RepositoryKey(gitDir), oid, kind, extra), value, weight);
+}
