@@ -4,6 +4,7 @@ using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Infrastructure.Storage;
 using Anvil.Server.Meta;
+using Anvil.Server.Repositories;
 using Anvil.Server.Users;
 using Microsoft.AspNetCore.Identity;
 
@@ -60,6 +61,13 @@ public static class AnvilApp
         services.AddScoped<AccessTokenService>();
         services.AddScoped<AccountService>();
         services.AddScoped<UserService>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<Infrastructure.Events.DomainEvents>();
+        services.AddSingleton(new Anvil.Git.RepositoryStore(options.RepositoriesDir));
+        services.AddSingleton(new Anvil.Git.SmartHttpService(Path.Combine(options.DataDir, "hooks")));
+        services.AddScoped<RepositoryAccess>();
+        services.AddScoped<RepositoryService>();
+        services.AddScoped<RepositoryViews>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -67,6 +75,9 @@ public static class AnvilApp
         app.MapMetaEndpoints();
         app.MapAuthEndpoints();
         app.MapUserEndpoints();
+        app.MapRepositoryEndpoints();
+        app.MapRepositoryV1Endpoints();
+        app.MapGitHttpEndpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>

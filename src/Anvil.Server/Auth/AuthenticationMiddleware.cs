@@ -97,7 +97,7 @@ public static class EndpointAuthorization
             caller.RequireUser();
             if (scope is not null)
             {
-                RequireScope(ctx.HttpContext, caller, scope);
+                caller.RequireScope(scope);
             }
             return await next(ctx);
         });
@@ -106,7 +106,7 @@ public static class EndpointAuthorization
     public static TBuilder RequireScopeIfToken<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (ctx, next) =>
         {
-            RequireScope(ctx.HttpContext, ctx.HttpContext.RequestServices.GetRequiredService<Caller>(), scope);
+            ctx.HttpContext.RequestServices.GetRequiredService<Caller>().RequireScope(scope);
             return await next(ctx);
         });
 
@@ -122,13 +122,4 @@ public static class EndpointAuthorization
             }
             return await next(ctx);
         });
-
-    public static void RequireScope(HttpContext http, Caller caller, string scope)
-    {
-        if (!caller.Has(scope))
-        {
-            http.Response.Headers["X-Accepted-OAuth-Scopes"] = scope;
-            throw AnvilException.Forbidden($"token lacks required scope: {scope}");
-        }
-    }
 }

@@ -24,6 +24,15 @@ public sealed class Caller
     /// <summary>Whether the credential carries <paramref name="scope"/>. Sessions carry every scope.</summary>
     public bool Has(string scope) => Method != AuthMethod.AccessToken || Scopes.Grants(TokenScopes!, scope);
 
+    /// <summary>Refuses a token without <paramref name="scope"/> (403 naming the scope); sessions and anonymous callers pass.</summary>
+    public void RequireScope(string scope)
+    {
+        if (!Has(scope))
+        {
+            throw Infrastructure.AnvilException.MissingScope(scope);
+        }
+    }
+
     public User RequireUser() => User ?? throw Infrastructure.AnvilException.Unauthorized();
 
     internal void SignedInBySession(User user)
@@ -31,6 +40,9 @@ public sealed class Caller
         User = user;
         Method = AuthMethod.Session;
     }
+
+    /// <summary>Git clients sending a username and password act with the user's full rights, like a session.</summary>
+    internal void SignedInByPassword(User user) => SignedInBySession(user);
 
     internal void SignedInByToken(User user, AccessToken token)
     {

@@ -26,10 +26,15 @@ public sealed class AnvilException(FailureKind kind, string message) : Exception
 {
     public FailureKind Kind { get; } = kind;
 
+    /// <summary>For a token lacking a scope: the scope the action needs (sent as <c>X-Accepted-OAuth-Scopes</c>).</summary>
+    public string? RequiredScope { get; private init; }
+
     public static AnvilException BadRequest(string message) => new(FailureKind.BadRequest, message);
     public static AnvilException Invalid(string message) => new(FailureKind.Validation, message);
     public static AnvilException Unauthorized(string message = "authentication required") => new(FailureKind.Unauthorized, message);
     public static AnvilException Forbidden(string message) => new(FailureKind.Forbidden, message);
     public static AnvilException NotFound(string what = "not found") => new(FailureKind.NotFound, what);
+    public static AnvilException MissingScope(string scope) =>
+        new(FailureKind.Forbidden, $"token lacks required scope: {scope}") { RequiredScope = scope };
     public static AnvilException Conflict(string message) => new(FailureKind.Conflict, message);
 }

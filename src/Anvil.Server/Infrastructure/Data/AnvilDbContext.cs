@@ -14,6 +14,9 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+    public DbSet<Repositories.Repository> Repositories => Set<Repositories.Repository>();
+    public DbSet<Repositories.Collaborator> Collaborators => Set<Repositories.Collaborator>();
+    public DbSet<Repositories.Star> Stars => Set<Repositories.Star>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

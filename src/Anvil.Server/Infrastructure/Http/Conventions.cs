@@ -64,6 +64,10 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
         }
         catch (AnvilException e)
         {
+            if (e.RequiredScope is not null && !ctx.Response.HasStarted)
+            {
+                ctx.Response.Headers["X-Accepted-OAuth-Scopes"] = e.RequiredScope;
+            }
             await WriteFailureAsync(ctx, e.Kind, e.Message);
         }
         catch (BadHttpRequestException e)

@@ -1,0 +1,113 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Repositories;
+
+/// <summary>A repository as the caller may use it.</summary>
+public sealed record RepositoryGrant(Repository Repository, RepositoryPermission Permission)
+{
+    public bool CanWrite => Permission >= RepositoryPermission.Write;
+    public bool IsAdmin => Permission >= RepositoryPermission.Admin;
+}
+
+/// <summary>
+/// The one access policy for repositories: who may see, write to or administer one. Every route
+/// (API surfaces and git transport alike) asks here. Invisible repositories are "not found",
+/// never "forbidden", so their existence does not leak.
+/// </summary>
+public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
+{
+    /// <summary>What the user may do, before any token cap.</summary>
+    private async Task<RepositoryPermission> UserPermissionAsync(Repository repo, CancellationToken ct)
+    {
+        if (caller.User is not { } user)
+        {
+            return RepositoryPermission.None;
+        }
+        if (user.Id == repo.OwnerId || user.IsAdmin)
+        {
+            return RepositoryPermission.Admin;
+        }
+        return await db.Collaborators.Where(c => c.RepositoryId == repo.Id && c.UserId == user.Id)
+            .Select(c => (RepositoryPermission?)c.Permission).FirstOrDefaultAsync(ct) ?? RepositoryPermission.None;
+    }
+
+    /// <summary>The most a credential may do: a token's repo scopes cap its user's rights.</summary>
+    public RepositoryPermission TokenCap =>
+        caller.Has(Scopes.RepoWrite) ? RepositoryPermission.Admin
+        : caller.Has(Scopes.RepoRead) ? RepositoryPermission.Read
+        : RepositoryPermission.None;
+
+    public async Task<RepositoryPermission> PermissionAsync(Repository repo, CancellationToken ct)
+    {
+        var granted = (RepositoryPermission)Math.Min((int)await UserPermissionAsync(repo, ct), (int)TokenCap);
+        return !repo.IsPrivate && granted < RepositoryPermission.Read ? RepositoryPermission.Read : granted;
+    }
+
+    /// <summary>The repository if the caller may at least read it; otherwise "not found".</summary>
+    public async Task<RepositoryGrant> ReadAsync(string owner, string name, CancellationToken ct) =>
+        await RequireAsync(owner, name, RepositoryPermission.Read, ct);
+
+    public async Task<RepositoryGrant> RequireAsync(string owner, string name, RepositoryPermission needed, CancellationToken ct)
+    {
+        var repo = await FindAsync(owner, name, ct) ?? throw NotFound();
+        return await RequireAsync(repo, needed, ct);
+    }
+
+    public async Task<RepositoryGrant> RequireAsync(Repository repo, RepositoryPermission needed, CancellationToken ct)
+    {
+        var permission = await PermissionAsync(repo, ct);
+        if (permission == RepositoryPermission.None)
+        {
+            throw NotFound();
+        }
+        if (permission < needed)
+        {
+            if (!caller.IsAuthenticated)
+            {
+                throw AnvilException.Unauthorized();
+            }
+            // Say "your token lacks the scope" only when the user could do it with a broader token.
+            if (caller.Method == AuthMethod.AccessToken && await UserPermissionAsync(repo, ct) >= needed)
+            {
+                throw AnvilException.MissingScope(needed == RepositoryPermission.Read ? Scopes.RepoRead : Scopes.RepoWrite);
+            }
+            throw AnvilException.Forbidden(needed switch
+            {
+                RepositoryPermission.Admin => "only the repository's owner or an admin may do this",
+                _ => "you do not have write access to this repository",
+            });
+        }
+        return new RepositoryGrant(repo, permission);
+    }
+
+    /// <summary>Repositories whose rows the caller may see, as a query to filter further.</summary>
+    public IQueryable<Repository> Visible()
+    {
+        var query = db.Repositories.AsQueryable();
+        var userId = caller.User is { } u && TokenCap >= RepositoryPermission.Read ? u.Id : (long?)null;
+        if (caller.User is { IsAdmin: true } && userId is not null)
+        {
+            return query;
+        }
+        return query.Where(r => !r.IsPrivate || (userId != null && (r.OwnerId == userId
+            || db.Collaborators.Any(c => c.RepositoryId == r.Id && c.UserId == userId))));
+    }
+
+    private async Task<Repository?> FindAsync(string owner, string name, CancellationToken ct)
+    {
+        if (owner.Length > 39 || name.Length > 100)
+        {
+            return null;
+        }
+        var normalizedOwner = NameRules.Normalize(owner);
+        var normalizedName = RepositoryNames.Normalize(name);
+        return await db.Repositories.Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
+            .FirstOrDefaultAsync(r => r.Owner.NormalizedUsername == normalizedOwner && r.NormalizedName == normalizedName, ct);
+    }
+
+    public static AnvilException NotFound() => AnvilException.NotFound("repository not found");
+}

@@ -1,0 +1,92 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Users;
+
+namespace Anvil.Server.Repositories;
+
+/// <summary>Repositories on the sigmagit surface (<c>/api/repositories…</c>).</summary>
+public static class RepositoryEndpoints
+{
+    public sealed record CreateBody(string? Name, string? Description, string? Visibility, string? DefaultBranch, bool? AutoInit);
+    public sealed record UpdateBody(string? Name, string? Description, string? Visibility, string? DefaultBranch);
+    public sealed record ForkBody(string? Name, string? Description);
+
+    /// <summary>"public"/"private" to the private flag; anything else is refused.</summary>
+    public static bool? ParseVisibility(string? visibility) => visibility switch
+    {
+        null => null,
+        "public" => false,
+        "private" => true,
+        _ => throw AnvilException.BadRequest("visibility must be 'public' or 'private'"),
+    };
+
+    public static void MapRepositoryEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/repositories", async (HttpContext ctx, RepositoryService service, RepositoryViews views) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<CreateBody>();
+            var repo = await service.CreateAsync(new CreateRepository(body.Name, body.Description, ParseVisibility(body.Visibility),
+                body.DefaultBranch, body.AutoInit ?? false), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { repo = await views.SigmagitAsync(repo, ctx.RequestAborted) }, StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+
+        var one = app.MapGroup("/api/repositories/{owner}/{name}");
+        one.MapGet("", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RepositoryViews views) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { repo = await views.SigmagitAsync(grant.Repository, ctx.RequestAborted) });
+        });
+        one.MapPatch("", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var repo = await service.UpdateAsync(owner, name,
+                new UpdateRepository(body.Name, body.Description, ParseVisibility(body.Visibility), body.DefaultBranch), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { repo = await views.SigmagitAsync(repo, ctx.RequestAborted) });
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        {
+            await service.DeleteAsync(owner, name, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { success = true });
+        }).RequireUser(Scopes.RepoWrite);
+
+        one.MapPost("/fork", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        {
+            var body = await ctx.Request.ReadOptionalBodyAsync(new ForkBody(null, null));
+            var fork = await service.ForkAsync(owner, name, body!.Name, body.Description, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { repo = await views.SigmagitAsync(fork, ctx.RequestAborted) }, StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapGet("/forks", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        {
+            var page = OffsetPage.From(ctx.Request);
+            var forks = await service.ListForksAsync(owner, name, page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { forks = await views.SigmagitAsync(forks.Items, ctx.RequestAborted), hasMore = forks.HasMore });
+        });
+
+        one.MapPost("/star", (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+            SetStar(ctx, owner, name, true, service, views)).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("/star", (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+            SetStar(ctx, owner, name, false, service, views)).RequireUser(Scopes.RepoWrite);
+        one.MapGet("/stars", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        {
+            var page = OffsetPage.From(ctx.Request);
+            var users = await service.StargazersAsync(owner, name, page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { stargazers = users.Items.Select(u => u.ToSummary(ctx.PublicBaseUrl())), hasMore = users.HasMore });
+        });
+
+        app.MapGet("/api/users/{username}/repositories", async (HttpContext ctx, string username, UserService users, RepositoryService service, RepositoryViews views) =>
+        {
+            var page = OffsetPage.From(ctx.Request);
+            var owner = await users.GetByUsernameAsync(username, ctx.RequestAborted);
+            var repos = await service.ListOwnedAsync(owner, page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { repositories = await views.SigmagitAsync(repos.Items, ctx.RequestAborted), hasMore = repos.HasMore });
+        });
+    }
+
+    private static async Task<IResult> SetStar(HttpContext ctx, string owner, string name, bool starred, RepositoryService service, RepositoryViews views)
+    {
+        var repo = await service.SetStarAsync(owner, name, starred, ctx.RequestAborted);
+        var view = await views.SigmagitAsync(repo, ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { starred = view.Starred, starCount = view.StarCount });
+    }
+}

@@ -1,0 +1,345 @@
+using Anvil.Git;
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Events;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Repositories;
+
+public sealed record CreateRepository(string? Name, string? Description, bool? IsPrivate, string? DefaultBranch, bool AutoInit);
+
+public sealed record UpdateRepository(string? Name, string? Description, bool? IsPrivate, string? DefaultBranch);
+
+/// <summary>Counts and the viewer's relation to a repository, as every repository view shows them.</summary>
+public sealed record RepositoryStats(int Stars, int Forks, bool StarredByViewer);
+
+/// <summary>The rules of repositories: creating, renaming, forking, starring, collaborators.</summary>
+public sealed class RepositoryService(
+    AnvilDbContext db, Caller caller, RepositoryAccess access, RepositoryStore store, DomainEvents events, TimeProvider clock,
+    ILogger<RepositoryService> log)
+{
+    public const string FallbackDefaultBranch = "main";
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task<Repository> CreateAsync(CreateRepository req, CancellationToken ct)
+    {
+        var owner = caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        if (RepositoryNames.Problem(req.Name) is { } problem)
+        {
+            throw req.Name is null ? AnvilException.BadRequest(problem) : AnvilException.Invalid(problem);
+        }
+        var defaultBranch = req.DefaultBranch ?? FallbackDefaultBranch;
+        if (!RepositoryStore.IsValidRefName("refs/heads/" + defaultBranch))
+        {
+            throw AnvilException.Invalid("defaultBranch is not a valid branch name");
+        }
+        var description = ValidDescription(req.Description);
+        var repo = new Repository
+        {
+            OwnerId = owner.Id,
+            Owner = await db.Users.FirstAsync(u => u.Id == owner.Id, ct),
+            Name = req.Name!,
+            NormalizedName = RepositoryNames.Normalize(req.Name!),
+            Description = description,
+            IsPrivate = req.IsPrivate ?? false,
+            DefaultBranch = defaultBranch,
+            CreatedAt = Now,
+            UpdatedAt = Now,
+        };
+        await InsertWithGitAsync(repo, () => store.CreateAsync(owner.Id, repo.Id, defaultBranch,
+            req.AutoInit ? new InitialCommit(new Git.GitSignature(owner.Name, owner.Email), repo.Name, description) : null, ct), ct);
+        await events.PublishAsync(new RepositoryCreated(repo, owner), ct);
+        return repo;
+    }
+
+    /// <summary>
+    /// Inserts the row and creates its git directory as one unit: the row commits only after git
+    /// succeeded, and the git directory is removed if the row cannot commit.
+    /// </summary>
+    private async Task InsertWithGitAsync(Repository repo, Func<Task> createGit, CancellationToken ct)
+    {
+        await EnsureNameFreeAsync(repo.OwnerId, repo.NormalizedName, null, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Repositories.Add(repo);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw AnvilException.Conflict($"repository '{repo.Name}' already exists");
+        }
+        try
+        {
+            await createGit();
+            await tx.CommitAsync(ct);
+        }
+        catch
+        {
+            await store.DeleteAsync(repo.OwnerId, repo.Id, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task EnsureNameFreeAsync(long ownerId, string normalizedName, long? exceptId, CancellationToken ct)
+    {
+        if (await db.Repositories.AnyAsync(r => r.OwnerId == ownerId && r.NormalizedName == normalizedName && r.Id != exceptId, ct))
+        {
+            throw AnvilException.Conflict("a repository with that name already exists");
+        }
+    }
+
+    private static string ValidDescription(string? description)
+    {
+        var d = (description ?? "").Trim();
+        return d.Length <= 1000 ? d : throw AnvilException.Invalid("description must be at most 1000 characters");
+    }
+
+    public async Task<Repository> UpdateAsync(string owner, string name, UpdateRepository req, CancellationToken ct)
+    {
+        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        if (req.Name is not null && req.Name != repo.Name)
+        {
+            if (RepositoryNames.Problem(req.Name) is { } problem)
+            {
+                throw AnvilException.Invalid(problem);
+            }
+            var normalized = RepositoryNames.Normalize(req.Name);
+            await EnsureNameFreeAsync(repo.OwnerId, normalized, repo.Id, ct);
+            // On disk the repository is named by id, so a rename touches only this row.
+            repo.Name = req.Name;
+            repo.NormalizedName = normalized;
+        }
+        if (req.Description is not null)
+        {
+            repo.Description = ValidDescription(req.Description);
+        }
+        if (req.IsPrivate is { } isPrivate)
+        {
+            repo.IsPrivate = isPrivate;
+        }
+        string? newDefault = null;
+        if (req.DefaultBranch is not null && req.DefaultBranch != repo.DefaultBranch)
+        {
+            if (!RepositoryStore.IsValidRefName("refs/heads/" + req.DefaultBranch))
+            {
+                throw AnvilException.Invalid("defaultBranch is not a valid branch name");
+            }
+            var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+            var hasBranches = (await GitCli.RunAsync(gitDir, ["for-each-ref", "--count=1", "refs/heads/"], ct: ct)).Stdout.Length > 0;
+            var exists = (await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", "refs/heads/" + req.DefaultBranch], ct: ct)).Success;
+            if (hasBranches && !exists)
+            {
+                throw AnvilException.Invalid($"branch '{req.DefaultBranch}' does not exist");
+            }
+            newDefault = req.DefaultBranch;
+            repo.DefaultBranch = newDefault;
+        }
+        repo.UpdatedAt = Now;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw AnvilException.Conflict("a repository with that name already exists");
+        }
+        if (newDefault is not null)
+        {
+            await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, newDefault, ct);
+        }
+        return repo;
+    }
+
+    public async Task DeleteAsync(string owner, string name, CancellationToken ct)
+    {
+        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        db.Repositories.Remove(repo);
+        await db.SaveChangesAsync(ct);
+        // Forks hold their own (hard-linked) objects, so removing this directory cannot break them.
+        await store.DeleteAsync(repo.OwnerId, repo.Id, ct);
+        log.LogInformation("repository {Owner}/{Name} ({Id}) deleted", owner, repo.Name, repo.Id);
+    }
+
+    public async Task<Repository> ForkAsync(string owner, string name, string? forkName, string? description, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        var parent = (await access.ReadAsync(owner, name, ct)).Repository;
+        forkName ??= parent.Name;
+        if (RepositoryNames.Problem(forkName) is { } problem)
+        {
+            throw AnvilException.Invalid(problem);
+        }
+        if (parent.OwnerId == user.Id && RepositoryNames.Normalize(forkName) == parent.NormalizedName)
+        {
+            throw AnvilException.Conflict("you cannot fork a repository onto itself");
+        }
+        var fork = new Repository
+        {
+            OwnerId = user.Id,
+            Owner = await db.Users.FirstAsync(u => u.Id == user.Id, ct),
+            Name = forkName,
+            NormalizedName = RepositoryNames.Normalize(forkName),
+            Description = description is null ? parent.Description : ValidDescription(description),
+            IsPrivate = parent.IsPrivate,
+            DefaultBranch = parent.DefaultBranch,
+            ForkedFromId = parent.Id,
+            ForkedFrom = parent,
+            CreatedAt = Now,
+            UpdatedAt = Now,
+        };
+        await InsertWithGitAsync(fork, () => store.ForkAsync(parent.OwnerId, parent.Id, user.Id, fork.Id, ct), ct);
+        await events.PublishAsync(new RepositoryForked(parent, fork, user), ct);
+        return fork;
+    }
+
+    public async Task<Page<Repository>> ListForksAsync(string owner, string name, int offset, int limit, CancellationToken ct)
+    {
+        var parent = (await access.ReadAsync(owner, name, ct)).Repository;
+        return await PageAsync(access.Visible().Where(r => r.ForkedFromId == parent.Id).OrderBy(r => r.Id), offset, limit, ct);
+    }
+
+    /// <summary>A user's repositories the caller may see, newest first.</summary>
+    public async Task<Page<Repository>> ListOwnedAsync(User owner, int offset, int limit, CancellationToken ct) =>
+        await PageAsync(access.Visible().Where(r => r.OwnerId == owner.Id).OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id), offset, limit, ct);
+
+    /// <summary>The signed-in user's own repositories and those they collaborate on.</summary>
+    public async Task<Page<Repository>> ListMineAsync(int offset, int limit, CancellationToken ct)
+    {
+        var userId = caller.RequireUser().Id;
+        var query = access.Visible().Where(r => r.OwnerId == userId || db.Collaborators.Any(c => c.RepositoryId == r.Id && c.UserId == userId));
+        return await PageAsync(query.OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id), offset, limit, ct);
+    }
+
+    private static async Task<Page<Repository>> PageAsync(IQueryable<Repository> query, int offset, int limit, CancellationToken ct) =>
+        await query.Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner).ToPageAsync(offset, limit, ct);
+
+    public async Task<IReadOnlyDictionary<long, RepositoryStats>> StatsAsync(IReadOnlyCollection<Repository> repos, CancellationToken ct)
+    {
+        var ids = repos.Select(r => r.Id).ToList();
+        var stars = await db.Stars.Where(s => ids.Contains(s.RepositoryId)).GroupBy(s => s.RepositoryId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var forks = await db.Repositories.Where(r => r.ForkedFromId != null && ids.Contains(r.ForkedFromId.Value)).GroupBy(r => r.ForkedFromId!.Value)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var viewer = caller.UserId;
+        var starred = viewer is null ? [] : (await db.Stars.Where(s => s.UserId == viewer && ids.Contains(s.RepositoryId)).Select(s => s.RepositoryId).ToListAsync(ct)).ToHashSet();
+        return ids.ToDictionary(id => id, id => new RepositoryStats(stars.GetValueOrDefault(id), forks.GetValueOrDefault(id), starred.Contains(id)));
+    }
+
+    /// <summary>Stars or unstars; both are idempotent.</summary>
+    public async Task<Repository> SetStarAsync(string owner, string name, bool starred, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var existing = await db.Stars.FirstOrDefaultAsync(s => s.RepositoryId == repo.Id && s.UserId == user.Id, ct);
+        if (starred && existing is null)
+        {
+            db.Stars.Add(new Star { RepositoryId = repo.Id, UserId = user.Id, CreatedAt = Now });
+        }
+        else if (!starred && existing is not null)
+        {
+            db.Stars.Remove(existing);
+        }
+        else
+        {
+            return repo;
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return repo; // a concurrent identical star won the race; the outcome is the same
+        }
+        await events.PublishAsync(new RepositoryStarred(repo, user, starred), ct);
+        return repo;
+    }
+
+    public async Task<bool> IsStarredAsync(string owner, string name, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        return await db.Stars.AnyAsync(s => s.RepositoryId == repo.Id && s.UserId == user.Id, ct);
+    }
+
+    public async Task<Page<User>> StargazersAsync(string owner, string name, int offset, int limit, CancellationToken ct)
+    {
+        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        return await db.Stars.Where(s => s.RepositoryId == repo.Id).OrderBy(s => s.CreatedAt).ThenBy(s => s.UserId)
+            .Select(s => s.User).ToPageAsync(offset, limit, ct);
+    }
+
+    /// <summary>Repositories <paramref name="user"/> starred that the caller may see, most recent first.</summary>
+    public async Task<Page<Repository>> StarredByAsync(User user, int offset, int limit, CancellationToken ct)
+    {
+        var query = access.Visible().Where(r => db.Stars.Any(s => s.RepositoryId == r.Id && s.UserId == user.Id))
+            .OrderByDescending(r => db.Stars.Where(s => s.RepositoryId == r.Id && s.UserId == user.Id).Select(s => s.CreatedAt).First())
+            .ThenByDescending(r => r.Id);
+        return await PageAsync(query, offset, limit, ct);
+    }
+
+    public async Task SetCollaboratorAsync(string owner, string name, string username, RepositoryPermission permission, CancellationToken ct)
+    {
+        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        var normalized = NameRules.Normalize(username);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, ct) ?? throw AnvilException.NotFound("user not found");
+        if (user.Id == repo.OwnerId)
+        {
+            throw AnvilException.Invalid("the owner is not a collaborator of their own repository");
+        }
+        var existing = await db.Collaborators.FirstOrDefaultAsync(c => c.RepositoryId == repo.Id && c.UserId == user.Id, ct);
+        if (existing is null)
+        {
+            db.Collaborators.Add(new Collaborator { RepositoryId = repo.Id, UserId = user.Id, Permission = permission, CreatedAt = Now });
+        }
+        else
+        {
+            existing.Permission = permission;
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task RemoveCollaboratorAsync(string owner, string name, string username, CancellationToken ct)
+    {
+        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        var normalized = NameRules.Normalize(username);
+        await db.Collaborators.Where(c => c.RepositoryId == repo.Id && c.User.NormalizedUsername == normalized).ExecuteDeleteAsync(ct);
+    }
+
+    public async Task<List<Collaborator>> ListCollaboratorsAsync(string owner, string name, CancellationToken ct)
+    {
+        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Write, ct)).Repository;
+        return await db.Collaborators.Include(c => c.User).Where(c => c.RepositoryId == repo.Id).OrderBy(c => c.UserId).ToListAsync(ct);
+    }
+
+    /// <summary>Records what a push did and tells subscribers (webhooks, Actions, pull requests).</summary>
+    public async Task OnPushedAsync(Repository repo, User pusher, IReadOnlyList<Git.RefChange> changes, CancellationToken ct)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+        var tracked = await db.Repositories.FirstAsync(r => r.Id == repo.Id, ct);
+        tracked.PushedAt = Now;
+        tracked.UpdatedAt = Now;
+        // The first branch pushed to an empty repository becomes its default, as on GitHub.
+        var defaultRef = "refs/heads/" + tracked.DefaultBranch;
+        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        if (!(await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", defaultRef], ct: ct)).Success
+            && changes.FirstOrDefault(c => !c.IsDelete && c.RefName.StartsWith("refs/heads/", StringComparison.Ordinal)) is { } first)
+        {
+            tracked.DefaultBranch = first.RefName["refs/heads/".Length..];
+            await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, tracked.DefaultBranch, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        await events.PublishAsync(new RepositoryPushed(tracked, pusher, changes), ct);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Users;
+
+namespace Anvil.Server.Repositories;
+
+/// <summary>Repositories, forks, stars and collaborators in GitHub's shapes (<c>/api/v1/…</c>).</summary>
+public static class RepositoryV1Endpoints
+{
+    public sealed record CreateBody(string? Name, string? Description, bool? Private, string? Visibility, bool? AutoInit, string? DefaultBranch);
+    public sealed record UpdateBody(string? Name, string? Description, bool? Private, string? Visibility, string? DefaultBranch);
+    public sealed record ForkBody(string? Name, string? Description);
+    public sealed record CollaboratorBody(string? Permission);
+
+    private static bool? PrivateFlag(bool? isPrivate, string? visibility) =>
+        RepositoryEndpoints.ParseVisibility(visibility is "internal" ? "private" : visibility) ?? isPrivate;
+
+    public static void MapRepositoryV1Endpoints(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/api/v1");
+
+        v1.MapPost("/user/repos", async (HttpContext ctx, RepositoryService service, RepositoryViews views) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<CreateBody>();
+            var repo = await service.CreateAsync(new CreateRepository(body.Name, body.Description, PrivateFlag(body.Private, body.Visibility),
+                body.DefaultBranch, body.AutoInit ?? false), ctx.RequestAborted);
+            return ApiJson.Json(ctx, await views.V1Async(repo, ctx.RequestAborted), StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+        v1.MapGet("/user/repos", async (HttpContext ctx, RepositoryService service, RepositoryViews views) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            return await ListAsync(ctx, page, await service.ListMineAsync(page.Offset, page.PerPage, ctx.RequestAborted), views);
+        }).RequireUser(Scopes.RepoRead);
+        v1.MapGet("/users/{username}/repos", async (HttpContext ctx, string username, UserService users, RepositoryService service, RepositoryViews views) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var owner = await users.GetByUsernameAsync(username, ctx.RequestAborted);
+            return await ListAsync(ctx, page, await service.ListOwnedAsync(owner, page.Offset, page.PerPage, ctx.RequestAborted), views);
+        });
+
+        var repo = v1.MapGroup("/repos/{owner}/{name}");
+        repo.MapGet("", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RepositoryViews views) =>
+            ApiJson.Json(ctx, await views.V1Async((await access.ReadAsync(owner, name, ctx.RequestAborted)).Repository, ctx.RequestAborted)));
+        repo.MapPatch("", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var updated = await service.UpdateAsync(owner, name,
+                new UpdateRepository(body.Name, body.Description, PrivateFlag(body.Private, body.Visibility), body.DefaultBranch), ctx.RequestAborted);
+            return ApiJson.Json(ctx, await views.V1Async(updated, ctx.RequestAborted));
+        }).RequireUser(Scopes.RepoWrite);
+        repo.MapDelete("", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        {
+            await service.DeleteAsync(owner, name, ctx.RequestAborted);
+            return Results.NoContent();
+        }).RequireUser(Scopes.RepoWrite);
+
+        repo.MapPost("/forks", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        {
+            var body = await ctx.Request.ReadOptionalBodyAsync(new ForkBody(null, null));
+            var fork = await service.ForkAsync(owner, name, body!.Name, body.Description, ctx.RequestAborted);
+            // GitHub answers 202: forking may finish later. Here it is done, but clients expect the status.
+            return ApiJson.Json(ctx, await views.V1Async(fork, ctx.RequestAborted), StatusCodes.Status202Accepted);
+        }).RequireUser(Scopes.RepoWrite);
+        repo.MapGet("/forks", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            return await ListAsync(ctx, page, await service.ListForksAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted), views);
+        });
+        repo.MapGet("/stargazers", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var users = await service.StargazersAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, users.Total, users.HasMore);
+            return ApiJson.Json(ctx, users.Items.Select(u => u.ToV1Simple(ctx.PublicBaseUrl())));
+        });
+
+        repo.MapGet("/collaborators", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        {
+            var list = await service.ListCollaboratorsAsync(owner, name, ctx.RequestAborted);
+            return ApiJson.Json(ctx, list.Select(c =>
+            {
+                // GitHub's collaborator is the user object plus the role they hold here.
+                var node = JsonSerializer.SerializeToNode(c.User.ToV1Simple(ctx.PublicBaseUrl()), Surfaces.V1Json)!.AsObject();
+                node["role_name"] = PermissionName(c.Permission);
+                node["permissions"] = new JsonObject
+                {
+                    ["admin"] = c.Permission >= RepositoryPermission.Admin,
+                    ["push"] = c.Permission >= RepositoryPermission.Write,
+                    ["pull"] = true,
+                };
+                return node;
+            }));
+        }).RequireUser(Scopes.RepoRead);
+        repo.MapPut("/collaborators/{username}", async (HttpContext ctx, string owner, string name, string username, RepositoryService service) =>
+        {
+            var body = await ctx.Request.ReadOptionalBodyAsync(new CollaboratorBody(null));
+            var permission = body!.Permission switch
+            {
+                null or "push" or "write" => RepositoryPermission.Write,
+                "pull" or "read" => RepositoryPermission.Read,
+                "admin" => RepositoryPermission.Admin,
+                _ => throw AnvilException.Invalid("permission must be one of pull, push, admin (or read, write)"),
+            };
+            await service.SetCollaboratorAsync(owner, name, username, permission, ctx.RequestAborted);
+            return Results.NoContent();
+        }).RequireUser(Scopes.RepoWrite);
+        repo.MapDelete("/collaborators/{username}", async (HttpContext ctx, string owner, string name, string username, RepositoryService service) =>
+        {
+            await service.RemoveCollaboratorAsync(owner, name, username, ctx.RequestAborted);
+            return Results.NoContent();
+        }).RequireUser(Scopes.RepoWrite);
+
+        var starred = v1.MapGroup("/user/starred");
+        starred.MapGet("", async (HttpContext ctx, Caller caller, RepositoryService service, RepositoryViews views) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            return await ListAsync(ctx, page, await service.StarredByAsync(caller.RequireUser(), page.Offset, page.PerPage, ctx.RequestAborted), views);
+        }).RequireUser(Scopes.RepoRead);
+        starred.MapGet("/{owner}/{name}", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+            await service.IsStarredAsync(owner, name, ctx.RequestAborted) ? Results.NoContent() : throw AnvilException.NotFound("not starred"))
+            .RequireUser(Scopes.RepoRead);
+        starred.MapPut("/{owner}/{name}", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        {
+            await service.SetStarAsync(owner, name, true, ctx.RequestAborted);
+            return Results.NoContent();
+        }).RequireUser(Scopes.RepoWrite);
+        starred.MapDelete("/{owner}/{name}", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        {
+            await service.SetStarAsync(owner, name, false, ctx.RequestAborted);
+            return Results.NoContent();
+        }).RequireUser(Scopes.RepoWrite);
+    }
+
+    private static string PermissionName(RepositoryPermission p) => p switch
+    {
+        RepositoryPermission.Admin => "admin",
+        RepositoryPermission.Write => "write",
+        _ => "read",
+    };
+
+    private static async Task<IResult> ListAsync(HttpContext ctx, PageRequest page, Page<Repository> repos, RepositoryViews views)
+    {
+        page.WriteLinkHeader(ctx, repos.Total, repos.HasMore);
+        return ApiJson.Json(ctx, await views.V1Async(repos.Items, ctx.RequestAborted));
+    }
+}

@@ -1,0 +1,73 @@
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Users;
+
+namespace Anvil.Server.Repositories;
+
+/// <summary>The JSON shapes of a repository on each surface, with counts and the viewer's relation filled in.</summary>
+public sealed class RepositoryViews(RepositoryService repositories, RepositoryAccess access, IHttpContextAccessor http)
+{
+    public sealed record ForkParent(string Id, string Name, string FullName, UserViews.Summary Owner);
+
+    public sealed record Sigmagit(string Id, string Name, string FullName, string Description, string Visibility, string DefaultBranch,
+        DateTime CreatedAt, DateTime UpdatedAt, DateTime? PushedAt, UserViews.Summary Owner, int StarCount, bool Starred, int ForkCount,
+        bool IsOwner, ForkParent? ForkedFrom, string CloneUrl);
+
+    public sealed record V1Permissions(bool Admin, bool Maintain, bool Push, bool Triage, bool Pull);
+
+    public sealed record V1(long Id, string NodeId, string Name, string FullName, bool Private, UserViews.V1SimpleUser Owner,
+        string HtmlUrl, string? Description, bool Fork, string Url, string CloneUrl, string GitUrl, string? Homepage, string? Language,
+        string DefaultBranch, string Visibility, DateTime CreatedAt, DateTime UpdatedAt, DateTime? PushedAt, int Size,
+        int StargazersCount, int WatchersCount, int ForksCount, int Forks, int Watchers, int OpenIssuesCount, int OpenIssues,
+        bool HasIssues, bool HasProjects, bool HasWiki, bool HasDownloads, bool Archived, bool Disabled, List<string> Topics,
+        V1Permissions? Permissions, V1? Parent, V1? Source);
+
+    private string BaseUrl => http.HttpContext!.PublicBaseUrl();
+
+    private string CloneUrl(Repository r) => $"{BaseUrl}/{r.Owner.Username}/{r.Name}.git";
+
+    public async Task<Sigmagit> SigmagitAsync(Repository repo, CancellationToken ct) => (await SigmagitAsync([repo], ct))[0];
+
+    public async Task<List<Sigmagit>> SigmagitAsync(IReadOnlyList<Repository> repos, CancellationToken ct)
+    {
+        var stats = await repositories.StatsAsync(repos, ct);
+        var viewer = http.HttpContext!.RequestServices.GetRequiredService<Auth.Caller>().UserId;
+        return repos.Select(r => new Sigmagit(r.Id.ToString(), r.Name, $"{r.Owner.Username}/{r.Name}", r.Description, r.Visibility,
+            r.DefaultBranch, r.CreatedAt, r.UpdatedAt, r.PushedAt, r.Owner.ToSummary(BaseUrl), stats[r.Id].Stars, stats[r.Id].StarredByViewer,
+            stats[r.Id].Forks, viewer == r.OwnerId,
+            r.ForkedFrom is { } p ? new ForkParent(p.Id.ToString(), p.Name, $"{p.Owner.Username}/{p.Name}", p.Owner.ToSummary(BaseUrl)) : null,
+            CloneUrl(r))).ToList();
+    }
+
+    public async Task<V1> V1Async(Repository repo, CancellationToken ct) => (await V1Async([repo], ct, withParent: true))[0];
+
+    public async Task<List<V1>> V1Async(IReadOnlyList<Repository> repos, CancellationToken ct, bool withParent = false)
+    {
+        var stats = await repositories.StatsAsync(repos, ct);
+        var signedIn = http.HttpContext!.RequestServices.GetRequiredService<Auth.Caller>().IsAuthenticated;
+        var result = new List<V1>(repos.Count);
+        foreach (var r in repos)
+        {
+            V1Permissions? permissions = null;
+            if (signedIn)
+            {
+                var p = await access.PermissionAsync(r, ct);
+                permissions = new V1Permissions(p >= RepositoryPermission.Admin, p >= RepositoryPermission.Admin, p >= RepositoryPermission.Write,
+                    p >= RepositoryPermission.Write, p >= RepositoryPermission.Read);
+            }
+            // A fork names its parent only when the viewer may see the parent.
+            V1? parent = null;
+            if (withParent && r.ForkedFrom is { } f && await access.PermissionAsync(f, ct) >= RepositoryPermission.Read)
+            {
+                parent = (await V1Async([f], ct))[0];
+            }
+            var s = stats[r.Id];
+            var url = $"{BaseUrl}/api/v1/repos/{r.Owner.Username}/{r.Name}";
+            result.Add(new V1(r.Id, UserViews.NodeId("R", r.Id), r.Name, $"{r.Owner.Username}/{r.Name}", r.IsPrivate, r.Owner.ToV1Simple(BaseUrl),
+                $"{BaseUrl}/{r.Owner.Username}/{r.Name}", r.Description.Length == 0 ? null : r.Description, r.ForkedFromId is not null, url,
+                CloneUrl(r), CloneUrl(r), null, null, r.DefaultBranch, r.Visibility, r.CreatedAt, r.UpdatedAt, r.PushedAt, 0,
+                s.Stars, s.Stars, s.Forks, s.Forks, s.Stars, 0, 0, true, false, false, false, false, false, [],
+                permissions, parent, parent));
+        }
+        return result;
+    }
+}
