@@ -4,6 +4,7 @@ using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Infrastructure.Storage;
 using Anvil.Server.Meta;
+using Anvil.Server.Operations;
 using Anvil.Server.Repositories;
 using Anvil.Server.Users;
 using Microsoft.AspNetCore.Identity;
@@ -34,6 +35,7 @@ public static class AnvilApp
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = BodyLimit.Default; // routes raise it through BodyLimit metadata
         });
+        builder.AddAnvilObservability();
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
@@ -42,6 +44,7 @@ public static class AnvilApp
 
         var app = builder.Build();
         app.UseRouting();
+        app.UseAnvilMetrics();
         app.UseMiddleware<ConventionsMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseWebSockets();
@@ -72,6 +75,7 @@ public static class AnvilApp
 
     private static void MapEndpoints(WebApplication app)
     {
+        app.MapObservabilityEndpoints();
         app.MapMetaEndpoints();
         app.MapAuthEndpoints();
         app.MapUserEndpoints();

@@ -27,6 +27,8 @@ public abstract class AnvilServer : IAsyncLifetime
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "anvil-test-" + Guid.NewGuid().ToString("N")[..10]);
     public string? DatabaseUrl { get; private set; }
     public Uri BaseUri { get; private set; } = null!;
+    /// <summary>The running app's services, for tests that inspect what the server registered.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("server is not running");
     /// <summary>Extra configuration (environment-variable names) for this server.</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
