@@ -1,9 +1,11 @@
 using Anvil.Server.Auth;
+using Anvil.Server.Cluster;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Infrastructure.Storage;
 using Anvil.Server.Meta;
+using Anvil.Server.RateLimiting;
 using Anvil.Server.Users;
 using Microsoft.AspNetCore.Identity;
 
@@ -41,8 +43,10 @@ public static class AnvilApp
 
         var app = builder.Build();
         app.UseRouting();
+        app.UseMiddleware<RateLimitHeadersMiddleware>(); // outermost: its headers reach every response, errors included
         app.UseMiddleware<ConventionsMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
         app.UseWebSockets();
         MapEndpoints(app);
         return app;
@@ -55,6 +59,8 @@ public static class AnvilApp
         services.AddAnvilDatabase(options);
         services.AddSingleton<IBlobStore, LocalBlobStore>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddCluster(options);
+        services.AddRateLimiting();
         services.AddScoped<Caller>();
         services.AddScoped<SessionService>();
         services.AddScoped<AccessTokenService>();
