@@ -29,62 +29,51 @@ public sealed class RateLimiter(IRateLimitCounter counter, AnvilOptions options)
     /// <summary>Counts a request against its surface's limits (nothing for exempt surfaces).</summary>
     public async Task<List<RateLimitStatus>> ChargeRequestAsync(ApiSurface surface, Caller caller, IPAddress ip)
     {
-        var statuses = new List<RateLimitStatus>();
+        var statuses = new List<RateLimitStatus?>();
         if (surface == ApiSurface.V1)
         {
-            // PATs are keyed by token: a user's tokens each get the full budget, as on GitHub.
-            var (rule, key) = caller switch
+            // PATs are keyed by token: each of a user's tokens has the full budget, as on GitHub.
+            var hour = TimeSpan.FromHours(1);
+            statuses.Add(caller switch
             {
-                { AccessTokenId: { } tokenId } => (new RateRule("v1-authed", _limits.ApiAuthedPerHour, TimeSpan.FromHours(1)), $"token:{tokenId}"),
-                { UserId: { } userId } => (new RateRule("v1-authed", _limits.ApiAuthedPerHour, TimeSpan.FromHours(1)), $"user:{userId}"),
-                _ => (new RateRule("v1-anon", _limits.ApiAnonPerHour, TimeSpan.FromHours(1)), $"ip:{ip}"),
-            };
-            await AddHitAsync(statuses, rule, key);
+                { AccessTokenId: { } tokenId } => await HitAsync(new RateRule("v1-authed", _limits.ApiAuthedPerHour, hour), $"token:{tokenId}"),
+                { UserId: { } userId } => await HitAsync(new RateRule("v1-authed", _limits.ApiAuthedPerHour, hour), $"user:{userId}"),
+                _ => await HitAsync(new RateRule("v1-anon", _limits.ApiAnonPerHour, hour), $"ip:{ip}"),
+            });
         }
         else if (surface == ApiSurface.Sigmagit)
         {
             var client = caller.UserId is { } userId ? $"user:{userId}" : $"ip:{ip}";
-            await AddHitAsync(statuses, new RateRule("sg-minute", _limits.PerMinute, TimeSpan.FromMinutes(1)), client);
-            await AddHitAsync(statuses, new RateRule("sg-burst", _limits.Burst, TrafficLimits.BurstWindow), client);
+            statuses.Add(await HitAsync(new RateRule("sg-minute", _limits.PerMinute, TimeSpan.FromMinutes(1)), client));
+            statuses.Add(await HitAsync(new RateRule("sg-burst", _limits.Burst, TrafficLimits.BurstWindow), client));
         }
-        return statuses;
+        return statuses.OfType<RateLimitStatus>().ToList();
     }
 
     /// <summary>Counts a sign-up attempt from <paramref name="ip"/>.</summary>
-    public async Task<RateLimitStatus?> ChargeSignUpAsync(IPAddress ip)
-    {
-        var statuses = new List<RateLimitStatus>();
-        await AddHitAsync(statuses, SignUpRule, $"ip:{ip}");
-        return statuses.SingleOrDefault();
-    }
+    public Task<RateLimitStatus?> ChargeSignUpAsync(IPAddress ip) => HitAsync(SignUpRule, $"ip:{ip}");
 
     /// <summary>Whether <paramref name="ip"/> may try to sign in: only failures count, so this looks without counting.</summary>
     public async Task<RateLimitStatus?> CheckSignInAsync(IPAddress ip)
     {
-        if (!SignInFailureRule.Enabled || await counter.PeekAsync(SignInFailureRule.Name + ":ip:" + ip) is not { } failures)
+        if (!SignInFailureRule.Enabled || await counter.PeekAsync(Key(SignInFailureRule, $"ip:{ip}")) is not { } failures)
         {
             return null;
         }
-        // Reported as if this attempt were the next failure: refused once the failures reach the limit.
-        return new RateLimitStatus(SignInFailureRule, failures.Count + 1, failures.Count > 0 ? failures.ResetAt : failures.ResetAt + SignInFailureRule.Window);
+        // Judged as if this attempt were the next failure: refused once the failures reach the limit.
+        return new RateLimitStatus(SignInFailureRule, failures.Count + 1, failures.ResetAt);
     }
 
-    public async Task RecordFailedSignInAsync(IPAddress ip)
-    {
-        if (SignInFailureRule.Enabled)
-        {
-            await counter.HitAsync(SignInFailureRule.Name + ":ip:" + ip, SignInFailureRule.Window);
-        }
-    }
+    public Task RecordFailedSignInAsync(IPAddress ip) => HitAsync(SignInFailureRule, $"ip:{ip}");
 
     private RateRule SignUpRule => new("sign-up", _limits.SignUpsPerHour, TimeSpan.FromHours(1));
     private RateRule SignInFailureRule => new("sign-in-failures", _limits.SignInFailures, TrafficLimits.SignInFailureWindow);
 
-    private async Task AddHitAsync(List<RateLimitStatus> statuses, RateRule rule, string client)
-    {
-        if (rule.Enabled && await counter.HitAsync(rule.Name + ":" + client, rule.Window) is { } count)
-        {
-            statuses.Add(new RateLimitStatus(rule, count.Count, count.ResetAt));
-        }
-    }
+    /// <summary>Counts one hit; null when the rule is off or the counter store is down (fail open).</summary>
+    private async Task<RateLimitStatus?> HitAsync(RateRule rule, string client) =>
+        rule.Enabled && await counter.HitAsync(Key(rule, client), rule.Window) is { } count
+            ? new RateLimitStatus(rule, count.Count, count.ResetAt)
+            : null;
+
+    private static string Key(RateRule rule, string client) => rule.Name + ":" + client;
 }
