@@ -43,13 +43,23 @@ public sealed class RedisClusterBus(RedisConnection redis, InProcessClusterBus l
     {
         if (!await TrySubscribeAsync())
         {
-            _ = Task.Run(async () =>
+            _ = Task.Run(RetrySubscribeAsync);
+        }
+    }
+
+    private async Task RetrySubscribeAsync()
+    {
+        try
+        {
+            do
             {
-                while (!_stopping.IsCancellationRequested && !await TrySubscribeAsync())
-                {
-                    await Task.Delay(SubscribeRetry, _stopping.Token).ContinueWith(_ => { });
-                }
-            });
+                await Task.Delay(SubscribeRetry, _stopping.Token);
+            }
+            while (!await TrySubscribeAsync());
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped before Redis came back.
         }
     }
 
