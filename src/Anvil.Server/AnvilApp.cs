@@ -1,4 +1,5 @@
 using Anvil.Server.Auth;
+using Anvil.Server.Cluster;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Http;
@@ -6,6 +7,7 @@ using Anvil.Server.Infrastructure.Storage;
 using Anvil.Server.Meta;
 using Anvil.Server.Operations;
 using Anvil.Server.Repositories;
+using Anvil.Server.RateLimiting;
 using Anvil.Server.Users;
 using Microsoft.AspNetCore.Identity;
 
@@ -45,8 +47,10 @@ public static class AnvilApp
         var app = builder.Build();
         app.UseRouting();
         app.UseAnvilMetrics();
+        app.UseMiddleware<RateLimitHeadersMiddleware>(); // outermost: its headers reach every response, errors included
         app.UseMiddleware<ConventionsMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
         app.UseWebSockets();
         MapEndpoints(app);
         return app;
@@ -59,6 +63,8 @@ public static class AnvilApp
         services.AddAnvilDatabase(options);
         services.AddSingleton<IBlobStore, LocalBlobStore>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddCluster(options);
+        services.AddRateLimiting();
         services.AddScoped<Caller>();
         services.AddScoped<SessionService>();
         services.AddScoped<AccessTokenService>();

@@ -48,6 +48,7 @@ public static class GitHttpEndpoints
             throw Challenge(ctx, "authentication required");
         }
 
+        using var slot = sp.GetRequiredService<RateLimiting.GitConcurrencyLimiter>().Enter(ctx.Response);
         var repo = grant.Repository;
         var store = sp.GetRequiredService<RepositoryStore>();
         var smartHttp = sp.GetRequiredService<SmartHttpService>();
