@@ -5,6 +5,7 @@ using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Infrastructure.Storage;
 using Anvil.Server.Meta;
+using Anvil.Server.Notifications;
 using Anvil.Server.Operations;
 using Anvil.Server.Repositories;
 using Anvil.Server.RateLimiting;
@@ -51,7 +52,7 @@ public static class AnvilApp
         app.UseMiddleware<ConventionsMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
-        app.UseWebSockets();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         MapEndpoints(app);
         return app;
     }
@@ -77,6 +78,9 @@ public static class AnvilApp
         services.AddScoped<RepositoryAccess>();
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();
+        services.AddScoped<NotificationService>();
+        services.AddSingleton<NotificationHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -88,6 +92,7 @@ public static class AnvilApp
         app.MapRepositoryEndpoints();
         app.MapRepositoryV1Endpoints();
         app.MapGitHttpEndpoints();
+        app.MapNotificationEndpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>

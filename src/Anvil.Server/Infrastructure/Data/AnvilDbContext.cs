@@ -17,6 +17,7 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Repositories.Repository> Repositories => Set<Repositories.Repository>();
     public DbSet<Repositories.Collaborator> Collaborators => Set<Repositories.Collaborator>();
     public DbSet<Repositories.Star> Stars => Set<Repositories.Star>();
+    public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

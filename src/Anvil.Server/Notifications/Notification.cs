@@ -1,0 +1,56 @@
+using Anvil.Server.Repositories;
+using Anvil.Server.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Anvil.Server.Notifications;
+
+/// <summary>Why a user is told about something (GitHub's notification reasons).</summary>
+public static class NotificationReasons
+{
+    public const string Mention = "mention";
+    public const string Comment = "comment";
+    public const string Assign = "assign";
+    public const string Author = "author";
+    public const string Review = "review_requested";
+    public const string StateChange = "state_change";
+    public const string Subscribed = "subscribed";
+}
+
+/// <summary>One thing a user should know about: someone commented, assigned, mentioned, reviewed, merged…</summary>
+public sealed class Notification
+{
+    public long Id { get; set; }
+    public long UserId { get; set; }
+    public long? ActorId { get; set; }
+    public User? Actor { get; set; }
+    public long RepositoryId { get; set; }
+    public Repository Repository { get; set; } = null!;
+    /// <summary><c>Issue</c> or <c>PullRequest</c> (GitHub's subject types).</summary>
+    public required string SubjectType { get; set; }
+    public int SubjectNumber { get; set; }
+    public required string SubjectTitle { get; set; }
+    public required string Reason { get; set; }
+    /// <summary>What happened, e.g. "commented", "merged", "assigned you".</summary>
+    public required string Action { get; set; }
+    public bool Unread { get; set; } = true;
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ReadAt { get; set; }
+}
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> e)
+    {
+        // The inbox is "my notifications, newest first", optionally only unread.
+        e.HasIndex(n => new { n.UserId, n.Unread, n.Id });
+        e.HasIndex(n => new { n.UserId, n.Id });
+        e.Property(n => n.SubjectType).HasMaxLength(20);
+        e.Property(n => n.SubjectTitle).HasMaxLength(256);
+        e.Property(n => n.Reason).HasMaxLength(32);
+        e.Property(n => n.Action).HasMaxLength(64);
+        e.HasOne<User>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne(n => n.Actor).WithMany().HasForeignKey(n => n.ActorId).OnDelete(DeleteBehavior.SetNull);
+        e.HasOne(n => n.Repository).WithMany().HasForeignKey(n => n.RepositoryId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,115 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.RateLimiting;
+
+namespace Anvil.Server.Notifications;
+
+public static class NotificationEndpoints
+{
+    public static void MapNotificationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var inbox = app.MapGroup("/api/notifications").RequireUser(Scopes.Notifications);
+        inbox.MapGet("", async (HttpContext ctx, NotificationService service) =>
+        {
+            var page = OffsetPage.From(ctx.Request);
+            var unreadOnly = ParseBool(ctx.Request.Query["unread"], "unread") ?? false;
+            var list = await service.ListAsync(unreadOnly, page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new
+            {
+                notifications = list.Items.Select(n => NotificationViews.ToSigmagit(n, ctx.PublicBaseUrl())),
+                hasMore = list.HasMore,
+                unreadCount = await service.UnreadCountAsync(ctx.RequestAborted),
+            });
+        });
+        inbox.MapGet("/unread-count", async (HttpContext ctx, NotificationService service) =>
+            ApiJson.Json(ctx, new { count = await service.UnreadCountAsync(ctx.RequestAborted) }));
+        inbox.MapPatch("/{id}/read", async (HttpContext ctx, string id, NotificationService service) =>
+        {
+            await service.MarkReadAsync(ParseId(id), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { success = true });
+        });
+        inbox.MapPost("/mark-all-read", async (HttpContext ctx, NotificationService service) =>
+            ApiJson.Json(ctx, new { success = true, updated = await service.MarkAllReadAsync(ctx.RequestAborted) }));
+        inbox.MapDelete("/{id}", async (HttpContext ctx, string id, NotificationService service) =>
+        {
+            await service.DeleteAsync(ParseId(id), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { success = true });
+        });
+
+        var v1 = app.MapGroup("/api/v1/notifications").RequireUser(Scopes.Notifications);
+        v1.MapGet("", async (HttpContext ctx, NotificationService service) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            // GitHub lists unread threads unless all=true.
+            var all = ParseBool(ctx.Request.Query["all"], "all") ?? false;
+            var list = await service.ListAsync(!all, page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, list.Total, list.HasMore);
+            return ApiJson.Json(ctx, list.Items.Select(n => NotificationViews.ToV1(n, ctx.PublicBaseUrl())));
+        });
+        v1.MapPut("", async (HttpContext ctx, NotificationService service) =>
+        {
+            await service.MarkAllReadAsync(ctx.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status205ResetContent);
+        });
+        v1.MapGet("/threads/{id}", async (HttpContext ctx, string id, NotificationService service) =>
+            ApiJson.Json(ctx, NotificationViews.ToV1(await service.GetAsync(ParseId(id), ctx.RequestAborted), ctx.PublicBaseUrl())));
+        v1.MapPatch("/threads/{id}", async (HttpContext ctx, string id, NotificationService service) =>
+        {
+            await service.MarkReadAsync(ParseId(id), ctx.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status205ResetContent);
+        });
+        v1.MapDelete("/threads/{id}", async (HttpContext ctx, string id, NotificationService service) =>
+        {
+            await service.DeleteAsync(ParseId(id), ctx.RequestAborted);
+            return Results.NoContent();
+        });
+
+        app.MapGet("/ws", ConnectAsync);
+    }
+
+    /// <summary>
+    /// <c>/ws?token=…</c>: the token (session or PAT with <c>notifications</c>) is checked before the
+    /// upgrade, so a bad one is a plain 401 rather than an accepted-then-closed socket.
+    /// </summary>
+    private static async Task ConnectAsync(HttpContext ctx, SessionService sessions, AccessTokenService tokens, Caller caller,
+        NotificationHub hub, WebSocketConnectionLimiter limiter)
+    {
+        if (!ctx.WebSockets.IsWebSocketRequest)
+        {
+            throw AnvilException.BadRequest("expected a WebSocket upgrade request");
+        }
+        var token = ctx.Request.Query["token"].ToString();
+        long userId;
+        if (token.Length == 0)
+        {
+            userId = caller.RequireUser().Id;
+        }
+        else if (token.StartsWith(Secrets.AccessTokenPrefix, StringComparison.Ordinal))
+        {
+            var found = await tokens.AuthenticateAsync(token, ctx.RequestAborted) ?? throw AnvilException.Unauthorized("invalid token");
+            caller.SignedInByToken(found.User, found.Token);
+            caller.RequireScope(Scopes.Notifications);
+            userId = found.User.Id;
+        }
+        else
+        {
+            userId = (token.Length <= 128 ? await sessions.ResolveAsync(token, ctx.RequestAborted) : null)?.Id
+                ?? throw AnvilException.Unauthorized("invalid token");
+        }
+        using var lease = limiter.Open(ctx);
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
+        await hub.RunAsync(socket, userId, ctx.RequestAborted);
+    }
+
+    private static long ParseId(string id) =>
+        long.TryParse(id, out var v) ? v : throw AnvilException.NotFound("notification not found");
+
+    private static bool? ParseBool(string? raw, string name) => raw switch
+    {
+        null or "" => null,
+        "true" or "1" => true,
+        "false" or "0" => false,
+        _ => throw AnvilException.BadRequest($"{name} must be true or false"),
+    };
+}
