@@ -24,7 +24,8 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
     private WebApplication? _app;
 
     public abstract Database Database { get; }
-    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "anvil-test-" + Guid.NewGuid().ToString("N")[..10]);
+    public string DataDir { get; private set; } = Path.Combine(Path.GetTempPath(), "anvil-test-" + Guid.NewGuid().ToString("N")[..10]);
+    private bool _ownsData = true;
     public string? DatabaseUrl { get; private set; }
     public Uri BaseUri { get; private set; } = null!;
     /// <summary>The running app's services, for tests that inspect what the server registered.</summary>
@@ -66,6 +67,28 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
         BaseUri = new Uri(address);
     }
 
+    /// <summary>
+    /// Another node of the same installation: same database and data directory, its own process
+    /// state (as behind a load balancer). The caller disposes it; the shared data stays with this one.
+    /// </summary>
+    public async Task<AnvilServer> StartNodeAsync(params (string Name, string? Value)[] settings)
+    {
+        var node = (AnvilServer)Activator.CreateInstance(GetType())!;
+        node.DataDir = DataDir;
+        node.DatabaseUrl = DatabaseUrl;
+        node._ownsData = false;
+        foreach (var (key, value) in Settings)
+        {
+            node.Settings[key] = value;
+        }
+        foreach (var (key, value) in settings)
+        {
+            node.Settings[key] = value;
+        }
+        await node.StartAsync();
+        return node;
+    }
+
     public async Task StopAsync()
     {
         if (_app is not null)
@@ -79,6 +102,10 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
     public async Task DisposeAsync()
     {
         await StopAsync();
+        if (!_ownsData)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(DataDir, recursive: true);

@@ -13,22 +13,9 @@ namespace Anvil.Server.Tests.Notifications;
 
 public abstract class NotificationTests(AnvilServer server)
 {
-    private Uri WsUri(string token) => new($"ws://{server.BaseUri.Authority}/ws?token={Uri.EscapeDataString(token)}");
+    private Uri WsUri(string token) => NotificationProbe.WsUri(server, token);
 
-    private static async Task<JsonNode> ReceiveAsync(ClientWebSocket ws, string? type = null)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var buffer = new byte[64 * 1024];
-            var result = await ws.ReceiveAsync(buffer, timeout.Token);
-            var node = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!;
-            if (type is null || node.Str("type") == type)
-            {
-                return node;
-            }
-        }
-    }
+    private static Task<JsonNode> ReceiveAsync(ClientWebSocket ws, string? type = null) => NotificationProbe.ReceiveAsync(ws, type);
 
     private async Task<(string Owner, string Name)> CreateRepoAsync(TestUser owner, bool isPrivate = false)
     {
@@ -38,16 +25,8 @@ public abstract class NotificationTests(AnvilServer server)
         return (owner.Username, name);
     }
 
-    /// <summary>Creates notifications the way features do, through the service in a request-like scope.</summary>
-    private async Task NotifyAsync(TestUser actor, string owner, string repoName, params (TestUser User, string Reason)[] recipients)
-    {
-        await using var scope = server.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AnvilDbContext>();
-        var repo = await db.Repositories.Include(r => r.Owner).FirstAsync(r => r.Name == repoName && r.Owner.Username == owner);
-        var actorUser = await db.Users.FirstAsync(u => u.Id == actor.Id);
-        await scope.ServiceProvider.GetRequiredService<NotificationService>().NotifyAsync(new NotificationRequest(repo, actorUser, "Issue", 7,
-            "Crash on start", "commented", recipients.ToDictionary(r => r.User.Id, r => r.Reason)), CancellationToken.None);
-    }
+    private Task NotifyAsync(TestUser actor, string owner, string repoName, params (TestUser User, string Reason)[] recipients) =>
+        NotificationProbe.NotifyAsync(server, actor, owner, repoName, recipients);
 
     [Fact]
     public async Task Socket_refuses_bad_tokens_before_the_upgrade()
