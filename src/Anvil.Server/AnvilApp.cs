@@ -9,6 +9,7 @@ using Anvil.Server.Notifications;
 using Anvil.Server.Operations;
 using Anvil.Server.Repositories;
 using Anvil.Server.RateLimiting;
+using Anvil.Server.Search;
 using Anvil.Server.Users;
 using Microsoft.AspNetCore.Identity;
 
@@ -79,6 +80,10 @@ public static class AnvilApp
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();
         services.AddScoped<NotificationService>();
+        services.AddSingleton<SearchIndexInterceptor.IIndexer, RepositorySearchIndexer>();
+        services.AddSingleton<SearchIndexInterceptor.IIndexer, UserSearchIndexer>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SearchIndexInterceptor>();
+        services.AddScoped<SearchService>();
         services.AddSingleton<NotificationHub>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
     }
@@ -93,6 +98,7 @@ public static class AnvilApp
         app.MapRepositoryV1Endpoints();
         app.MapGitHttpEndpoints();
         app.MapNotificationEndpoints();
+        app.MapSearchEndpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>

@@ -18,6 +18,7 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Repositories.Collaborator> Collaborators => Set<Repositories.Collaborator>();
     public DbSet<Repositories.Star> Stars => Set<Repositories.Star>();
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
+    public DbSet<Search.SearchDocument> SearchDocuments => Set<Search.SearchDocument>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

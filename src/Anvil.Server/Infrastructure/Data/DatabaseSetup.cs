@@ -11,13 +11,13 @@ public static class DatabaseSetup
         if (options.UsePostgres)
         {
             var cs = PostgresConnectionString(options.DatabaseUrl!);
-            services.AddDbContext<PostgresAnvilDbContext>(o => ConfigurePostgres(o, cs));
+            services.AddDbContext<PostgresAnvilDbContext>((sp, o) => ConfigurePostgres(o, cs).AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
             services.AddScoped<AnvilDbContext>(sp => sp.GetRequiredService<PostgresAnvilDbContext>());
         }
         else
         {
             var cs = SqliteConnectionString(options.SqlitePath);
-            services.AddDbContext<SqliteAnvilDbContext>(o => ConfigureSqlite(o, cs));
+            services.AddDbContext<SqliteAnvilDbContext>((sp, o) => ConfigureSqlite(o, cs).AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
             services.AddScoped<AnvilDbContext>(sp => sp.GetRequiredService<SqliteAnvilDbContext>());
         }
         return services;
@@ -35,11 +35,11 @@ public static class DatabaseSetup
         await db.Database.MigrateAsync(ct);
     }
 
-    internal static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
+    internal static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
         o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"))
          .AddInterceptors(new SqliteConnectionPragmas());
 
-    internal static void ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
+    internal static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
         o.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
 
     internal static string SqliteConnectionString(string path) => $"Data Source={path};Pooling=True;Default Timeout=30";

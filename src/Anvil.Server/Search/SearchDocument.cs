@@ -1,0 +1,52 @@
+using Anvil.Server.Repositories;
+using Anvil.Server.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Anvil.Server.Search;
+
+public static class SearchKinds
+{
+    public const string Repository = "repository";
+    public const string User = "user";
+    public const string Issue = "issue";
+    public const string PullRequest = "pull";
+}
+
+/// <summary>
+/// One searchable thing. The full-text index over <see cref="Title"/> and <see cref="Body"/> is
+/// provider-specific and lives outside the EF model: an FTS5 table kept by triggers on SQLite, a
+/// generated tsvector column with a GIN index on PostgreSQL (see the Search migration).
+/// Rows are written by <see cref="SearchIndexInterceptor"/> in the same SaveChanges as the entity.
+/// </summary>
+public sealed class SearchDocument
+{
+    public long Id { get; set; }
+    public required string Kind { get; set; }
+    /// <summary>For repository documents: the repository; for issues and pulls: the repository they belong to.</summary>
+    public long? RepositoryId { get; set; }
+    public Repository? Repository { get; set; }
+    public long? UserId { get; set; }
+    public User? User { get; set; }
+    /// <summary>For issues and pulls: the issue row (set by the issues feature).</summary>
+    public long? IssueId { get; set; }
+    public required string Title { get; set; }
+    public string Body { get; set; } = "";
+    /// <summary>open / closed for issues and pulls; null otherwise.</summary>
+    public string? State { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+internal sealed class SearchDocumentConfiguration : IEntityTypeConfiguration<SearchDocument>
+{
+    public void Configure(EntityTypeBuilder<SearchDocument> e)
+    {
+        e.HasIndex(d => new { d.Kind, d.RepositoryId });
+        e.HasIndex(d => d.UserId);
+        e.HasIndex(d => d.IssueId);
+        e.Property(d => d.Kind).HasMaxLength(16);
+        e.Property(d => d.State).HasMaxLength(16);
+        e.HasOne(d => d.Repository).WithMany().HasForeignKey(d => d.RepositoryId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne(d => d.User).WithMany().HasForeignKey(d => d.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,64 @@
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Repositories;
+using Anvil.Server.Users;
+
+namespace Anvil.Server.Search;
+
+public static class SearchEndpoints
+{
+    public static void MapSearchEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/search", async (HttpContext ctx, SearchService search, RepositoryViews repoViews) =>
+        {
+            var page = OffsetPage.From(ctx.Request, defaultLimit: 20);
+            var raw = ctx.Request.Query["q"].ToString();
+            var kind = SearchService.KindOf(ctx.Request.Query["type"]);
+            var found = await search.SearchAsync(kind, SearchQuery.Parse(raw), page.Offset, page.Limit, ctx.RequestAborted);
+            object results = kind switch
+            {
+                SearchKinds.Repository => await repoViews.SigmagitAsync(await search.RepositoriesAsync(found.Items, ctx.RequestAborted), ctx.RequestAborted),
+                SearchKinds.User => (await search.UsersAsync(found.Items, ctx.RequestAborted)).Select(u => u.ToProfile(ctx.PublicBaseUrl())).ToList(),
+                _ => await IssueResultsAsync(ctx, found.Items, v1: false),
+            };
+            return ApiJson.Json(ctx, new { results, hasMore = found.HasMore, query = raw });
+        });
+
+        foreach (var (path, kind) in new[] { ("repositories", SearchKinds.Repository), ("users", SearchKinds.User), ("issues", SearchKinds.Issue) })
+        {
+            app.MapGet("/api/v1/search/" + path, async (HttpContext ctx, SearchService search, RepositoryViews repoViews) =>
+            {
+                var page = PageRequest.From(ctx.Request);
+                var raw = ctx.Request.Query["q"].ToString();
+                if (string.IsNullOrWhiteSpace(raw))
+                {
+                    throw AnvilException.Invalid("q is required");
+                }
+                var query = SearchQuery.Parse(raw);
+                // GitHub's issue search spans pull requests too, told apart by is:pr / is:issue; here issues only unless asked.
+                var found = await search.SearchAsync(kind, query, page.Offset, page.PerPage, ctx.RequestAborted);
+                page.WriteLinkHeader(ctx, found.Total, found.HasMore);
+                object items = kind switch
+                {
+                    SearchKinds.Repository => await repoViews.V1Async(await search.RepositoriesAsync(found.Items, ctx.RequestAborted), ctx.RequestAborted),
+                    SearchKinds.User => (await search.UsersAsync(found.Items, ctx.RequestAborted)).Select(u => u.ToV1Simple(ctx.PublicBaseUrl())).ToList(),
+                    _ => await IssueResultsAsync(ctx, found.Items, v1: true),
+                };
+                return ApiJson.Json(ctx, new { total_count = found.Total, incomplete_results = false, items });
+            });
+        }
+    }
+
+    /// <summary>Issue and pull request hits, in the issues feature's shapes.</summary>
+    private static async Task<object> IssueResultsAsync(HttpContext ctx, List<SearchDocument> docs, bool v1)
+    {
+        var presenter = ctx.RequestServices.GetService<ISearchResultPresenter>();
+        return presenter is null ? Array.Empty<object>() : await presenter.PresentAsync(docs, v1, ctx.RequestAborted);
+    }
+}
+
+/// <summary>Turns issue/pull documents into the issues feature's views (implemented there).</summary>
+public interface ISearchResultPresenter
+{
+    Task<object> PresentAsync(IReadOnlyList<SearchDocument> docs, bool v1, CancellationToken ct);
+}

@@ -1,0 +1,79 @@
+using System.Text;
+
+namespace Anvil.Server.Search;
+
+/// <summary>A search string split into free text and GitHub-style qualifiers (<c>repo:o/n</c>, <c>is:open</c>, <c>user:name</c>).</summary>
+public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoName, string? State, string? User)
+{
+    public const int MaxLength = 256;
+
+    public static SearchQuery Parse(string? q)
+    {
+        q = (q ?? "").Trim();
+        if (q.Length > MaxLength)
+        {
+            throw Infrastructure.AnvilException.BadRequest($"q must be at most {MaxLength} characters");
+        }
+        string? owner = null, name = null, state = null, user = null;
+        var words = new List<string>();
+        foreach (var token in q.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = token.IndexOf(':');
+            var (key, value) = colon > 0 ? (token[..colon].ToLowerInvariant(), token[(colon + 1)..]) : ("", token);
+            switch (key)
+            {
+                case "repo" when value.Split('/') is [{ Length: > 0 } o, { Length: > 0 } n]:
+                    (owner, name) = (o, n);
+                    break;
+                case "is" when value.ToLowerInvariant() is "open" or "closed":
+                    state = value.ToLowerInvariant();
+                    break;
+                case "user" or "owner" or "org" when value.Length > 0:
+                    user = value;
+                    break;
+                default:
+                    words.Add(token);
+                    break;
+            }
+        }
+        return new SearchQuery(string.Join(' ', words), owner, name, state, user);
+    }
+
+    /// <summary>
+    /// The free text as an FTS5 expression: every word quoted (so no FTS syntax can be injected),
+    /// all required, the last one as a prefix so results appear while typing.
+    /// </summary>
+    public string ToFts5()
+    {
+        var terms = Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => new string(w.Where(ch => char.IsLetterOrDigit(ch) || ch is '_' or '-' or '.' or '@').ToArray()))
+            .Select(w => w.Replace("-", " ").Replace(".", " ").Replace("@", " ").Trim())
+            .Where(w => w.Length > 0)
+            .ToList();
+        var sb = new StringBuilder();
+        for (var i = 0; i < terms.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(" AND ");
+            }
+            sb.Append('"').Append(terms[i].Replace("\"", "\"\"")).Append('"');
+            if (i == terms.Count - 1)
+            {
+                sb.Append('*');
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The free text as a PostgreSQL prefix tsquery source: words ANDed, the last one a prefix.</summary>
+    public string ToTsQuery()
+    {
+        var terms = Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(w => w.Split(['-', '.', '@', '/', ':', '\'', '"', '\\', '&', '|', '!', '(', ')', '<', '>', '*'], StringSplitOptions.RemoveEmptyEntries))
+            .Select(w => new string(w.Where(char.IsLetterOrDigit).ToArray()))
+            .Where(w => w.Length > 0)
+            .ToList();
+        return string.Join(" & ", terms.Select((t, i) => i == terms.Count - 1 ? t + ":*" : t));
+    }
+}
