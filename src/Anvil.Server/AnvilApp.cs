@@ -6,6 +6,8 @@ using Anvil.Server.Infrastructure.Storage;
 using Anvil.Server.Meta;
 using Anvil.Server.Repositories;
 using Anvil.Server.Users;
+using Anvil.Server.Webhooks;
+using Anvil.Server.Discord;
 using Microsoft.AspNetCore.Identity;
 
 namespace Anvil.Server;
@@ -43,6 +45,7 @@ public static class AnvilApp
         var app = builder.Build();
         app.UseRouting();
         app.UseMiddleware<ConventionsMiddleware>();
+        app.UseMiddleware<Discord.DiscordBotMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseWebSockets();
         MapEndpoints(app);
@@ -68,6 +71,9 @@ public static class AnvilApp
         services.AddScoped<RepositoryAccess>();
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();
+        services.AddWebhooks();
+        services.AddScoped<Discord.DiscordBot>();
+        services.AddScoped<Discord.DiscordLinkService>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -78,6 +84,8 @@ public static class AnvilApp
         app.MapRepositoryEndpoints();
         app.MapRepositoryV1Endpoints();
         app.MapGitHttpEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapDiscordEndpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>

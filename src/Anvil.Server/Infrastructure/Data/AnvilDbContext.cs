@@ -17,6 +17,11 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Repositories.Repository> Repositories => Set<Repositories.Repository>();
     public DbSet<Repositories.Collaborator> Collaborators => Set<Repositories.Collaborator>();
     public DbSet<Repositories.Star> Stars => Set<Repositories.Star>();
+    public DbSet<Webhooks.Webhook> Webhooks => Set<Webhooks.Webhook>();
+    public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
+    public DbSet<Webhooks.WebhookAttempt> WebhookAttempts => Set<Webhooks.WebhookAttempt>();
+    public DbSet<Discord.DiscordLink> DiscordLinks => Set<Discord.DiscordLink>();
+    public DbSet<Discord.DiscordLinkToken> DiscordLinkTokens => Set<Discord.DiscordLinkToken>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
