@@ -153,11 +153,27 @@ public sealed class WebhookWorker(IServiceScopeFactory scopes, WebhookSender sen
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Shutting down mid-send: the lease expires and the attempt is made again later.
+            // Shutting down mid-send: hand the row back so the next start (or another node) retries it at once.
+            await ReleaseAsync(deliveryId);
         }
         catch (Exception e)
         {
             log.LogError(e, "webhook delivery {Id} failed to process", deliveryId);
+        }
+    }
+
+    private async Task ReleaseAsync(long deliveryId)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<AnvilDbContext>().Set<WebhookDelivery>()
+                .Where(d => d.Id == deliveryId && d.LeaseOwner == _instance)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (Guid?)null).SetProperty(d => d.LeaseUntil, (DateTime?)null));
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "could not release webhook delivery {Id}; its lease will expire", deliveryId);
         }
     }
 
