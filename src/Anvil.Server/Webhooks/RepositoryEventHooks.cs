@@ -32,7 +32,7 @@ public sealed class PushWebhooks(WebhookQueue queue, WebhookPayloads payloads, R
                 ["deleted"] = change.IsDelete,
                 ["forced"] = forced,
                 ["base_ref"] = null,
-                ["compare"] = change.IsCreate || change.IsDelete ? $"{repoUrl}/commit/{change.NewOid[..12]}" : $"{repoUrl}/compare/{change.OldOid[..12]}...{change.NewOid[..12]}",
+                ["compare"] = change.IsCreate ? $"{repoUrl}/commit/{change.NewOid[..12]}" : $"{repoUrl}/compare/{change.OldOid[..12]}...{change.NewOid[..12]}",
                 ["commits"] = new JsonArray(commits.Select(c => (JsonNode)c.ToJson(repoUrl)).ToArray()),
                 ["head_commit"] = head?.ToJson(repoUrl),
                 ["pusher"] = new JsonObject { ["name"] = evt.Pusher.Username, ["email"] = evt.Pusher.Email },
