@@ -11,6 +11,8 @@ using Anvil.Server.Repositories;
 using Anvil.Server.RateLimiting;
 using Anvil.Server.Search;
 using Anvil.Server.Users;
+using Anvil.Server.Webhooks;
+using Anvil.Server.Discord;
 using Microsoft.AspNetCore.Identity;
 
 namespace Anvil.Server;
@@ -51,6 +53,7 @@ public static class AnvilApp
         app.UseAnvilMetrics();
         app.UseMiddleware<RateLimitHeadersMiddleware>(); // outermost: its headers reach every response, errors included
         app.UseMiddleware<ConventionsMiddleware>();
+        app.UseMiddleware<Discord.DiscordBotMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
@@ -86,6 +89,9 @@ public static class AnvilApp
         services.AddScoped<SearchService>();
         services.AddSingleton<NotificationHub>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
+        services.AddWebhooks();
+        services.AddScoped<Discord.DiscordBot>();
+        services.AddScoped<Discord.DiscordLinkService>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -99,6 +105,8 @@ public static class AnvilApp
         app.MapGitHttpEndpoints();
         app.MapNotificationEndpoints();
         app.MapSearchEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapDiscordEndpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>

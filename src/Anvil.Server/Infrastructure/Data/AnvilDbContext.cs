@@ -19,6 +19,11 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Repositories.Star> Stars => Set<Repositories.Star>();
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
     public DbSet<Search.SearchDocument> SearchDocuments => Set<Search.SearchDocument>();
+    public DbSet<Webhooks.Webhook> Webhooks => Set<Webhooks.Webhook>();
+    public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
+    public DbSet<Webhooks.WebhookAttempt> WebhookAttempts => Set<Webhooks.WebhookAttempt>();
+    public DbSet<Discord.DiscordLink> DiscordLinks => Set<Discord.DiscordLink>();
+    public DbSet<Discord.DiscordLinkToken> DiscordLinkTokens => Set<Discord.DiscordLinkToken>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
