@@ -184,6 +184,8 @@ public abstract class RepositoryRouteTests(AnvilServer server)
         { "POST", "/api/v1/user/repos", """{"name":"ok-name","private":"yes"}""", 400 },
         { "POST", "/api/v1/user/repos", """{"name":"ok-name","visibility":"secret"}""", 400 },
         { "POST", "/api/v1/user/repos", """{"name":"ok-name","default_branch":"-bad"}""", 422 },
+        { "POST", "/api/v1/user/repos", """{"name":"ok-name","default_branch":"HEAD"}""", 422 },
+        { "POST", "/api/v1/user/repos", """{"name":"ok-name","default_branch":"LONGBRANCH"}""", 422 },
         { "POST", "/api/v1/user/repos", """{"name":"ok-name","description":"DESC"}""", 422 },
         { "PATCH", "/api/repositories/~", "{", 400 },
         { "PATCH", "/api/repositories/~", "", 400 },
@@ -193,6 +195,7 @@ public abstract class RepositoryRouteTests(AnvilServer server)
         { "PATCH", "/api/repositories/~", """{"description":"DESC"}""", 400 },
         { "PATCH", "/api/v1/repos/~", """{"default_branch":"no-such-branch"}""", 422 },
         { "PATCH", "/api/v1/repos/~", """{"private":1}""", 400 },
+        { "PATCH", "/api/v1/repos/~", """{"default_branch":"LONGBRANCH"}""", 422 },
         { "POST", "/api/repositories/~/fork", "{", 400 },
         { "POST", "/api/repositories/~/fork", """{"name":"bad name"}""", 400 },
         { "POST", "/api/repositories/~/fork", """{"name":"fine","description":"DESC"}""", 400 },
@@ -219,7 +222,7 @@ public abstract class RepositoryRouteTests(AnvilServer server)
         var other = await server.SignUpAsync();
         var repo = await RepoSetup.CreateAsync(owner);
         path = path.Replace("~", $"{owner.Username}/{repo.Str("name")}").Replace("OWNER", owner.Username).Replace("OTHER", other.Username);
-        body = body.Replace("DESC", new string('d', 1001));
+        body = body.Replace("DESC", new string('d', 1001)).Replace("LONGBRANCH", new string('b', 256));
         using var c = owner.Client();
         var req = new HttpRequestMessage(new HttpMethod(method), path);
         if (method != "GET")
@@ -388,8 +391,10 @@ public abstract class RepositoryRouteTests(AnvilServer server)
         var mine = await c.GetAsync("/api/v1/user/repos?per_page=5");
         Assert.Equal(5, (await mine.JsonAsync()).AsArray().Count);
         Assert.Contains($"<{baseUrl}/api/v1/user/repos?per_page=5&page=2>; rel=\"last\"", mine.Headers.GetValues("Link").Single());
-        // A short list has no Link header.
-        Assert.False((await c.GetAsync("/api/v1/user/repos?per_page=100")).Headers.Contains("Link"));
+        // A single page has nowhere next to go.
+        var single = await c.GetAsync("/api/v1/user/repos?per_page=100");
+        Assert.Equal(6, (await single.JsonAsync()).AsArray().Count);
+        Assert.DoesNotContain("rel=\"next\"", single.Headers.TryGetValues("Link", out var l) ? string.Join(",", l) : "");
     }
 
     [Fact]
