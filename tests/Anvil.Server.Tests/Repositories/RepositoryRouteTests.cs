@@ -557,6 +557,56 @@ public abstract class RepositoryRouteTests(AnvilServer server)
     }
 
     [Fact]
+    public async Task Concurrent_identical_requests_settle_cleanly()
+    {
+        var owner = await server.SignUpAsync();
+        var fan = await server.SignUpAsync();
+        using var c = owner.Client();
+        var name = RepoSetup.UniqueName("race");
+        var creates = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            c.PostAsJsonAsync("/api/repositories", new { name = i % 2 == 0 ? name : name.ToUpperInvariant(), visibility = "public", autoInit = true })));
+        Assert.Single(creates, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var loser in creates.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await loser.ErrorAsync(HttpStatusCode.Conflict);
+        }
+        Assert.Single(Directory.GetDirectories(Path.Combine(server.DataDir, "repositories", owner.Id.ToString())));
+
+        using var fc = fan.Client();
+        var stars = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => fc.PostAsync($"/api/repositories/{owner.Username}/{name}/star", null)));
+        Assert.All(stars, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, (await (await fc.GetAsync($"/api/repositories/{owner.Username}/{name}")).JsonAsync())["repo"]!["starCount"]!.GetValue<int>());
+
+        var forks = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => fc.PostAsync($"/api/repositories/{owner.Username}/{name}/fork", null)));
+        Assert.Single(forks, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var loser in forks.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await loser.ErrorAsync(HttpStatusCode.Conflict);
+        }
+        Assert.Single(Directory.GetDirectories(Path.Combine(server.DataDir, "repositories", fan.Id.ToString())));
+        using var git = new GitClient();
+        Assert.Contains("refs/heads/main", await git.OkAsync(null, "ls-remote", GitClient.Url(server, fan.Username, name)));
+    }
+
+    [Fact]
+    public async Task Forking_an_empty_repository_gives_an_empty_fork_that_takes_pushes()
+    {
+        var owner = await server.SignUpAsync();
+        var forker = await server.SignUpAsync();
+        var name = (await RepoSetup.CreateAsync(owner, autoInit: false)).Str("name");
+        using var fc = forker.Client();
+        var fork = (await (await fc.PostAsync($"/api/repositories/{owner.Username}/{name}/fork", null)).JsonAsync(HttpStatusCode.Created))["repo"]!;
+        Assert.Equal(name, fork.Str("forkedFrom.name"));
+        using var git = new GitClient();
+        var dir = git.Path("w");
+        await git.OkAsync(null, "init", "-q", dir);
+        var head = await git.CommitFileAsync(dir, "f.txt", "f\n", "first in fork");
+        await git.OkAsync(dir, "push", "-q", GitClient.Url(server, forker.Username, name, forker.Username, forker.Password), "main");
+        Assert.Contains(head, await git.OkAsync(null, "ls-remote", GitClient.Url(server, forker.Username, name)));
+        Assert.Equal("", await git.OkAsync(null, "ls-remote", GitClient.Url(server, owner.Username, name)));
+    }
+
+    [Fact]
     public async Task Writes_need_sign_in_and_the_repo_write_scope()
     {
         var owner = await server.SignUpAsync();

@@ -15,7 +15,7 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
     public static TheoryData<string> Viewers =>
     [
         "anonymous", "stranger", "reader", "writer", "owner",
-        "owner-token-repo-read", "owner-token-repo-write", "owner-token-no-repo-scope", "reader-token-repo-read", "writer-token-repo-write",
+        "owner-token-repo-read", "owner-token-repo-write", "owner-token-no-repo-scope", "reader-token-repo-read", "reader-token-repo-write", "writer-token-repo-write",
     ];
 
     /// <summary>How one kind of caller talks to the API and to git.</summary>
@@ -62,6 +62,8 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
             "owner-token-repo-write" => await WithToken(s.Owner, "repo:write"),
             "owner-token-no-repo-scope" => await WithToken(s.Owner, "user:read"),
             "reader-token-repo-read" => await WithToken(s.Reader, "repo:read"),
+            // A broad token does not lift its user's rights.
+            "reader-token-repo-write" => await WithToken(s.Reader, "repo:write"),
             "writer-token-repo-write" => await WithToken(s.Writer, "repo:write"),
             _ => throw new ArgumentException(kind),
         };
@@ -256,6 +258,13 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         var stranger = await git.FailsAsync(null, "clone",
             GitClient.Url(server, s.Owner.Username, s.Name, s.Stranger.Username, s.Stranger.Password), git.Path("stranger"));
         Assert.Contains("not found", stranger.Stderr);
+        // A write collaborator pushes; the URL's case and the ".git" suffix do not matter.
+        var dir = git.Path("writer");
+        await git.OkAsync(null, "clone", "-q",
+            GitClient.Url(server, s.Owner.Username.ToUpperInvariant(), s.Name.ToUpperInvariant(), s.Writer.Username, s.Writer.Password)[..^4], dir);
+        var head = await git.CommitFileAsync(dir, "w.txt", "w\n", "by the writer");
+        await git.OkAsync(dir, "push", "-q", "origin", "main");
+        Assert.Contains(head, await git.OkAsync(null, "ls-remote", GitClient.Url(server, s.Owner.Username, s.Name, s.Reader.Username, s.Reader.Password)));
         var noScope = await s.Owner.CreateTokenAsync("user:read");
         await git.FailsAsync(null, "clone", GitClient.Url(server, s.Owner.Username, s.Name, s.Owner.Username, noScope), git.Path("no-scope"));
     }
