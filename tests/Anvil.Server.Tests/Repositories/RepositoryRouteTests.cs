@@ -347,7 +347,7 @@ public abstract class RepositoryRouteTests(AnvilServer server)
         var again = await RepoSetup.CreateAsync(owner, name);
         Assert.NotEqual(repo.Str("id"), again.Str("id"));
         Assert.Equal(0, again["starCount"]!.GetValue<int>());
-        await (await c.DeleteAsync($"/api/v1/repos/{owner.Username}/{name}")).EnsureSuccessStatusCodeAsync(HttpStatusCode.NoContent);
+        await (await c.DeleteAsync($"/api/v1/repos/{owner.Username}/{name}")).ExpectStatusAsync(HttpStatusCode.NoContent);
     }
 
     [Fact]
@@ -629,7 +629,7 @@ public abstract class RepositoryRouteTests(AnvilServer server)
 
 internal static class ResponseChecks
 {
-    public static async Task EnsureSuccessStatusCodeAsync(this HttpResponseMessage res, HttpStatusCode expected)
+    public static async Task ExpectStatusAsync(this HttpResponseMessage res, HttpStatusCode expected)
     {
         Assert.True(res.StatusCode == expected, $"expected {(int)expected}, got {(int)res.StatusCode}: {await res.Content.ReadAsStringAsync()}");
     }
