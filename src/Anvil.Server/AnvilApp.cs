@@ -1,4 +1,5 @@
 using Anvil.Server.Auth;
+using Anvil.Server.Browsing;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Http;
@@ -68,6 +69,10 @@ public static class AnvilApp
         services.AddScoped<RepositoryAccess>();
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();
+        services.AddSingleton<Anvil.Git.Reading.CatFilePool>(_ => new Anvil.Git.Reading.CatFilePool()); // built by the container, so disposed with the app
+        services.AddSingleton(sp => new Anvil.Git.Reading.GitReader(sp.GetRequiredService<Anvil.Git.Reading.CatFilePool>()));
+        services.AddSingleton<Browsing.BrowsingCache>();
+        services.AddScoped<Browsing.BrowsingService>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -78,6 +83,8 @@ public static class AnvilApp
         app.MapRepositoryEndpoints();
         app.MapRepositoryV1Endpoints();
         app.MapGitHttpEndpoints();
+        app.MapBrowsingEndpoints();
+        app.MapBrowsingV1Endpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>
