@@ -1,11 +1,14 @@
 using Anvil.Server.Auth;
 using Anvil.Server.Browsing;
+using Anvil.Server.Cluster;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Infrastructure.Storage;
 using Anvil.Server.Meta;
+using Anvil.Server.Operations;
 using Anvil.Server.Repositories;
+using Anvil.Server.RateLimiting;
 using Anvil.Server.Users;
 using Microsoft.AspNetCore.Identity;
 
@@ -35,6 +38,7 @@ public static class AnvilApp
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = BodyLimit.Default; // routes raise it through BodyLimit metadata
         });
+        builder.AddAnvilObservability();
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
@@ -43,8 +47,11 @@ public static class AnvilApp
 
         var app = builder.Build();
         app.UseRouting();
+        app.UseAnvilMetrics();
+        app.UseMiddleware<RateLimitHeadersMiddleware>(); // outermost: its headers reach every response, errors included
         app.UseMiddleware<ConventionsMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
         app.UseWebSockets();
         MapEndpoints(app);
         return app;
@@ -57,6 +64,8 @@ public static class AnvilApp
         services.AddAnvilDatabase(options);
         services.AddSingleton<IBlobStore, LocalBlobStore>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddCluster(options);
+        services.AddRateLimiting();
         services.AddScoped<Caller>();
         services.AddScoped<SessionService>();
         services.AddScoped<AccessTokenService>();
@@ -77,6 +86,7 @@ public static class AnvilApp
 
     private static void MapEndpoints(WebApplication app)
     {
+        app.MapObservabilityEndpoints();
         app.MapMetaEndpoints();
         app.MapAuthEndpoints();
         app.MapUserEndpoints();

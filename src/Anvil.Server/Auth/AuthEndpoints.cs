@@ -1,5 +1,6 @@
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.RateLimiting;
 using Anvil.Server.Users;
 
 namespace Anvil.Server.Auth;
@@ -18,8 +19,8 @@ public static class AuthEndpoints
                      ("/api/auth/sign-up/email", "/api/auth/sign-in/email", "/api/auth/sign-out"),
                  })
         {
-            app.MapPost(signUp, SignUp);
-            app.MapPost(signIn, SignIn);
+            app.MapPost(signUp, SignUp).WithMetadata(AuthAttempt.SignUp);
+            app.MapPost(signIn, SignIn).WithMetadata(AuthAttempt.SignIn);
             app.MapPost(signOut, SignOut);
         }
         app.MapGet("/api/auth/get-session", GetSession);

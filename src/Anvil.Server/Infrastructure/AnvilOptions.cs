@@ -1,4 +1,6 @@
+using System.Net;
 using System.Security.Cryptography;
+using Anvil.Server.RateLimiting;
 
 namespace Anvil.Server.Infrastructure;
 
@@ -17,6 +19,9 @@ public sealed class AnvilOptions
     public string InstanceName { get; init; } = "anvil";
     public string StorageLocalPath { get; init; } = "";
     public long MaxPushBytes { get; init; } = 1L << 30;
+    public TrafficLimits Limits { get; init; } = new();
+    /// <summary>Proxies whose <c>X-Forwarded-For</c> is believed (<c>ANVIL_TRUST_PROXY</c>).</summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
 
     public string RepositoriesDir => Path.Combine(DataDir, "repositories");
     public string SqlitePath => Path.Combine(DataDir, "anvil.db");
@@ -37,6 +42,8 @@ public sealed class AnvilOptions
             InstanceName = FirstNonEmpty(config["ANVIL_INSTANCE_NAME"]) ?? "anvil",
             StorageLocalPath = Path.GetFullPath(storage),
             MaxPushBytes = long.TryParse(config["ANVIL_MAX_PUSH_BYTES"], out var mp) && mp > 0 ? mp : 1L << 30,
+            Limits = TrafficLimits.FromConfiguration(config),
+            TrustedProxies = ClientIpResolver.ParseTrustedProxies(config["ANVIL_TRUST_PROXY"]),
         };
     }
 

@@ -48,6 +48,7 @@ public static class GitHttpEndpoints
             throw Challenge(ctx, "authentication required");
         }
 
+        using var slot = sp.GetRequiredService<RateLimiting.GitConcurrencyLimiter>().Enter(ctx.Response);
         var repo = grant.Repository;
         var store = sp.GetRequiredService<RepositoryStore>();
         var smartHttp = sp.GetRequiredService<SmartHttpService>();
@@ -90,6 +91,7 @@ public static class GitHttpEndpoints
         {
             throw AnvilException.BadRequest("request body is not valid gzip");
         }
+        Operations.Observability.GitOperations.WithLabels(service.Name, result.ExitCode == 0 ? "ok" : "failed").Inc();
         if (service == GitService.ReceivePack && result.RefChanges.Count > 0)
         {
             // The push is done and reported to the client; recording it must not depend on the client staying.

@@ -19,7 +19,7 @@ public enum Database
 /// A real Anvil server on a loopback port with its own data dir and database. Tests talk to it
 /// over HTTP only, exactly as a client would.
 /// </summary>
-public abstract class AnvilServer : IAsyncLifetime
+public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -27,6 +27,8 @@ public abstract class AnvilServer : IAsyncLifetime
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "anvil-test-" + Guid.NewGuid().ToString("N")[..10]);
     public string? DatabaseUrl { get; private set; }
     public Uri BaseUri { get; private set; } = null!;
+    /// <summary>The running app's services, for tests that inspect what the server registered.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("server is not running");
     /// <summary>Extra configuration (environment-variable names) for this server.</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
@@ -41,12 +43,23 @@ public abstract class AnvilServer : IAsyncLifetime
 
     public async Task StartAsync()
     {
-        var config = new Dictionary<string, string?>(Settings)
+        var config = new Dictionary<string, string?>
         {
-            ["ANVIL_DATA_DIR"] = DataDir,
-            ["DATABASE_URL"] = DatabaseUrl,
-            ["urls"] = "http://127.0.0.1:0",
+            // Tests sign up many users from one address: rate limits are off unless a test's Settings turn them on.
+            ["ANVIL_RATELIMIT_PER_MINUTE"] = "0",
+            ["ANVIL_RATELIMIT_BURST"] = "0",
+            ["ANVIL_RATELIMIT_API_AUTHED_PER_HOUR"] = "0",
+            ["ANVIL_RATELIMIT_API_ANON_PER_HOUR"] = "0",
+            ["ANVIL_RATELIMIT_SIGNIN_FAILURES_PER_15_MIN"] = "0",
+            ["ANVIL_RATELIMIT_SIGNUPS_PER_HOUR"] = "0",
         };
+        foreach (var (key, value) in Settings)
+        {
+            config[key] = value;
+        }
+        config["ANVIL_DATA_DIR"] = DataDir;
+        config["DATABASE_URL"] = DatabaseUrl;
+        config["urls"] = "http://127.0.0.1:0";
         _app = AnvilApp.Build([], config);
         await AnvilApp.StartAsync(_app);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -74,6 +87,8 @@ public abstract class AnvilServer : IAsyncLifetime
         {
         }
     }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     /// <summary>A client with no credentials and no cookie jar: every test says how it authenticates.</summary>
     public HttpClient Anonymous() => new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = BaseUri };

@@ -40,17 +40,22 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
             return Task.CompletedTask;
         });
 
-        var limit = ctx.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>()?.Bytes ?? BodyLimit.Default;
+        var limit = ctx.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>() is { } metadata ? metadata.Bytes : BodyLimit.Default;
         var sizeFeature = ctx.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
         {
-            sizeFeature.MaxRequestBodySize = limit;
+            // Kestrel's cap sits a drain budget above ours: our stream refuses first, the rest can be drained.
+            sizeFeature.MaxRequestBodySize = limit + DrainBudget;
+        }
+        if (limit is not null)
+        {
+            ctx.Request.Body = new LimitedBodyStream(ctx.Request.Body, limit.Value);
         }
 
         using var _ = log.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId });
         try
         {
-            if (ctx.Request.ContentLength > limit)
+            if (limit is not null && ctx.Request.ContentLength > limit)
             {
                 throw new AnvilException(FailureKind.PayloadTooLarge, $"request body exceeds {limit} bytes");
             }
@@ -64,6 +69,10 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
         }
         catch (AnvilException e)
         {
+            if (e.Kind == FailureKind.PayloadTooLarge)
+            {
+                await DrainAsync(ctx);
+            }
             if (e.RequiredScope is not null && !ctx.Response.HasStarted)
             {
                 ctx.Response.Headers["X-Accepted-OAuth-Scopes"] = e.RequiredScope;
@@ -73,7 +82,7 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
         catch (BadHttpRequestException e)
         {
             var kind = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? FailureKind.PayloadTooLarge : FailureKind.BadRequest;
-            await WriteFailureAsync(ctx, kind, kind == FailureKind.PayloadTooLarge ? $"request body exceeds {limit} bytes" : "bad request");
+            await WriteFailureAsync(ctx, kind, kind == FailureKind.PayloadTooLarge ? "request body is too large" : "bad request");
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {
@@ -88,6 +97,31 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
                 ctx.Response.Headers["X-Request-Id"] = requestId;
                 await ApiJson.WriteErrorAsync(ctx, 500, "internal server error");
             }
+        }
+    }
+
+    /// <summary>How much of an oversized body is read and discarded so the client sees the 413 (beyond it, the connection closes).</summary>
+    private const long DrainBudget = 4 * 1024 * 1024;
+
+    private static async Task DrainAsync(HttpContext ctx)
+    {
+        var body = ctx.Request.Body is LimitedBodyStream limited ? limited.Inner : ctx.Request.Body;
+        if (ctx.Request.ContentLength > (ctx.Request.Body as LimitedBodyStream)?.Limit + DrainBudget)
+        {
+            return;
+        }
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            var buffer = new byte[16 * 1024];
+            while (await body.ReadAsync(buffer, timeout.Token) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            // Over budget or the client gave up: the connection will simply close.
         }
     }
 

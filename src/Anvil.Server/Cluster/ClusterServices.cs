@@ -1,0 +1,30 @@
+using Anvil.Server.Infrastructure;
+using Anvil.Server.RateLimiting;
+
+namespace Anvil.Server.Cluster;
+
+public static class ClusterServices
+{
+    /// <summary>
+    /// With <c>REDIS_URL</c>: one Redis connection, shared rate-limit counters and the Redis bus.
+    /// Without: the same services in-process, for a single node.
+    /// </summary>
+    public static IServiceCollection AddCluster(this IServiceCollection services, AnvilOptions options)
+    {
+        services.AddSingleton<InProcessClusterBus>();
+        if (string.IsNullOrEmpty(options.RedisUrl))
+        {
+            services.AddSingleton<IClusterBus>(sp => sp.GetRequiredService<InProcessClusterBus>());
+            services.AddSingleton<IRateLimitCounter, InProcessRateLimitCounter>();
+        }
+        else
+        {
+            services.AddSingleton<RedisConnection>();
+            services.AddSingleton<RedisClusterBus>();
+            services.AddSingleton<IClusterBus>(sp => sp.GetRequiredService<RedisClusterBus>());
+            services.AddHostedService(sp => sp.GetRequiredService<RedisClusterBus>());
+            services.AddSingleton<IRateLimitCounter, RedisRateLimitCounter>();
+        }
+        return services;
+    }
+}

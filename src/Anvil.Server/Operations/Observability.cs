@@ -1,0 +1,40 @@
+using Prometheus;
+using Scalar.AspNetCore;
+
+namespace Anvil.Server.Operations;
+
+/// <summary>Metrics, logs and API docs: how operators and integrators see a running Anvil.</summary>
+public static class Observability
+{
+    /// <summary>Git transport operations by service and outcome.</summary>
+    public static readonly Counter GitOperations = Metrics.CreateCounter(
+        "anvil_git_operations_total", "Git smart HTTP operations served.", "service", "outcome");
+
+    public static void AddAnvilObservability(this WebApplicationBuilder builder)
+    {
+        // JSON lines with scopes, so every entry carries the request id the conventions middleware scoped.
+        if (!string.Equals(builder.Configuration["ANVIL_LOG_FORMAT"], "text", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        builder.Services.AddOpenApi("v1");
+        // In-flight pushes and merges get time to finish before the process exits.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(
+            int.TryParse(builder.Configuration["ANVIL_SHUTDOWN_SECONDS"], out var s) && s > 0 ? s : 60));
+    }
+
+    public static void UseAnvilMetrics(this WebApplication app) => app.UseHttpMetrics(o => o.ReduceStatusCodeCardinality());
+
+    public static void MapObservabilityEndpoints(this WebApplication app)
+    {
+        app.MapMetrics("/metrics");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Anvil API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using Anvil.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Anvil.Server.Tests.Operations;
+
+public sealed class ObservabilityTests(SqliteServer server) : IClassFixture<SqliteServer>
+{
+    [Fact]
+    public async Task Every_mapped_api_route_appears_in_the_openapi_document()
+    {
+        using var c = server.Anonymous();
+        var doc = JsonNode.Parse(await c.GetStringAsync("/openapi/v1.json"))!;
+        var documented = doc["paths"]!.AsObject().Select(p => p.Key).ToHashSet();
+        var routes = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText!.Trim('/'))
+            .Where(r => !r.StartsWith("/openapi") && !r.StartsWith("/docs") && r != "/metrics")
+            .ToHashSet();
+        Assert.NotEmpty(routes);
+        var missing = routes.Where(r => !documented.Contains(r.Replace("{*", "{"))).ToList();
+        Assert.True(missing.Count == 0, "undocumented routes: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public async Task Docs_page_is_served()
+    {
+        using var c = server.Anonymous();
+        var res = await c.GetAsync("/docs/");
+        Assert.Equal(System.Net.HttpStatusCode.OK, res.StatusCode);
+        Assert.Contains("openapi/v1.json", await res.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Metrics_expose_request_counts_by_route_in_prometheus_format()
+    {
+        using var c = server.Anonymous();
+        await c.GetAsync("/api/v1/meta");
+        var text = await c.GetStringAsync("/metrics");
+        Assert.Contains("http_request_duration_seconds", text);
+        Assert.Contains("endpoint=\"/api/v1/meta\"", text);
+    }
+}
