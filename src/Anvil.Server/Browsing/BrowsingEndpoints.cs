@@ -35,7 +35,7 @@ public static class BrowsingEndpoints
             var branch = await browsing.CreateBranchAsync(owner, name, body.Branch, body.FromRef, ctx.RequestAborted);
             return ApiJson.Json(ctx, new { branch = branch.ToView() }, StatusCodes.Status201Created);
         }).RequireUser(Scopes.RepoWrite);
-        repo.MapDelete("/branches/{**branch}", async (HttpContext ctx, string owner, string name, string branch, BrowsingService browsing) =>
+        repo.MapDelete("/branches/{*branch}", async (HttpContext ctx, string owner, string name, string branch, BrowsingService browsing) =>
         {
             await browsing.DeleteBranchAsync(owner, name, CatchAll(branch), ctx.RequestAborted);
             return ApiJson.Json(ctx, new { success = true });

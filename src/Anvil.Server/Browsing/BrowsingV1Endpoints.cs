@@ -20,7 +20,7 @@ public static class BrowsingV1Endpoints
             page.WriteLinkHeader(ctx, list.Branches.Count, list.Branches.Count > page.Offset + page.PerPage);
             return ApiJson.Json(ctx, list.Branches.Skip(page.Offset).Take(page.PerPage).Select(b => b.ToV1(links)));
         });
-        repo.MapGet("/branches/{**branch}", async (HttpContext ctx, string owner, string name, string branch, BrowsingService browsing) =>
+        repo.MapGet("/branches/{*branch}", async (HttpContext ctx, string owner, string name, string branch, BrowsingService browsing) =>
         {
             var (repository, info) = await browsing.GetBranchAsync(owner, name, BrowsingEndpoints.CatchAll(branch), ctx.RequestAborted);
             return ApiJson.Json(ctx, info.ToV1(LinksFor(ctx, repository)));
@@ -42,7 +42,7 @@ public static class BrowsingV1Endpoints
         });
 
         repo.MapGet("/contents", (HttpContext ctx, string owner, string name, BrowsingService browsing) => ContentsAsync(ctx, owner, name, "", browsing));
-        repo.MapGet("/contents/{**path}", (HttpContext ctx, string owner, string name, string path, BrowsingService browsing) =>
+        repo.MapGet("/contents/{*path}", (HttpContext ctx, string owner, string name, string path, BrowsingService browsing) =>
             ContentsAsync(ctx, owner, name, BrowsingEndpoints.CatchAll(path), browsing));
     }
 
