@@ -113,7 +113,12 @@ for url in "${URLS[@]}"; do
     [[ "$code" == 200 ]] || { echo "warm-up of $url answered $code" >&2; exit 1; }
 done
 
-echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+# Let the JIT reach its optimized tier and the caches fill before anything is measured.
+for url in "${URLS[@]}"; do
+    wrk -t1 -c8 -d2s "$url" >/dev/null
+done
+
+echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION (load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)"
 printf '%-28s %12s %10s %10s %10s %8s\n' endpoint "requests/s" "avg" "p50" "p99" "non-2xx"
 for i in "${!URLS[@]}"; do
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${URLS[$i]}")

@@ -102,7 +102,7 @@ public sealed class BrowsingService(
             }
         }
         var refName = "refs/heads/" + branch;
-        if (!await RepositoryStore.UpdateRefAsync(gitDir, refName, oid, RepositoryStore.ZeroOid, ct))
+        if (!await CompareAndSwapAsync(() => RepositoryStore.UpdateRefAsync(gitDir, refName, oid, RepositoryStore.ZeroOid, ct)))
         {
             throw AnvilException.Conflict($"branch '{branch}' already exists");
         }
@@ -121,11 +121,30 @@ public sealed class BrowsingService(
         var gitDir = store.PathFor(repo.OwnerId, repo.Id);
         var oid = await ResolveBranchAsync(gitDir, branch, ct) ?? throw BranchNotFound();
         var refName = "refs/heads/" + branch;
-        if (!await RepositoryStore.DeleteRefAsync(gitDir, refName, oid, ct))
+        if (!await CompareAndSwapAsync(() => RepositoryStore.DeleteRefAsync(gitDir, refName, oid, ct)))
         {
             throw AnvilException.Conflict($"branch '{branch}' changed while it was being deleted; try again");
         }
         await repositories.OnPushedAsync(repo, user, [new RefChange(refName, oid, RepositoryStore.ZeroOid)], ct);
+    }
+
+    /// <summary>
+    /// Runs a compare-and-swap ref update. A concurrent update that holds the ref's lock longer than git waits for
+    /// it makes git fail while the ref still looks unchanged, which is neither a win nor a loss yet: try again, and
+    /// the next attempt sees the outcome.
+    /// </summary>
+    private static async Task<bool> CompareAndSwapAsync(Func<Task<bool>> update)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await update();
+            }
+            catch (GitCommandException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     /// <summary>Why <paramref name="branch"/> cannot be a new branch's name, or null if it can.</summary>

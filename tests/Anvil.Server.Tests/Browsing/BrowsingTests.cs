@@ -214,6 +214,28 @@ public abstract class BrowsingTests(AnvilServer server)
         await (await c.GetAsync($"{s.Base}/file?path=src&return=1")).ErrorAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Files_over_the_inline_limit_come_without_content_but_stream_whole()
+    {
+        var s = await SampleRepository.ForAsync(server);
+        using var c = server.Anonymous();
+        var size = Encoding.UTF8.GetByteCount(SampleRepository.LargeContent);
+        var json = await (await c.GetAsync($"{s.Base}/file?branch=large-files&path={SampleRepository.LargePath}")).JsonAsync();
+        Assert.True(json["tooLarge"]!.GetValue<bool>());
+        Assert.Null(json["content"]);
+        Assert.Equal(size, json["size"]!.GetValue<long>());
+
+        var raw = await c.GetAsync($"{s.Base}/file?branch=large-files&path={SampleRepository.LargePath}&return=1");
+        Assert.Equal("text/plain; charset=utf-8", raw.Content.Headers.ContentType!.ToString());
+        Assert.Equal(size, raw.Content.Headers.ContentLength);
+        Assert.Equal(SampleRepository.LargeContent, await raw.Content.ReadAsStringAsync());
+
+        var v1 = await (await c.GetAsync($"{s.V1}/contents/{SampleRepository.LargePath}?ref=large-files")).JsonAsync();
+        Assert.Equal("none", v1.Str("encoding"));
+        Assert.Equal("", v1.Str("content"));
+        Assert.Equal(size, v1["size"]!.GetValue<long>());
+    }
+
     // ---- history ----
 
     [Fact]
@@ -405,6 +427,48 @@ public abstract class BrowsingTests(AnvilServer server)
         using var rc = server.WithBearer(readOnly);
         await (await rc.PostAsJsonAsync($"{path}/branches", new { branch = "evil" })).ErrorAsync(HttpStatusCode.Forbidden);
         Assert.Equal(2, Arr(await (await c.GetAsync($"{path}/branches")).JsonAsync(), "branches").Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_creations_of_one_branch_have_exactly_one_winner()
+    {
+        var owner = await server.SignUpAsync();
+        var name = await GitWorkTree.CreateRepositoryAsync(owner);
+        using (var wt = GitWorkTree.Create())
+        {
+            wt.Write("a.txt", "a\n").Commit("one");
+            wt.Push(owner, owner.Username, name, "main");
+        }
+        using var c = owner.Client();
+        var path = $"/api/repositories/{owner.Username}/{name}";
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => c.PostAsJsonAsync($"{path}/branches", new { branch = "race" })));
+        Assert.Single(results, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(7, results.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+    }
+
+    [Fact]
+    public async Task Branch_names_with_slashes_work_in_paths_escaped_or_not()
+    {
+        var owner = await server.SignUpAsync();
+        var name = await GitWorkTree.CreateRepositoryAsync(owner);
+        string oid;
+        using (var wt = GitWorkTree.Create())
+        {
+            oid = wt.Write("a.txt", "a\n").Commit("one");
+            wt.Push(owner, owner.Username, name, "main");
+        }
+        using var c = owner.Client();
+        var path = $"/api/repositories/{owner.Username}/{name}";
+        foreach (var branch in new[] { "release/1.x", "fix/deep/name" })
+        {
+            await (await c.PostAsJsonAsync($"{path}/branches", new { branch })).JsonAsync(HttpStatusCode.Created);
+        }
+        var v1 = $"/api/v1/repos/{owner.Username}/{name}/branches";
+        Assert.Equal(oid, (await (await c.GetAsync($"{v1}/release/1.x")).JsonAsync()).Str("commit.sha"));
+        Assert.Equal("release/1.x", (await (await c.GetAsync($"{v1}/release%2F1.x")).JsonAsync()).Str("name"));
+        await (await c.DeleteAsync($"{path}/branches/fix%2Fdeep%2Fname")).JsonAsync();
+        await (await c.DeleteAsync($"{path}/branches/release/1.x")).JsonAsync();
+        Assert.Equal(["main"], Arr(await (await c.GetAsync($"{path}/branches")).JsonAsync(), "branches").Select(b => b!.Str("name")));
     }
 
     // ---- empty and private repositories ----

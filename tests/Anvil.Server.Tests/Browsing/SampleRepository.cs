@@ -6,11 +6,15 @@ namespace Anvil.Server.Tests.Browsing;
 /// <summary>
 /// One repository per test server, built with the real git CLI and pushed over smart HTTP, covering what browsing
 /// must handle: a root commit, edits, binary files, an image, HTML, an executable, a symlink, unicode and spaces in
-/// paths, a rename on a branch merged with --no-ff, a submodule entry, an annotated and a lightweight tag.
+/// paths, a rename on a branch merged with --no-ff, a submodule entry, an annotated and a lightweight tag, and a file too big to inline on its own branch.
 /// Tests only read it.
 /// </summary>
 public sealed record SampleRepository(TestUser Owner, string Name, string Root, string Edit, string Rename, string MainChange, string Merge, string Submodule)
 {
+    /// <summary>On branch <c>large-files</c>: a text file over the 1 MiB inline limit, so it streams from its own process.</summary>
+    public const string LargePath = "large/big.txt";
+    public static readonly string LargeContent = string.Concat(Enumerable.Range(0, 150_000).Select(i => $"line {i:D6}\n"));
+
     public const string UnicodePath = "dir with space/ünïcödé file.txt";
     public const string UnicodeContent = "héllo wörld\n";
     public static readonly byte[] BinaryContent = [0x00, 0x01, 0x02, 0xFF, 0xFE, 0x00, (byte)'x', 0x10];
@@ -71,7 +75,11 @@ public sealed record SampleRepository(TestUser Owner, string Name, string Root, 
         wt.Git("commit", "-q", "-m", "Add submodule");
         var submodule = wt.Head();
 
-        wt.Push(owner, owner.Username, name, "main", "feature", "--tags");
+        wt.Git("checkout", "-q", "-b", "large-files");
+        wt.Write(LargePath, LargeContent).Commit("Add a large file");
+        wt.Git("checkout", "-q", "main");
+
+        wt.Push(owner, owner.Username, name, "main", "feature", "large-files", "--tags");
         return new SampleRepository(owner, name, root, edit, rename, mainChange, merge, submodule);
     }
 }
