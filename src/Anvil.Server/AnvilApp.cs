@@ -1,4 +1,5 @@
 using Anvil.Server.Auth;
+using Anvil.Server.Browsing;
 using Anvil.Server.Cluster;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
@@ -92,6 +93,10 @@ public static class AnvilApp
         services.AddWebhooks();
         services.AddScoped<Discord.DiscordBot>();
         services.AddScoped<Discord.DiscordLinkService>();
+        services.AddSingleton<Anvil.Git.Reading.CatFilePool>(_ => new Anvil.Git.Reading.CatFilePool()); // built by the container, so disposed with the app
+        services.AddSingleton(sp => new Anvil.Git.Reading.GitReader(sp.GetRequiredService<Anvil.Git.Reading.CatFilePool>()));
+        services.AddSingleton<Browsing.BrowsingCache>();
+        services.AddScoped<Browsing.BrowsingService>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -107,6 +112,8 @@ public static class AnvilApp
         app.MapSearchEndpoints();
         app.MapWebhookEndpoints();
         app.MapDiscordEndpoints();
+        app.MapBrowsingEndpoints();
+        app.MapBrowsingV1Endpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>
