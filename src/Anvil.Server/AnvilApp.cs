@@ -3,6 +3,7 @@ using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Infrastructure.Storage;
+using Anvil.Server.Issues;
 using Anvil.Server.Meta;
 using Anvil.Server.Repositories;
 using Anvil.Server.Users;
@@ -68,6 +69,9 @@ public static class AnvilApp
         services.AddScoped<RepositoryAccess>();
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();
+        services.AddScoped<IssueService>();
+        services.AddScoped<LabelService>();
+        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsOnRepositoryCreated>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -78,6 +82,8 @@ public static class AnvilApp
         app.MapRepositoryEndpoints();
         app.MapRepositoryV1Endpoints();
         app.MapGitHttpEndpoints();
+        app.MapIssueEndpoints();
+        app.MapIssueV1Endpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>

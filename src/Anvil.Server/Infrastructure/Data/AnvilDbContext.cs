@@ -17,6 +17,12 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Repositories.Repository> Repositories => Set<Repositories.Repository>();
     public DbSet<Repositories.Collaborator> Collaborators => Set<Repositories.Collaborator>();
     public DbSet<Repositories.Star> Stars => Set<Repositories.Star>();
+    public DbSet<Issues.Issue> Issues => Set<Issues.Issue>();
+    public DbSet<Issues.Label> Labels => Set<Issues.Label>();
+    public DbSet<Issues.IssueLabel> IssueLabels => Set<Issues.IssueLabel>();
+    public DbSet<Issues.IssueAssignee> IssueAssignees => Set<Issues.IssueAssignee>();
+    public DbSet<Issues.IssueComment> IssueComments => Set<Issues.IssueComment>();
+    public DbSet<Issues.IssueCounts> IssueCounts => Set<Issues.IssueCounts>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
