@@ -69,9 +69,11 @@ public static class AnvilApp
         services.AddScoped<RepositoryAccess>();
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();
+        services.AddSingleton<IssueNumberGate>();
         services.AddScoped<IssueService>();
         services.AddScoped<LabelService>();
-        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsOnRepositoryCreated>();
+        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsForNewRepositories>();
+        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryForked>, DefaultLabelsForNewRepositories>();
     }
 
     private static void MapEndpoints(WebApplication app)

@@ -103,7 +103,8 @@ public sealed record IssuePage(RepositoryGrant Grant, List<IssueDetails> Items, 
 /// The rules of issues (and of the issue half of pull requests): numbering, who may do what,
 /// validation, counts, comments. Knows nothing of HTTP; both surfaces call it.
 /// </summary>
-public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAccess access, LabelService labels, DomainEvents events, TimeProvider clock)
+public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAccess access, LabelService labels, DomainEvents events,
+    IssueNumberGate gate, TimeProvider clock)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -267,6 +268,9 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     {
         var validTitle = IssueRules.ValidTitle(title);
         var validBody = IssueRules.ValidBody(body);
+        // Creators of one repository queue here, in memory, rather than each holding a pooled connection while it
+        // waits for the repository row; the row lock below is what keeps numbers unique across server nodes.
+        using var turn = await gate.EnterAsync(grant.Repository.Id, ct);
         // On SQLite this begins IMMEDIATE: concurrent creators queue on the busy timeout instead of failing to upgrade a read lock.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var number = await AllocateNumberAsync(grant.Repository.Id, ct);
@@ -672,4 +676,33 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         IssueLockChanged e => events.PublishAsync(e, ct),
         _ => Task.CompletedTask,
     };
+}
+
+/// <summary>
+/// Serializes issue creation per repository within this process (striped, so memory stays fixed). Only an
+/// optimisation of connection use under bursts: correctness comes from the database row lock.
+/// </summary>
+public sealed class IssueNumberGate
+{
+    private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    public async Task<IDisposable> EnterAsync(long repositoryId, CancellationToken ct)
+    {
+        var stripe = _stripes[(int)((ulong)repositoryId % (ulong)_stripes.Length)];
+        await stripe.WaitAsync(ct);
+        return new Turn(stripe);
+    }
+
+    private sealed class Turn(SemaphoreSlim stripe) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                stripe.Release();
+            }
+        }
+    }
 }

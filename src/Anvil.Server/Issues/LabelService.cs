@@ -207,8 +207,10 @@ public readonly record struct LabelKey(long? Id, string? Name)
     public static LabelKey ByName(string name) => new(null, name);
 }
 
-/// <summary>Every new repository starts with the default labels (not forks: GitHub copies none either).</summary>
-public sealed class DefaultLabelsOnRepositoryCreated(LabelService labels) : IDomainEventHandler<RepositoryCreated>
+/// <summary>Every new repository starts with the default labels, forks included (labels are per repository).</summary>
+public sealed class DefaultLabelsForNewRepositories(LabelService labels) : IDomainEventHandler<RepositoryCreated>, IDomainEventHandler<RepositoryForked>
 {
     public Task HandleAsync(RepositoryCreated evt, CancellationToken ct) => labels.CreateDefaultsAsync(evt.Repository.Id, ct);
+
+    public Task HandleAsync(RepositoryForked evt, CancellationToken ct) => labels.CreateDefaultsAsync(evt.Fork.Id, ct);
 }

@@ -65,6 +65,14 @@ public abstract class IssueTests(AnvilServer server)
         Assert.Equal("d73a4a", bug.Str("color"));
         Assert.EndsWith($"{repo.V1}/labels/bug", bug.Str("url"));
         Assert.IsType<long>(bug["id"]!.GetValue<long>());
+
+        // A fork gets a set of its own.
+        var forker = await server.SignUpAsync();
+        using var f = forker.Client();
+        await (await f.PostAsJsonAsync($"{repo.Api}/fork", new { })).JsonAsync(HttpStatusCode.Created);
+        var forkLabels = await (await c.GetAsync($"/api/repositories/{forker.Username}/{repo.Name}/labels")).JsonAsync();
+        Assert.Equal(names, forkLabels.Strings("labels", "name"));
+        Assert.NotEqual(labels.Strings("labels", "id"), forkLabels.Strings("labels", "id"));
     }
 
     [Fact]
