@@ -252,9 +252,10 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         // As on GitHub, only writers set labels and assignees on a new issue; from anyone else they are dropped.
         var withLabels = grant.CanWrite ? await labels.ResolveAsync(grant.Repository.Id, req.Labels ?? [], ct) : [];
         var withAssignees = grant.CanWrite ? await AssignableAsync(grant.Repository, req.Assignees ?? [], ct) : [];
-        var issue = await CreateIssueRowAsync(grant, user, title, body, isPullRequest: false, withLabels, withAssignees, null, ct);
+        var created = await CreateIssueRowAsync(grant, user, title, body, isPullRequest: false, withLabels, withAssignees, null, ct);
+        var issue = await FindAsync(grant.Repository.Id, created.Number, ct); // with its author loaded, for views and subscribers
         await events.PublishAsync(new IssueOpened(grant.Repository, issue, user), ct);
-        return await DetailsAsync(grant.Repository, await FindAsync(grant.Repository.Id, issue.Number, ct), ct);
+        return await DetailsAsync(grant.Repository, issue, ct);
     }
 
     /// <summary>
@@ -347,7 +348,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         {
             happened.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var issue = await db.Issues.FirstOrDefaultAsync(i => i.RepositoryId == repo.Id && i.Number == number, ct) ?? throw IssueNotFound();
+            var issue = await FindAsync(repo.Id, number, ct);
             var isAuthor = issue.AuthorId == user.Id;
 
             // Who may do what, decided before anything changes.
@@ -486,7 +487,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         var deleted = await WithRetryAsync(async () =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var row = await db.Issues.FirstOrDefaultAsync(i => i.RepositoryId == grant.Repository.Id && i.Number == number, ct) ?? throw IssueNotFound();
+            var row = await FindAsync(grant.Repository.Id, number, ct);
             db.Issues.Remove(row); // labels, assignees and comments go with it (cascade)
             await AdjustTallyAsync(row.RepositoryId, row.IsPullRequest, row.State, -1, ct);
             await db.SaveChangesAsync(ct);
@@ -521,8 +522,9 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         db.IssueComments.Add(comment);
         issue.UpdatedAt = Now;
         await db.SaveChangesAsync(ct);
-        await events.PublishAsync(new IssueCommented(grant.Repository, issue, comment, user), ct);
-        return await CommentAsync(grant.Repository, comment.Id, null, ct);
+        var added = await CommentAsync(grant.Repository, comment.Id, null, ct);
+        await events.PublishAsync(new IssueCommented(grant.Repository, added.Issue, added.Comment, user), ct);
+        return added;
     }
 
     /// <summary>A comment of this repository; <paramref name="number"/>, when given, must be its issue.</summary>
