@@ -5,6 +5,7 @@ using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Infrastructure.Storage;
+using Anvil.Server.Issues;
 using Anvil.Server.Meta;
 using Anvil.Server.Notifications;
 using Anvil.Server.Operations;
@@ -97,6 +98,11 @@ public static class AnvilApp
         services.AddSingleton(sp => new Anvil.Git.Reading.GitReader(sp.GetRequiredService<Anvil.Git.Reading.CatFilePool>()));
         services.AddSingleton<Browsing.BrowsingCache>();
         services.AddScoped<Browsing.BrowsingService>();
+        services.AddSingleton<IssueNumberGate>();
+        services.AddScoped<IssueService>();
+        services.AddScoped<LabelService>();
+        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsForNewRepositories>();
+        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryForked>, DefaultLabelsForNewRepositories>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -114,6 +120,8 @@ public static class AnvilApp
         app.MapDiscordEndpoints();
         app.MapBrowsingEndpoints();
         app.MapBrowsingV1Endpoints();
+        app.MapIssueEndpoints();
+        app.MapIssueV1Endpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>
