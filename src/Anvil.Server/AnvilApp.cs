@@ -87,6 +87,7 @@ public static class AnvilApp
         services.AddScoped<NotificationService>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, RepositorySearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, UserSearchIndexer>();
+        services.AddSingleton<SearchIndexInterceptor.IIndexer, IssueSearchIndexer>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SearchIndexInterceptor>();
         services.AddScoped<SearchService>();
         services.AddSingleton<NotificationHub>();
@@ -101,6 +102,7 @@ public static class AnvilApp
         services.AddSingleton<IssueNumberGate>();
         services.AddScoped<IssueService>();
         services.AddScoped<LabelService>();
+        services.AddScoped<ISearchResultPresenter, IssueSearchResults>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsForNewRepositories>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryForked>, DefaultLabelsForNewRepositories>();
     }
