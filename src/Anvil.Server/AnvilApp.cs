@@ -85,6 +85,7 @@ public static class AnvilApp
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();
         services.AddScoped<NotificationService>();
+        IssueNotifications.Register(services);
         services.AddSingleton<SearchIndexInterceptor.IIndexer, RepositorySearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, UserSearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, IssueSearchIndexer>();
