@@ -14,7 +14,8 @@ public sealed record CreateRepository(string? Name, string? Description, bool? I
 public sealed record UpdateRepository(string? Name, string? Description, bool? IsPrivate, string? DefaultBranch);
 
 /// <summary>Counts and the viewer's relation to a repository, as every repository view shows them.</summary>
-public sealed record RepositoryStats(int Stars, int Forks, bool StarredByViewer);
+/// <param name="OpenIssues">Open issues and pull requests together, as GitHub's <c>open_issues_count</c> counts them.</param>
+public sealed record RepositoryStats(int Stars, int Forks, bool StarredByViewer, int OpenIssues);
 
 /// <summary>The rules of repositories: creating, renaming, forking, starring, collaborators.</summary>
 public sealed class RepositoryService(
@@ -229,7 +230,10 @@ public sealed class RepositoryService(
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         var viewer = caller.UserId;
         var starred = viewer is null ? [] : (await db.Stars.Where(s => s.UserId == viewer && ids.Contains(s.RepositoryId)).Select(s => s.RepositoryId).ToListAsync(ct)).ToHashSet();
-        return ids.ToDictionary(id => id, id => new RepositoryStats(stars.GetValueOrDefault(id), forks.GetValueOrDefault(id), starred.Contains(id)));
+        var open = await db.IssueCounts.Where(c => ids.Contains(c.RepositoryId))
+            .Select(c => new { c.RepositoryId, Open = c.OpenIssues + c.OpenPullRequests }).ToDictionaryAsync(x => x.RepositoryId, x => x.Open, ct);
+        return ids.ToDictionary(id => id, id => new RepositoryStats(stars.GetValueOrDefault(id), forks.GetValueOrDefault(id), starred.Contains(id),
+            open.GetValueOrDefault(id)));
     }
 
     /// <summary>Stars or unstars; both are idempotent.</summary>

@@ -77,7 +77,7 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
             result.Add(new V1(r.Id, UserViews.NodeId("R", r.Id), r.Name, $"{r.Owner.Username}/{r.Name}", r.IsPrivate, r.Owner.ToV1Simple(BaseUrl),
                 $"{BaseUrl}/{r.Owner.Username}/{r.Name}", r.Description.Length == 0 ? null : r.Description, r.ForkedFromId is not null, url,
                 CloneUrl(r), CloneUrl(r), null, null, r.DefaultBranch, r.Visibility, r.CreatedAt, r.UpdatedAt, r.PushedAt, 0,
-                s.Stars, s.Stars, s.Forks, s.Forks, s.Stars, 0, 0, true, false, false, false, false, false, [],
+                s.Stars, s.Stars, s.Forks, s.Forks, s.Stars, s.OpenIssues, s.OpenIssues, true, false, false, false, false, false, [],
                 permissions, parent, parent));
         }
         return result;
