@@ -103,6 +103,8 @@ public static class AnvilApp
         services.AddScoped<LabelService>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsForNewRepositories>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryForked>, DefaultLabelsForNewRepositories>();
+        services.AddScoped<RepositoryMaintenance>();
+        services.AddHostedService<RepositoryMaintenanceWorker>();
     }
 
     private static void MapEndpoints(WebApplication app)

@@ -8,7 +8,15 @@ public static class Observability
 {
     /// <summary>Git transport operations by service and outcome.</summary>
     public static readonly Counter GitOperations = Metrics.CreateCounter(
-        "anvil_git_operations_total", "Git smart HTTP operations served.", "service", "outcome");
+        "anvil_git_operations_total", "Git operations run: smart HTTP services and maintenance (gc, fsck).", "service", "outcome");
+
+    /// <summary>How long git operations take, by the same service names.</summary>
+    public static readonly Histogram GitOperationDuration = Metrics.CreateHistogram(
+        "anvil_git_operation_duration_seconds", "Duration of git operations.",
+        new HistogramConfiguration { LabelNames = ["service"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 14) });
+
+    /// <summary>Times one git operation into <see cref="GitOperationDuration"/> until disposed.</summary>
+    public static IDisposable TimeGitOperation(string service) => GitOperationDuration.WithLabels(service).NewTimer();
 
     public static void AddAnvilObservability(this WebApplicationBuilder builder)
     {
