@@ -68,7 +68,7 @@ public static class AnvilApp
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddAnvilDatabase(options);
-        services.AddSingleton<IBlobStore, LocalBlobStore>();
+        services.AddBlobStorage(options);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddCluster(options);
         services.AddRateLimiting();
