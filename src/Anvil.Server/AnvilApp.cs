@@ -68,7 +68,7 @@ public static class AnvilApp
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddAnvilDatabase(options);
-        services.AddSingleton<IBlobStore, LocalBlobStore>();
+        services.AddBlobStorage(options);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddCluster(options);
         services.AddRateLimiting();
@@ -106,6 +106,8 @@ public static class AnvilApp
         services.AddScoped<ISearchResultPresenter, IssueSearchResults>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsForNewRepositories>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryForked>, DefaultLabelsForNewRepositories>();
+        services.AddScoped<RepositoryMaintenance>();
+        services.AddHostedService<RepositoryMaintenanceWorker>();
     }
 
     private static void MapEndpoints(WebApplication app)

@@ -1,6 +1,8 @@
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Operations;
+using Anvil.Server.Repositories;
 using Anvil.Server.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +20,8 @@ public static class AdminCli
           token create --user U --name N --scopes s1,s2 [--expires-days D]
           token list --user U
           token revoke --user U --id ID
+          repos fsck OWNER/NAME          check every object (git fsck); exit 1 if any is broken
+          repos gc OWNER/NAME            pack objects and prune garbage (git gc)
         """;
 
     public static async Task<int> RunAsync(string[] args, IDictionary<string, string?>? configOverrides = null, TextWriter? output = null)
@@ -74,12 +78,35 @@ public static class AdminCli
                     await stdout.WriteLineAsync("revoked");
                     return 0;
                 }
+                case ["repos", "fsck", var fullName]:
+                {
+                    var repo = await FindRepositoryAsync(sp, fullName);
+                    var report = await sp.GetRequiredService<RepositoryMaintenance>().FsckAsync(repo, default);
+                    if (report.Output.Length > 0)
+                    {
+                        await stdout.WriteLineAsync(report.Output);
+                    }
+                    await stdout.WriteLineAsync(report.Healthy ? $"{fullName}: ok" : $"{fullName}: broken");
+                    return report.Healthy ? 0 : 1;
+                }
+                case ["repos", "gc", var fullName]:
+                {
+                    var repo = await FindRepositoryAsync(sp, fullName);
+                    await sp.GetRequiredService<RepositoryMaintenance>().GcAsync(repo, default);
+                    await stdout.WriteLineAsync($"{fullName}: gc done");
+                    return 0;
+                }
                 default:
                     await Console.Error.WriteLineAsync(Usage);
                     return 2;
             }
         }
         catch (AnvilException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+        catch (Anvil.Git.GitCommandException e)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;
@@ -94,6 +121,17 @@ public static class AdminCli
     private static async Task<User> FindUserAsync(IServiceProvider sp, string username) =>
         await sp.GetRequiredService<UserService>().FindByUsernameAsync(username, default)
         ?? throw AnvilException.NotFound($"no user named '{username}'");
+
+    private static async Task<Repository> FindRepositoryAsync(IServiceProvider sp, string fullName)
+    {
+        var parts = fullName.Split('/');
+        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            throw new FormatException($"expected OWNER/NAME, got '{fullName}'");
+        }
+        return await sp.GetRequiredService<RepositoryAccess>().FindAsOperatorAsync(parts[0], parts[1], default)
+            ?? throw AnvilException.NotFound($"no repository named '{fullName}'");
+    }
 
     private sealed class FlagSet(Dictionary<string, string?> values)
     {
