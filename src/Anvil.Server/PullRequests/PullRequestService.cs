@@ -442,6 +442,8 @@ public sealed class PullRequestService(
             }
             merged = true;
             await RecordMergeAsync(pr.Id, user, baseOid, mergeBase, newOid, ct);
+            // Tracked again with its owner, which push subscribers (webhook payloads) read from the repository they get.
+            repo = await db.Repositories.Include(r => r.Owner).FirstAsync(r => r.Id == repo.Id, ct);
             await repositories.OnPushedAsync(repo, user, [new RefChange(baseRef, baseOid, newOid)], ct);
             var details = await GetByIdAsync(repo, pr.Id, ct);
             await events.PublishAsync(new PullRequestMerged(repo, details.PullRequest, user), ct);
