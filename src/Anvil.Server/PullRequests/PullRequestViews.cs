@@ -80,10 +80,9 @@ public static class PullRequestViews
 
     private static string Html(Repository r, string baseUrl) => $"{baseUrl}/{r.Owner.Username}/{r.Name}";
 
-    /// <summary>GitHub's <c>mergeable_state</c>: draft, unknown (computing), clean, or dirty.</summary>
-    public static string MergeableState(PullRequest p) => p.IsMerged || p.Issue.State != IssueState.Open
-        ? (p.Mergeable is null ? "unknown" : p.Mergeable.Value ? "clean" : "dirty")
-        : p.IsDraft ? "draft" : p.Mergeable switch { null => "unknown", true => "clean", false => "dirty" };
+    /// <summary>GitHub's <c>mergeable_state</c>: draft (an open draft), unknown (being computed), clean, or dirty.</summary>
+    public static string MergeableState(PullRequest p) =>
+        p.IsDraft && p.Issue.State == IssueState.Open ? "draft" : p.Mergeable switch { null => "unknown", true => "clean", false => "dirty" };
 
     /// <param name="repos">V1 views of the repositories involved, by id (see <see cref="ReposOf"/>).</param>
     public static V1PullRequest ToV1(this PullRequestDetails d, string baseUrl, IReadOnlyDictionary<long, RepositoryViews.V1> repos, int reviewComments)
