@@ -9,6 +9,7 @@ using Anvil.Server.Issues;
 using Anvil.Server.Meta;
 using Anvil.Server.Notifications;
 using Anvil.Server.Operations;
+using Anvil.Server.PullRequests;
 using Anvil.Server.Repositories;
 using Anvil.Server.RateLimiting;
 using Anvil.Server.Search;
@@ -108,6 +109,7 @@ public static class AnvilApp
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryForked>, DefaultLabelsForNewRepositories>();
         services.AddScoped<RepositoryMaintenance>();
         services.AddHostedService<RepositoryMaintenanceWorker>();
+        services.AddPullRequests();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -127,6 +129,8 @@ public static class AnvilApp
         app.MapBrowsingV1Endpoints();
         app.MapIssueEndpoints();
         app.MapIssueV1Endpoints();
+        app.MapPullRequestEndpoints();
+        app.MapPullRequestV1Endpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>

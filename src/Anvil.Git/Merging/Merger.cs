@@ -144,8 +144,13 @@ public static class Merger
     private static async Task<bool> WasEmptyAsync(string gitDir, CommitObject commit, CancellationToken ct)
         => commit.Parents.Count > 0 && commit.TreeOid == await TreeOfAsync(gitDir, commit.Parents[0], ct);
 
-    private static async Task<string?> MergeBaseAsync(string gitDir, string a, string b, CancellationToken ct)
+    /// <summary>The best common ancestor of two commits (object ids), or null when they share no history.</summary>
+    public static async Task<string?> MergeBaseAsync(string gitDir, string a, string b, CancellationToken ct = default)
     {
+        if (!RepositoryStore.IsValidOid(a) || !RepositoryStore.IsValidOid(b))
+        {
+            throw new ArgumentException("expected two object ids");
+        }
         var r = await GitCli.RunAsync(gitDir, ["merge-base", a, b], ct: ct);
         return r.ExitCode switch
         {

@@ -118,6 +118,22 @@ public sealed partial class GitReader
         return found;
     }
 
+    /// <summary>
+    /// The commits reachable from <paramref name="headOid"/> but not from <paramref name="excludeOid"/> (a pull request's
+    /// <c>merge-base..head</c>), oldest first as GitHub lists a pull request's commits, at most <paramref name="max"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<GitCommit>> GetRangeAsync(string gitDir, string excludeOid, string headOid, int max, CancellationToken ct = default)
+    {
+        GitInput.RequireOid(excludeOid, nameof(excludeOid));
+        GitInput.RequireOid(headOid, nameof(headOid));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        // --reverse applies after --max-count, so the newest `max` would be kept; take all oids (cheap) and cut here.
+        var result = await GitCli.RunCheckedAsync(gitDir, ["rev-list", "--reverse", "--topo-order", headOid, "^" + excludeOid, "--"], ct: ct);
+        var oids = result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(max).ToList();
+        var commits = await GetCommitsByOidAsync(gitDir, oids, ct);
+        return commits.Select((c, i) => c ?? throw new InvalidDataException($"commit {oids[i]} is missing")).ToList();
+    }
+
     /// <summary>Commits by oid, in order, null for any that are missing; cached ones skip git, the rest come in one batch.</summary>
     private async Task<GitCommit?[]> GetCommitsByOidAsync(string gitDir, IReadOnlyList<string> oids, CancellationToken ct)
     {

@@ -284,7 +284,7 @@ public sealed class BrowsingService(
     }
 
     /// <summary>One query for every account behind the commits' author and committer emails.</summary>
-    private async Task<CommitUsers> UsersForAsync(IEnumerable<GitCommit> commits, CancellationToken ct)
+    public async Task<CommitUsers> UsersForAsync(IEnumerable<GitCommit> commits, CancellationToken ct)
     {
         var emails = commits.SelectMany(c => new[] { c.Author.Email, c.Committer.Email })
             .Select(NameRules.Normalize).Where(e => e.Length > 0).Distinct().ToList();

@@ -72,7 +72,7 @@ public static class BrowsingV1Views
 
     private static GitPerson Person(Anvil.Git.Reading.GitSignature s) => new(s.Name, s.Email, s.When.UtcDateTime);
 
-    private static File ToV1(DiffFile f, string commitOid, Links links) => new(
+    public static File ToV1(this DiffFile f, string commitOid, Links links) => new(
         f.Status == DiffFileStatus.Deleted ? f.OldOid : f.NewOid, f.Path, BrowsingViews.StatusName(f.Status), f.Additions, f.Deletions,
         f.Additions + f.Deletions, links.HtmlBlob(f.Path, commitOid, false), links.Raw(f.Path, commitOid), links.Contents(f.Path, commitOid),
         f.IsBinary ? null : Patch(f), f.OldPath);

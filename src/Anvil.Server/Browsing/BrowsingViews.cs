@@ -102,7 +102,7 @@ public static class BrowsingViews
         new DiffStats(d.Diff.FilesChanged, d.Diff.Additions, d.Diff.Deletions),
         d.Diff.IsTruncated);
 
-    private static DiffFile ToView(Anvil.Git.Reading.DiffFile f) => new(f.Path, f.OldPath, StatusName(f.Status), f.OldMode, f.NewMode, f.OldOid, f.NewOid,
+    public static DiffFile ToView(this Anvil.Git.Reading.DiffFile f) => new(f.Path, f.OldPath, StatusName(f.Status), f.OldMode, f.NewMode, f.OldOid, f.NewOid,
         f.Additions, f.Deletions, f.IsBinary ? true : null, f.IsTruncated ? true : null,
         f.Hunks.Select(h => new Hunk(h.OldStart, h.OldLines, h.NewStart, h.NewLines, h.Header,
             h.Lines.Select(l => new Line(LineTypeName(l.Type), l.Content, l.OldLineNumber, l.NewLineNumber, l.NoNewlineAtEnd ? true : null)).ToList())).ToList());

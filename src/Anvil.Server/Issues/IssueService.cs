@@ -346,6 +346,26 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             """, ct);
     }
 
+    /// <summary>
+    /// Sets an issue row's state (closed-by, timestamps and the repository's tallies) inside the caller's transaction,
+    /// without saving or publishing. For the pull-request merge, which closes its issue in the same transaction as
+    /// its own row; everything else changes state through <see cref="UpdateAsync"/>.
+    /// </summary>
+    public async Task ApplyStateAsync(Issue issue, IssueState newState, User actor, CancellationToken ct)
+    {
+        if (issue.State == newState)
+        {
+            return;
+        }
+        await AdjustTallyAsync(issue.RepositoryId, issue.IsPullRequest, issue.State, -1, ct);
+        await AdjustTallyAsync(issue.RepositoryId, issue.IsPullRequest, newState, +1, ct);
+        issue.State = newState;
+        issue.ClosedAt = newState == IssueState.Closed ? Now : null;
+        issue.ClosedById = newState == IssueState.Closed ? actor.Id : null;
+        issue.StateReason = newState == IssueState.Closed ? "completed" : "reopened";
+        issue.UpdatedAt = Now;
+    }
+
     // ---- changing ----
 
     public async Task<IssueDetails> UpdateAsync(string owner, string name, int number, IssueChanges changes, CancellationToken ct)

@@ -89,6 +89,10 @@ public sealed class IssueNotifications(NotificationService notifications, AnvilD
 
     private async Task TellAuthorAsync(Repository repo, Issue issue, User actor, string action, CancellationToken ct)
     {
+        if (issue.IsPullRequest)
+        {
+            return; // a pull request's close and reopen reach all its participants through PullRequestNotifications
+        }
         var to = new Recipients();
         to.Add([issue.AuthorId], NotificationReasons.Author);
         await SendAsync(repo, issue, actor, to, _ => action, ct);

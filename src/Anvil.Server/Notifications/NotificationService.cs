@@ -16,7 +16,7 @@ namespace Anvil.Server.Notifications;
 public sealed record NotificationRequest(Repository Repository, User Actor, string SubjectType, int SubjectNumber, string SubjectTitle,
     string Action, IReadOnlyDictionary<long, string> Recipients);
 
-public sealed partial class NotificationService(AnvilDbContext db, Caller caller, IClusterBus bus, TimeProvider clock, IHttpContextAccessor http)
+public sealed partial class NotificationService(AnvilDbContext db, Caller caller, RepositoryAccess access, IClusterBus bus, TimeProvider clock, IHttpContextAccessor http)
 {
     public const string BusChannel = "notifications";
 
@@ -43,16 +43,8 @@ public sealed partial class NotificationService(AnvilDbContext db, Caller caller
     /// Those of <paramref name="userIds"/> who can see the repository now: telling anyone else about it would leak it
     /// (a former collaborator who once commented, say).
     /// </summary>
-    public async Task<List<long>> UsersWithAccessAsync(Repository repo, IReadOnlyCollection<long> userIds, CancellationToken ct)
-    {
-        var users = userIds.Distinct().ToList();
-        if (!repo.IsPrivate || users.Count == 0)
-        {
-            return users;
-        }
-        var collaborators = await db.Collaborators.Where(c => c.RepositoryId == repo.Id && users.Contains(c.UserId)).Select(c => c.UserId).ToListAsync(ct);
-        return users.Where(u => u == repo.OwnerId || collaborators.Contains(u)).ToList();
-    }
+    public Task<List<long>> UsersWithAccessAsync(Repository repo, IReadOnlyCollection<long> userIds, CancellationToken ct) =>
+        access.ReadersAmongAsync(repo, userIds, ct);
 
     /// <summary>Stores one notification per recipient and pushes each to the recipient's open sockets on every node.</summary>
     public async Task NotifyAsync(NotificationRequest request, CancellationToken ct)

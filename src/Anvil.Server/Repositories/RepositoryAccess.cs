@@ -84,6 +84,22 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
         return new RepositoryGrant(repo, permission);
     }
 
+    /// <summary>
+    /// Those of <paramref name="userIds"/> who may read <paramref name="repo"/> in their own right (whatever the caller's
+    /// token): the only users it is safe to tell about it.
+    /// </summary>
+    public async Task<List<long>> ReadersAmongAsync(Repository repo, IReadOnlyCollection<long> userIds, CancellationToken ct)
+    {
+        var users = userIds.Distinct().ToList();
+        if (!repo.IsPrivate || users.Count == 0)
+        {
+            return users;
+        }
+        return await db.Users.Where(u => users.Contains(u.Id)
+                && (u.Id == repo.OwnerId || u.IsAdmin || db.Collaborators.Any(c => c.RepositoryId == repo.Id && c.UserId == u.Id)))
+            .Select(u => u.Id).ToListAsync(ct);
+    }
+
     /// <summary>Repositories whose rows the caller may see, as a query to filter further.</summary>
     public IQueryable<Repository> Visible()
     {

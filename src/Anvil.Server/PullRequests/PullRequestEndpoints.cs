@@ -1,0 +1,122 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Browsing;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Issues;
+
+namespace Anvil.Server.PullRequests;
+
+/// <summary>Pull requests on the sigmagit surface (<c>/api/repositories/:owner/:name/pulls…</c>).</summary>
+public static class PullRequestEndpoints
+{
+    public sealed record CreateBody(string? Title, string? Body, string? HeadBranch, string? BaseBranch, string? HeadRepoOwner, string? HeadRepoName,
+        bool? IsDraft, List<string>? Labels, List<string>? Assignees);
+    public sealed record UpdateBody(string? Title, string? Body, string? State, string? BaseBranch, string? Base, bool? IsDraft);
+    public sealed record CommentBody(string? Body, string? Path, int? Line, string? Side, string? CommitOid, string? InReplyTo);
+    public sealed record ReviewCommentBody(string? Body, string? Path, int? Line, string? Side);
+    public sealed record ReviewBody(string? Event, string? State, string? Body, string? CommitOid, List<ReviewCommentBody>? Comments);
+    public sealed record MergeBody(string? MergeStrategy, string? CommitMessage, string? CommitTitle, string? Sha);
+
+    private static PullStateFilter StateFrom(HttpRequest request) => request.Query["state"].ToString() switch
+    {
+        "" or "open" => PullStateFilter.Open,
+        "closed" => PullStateFilter.ClosedUnmerged,
+        "merged" => PullStateFilter.Merged,
+        "all" => PullStateFilter.All,
+        _ => throw AnvilException.BadRequest("state must be one of open, closed, merged, all"),
+    };
+
+    public static bool Flag(HttpRequest request, string name) => request.Query[name].ToString() is "1" or "true";
+
+    public static long? Id(string? id, string field) => id is null ? null
+        : long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v
+        : throw AnvilException.BadRequest($"{field} must be a comment id");
+
+    public static void MapPullRequestEndpoints(this IEndpointRouteBuilder app)
+    {
+        var repo = app.MapGroup("/api/repositories/{owner}/{name}/pulls");
+
+        repo.MapGet("", async (HttpContext ctx, string owner, string name, PullRequestService pulls) =>
+        {
+            var page = OffsetPage.From(ctx.Request);
+            var list = await pulls.ListAsync(owner, name, StateFrom(ctx.Request), Flag(ctx.Request, "ignoreUnknown"), page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { pullRequests = list.Items.Select(p => p.ToSigmagit(ctx.PublicBaseUrl())), hasMore = list.HasMore });
+        });
+        repo.MapPost("", async (HttpContext ctx, string owner, string name, PullRequestService pulls) =>
+        {
+            var b = await ctx.Request.ReadBodyAsync<CreateBody>();
+            var pr = await pulls.CreateAsync(owner, name, new NewPullRequest(b.Title, b.Body, b.HeadBranch, b.BaseBranch, b.HeadRepoOwner, b.HeadRepoName,
+                b.IsDraft, b.Labels, b.Assignees), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { pullRequest = pr.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+
+        var one = repo.MapGroup("/{number:int}");
+        one.MapGet("", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+            ApiJson.Json(ctx, new { pullRequest = (await pulls.GetAsync(owner, name, number, ctx.RequestAborted)).ToSigmagit(ctx.PublicBaseUrl()) }));
+        one.MapPatch("", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var b = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var state = b.State == "merged" ? throw AnvilException.Invalid("merge a pull request with POST …/merge") : b.State;
+            var pr = await pulls.UpdateAsync(owner, name, number, new PullRequestChanges(b.Title, b.Body, state, b.BaseBranch ?? b.Base, b.IsDraft), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { pullRequest = pr.ToSigmagit(ctx.PublicBaseUrl()) });
+        }).RequireUser(Scopes.RepoWrite);
+
+        one.MapGet("/diff", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+            ApiJson.Json(ctx, (await pulls.DiffAsync(owner, name, number, ctx.RequestAborted)).ToSigmagit()));
+        one.MapGet("/commits", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var page = OffsetPage.From(ctx.Request);
+            var list = await pulls.CommitsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { commits = list.Commits.Select(c => c.ToView(list.Users)), hasMore = list.HasMore });
+        });
+
+        // General comments are the issue's; line comments are review comments.
+        one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls, IssueService issues) =>
+        {
+            await pulls.GetAsync(owner, name, number, ctx.RequestAborted); // 404 for an issue that is not a pull request
+            var page = OffsetPage.From(ctx.Request);
+            var (_, comments) = await issues.ListCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { comments = comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), hasMore = comments.HasMore });
+        });
+        one.MapGet("/review-comments", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var page = OffsetPage.From(ctx.Request);
+            var (_, comments) = await pulls.ListReviewCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { comments = comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), hasMore = comments.HasMore });
+        });
+        one.MapPost("/comments", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls, IssueService issues) =>
+        {
+            var b = await ctx.Request.ReadBodyAsync<CommentBody>();
+            if (b.Path is null && b.InReplyTo is null)
+            {
+                await pulls.GetAsync(owner, name, number, ctx.RequestAborted);
+                var comment = await issues.AddCommentAsync(owner, name, number, b.Body, ctx.RequestAborted);
+                return ApiJson.Json(ctx, new { comment = comment.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+            }
+            var (_, inline) = await pulls.AddReviewCommentAsync(owner, name, number,
+                new PullRequestService.NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitOid, Id(b.InReplyTo, "inReplyTo")), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { comment = inline.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+
+        one.MapGet("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var page = OffsetPage.From(ctx.Request);
+            var (_, reviews) = await pulls.ListReviewsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { reviews = reviews.Items.Select(r => r.ToSigmagit(ctx.PublicBaseUrl())), hasMore = reviews.HasMore });
+        });
+        one.MapPost("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var b = await ctx.Request.ReadBodyAsync<ReviewBody>();
+            var (_, review) = await pulls.ReviewAsync(owner, name, number, b.Event ?? b.State, b.Body, b.CommitOid,
+                b.Comments?.Select(c => new PullRequestService.NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList(), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { review = review.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+
+        one.MapPost("/merge", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var b = await ctx.Request.ReadOptionalBodyAsync<MergeBody>(null) ?? new MergeBody(null, null, null, null);
+            var outcome = await pulls.MergeAsync(owner, name, number, new MergeRequest(b.MergeStrategy, b.CommitTitle, b.CommitMessage, b.Sha), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { merged = true, mergeCommitOid = outcome.MergeCommitOid, pullRequest = outcome.PullRequest.ToSigmagit(ctx.PublicBaseUrl()) });
+        }).RequireUser(Scopes.RepoWrite);
+    }
+}

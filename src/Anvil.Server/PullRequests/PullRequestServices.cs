@@ -1,0 +1,44 @@
+using Anvil.Server.Infrastructure.Events;
+using Anvil.Server.Repositories;
+using Anvil.Server.Webhooks;
+
+namespace Anvil.Server.PullRequests;
+
+public static class PullRequestServices
+{
+    /// <summary>Pull requests: the service, the mergeability queue and worker, and the subscribers of their events.</summary>
+    public static IServiceCollection AddPullRequests(this IServiceCollection services)
+    {
+        services.AddScoped<PullRequestService>();
+        services.AddSingleton<MergeabilitySignal>();
+        services.AddScoped<MergeabilityQueue>();
+        services.AddScoped<MergeabilityChecker>();
+        services.AddHostedService<MergeabilityWorker>();
+        services.AddScoped<IDomainEventHandler<RepositoryPushed>, PullRequestPushHandler>();
+
+        services.AddScoped<PullRequestEventHooks>();
+        services.AddScoped<PullRequestNotifications>();
+        AddHandler<PullRequestOpened>(services, true, true);
+        AddHandler<PullRequestEdited>(services, true, false);
+        AddHandler<PullRequestClosed>(services, true, true);
+        AddHandler<PullRequestReopened>(services, true, true);
+        AddHandler<PullRequestSynchronized>(services, true, false);
+        AddHandler<PullRequestDraftChanged>(services, true, false);
+        AddHandler<PullRequestMerged>(services, true, true);
+        AddHandler<PullRequestReviewSubmitted>(services, true, true);
+        AddHandler<PullRequestReviewCommented>(services, true, true);
+        return services;
+    }
+
+    private static void AddHandler<TEvent>(IServiceCollection services, bool webhooks, bool notifications)
+    {
+        if (webhooks)
+        {
+            services.AddScoped<IDomainEventHandler<TEvent>>(sp => (IDomainEventHandler<TEvent>)(object)sp.GetRequiredService<PullRequestEventHooks>());
+        }
+        if (notifications)
+        {
+            services.AddScoped<IDomainEventHandler<TEvent>>(sp => (IDomainEventHandler<TEvent>)(object)sp.GetRequiredService<PullRequestNotifications>());
+        }
+    }
+}

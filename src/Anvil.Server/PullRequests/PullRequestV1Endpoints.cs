@@ -1,0 +1,134 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Browsing;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Issues;
+using Anvil.Server.Repositories;
+
+namespace Anvil.Server.PullRequests;
+
+/// <summary>Pull requests in GitHub's paths and shapes (<c>/api/v1/repos/{o}/{r}/pulls…</c>).</summary>
+public static class PullRequestV1Endpoints
+{
+    public sealed record CreateBody(string? Title, string? Body, string? Head, string? HeadRepo, string? Base, bool? Draft);
+    public sealed record UpdateBody(string? Title, string? Body, string? State, string? Base, bool? Draft);
+    public sealed record MergeBody(string? MergeMethod, string? CommitTitle, string? CommitMessage, string? Sha);
+    public sealed record ReviewCommentBody(string? Body, string? Path, int? Line, string? Side);
+    public sealed record ReviewBody(string? CommitId, string? Body, string? Event, List<ReviewCommentBody>? Comments);
+    public sealed record CommentBody(string? Body, string? CommitId, string? Path, int? Line, string? Side, long? InReplyTo);
+
+    private static PullStateFilter StateFrom(HttpRequest request) => request.Query["state"].ToString() switch
+    {
+        "" or "open" => PullStateFilter.Open,
+        "closed" => PullStateFilter.Closed,
+        "all" => PullStateFilter.All,
+        _ => throw AnvilException.Invalid("state must be one of open, closed, all"),
+    };
+
+    private static async Task<PullRequestViews.V1PullRequest> ViewAsync(HttpContext ctx, PullRequestDetails pr, RepositoryViews views, PullRequestService pulls)
+    {
+        var repos = await PullRequestViews.ReposOf([pr], views, ctx.RequestAborted);
+        var (_, comments) = await pulls.ListReviewCommentsAsync(pr.Repository.Owner.Username, pr.Repository.Name, pr.Issue.Number, 0, 1, ctx.RequestAborted);
+        return pr.ToV1(ctx.PublicBaseUrl(), repos, comments.Total);
+    }
+
+    public static void MapPullRequestV1Endpoints(this IEndpointRouteBuilder app)
+    {
+        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}/pulls");
+
+        repo.MapGet("", async (HttpContext ctx, string owner, string name, PullRequestService pulls, RepositoryViews views) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var list = await pulls.ListAsync(owner, name, StateFrom(ctx.Request), false, page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, list.Total, list.HasMore);
+            var repos = await PullRequestViews.ReposOf(list.Items, views, ctx.RequestAborted);
+            return ApiJson.Json(ctx, list.Items.Select(p => p.ToV1(ctx.PublicBaseUrl(), repos, 0)));
+        });
+        repo.MapPost("", async (HttpContext ctx, string owner, string name, PullRequestService pulls, RepositoryViews views) =>
+        {
+            var b = await ctx.Request.ReadBodyAsync<CreateBody>();
+            // GitHub's head is "branch" or "owner:branch" (a fork of the same name as the base repository, or head_repo).
+            string? headOwner = null, headRepo = b.HeadRepo, headBranch = b.Head;
+            if (b.Head?.IndexOf(':') is > 0 and var colon)
+            {
+                headOwner = b.Head[..colon];
+                headBranch = b.Head[(colon + 1)..];
+                headRepo ??= name;
+            }
+            if (headRepo?.IndexOf('/') is > 0 and var slash)
+            {
+                headOwner = headRepo[..slash];
+                headRepo = headRepo[(slash + 1)..];
+            }
+            var pr = await pulls.CreateAsync(owner, name, new NewPullRequest(b.Title, b.Body, headBranch, b.Base ?? throw AnvilException.Invalid("base is required"),
+                headOwner, headRepo, b.Draft, null, null), ctx.RequestAborted);
+            return ApiJson.Json(ctx, await ViewAsync(ctx, pr, views, pulls), StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+
+        var one = repo.MapGroup("/{number:int}");
+        one.MapGet("", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls, RepositoryViews views) =>
+            ApiJson.Json(ctx, await ViewAsync(ctx, await pulls.GetAsync(owner, name, number, ctx.RequestAborted), views, pulls)));
+        one.MapPatch("", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls, RepositoryViews views) =>
+        {
+            var b = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var pr = await pulls.UpdateAsync(owner, name, number, new PullRequestChanges(b.Title, b.Body, b.State, b.Base, b.Draft), ctx.RequestAborted);
+            return ApiJson.Json(ctx, await ViewAsync(ctx, pr, views, pulls));
+        }).RequireUser(Scopes.RepoWrite);
+
+        one.MapGet("/commits", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var list = await pulls.CommitsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, list.Total, list.HasMore);
+            var links = new BrowsingV1Views.Links(ctx.PublicBaseUrl(), list.PullRequest.Repository);
+            return ApiJson.Json(ctx, list.Commits.Select(c => c.ToV1(list.Users, links)));
+        });
+        one.MapGet("/files", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var diff = await pulls.DiffAsync(owner, name, number, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, diff.Diff.Files.Count, diff.Diff.Files.Count > page.Offset + page.PerPage);
+            var links = new BrowsingV1Views.Links(ctx.PublicBaseUrl(), diff.PullRequest.Repository);
+            return ApiJson.Json(ctx, diff.Diff.Files.Skip(page.Offset).Take(page.PerPage).Select(f => f.ToV1(diff.PullRequest.PullRequest.HeadOid, links)));
+        });
+
+        one.MapGet("/merge", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+            await pulls.IsMergedAsync(owner, name, number, ctx.RequestAborted) ? Results.NoContent() : throw AnvilException.NotFound("pull request is not merged"));
+        one.MapPut("/merge", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var b = await ctx.Request.ReadOptionalBodyAsync<MergeBody>(null) ?? new MergeBody(null, null, null, null);
+            var outcome = await pulls.MergeAsync(owner, name, number, new MergeRequest(b.MergeMethod, b.CommitTitle, b.CommitMessage, b.Sha), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new PullRequestViews.V1MergeResult(outcome.MergeCommitOid, true, "Pull Request successfully merged"));
+        }).RequireUser(Scopes.RepoWrite);
+
+        one.MapGet("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var (pr, reviews) = await pulls.ListReviewsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, reviews.Total, reviews.HasMore);
+            return ApiJson.Json(ctx, reviews.Items.Select(r => r.ToV1(pr, ctx.PublicBaseUrl())));
+        });
+        one.MapPost("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var b = await ctx.Request.ReadBodyAsync<ReviewBody>();
+            var (pr, review) = await pulls.ReviewAsync(owner, name, number, b.Event, b.Body, b.CommitId,
+                b.Comments?.Select(c => new PullRequestService.NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList(), ctx.RequestAborted);
+            return ApiJson.Json(ctx, review.ToV1(pr, ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+
+        one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var (pr, comments) = await pulls.ListReviewCommentsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, comments.Total, comments.HasMore);
+            return ApiJson.Json(ctx, comments.Items.Select(c => c.ToV1(pr, ctx.PublicBaseUrl())));
+        });
+        one.MapPost("/comments", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        {
+            var b = await ctx.Request.ReadBodyAsync<CommentBody>();
+            var (pr, comment) = await pulls.AddReviewCommentAsync(owner, name, number,
+                new PullRequestService.NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitId, b.InReplyTo), ctx.RequestAborted);
+            return ApiJson.Json(ctx, comment.ToV1(pr, ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+    }
+}
