@@ -27,6 +27,6 @@ public sealed class IssueSearchResults(AnvilDbContext db, IssueService issues, I
         }
         var baseUrl = http.HttpContext!.PublicBaseUrl();
         var ranked = ids.Where(details.ContainsKey).Select(id => details[id]);
-        return v1 ? ranked.Select(d => d.ToV1(baseUrl)).ToList() : ranked.Select(d => d.ToSigmagit(baseUrl)).ToList();
+        return v1 ? ranked.Select(d => d.ToV1(baseUrl)).ToList() : ranked.Select(d => d.ToSigmagit(baseUrl) with { Repository = new(d.Repository.Name, d.Repository.Owner.Username) }).ToList();
     }
 }

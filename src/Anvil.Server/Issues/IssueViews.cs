@@ -13,7 +13,11 @@ public static class IssueViews
 
     public sealed record Sigmagit(string Id, int Number, string Title, string Body, string State, bool Locked, UserViews.Summary Author,
         List<LabelSummary> Labels, List<UserViews.Summary> Assignees, int CommentCount, DateTime CreatedAt, DateTime UpdatedAt,
-        DateTime? ClosedAt, UserViews.Summary? ClosedBy);
+        DateTime? ClosedAt, UserViews.Summary? ClosedBy,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RepositoryRef? Repository = null);
+
+    /// <summary>Where a hit lives, for lists that span repositories (search); a repository's own lists leave it out.</summary>
+    public sealed record RepositoryRef(string Name, string Owner);
 
     public sealed record CommentSigmagit(string Id, int IssueNumber, string Body, UserViews.Summary Author, DateTime CreatedAt, DateTime UpdatedAt);
 

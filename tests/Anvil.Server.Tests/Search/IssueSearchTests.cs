@@ -79,8 +79,11 @@ public abstract class IssueSearchTests(AnvilServer server)
         var sigmagit = await (await c.GetAsync($"/api/search?type=issues&q={word}")).JsonAsync();
         Assert.Equal($"{word} fails on start", sigmagit["results"]![0]!.Str("title"));
         Assert.Equal("Mentions it below", sigmagit["results"]![1]!.Str("title"));
-        var hit = sigmagit["results"]![0]!;
-        Assert.Equal(created.ToJsonString(), hit.ToJsonString()); // exactly what GET …/issues/:number shows
+        var hit = sigmagit["results"]![0]!.AsObject();
+        Assert.Equal(repo.Name, hit.Str("repository.name")); // search spans repositories, so a hit says where it lives
+        Assert.Equal(repo.Owner.Username, hit.Str("repository.owner"));
+        hit.Remove("repository");
+        Assert.Equal(created.ToJsonString(), hit.ToJsonString()); // otherwise exactly what GET …/issues/:number shows
         Assert.False(sigmagit["hasMore"]!.GetValue<bool>());
         Assert.Equal(word, sigmagit.Str("query"));
 
