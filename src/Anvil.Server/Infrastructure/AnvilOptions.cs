@@ -88,9 +88,9 @@ public sealed class AnvilOptions
                     ? bool.TryParse(p, out var b) ? b : p.Trim() == "1"
                     : endpoint is not null;
                 return new Storage.S3Settings(
-                    FirstNonEmpty(config["S3_BUCKET"])?.Trim() ?? throw new InvalidOperationException("STORAGE_TYPE=s3 needs S3_BUCKET"),
+                    FirstNonEmpty(config["S3_BUCKET_NAME"], config["S3_BUCKET"])?.Trim() ?? throw new InvalidOperationException("STORAGE_TYPE=s3 needs S3_BUCKET_NAME"),
                     endpoint, FirstNonEmpty(config["S3_REGION"])?.Trim() ?? "us-east-1",
-                    FirstNonEmpty(config["S3_ACCESS_KEY"]), FirstNonEmpty(config["S3_SECRET_KEY"]), pathStyle);
+                    FirstNonEmpty(config["S3_ACCESS_KEY_ID"], config["S3_ACCESS_KEY"]), FirstNonEmpty(config["S3_SECRET_ACCESS_KEY"], config["S3_SECRET_KEY"]), pathStyle);
             case var other:
                 throw new InvalidOperationException($"STORAGE_TYPE must be 'local' or 's3', not '{other}'");
         }

@@ -30,9 +30,9 @@ public static class S3Sandbox
     {
         ["STORAGE_TYPE"] = "s3",
         ["S3_ENDPOINT"] = Endpoint,
-        ["S3_BUCKET"] = Bucket,
-        ["S3_ACCESS_KEY"] = AccessKey,
-        ["S3_SECRET_KEY"] = SecretKey,
+        ["S3_BUCKET_NAME"] = Bucket,
+        ["S3_ACCESS_KEY_ID"] = AccessKey,
+        ["S3_SECRET_ACCESS_KEY"] = SecretKey,
         ["S3_REGION"] = "us-east-1",
     };
 

@@ -113,7 +113,7 @@ public sealed class S3StorageTests(S3StorageServer server) : IClassFixture<S3Sto
     [Fact]
     public void Misconfigured_storage_stops_start_up_with_the_reason()
     {
-        Assert.Contains("S3_BUCKET", Assert.Throws<InvalidOperationException>(() => Options(new() { ["STORAGE_TYPE"] = "s3" })).Message);
+        Assert.Contains("S3_BUCKET_NAME", Assert.Throws<InvalidOperationException>(() => Options(new() { ["STORAGE_TYPE"] = "s3" })).Message);
         Assert.Contains("STORAGE_TYPE", Assert.Throws<InvalidOperationException>(() => Options(new() { ["STORAGE_TYPE"] = "ftp" })).Message);
     }
 
