@@ -1,4 +1,5 @@
 using Anvil.Server.Auth;
+using Anvil.Server.Checks;
 using Anvil.Server.Cluster;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
@@ -84,6 +85,7 @@ public static class AnvilApp
         services.AddSingleton<SearchIndexInterceptor.IIndexer, UserSearchIndexer>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SearchIndexInterceptor>();
         services.AddScoped<SearchService>();
+        services.AddScoped<CheckService>();
         services.AddSingleton<NotificationHub>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
     }
@@ -99,6 +101,7 @@ public static class AnvilApp
         app.MapGitHttpEndpoints();
         app.MapNotificationEndpoints();
         app.MapSearchEndpoints();
+        app.MapCheckEndpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>

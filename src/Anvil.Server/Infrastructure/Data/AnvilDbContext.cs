@@ -19,6 +19,8 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Repositories.Star> Stars => Set<Repositories.Star>();
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
     public DbSet<Search.SearchDocument> SearchDocuments => Set<Search.SearchDocument>();
+    public DbSet<Checks.CheckSuite> CheckSuites => Set<Checks.CheckSuite>();
+    public DbSet<Checks.CheckRun> CheckRuns => Set<Checks.CheckRun>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
