@@ -1,10 +1,12 @@
 using Anvil.Server.Auth;
 using Anvil.Server.Checks;
+using Anvil.Server.Browsing;
 using Anvil.Server.Cluster;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Infrastructure.Storage;
+using Anvil.Server.Issues;
 using Anvil.Server.Meta;
 using Anvil.Server.Notifications;
 using Anvil.Server.Operations;
@@ -12,6 +14,8 @@ using Anvil.Server.Repositories;
 using Anvil.Server.RateLimiting;
 using Anvil.Server.Search;
 using Anvil.Server.Users;
+using Anvil.Server.Webhooks;
+using Anvil.Server.Discord;
 using Microsoft.AspNetCore.Identity;
 
 namespace Anvil.Server;
@@ -52,6 +56,7 @@ public static class AnvilApp
         app.UseAnvilMetrics();
         app.UseMiddleware<RateLimitHeadersMiddleware>(); // outermost: its headers reach every response, errors included
         app.UseMiddleware<ConventionsMiddleware>();
+        app.UseMiddleware<Discord.DiscordBotMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
@@ -88,6 +93,18 @@ public static class AnvilApp
         services.AddScoped<CheckService>();
         services.AddSingleton<NotificationHub>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
+        services.AddWebhooks();
+        services.AddScoped<Discord.DiscordBot>();
+        services.AddScoped<Discord.DiscordLinkService>();
+        services.AddSingleton<Anvil.Git.Reading.CatFilePool>(_ => new Anvil.Git.Reading.CatFilePool()); // built by the container, so disposed with the app
+        services.AddSingleton(sp => new Anvil.Git.Reading.GitReader(sp.GetRequiredService<Anvil.Git.Reading.CatFilePool>()));
+        services.AddSingleton<Browsing.BrowsingCache>();
+        services.AddScoped<Browsing.BrowsingService>();
+        services.AddSingleton<IssueNumberGate>();
+        services.AddScoped<IssueService>();
+        services.AddScoped<LabelService>();
+        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsForNewRepositories>();
+        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryForked>, DefaultLabelsForNewRepositories>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -102,6 +119,12 @@ public static class AnvilApp
         app.MapNotificationEndpoints();
         app.MapSearchEndpoints();
         app.MapCheckEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapDiscordEndpoints();
+        app.MapBrowsingEndpoints();
+        app.MapBrowsingV1Endpoints();
+        app.MapIssueEndpoints();
+        app.MapIssueV1Endpoints();
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>

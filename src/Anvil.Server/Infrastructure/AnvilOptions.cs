@@ -22,6 +22,17 @@ public sealed class AnvilOptions
     public TrafficLimits Limits { get; init; } = new();
     /// <summary>Proxies whose <c>X-Forwarded-For</c> is believed (<c>ANVIL_TRUST_PROXY</c>).</summary>
     public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+    /// <summary>Hosts (names or IPs) outgoing webhooks may reach even though they resolve to private addresses.</summary>
+    public IReadOnlySet<string> WebhookAllowHosts { get; init; } = new HashSet<string>();
+    /// <summary>First retry delay of a failed delivery; each later retry doubles it.</summary>
+    public TimeSpan WebhookRetryBase { get; init; } = TimeSpan.FromMinutes(1);
+    public int WebhookMaxAttempts { get; init; } = 9;
+    public TimeSpan WebhookTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public string? DiscordWebhookUrl { get; init; }
+    /// <summary>Shared secret of the Discord bot and inbound integrations (<c>WEBHOOK_SECRET</c>).</summary>
+    public string? WebhookSecret { get; init; }
+    public string? PublicWebhookUrl { get; init; }
+    public TimeSpan DiscordLinkTokenLifetime { get; init; } = TimeSpan.FromHours(24);
 
     public string RepositoriesDir => Path.Combine(DataDir, "repositories");
     public string SqlitePath => Path.Combine(DataDir, "anvil.db");
@@ -44,8 +55,20 @@ public sealed class AnvilOptions
             MaxPushBytes = long.TryParse(config["ANVIL_MAX_PUSH_BYTES"], out var mp) && mp > 0 ? mp : 1L << 30,
             Limits = TrafficLimits.FromConfiguration(config),
             TrustedProxies = ClientIpResolver.ParseTrustedProxies(config["ANVIL_TRUST_PROXY"]),
+            WebhookAllowHosts = (config["ANVIL_WEBHOOK_ALLOW_HOSTS"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(h => h.Trim('[', ']').ToLowerInvariant()).ToHashSet(),
+            WebhookRetryBase = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_WEBHOOK_RETRY_BASE_SECONDS"]) ?? 60),
+            WebhookMaxAttempts = int.TryParse(config["ANVIL_WEBHOOK_MAX_ATTEMPTS"], out var ma) && ma > 0 ? ma : 9,
+            WebhookTimeout = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_WEBHOOK_TIMEOUT_SECONDS"]) ?? 10),
+            DiscordWebhookUrl = FirstNonEmpty(config["DISCORD_WEBHOOK_URL"]),
+            WebhookSecret = FirstNonEmpty(config["WEBHOOK_SECRET"]),
+            PublicWebhookUrl = FirstNonEmpty(config["PUBLIC_WEBHOOK_URL"]),
+            DiscordLinkTokenLifetime = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_DISCORD_LINK_TTL_SECONDS"]) ?? 24 * 3600),
         };
     }
+
+    private static double? PositiveDouble(string? value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && d > 0 ? d : null;
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 

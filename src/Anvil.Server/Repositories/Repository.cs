@@ -20,6 +20,8 @@ public sealed class Repository
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? PushedAt { get; set; }
+    /// <summary>The last number given to an issue or pull request here; bumped atomically by IssueService.</summary>
+    public int LastIssueNumber { get; set; }
 
     public string Visibility => IsPrivate ? "private" : "public";
 }

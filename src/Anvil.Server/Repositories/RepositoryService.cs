@@ -34,7 +34,7 @@ public sealed class RepositoryService(
             throw req.Name is null ? AnvilException.BadRequest(problem) : AnvilException.Invalid(problem);
         }
         var defaultBranch = req.DefaultBranch ?? FallbackDefaultBranch;
-        if (!RepositoryStore.IsValidRefName("refs/heads/" + defaultBranch))
+        if (!RepositoryNames.IsValidBranchName(defaultBranch))
         {
             throw AnvilException.Invalid("defaultBranch is not a valid branch name");
         }
@@ -126,7 +126,7 @@ public sealed class RepositoryService(
         string? newDefault = null;
         if (req.DefaultBranch is not null && req.DefaultBranch != repo.DefaultBranch)
         {
-            if (!RepositoryStore.IsValidRefName("refs/heads/" + req.DefaultBranch))
+            if (!RepositoryNames.IsValidBranchName(req.DefaultBranch))
             {
                 throw AnvilException.Invalid("defaultBranch is not a valid branch name");
             }

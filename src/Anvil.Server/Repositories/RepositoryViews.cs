@@ -1,5 +1,6 @@
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Users;
+using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Repositories;
 
@@ -21,6 +22,16 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
         bool HasIssues, bool HasProjects, bool HasWiki, bool HasDownloads, bool Archived, bool Disabled, List<string> Topics,
         V1Permissions? Permissions, V1? Parent, V1? Source);
 
+    /// <summary>
+    /// The parents (of the forks among <paramref name="repos"/>) the viewer may see: a fork names its
+    /// parent only then, so a public fork of a private repository does not reveal it.
+    /// </summary>
+    private async Task<HashSet<long>> VisibleParentsAsync(IReadOnlyList<Repository> repos, CancellationToken ct)
+    {
+        var ids = repos.Where(r => r.ForkedFromId is not null).Select(r => r.ForkedFromId!.Value).Distinct().ToList();
+        return ids.Count == 0 ? [] : (await access.Visible().Where(r => ids.Contains(r.Id)).Select(r => r.Id).ToListAsync(ct)).ToHashSet();
+    }
+
     private string BaseUrl => http.HttpContext!.PublicBaseUrl();
 
     private string CloneUrl(Repository r) => $"{BaseUrl}/{r.Owner.Username}/{r.Name}.git";
@@ -31,10 +42,11 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
     {
         var stats = await repositories.StatsAsync(repos, ct);
         var viewer = http.HttpContext!.RequestServices.GetRequiredService<Auth.Caller>().UserId;
+        var parents = await VisibleParentsAsync(repos, ct);
         return repos.Select(r => new Sigmagit(r.Id.ToString(), r.Name, $"{r.Owner.Username}/{r.Name}", r.Description, r.Visibility,
             r.DefaultBranch, r.CreatedAt, r.UpdatedAt, r.PushedAt, r.Owner.ToSummary(BaseUrl), stats[r.Id].Stars, stats[r.Id].StarredByViewer,
             stats[r.Id].Forks, viewer == r.OwnerId,
-            r.ForkedFrom is { } p ? new ForkParent(p.Id.ToString(), p.Name, $"{p.Owner.Username}/{p.Name}", p.Owner.ToSummary(BaseUrl)) : null,
+            r.ForkedFrom is { } p && parents.Contains(p.Id) ? new ForkParent(p.Id.ToString(), p.Name, $"{p.Owner.Username}/{p.Name}", p.Owner.ToSummary(BaseUrl)) : null,
             CloneUrl(r))).ToList();
     }
 
@@ -44,6 +56,7 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
     {
         var stats = await repositories.StatsAsync(repos, ct);
         var signedIn = http.HttpContext!.RequestServices.GetRequiredService<Auth.Caller>().IsAuthenticated;
+        var parents = withParent ? await VisibleParentsAsync(repos, ct) : [];
         var result = new List<V1>(repos.Count);
         foreach (var r in repos)
         {
@@ -54,9 +67,8 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
                 permissions = new V1Permissions(p >= RepositoryPermission.Admin, p >= RepositoryPermission.Admin, p >= RepositoryPermission.Write,
                     p >= RepositoryPermission.Write, p >= RepositoryPermission.Read);
             }
-            // A fork names its parent only when the viewer may see the parent.
             V1? parent = null;
-            if (withParent && r.ForkedFrom is { } f && await access.PermissionAsync(f, ct) >= RepositoryPermission.Read)
+            if (r.ForkedFrom is { } f && parents.Contains(f.Id))
             {
                 parent = (await V1Async([f], ct))[0];
             }

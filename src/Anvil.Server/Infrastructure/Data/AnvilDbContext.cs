@@ -21,6 +21,17 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Search.SearchDocument> SearchDocuments => Set<Search.SearchDocument>();
     public DbSet<Checks.CheckSuite> CheckSuites => Set<Checks.CheckSuite>();
     public DbSet<Checks.CheckRun> CheckRuns => Set<Checks.CheckRun>();
+    public DbSet<Webhooks.Webhook> Webhooks => Set<Webhooks.Webhook>();
+    public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
+    public DbSet<Webhooks.WebhookAttempt> WebhookAttempts => Set<Webhooks.WebhookAttempt>();
+    public DbSet<Discord.DiscordLink> DiscordLinks => Set<Discord.DiscordLink>();
+    public DbSet<Discord.DiscordLinkToken> DiscordLinkTokens => Set<Discord.DiscordLinkToken>();
+    public DbSet<Issues.Issue> Issues => Set<Issues.Issue>();
+    public DbSet<Issues.Label> Labels => Set<Issues.Label>();
+    public DbSet<Issues.IssueLabel> IssueLabels => Set<Issues.IssueLabel>();
+    public DbSet<Issues.IssueAssignee> IssueAssignees => Set<Issues.IssueAssignee>();
+    public DbSet<Issues.IssueComment> IssueComments => Set<Issues.IssueComment>();
+    public DbSet<Issues.IssueCounts> IssueCounts => Set<Issues.IssueCounts>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

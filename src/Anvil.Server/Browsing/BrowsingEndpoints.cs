@@ -1,0 +1,70 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure.Http;
+
+namespace Anvil.Server.Browsing;
+
+/// <summary>Code browsing on the sigmagit surface: branches, commits, diffs, trees and files under <c>/api/repositories/{owner}/{name}</c>.</summary>
+public static class BrowsingEndpoints
+{
+    public sealed record CreateBranchBody(string? Branch, string? FromRef);
+
+    /// <summary>The ref a request names: <c>branch</c> as the seed documents it, <c>ref</c> as an alias; null for the default branch.</summary>
+    private static string? RefOf(HttpRequest request) =>
+        request.Query["branch"].ToString() is { Length: > 0 } b ? b : request.Query["ref"].ToString() is { Length: > 0 } r ? r : null;
+
+    /// <summary>
+    /// A catch-all route value (a branch or path with slashes) keeps "%2F" encoded; clients that escape whole paths
+    /// mean a separator by it, and validation must see the value as git would.
+    /// </summary>
+    internal static string CatchAll(string value) => value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
+    private static bool Flag(HttpRequest request, string name) => request.Query[name].ToString() is "1" or "true";
+
+    public static void MapBrowsingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var repo = app.MapGroup("/api/repositories/{owner}/{name}");
+
+        repo.MapGet("/branches", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        {
+            var list = await browsing.ListBranchesAsync(owner, name, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { branches = list.Branches.Select(b => b.ToView()) });
+        });
+        repo.MapPost("/branches", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<CreateBranchBody>();
+            var branch = await browsing.CreateBranchAsync(owner, name, body.Branch, body.FromRef, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { branch = branch.ToView() }, StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+        repo.MapDelete("/branches/{*branch}", async (HttpContext ctx, string owner, string name, string branch, BrowsingService browsing) =>
+        {
+            await browsing.DeleteBranchAsync(owner, name, CatchAll(branch), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { success = true });
+        }).RequireUser(Scopes.RepoWrite);
+
+        repo.MapGet("/commits", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        {
+            var page = OffsetPage.From(ctx.Request, offsetName: "skip");
+            var list = await browsing.ListCommitsAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { commits = list.Commits.Select(c => c.ToView(list.Users)), hasMore = list.HasMore });
+        });
+        repo.MapGet("/commits/{oid}/diff", async (HttpContext ctx, string owner, string name, string oid, BrowsingService browsing) =>
+            ApiJson.Json(ctx, (await browsing.GetCommitAsync(owner, name, oid, ctx.RequestAborted)).ToView()));
+
+        repo.MapGet("/tree", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        {
+            var tree = await browsing.GetTreeAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], Flag(ctx.Request, "lastCommit"), ctx.RequestAborted);
+            return ApiJson.Json(ctx, tree.ToView());
+        });
+        repo.MapGet("/file", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        {
+            if (Flag(ctx.Request, "return"))
+            {
+                var (_, path, content) = await browsing.OpenFileAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], ctx.RequestAborted);
+                await RawContent.WriteAsync(ctx, path, content);
+                return Results.Empty;
+            }
+            var file = await browsing.GetFileAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], ctx.RequestAborted);
+            return ApiJson.Json(ctx, file.ToView());
+        });
+    }
+}

@@ -1,0 +1,336 @@
+using Anvil.Git;
+using Anvil.Git.Reading;
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Repositories;
+using Anvil.Server.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Browsing;
+
+/// <summary>
+/// What a browsing request is looking at: a repository the caller may read and the commit a ref resolved to.
+/// <see cref="CommitOid"/> is null only for a repository nobody has pushed to yet.
+/// </summary>
+public sealed record BrowseTarget(Repository Repository, string GitDir, string Ref, string? CommitOid)
+{
+    public bool IsEmpty => CommitOid is null;
+}
+
+public sealed record BranchInfo(string Name, string CommitOid, bool IsDefault);
+
+/// <summary>The accounts whose email addresses appear as commit authors or committers.</summary>
+public sealed class CommitUsers(IReadOnlyDictionary<string, User> byNormalizedEmail)
+{
+    public static readonly CommitUsers None = new(new Dictionary<string, User>());
+
+    public User? For(Anvil.Git.Reading.GitSignature who) => byNormalizedEmail.GetValueOrDefault(NameRules.Normalize(who.Email));
+}
+
+public sealed record BranchList(Repository Repository, IReadOnlyList<BranchInfo> Branches);
+
+public sealed record CommitList(BrowseTarget Target, IReadOnlyList<GitCommit> Commits, bool HasMore, CommitUsers Users);
+
+public sealed record CommitDetail(BrowseTarget Target, GitCommit Commit, GitDiff Diff, CommitUsers Users);
+
+/// <param name="LastCommits">Per entry name, the latest commit that changed it; null unless asked for.</param>
+public sealed record TreeListing(BrowseTarget Target, string Path, IReadOnlyList<GitTreeEntry> Entries,
+    IReadOnlyDictionary<string, GitCommit>? LastCommits, CommitUsers Users);
+
+public sealed record FileContent(BrowseTarget Target, GitFile File);
+
+/// <summary>A path at a ref as GitHub's contents API shows it: a directory's entries or one file.</summary>
+public sealed record PathContents(BrowseTarget Target, GitTreeEntry Entry, IReadOnlyList<GitTreeEntry>? Children, GitFile? File);
+
+/// <summary>
+/// The rules of code browsing: which ref a request means, what is a valid path, how branches are created and
+/// deleted. Every read goes through <see cref="RepositoryAccess"/> first and then through the shared
+/// <see cref="GitReader"/>, so there is no process start per request on the hot paths.
+/// </summary>
+public sealed class BrowsingService(
+    RepositoryAccess access, RepositoryStore store, GitReader reader, BrowsingCache cache, RepositoryService repositories,
+    Caller caller, AnvilDbContext db)
+{
+    /// <summary>Files up to this size come inline in JSON; bigger ones only as raw bytes.</summary>
+    public const long MaxInlineFileBytes = 1024 * 1024;
+
+    // ---- refs ----
+
+    public async Task<BranchList> ListBranchesAsync(string owner, string name, CancellationToken ct)
+    {
+        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var branches = await reader.ListBranchesAsync(store.PathFor(repo.OwnerId, repo.Id), ct);
+        return new BranchList(repo, branches.Select(b => new BranchInfo(b.Name, b.CommitOid, b.Name == repo.DefaultBranch)).ToList());
+    }
+
+    public async Task<(Repository Repository, BranchInfo Branch)> GetBranchAsync(string owner, string name, string branch, CancellationToken ct)
+    {
+        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var oid = await ResolveBranchAsync(store.PathFor(repo.OwnerId, repo.Id), branch, ct) ?? throw BranchNotFound();
+        return (repo, new BranchInfo(branch, oid, branch == repo.DefaultBranch));
+    }
+
+    /// <summary>
+    /// Creates <paramref name="branch"/> at what <paramref name="fromRef"/> (default: the default branch) resolves to.
+    /// The ref is written compare-and-swap against "absent", so of two concurrent creations exactly one wins.
+    /// </summary>
+    public async Task<BranchInfo> CreateBranchAsync(string owner, string name, string? branch, string? fromRef, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Write, ct)).Repository;
+        if (branch is null)
+        {
+            throw AnvilException.BadRequest("branch is required");
+        }
+        if (BranchNameProblem(branch) is { } problem)
+        {
+            throw AnvilException.Invalid(problem);
+        }
+        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var from = string.IsNullOrEmpty(fromRef) ? repo.DefaultBranch : Revision(fromRef);
+        var oid = await reader.ResolveAsync(gitDir, from, ct)
+            ?? throw AnvilException.Invalid($"fromRef '{from}' does not name a branch, tag or commit");
+
+        // "a" and "a/b" cannot both exist (one would be a file, the other a directory of refs); git would refuse
+        // with an error that looks like any other failure, so it is checked here to answer 409.
+        foreach (var existing in await reader.ListBranchesAsync(gitDir, ct))
+        {
+            if (existing.Name.StartsWith(branch + "/", StringComparison.Ordinal) || branch.StartsWith(existing.Name + "/", StringComparison.Ordinal))
+            {
+                throw AnvilException.Conflict($"branch '{branch}' conflicts with existing branch '{existing.Name}'");
+            }
+        }
+        var refName = "refs/heads/" + branch;
+        if (!await CompareAndSwapAsync(() => RepositoryStore.UpdateRefAsync(gitDir, refName, oid, RepositoryStore.ZeroOid, ct)))
+        {
+            throw AnvilException.Conflict($"branch '{branch}' already exists");
+        }
+        await repositories.OnPushedAsync(repo, user, [new RefChange(refName, RepositoryStore.ZeroOid, oid)], ct);
+        return new BranchInfo(branch, oid, branch == repo.DefaultBranch);
+    }
+
+    public async Task DeleteBranchAsync(string owner, string name, string branch, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Write, ct)).Repository;
+        if (branch == repo.DefaultBranch)
+        {
+            throw AnvilException.Invalid("the default branch cannot be deleted; make another branch the default first");
+        }
+        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var oid = await ResolveBranchAsync(gitDir, branch, ct) ?? throw BranchNotFound();
+        var refName = "refs/heads/" + branch;
+        if (!await CompareAndSwapAsync(() => RepositoryStore.DeleteRefAsync(gitDir, refName, oid, ct)))
+        {
+            throw AnvilException.Conflict($"branch '{branch}' changed while it was being deleted; try again");
+        }
+        await repositories.OnPushedAsync(repo, user, [new RefChange(refName, oid, RepositoryStore.ZeroOid)], ct);
+    }
+
+    /// <summary>
+    /// Runs a compare-and-swap ref update. A concurrent update that holds the ref's lock longer than git waits for
+    /// it makes git fail while the ref still looks unchanged, which is neither a win nor a loss yet: try again, and
+    /// the next attempt sees the outcome.
+    /// </summary>
+    private static async Task<bool> CompareAndSwapAsync(Func<Task<bool>> update)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await update();
+            }
+            catch (GitCommandException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    /// <summary>Why <paramref name="branch"/> cannot be a new branch's name, or null if it can.</summary>
+    public static string? BranchNameProblem(string branch)
+    {
+        // Names must also be readable back from a URL, so revision syntax is refused even where git would allow it,
+        // and names git would confuse with an object id or HEAD are refused too.
+        if (!RepositoryStore.IsValidRefName("refs/heads/" + branch) || !IsPlainRevision(branch))
+        {
+            return "branch is not a valid branch name";
+        }
+        if (branch == "HEAD" || branch.StartsWith("refs/", StringComparison.Ordinal) || GitInput.IsFullOid(branch.ToLowerInvariant()))
+        {
+            return "branch name is reserved";
+        }
+        return null;
+    }
+
+    private async Task<string?> ResolveBranchAsync(string gitDir, string branch, CancellationToken ct) =>
+        await reader.ResolveAsync(gitDir, "refs/heads/" + Revision(branch), ct);
+
+    private static AnvilException BranchNotFound() => AnvilException.NotFound("branch not found");
+
+    // ---- history ----
+
+    public async Task<CommitList> ListCommitsAsync(string owner, string name, string? revision, string? path, int skip, int limit, CancellationToken ct)
+    {
+        var target = await OpenAsync(owner, name, revision, ct);
+        var pathspec = PathOf(path);
+        if (target.IsEmpty)
+        {
+            return new CommitList(target, [], false, CommitUsers.None);
+        }
+        var page = await cache.GetCommitsAsync(reader, target.GitDir, target.CommitOid!, skip, limit, pathspec, ct);
+        return new CommitList(target, page.Commits, page.HasMore, await UsersForAsync(page.Commits, ct));
+    }
+
+    /// <summary>One commit with what it changed against its first parent (the empty tree for a root commit).</summary>
+    public async Task<CommitDetail> GetCommitAsync(string owner, string name, string revision, CancellationToken ct)
+    {
+        var target = await OpenAsync(owner, name, revision, ct);
+        if (target.IsEmpty)
+        {
+            throw AnvilException.NotFound("commit not found");
+        }
+        var commit = await reader.GetCommitAsync(target.GitDir, target.CommitOid!, ct) ?? throw AnvilException.NotFound("commit not found");
+        var diff = await reader.GetCommitDiffAsync(target.GitDir, commit.Oid, ct: ct) ?? throw AnvilException.NotFound("commit not found");
+        return new CommitDetail(target, commit, diff, await UsersForAsync([commit], ct));
+    }
+
+    // ---- trees and files ----
+
+    public async Task<TreeListing> GetTreeAsync(string owner, string name, string? revision, string? path, bool withLastCommits, CancellationToken ct)
+    {
+        var target = await OpenAsync(owner, name, revision, ct);
+        var dir = PathOf(path);
+        if (target.IsEmpty)
+        {
+            return dir.Length == 0 ? new TreeListing(target, dir, [], null, CommitUsers.None) : throw PathNotFound();
+        }
+        var entries = await reader.GetTreeAsync(target.GitDir, target.CommitOid!, dir, ct) ?? throw PathNotFound();
+        if (!withLastCommits)
+        {
+            return new TreeListing(target, dir, entries, null, CommitUsers.None);
+        }
+        var last = await reader.GetLastCommitsAsync(target.GitDir, target.CommitOid!, dir, entries, ct);
+        return new TreeListing(target, dir, entries, last, await UsersForAsync(last.Values, ct));
+    }
+
+    public async Task<FileContent> GetFileAsync(string owner, string name, string? revision, string? path, CancellationToken ct)
+    {
+        var (target, file) = await FileTargetAsync(owner, name, revision, path, ct);
+        var content = await reader.GetFileAsync(target.GitDir, target.CommitOid!, file, MaxInlineFileBytes, ct) ?? throw PathNotFound();
+        return new FileContent(target, content);
+    }
+
+    /// <summary>Streams a file's bytes; the caller disposes the stream.</summary>
+    public async Task<(BrowseTarget Target, string Path, GitBlobStream Content)> OpenFileAsync(string owner, string name, string? revision, string? path, CancellationToken ct)
+    {
+        var (target, file) = await FileTargetAsync(owner, name, revision, path, ct);
+        var stream = await reader.OpenFileAsync(target.GitDir, target.CommitOid!, file, ct) ?? throw PathNotFound();
+        return (target, file, stream);
+    }
+
+    public async Task<PathContents> GetContentsAsync(string owner, string name, string? revision, string? path, CancellationToken ct)
+    {
+        var target = await OpenAsync(owner, name, revision, ct);
+        var p = PathOf(path);
+        if (target.IsEmpty)
+        {
+            throw AnvilException.NotFound("this repository is empty");
+        }
+        var entry = await reader.GetEntryAsync(target.GitDir, target.CommitOid!, p, ct) ?? throw PathNotFound();
+        if (entry.Kind == GitTreeEntryKind.Tree)
+        {
+            var children = await reader.GetTreeAsync(target.GitDir, target.CommitOid!, p, ct) ?? throw PathNotFound();
+            return new PathContents(target, entry, children, null);
+        }
+        var file = await reader.GetFileAsync(target.GitDir, target.CommitOid!, p, MaxInlineFileBytes, ct) ?? throw PathNotFound();
+        return new PathContents(target, file.Entry, null, file);
+    }
+
+    private async Task<(BrowseTarget, string)> FileTargetAsync(string owner, string name, string? revision, string? path, CancellationToken ct)
+    {
+        var target = await OpenAsync(owner, name, revision, ct);
+        var file = PathOf(path);
+        if (file.Length == 0)
+        {
+            throw AnvilException.BadRequest("path is required");
+        }
+        return target.IsEmpty ? throw PathNotFound() : (target, file);
+    }
+
+    private static AnvilException PathNotFound() => AnvilException.NotFound("path not found");
+
+    // ---- shared ----
+
+    /// <summary>
+    /// The repository (if the caller may read it) and the commit <paramref name="revision"/> — a branch, tag or
+    /// commit oid, by default the repository's default branch — resolves to.
+    /// </summary>
+    private async Task<BrowseTarget> OpenAsync(string owner, string name, string? revision, CancellationToken ct)
+    {
+        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var rev = string.IsNullOrEmpty(revision) ? repo.DefaultBranch : Revision(revision);
+        if (await reader.ResolveAsync(gitDir, rev, ct) is { } oid)
+        {
+            return new BrowseTarget(repo, gitDir, rev, oid);
+        }
+        // Before the first push the default branch does not exist yet: the repository is empty, not missing.
+        if (rev == repo.DefaultBranch && (await reader.ListBranchesAsync(gitDir, ct)).Count == 0)
+        {
+            return new BrowseTarget(repo, gitDir, rev, null);
+        }
+        throw AnvilException.NotFound("ref not found");
+    }
+
+    /// <summary>One query for every account behind the commits' author and committer emails.</summary>
+    private async Task<CommitUsers> UsersForAsync(IEnumerable<GitCommit> commits, CancellationToken ct)
+    {
+        var emails = commits.SelectMany(c => new[] { c.Author.Email, c.Committer.Email })
+            .Select(NameRules.Normalize).Where(e => e.Length > 0).Distinct().ToList();
+        if (emails.Count == 0)
+        {
+            return CommitUsers.None;
+        }
+        var users = await db.Users.AsNoTracking().Where(u => emails.Contains(u.NormalizedEmail)).ToListAsync(ct);
+        return new CommitUsers(users.ToDictionary(u => u.NormalizedEmail));
+    }
+
+    private static string Revision(string revision)
+    {
+        try
+        {
+            GitInput.ValidateRevision(revision);
+            return revision;
+        }
+        catch (GitInputException e)
+        {
+            throw AnvilException.BadRequest(e.Message);
+        }
+    }
+
+    private static bool IsPlainRevision(string revision)
+    {
+        try
+        {
+            GitInput.ValidateRevision(revision);
+            return true;
+        }
+        catch (GitInputException)
+        {
+            return false;
+        }
+    }
+
+    private static string PathOf(string? path)
+    {
+        try
+        {
+            return GitInput.NormalizePath(path);
+        }
+        catch (GitInputException e)
+        {
+            throw AnvilException.BadRequest(e.Message);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Repositories;
+
+namespace Anvil.Server.Browsing;
+
+/// <summary>Branches, commits and contents in GitHub's paths and shapes under <c>/api/v1/repos/{owner}/{name}</c>.</summary>
+public static class BrowsingV1Endpoints
+{
+    private static BrowsingV1Views.Links LinksFor(HttpContext ctx, Repository repo) => new(ctx.PublicBaseUrl(), repo);
+
+    public static void MapBrowsingV1Endpoints(this IEndpointRouteBuilder app)
+    {
+        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
+
+        repo.MapGet("/branches", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var list = await browsing.ListBranchesAsync(owner, name, ctx.RequestAborted);
+            var links = LinksFor(ctx, list.Repository);
+            page.WriteLinkHeader(ctx, list.Branches.Count, list.Branches.Count > page.Offset + page.PerPage);
+            return ApiJson.Json(ctx, list.Branches.Skip(page.Offset).Take(page.PerPage).Select(b => b.ToV1(links)));
+        });
+        repo.MapGet("/branches/{*branch}", async (HttpContext ctx, string owner, string name, string branch, BrowsingService browsing) =>
+        {
+            var (repository, info) = await browsing.GetBranchAsync(owner, name, BrowsingEndpoints.CatchAll(branch), ctx.RequestAborted);
+            return ApiJson.Json(ctx, info.ToV1(LinksFor(ctx, repository)));
+        });
+
+        repo.MapGet("/commits", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var list = await browsing.ListCommitsAsync(owner, name, ctx.Request.Query["sha"], ctx.Request.Query["path"], page.Offset, page.PerPage, ctx.RequestAborted);
+            // Counting a whole history for "last" would cost a walk of all of it; GitHub omits it too.
+            page.WriteLinkHeader(ctx, null, list.HasMore);
+            var links = LinksFor(ctx, list.Target.Repository);
+            return ApiJson.Json(ctx, list.Commits.Select(c => c.ToV1(list.Users, links)));
+        });
+        repo.MapGet("/commits/{sha}", async (HttpContext ctx, string owner, string name, string sha, BrowsingService browsing) =>
+        {
+            var detail = await browsing.GetCommitAsync(owner, name, sha, ctx.RequestAborted);
+            return ApiJson.Json(ctx, detail.Commit.ToV1(detail.Users, LinksFor(ctx, detail.Target.Repository), detail.Diff));
+        });
+
+        repo.MapGet("/contents", (HttpContext ctx, string owner, string name, BrowsingService browsing) => ContentsAsync(ctx, owner, name, "", browsing));
+        repo.MapGet("/contents/{*path}", (HttpContext ctx, string owner, string name, string path, BrowsingService browsing) =>
+            ContentsAsync(ctx, owner, name, BrowsingEndpoints.CatchAll(path), browsing));
+    }
+
+    private static async Task<IResult> ContentsAsync(HttpContext ctx, string owner, string name, string path, BrowsingService browsing)
+    {
+        var gitRef = ctx.Request.Query["ref"].ToString() is { Length: > 0 } r ? r : null;
+        // GitHub's raw media type asks for the bytes themselves instead of JSON.
+        if (ctx.Request.Headers.Accept.ToString().Contains("application/vnd.github.raw", StringComparison.OrdinalIgnoreCase)
+            || ctx.Request.Headers.Accept.ToString().Contains("application/vnd.github.v3.raw", StringComparison.OrdinalIgnoreCase))
+        {
+            var (_, filePath, content) = await browsing.OpenFileAsync(owner, name, gitRef, path, ctx.RequestAborted);
+            await RawContent.WriteAsync(ctx, filePath, content);
+            return Results.Empty;
+        }
+        var contents = await browsing.GetContentsAsync(owner, name, gitRef, path, ctx.RequestAborted);
+        var links = LinksFor(ctx, contents.Target.Repository);
+        return contents.Children is { } children
+            ? ApiJson.Json(ctx, children.Select(e => e.ToV1(contents.Target.Ref, links)))
+            : ApiJson.Json(ctx, contents.File!.ToV1(contents.Target.Ref, links));
+    }
+}

@@ -1,0 +1,126 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+
+namespace Anvil.Server.Issues;
+
+/// <summary>Issues, comments and labels on the sigmagit surface (<c>/api/repositories/:owner/:name/…</c>).</summary>
+public static class IssueEndpoints
+{
+    public sealed record CreateBody(string? Title, string? Body, List<string>? Labels, List<string>? Assignees);
+    public sealed record UpdateBody(string? Title, string? Body, string? State, List<string>? Labels, List<string>? Assignees, bool? Locked);
+    public sealed record CommentBody(string? Body);
+    public sealed record LabelBody(string? Name, string? Color, string? Description);
+
+    /// <summary>The list filters shared by both surfaces' query strings.</summary>
+    public static IssueFilter FilterFrom(HttpRequest request)
+    {
+        int? before = null;
+        if (request.Query["before"].ToString() is { Length: > 0 } raw)
+        {
+            before = int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var b) && b > 0
+                ? b : throw AnvilException.BadRequest("before must be a positive issue number");
+        }
+        static string? Text(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
+        return new IssueFilter(IssueFilter.ParseState(request.Query["state"]), IssueFilter.ParseLabels(request.Query["labels"]),
+            Text(request.Query["assignee"]), Text(request.Query["creator"]), before);
+    }
+
+    public static void MapIssueEndpoints(this IEndpointRouteBuilder app)
+    {
+        var repo = app.MapGroup("/api/repositories/{owner}/{name}");
+
+        repo.MapGet("/issues", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        {
+            var page = OffsetPage.From(ctx.Request);
+            var list = await issues.ListAsync(owner, name, FilterFrom(ctx.Request), page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new
+            {
+                issues = list.Items.Select(i => i.ToSigmagit(ctx.PublicBaseUrl())),
+                hasMore = list.HasMore,
+                openCount = list.Tally.OpenIssues,
+                closedCount = list.Tally.ClosedIssues,
+            });
+        });
+        repo.MapPost("/issues", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<CreateBody>();
+            var issue = await issues.CreateAsync(owner, name, new NewIssue(body.Title, body.Body, body.Labels, body.Assignees), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { issue = issue.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+
+        var one = repo.MapGroup("/issues/{number:int}");
+        one.MapGet("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+            ApiJson.Json(ctx, new { issue = (await issues.GetAsync(owner, name, number, ctx.RequestAborted)).ToSigmagit(ctx.PublicBaseUrl()) }));
+        one.MapPatch("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var issue = await issues.UpdateAsync(owner, name, number,
+                new IssueChanges(body.Title, body.Body, body.State, Labels: body.Labels, Assignees: body.Assignees, Locked: body.Locked), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { issue = issue.ToSigmagit(ctx.PublicBaseUrl()) });
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            await issues.DeleteAsync(owner, name, number, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { success = true });
+        }).RequireUser(Scopes.RepoWrite);
+
+        one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            var page = OffsetPage.From(ctx.Request);
+            var (_, comments) = await issues.ListCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { comments = comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), hasMore = comments.HasMore });
+        });
+        one.MapPost("/comments", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<CommentBody>();
+            var comment = await issues.AddCommentAsync(owner, name, number, body.Body, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { comment = comment.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapPatch("/comments/{id:long}", (HttpContext ctx, string owner, string name, int number, long id, IssueService issues) =>
+            EditComment(ctx, owner, name, number, id, issues)).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("/comments/{id:long}", (HttpContext ctx, string owner, string name, int number, long id, IssueService issues) =>
+            DeleteComment(ctx, owner, name, number, id, issues)).RequireUser(Scopes.RepoWrite);
+        repo.MapPatch("/issues/comments/{id:long}", (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
+            EditComment(ctx, owner, name, null, id, issues)).RequireUser(Scopes.RepoWrite);
+        repo.MapDelete("/issues/comments/{id:long}", (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
+            DeleteComment(ctx, owner, name, null, id, issues)).RequireUser(Scopes.RepoWrite);
+
+        repo.MapGet("/labels", async (HttpContext ctx, string owner, string name, LabelService labels) =>
+        {
+            var page = OffsetPage.From(ctx.Request, defaultLimit: 100);
+            var (_, list) = await labels.ListAsync(owner, name, page.Offset, page.Limit, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { labels = list.Items.Select(l => l.ToSummary()), hasMore = list.HasMore });
+        });
+        repo.MapPost("/labels", async (HttpContext ctx, string owner, string name, LabelService labels) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<LabelBody>();
+            var (_, label) = await labels.CreateAsync(owner, name, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { label = label.ToSummary() }, StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+        repo.MapPatch("/labels/{id}", async (HttpContext ctx, string owner, string name, string id, LabelService labels) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<LabelBody>();
+            var (_, label) = await labels.UpdateAsync(owner, name, LabelKey.ById(id), new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { label = label.ToSummary() });
+        }).RequireUser(Scopes.RepoWrite);
+        repo.MapDelete("/labels/{id}", async (HttpContext ctx, string owner, string name, string id, LabelService labels) =>
+        {
+            await labels.DeleteAsync(owner, name, LabelKey.ById(id), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { success = true });
+        }).RequireUser(Scopes.RepoWrite);
+    }
+
+    private static async Task<IResult> EditComment(HttpContext ctx, string owner, string name, int? number, long id, IssueService issues)
+    {
+        var body = await ctx.Request.ReadBodyAsync<CommentBody>();
+        var comment = await issues.UpdateCommentAsync(owner, name, id, number, body.Body, ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { comment = comment.ToSigmagit(ctx.PublicBaseUrl()) });
+    }
+
+    private static async Task<IResult> DeleteComment(HttpContext ctx, string owner, string name, int? number, long id, IssueService issues)
+    {
+        await issues.DeleteCommentAsync(owner, name, id, number, ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { success = true });
+    }
+}

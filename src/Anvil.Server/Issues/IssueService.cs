@@ -1,0 +1,710 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Events;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Repositories;
+using Anvil.Server.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Issues;
+
+public static class IssueRules
+{
+    public const int MaxTitle = 256;
+    public const int MaxBody = 65_536;
+
+    public static string ValidTitle(string? title)
+    {
+        var t = title?.Trim() ?? throw AnvilException.BadRequest("title is required");
+        return t.Length is >= 1 and <= MaxTitle ? t : throw AnvilException.Invalid($"title must be 1 to {MaxTitle} characters");
+    }
+
+    public static string ValidBody(string? body, bool required = false)
+    {
+        if (body is null && required)
+        {
+            throw AnvilException.BadRequest("body is required");
+        }
+        var b = body ?? "";
+        if (required && b.Trim().Length == 0)
+        {
+            throw AnvilException.Invalid("body must not be empty");
+        }
+        return b.Length <= MaxBody ? b : throw AnvilException.Invalid($"body must be at most {MaxBody} characters");
+    }
+
+    public static IssueState ParseState(string state) => state switch
+    {
+        "open" => IssueState.Open,
+        "closed" => IssueState.Closed,
+        _ => throw AnvilException.Invalid("state must be 'open' or 'closed'"),
+    };
+
+    public static string Name(IssueState state) => state == IssueState.Open ? "open" : "closed";
+}
+
+public enum IssueStateFilter
+{
+    Open,
+    Closed,
+    All,
+}
+
+/// <summary>List filters. <see cref="Labels"/> must all be on an issue; <see cref="Assignee"/> also takes "none" and "*".</summary>
+public sealed record IssueFilter(IssueStateFilter State, IReadOnlyList<string> Labels, string? Assignee, string? Creator, int? Before)
+{
+    public static readonly IssueFilter OpenIssues = new(IssueStateFilter.Open, [], null, null, null);
+
+    public bool IsPlain => Labels.Count == 0 && Assignee is null && Creator is null && Before is null;
+
+    public static IssueStateFilter ParseState(string? state) => state switch
+    {
+        null or "" or "open" => IssueStateFilter.Open,
+        "closed" => IssueStateFilter.Closed,
+        "all" => IssueStateFilter.All,
+        _ => throw AnvilException.Invalid("state must be one of open, closed, all"),
+    };
+
+    public static IReadOnlyList<string> ParseLabels(string? labels) =>
+        (labels ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+public sealed record NewIssue(string? Title, string? Body, IReadOnlyList<string>? Labels, IReadOnlyList<string>? Assignees);
+
+/// <summary>
+/// A PATCH: null leaves a field alone. <see cref="Labels"/>/<see cref="Assignees"/> replace the set;
+/// <see cref="AddLabels"/>/<see cref="RemoveLabels"/> change it relative to what it is at commit time.
+/// </summary>
+public sealed record IssueChanges(
+    string? Title = null, string? Body = null, string? State = null, string? StateReason = null,
+    IReadOnlyList<string>? Labels = null, IReadOnlyList<string>? AddLabels = null, IReadOnlyList<string>? RemoveLabels = null,
+    IReadOnlyList<string>? Assignees = null, bool? Locked = null);
+
+/// <summary>An issue with everything its views show.</summary>
+public sealed record IssueDetails(Repository Repository, Issue Issue, IReadOnlyList<Label> Labels, IReadOnlyList<User> Assignees,
+    int CommentCount, string AuthorAssociation);
+
+public sealed record CommentDetails(Repository Repository, Issue Issue, IssueComment Comment, string AuthorAssociation);
+
+/// <summary>Open and closed counts of a repository's issues and pull requests.</summary>
+public sealed record IssueTally(int OpenIssues, int ClosedIssues, int OpenPullRequests, int ClosedPullRequests)
+{
+    public static readonly IssueTally Empty = new(0, 0, 0, 0);
+
+    /// <summary>GitHub's <c>open_issues_count</c>: open issues and open pull requests together.</summary>
+    public int OpenIssuesCount => OpenIssues + OpenPullRequests;
+}
+
+/// <summary>One page of issues. <see cref="Total"/> is null when counting it would cost a scan (filtered lists).</summary>
+public sealed record IssuePage(RepositoryGrant Grant, List<IssueDetails> Items, bool HasMore, int? Total, IssueTally Tally);
+
+/// <summary>
+/// The rules of issues (and of the issue half of pull requests): numbering, who may do what,
+/// validation, counts, comments. Knows nothing of HTTP; both surfaces call it.
+/// </summary>
+public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAccess access, LabelService labels, DomainEvents events,
+    IssueNumberGate gate, TimeProvider clock)
+{
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    // ---- reading ----
+
+    public async Task<IssuePage> ListAsync(string owner, string name, IssueFilter filter, int offset, int limit, CancellationToken ct)
+    {
+        var grant = await access.ReadAsync(owner, name, ct);
+        return await ListRowsAsync(grant, isPullRequest: false, filter, offset, limit, ct);
+    }
+
+    /// <summary>Issues or pull requests of a repository, newest first. Public for the pull-request list.</summary>
+    public async Task<IssuePage> ListRowsAsync(RepositoryGrant grant, bool isPullRequest, IssueFilter filter, int offset, int limit, CancellationToken ct)
+    {
+        var repo = grant.Repository;
+        var tally = (await TallyAsync([repo.Id], ct))[repo.Id];
+        var query = db.Issues.Where(i => i.RepositoryId == repo.Id && i.IsPullRequest == isPullRequest);
+        query = filter.State switch
+        {
+            IssueStateFilter.Open => query.Where(i => i.State == IssueState.Open),
+            IssueStateFilter.Closed => query.Where(i => i.State == IssueState.Closed),
+            _ => query,
+        };
+        if (filter.Before is { } before)
+        {
+            query = query.Where(i => i.Number < before);
+        }
+        var matchesNothing = false;
+        if (filter.Labels.Count > 0)
+        {
+            var normalized = filter.Labels.Select(LabelRules.Normalize).Distinct().ToList();
+            var labelIds = await db.Labels.Where(l => l.RepositoryId == repo.Id && normalized.Contains(l.NormalizedName)).Select(l => l.Id).ToListAsync(ct);
+            matchesNothing |= labelIds.Count < normalized.Count;
+            foreach (var labelId in labelIds)
+            {
+                query = query.Where(i => db.IssueLabels.Any(l => l.IssueId == i.Id && l.LabelId == labelId));
+            }
+        }
+        if (filter.Assignee is { } assignee)
+        {
+            if (assignee == "none")
+            {
+                query = query.Where(i => !db.IssueAssignees.Any(a => a.IssueId == i.Id));
+            }
+            else if (assignee == "*")
+            {
+                query = query.Where(i => db.IssueAssignees.Any(a => a.IssueId == i.Id));
+            }
+            else if (await UserIdAsync(assignee, ct) is { } assigneeId)
+            {
+                query = query.Where(i => db.IssueAssignees.Any(a => a.IssueId == i.Id && a.UserId == assigneeId));
+            }
+            else
+            {
+                matchesNothing = true;
+            }
+        }
+        if (filter.Creator is { } creator)
+        {
+            if (await UserIdAsync(creator, ct) is { } creatorId)
+            {
+                query = query.Where(i => i.AuthorId == creatorId);
+            }
+            else
+            {
+                matchesNothing = true;
+            }
+        }
+        if (matchesNothing)
+        {
+            return new IssuePage(grant, [], false, 0, tally);
+        }
+
+        // Numbers first, from the (repository, kind, state, number) index alone, then only the rows of the page:
+        // deep offsets skip index entries, not table rows.
+        var numbers = await query.OrderByDescending(i => i.Number).Select(i => i.Number).Skip(offset).Take(limit + 1).ToListAsync(ct);
+        var hasMore = numbers.Count > limit;
+        if (hasMore)
+        {
+            numbers.RemoveAt(limit);
+        }
+        var rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).Where(i => numbers.Contains(i.Number)).OrderByDescending(i => i.Number).ToListAsync(ct);
+        int? total = filter.IsPlain
+            ? (isPullRequest, filter.State) switch
+            {
+                (false, IssueStateFilter.Open) => tally.OpenIssues,
+                (false, IssueStateFilter.Closed) => tally.ClosedIssues,
+                (false, _) => tally.OpenIssues + tally.ClosedIssues,
+                (true, IssueStateFilter.Open) => tally.OpenPullRequests,
+                (true, IssueStateFilter.Closed) => tally.ClosedPullRequests,
+                (true, _) => tally.OpenPullRequests + tally.ClosedPullRequests,
+            }
+            : hasMore || offset > 0 ? null : rows.Count;
+        return new IssuePage(grant, await DetailsAsync(repo, rows, ct), hasMore, total, tally);
+    }
+
+    /// <summary>An issue or a pull request by number (as on GitHub, the issue routes answer for both).</summary>
+    public async Task<IssueDetails> GetAsync(string owner, string name, int number, CancellationToken ct)
+    {
+        var grant = await access.ReadAsync(owner, name, ct);
+        return await DetailsAsync(grant.Repository, await FindAsync(grant.Repository.Id, number, ct), ct);
+    }
+
+    public async Task<IssueDetails> DetailsAsync(Repository repo, Issue issue, CancellationToken ct) => (await DetailsAsync(repo, [issue], ct))[0];
+
+    public async Task<List<IssueDetails>> DetailsAsync(Repository repo, IReadOnlyList<Issue> issues, CancellationToken ct)
+    {
+        if (issues.Count == 0)
+        {
+            return [];
+        }
+        var ids = issues.Select(i => i.Id).ToList();
+        var labelLinks = await db.IssueLabels.Where(l => ids.Contains(l.IssueId)).Select(l => new { l.IssueId, l.Label }).ToListAsync(ct);
+        var assigneeLinks = await db.IssueAssignees.Where(a => ids.Contains(a.IssueId)).Select(a => new { a.IssueId, a.User }).ToListAsync(ct);
+        var commentCounts = await db.IssueComments.Where(c => ids.Contains(c.IssueId)).GroupBy(c => c.IssueId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var associations = await AssociationsAsync(repo, issues.Select(i => i.AuthorId), ct);
+        var labelsOf = labelLinks.ToLookup(l => l.IssueId, l => l.Label);
+        var assigneesOf = assigneeLinks.ToLookup(a => a.IssueId, a => a.User);
+        return issues.Select(i => new IssueDetails(repo, i,
+            labelsOf[i.Id].OrderBy(l => l.NormalizedName).ToList(),
+            assigneesOf[i.Id].OrderBy(u => u.Id).ToList(),
+            commentCounts.GetValueOrDefault(i.Id), associations[i.AuthorId])).ToList();
+    }
+
+    /// <summary>Open/closed counts per repository (zero for a repository without issues): what repository views show as open issues.</summary>
+    public async Task<IReadOnlyDictionary<long, IssueTally>> TallyAsync(IReadOnlyCollection<long> repositoryIds, CancellationToken ct)
+    {
+        var ids = repositoryIds.Distinct().ToList();
+        var rows = await db.IssueCounts.AsNoTracking().Where(c => ids.Contains(c.RepositoryId)).ToDictionaryAsync(c => c.RepositoryId, ct);
+        return ids.ToDictionary(id => id, id => rows.TryGetValue(id, out var c)
+            ? new IssueTally(c.OpenIssues, c.ClosedIssues, c.OpenPullRequests, c.ClosedPullRequests)
+            : IssueTally.Empty);
+    }
+
+    // ---- creating ----
+
+    public async Task<IssueDetails> CreateAsync(string owner, string name, NewIssue req, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        var grant = await access.ReadAsync(owner, name, ct);
+        var title = IssueRules.ValidTitle(req.Title);
+        var body = IssueRules.ValidBody(req.Body);
+        // As on GitHub, only writers set labels and assignees on a new issue; from anyone else they are dropped.
+        var withLabels = grant.CanWrite ? await labels.ResolveAsync(grant.Repository.Id, req.Labels ?? [], ct) : [];
+        var withAssignees = grant.CanWrite ? await AssignableAsync(grant.Repository, req.Assignees ?? [], ct) : [];
+        var created = await CreateIssueRowAsync(grant, user, title, body, isPullRequest: false, withLabels, withAssignees, null, ct);
+        var issue = await FindAsync(grant.Repository.Id, created.Number, ct); // with its author loaded, for views and subscribers
+        await events.PublishAsync(new IssueOpened(grant.Repository, issue, user), ct);
+        return await DetailsAsync(grant.Repository, issue, ct);
+    }
+
+    /// <summary>
+    /// Inserts an issue row with the next number of its repository, its labels, assignees and counts, in one
+    /// transaction. The pull-request feature calls this with <paramref name="isPullRequest"/> and adds its own
+    /// row in <paramref name="beforeCommit"/>, so an issue and its pull request commit (or fail) together.
+    /// Callers decide permissions; title and body are validated here.
+    /// </summary>
+    public async Task<Issue> CreateIssueRowAsync(RepositoryGrant grant, User author, string? title, string? body, bool isPullRequest,
+        IReadOnlyList<Label> withLabels, IReadOnlyList<User> withAssignees, Func<Issue, CancellationToken, Task>? beforeCommit, CancellationToken ct)
+    {
+        var validTitle = IssueRules.ValidTitle(title);
+        var validBody = IssueRules.ValidBody(body);
+        // Creators of one repository queue here, in memory, rather than each holding a pooled connection while it
+        // waits for the repository row; the row lock below is what keeps numbers unique across server nodes.
+        using var turn = await gate.EnterAsync(grant.Repository.Id, ct);
+        // On SQLite this begins IMMEDIATE: concurrent creators queue on the busy timeout instead of failing to upgrade a read lock.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var number = await AllocateNumberAsync(grant.Repository.Id, ct);
+        var issue = new Issue
+        {
+            RepositoryId = grant.Repository.Id,
+            Number = number,
+            IsPullRequest = isPullRequest,
+            Title = validTitle,
+            Body = validBody,
+            State = IssueState.Open,
+            AuthorId = author.Id,
+            CreatedAt = Now,
+            UpdatedAt = Now,
+        };
+        db.Issues.Add(issue);
+        await db.SaveChangesAsync(ct);
+        db.IssueLabels.AddRange(withLabels.Select(l => new IssueLabel { IssueId = issue.Id, LabelId = l.Id }));
+        db.IssueAssignees.AddRange(withAssignees.Select(u => new IssueAssignee { IssueId = issue.Id, UserId = u.Id }));
+        await AdjustTallyAsync(grant.Repository.Id, isPullRequest, IssueState.Open, +1, ct);
+        if (beforeCommit is not null)
+        {
+            await beforeCommit(issue, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return issue;
+    }
+
+    /// <summary>
+    /// The next number of a repository: an atomic increment of its counter, inside the caller's transaction,
+    /// so the row stays locked until the issue using the number commits. A rolled-back insert gives its
+    /// number back; the unique (repository, number) index backs this up.
+    /// </summary>
+    private async Task<int> AllocateNumberAsync(long repositoryId, CancellationToken ct)
+    {
+        var numbers = await db.Database.SqlQuery<int>(
+            $"""UPDATE "Repositories" SET "LastIssueNumber" = "LastIssueNumber" + 1 WHERE "Id" = {repositoryId} RETURNING "LastIssueNumber" AS "Value" """)
+            .ToListAsync(ct);
+        return numbers.Count == 1 ? numbers[0] : throw RepositoryAccess.NotFound();
+    }
+
+    private async Task AdjustTallyAsync(long repositoryId, bool isPullRequest, IssueState state, int delta, CancellationToken ct)
+    {
+        int openIssues = 0, closedIssues = 0, openPulls = 0, closedPulls = 0;
+        switch (isPullRequest, state)
+        {
+            case (false, IssueState.Open): openIssues = delta; break;
+            case (false, _): closedIssues = delta; break;
+            case (true, IssueState.Open): openPulls = delta; break;
+            default: closedPulls = delta; break;
+        }
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO "IssueCounts" ("RepositoryId", "OpenIssues", "ClosedIssues", "OpenPullRequests", "ClosedPullRequests")
+            VALUES ({repositoryId}, {openIssues}, {closedIssues}, {openPulls}, {closedPulls})
+            ON CONFLICT ("RepositoryId") DO UPDATE SET
+                "OpenIssues" = "IssueCounts"."OpenIssues" + excluded."OpenIssues",
+                "ClosedIssues" = "IssueCounts"."ClosedIssues" + excluded."ClosedIssues",
+                "OpenPullRequests" = "IssueCounts"."OpenPullRequests" + excluded."OpenPullRequests",
+                "ClosedPullRequests" = "IssueCounts"."ClosedPullRequests" + excluded."ClosedPullRequests"
+            """, ct);
+    }
+
+    // ---- changing ----
+
+    public async Task<IssueDetails> UpdateAsync(string owner, string name, int number, IssueChanges changes, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        var grant = await access.ReadAsync(owner, name, ct);
+        var repo = grant.Repository;
+        var happened = new List<object>();
+        var issue = await WithRetryAsync(async () =>
+        {
+            happened.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var issue = await FindAsync(repo.Id, number, ct);
+            var isAuthor = issue.AuthorId == user.Id;
+
+            // Who may do what, decided before anything changes.
+            if ((changes.Title is not null || changes.Body is not null) && !(grant.CanWrite || (isAuthor && !issue.Locked)))
+            {
+                throw AnvilException.Forbidden(issue.Locked ? "this issue is locked" : "only the author or a collaborator may edit this issue");
+            }
+            if ((changes.State is not null || changes.StateReason is not null) && !grant.CanWrite && !isAuthor)
+            {
+                throw AnvilException.Forbidden("only the author or a collaborator may close or reopen this issue");
+            }
+            var triage = changes.Labels is not null || changes.AddLabels is not null || changes.RemoveLabels is not null
+                || changes.Assignees is not null || changes.Locked is not null;
+            if (triage && !grant.CanWrite)
+            {
+                throw AnvilException.Forbidden("only collaborators may change labels, assignees or the lock");
+            }
+
+            // What is asked, validated before anything changes.
+            var title = changes.Title is null ? null : IssueRules.ValidTitle(changes.Title);
+            var body = changes.Body is null ? null : IssueRules.ValidBody(changes.Body);
+            var state = changes.State is null ? (IssueState?)null : IssueRules.ParseState(changes.State);
+            var reason = changes.StateReason switch
+            {
+                null => null,
+                "completed" or "not_planned" or "reopened" => changes.StateReason,
+                _ => throw AnvilException.Invalid("state_reason must be one of completed, not_planned, reopened"),
+            };
+            var setLabels = changes.Labels is null ? null : await labels.ResolveAsync(repo.Id, changes.Labels, ct);
+            var addLabels = changes.AddLabels is null ? null : await labels.ResolveAsync(repo.Id, changes.AddLabels, ct);
+            var removeLabels = changes.RemoveLabels is null ? null : await labels.ResolveAsync(repo.Id, changes.RemoveLabels, ct);
+            var setAssignees = changes.Assignees is null ? null : await AssignableAsync(repo, changes.Assignees, ct);
+
+            var previousTitle = issue.Title;
+            var previousBody = issue.Body;
+            var changed = false;
+            if ((title is not null && title != issue.Title) || (body is not null && body != issue.Body))
+            {
+                issue.Title = title ?? issue.Title;
+                issue.Body = body ?? issue.Body;
+                happened.Add(new IssueEdited(repo, issue, user, title is not null && title != previousTitle ? previousTitle : null,
+                    body is not null && body != previousBody ? previousBody : null));
+                changed = true;
+            }
+            if (state is { } newState && newState != issue.State)
+            {
+                await AdjustTallyAsync(repo.Id, issue.IsPullRequest, issue.State, -1, ct);
+                await AdjustTallyAsync(repo.Id, issue.IsPullRequest, newState, +1, ct);
+                issue.State = newState;
+                if (newState == IssueState.Closed)
+                {
+                    issue.ClosedAt = Now;
+                    issue.ClosedById = user.Id;
+                    issue.StateReason = reason is null or "reopened" ? "completed" : reason;
+                    happened.Add(new IssueClosed(repo, issue, user));
+                }
+                else
+                {
+                    issue.ClosedAt = null;
+                    issue.ClosedById = null;
+                    issue.StateReason = "reopened";
+                    happened.Add(new IssueReopened(repo, issue, user));
+                }
+                changed = true;
+            }
+            else if (reason is not null && issue.State == IssueState.Closed && reason != "reopened" && reason != issue.StateReason)
+            {
+                issue.StateReason = reason;
+                changed = true;
+            }
+            if (setLabels is not null || addLabels is not null || removeLabels is not null)
+            {
+                var links = await db.IssueLabels.Include(l => l.Label).Where(l => l.IssueId == issue.Id).ToListAsync(ct);
+                var current = links.Select(l => l.Label).ToList();
+                if (removeLabels is not null && removeLabels.FirstOrDefault(r => current.All(c => c.Id != r.Id)) is { } absent)
+                {
+                    throw AnvilException.NotFound($"label '{absent.Name}' is not on this issue");
+                }
+                var wanted = (setLabels ?? current.Concat(addLabels ?? []).ToList())
+                    .Where(l => removeLabels is null || removeLabels.All(r => r.Id != l.Id)).DistinctBy(l => l.Id).ToList();
+                var added = wanted.Where(w => current.All(c => c.Id != w.Id)).ToList();
+                var removed = current.Where(c => wanted.All(w => w.Id != c.Id)).ToList();
+                db.IssueLabels.RemoveRange(links.Where(l => removed.Any(r => r.Id == l.LabelId)));
+                db.IssueLabels.AddRange(added.Select(l => new IssueLabel { IssueId = issue.Id, LabelId = l.Id }));
+                if (added.Count + removed.Count > 0)
+                {
+                    happened.Add(new IssueLabelsChanged(repo, issue, user, added, removed));
+                    changed = true;
+                }
+            }
+            if (setAssignees is not null)
+            {
+                var links = await db.IssueAssignees.Include(a => a.User).Where(a => a.IssueId == issue.Id).ToListAsync(ct);
+                var added = setAssignees.Where(u => links.All(l => l.UserId != u.Id)).ToList();
+                var removed = links.Where(l => setAssignees.All(u => u.Id != l.UserId)).ToList();
+                db.IssueAssignees.RemoveRange(removed);
+                db.IssueAssignees.AddRange(added.Select(u => new IssueAssignee { IssueId = issue.Id, UserId = u.Id }));
+                if (added.Count + removed.Count > 0)
+                {
+                    happened.Add(new IssueAssigneesChanged(repo, issue, user, added, removed.Select(r => r.User).ToList()));
+                    changed = true;
+                }
+            }
+            if (changes.Locked is { } locked && locked != issue.Locked)
+            {
+                issue.Locked = locked;
+                happened.Add(new IssueLockChanged(repo, issue, user, locked));
+                changed = true;
+            }
+            if (changed)
+            {
+                issue.UpdatedAt = Now;
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+            return issue;
+        }, ct);
+        foreach (var evt in happened)
+        {
+            await PublishAsync(evt, ct);
+        }
+        return await DetailsAsync(repo, await FindAsync(repo.Id, issue.Number, ct), ct);
+    }
+
+    /// <summary>Deletes an issue and everything on it; only the repository's owner (admin) may.</summary>
+    public async Task DeleteAsync(string owner, string name, int number, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        var grant = await access.ReadAsync(owner, name, ct);
+        var issue = await FindAsync(grant.Repository.Id, number, ct);
+        await access.RequireAsync(grant.Repository, RepositoryPermission.Admin, ct);
+        if (issue.IsPullRequest)
+        {
+            throw AnvilException.Invalid("pull requests cannot be deleted; close them instead");
+        }
+        var deleted = await WithRetryAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var row = await FindAsync(grant.Repository.Id, number, ct);
+            db.Issues.Remove(row); // labels, assignees and comments go with it (cascade)
+            await AdjustTallyAsync(row.RepositoryId, row.IsPullRequest, row.State, -1, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return row;
+        }, ct);
+        await events.PublishAsync(new IssueDeleted(grant.Repository, deleted, user), ct);
+    }
+
+    // ---- comments ----
+
+    public async Task<(IssueDetails Issue, Page<CommentDetails> Comments)> ListCommentsAsync(string owner, string name, int number, int offset, int limit, CancellationToken ct)
+    {
+        var issue = await GetAsync(owner, name, number, ct);
+        var page = await db.IssueComments.Include(c => c.Author).Where(c => c.IssueId == issue.Issue.Id).OrderBy(c => c.Id).ToPageAsync(offset, limit, ct);
+        var associations = await AssociationsAsync(issue.Repository, page.Items.Select(c => c.AuthorId), ct);
+        return (issue, new Page<CommentDetails>(
+            page.Items.Select(c => new CommentDetails(issue.Repository, issue.Issue, c, associations[c.AuthorId])).ToList(), page.HasMore, page.Total));
+    }
+
+    public async Task<CommentDetails> AddCommentAsync(string owner, string name, int number, string? body, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        var grant = await access.ReadAsync(owner, name, ct);
+        var issue = await FindAsync(grant.Repository.Id, number, ct);
+        if (issue.Locked && !grant.CanWrite)
+        {
+            throw AnvilException.Forbidden("this issue is locked; only collaborators may comment");
+        }
+        var comment = new IssueComment { IssueId = issue.Id, AuthorId = user.Id, Body = IssueRules.ValidBody(body, required: true), CreatedAt = Now, UpdatedAt = Now };
+        db.IssueComments.Add(comment);
+        issue.UpdatedAt = Now;
+        await db.SaveChangesAsync(ct);
+        var added = await CommentAsync(grant.Repository, comment.Id, null, ct);
+        await events.PublishAsync(new IssueCommented(grant.Repository, added.Issue, added.Comment, user), ct);
+        return added;
+    }
+
+    /// <summary>A comment of this repository; <paramref name="number"/>, when given, must be its issue.</summary>
+    public async Task<CommentDetails> GetCommentAsync(string owner, string name, long commentId, int? number, CancellationToken ct)
+    {
+        var grant = await access.ReadAsync(owner, name, ct);
+        return await CommentAsync(grant.Repository, commentId, number, ct);
+    }
+
+    public async Task<CommentDetails> UpdateCommentAsync(string owner, string name, long commentId, int? number, string? body, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        var grant = await access.ReadAsync(owner, name, ct);
+        var found = await CommentAsync(grant.Repository, commentId, number, ct);
+        RequireCommentModeration(grant, found, user);
+        var newBody = IssueRules.ValidBody(body, required: true);
+        var comment = found.Comment;
+        var previous = comment.Body;
+        if (newBody != previous)
+        {
+            comment.Body = newBody;
+            comment.UpdatedAt = Now;
+            await db.SaveChangesAsync(ct);
+            await events.PublishAsync(new IssueCommentEdited(grant.Repository, found.Issue, comment, user, previous), ct);
+        }
+        return found;
+    }
+
+    public async Task DeleteCommentAsync(string owner, string name, long commentId, int? number, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        var grant = await access.ReadAsync(owner, name, ct);
+        var found = await CommentAsync(grant.Repository, commentId, number, ct);
+        RequireCommentModeration(grant, found, user);
+        db.IssueComments.Remove(found.Comment);
+        await db.SaveChangesAsync(ct);
+        await events.PublishAsync(new IssueCommentDeleted(grant.Repository, found.Issue, found.Comment, user), ct);
+    }
+
+    /// <summary>Authors edit and delete their own comments (not on a locked issue); writers moderate any, as on GitHub.</summary>
+    private static void RequireCommentModeration(RepositoryGrant grant, CommentDetails found, User user)
+    {
+        if (grant.CanWrite)
+        {
+            return;
+        }
+        if (found.Comment.AuthorId != user.Id)
+        {
+            throw AnvilException.Forbidden("only the comment's author or a collaborator may change this comment");
+        }
+        if (found.Issue.Locked)
+        {
+            throw AnvilException.Forbidden("this issue is locked");
+        }
+    }
+
+    private async Task<CommentDetails> CommentAsync(Repository repo, long commentId, int? number, CancellationToken ct)
+    {
+        var comment = await db.IssueComments.Include(c => c.Author).Include(c => c.Issue)
+            .FirstOrDefaultAsync(c => c.Id == commentId && c.Issue.RepositoryId == repo.Id && (number == null || c.Issue.Number == number), ct)
+            ?? throw AnvilException.NotFound("comment not found");
+        var associations = await AssociationsAsync(repo, [comment.AuthorId], ct);
+        return new CommentDetails(repo, comment.Issue, comment, associations[comment.AuthorId]);
+    }
+
+    // ---- helpers ----
+
+    private IQueryable<Issue> IssueRows(long repositoryId) =>
+        db.Issues.Include(i => i.Author).Include(i => i.ClosedBy).Where(i => i.RepositoryId == repositoryId);
+
+    private async Task<Issue> FindAsync(long repositoryId, int number, CancellationToken ct) =>
+        await IssueRows(repositoryId).FirstOrDefaultAsync(i => i.Number == number, ct) ?? throw IssueNotFound();
+
+    private static AnvilException IssueNotFound() => AnvilException.NotFound("issue not found");
+
+    private async Task<long?> UserIdAsync(string username, CancellationToken ct)
+    {
+        if (username.Length > 39)
+        {
+            return null;
+        }
+        var normalized = NameRules.Normalize(username);
+        return await db.Users.Where(u => u.NormalizedUsername == normalized).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// The users named, who must be able to read the repository: anyone for a public one; for a private one its
+    /// owner, collaborators and site admins (RepositoryAccess's rule, for a user other than the caller).
+    /// </summary>
+    public async Task<List<User>> AssignableAsync(Repository repo, IEnumerable<string> usernames, CancellationToken ct)
+    {
+        var wanted = usernames.Select(n => n?.Trim() ?? "").Where(n => n.Length > 0).ToList();
+        var normalized = wanted.Select(NameRules.Normalize).Distinct().ToList();
+        if (normalized.Count == 0)
+        {
+            return [];
+        }
+        if (normalized.Count > 10)
+        {
+            throw AnvilException.Invalid("an issue can have at most 10 assignees");
+        }
+        var found = await db.Users.AsNoTracking()
+            .Where(u => normalized.Contains(u.NormalizedUsername))
+            .Where(u => !repo.IsPrivate || u.Id == repo.OwnerId || u.IsAdmin || db.Collaborators.Any(c => c.RepositoryId == repo.Id && c.UserId == u.Id))
+            .ToListAsync(ct);
+        var byName = found.ToDictionary(u => u.NormalizedUsername);
+        if (normalized.FirstOrDefault(n => !byName.ContainsKey(n)) is { } missing)
+        {
+            throw AnvilException.Invalid($"'{wanted.First(w => NameRules.Normalize(w) == missing)}' cannot be assigned: no such user with access to this repository");
+        }
+        return normalized.Select(n => byName[n]).ToList();
+    }
+
+    /// <summary>GitHub's <c>author_association</c> of each user with the repository.</summary>
+    private async Task<IReadOnlyDictionary<long, string>> AssociationsAsync(Repository repo, IEnumerable<long> userIds, CancellationToken ct)
+    {
+        var ids = userIds.Distinct().ToList();
+        var collaborators = (await db.Collaborators.Where(c => c.RepositoryId == repo.Id && ids.Contains(c.UserId)).Select(c => c.UserId).ToListAsync(ct)).ToHashSet();
+        return ids.ToDictionary(id => id, id => id == repo.OwnerId ? "OWNER" : collaborators.Contains(id) ? "COLLABORATOR" : "NONE");
+    }
+
+    /// <summary>Runs <paramref name="work"/> again when a concurrent change to the same issue won (state token, link keys).</summary>
+    private async Task<T> WithRetryAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await work();
+            }
+            catch (DbUpdateException) when (attempt < 3 && !ct.IsCancellationRequested)
+            {
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateException)
+            {
+                throw AnvilException.Conflict("the issue was changed at the same time; try again");
+            }
+        }
+    }
+
+    private Task PublishAsync(object evt, CancellationToken ct) => evt switch
+    {
+        IssueEdited e => events.PublishAsync(e, ct),
+        IssueClosed e => events.PublishAsync(e, ct),
+        IssueReopened e => events.PublishAsync(e, ct),
+        IssueLabelsChanged e => events.PublishAsync(e, ct),
+        IssueAssigneesChanged e => events.PublishAsync(e, ct),
+        IssueLockChanged e => events.PublishAsync(e, ct),
+        _ => Task.CompletedTask,
+    };
+}
+
+/// <summary>
+/// Serializes issue creation per repository within this process (striped, so memory stays fixed). Only an
+/// optimisation of connection use under bursts: correctness comes from the database row lock.
+/// </summary>
+public sealed class IssueNumberGate
+{
+    private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    public async Task<IDisposable> EnterAsync(long repositoryId, CancellationToken ct)
+    {
+        var stripe = _stripes[(int)((ulong)repositoryId % (ulong)_stripes.Length)];
+        await stripe.WaitAsync(ct);
+        return new Turn(stripe);
+    }
+
+    private sealed class Turn(SemaphoreSlim stripe) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                stripe.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+
+namespace Anvil.Server.Issues;
+
+/// <summary>Issues, comments and labels in GitHub's shapes (<c>/api/v1/repos/{o}/{r}/…</c>).</summary>
+public static class IssueV1Endpoints
+{
+    public sealed record CreateBody(string? Title, string? Body, string? Assignee, List<string>? Assignees, JsonNode? Labels);
+    public sealed record UpdateBody(string? Title, string? Body, string? State, string? StateReason, string? Assignee, List<string>? Assignees,
+        JsonNode? Labels, bool? Locked);
+    public sealed record CommentBody(string? Body);
+    public sealed record LabelBody(string? Name, string? NewName, string? Color, string? Description);
+
+    /// <summary>GitHub takes labels as names or as <c>{name}</c> objects; issue-label routes also take <c>{labels: […]}</c>.</summary>
+    public static List<string>? LabelNames(JsonNode? node)
+    {
+        if (node is JsonObject obj && obj.ContainsKey("labels"))
+        {
+            node = obj["labels"] ?? new JsonArray();
+        }
+        if (node is null)
+        {
+            return null;
+        }
+        if (node is not JsonArray array)
+        {
+            throw AnvilException.BadRequest("labels must be an array of label names");
+        }
+        return array.Select(item => item switch
+        {
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            JsonObject o when o["name"] is JsonValue n && n.GetValueKind() == JsonValueKind.String => n.GetValue<string>(),
+            _ => throw AnvilException.BadRequest("labels must be an array of label names"),
+        }).ToList();
+    }
+
+    private static List<string>? AssigneeNames(string? assignee, List<string>? assignees) =>
+        assignees ?? (assignee is null ? null : assignee.Length == 0 ? [] : [assignee]);
+
+    public static void MapIssueV1Endpoints(this IEndpointRouteBuilder app)
+    {
+        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
+
+        repo.MapGet("/issues", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var list = await issues.ListAsync(owner, name, IssueEndpoints.FilterFrom(ctx.Request), page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, list.Total, list.HasMore);
+            return ApiJson.Json(ctx, list.Items.Select(i => i.ToV1(ctx.PublicBaseUrl())));
+        });
+        repo.MapPost("/issues", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<CreateBody>();
+            var issue = await issues.CreateAsync(owner, name,
+                new NewIssue(body.Title, body.Body, LabelNames(body.Labels), AssigneeNames(body.Assignee, body.Assignees)), ctx.RequestAborted);
+            return ApiJson.Json(ctx, issue.ToV1(ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+
+        var one = repo.MapGroup("/issues/{number:int}");
+        one.MapGet("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+            ApiJson.Json(ctx, (await issues.GetAsync(owner, name, number, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));
+        one.MapPatch("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var issue = await issues.UpdateAsync(owner, name, number, new IssueChanges(body.Title, body.Body, body.State, body.StateReason,
+                Labels: LabelNames(body.Labels), Assignees: AssigneeNames(body.Assignee, body.Assignees), Locked: body.Locked), ctx.RequestAborted);
+            return ApiJson.Json(ctx, issue.ToV1(ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            await issues.DeleteAsync(owner, name, number, ctx.RequestAborted);
+            return Results.NoContent();
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapPut("/lock", (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+            SetLock(ctx, owner, name, number, true, issues)).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("/lock", (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+            SetLock(ctx, owner, name, number, false, issues)).RequireUser(Scopes.RepoWrite);
+
+        one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var (_, comments) = await issues.ListCommentsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, comments.Total, comments.HasMore);
+            return ApiJson.Json(ctx, comments.Items.Select(c => c.ToV1(ctx.PublicBaseUrl())));
+        });
+        one.MapPost("/comments", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<CommentBody>();
+            var comment = await issues.AddCommentAsync(owner, name, number, body.Body, ctx.RequestAborted);
+            return ApiJson.Json(ctx, comment.ToV1(ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+
+        var comment = repo.MapGroup("/issues/comments/{id:long}");
+        comment.MapGet("", async (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
+            ApiJson.Json(ctx, (await issues.GetCommentAsync(owner, name, id, null, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));
+        comment.MapPatch("", async (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<CommentBody>();
+            var updated = await issues.UpdateCommentAsync(owner, name, id, null, body.Body, ctx.RequestAborted);
+            return ApiJson.Json(ctx, updated.ToV1(ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+        comment.MapDelete("", async (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
+        {
+            await issues.DeleteCommentAsync(owner, name, id, null, ctx.RequestAborted);
+            return Results.NoContent();
+        }).RequireUser(Scopes.RepoWrite);
+
+        // Labels of the repository, named by name as on GitHub.
+        repo.MapGet("/labels", async (HttpContext ctx, string owner, string name, LabelService labels) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var (grant, list) = await labels.ListAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, list.Total, list.HasMore);
+            return ApiJson.Json(ctx, list.Items.Select(l => l.ToV1(grant.Repository, ctx.PublicBaseUrl())));
+        });
+        repo.MapPost("/labels", async (HttpContext ctx, string owner, string name, LabelService labels) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<LabelBody>();
+            var (grant, label) = await labels.CreateAsync(owner, name, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
+            return ApiJson.Json(ctx, label.ToV1(grant.Repository, ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+        repo.MapGet("/labels/{label}", async (HttpContext ctx, string owner, string name, string label, LabelService labels) =>
+        {
+            var (grant, found) = await labels.GetAsync(owner, name, LabelKey.ByName(label), ctx.RequestAborted);
+            return ApiJson.Json(ctx, found.ToV1(grant.Repository, ctx.PublicBaseUrl()));
+        });
+        repo.MapPatch("/labels/{label}", async (HttpContext ctx, string owner, string name, string label, LabelService labels) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<LabelBody>();
+            var (grant, updated) = await labels.UpdateAsync(owner, name, LabelKey.ByName(label),
+                new LabelInput(body.NewName ?? body.Name, body.Color, body.Description), ctx.RequestAborted);
+            return ApiJson.Json(ctx, updated.ToV1(grant.Repository, ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+        repo.MapDelete("/labels/{label}", async (HttpContext ctx, string owner, string name, string label, LabelService labels) =>
+        {
+            await labels.DeleteAsync(owner, name, LabelKey.ByName(label), ctx.RequestAborted);
+            return Results.NoContent();
+        }).RequireUser(Scopes.RepoWrite);
+
+        // Labels on one issue.
+        one.MapGet("/labels", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+            IssueLabels(ctx, await issues.GetAsync(owner, name, number, ctx.RequestAborted)));
+        one.MapPost("/labels", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            var names = LabelNames(await ctx.Request.ReadBodyAsync<JsonNode>()) ?? [];
+            return IssueLabels(ctx, await issues.UpdateAsync(owner, name, number, new IssueChanges(AddLabels: names), ctx.RequestAborted));
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapPut("/labels", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            var names = LabelNames(await ctx.Request.ReadOptionalBodyAsync<JsonNode>(new JsonArray())) ?? [];
+            return IssueLabels(ctx, await issues.UpdateAsync(owner, name, number, new IssueChanges(Labels: names), ctx.RequestAborted));
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("/labels", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            await issues.UpdateAsync(owner, name, number, new IssueChanges(Labels: []), ctx.RequestAborted);
+            return Results.NoContent();
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("/labels/{label}", async (HttpContext ctx, string owner, string name, int number, string label, IssueService issues) =>
+            IssueLabels(ctx, await issues.UpdateAsync(owner, name, number, new IssueChanges(RemoveLabels: [label]), ctx.RequestAborted)))
+            .RequireUser(Scopes.RepoWrite);
+    }
+
+    private static IResult IssueLabels(HttpContext ctx, IssueDetails issue) =>
+        ApiJson.Json(ctx, issue.Labels.Select(l => l.ToV1(issue.Repository, ctx.PublicBaseUrl())));
+
+    private static async Task<IResult> SetLock(HttpContext ctx, string owner, string name, int number, bool locked, IssueService issues)
+    {
+        await issues.UpdateAsync(owner, name, number, new IssueChanges(Locked: locked), ctx.RequestAborted);
+        return Results.NoContent();
+    }
+}

@@ -1,0 +1,180 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Anvil.Git;
+using Anvil.Server.Infrastructure.Events;
+using Anvil.Server.Repositories;
+
+namespace Anvil.Server.Webhooks;
+
+/// <summary><c>push</c> for every changed ref, plus <c>create</c>/<c>delete</c> for created and deleted branches and tags.</summary>
+public sealed class PushWebhooks(WebhookQueue queue, WebhookPayloads payloads, RepositoryStore store) : IDomainEventHandler<RepositoryPushed>
+{
+    /// <summary>GitHub lists at most this many commits in a push payload.</summary>
+    public const int MaxCommits = 20;
+
+    public async Task HandleAsync(RepositoryPushed evt, CancellationToken ct)
+    {
+        var repo = evt.Repository;
+        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var baseUrl = payloads.BaseUrl;
+        var repoUrl = $"{baseUrl}/{repo.Owner.Username}/{repo.Name}";
+        foreach (var change in evt.Changes)
+        {
+            var commits = change.IsDelete ? [] : await PushCommits.ListAsync(gitDir, change, MaxCommits, ct);
+            var head = change.IsDelete ? null : commits.LastOrDefault(c => c.Id == change.NewOid) ?? await PushCommits.OneAsync(gitDir, change.NewOid, ct);
+            var forced = !change.IsCreate && !change.IsDelete && !await PushCommits.IsAncestorAsync(gitDir, change.OldOid, change.NewOid, ct);
+            var push = new JsonObject
+            {
+                ["ref"] = change.RefName,
+                ["before"] = change.OldOid,
+                ["after"] = change.NewOid,
+                ["created"] = change.IsCreate,
+                ["deleted"] = change.IsDelete,
+                ["forced"] = forced,
+                ["base_ref"] = null,
+                ["compare"] = change.IsCreate ? $"{repoUrl}/commit/{change.NewOid[..12]}" : $"{repoUrl}/compare/{change.OldOid[..12]}...{change.NewOid[..12]}",
+                ["commits"] = new JsonArray(commits.Select(c => (JsonNode)c.ToJson(repoUrl)).ToArray()),
+                ["head_commit"] = head?.ToJson(repoUrl),
+                ["pusher"] = new JsonObject { ["name"] = evt.Pusher.Username, ["email"] = evt.Pusher.Email },
+            };
+            await queue.DispatchAsync(repo, "push", await payloads.BuildAsync(repo, evt.Pusher, push, ct), ct);
+
+            if (RefKind(change.RefName) is not { } kind || (!change.IsCreate && !change.IsDelete))
+            {
+                continue;
+            }
+            var refEvent = new JsonObject
+            {
+                ["ref"] = change.RefName[(kind == "branch" ? "refs/heads/" : "refs/tags/").Length..],
+                ["ref_type"] = kind,
+            };
+            if (change.IsCreate)
+            {
+                refEvent["master_branch"] = repo.DefaultBranch;
+                refEvent["description"] = repo.Description.Length == 0 ? null : repo.Description;
+            }
+            refEvent["pusher_type"] = "user";
+            await queue.DispatchAsync(repo, change.IsCreate ? "create" : "delete", await payloads.BuildAsync(repo, evt.Pusher, refEvent, ct), ct);
+        }
+    }
+
+    private static string? RefKind(string refName) =>
+        refName.StartsWith("refs/heads/", StringComparison.Ordinal) ? "branch"
+        : refName.StartsWith("refs/tags/", StringComparison.Ordinal) ? "tag"
+        : null;
+}
+
+public sealed class StarWebhooks(WebhookQueue queue, WebhookPayloads payloads, TimeProvider clock) : IDomainEventHandler<RepositoryStarred>
+{
+    public async Task HandleAsync(RepositoryStarred evt, CancellationToken ct)
+    {
+        var fields = new JsonObject
+        {
+            ["action"] = evt.Starred ? "created" : "deleted",
+            ["starred_at"] = evt.Starred ? Infrastructure.Http.Rfc3339DateTimeConverter.Format(clock.GetUtcNow().UtcDateTime) : null,
+        };
+        await queue.DispatchAsync(evt.Repository, "star", await payloads.BuildAsync(evt.Repository, evt.Actor, fields, ct), ct);
+    }
+}
+
+/// <summary><c>fork</c> goes to the parent's hooks: <c>forkee</c> is the new repository.</summary>
+public sealed class ForkWebhooks(WebhookQueue queue, WebhookPayloads payloads) : IDomainEventHandler<RepositoryForked>
+{
+    public async Task HandleAsync(RepositoryForked evt, CancellationToken ct)
+    {
+        var fields = new JsonObject { ["forkee"] = await payloads.RepositoryAsync(evt.Fork, ct) };
+        await queue.DispatchAsync(evt.Parent, "fork", await payloads.BuildAsync(evt.Parent, evt.Actor, fields, ct), ct);
+    }
+}
+
+/// <summary>A commit as a push payload lists it.</summary>
+public sealed record PushCommit(string Id, string TreeId, string Message, string Timestamp, string AuthorName, string AuthorEmail,
+    string CommitterName, string CommitterEmail, List<string> Added, List<string> Removed, List<string> Modified)
+{
+    public JsonObject ToJson(string repoUrl) => new()
+    {
+        ["id"] = Id,
+        ["tree_id"] = TreeId,
+        ["distinct"] = true,
+        ["message"] = Message,
+        ["timestamp"] = Timestamp,
+        ["url"] = $"{repoUrl}/commit/{Id}",
+        ["author"] = new JsonObject { ["name"] = AuthorName, ["email"] = AuthorEmail },
+        ["committer"] = new JsonObject { ["name"] = CommitterName, ["email"] = CommitterEmail },
+        ["added"] = new JsonArray(Added.Select(p => (JsonNode)p).ToArray()),
+        ["removed"] = new JsonArray(Removed.Select(p => (JsonNode)p).ToArray()),
+        ["modified"] = new JsonArray(Modified.Select(p => (JsonNode)p).ToArray()),
+    };
+}
+
+/// <summary>What a ref change brought in, read with the git CLI.</summary>
+public static class PushCommits
+{
+    private const string Format = "%H%x00%T%x00%aI%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x1e";
+
+    /// <summary>
+    /// The commits <paramref name="change"/> added, oldest first (at most <paramref name="max"/>, the newest ones):
+    /// <c>old..new</c> for an update; for a new ref, what no other branch already had.
+    /// </summary>
+    public static async Task<List<PushCommit>> ListAsync(string gitDir, RefChange change, int max, CancellationToken ct)
+    {
+        List<string> range = change.IsCreate
+            ? [change.NewOid, "--not", .. ExcludeSelf(change.RefName), "--branches"]
+            : [$"{change.OldOid}..{change.NewOid}"];
+        var result = await GitCli.RunAsync(gitDir, ["log", $"--max-count={max}", "--format=" + Format, .. range, "--"], ct: ct);
+        if (!result.Success)
+        {
+            return [];
+        }
+        var commits = Parse(result.StdoutText);
+        commits.Reverse();
+        foreach (var c in commits)
+        {
+            await FillChangesAsync(gitDir, c, ct);
+        }
+        return commits;
+    }
+
+    private static IEnumerable<string> ExcludeSelf(string refName) =>
+        refName.StartsWith("refs/heads/", StringComparison.Ordinal) ? ["--exclude=" + refName["refs/heads/".Length..]] : [];
+
+    public static async Task<PushCommit?> OneAsync(string gitDir, string oid, CancellationToken ct)
+    {
+        var result = await GitCli.RunAsync(gitDir, ["log", "--max-count=1", "--format=" + Format, oid, "--"], ct: ct);
+        if (!result.Success || Parse(result.StdoutText) is not [var commit])
+        {
+            return null; // e.g. a tag pointing at a tree or blob
+        }
+        await FillChangesAsync(gitDir, commit, ct);
+        return commit;
+    }
+
+    public static async Task<bool> IsAncestorAsync(string gitDir, string ancestor, string descendant, CancellationToken ct) =>
+        (await GitCli.RunAsync(gitDir, ["merge-base", "--is-ancestor", ancestor, descendant], ct: ct)).Success;
+
+    private static List<PushCommit> Parse(string text) =>
+        text.Split('\x1e').Select(r => r.TrimStart('\n')).Where(r => r.Length > 0).Select(record =>
+        {
+            var f = record.Split('\0');
+            return new PushCommit(f[0], f[1], f[7].TrimEnd('\n'), f[2], f[3], f[4], f[5], f[6], [], [], []);
+        }).ToList();
+
+    private static async Task FillChangesAsync(string gitDir, PushCommit commit, CancellationToken ct)
+    {
+        var result = await GitCli.RunAsync(gitDir, ["diff-tree", "--no-commit-id", "--name-status", "--no-renames", "-r", "-z", "--root", commit.Id], ct: ct);
+        if (!result.Success)
+        {
+            return;
+        }
+        var parts = Encoding.UTF8.GetString(result.Stdout).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i + 1 < parts.Length; i += 2)
+        {
+            (parts[i][0] switch
+            {
+                'A' => commit.Added,
+                'D' => commit.Removed,
+                _ => commit.Modified,
+            }).Add(parts[i + 1]);
+        }
+    }
+}

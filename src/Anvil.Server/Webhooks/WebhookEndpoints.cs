@@ -1,0 +1,68 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure.Http;
+
+namespace Anvil.Server.Webhooks;
+
+/// <summary>Repository webhooks in GitHub's paths and shapes (<c>/api/v1/repos/{o}/{r}/hooks…</c>).</summary>
+public static class WebhookEndpoints
+{
+    public static void MapWebhookEndpoints(this IEndpointRouteBuilder app)
+    {
+        // Scopes are checked by WebhookService.RequireManageAsync (webhooks OR repo:write), not by a route filter.
+        var hooks = app.MapGroup("/api/v1/repos/{owner}/{name}/hooks").RequireUser();
+
+        hooks.MapGet("", async (HttpContext ctx, string owner, string name, WebhookService service) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var (repo, hooks) = await service.ListAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, hooks.Total, hooks.HasMore);
+            return ApiJson.Json(ctx, hooks.Items.Select(h => WebhookViews.Hook(h, repo, ctx.PublicBaseUrl())));
+        });
+        hooks.MapPost("", async (HttpContext ctx, string owner, string name, WebhookService service) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<CreateHook>();
+            var (repo, hook) = await service.CreateAsync(owner, name, body, ctx.RequestAborted);
+            return ApiJson.Json(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+        });
+        hooks.MapGet("/{id}", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
+        {
+            var (repo, hook) = await service.GetAsync(owner, name, id, ctx.RequestAborted);
+            return ApiJson.Json(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()));
+        });
+        hooks.MapPatch("/{id}", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<UpdateHook>();
+            var (repo, hook) = await service.UpdateAsync(owner, name, id, body, ctx.RequestAborted);
+            return ApiJson.Json(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()));
+        });
+        hooks.MapDelete("/{id}", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
+        {
+            await service.DeleteAsync(owner, name, id, ctx.RequestAborted);
+            return Results.NoContent();
+        });
+        hooks.MapPost("/{id}/pings", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
+        {
+            await service.PingAsync(owner, name, id, ctx.RequestAborted);
+            return Results.NoContent();
+        });
+        hooks.MapGet("/{id}/deliveries", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var deliveries = await service.DeliveriesAsync(owner, name, id, page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, deliveries.Total, deliveries.HasMore);
+            return ApiJson.Json(ctx, deliveries.Items.Select(WebhookViews.Delivery));
+        });
+        hooks.MapGet("/{id}/deliveries/{deliveryId}", async (HttpContext ctx, string owner, string name, string id, string deliveryId,
+            WebhookService service) =>
+        {
+            var (delivery, attempts) = await service.DeliveryAsync(owner, name, id, deliveryId, ctx.RequestAborted);
+            return ApiJson.Json(ctx, WebhookViews.Detail(delivery, attempts));
+        });
+        hooks.MapPost("/{id}/deliveries/{deliveryId}/attempts", async (HttpContext ctx, string owner, string name, string id, string deliveryId,
+            WebhookService service) =>
+        {
+            var redelivery = await service.RedeliverAsync(owner, name, id, deliveryId, ctx.RequestAborted);
+            return ApiJson.Json(ctx, WebhookViews.Delivery(redelivery), StatusCodes.Status202Accepted);
+        });
+    }
+}

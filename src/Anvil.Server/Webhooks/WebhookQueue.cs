@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Anvil.Server.Discord;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Repositories;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Webhooks;
+
+/// <summary>Wakes this process's delivery worker as soon as something is enqueued (other nodes find it by polling).</summary>
+public sealed class WebhookSignal
+{
+    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Notify() => _channel.Writer.TryWrite(true);
+
+    /// <summary>Waits until notified or until <paramref name="timeout"/> passes.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await _channel.Reader.WaitToReadAsync(cts.Token);
+            _channel.Reader.TryRead(out _);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+        }
+    }
+}
+
+/// <summary>
+/// The fan-out from "this happened in a repository" to delivery rows: one per subscribed active
+/// hook, plus one for the Discord channel when the repository is public. Adding an event means
+/// building its payload and calling <see cref="DispatchAsync"/>; nothing else changes.
+/// </summary>
+public sealed class WebhookQueue(AnvilDbContext db, WebhookSignal signal, AnvilOptions options, TimeProvider clock)
+{
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task DispatchAsync(Repository repo, string eventName, JsonObject payload, CancellationToken ct)
+    {
+        var action = payload["action"]?.GetValue<string>();
+        var text = payload.ToJsonString(Surfaces.V1Json);
+        var hooks = await db.Set<Webhook>().AsNoTracking().Where(h => h.RepositoryId == repo.Id && h.Active).ToListAsync(ct);
+        foreach (var hook in hooks.Where(h => h.Wants(eventName)))
+        {
+            db.Add(NewDelivery(DeliveryTarget.RepositoryHook, hook.Id, repo.Id, eventName, action, text));
+        }
+        // The instance's Discord channel is shared by everyone: only public repositories are announced there.
+        if (options.DiscordWebhookUrl is not null && !repo.IsPrivate && DiscordEmbeds.ForEvent(eventName, payload) is { } message)
+        {
+            db.Add(NewDelivery(DeliveryTarget.Discord, null, repo.Id, eventName, action, message.ToJsonString()));
+        }
+        await SaveAndSignalAsync(ct);
+    }
+
+    /// <summary>Enqueues one delivery to one hook (pings, redeliveries).</summary>
+    public async Task<WebhookDelivery> EnqueueAsync(Webhook hook, string eventName, string payload, Guid? guid, CancellationToken ct)
+    {
+        var delivery = NewDelivery(DeliveryTarget.RepositoryHook, hook.Id, hook.RepositoryId, eventName, ActionOf(payload), payload);
+        if (guid is { } g)
+        {
+            delivery.Guid = g;
+            delivery.Redelivery = true;
+        }
+        db.Add(delivery);
+        await SaveAndSignalAsync(ct);
+        return delivery;
+    }
+
+    /// <summary>Enqueues a message for the Discord channel; fails when the integration is not configured.</summary>
+    public async Task<WebhookDelivery> EnqueueDiscordAsync(long? repositoryId, string eventName, JsonObject message, CancellationToken ct)
+    {
+        if (options.DiscordWebhookUrl is null)
+        {
+            throw new AnvilException(FailureKind.Unavailable, "Discord integration is not configured (DISCORD_WEBHOOK_URL)");
+        }
+        var delivery = NewDelivery(DeliveryTarget.Discord, null, repositoryId, eventName, null, message.ToJsonString());
+        db.Add(delivery);
+        await SaveAndSignalAsync(ct);
+        return delivery;
+    }
+
+    private WebhookDelivery NewDelivery(DeliveryTarget target, long? hookId, long? repoId, string eventName, string? action, string payload) => new()
+    {
+        Guid = Guid.NewGuid(),
+        Target = target,
+        WebhookId = hookId,
+        RepositoryId = repoId,
+        Event = eventName,
+        Action = action,
+        Payload = payload,
+        State = DeliveryState.Pending,
+        NextAttemptAt = Now,
+        CreatedAt = Now,
+    };
+
+    private async Task SaveAndSignalAsync(CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        signal.Notify();
+    }
+
+    private static string? ActionOf(string payload)
+    {
+        try
+        {
+            return JsonNode.Parse(payload) is JsonObject o && o["action"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,640 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Anvil.Server.Tests.Infrastructure;
+
+namespace Anvil.Server.Tests.Repositories;
+
+/// <summary>The repository routes of both surfaces: shapes, rules, counts and refusals.</summary>
+public abstract class RepositoryRouteTests(AnvilServer server)
+{
+    private static string[] Names(JsonNode array) => array.AsArray().Select(r => r!["name"]!.GetValue<string>()).ToArray();
+
+    private static void AssertTimestamp(JsonNode node, string path)
+    {
+        var text = node.Str(path);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$", text);
+    }
+
+    [Fact]
+    public async Task Create_on_sigmagit_answers_the_documented_shape()
+    {
+        var owner = await server.SignUpAsync();
+        using var c = owner.Client();
+        var name = RepoSetup.UniqueName("Shape");
+        var res = await c.PostAsJsonAsync("/api/repositories",
+            new { name, description = "  what it is  ", visibility = "public", defaultBranch = "trunk", autoInit = true });
+        var created = (await res.JsonAsync(HttpStatusCode.Created))["repo"]!;
+        var got = (await (await c.GetAsync($"/api/repositories/{owner.Username}/{name}")).JsonAsync())["repo"]!;
+        foreach (var repo in new[] { created, got })
+        {
+            Assert.Matches("^[0-9]+$", repo.Str("id"));
+            Assert.Equal(name, repo.Str("name"));
+            Assert.Equal("what it is", repo.Str("description"));
+            Assert.Equal("public", repo.Str("visibility"));
+            Assert.Equal("trunk", repo.Str("defaultBranch"));
+            AssertTimestamp(repo, "createdAt");
+            AssertTimestamp(repo, "updatedAt");
+            Assert.Equal(owner.Id.ToString(), repo.Str("owner.id"));
+            Assert.Equal(owner.Username, repo.Str("owner.username"));
+            Assert.Equal("User " + owner.Username, repo.Str("owner.name"));
+            Assert.StartsWith("http", repo.Str("owner.avatarUrl"));
+            Assert.Equal(0, repo["starCount"]!.GetValue<int>());
+            Assert.False(repo["starred"]!.GetValue<bool>());
+            Assert.Equal(0, repo["forkCount"]!.GetValue<int>());
+            Assert.True(repo["isOwner"]!.GetValue<bool>());
+            Assert.True(repo.AsObject().ContainsKey("forkedFrom"));
+            Assert.Null(repo["forkedFrom"]);
+        }
+        Assert.Equal(created.ToJsonString(), got.ToJsonString());
+
+        // autoInit made a first commit on the chosen default branch.
+        using var git = new GitClient();
+        var dir = git.Path("clone");
+        await git.OkAsync(null, "clone", "-q", GitClient.Url(server, owner.Username, name), dir);
+        Assert.Equal("trunk", await git.OkAsync(dir, "rev-parse", "--abbrev-ref", "HEAD"));
+        Assert.True(File.Exists(Path.Combine(dir, "README.md")));
+
+        // Names are case-insensitive in URLs.
+        await (await c.GetAsync($"/api/repositories/{owner.Username.ToUpperInvariant()}/{name.ToLowerInvariant()}")).JsonAsync();
+    }
+
+    [Fact]
+    public async Task Create_on_v1_answers_githubs_shape()
+    {
+        var owner = await server.SignUpAsync();
+        var token = await owner.CreateTokenAsync("repo");
+        using var c = server.WithBearer(token);
+        var name = RepoSetup.UniqueName();
+        var repo = await (await c.PostAsJsonAsync("/api/v1/user/repos", new { name, @private = true, auto_init = true, description = "d" }))
+            .JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(name, repo.Str("name"));
+        Assert.Equal($"{owner.Username}/{name}", repo.Str("full_name"));
+        Assert.True(repo["private"]!.GetValue<bool>());
+        Assert.Equal("private", repo.Str("visibility"));
+        Assert.Equal("main", repo.Str("default_branch"));
+        Assert.Equal(owner.Username, repo.Str("owner.login"));
+        Assert.Equal(owner.Id, repo["owner"]!["id"]!.GetValue<long>());
+        Assert.False(repo["fork"]!.GetValue<bool>());
+        Assert.Equal(server.BaseUri.ToString().TrimEnd('/') + $"/{owner.Username}/{name}.git", repo.Str("clone_url"));
+        Assert.Equal(0, repo["stargazers_count"]!.GetValue<int>());
+        Assert.True(repo["permissions"]!["admin"]!.GetValue<bool>());
+        AssertTimestamp(repo, "created_at");
+
+        var got = await (await c.GetAsync($"/api/v1/repos/{owner.Username}/{name}")).JsonAsync();
+        Assert.Equal(repo["id"]!.GetValue<long>(), got["id"]!.GetValue<long>());
+        using var git = new GitClient();
+        Assert.Contains("refs/heads/main", await git.OkAsync(null, "ls-remote", GitClient.Url(server, owner.Username, name, owner.Username, token)));
+
+        // Without auto_init the repository is empty.
+        var empty = RepoSetup.UniqueName();
+        await (await c.PostAsJsonAsync("/api/v1/user/repos", new { name = empty })).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal("", await git.OkAsync(null, "ls-remote", GitClient.Url(server, owner.Username, empty)));
+    }
+
+    public static TheoryData<string> BadNames =>
+    [
+        "", ".", "..", "repo.git", "Repo.GIT", "has space", "slash/inside", "ünïcode", "semi;colon", new string('a', 101), "tab\tname",
+    ];
+
+    [Theory]
+    [MemberData(nameof(BadNames))]
+    public async Task Bad_names_are_refused_on_both_surfaces_and_create_nothing(string name)
+    {
+        var owner = await server.SignUpAsync();
+        using var c = owner.Client();
+        await (await c.PostAsJsonAsync("/api/repositories", new { name, visibility = "public" })).ErrorAsync(HttpStatusCode.BadRequest);
+        await (await c.PostAsJsonAsync("/api/v1/user/repos", new { name })).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        // Renames follow the same rules.
+        var repo = await RepoSetup.CreateAsync(owner, autoInit: false);
+        await (await c.PatchAsJsonAsync($"/api/repositories/{owner.Username}/{repo.Str("name")}", new { name })).ErrorAsync(HttpStatusCode.BadRequest);
+        await (await c.PatchAsJsonAsync($"/api/v1/repos/{owner.Username}/{repo.Str("name")}", new { name })).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        var list = await (await c.GetAsync($"/api/users/{owner.Username}/repositories")).JsonAsync();
+        Assert.Equal([repo.Str("name")], Names(list["repositories"]!));
+        Assert.Single(Directory.GetDirectories(Path.Combine(server.DataDir, "repositories", owner.Id.ToString())));
+    }
+
+    [Theory]
+    [InlineData("a")]
+    [InlineData("a..b")]
+    [InlineData(".hidden")]
+    [InlineData("x.gitx")]
+    [InlineData("git")]
+    [InlineData("_-.-_")]
+    [InlineData("100")]
+    public async Task Unusual_but_valid_names_work_end_to_end(string name)
+    {
+        var owner = await server.SignUpAsync();
+        var repo = await RepoSetup.CreateAsync(owner, name);
+        Assert.Equal(name, repo.Str("name"));
+        using var c = owner.Client();
+        await (await c.GetAsync($"/api/repositories/{owner.Username}/{name}")).JsonAsync();
+        await (await c.GetAsync($"/api/v1/repos/{owner.Username}/{name}")).JsonAsync();
+        using var git = new GitClient();
+        Assert.Contains("refs/heads/main", await git.OkAsync(null, "ls-remote", GitClient.Url(server, owner.Username, name)));
+    }
+
+    [Fact]
+    public async Task Longest_name_is_accepted()
+    {
+        var owner = await server.SignUpAsync();
+        var name = new string('n', 100);
+        await RepoSetup.CreateAsync(owner, name);
+        using var c = owner.Client();
+        await (await c.GetAsync($"/api/v1/repos/{owner.Username}/{name}")).JsonAsync();
+    }
+
+    [Fact]
+    public async Task Names_are_unique_per_owner_regardless_of_case()
+    {
+        var owner = await server.SignUpAsync();
+        var other = await server.SignUpAsync();
+        var name = RepoSetup.UniqueName("Dup");
+        await RepoSetup.CreateAsync(owner, name);
+        using var c = owner.Client();
+        await (await c.PostAsJsonAsync("/api/repositories", new { name = name.ToUpperInvariant(), visibility = "public" })).ErrorAsync(HttpStatusCode.Conflict);
+        await (await c.PostAsJsonAsync("/api/v1/user/repos", new { name = name.ToLowerInvariant() })).ErrorAsync(HttpStatusCode.Conflict);
+        // Another owner may use it.
+        await RepoSetup.CreateAsync(other, name);
+        // Renaming onto a taken name conflicts; changing only the case of one's own name does not.
+        var second = (await RepoSetup.CreateAsync(owner)).Str("name");
+        await (await c.PatchAsJsonAsync($"/api/repositories/{owner.Username}/{second}", new { name = name.ToLowerInvariant() }))
+            .ErrorAsync(HttpStatusCode.Conflict);
+        var renamed = (await (await c.PatchAsJsonAsync($"/api/repositories/{owner.Username}/{name}", new { name = name.ToLowerInvariant() }))
+            .JsonAsync())["repo"]!;
+        Assert.Equal(name.ToLowerInvariant(), renamed.Str("name"));
+    }
+
+    public static TheoryData<string, string, string, int> BadBodies => new()
+    {
+        // method, path (~ is owner/repo), body, expected status
+        { "POST", "/api/repositories", "{", 400 },
+        { "POST", "/api/repositories", "[]", 400 },
+        { "POST", "/api/repositories", "null", 400 },
+        { "POST", "/api/repositories", "", 400 },
+        { "POST", "/api/repositories", """{"visibility":"public"}""", 400 },
+        { "POST", "/api/repositories", """{"name":5}""", 400 },
+        { "POST", "/api/repositories", """{"name":"ok-name","visibility":"secret"}""", 400 },
+        { "POST", "/api/repositories", """{"name":"ok-name","visibility":"public","autoInit":"yes"}""", 400 },
+        { "POST", "/api/repositories", """{"name":"ok-name","visibility":"public","defaultBranch":"bad..branch"}""", 400 },
+        { "POST", "/api/repositories", """{"name":"ok-name","visibility":"public","defaultBranch":""}""", 400 },
+        { "POST", "/api/repositories", """{"name":"ok-name","visibility":"public","description":"DESC"}""", 400 },
+        { "POST", "/api/v1/user/repos", "{", 400 },
+        { "POST", "/api/v1/user/repos", "{}", 400 },
+        { "POST", "/api/v1/user/repos", """{"name":"ok-name","private":"yes"}""", 400 },
+        { "POST", "/api/v1/user/repos", """{"name":"ok-name","visibility":"secret"}""", 400 },
+        { "POST", "/api/v1/user/repos", """{"name":"ok-name","default_branch":"-bad"}""", 422 },
+        { "POST", "/api/v1/user/repos", """{"name":"ok-name","default_branch":"HEAD"}""", 422 },
+        { "POST", "/api/v1/user/repos", """{"name":"ok-name","default_branch":"LONGBRANCH"}""", 422 },
+        { "POST", "/api/v1/user/repos", """{"name":"ok-name","description":"DESC"}""", 422 },
+        { "PATCH", "/api/repositories/~", "{", 400 },
+        { "PATCH", "/api/repositories/~", "", 400 },
+        { "PATCH", "/api/repositories/~", """{"visibility":"hidden"}""", 400 },
+        { "PATCH", "/api/repositories/~", """{"defaultBranch":"no-such-branch"}""", 400 },
+        { "PATCH", "/api/repositories/~", """{"defaultBranch":"bad branch"}""", 400 },
+        { "PATCH", "/api/repositories/~", """{"description":"DESC"}""", 400 },
+        { "PATCH", "/api/v1/repos/~", """{"default_branch":"no-such-branch"}""", 422 },
+        { "PATCH", "/api/v1/repos/~", """{"private":1}""", 400 },
+        { "PATCH", "/api/v1/repos/~", """{"default_branch":"LONGBRANCH"}""", 422 },
+        { "POST", "/api/repositories/~/fork", "{", 400 },
+        { "POST", "/api/repositories/~/fork", """{"name":"bad name"}""", 400 },
+        { "POST", "/api/repositories/~/fork", """{"name":"fine","description":"DESC"}""", 400 },
+        { "POST", "/api/v1/repos/~/forks", """{"name":"x.git"}""", 422 },
+        { "POST", "/api/v1/repos/~/forks", "[1]", 400 },
+        { "PUT", "/api/v1/repos/~/collaborators/NOBODY", """{"permission":"read"}""", 404 },
+        { "PUT", "/api/v1/repos/~/collaborators/OTHER", """{"permission":"god"}""", 422 },
+        { "PUT", "/api/v1/repos/~/collaborators/OTHER", "{", 400 },
+        { "PUT", "/api/v1/repos/~/collaborators/OWNER", """{"permission":"write"}""", 422 },
+        { "GET", "/api/repositories/~/forks?limit=0", "", 400 },
+        { "GET", "/api/repositories/~/stars?offset=-1", "", 400 },
+        { "GET", "/api/v1/repos/~/forks?per_page=abc", "", 400 },
+        { "GET", "/api/v1/repos/~/stargazers?page=0", "", 400 },
+        { "GET", "/api/v1/user/repos?page=99999999999", "", 400 },
+        { "GET", "/api/users/OWNER/repositories?limit=x", "", 400 },
+        { "GET", "/api/v1/users/OWNER/repos?per_page=-5", "", 400 },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task Bad_input_is_refused_with_an_error_and_changes_nothing(string method, string path, string body, int status)
+    {
+        var owner = await server.SignUpAsync();
+        var other = await server.SignUpAsync();
+        var repo = await RepoSetup.CreateAsync(owner);
+        path = path.Replace("~", $"{owner.Username}/{repo.Str("name")}").Replace("OWNER", owner.Username).Replace("OTHER", other.Username);
+        body = body.Replace("DESC", new string('d', 1001)).Replace("LONGBRANCH", new string('b', 256));
+        using var c = owner.Client();
+        var req = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method != "GET")
+        {
+            req.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        }
+        await (await c.SendAsync(req)).ErrorAsync((HttpStatusCode)status);
+
+        var after = (await (await c.GetAsync($"/api/repositories/{owner.Username}/{repo.Str("name")}")).JsonAsync())["repo"]!;
+        Assert.Equal(repo.ToJsonString(), after.ToJsonString());
+        var list = await (await c.GetAsync($"/api/users/{owner.Username}/repositories")).JsonAsync();
+        Assert.Equal([repo.Str("name")], Names(list["repositories"]!));
+        Assert.Empty((await (await other.Client().GetAsync($"/api/users/{other.Username}/repositories")).JsonAsync())["repositories"]!.AsArray());
+        Assert.Empty((await (await c.GetAsync($"/api/v1/repos/{owner.Username}/{repo.Str("name")}/collaborators")).JsonAsync()).AsArray());
+    }
+
+    public static TheoryData<string, string> UnknownTargets => new()
+    {
+        { "GET", "/api/repositories/OWNER/nope" },
+        { "PATCH", "/api/repositories/OWNER/nope" },
+        { "DELETE", "/api/repositories/OWNER/nope" },
+        { "POST", "/api/repositories/OWNER/nope/fork" },
+        { "GET", "/api/repositories/OWNER/nope/forks" },
+        { "POST", "/api/repositories/OWNER/nope/star" },
+        { "DELETE", "/api/repositories/OWNER/nope/star" },
+        { "GET", "/api/repositories/OWNER/nope/stars" },
+        { "GET", "/api/repositories/no-such-user-xyz/nope" },
+        { "GET", "/api/repositories/" + "LONGUSER" + "/nope" },
+        { "GET", "/api/repositories/OWNER/" + "LONGREPO" },
+        { "GET", "/api/repositories/OWNER/nope.git" },
+        { "GET", "/api/users/no-such-user-xyz/repositories" },
+        { "GET", "/api/v1/repos/OWNER/nope" },
+        { "PATCH", "/api/v1/repos/OWNER/nope" },
+        { "DELETE", "/api/v1/repos/OWNER/nope" },
+        { "POST", "/api/v1/repos/OWNER/nope/forks" },
+        { "GET", "/api/v1/repos/OWNER/nope/forks" },
+        { "GET", "/api/v1/repos/OWNER/nope/stargazers" },
+        { "GET", "/api/v1/repos/OWNER/nope/collaborators" },
+        { "PUT", "/api/v1/repos/OWNER/nope/collaborators/OWNER" },
+        { "DELETE", "/api/v1/repos/OWNER/nope/collaborators/OWNER" },
+        { "GET", "/api/v1/user/starred/OWNER/nope" },
+        { "PUT", "/api/v1/user/starred/OWNER/nope" },
+        { "DELETE", "/api/v1/user/starred/OWNER/nope" },
+        { "GET", "/api/v1/users/no-such-user-xyz/repos" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnknownTargets))]
+    public async Task Unknown_repositories_are_404_on_every_route(string method, string path)
+    {
+        var owner = await server.SignUpAsync();
+        path = path.Replace("OWNER", owner.Username).Replace("LONGUSER", new string('u', 300)).Replace("LONGREPO", new string('r', 300));
+        using var c = owner.Client();
+        var req = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method is "PATCH" or "POST" or "PUT")
+        {
+            req.Content = JsonContent.Create(new { description = "x" });
+        }
+        await (await c.SendAsync(req)).ErrorAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Update_changes_name_description_visibility_and_default_branch()
+    {
+        var owner = await server.SignUpAsync();
+        var name = (await RepoSetup.CreateAsync(owner)).Str("name");
+        using var c = owner.Client();
+        using var anon = server.Anonymous();
+        var newName = RepoSetup.UniqueName("new");
+        var updated = (await (await c.PatchAsJsonAsync($"/api/repositories/{owner.Username}/{name}",
+            new { name = newName, description = "changed", visibility = "private" })).JsonAsync())["repo"]!;
+        Assert.Equal(newName, updated.Str("name"));
+        Assert.Equal("changed", updated.Str("description"));
+        Assert.Equal("private", updated.Str("visibility"));
+        await (await c.GetAsync($"/api/repositories/{owner.Username}/{name}")).ErrorAsync(HttpStatusCode.NotFound);
+        await (await anon.GetAsync($"/api/repositories/{owner.Username}/{newName}")).ErrorAsync(HttpStatusCode.NotFound);
+
+        // The default branch must name an existing branch once there are branches.
+        await (await c.PatchAsJsonAsync($"/api/repositories/{owner.Username}/{newName}", new { defaultBranch = "dev" })).ErrorAsync(HttpStatusCode.BadRequest);
+        using var git = new GitClient();
+        var dir = git.Path("w");
+        await git.OkAsync(null, "clone", "-q", GitClient.Url(server, owner.Username, newName, owner.Username, owner.Password), dir);
+        await git.OkAsync(dir, "checkout", "-q", "-b", "dev");
+        var devHead = await git.CommitFileAsync(dir, "dev.txt", "dev\n", "dev work");
+        await git.OkAsync(dir, "push", "-q", "origin", "dev");
+        var v1 = await (await c.PatchAsJsonAsync($"/api/v1/repos/{owner.Username}/{newName}", new { default_branch = "dev", @private = false })).JsonAsync();
+        Assert.Equal("dev", v1.Str("default_branch"));
+        Assert.False(v1["private"]!.GetValue<bool>());
+        var fresh = git.Path("fresh");
+        await git.OkAsync(null, "clone", "-q", GitClient.Url(server, owner.Username, newName), fresh);
+        Assert.Equal("dev", await git.OkAsync(fresh, "rev-parse", "--abbrev-ref", "HEAD"));
+        Assert.Equal(devHead, await git.OkAsync(fresh, "rev-parse", "HEAD"));
+
+        // An empty repository accepts any valid branch name as its future default.
+        var empty = (await RepoSetup.CreateAsync(owner, autoInit: false)).Str("name");
+        var e = (await (await c.PatchAsJsonAsync($"/api/repositories/{owner.Username}/{empty}", new { defaultBranch = "develop" })).JsonAsync())["repo"]!;
+        Assert.Equal("develop", e.Str("defaultBranch"));
+        // An empty PATCH changes nothing.
+        var same = (await (await c.PatchAsJsonAsync($"/api/repositories/{owner.Username}/{empty}", new { })).JsonAsync())["repo"]!;
+        Assert.Equal("develop", same.Str("defaultBranch"));
+    }
+
+    [Fact]
+    public async Task Delete_removes_the_repository_and_frees_its_name()
+    {
+        var owner = await server.SignUpAsync();
+        var fan = await server.SignUpAsync();
+        var repo = await RepoSetup.CreateAsync(owner);
+        var name = repo.Str("name");
+        using var fc = fan.Client();
+        (await fc.PostAsync($"/api/repositories/{owner.Username}/{name}/star", null)).EnsureSuccessStatusCode();
+        await RepoSetup.AddCollaboratorAsync(owner, name, fan, "write");
+        using var c = owner.Client();
+        var deleted = await (await c.DeleteAsync($"/api/repositories/{owner.Username}/{name}")).JsonAsync();
+        Assert.True(deleted["success"]!.GetValue<bool>());
+        await (await c.GetAsync($"/api/repositories/{owner.Username}/{name}")).ErrorAsync(HttpStatusCode.NotFound);
+        Assert.False(Directory.Exists(RepoSetup.BareDir(server, repo)));
+        Assert.Empty((await (await fc.GetAsync("/api/v1/user/starred")).JsonAsync()).AsArray());
+        Assert.Empty((await (await fc.GetAsync("/api/v1/user/repos")).JsonAsync()).AsArray());
+        await (await c.DeleteAsync($"/api/repositories/{owner.Username}/{name}")).ErrorAsync(HttpStatusCode.NotFound);
+
+        var again = await RepoSetup.CreateAsync(owner, name);
+        Assert.NotEqual(repo.Str("id"), again.Str("id"));
+        Assert.Equal(0, again["starCount"]!.GetValue<int>());
+        await (await c.DeleteAsync($"/api/v1/repos/{owner.Username}/{name}")).ExpectStatusAsync(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task User_repository_lists_page_on_both_surfaces_with_absolute_link_headers()
+    {
+        var owner = await server.SignUpAsync();
+        var names = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            names.Add((await RepoSetup.CreateAsync(owner, autoInit: false)).Str("name"));
+        }
+        var hidden = (await RepoSetup.CreateAsync(owner, isPrivate: true, autoInit: false)).Str("name");
+        names.Reverse(); // newest first
+
+        using var anon = server.Anonymous();
+        var first = await (await anon.GetAsync($"/api/users/{owner.Username}/repositories?limit=2")).JsonAsync();
+        Assert.Equal(names[..2], Names(first["repositories"]!));
+        Assert.True(first["hasMore"]!.GetValue<bool>());
+        var last = await (await anon.GetAsync($"/api/users/{owner.Username}/repositories?limit=2&offset=4")).JsonAsync();
+        Assert.Equal(names[4..], Names(last["repositories"]!));
+        Assert.False(last["hasMore"]!.GetValue<bool>());
+
+        var baseUrl = server.BaseUri.ToString().TrimEnd('/');
+        var page1 = await anon.GetAsync($"/api/v1/users/{owner.Username}/repos?per_page=2");
+        Assert.Equal(names[..2], Names(await page1.JsonAsync()));
+        var link = page1.Headers.GetValues("Link").Single();
+        Assert.Contains($"<{baseUrl}/api/v1/users/{owner.Username}/repos?per_page=2&page=2>; rel=\"next\"", link);
+        Assert.Contains($"<{baseUrl}/api/v1/users/{owner.Username}/repos?per_page=2&page=3>; rel=\"last\"", link);
+        Assert.DoesNotContain("rel=\"prev\"", link);
+
+        var page3 = await anon.GetAsync($"/api/v1/users/{owner.Username}/repos?per_page=2&page=3");
+        Assert.Equal(names[4..], Names(await page3.JsonAsync()));
+        var link3 = page3.Headers.GetValues("Link").Single();
+        Assert.Contains($"<{baseUrl}/api/v1/users/{owner.Username}/repos?per_page=2&page=2>; rel=\"prev\"", link3);
+        Assert.Contains($"<{baseUrl}/api/v1/users/{owner.Username}/repos?per_page=2&page=1>; rel=\"first\"", link3);
+        Assert.DoesNotContain("rel=\"next\"", link3);
+
+        // The owner sees the private one too, on their own list and on /user/repos.
+        using var c = owner.Client();
+        Assert.Equal(hidden, Names((await (await c.GetAsync($"/api/users/{owner.Username}/repositories?limit=1")).JsonAsync())["repositories"]!)[0]);
+        var mine = await c.GetAsync("/api/v1/user/repos?per_page=5");
+        Assert.Equal(5, (await mine.JsonAsync()).AsArray().Count);
+        Assert.Contains($"<{baseUrl}/api/v1/user/repos?per_page=5&page=2>; rel=\"last\"", mine.Headers.GetValues("Link").Single());
+        // A single page has nowhere next to go.
+        var single = await c.GetAsync("/api/v1/user/repos?per_page=100");
+        Assert.Equal(6, (await single.JsonAsync()).AsArray().Count);
+        Assert.DoesNotContain("rel=\"next\"", single.Headers.TryGetValues("Link", out var l) ? string.Join(",", l) : "");
+    }
+
+    [Fact]
+    public async Task Fork_on_both_surfaces_with_forks_lists_and_counts()
+    {
+        var owner = await server.SignUpAsync();
+        var a = await server.SignUpAsync();
+        var b = await server.SignUpAsync();
+        var parent = await RepoSetup.CreateAsync(owner);
+        var name = parent.Str("name");
+        var path = $"{owner.Username}/{name}";
+
+        using var ac = a.Client();
+        var forkA = (await (await ac.PostAsJsonAsync($"/api/repositories/{path}/fork", new { name = "a-fork", description = "mine" }))
+            .JsonAsync(HttpStatusCode.Created))["repo"]!;
+        Assert.Equal("a-fork", forkA.Str("name"));
+        Assert.Equal("mine", forkA.Str("description"));
+        Assert.Equal(parent.Str("id"), forkA.Str("forkedFrom.id"));
+        Assert.Equal(name, forkA.Str("forkedFrom.name"));
+        Assert.Equal(owner.Username, forkA.Str("forkedFrom.owner.username"));
+        Assert.True(forkA["isOwner"]!.GetValue<bool>());
+        Assert.Equal("public", forkA.Str("visibility"));
+        // Again under the same name: taken.
+        await (await ac.PostAsJsonAsync($"/api/repositories/{path}/fork", new { name = "a-fork" })).ErrorAsync(HttpStatusCode.Conflict);
+        // Forking one's own fork onto itself is a conflict too.
+        await (await ac.PostAsync($"/api/repositories/{a.Username}/a-fork/fork", null)).ErrorAsync(HttpStatusCode.Conflict);
+
+        var token = await b.CreateTokenAsync("repo");
+        using var bc = server.WithBearer(token);
+        var forkB = await (await bc.PostAsync($"/api/v1/repos/{path}/forks", null)).JsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal(name, forkB.Str("name"));
+        Assert.Equal($"{b.Username}/{name}", forkB.Str("full_name"));
+        Assert.True(forkB["fork"]!.GetValue<bool>());
+        Assert.Equal(path, forkB.Str("parent.full_name"));
+        Assert.Equal(path, forkB.Str("source.full_name"));
+        var ofFork = await (await bc.PostAsJsonAsync($"/api/v1/repos/{a.Username}/a-fork/forks", new { name = "fork-of-fork" })).JsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal($"{a.Username}/a-fork", ofFork.Str("parent.full_name"));
+
+        using var anon = server.Anonymous();
+        var forks = await (await anon.GetAsync($"/api/repositories/{path}/forks")).JsonAsync();
+        Assert.Equal(["a-fork", name], Names(forks["forks"]!));
+        Assert.False(forks["hasMore"]!.GetValue<bool>());
+        var v1Forks = await anon.GetAsync($"/api/v1/repos/{path}/forks?per_page=1");
+        Assert.Equal(["a-fork"], Names(await v1Forks.JsonAsync()));
+        Assert.Contains("rel=\"next\"", v1Forks.Headers.GetValues("Link").Single());
+
+        var p = (await (await anon.GetAsync($"/api/repositories/{path}")).JsonAsync())["repo"]!;
+        Assert.Equal(2, p["forkCount"]!.GetValue<int>());
+        Assert.Equal(2, (await (await anon.GetAsync($"/api/v1/repos/{path}")).JsonAsync())["forks_count"]!.GetValue<int>());
+        Assert.Equal(1, (await (await anon.GetAsync($"/api/repositories/{a.Username}/a-fork")).JsonAsync())["repo"]!["forkCount"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Stars_counts_and_viewer_flags_are_right_for_each_viewer()
+    {
+        var owner = await server.SignUpAsync();
+        var fan1 = await server.SignUpAsync();
+        var fan2 = await server.SignUpAsync();
+        var bystander = await server.SignUpAsync();
+        var name = (await RepoSetup.CreateAsync(owner)).Str("name");
+        var path = $"{owner.Username}/{name}";
+        using var c1 = fan1.Client();
+        using var c2 = fan2.Client();
+
+        var star = await (await c1.PostAsync($"/api/repositories/{path}/star", null)).JsonAsync();
+        Assert.True(star["starred"]!.GetValue<bool>());
+        Assert.Equal(1, star["starCount"]!.GetValue<int>());
+        // Starring twice is the same as once.
+        Assert.Equal(1, (await (await c1.PostAsync($"/api/repositories/{path}/star", null)).JsonAsync())["starCount"]!.GetValue<int>());
+        var t2 = await fan2.CreateTokenAsync("repo:write");
+        using var pat2 = server.WithBearer(t2);
+        Assert.Equal(HttpStatusCode.NoContent, (await pat2.PutAsync($"/api/v1/user/starred/{path}", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await pat2.PutAsync($"/api/v1/user/starred/{path}", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await pat2.GetAsync($"/api/v1/user/starred/{path}")).StatusCode);
+
+        async Task<JsonNode> View(HttpClient c) => (await (await c.GetAsync($"/api/repositories/{path}")).JsonAsync())["repo"]!;
+        using var anon = server.Anonymous();
+        using var oc = owner.Client();
+        using var bc = bystander.Client();
+        foreach (var (client, starred, isOwner) in new[] { (c1, true, false), (c2, true, false), (oc, false, true), (bc, false, false), (anon, false, false) })
+        {
+            var v = await View(client);
+            Assert.Equal(2, v["starCount"]!.GetValue<int>());
+            Assert.Equal(starred, v["starred"]!.GetValue<bool>());
+            Assert.Equal(isOwner, v["isOwner"]!.GetValue<bool>());
+            // The same flags in lists.
+            var listed = (await (await client.GetAsync($"/api/users/{owner.Username}/repositories")).JsonAsync())["repositories"]![0]!;
+            Assert.Equal(2, listed["starCount"]!.GetValue<int>());
+            Assert.Equal(starred, listed["starred"]!.GetValue<bool>());
+            Assert.Equal(isOwner, listed["isOwner"]!.GetValue<bool>());
+        }
+        Assert.Equal(2, (await (await anon.GetAsync($"/api/v1/repos/{path}")).JsonAsync())["stargazers_count"]!.GetValue<int>());
+
+        var gazers = await (await anon.GetAsync($"/api/repositories/{path}/stars")).JsonAsync();
+        Assert.Equal([fan1.Username, fan2.Username], gazers["stargazers"]!.AsArray().Select(u => u!.Str("username")));
+        var v1Gazers = await anon.GetAsync($"/api/v1/repos/{path}/stargazers?per_page=1");
+        Assert.Equal([fan1.Username], (await v1Gazers.JsonAsync()).AsArray().Select(u => u!.Str("login")));
+        Assert.Contains("rel=\"last\"", v1Gazers.Headers.GetValues("Link").Single());
+
+        // /user/starred lists what the caller starred, most recent first.
+        var other = (await RepoSetup.CreateAsync(owner)).Str("name");
+        Assert.Equal(HttpStatusCode.NoContent, (await pat2.PutAsync($"/api/v1/user/starred/{owner.Username}/{other}", null)).StatusCode);
+        Assert.Equal([other, name], Names(await (await pat2.GetAsync("/api/v1/user/starred")).JsonAsync()));
+        Assert.Equal(HttpStatusCode.NotFound, (await bc.GetAsync($"/api/v1/user/starred/{path}")).StatusCode);
+
+        // Unstar, twice.
+        var un = await (await c1.DeleteAsync($"/api/repositories/{path}/star")).JsonAsync();
+        Assert.False(un["starred"]!.GetValue<bool>());
+        Assert.Equal(1, un["starCount"]!.GetValue<int>());
+        Assert.Equal(1, (await (await c1.DeleteAsync($"/api/repositories/{path}/star")).JsonAsync())["starCount"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NoContent, (await pat2.DeleteAsync($"/api/v1/user/starred/{path}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await pat2.DeleteAsync($"/api/v1/user/starred/{path}")).StatusCode);
+        await (await pat2.GetAsync($"/api/v1/user/starred/{path}")).ErrorAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0, (await View(anon))["starCount"]!.GetValue<int>());
+        Assert.Empty((await (await anon.GetAsync($"/api/repositories/{path}/stars")).JsonAsync())["stargazers"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Collaborators_are_managed_by_the_owner_and_grant_what_they_say()
+    {
+        var owner = await server.SignUpAsync();
+        var friend = await server.SignUpAsync();
+        var name = (await RepoSetup.CreateAsync(owner, isPrivate: true)).Str("name");
+        var path = $"{owner.Username}/{name}";
+        using var oc = owner.Client();
+        using var fc = friend.Client();
+        await (await fc.GetAsync($"/api/repositories/{path}")).ErrorAsync(HttpStatusCode.NotFound);
+
+        // Default permission is push (write), as on GitHub.
+        Assert.Equal(HttpStatusCode.NoContent, (await oc.PutAsync($"/api/v1/repos/{path}/collaborators/{friend.Username}", null)).StatusCode);
+        var list = await (await oc.GetAsync($"/api/v1/repos/{path}/collaborators")).JsonAsync();
+        var entry = Assert.Single(list.AsArray())!;
+        Assert.Equal(friend.Username, entry.Str("login"));
+        Assert.Equal("write", entry.Str("role_name"));
+        Assert.True(entry["permissions"]!["push"]!.GetValue<bool>());
+        Assert.False(entry["permissions"]!["admin"]!.GetValue<bool>());
+        var view = await (await fc.GetAsync($"/api/v1/repos/{path}")).JsonAsync();
+        Assert.True(view["permissions"]!["push"]!.GetValue<bool>());
+
+        // Downgrade to read: the friend may still see it but no longer push or list collaborators.
+        await RepoSetup.AddCollaboratorAsync(owner, name, friend, "pull");
+        Assert.Equal("read", (await (await oc.GetAsync($"/api/v1/repos/{path}/collaborators")).JsonAsync())[0]!.Str("role_name"));
+        Assert.False((await (await fc.GetAsync($"/api/v1/repos/{path}")).JsonAsync())["permissions"]!["push"]!.GetValue<bool>());
+        await (await fc.GetAsync($"/api/v1/repos/{path}/collaborators")).ErrorAsync(HttpStatusCode.Forbidden);
+        // A collaborator cannot manage collaborators.
+        await (await fc.PutAsJsonAsync($"/api/v1/repos/{path}/collaborators/{friend.Username}", new { permission = "admin" })).ErrorAsync(HttpStatusCode.Forbidden);
+
+        // Removed: the repository disappears for them.
+        Assert.Equal(HttpStatusCode.NoContent, (await oc.DeleteAsync($"/api/v1/repos/{path}/collaborators/{friend.Username}")).StatusCode);
+        await (await fc.GetAsync($"/api/repositories/{path}")).ErrorAsync(HttpStatusCode.NotFound);
+        Assert.Empty((await (await oc.GetAsync($"/api/v1/repos/{path}/collaborators")).JsonAsync()).AsArray());
+        // Removing someone who is not a collaborator is a no-op.
+        Assert.Equal(HttpStatusCode.NoContent, (await oc.DeleteAsync($"/api/v1/repos/{path}/collaborators/{friend.Username}")).StatusCode);
+
+        // An admin collaborator may change settings.
+        await RepoSetup.AddCollaboratorAsync(owner, name, friend, "admin");
+        var changed = await (await fc.PatchAsJsonAsync($"/api/v1/repos/{path}", new { description = "by admin" })).JsonAsync();
+        Assert.Equal("by admin", changed.Str("description"));
+        Assert.False((await (await fc.GetAsync($"/api/repositories/{path}")).JsonAsync())["repo"]!["isOwner"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Concurrent_identical_requests_settle_cleanly()
+    {
+        var owner = await server.SignUpAsync();
+        var fan = await server.SignUpAsync();
+        using var c = owner.Client();
+        var name = RepoSetup.UniqueName("race");
+        var creates = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            c.PostAsJsonAsync("/api/repositories", new { name = i % 2 == 0 ? name : name.ToUpperInvariant(), visibility = "public", autoInit = true })));
+        Assert.Single(creates, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var loser in creates.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await loser.ErrorAsync(HttpStatusCode.Conflict);
+        }
+        Assert.Single(Directory.GetDirectories(Path.Combine(server.DataDir, "repositories", owner.Id.ToString())));
+
+        using var fc = fan.Client();
+        var stars = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => fc.PostAsync($"/api/repositories/{owner.Username}/{name}/star", null)));
+        Assert.All(stars, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, (await (await fc.GetAsync($"/api/repositories/{owner.Username}/{name}")).JsonAsync())["repo"]!["starCount"]!.GetValue<int>());
+
+        var forks = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => fc.PostAsync($"/api/repositories/{owner.Username}/{name}/fork", null)));
+        Assert.Single(forks, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var loser in forks.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await loser.ErrorAsync(HttpStatusCode.Conflict);
+        }
+        Assert.Single(Directory.GetDirectories(Path.Combine(server.DataDir, "repositories", fan.Id.ToString())));
+        using var git = new GitClient();
+        Assert.Contains("refs/heads/main", await git.OkAsync(null, "ls-remote", GitClient.Url(server, fan.Username, name)));
+    }
+
+    [Fact]
+    public async Task Forking_an_empty_repository_gives_an_empty_fork_that_takes_pushes()
+    {
+        var owner = await server.SignUpAsync();
+        var forker = await server.SignUpAsync();
+        var name = (await RepoSetup.CreateAsync(owner, autoInit: false)).Str("name");
+        using var fc = forker.Client();
+        var fork = (await (await fc.PostAsync($"/api/repositories/{owner.Username}/{name}/fork", null)).JsonAsync(HttpStatusCode.Created))["repo"]!;
+        Assert.Equal(name, fork.Str("forkedFrom.name"));
+        using var git = new GitClient();
+        var dir = git.Path("w");
+        await git.OkAsync(null, "init", "-q", dir);
+        var head = await git.CommitFileAsync(dir, "f.txt", "f\n", "first in fork");
+        await git.OkAsync(dir, "push", "-q", GitClient.Url(server, forker.Username, name, forker.Username, forker.Password), "main");
+        Assert.Contains(head, await git.OkAsync(null, "ls-remote", GitClient.Url(server, forker.Username, name)));
+        Assert.Equal("", await git.OkAsync(null, "ls-remote", GitClient.Url(server, owner.Username, name)));
+    }
+
+    [Fact]
+    public async Task Writes_need_sign_in_and_the_repo_write_scope()
+    {
+        var owner = await server.SignUpAsync();
+        using var anon = server.Anonymous();
+        await (await anon.PostAsJsonAsync("/api/repositories", new { name = "x", visibility = "public" })).ErrorAsync(HttpStatusCode.Unauthorized);
+        await (await anon.PostAsJsonAsync("/api/v1/user/repos", new { name = "x" })).ErrorAsync(HttpStatusCode.Unauthorized);
+        await (await anon.GetAsync("/api/v1/user/repos")).ErrorAsync(HttpStatusCode.Unauthorized);
+        await (await anon.GetAsync("/api/v1/user/starred")).ErrorAsync(HttpStatusCode.Unauthorized);
+        var read = await owner.CreateTokenAsync("repo:read");
+        using var rc = server.WithBearer(read);
+        var refused = await rc.PostAsJsonAsync("/api/v1/user/repos", new { name = "x" });
+        Assert.Equal("token lacks required scope: repo:write", await refused.ErrorAsync(HttpStatusCode.Forbidden));
+        Assert.Equal("repo:write", refused.Headers.GetValues("X-Accepted-OAuth-Scopes").Single());
+        var none = await owner.CreateTokenAsync("user:read");
+        using var nc = server.WithBearer(none);
+        await (await nc.GetAsync("/api/v1/user/repos")).ErrorAsync(HttpStatusCode.Forbidden);
+        Assert.Empty((await (await owner.Client().GetAsync($"/api/users/{owner.Username}/repositories")).JsonAsync())["repositories"]!.AsArray());
+    }
+}
+
+internal static class ResponseChecks
+{
+    public static async Task ExpectStatusAsync(this HttpResponseMessage res, HttpStatusCode expected)
+    {
+        Assert.True(res.StatusCode == expected, $"expected {(int)expected}, got {(int)res.StatusCode}: {await res.Content.ReadAsStringAsync()}");
+    }
+}
+
+public sealed class RepositoryRouteTestsOnSqlite(SqliteServer s) : RepositoryRouteTests(s), IClassFixture<SqliteServer>;
+
+public sealed class RepositoryRouteTestsOnPostgres(PostgresServer s) : RepositoryRouteTests(s), IClassFixture<PostgresServer>;
