@@ -1,3 +1,4 @@
+using Anvil.Server.Actions;
 using Anvil.Server.Auth;
 using Anvil.Server.Checks;
 using Anvil.Server.Browsing;
@@ -91,6 +92,7 @@ public static class AnvilApp
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SearchIndexInterceptor>();
         services.AddScoped<SearchService>();
         services.AddScoped<CheckService>();
+        services.AddActions();
         services.AddSingleton<NotificationHub>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
         services.AddWebhooks();
@@ -119,6 +121,7 @@ public static class AnvilApp
         app.MapNotificationEndpoints();
         app.MapSearchEndpoints();
         app.MapCheckEndpoints();
+        app.MapActionsEndpoints();
         app.MapWebhookEndpoints();
         app.MapDiscordEndpoints();
         app.MapBrowsingEndpoints();
