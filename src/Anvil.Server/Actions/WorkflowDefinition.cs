@@ -85,6 +85,11 @@ public static partial class WorkflowParser
         {
             throw new WorkflowException($"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner reports some malformed input this way rather than as a YamlException.
+            throw new WorkflowException($"invalid YAML: {e.Message}");
+        }
 
         var map = Keys(root, "workflow", "name", "on", "env", "jobs", "permissions", "run-name");
         var name = map.TryGetValue("name", out var n) ? Scalar(n, "name") : fallbackName;

@@ -18,6 +18,9 @@ public static class AdminCli
           token create --user U --name N --scopes s1,s2 [--expires-days D]
           token list --user U
           token revoke --user U --id ID
+          runners token [--repo OWNER/NAME]      registration token (instance-wide without --repo)
+          runners list [--repo OWNER/NAME]
+          runners remove --id ID [--repo OWNER/NAME]
         """;
 
     public static async Task<int> RunAsync(string[] args, IDictionary<string, string?>? configOverrides = null, TextWriter? output = null)
@@ -74,6 +77,34 @@ public static class AdminCli
                     await stdout.WriteLineAsync("revoked");
                     return 0;
                 }
+                case ["runners", "token", .. var rest]:
+                {
+                    var repoId = await FindRepositoryIdAsync(sp, Flags(rest).Get("repo"));
+                    var (token, expires) = await sp.GetRequiredService<Actions.RunnerService>().CreateRegistrationTokenAsync(repoId, default);
+                    await stdout.WriteLineAsync(token);
+                    await Console.Error.WriteLineAsync($"expires {expires:O}");
+                    return 0;
+                }
+                case ["runners", "list", .. var rest]:
+                {
+                    var repoId = await FindRepositoryIdAsync(sp, Flags(rest).Get("repo"));
+                    foreach (var r in await sp.GetRequiredService<Actions.RunnerService>().ListAsync(repoId, default))
+                    {
+                        await stdout.WriteLineAsync($"{r.Id}\t{r.Name}\t{r.Labels.Replace(' ', ',')}\t{r.LastSeenAt:O}");
+                    }
+                    return 0;
+                }
+                case ["runners", "remove", .. var rest]:
+                {
+                    var o = Flags(rest);
+                    var repoId = await FindRepositoryIdAsync(sp, o.Get("repo"));
+                    if (!await sp.GetRequiredService<Actions.RunnerService>().RemoveAsync(long.Parse(o.Require("id")), repoId, default))
+                    {
+                        throw AnvilException.NotFound("no such runner");
+                    }
+                    await stdout.WriteLineAsync("removed");
+                    return 0;
+                }
                 default:
                     await Console.Error.WriteLineAsync(Usage);
                     return 2;
@@ -94,6 +125,22 @@ public static class AdminCli
     private static async Task<User> FindUserAsync(IServiceProvider sp, string username) =>
         await sp.GetRequiredService<UserService>().FindByUsernameAsync(username, default)
         ?? throw AnvilException.NotFound($"no user named '{username}'");
+
+    private static async Task<long?> FindRepositoryIdAsync(IServiceProvider sp, string? fullName)
+    {
+        if (fullName is null)
+        {
+            return null;
+        }
+        var parts = fullName.Split('/');
+        if (parts.Length != 2)
+        {
+            throw new FormatException("--repo must be OWNER/NAME");
+        }
+        var (owner, name) = (parts[0].ToLowerInvariant(), Repositories.RepositoryNames.Normalize(parts[1]));
+        return await sp.GetRequiredService<AnvilDbContext>().Repositories.Where(r => r.Owner.NormalizedUsername == owner && r.NormalizedName == name)
+            .Select(r => (long?)r.Id).FirstOrDefaultAsync() ?? throw AnvilException.NotFound($"no repository named '{fullName}'");
+    }
 
     private sealed class FlagSet(Dictionary<string, string?> values)
     {
