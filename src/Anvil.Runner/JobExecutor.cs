@@ -278,7 +278,8 @@ public sealed class JobExecutor(HttpClient http, JsonObject job, string token, s
             try
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(500), stop);
-                await FlushAsync(stop);
+                // Never abandon a call half-way: the server may have spent the token, and only its answer carries the next one.
+                await FlushAsync(CancellationToken.None);
             }
             catch (OperationCanceledException)
             {
@@ -320,7 +321,7 @@ public sealed class JobExecutor(HttpClient http, JsonObject job, string token, s
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(2), stop);
-                var answer = await _session.CallAsync("cancel-check", new { }, stop);
+                var answer = await _session.CallAsync("cancel-check", new { }, CancellationToken.None);
                 if (answer["cancelled"]?.GetValue<bool>() == true)
                 {
                     cancel.Cancel();

@@ -12,7 +12,7 @@ public sealed class ActionsSqliteServer : AnvilServer
 {
     public ActionsSqliteServer()
     {
-        Settings["ANVIL_RUNNER_LEASE_SECONDS"] = "10";
+        Settings["ANVIL_RUNNER_LEASE_SECONDS"] = "15";
         Settings["ANVIL_ACTIONS_SWEEP_SECONDS"] = "1";
     }
 
@@ -23,7 +23,7 @@ public sealed class ActionsPostgresServer : AnvilServer
 {
     public ActionsPostgresServer()
     {
-        Settings["ANVIL_RUNNER_LEASE_SECONDS"] = "10";
+        Settings["ANVIL_RUNNER_LEASE_SECONDS"] = "15";
         Settings["ANVIL_ACTIONS_SWEEP_SECONDS"] = "1";
     }
 
@@ -172,6 +172,28 @@ public abstract class ActionsTests(AnvilServer server)
         Assert.Equal("anvil-actions", checks["build"].Str("app.slug"));
         var suites = await repo.GetAsync($"/commits/{sha}/check-suites");
         Assert.Equal("failure", suites["check_suites"]![0]!.Str("conclusion"));
+    }
+
+    [Fact]
+    public async Task Real_runner_stops_a_running_step_when_the_run_is_cancelled()
+    {
+        const string slow = "on: push\njobs:\n  slow:\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n    steps:\n      - run: echo started && sleep 600\n      - run: echo never";
+        using var repo = await ActionsRepo.CreateAsync(server);
+        await repo.PushAsync("main", (".anvil/workflows/slow.yml", slow));
+        await using var runner = new RunnerProcess(server, await repo.RegistrationTokenAsync());
+        var runs = await ActionsRepo.EventuallyAsync(repo.RunsAsync, r => r["total_count"]!.GetValue<int>() == 1, "the run");
+        var runId = runs["workflow_runs"]![0]!["id"]!.GetValue<long>();
+        var jobId = (await repo.GetAsync($"/actions/runs/{runId}/jobs"))["jobs"]![0]!["id"]!.GetValue<long>();
+        await ActionsRepo.EventuallyAsync(() => repo.LogsAsync(jobId), log => log.Contains("started"), "the step to start", detail: () => runner.Output);
+
+        using var c = repo.Owner.Client();
+        await (await c.PostAsync($"{repo.Api}/actions/runs/{runId}/cancel", null)).JsonAsync(HttpStatusCode.Accepted);
+        var run = await ActionsRepo.EventuallyAsync(() => repo.GetAsync($"/actions/runs/{runId}"), r => r.Str("status") == "completed", "cancellation", detail: () => runner.Output);
+        Assert.Equal("cancelled", run.Str("conclusion"));
+        var job = (await repo.GetAsync($"/actions/runs/{runId}/jobs"))["jobs"]![0]!;
+        Assert.Equal("cancelled", job.Str("conclusion"));
+        Assert.Equal(["cancelled", "skipped"], job["steps"]!.AsArray().Select(s => s!.Str("conclusion")));
+        Assert.DoesNotContain("never", await repo.LogsAsync(jobId));
     }
 
     [Fact]
