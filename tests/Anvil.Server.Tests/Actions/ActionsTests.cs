@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Anvil.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Anvil.Server.Tests.Actions;
 
@@ -194,6 +196,27 @@ public abstract class ActionsTests(AnvilServer server)
         Assert.Equal("cancelled", job.Str("conclusion"));
         Assert.Equal(["cancelled", "skipped"], job["steps"]!.AsArray().Select(s => s!.Str("conclusion")));
         Assert.DoesNotContain("never", await repo.LogsAsync(jobId));
+    }
+
+    [Fact]
+    public async Task Pull_request_workflows_queue_for_the_head_commit_when_the_base_branch_matches()
+    {
+        const string onPr = "on:\n  pull_request:\n    branches: [main]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{run: echo pr}]";
+        using var repo = await ActionsRepo.CreateAsync(server);
+        var head = await repo.PushAsync("feature", (".anvil/workflows/pr.yml", onPr));
+        Assert.Equal(0, (await repo.RunsAsync())["total_count"]!.GetValue<int>()); // a push is not a pull request
+        using (var scope = server.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Anvil.Server.Infrastructure.Data.AnvilDbContext>();
+            var entity = await db.Repositories.Include(r => r.Owner).FirstAsync(r => r.Name == repo.Name);
+            var workflows = scope.ServiceProvider.GetRequiredService<Anvil.Server.Actions.WorkflowService>();
+            Assert.Empty(await workflows.OnPullRequestAsync(entity, 7, head, "release", entity.OwnerId, default));
+            Assert.Single(await workflows.OnPullRequestAsync(entity, 7, head, "main", entity.OwnerId, default));
+        }
+        var run = (await repo.RunsAsync())["workflow_runs"]![0]!;
+        Assert.Equal(("pull_request", head), (run.Str("event"), run.Str("head_sha")));
+        var check = (await repo.GetAsync($"/commits/{head}/check-runs"))["check_runs"]![0]!;
+        Assert.Equal(("test", "queued"), (check.Str("name"), check.Str("status")));
     }
 
     [Fact]
