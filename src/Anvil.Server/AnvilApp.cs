@@ -70,7 +70,7 @@ public static class AnvilApp
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddAnvilDatabase(options);
-        services.AddSingleton<IBlobStore, LocalBlobStore>();
+        services.AddBlobStorage(options);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddCluster(options);
         services.AddRateLimiting();
@@ -87,8 +87,10 @@ public static class AnvilApp
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();
         services.AddScoped<NotificationService>();
+        IssueNotifications.Register(services);
         services.AddSingleton<SearchIndexInterceptor.IIndexer, RepositorySearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, UserSearchIndexer>();
+        services.AddSingleton<SearchIndexInterceptor.IIndexer, IssueSearchIndexer>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SearchIndexInterceptor>();
         services.AddScoped<SearchService>();
         services.AddScoped<CheckService>();
@@ -105,8 +107,11 @@ public static class AnvilApp
         services.AddSingleton<IssueNumberGate>();
         services.AddScoped<IssueService>();
         services.AddScoped<LabelService>();
+        services.AddScoped<ISearchResultPresenter, IssueSearchResults>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsForNewRepositories>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryForked>, DefaultLabelsForNewRepositories>();
+        services.AddScoped<RepositoryMaintenance>();
+        services.AddHostedService<RepositoryMaintenanceWorker>();
     }
 
     private static void MapEndpoints(WebApplication app)

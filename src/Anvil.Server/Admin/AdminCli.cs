@@ -1,6 +1,8 @@
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Operations;
+using Anvil.Server.Repositories;
 using Anvil.Server.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,6 +23,8 @@ public static class AdminCli
           runners token [--repo OWNER/NAME]      registration token (instance-wide without --repo)
           runners list [--repo OWNER/NAME]
           runners remove --id ID [--repo OWNER/NAME]
+          repos fsck OWNER/NAME          check every object (git fsck); exit 1 if any is broken
+          repos gc OWNER/NAME            pack objects and prune garbage (git gc)
         """;
 
     public static async Task<int> RunAsync(string[] args, IDictionary<string, string?>? configOverrides = null, TextWriter? output = null)
@@ -105,12 +109,35 @@ public static class AdminCli
                     await stdout.WriteLineAsync("removed");
                     return 0;
                 }
+                case ["repos", "fsck", var fullName]:
+                {
+                    var repo = await FindRepositoryAsync(sp, fullName);
+                    var report = await sp.GetRequiredService<RepositoryMaintenance>().FsckAsync(repo, default);
+                    if (report.Output.Length > 0)
+                    {
+                        await stdout.WriteLineAsync(report.Output);
+                    }
+                    await stdout.WriteLineAsync(report.Healthy ? $"{fullName}: ok" : $"{fullName}: broken");
+                    return report.Healthy ? 0 : 1;
+                }
+                case ["repos", "gc", var fullName]:
+                {
+                    var repo = await FindRepositoryAsync(sp, fullName);
+                    await sp.GetRequiredService<RepositoryMaintenance>().GcAsync(repo, default);
+                    await stdout.WriteLineAsync($"{fullName}: gc done");
+                    return 0;
+                }
                 default:
                     await Console.Error.WriteLineAsync(Usage);
                     return 2;
             }
         }
         catch (AnvilException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+        catch (Anvil.Git.GitCommandException e)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;
@@ -126,21 +153,19 @@ public static class AdminCli
         await sp.GetRequiredService<UserService>().FindByUsernameAsync(username, default)
         ?? throw AnvilException.NotFound($"no user named '{username}'");
 
-    private static async Task<long?> FindRepositoryIdAsync(IServiceProvider sp, string? fullName)
+    private static async Task<Repository> FindRepositoryAsync(IServiceProvider sp, string fullName)
     {
-        if (fullName is null)
-        {
-            return null;
-        }
         var parts = fullName.Split('/');
-        if (parts.Length != 2)
+        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
         {
-            throw new FormatException("--repo must be OWNER/NAME");
+            throw new FormatException($"expected OWNER/NAME, got '{fullName}'");
         }
-        var (owner, name) = (parts[0].ToLowerInvariant(), Repositories.RepositoryNames.Normalize(parts[1]));
-        return await sp.GetRequiredService<AnvilDbContext>().Repositories.Where(r => r.Owner.NormalizedUsername == owner && r.NormalizedName == name)
-            .Select(r => (long?)r.Id).FirstOrDefaultAsync() ?? throw AnvilException.NotFound($"no repository named '{fullName}'");
+        return await sp.GetRequiredService<RepositoryAccess>().FindAsOperatorAsync(parts[0], parts[1], default)
+            ?? throw AnvilException.NotFound($"no repository named '{fullName}'");
     }
+
+    private static async Task<long?> FindRepositoryIdAsync(IServiceProvider sp, string? fullName) =>
+        fullName is null ? null : (await FindRepositoryAsync(sp, fullName)).Id;
 
     private sealed class FlagSet(Dictionary<string, string?> values)
     {

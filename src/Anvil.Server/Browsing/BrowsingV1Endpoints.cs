@@ -50,11 +50,12 @@ public static class BrowsingV1Endpoints
     {
         var gitRef = ctx.Request.Query["ref"].ToString() is { Length: > 0 } r ? r : null;
         // GitHub's raw media type asks for the bytes themselves instead of JSON.
-        if (ctx.Request.Headers.Accept.ToString().Contains("application/vnd.github.raw", StringComparison.OrdinalIgnoreCase)
-            || ctx.Request.Headers.Accept.ToString().Contains("application/vnd.github.v3.raw", StringComparison.OrdinalIgnoreCase))
+        var rawType = new[] { "application/vnd.github.raw", "application/vnd.github.v3.raw" }
+            .FirstOrDefault(t => ctx.Request.Headers.Accept.ToString().Contains(t, StringComparison.OrdinalIgnoreCase));
+        if (rawType is not null)
         {
             var (_, filePath, content) = await browsing.OpenFileAsync(owner, name, gitRef, path, ctx.RequestAborted);
-            await RawContent.WriteAsync(ctx, filePath, content);
+            await RawContent.WriteAsync(ctx, filePath, content, rawType);
             return Results.Empty;
         }
         var contents = await browsing.GetContentsAsync(owner, name, gitRef, path, ctx.RequestAborted);

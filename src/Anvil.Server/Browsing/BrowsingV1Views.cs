@@ -59,7 +59,8 @@ public static class BrowsingV1Views
 
     public static CommitView ToV1(this GitCommit c, CommitUsers users, Links links, GitDiff? diff = null)
     {
-        var part = new GitCommitPart(Person(c.Author), Person(c.Committer), c.Message, new CommitRef(c.TreeOid, $"{links.Api}/git/trees/{c.TreeOid}"),
+        // GitHub shows the message without git's closing newline.
+        var part = new GitCommitPart(Person(c.Author), Person(c.Committer), c.Message.TrimEnd('\n'), new CommitRef(c.TreeOid, $"{links.Api}/git/trees/{c.TreeOid}"),
             $"{links.Api}/git/commits/{c.Oid}", 0);
         var author = users.For(c.Author)?.ToV1Simple(links.BaseUrl);
         var committer = users.For(c.Committer)?.ToV1Simple(links.BaseUrl);

@@ -10,7 +10,11 @@ namespace Anvil.Server.Browsing;
 /// </summary>
 public static class RawContent
 {
-    public static async Task WriteAsync(HttpContext ctx, string path, GitBlobStream content)
+    /// <param name="textMediaType">
+    /// The type to label text with instead of <c>text/plain</c>: the v1 surface echoes GitHub's raw media type, which
+    /// clients such as Octokit need to read the body as bytes. Browsers only download such a type.
+    /// </param>
+    public static async Task WriteAsync(HttpContext ctx, string path, GitBlobStream content, string? textMediaType = null)
     {
         await using var _ = content;
         var head = new byte[(int)Math.Min(content.Size, GitReader.BinaryProbeBytes)];
@@ -28,7 +32,7 @@ public static class RawContent
         var response = ctx.Response;
         var image = ImageSniffer.ContentTypeOf(head);
         var binary = GitReader.LooksBinary(head);
-        response.ContentType = image ?? (binary ? "application/octet-stream" : "text/plain; charset=utf-8");
+        response.ContentType = image ?? (binary ? "application/octet-stream" : (textMediaType ?? "text/plain") + "; charset=utf-8");
         response.ContentLength = content.Size;
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";

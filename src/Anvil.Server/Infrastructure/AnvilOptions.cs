@@ -18,6 +18,8 @@ public sealed class AnvilOptions
     public string? PublicUrl { get; init; }
     public string InstanceName { get; init; } = "anvil";
     public string StorageLocalPath { get; init; } = "";
+    /// <summary>The bucket blobs go to when <c>STORAGE_TYPE=s3</c>; null: local files under <see cref="StorageLocalPath"/>.</summary>
+    public Storage.S3Settings? S3 { get; init; }
     public long MaxPushBytes { get; init; } = 1L << 30;
     public TrafficLimits Limits { get; init; } = new();
     /// <summary>Proxies whose <c>X-Forwarded-For</c> is believed (<c>ANVIL_TRUST_PROXY</c>).</summary>
@@ -37,6 +39,8 @@ public sealed class AnvilOptions
     public TimeSpan RunnerLease { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>How often lost and timed-out jobs are looked for.</summary>
     public TimeSpan ActionsSweepInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often repositories changed since the last run get a <c>git gc</c>; null: never.</summary>
+    public TimeSpan? MaintenanceInterval { get; init; } = TimeSpan.FromDays(1);
 
     public string RepositoriesDir => Path.Combine(DataDir, "repositories");
     public string SqlitePath => Path.Combine(DataDir, "anvil.db");
@@ -56,6 +60,7 @@ public sealed class AnvilOptions
             PublicUrl = FirstNonEmpty(config["ANVIL_PUBLIC_URL"])?.TrimEnd('/'),
             InstanceName = FirstNonEmpty(config["ANVIL_INSTANCE_NAME"]) ?? "anvil",
             StorageLocalPath = Path.GetFullPath(storage),
+            S3 = S3FromConfiguration(config),
             MaxPushBytes = long.TryParse(config["ANVIL_MAX_PUSH_BYTES"], out var mp) && mp > 0 ? mp : 1L << 30,
             Limits = TrafficLimits.FromConfiguration(config),
             TrustedProxies = ClientIpResolver.ParseTrustedProxies(config["ANVIL_TRUST_PROXY"]),
@@ -70,7 +75,31 @@ public sealed class AnvilOptions
             DiscordLinkTokenLifetime = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_DISCORD_LINK_TTL_SECONDS"]) ?? 24 * 3600),
             RunnerLease = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_RUNNER_LEASE_SECONDS"]) ?? 120),
             ActionsSweepInterval = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_ACTIONS_SWEEP_SECONDS"]) ?? 5),
+            MaintenanceInterval = config["ANVIL_MAINTENANCE_INTERVAL_SECONDS"] is { Length: > 0 } mi && mi.Trim() == "0"
+                ? null
+                : TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_MAINTENANCE_INTERVAL_SECONDS"]) ?? 24 * 3600),
         };
+    }
+
+    private static Storage.S3Settings? S3FromConfiguration(IConfiguration config)
+    {
+        switch ((FirstNonEmpty(config["STORAGE_TYPE"]) ?? "local").Trim().ToLowerInvariant())
+        {
+            case "local":
+                return null;
+            case "s3":
+                var endpoint = FirstNonEmpty(config["S3_ENDPOINT"])?.Trim();
+                // Self-hosted S3-compatible servers are usually addressed by path; AWS itself by virtual host.
+                var pathStyle = FirstNonEmpty(config["S3_FORCE_PATH_STYLE"]) is { } p
+                    ? bool.TryParse(p, out var b) ? b : p.Trim() == "1"
+                    : endpoint is not null;
+                return new Storage.S3Settings(
+                    FirstNonEmpty(config["S3_BUCKET"])?.Trim() ?? throw new InvalidOperationException("STORAGE_TYPE=s3 needs S3_BUCKET"),
+                    endpoint, FirstNonEmpty(config["S3_REGION"])?.Trim() ?? "us-east-1",
+                    FirstNonEmpty(config["S3_ACCESS_KEY"]), FirstNonEmpty(config["S3_SECRET_KEY"]), pathStyle);
+            case var other:
+                throw new InvalidOperationException($"STORAGE_TYPE must be 'local' or 's3', not '{other}'");
+        }
     }
 
     private static double? PositiveDouble(string? value) =>

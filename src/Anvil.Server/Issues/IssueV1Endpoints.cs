@@ -128,7 +128,8 @@ public static class IssueV1Endpoints
             var (grant, found) = await labels.GetAsync(owner, name, LabelKey.ByName(label), ctx.RequestAborted);
             return ApiJson.Json(ctx, found.ToV1(grant.Repository, ctx.PublicBaseUrl()));
         });
-        repo.MapPatch("/labels/{label}", async (HttpContext ctx, string owner, string name, string label, LabelService labels) =>
+        // Octokit sends label edits as POST; GitHub accepts both.
+        repo.MapMethods("/labels/{label}", [HttpMethods.Patch, HttpMethods.Post], async (HttpContext ctx, string owner, string name, string label, LabelService labels) =>
         {
             var body = await ctx.Request.ReadBodyAsync<LabelBody>();
             var (grant, updated) = await labels.UpdateAsync(owner, name, LabelKey.ByName(label),

@@ -8,7 +8,19 @@ public static class Observability
 {
     /// <summary>Git transport operations by service and outcome.</summary>
     public static readonly Counter GitOperations = Metrics.CreateCounter(
-        "anvil_git_operations_total", "Git smart HTTP operations served.", "service", "outcome");
+        "anvil_git_operations_total", "Git operations run: smart HTTP services and maintenance (gc, fsck).", "service", "outcome");
+
+    /// <summary>How long git operations take, by the same service names.</summary>
+    public static readonly Histogram GitOperationDuration = Metrics.CreateHistogram(
+        "anvil_git_operation_duration_seconds", "Duration of git operations.",
+        new HistogramConfiguration { LabelNames = ["service"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 14) });
+
+    /// <summary>Webhook deliveries not yet delivered nor given up, read from the database at each scrape.</summary>
+    public static readonly Gauge WebhookQueueDepth = Metrics.CreateGauge(
+        "anvil_webhook_deliveries_pending", "Webhook deliveries waiting to be sent (queue depth).");
+
+    /// <summary>Times one git operation into <see cref="GitOperationDuration"/> until disposed.</summary>
+    public static IDisposable TimeGitOperation(string service) => GitOperationDuration.WithLabels(service).NewTimer();
 
     public static void AddAnvilObservability(this WebApplicationBuilder builder)
     {
@@ -29,7 +41,19 @@ public static class Observability
             int.TryParse(builder.Configuration["ANVIL_SHUTDOWN_SECONDS"], out var s) && s > 0 ? s : 60));
     }
 
-    public static void UseAnvilMetrics(this WebApplication app) => app.UseHttpMetrics(o => o.ReduceStatusCodeCardinality());
+    public static void UseAnvilMetrics(this WebApplication app)
+    {
+        app.UseHttpMetrics(o => o.ReduceStatusCodeCardinality());
+        // Gauges of durable queues live in the database: refresh them when scraped, from this app's own database.
+        app.Use(async (ctx, next) =>
+        {
+            if (ctx.Request.Path == "/metrics")
+            {
+                WebhookQueueDepth.Set(await ctx.RequestServices.GetRequiredService<Webhooks.WebhookQueue>().PendingCountAsync(ctx.RequestAborted));
+            }
+            await next(ctx);
+        });
+    }
 
     public static void MapObservabilityEndpoints(this WebApplication app)
     {

@@ -92,6 +92,7 @@ public static class GitHttpEndpoints
         GitServiceResult result;
         try
         {
+            using var timer = Operations.Observability.TimeGitOperation(service.Name);
             result = await smartHttp.RunServiceAsync(gitDir, service, ctx.Request.Body, gzip, protocol, ctx.Response.Body, serviceOptions, ctx.RequestAborted);
         }
         catch (InvalidDataException)

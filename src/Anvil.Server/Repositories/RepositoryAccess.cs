@@ -97,6 +97,9 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
             || db.Collaborators.Any(c => c.RepositoryId == r.Id && c.UserId == userId))));
     }
 
+    /// <summary>The repository named <c>owner/name</c> with no access check: for operator tools (the admin CLI) only.</summary>
+    public Task<Repository?> FindAsOperatorAsync(string owner, string name, CancellationToken ct) => FindAsync(owner, name, ct);
+
     private async Task<Repository?> FindAsync(string owner, string name, CancellationToken ct)
     {
         if (owner.Length > 39 || name.Length > 100)

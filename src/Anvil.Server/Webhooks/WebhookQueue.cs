@@ -59,6 +59,10 @@ public sealed class WebhookQueue(AnvilDbContext db, WebhookSignal signal, AnvilO
         await SaveAndSignalAsync(ct);
     }
 
+    /// <summary>Deliveries waiting for their first or next attempt: the queue's depth.</summary>
+    public Task<int> PendingCountAsync(CancellationToken ct) =>
+        db.Set<WebhookDelivery>().CountAsync(d => d.State == DeliveryState.Pending, ct);
+
     /// <summary>Enqueues one delivery to one hook (pings, redeliveries).</summary>
     public async Task<WebhookDelivery> EnqueueAsync(Webhook hook, string eventName, string payload, Guid? guid, CancellationToken ct)
     {

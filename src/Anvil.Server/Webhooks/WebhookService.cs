@@ -223,6 +223,8 @@ public sealed class WebhookService(AnvilDbContext db, Caller caller, RepositoryA
         { ValueKind: JsonValueKind.True } => true,
         { ValueKind: JsonValueKind.False } => false,
         { ValueKind: JsonValueKind.String } v when v.GetString() is "0" or "1" => v.GetString() == "1",
+        // Octokit writes the flag with bool.ToString().
+        { ValueKind: JsonValueKind.String } v when bool.TryParse(v.GetString(), out var b) => b,
         { ValueKind: JsonValueKind.Number } v when v.TryGetInt32(out var n) && n is 0 or 1 => n == 1,
         _ => throw AnvilException.Invalid("config.insecure_ssl must be \"0\" or \"1\""),
     };

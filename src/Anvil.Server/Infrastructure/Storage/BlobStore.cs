@@ -9,6 +9,15 @@ public interface IBlobStore
     Task DeleteAsync(string key, CancellationToken ct);
 }
 
+public static class BlobStorage
+{
+    /// <summary>The store <c>STORAGE_TYPE</c> selects: local files by default, an S3 bucket with <c>s3</c>.</summary>
+    public static IServiceCollection AddBlobStorage(this IServiceCollection services, AnvilOptions options) =>
+        options.S3 is { } s3
+            ? services.AddSingleton<IBlobStore>(_ => new S3BlobStore(s3))
+            : services.AddSingleton<IBlobStore, LocalBlobStore>();
+}
+
 public sealed class LocalBlobStore(AnvilOptions options) : IBlobStore
 {
     private string PathOf(string key)
