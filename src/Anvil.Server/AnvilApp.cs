@@ -1,4 +1,6 @@
+using Anvil.Server.Actions;
 using Anvil.Server.Auth;
+using Anvil.Server.Checks;
 using Anvil.Server.Browsing;
 using Anvil.Server.Cluster;
 using Anvil.Server.Infrastructure;
@@ -92,6 +94,8 @@ public static class AnvilApp
         services.AddSingleton<SearchIndexInterceptor.IIndexer, IssueSearchIndexer>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SearchIndexInterceptor>();
         services.AddScoped<SearchService>();
+        services.AddScoped<CheckService>();
+        services.AddActions();
         services.AddSingleton<NotificationHub>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
         services.AddWebhooks();
@@ -123,6 +127,8 @@ public static class AnvilApp
         app.MapGitHttpEndpoints();
         app.MapNotificationEndpoints();
         app.MapSearchEndpoints();
+        app.MapCheckEndpoints();
+        app.MapActionsEndpoints();
         app.MapWebhookEndpoints();
         app.MapDiscordEndpoints();
         app.MapBrowsingEndpoints();

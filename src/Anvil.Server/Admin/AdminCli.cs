@@ -20,6 +20,9 @@ public static class AdminCli
           token create --user U --name N --scopes s1,s2 [--expires-days D]
           token list --user U
           token revoke --user U --id ID
+          runners token [--repo OWNER/NAME]      registration token (instance-wide without --repo)
+          runners list [--repo OWNER/NAME]
+          runners remove --id ID [--repo OWNER/NAME]
           repos fsck OWNER/NAME          check every object (git fsck); exit 1 if any is broken
           repos gc OWNER/NAME            pack objects and prune garbage (git gc)
         """;
@@ -78,6 +81,34 @@ public static class AdminCli
                     await stdout.WriteLineAsync("revoked");
                     return 0;
                 }
+                case ["runners", "token", .. var rest]:
+                {
+                    var repoId = await FindRepositoryIdAsync(sp, Flags(rest).Get("repo"));
+                    var (token, expires) = await sp.GetRequiredService<Actions.RunnerService>().CreateRegistrationTokenAsync(repoId, default);
+                    await stdout.WriteLineAsync(token);
+                    await Console.Error.WriteLineAsync($"expires {expires:O}");
+                    return 0;
+                }
+                case ["runners", "list", .. var rest]:
+                {
+                    var repoId = await FindRepositoryIdAsync(sp, Flags(rest).Get("repo"));
+                    foreach (var r in await sp.GetRequiredService<Actions.RunnerService>().ListAsync(repoId, default))
+                    {
+                        await stdout.WriteLineAsync($"{r.Id}\t{r.Name}\t{r.Labels.Replace(' ', ',')}\t{r.LastSeenAt:O}");
+                    }
+                    return 0;
+                }
+                case ["runners", "remove", .. var rest]:
+                {
+                    var o = Flags(rest);
+                    var repoId = await FindRepositoryIdAsync(sp, o.Get("repo"));
+                    if (!await sp.GetRequiredService<Actions.RunnerService>().RemoveAsync(long.Parse(o.Require("id")), repoId, default))
+                    {
+                        throw AnvilException.NotFound("no such runner");
+                    }
+                    await stdout.WriteLineAsync("removed");
+                    return 0;
+                }
                 case ["repos", "fsck", var fullName]:
                 {
                     var repo = await FindRepositoryAsync(sp, fullName);
@@ -132,6 +163,9 @@ public static class AdminCli
         return await sp.GetRequiredService<RepositoryAccess>().FindAsOperatorAsync(parts[0], parts[1], default)
             ?? throw AnvilException.NotFound($"no repository named '{fullName}'");
     }
+
+    private static async Task<long?> FindRepositoryIdAsync(IServiceProvider sp, string? fullName) =>
+        fullName is null ? null : (await FindRepositoryAsync(sp, fullName)).Id;
 
     private sealed class FlagSet(Dictionary<string, string?> values)
     {

@@ -15,6 +15,12 @@ public sealed class AuthenticationMiddleware(RequestDelegate next)
     public async Task InvokeAsync(HttpContext ctx, Caller caller, SessionService sessions, AccessTokenService tokens)
     {
         var ct = ctx.RequestAborted;
+        if (ctx.GetEndpoint()?.Metadata.GetMetadata<Actions.RunnerCredentials>() is not null)
+        {
+            // The runner API checks runner and job tokens itself; they never make the caller a user.
+            await next(ctx);
+            return;
+        }
         var credential = BearerCredential(ctx.Request);
         if (credential is not null)
         {

@@ -35,6 +35,10 @@ public sealed class AnvilOptions
     public string? WebhookSecret { get; init; }
     public string? PublicWebhookUrl { get; init; }
     public TimeSpan DiscordLinkTokenLifetime { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>How long a runner may stay silent during a job before the job is taken back and requeued.</summary>
+    public TimeSpan RunnerLease { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>How often lost and timed-out jobs are looked for.</summary>
+    public TimeSpan ActionsSweepInterval { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>How often repositories changed since the last run get a <c>git gc</c>; null: never.</summary>
     public TimeSpan? MaintenanceInterval { get; init; } = TimeSpan.FromDays(1);
 
@@ -69,6 +73,8 @@ public sealed class AnvilOptions
             WebhookSecret = FirstNonEmpty(config["WEBHOOK_SECRET"]),
             PublicWebhookUrl = FirstNonEmpty(config["PUBLIC_WEBHOOK_URL"]),
             DiscordLinkTokenLifetime = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_DISCORD_LINK_TTL_SECONDS"]) ?? 24 * 3600),
+            RunnerLease = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_RUNNER_LEASE_SECONDS"]) ?? 120),
+            ActionsSweepInterval = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_ACTIONS_SWEEP_SECONDS"]) ?? 5),
             MaintenanceInterval = config["ANVIL_MAINTENANCE_INTERVAL_SECONDS"] is { Length: > 0 } mi && mi.Trim() == "0"
                 ? null
                 : TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_MAINTENANCE_INTERVAL_SECONDS"]) ?? 24 * 3600),

@@ -6,7 +6,7 @@ namespace Anvil.Server.Meta;
 public static class MetaEndpoints
 {
     /// <summary>Feature identifiers clients may gate on; append as features land, never remove.</summary>
-    public static readonly List<string> Capabilities = ["pat-auth", "sessions", "avatars"];
+    public static readonly List<string> Capabilities = ["pat-auth", "sessions", "avatars", "check-runs", "actions-lifecycle"];
 
     public static void MapMetaEndpoints(this IEndpointRouteBuilder app)
     {

@@ -46,7 +46,8 @@ public sealed class RateLimitHeadersMiddleware(RequestDelegate next, RateLimiter
 {
     public async Task InvokeAsync(HttpContext ctx)
     {
-        if (!Surfaces.IsApi(ctx))
+        // Runners poll all day and are authenticated by their own tokens: the per-IP anonymous budget is not theirs.
+        if (!Surfaces.IsApi(ctx) || ctx.GetEndpoint()?.Metadata.GetMetadata<Actions.RunnerCredentials>() is not null)
         {
             await next(ctx);
             return;

@@ -34,18 +34,25 @@ public static class GitHttpEndpoints
     {
         var sp = ctx.RequestServices;
         var caller = sp.GetRequiredService<Caller>();
-        await AuthenticateBasicAsync(ctx, caller);
         var name = repoName.EndsWith(".git", StringComparison.OrdinalIgnoreCase) ? repoName[..^4] : repoName;
         var needed = service == GitService.ReceivePack ? RepositoryPermission.Write : RepositoryPermission.Read;
         RepositoryGrant grant;
-        try
+        if (service == GitService.UploadPack && await Actions.CheckoutAccess.GrantAsync(ctx, owner, name, ctx.RequestAborted) is { } checkout)
         {
-            grant = await sp.GetRequiredService<RepositoryAccess>().RequireAsync(owner, name, needed, ctx.RequestAborted);
+            grant = checkout; // an Actions runner fetching its job's commit
         }
-        catch (AnvilException e) when (!caller.IsAuthenticated && e.Kind is FailureKind.NotFound or FailureKind.Unauthorized)
+        else
         {
-            // Anonymous: ask for credentials, so git prompts instead of reporting "not found".
-            throw Challenge(ctx, "authentication required");
+            await AuthenticateBasicAsync(ctx, caller);
+            try
+            {
+                grant = await sp.GetRequiredService<RepositoryAccess>().RequireAsync(owner, name, needed, ctx.RequestAborted);
+            }
+            catch (AnvilException e) when (!caller.IsAuthenticated && e.Kind is FailureKind.NotFound or FailureKind.Unauthorized)
+            {
+                // Anonymous: ask for credentials, so git prompts instead of reporting "not found".
+                throw Challenge(ctx, "authentication required");
+            }
         }
 
         using var slot = sp.GetRequiredService<RateLimiting.GitConcurrencyLimiter>().Enter(ctx.Response);

@@ -19,6 +19,14 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Repositories.Star> Stars => Set<Repositories.Star>();
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
     public DbSet<Search.SearchDocument> SearchDocuments => Set<Search.SearchDocument>();
+    public DbSet<Checks.CheckSuite> CheckSuites => Set<Checks.CheckSuite>();
+    public DbSet<Checks.CheckRun> CheckRuns => Set<Checks.CheckRun>();
+    public DbSet<Actions.WorkflowRun> WorkflowRuns => Set<Actions.WorkflowRun>();
+    public DbSet<Actions.WorkflowJob> WorkflowJobs => Set<Actions.WorkflowJob>();
+    public DbSet<Actions.JobStep> JobSteps => Set<Actions.JobStep>();
+    public DbSet<Actions.JobLogChunk> JobLogChunks => Set<Actions.JobLogChunk>();
+    public DbSet<Actions.Runner> Runners => Set<Actions.Runner>();
+    public DbSet<Actions.RunnerRegistrationToken> RunnerRegistrationTokens => Set<Actions.RunnerRegistrationToken>();
     public DbSet<Webhooks.Webhook> Webhooks => Set<Webhooks.Webhook>();
     public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
     public DbSet<Webhooks.WebhookAttempt> WebhookAttempts => Set<Webhooks.WebhookAttempt>();

@@ -1,0 +1,262 @@
+using System.Text;
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Events;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Repositories;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Actions;
+
+/// <summary>Marks runner-API routes: they authenticate with runner or job tokens themselves, never as a user.</summary>
+public sealed class RunnerCredentials;
+
+/// <summary>Queues push workflows when a push lands.</summary>
+public sealed class PushWorkflows(WorkflowService workflows) : IDomainEventHandler<RepositoryPushed>
+{
+    public Task HandleAsync(RepositoryPushed evt, CancellationToken ct) => workflows.OnPushAsync(evt.Repository, evt.Pusher, evt.Changes, ct);
+}
+
+public static class ActionsServices
+{
+    public static IServiceCollection AddActions(this IServiceCollection services)
+    {
+        services.AddSingleton<ActionsSignal>();
+        services.AddSingleton<JobTokens>();
+        services.AddScoped<WorkflowService>();
+        services.AddScoped<RunnerService>();
+        services.AddScoped<IDomainEventHandler<RepositoryPushed>, PushWorkflows>();
+        services.AddHostedService<ActionsWorker>();
+        return services;
+    }
+}
+
+/// <summary>The Actions API for people (<c>/api/v1/repos/{owner}/{name}/actions/…</c>) and for runners (<c>/api/v1/runners</c>, <c>/api/v1/jobs</c>).</summary>
+public static class ActionsEndpoints
+{
+    public sealed record DispatchBody(string? Ref, Dictionary<string, object?>? Inputs);
+    public sealed record RegisterBody(string? Token, string? Name, List<string>? Labels);
+    public sealed record HeartbeatBody(int? WaitSeconds);
+    public sealed record LogBody(int? Seq, string? Chunk);
+    public sealed record StatusBody(string? Status, string? Conclusion);
+
+    public static void MapActionsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}/actions");
+
+        repo.MapGet("/runs", async (HttpContext ctx, string owner, string name, RepositoryAccess access, AnvilDbContext db) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var page = PageRequest.From(ctx.Request);
+            var q = ctx.Request.Query;
+            var query = db.WorkflowRuns.AsNoTracking().Where(r => r.RepositoryId == grant.Repository.Id);
+            if (q["event"].ToString() is { Length: > 0 } ev)
+            {
+                query = query.Where(r => r.Event == ev);
+            }
+            if (q["status"].ToString() is { Length: > 0 } status)
+            {
+                query = status is "success" or "failure" or "cancelled" or "skipped" or "neutral" or "timed_out"
+                    ? query.Where(r => r.Conclusion == status) : query.Where(r => r.Status == status);
+            }
+            if (q["branch"].ToString() is { Length: > 0 } branch)
+            {
+                query = query.Where(r => r.Ref == "refs/heads/" + branch);
+            }
+            if (q["head_sha"].ToString() is { Length: > 0 } sha)
+            {
+                query = query.Where(r => r.HeadSha == sha);
+            }
+            var runs = await query.OrderByDescending(r => r.Id).ToPageAsync(page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, runs.Total, runs.HasMore);
+            var baseUrl = ctx.PublicBaseUrl();
+            return ApiJson.Json(ctx, new ActionsViews.RunList(runs.Total, runs.Items.Select(r => r.ToView(grant.Repository, baseUrl)).ToList()));
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
+            return ApiJson.Json(ctx, run.ToView(grant.Repository, ctx.PublicBaseUrl()));
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/runs/{id:long}/jobs", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
+            var jobs = await db.WorkflowJobs.AsNoTracking().Where(j => j.RunId == run.Id).OrderBy(j => j.Id).ToListAsync(ctx.RequestAborted);
+            var ids = jobs.Select(j => j.Id).ToList();
+            var steps = (await db.JobSteps.AsNoTracking().Where(s => ids.Contains(s.JobId)).ToListAsync(ctx.RequestAborted)).ToLookup(s => s.JobId);
+            var baseUrl = ctx.PublicBaseUrl();
+            return ApiJson.Json(ctx, new ActionsViews.JobList(jobs.Count, jobs.Select(j => j.ToView(run, steps[j.Id], grant.Repository, baseUrl)).ToList()));
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/jobs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var job = await FindJobAsync(db, grant, id, ctx.RequestAborted);
+            var steps = await db.JobSteps.AsNoTracking().Where(s => s.JobId == job.Id).ToListAsync(ctx.RequestAborted);
+            return ApiJson.Json(ctx, job.ToView(job.Run, steps, grant.Repository, ctx.PublicBaseUrl()));
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/jobs/{id:long}/logs", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var job = await FindJobAsync(db, grant, id, ctx.RequestAborted);
+            var chunks = await db.JobLogChunks.AsNoTracking().Where(c => c.JobId == job.Id).OrderBy(c => c.Seq).Select(c => c.Data).ToListAsync(ctx.RequestAborted);
+            ctx.Response.ContentType = "text/plain; charset=utf-8";
+            foreach (var chunk in chunks)
+            {
+                await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
+            }
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapPost("/runs/{id:long}/cancel", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
+            await workflows.CancelAsync(run, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { }, StatusCodes.Status202Accepted);
+        }).RequireUser(Scopes.RepoWrite);
+
+        repo.MapPost("/runs/{id:long}/rerun", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
+            await workflows.RerunAsync(grant.Repository, run, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { }, StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+
+        repo.MapPost("/workflows/{file}/dispatches", async (HttpContext ctx, string owner, string name, string file, RepositoryAccess access, WorkflowService workflows, Caller caller) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var body = await ctx.Request.ReadBodyAsync<DispatchBody>();
+            await workflows.DispatchAsync(grant.Repository, file, body.Ref, caller.RequireUser().Id, ctx.RequestAborted);
+            ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+        }).RequireUser(Scopes.RepoWrite);
+
+        repo.MapPost("/runners/registration-token", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RunnerService runners) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Admin, ctx.RequestAborted);
+            var (token, expires) = await runners.CreateRegistrationTokenAsync(grant.Repository.Id, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new ActionsViews.RegistrationToken(token, expires), StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+
+        repo.MapGet("/runners", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RunnerService runners, AnvilDbContext db, TimeProvider clock) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Admin, ctx.RequestAborted);
+            var list = await runners.ListAsync(grant.Repository.Id, ctx.RequestAborted);
+            var busy = await db.WorkflowJobs.AsNoTracking().Where(j => j.Status == JobStatus.InProgress && j.RunnerId != null)
+                .Select(j => j.RunnerId!.Value).ToListAsync(ctx.RequestAborted);
+            var now = clock.GetUtcNow().UtcDateTime;
+            return ApiJson.Json(ctx, new ActionsViews.RunnerList(list.Count, list.Select(r => r.ToView(now, busy.Contains(r.Id))).ToList()));
+        }).RequireUser(Scopes.RepoWrite);
+
+        repo.MapDelete("/runners/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, RunnerService runners) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Admin, ctx.RequestAborted);
+            if (!await runners.RemoveAsync(id, grant.Repository.Id, ctx.RequestAborted))
+            {
+                throw AnvilException.NotFound("runner not found");
+            }
+            ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+        }).RequireUser(Scopes.RepoWrite);
+
+        MapRunnerApi(app);
+    }
+
+    private static void MapRunnerApi(IEndpointRouteBuilder app)
+    {
+        var runnerApi = app.MapGroup("/api/v1").WithMetadata(new RunnerCredentials());
+
+        runnerApi.MapPost("/runners/register", async (HttpContext ctx, RunnerService runners) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<RegisterBody>();
+            var registered = await runners.RegisterAsync(body.Token, body.Name, body.Labels, ctx.RequestAborted);
+            var r = registered.Runner;
+            return ApiJson.Json(ctx, new { r.Id, r.Name, Labels = r.Labels.Split(' '), Token = registered.Token }, StatusCodes.Status201Created);
+        });
+
+        runnerApi.MapPost("/runners/heartbeat", async (HttpContext ctx, RunnerService runners, ActionsSignal signal) =>
+        {
+            var runner = await runners.AuthenticateRunnerAsync(AuthenticationMiddleware.BearerCredential(ctx.Request), ctx.RequestAborted);
+            var body = await ctx.Request.ReadOptionalBodyAsync(new HeartbeatBody(null)) ?? new HeartbeatBody(null);
+            var wait = TimeSpan.FromSeconds(Math.Clamp(body.WaitSeconds ?? 20, 0, 50));
+            ClaimedJob? claimed;
+            try
+            {
+                claimed = await runners.PollAsync(runner, wait, signal, ctx.RequestAborted);
+            }
+            catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+            {
+                return Results.Empty;
+            }
+            if (claimed is null)
+            {
+                return Results.NoContent();
+            }
+            var (job, run, spec) = (claimed.Job, claimed.Run, claimed.Spec);
+            var repo = await ctx.RequestServices.GetRequiredService<AnvilDbContext>().Repositories.AsNoTracking().Include(r => r.Owner)
+                .FirstAsync(r => r.Id == job.RepositoryId, ctx.RequestAborted);
+            var baseUrl = ctx.PublicBaseUrl();
+            var env = new Dictionary<string, string>
+            {
+                ["CI"] = "true", ["GITHUB_ACTIONS"] = "true", ["ANVIL_ACTIONS"] = "true", ["GITHUB_REF"] = run.Ref, ["GITHUB_SHA"] = run.HeadSha,
+                ["GITHUB_REPOSITORY"] = $"{repo.Owner.Username}/{repo.Name}", ["GITHUB_RUN_ID"] = run.Id.ToString(),
+                ["GITHUB_RUN_ATTEMPT"] = run.RunAttempt.ToString(), ["GITHUB_JOB"] = job.Key, ["GITHUB_EVENT_NAME"] = run.Event,
+                ["GITHUB_WORKFLOW"] = run.Name, ["GITHUB_SERVER_URL"] = baseUrl, ["GITHUB_API_URL"] = baseUrl + "/api/v1",
+                ["GITHUB_REF_NAME"] = WorkflowService.GithubContext(run)["ref_name"]!,
+            };
+            foreach (var (k, v) in spec.Env)
+            {
+                env[k] = v;
+            }
+            return ApiJson.Json(ctx, new
+            {
+                Job = new
+                {
+                    job.Id, RunId = run.Id, job.Name, Key = job.Key, Repository = $"{repo.Owner.Username}/{repo.Name}",
+                    CloneUrl = $"{baseUrl}/{repo.Owner.Username}/{repo.Name}.git", run.HeadSha, run.Ref, run.Event, job.TimeoutMinutes, Env = env,
+                    spec.Steps,
+                },
+                Token = claimed.Token.Token, ExpiresAt = claimed.Token.ExpiresAt, CheckoutToken = claimed.CheckoutToken.Token,
+            });
+        });
+
+        runnerApi.MapPost("/jobs/{id:long}/logs", async (HttpContext ctx, long id, RunnerService runners) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<LogBody>();
+            var next = await runners.AppendLogAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), body.Seq, body.Chunk, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { NextToken = next.Token, ExpiresAt = next.ExpiresAt });
+        });
+
+        runnerApi.MapPost("/jobs/{id:long}/steps/{step:int}/status", async (HttpContext ctx, long id, int step, RunnerService runners) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<StatusBody>();
+            var next = await runners.StepStatusAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), step, body.Status, body.Conclusion, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { NextToken = next.Token, ExpiresAt = next.ExpiresAt });
+        });
+
+        runnerApi.MapPost("/jobs/{id:long}/status", async (HttpContext ctx, long id, RunnerService runners) =>
+        {
+            var body = await ctx.Request.ReadBodyAsync<StatusBody>();
+            var next = await runners.JobStatusAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), body.Status, body.Conclusion, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { NextToken = next.Token, ExpiresAt = next.ExpiresAt });
+        });
+
+        runnerApi.MapPost("/jobs/{id:long}/cancel-check", async (HttpContext ctx, long id, RunnerService runners) =>
+        {
+            var (cancelled, next) = await runners.CancelCheckAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { Cancelled = cancelled, NextToken = next.Token, ExpiresAt = next.ExpiresAt });
+        });
+    }
+
+    private static async Task<WorkflowRun> FindRunAsync(AnvilDbContext db, RepositoryGrant grant, long id, CancellationToken ct) =>
+        await db.WorkflowRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.RepositoryId == grant.Repository.Id, ct)
+        ?? throw AnvilException.NotFound("workflow run not found");
+
+    private static async Task<WorkflowJob> FindJobAsync(AnvilDbContext db, RepositoryGrant grant, long id, CancellationToken ct) =>
+        await db.WorkflowJobs.AsNoTracking().Include(j => j.Run).FirstOrDefaultAsync(j => j.Id == id && j.RepositoryId == grant.Repository.Id, ct)
+        ?? throw AnvilException.NotFound("job not found");
+}

@@ -1,0 +1,56 @@
+using System.Text;
+using Anvil.Server.Repositories;
+
+namespace Anvil.Server.Actions;
+
+/// <summary>GitHub's JSON shapes for workflow runs, jobs and runners (plus <c>error</c> on a run whose workflow is invalid).</summary>
+public static class ActionsViews
+{
+    public sealed record Run(long Id, string Name, string NodeId, string? HeadBranch, string HeadSha, string Path, long RunNumber, string Event,
+        string DisplayTitle, string Status, string? Conclusion, int RunAttempt, string Url, string HtmlUrl, string JobsUrl, string LogsUrl,
+        string CancelUrl, string RerunUrl, string CheckSuiteUrl, DateTime CreatedAt, DateTime UpdatedAt, DateTime RunStartedAt, string? Error);
+
+    public sealed record Step(string Name, string Status, string? Conclusion, int Number, DateTime? StartedAt, DateTime? CompletedAt);
+
+    public sealed record Job(long Id, long RunId, string RunUrl, string NodeId, string HeadSha, string Url, string HtmlUrl, string Status,
+        string? Conclusion, DateTime CreatedAt, DateTime? StartedAt, DateTime? CompletedAt, string Name, List<Step> Steps, string? CheckRunUrl,
+        List<string> Labels, long? RunnerId, string? RunnerName, int RunAttempt, string WorkflowName, string? HeadBranch);
+
+    public sealed record RunList(int TotalCount, List<Run> WorkflowRuns);
+
+    public sealed record JobList(int TotalCount, List<Job> Jobs);
+
+    public sealed record RunnerView(long Id, string Name, string Os, string Status, bool Busy, List<RunnerLabel> Labels);
+
+    public sealed record RunnerLabel(string Name, string Type);
+
+    public sealed record RunnerList(int TotalCount, List<RunnerView> Runners);
+
+    public sealed record RegistrationToken(string Token, DateTime ExpiresAt);
+
+    private static string NodeId(string kind, long id) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{kind}:{id}"));
+
+    private static string Api(string baseUrl, Repository repo) => $"{baseUrl}/api/v1/repos/{repo.Owner.Username}/{repo.Name}";
+
+    private static string? Branch(string fullRef) => fullRef.StartsWith("refs/heads/", StringComparison.Ordinal) ? fullRef[11..] : null;
+
+    public static Run ToView(this WorkflowRun r, Repository repo, string baseUrl)
+    {
+        var url = $"{Api(baseUrl, repo)}/actions/runs/{r.Id}";
+        return new Run(r.Id, r.Name, NodeId("WorkflowRun", r.Id), Branch(r.Ref), r.HeadSha, r.WorkflowPath, r.Id, r.Event, r.Name, r.Status,
+            r.Conclusion, r.RunAttempt, url, $"{baseUrl}/{repo.Owner.Username}/{repo.Name}/actions/runs/{r.Id}", url + "/jobs", url + "/logs",
+            url + "/cancel", url + "/rerun", $"{Api(baseUrl, repo)}/commits/{r.HeadSha}/check-suites", r.CreatedAt, r.UpdatedAt, r.CreatedAt, r.Error);
+    }
+
+    public static Job ToView(this WorkflowJob j, WorkflowRun run, IEnumerable<JobStep> steps, Repository repo, string baseUrl) =>
+        new(j.Id, j.RunId, $"{Api(baseUrl, repo)}/actions/runs/{j.RunId}", NodeId("WorkflowJob", j.Id), run.HeadSha,
+            $"{Api(baseUrl, repo)}/actions/jobs/{j.Id}", $"{baseUrl}/{repo.Owner.Username}/{repo.Name}/actions/runs/{j.RunId}/job/{j.Id}",
+            j.Status, j.Conclusion, j.CreatedAt, j.StartedAt, j.CompletedAt, j.Name,
+            steps.OrderBy(s => s.Number).Select(s => new Step(s.Name, s.Status, s.Conclusion, s.Number, s.StartedAt, s.CompletedAt)).ToList(),
+            j.CheckRunId is { } c ? $"{Api(baseUrl, repo)}/check-runs/{c}" : null,
+            j.RunsOn.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList(), j.RunnerId, j.RunnerName, run.RunAttempt, run.Name, Branch(run.Ref));
+
+    public static RunnerView ToView(this Runner r, DateTime now, bool busy) =>
+        new(r.Id, r.Name, "linux", now - r.LastSeenAt < TimeSpan.FromMinutes(2) ? "online" : "offline", busy,
+            r.Labels.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(l => new RunnerLabel(l, "custom")).ToList());
+}

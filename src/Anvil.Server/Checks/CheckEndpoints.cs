@@ -1,0 +1,69 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Repositories;
+
+namespace Anvil.Server.Checks;
+
+/// <summary>The check-runs API in GitHub's shapes (<c>/api/v1/repos/{owner}/{name}/…</c>).</summary>
+public static class CheckEndpoints
+{
+    public sealed record OutputBody(string? Title, string? Summary, string? Text);
+
+    public sealed record CheckRunBody(string? Name, string? HeadSha, string? Status, string? Conclusion, string? DetailsUrl, string? ExternalId,
+        DateTime? StartedAt, DateTime? CompletedAt, OutputBody? Output)
+    {
+        public CheckRunFields Fields => new(Name, Status, Conclusion, DetailsUrl, ExternalId, StartedAt, CompletedAt,
+            Output is { } o ? new CheckOutput(o.Title, o.Summary, o.Text) : null);
+    }
+
+    public static void MapCheckEndpoints(this IEndpointRouteBuilder app)
+    {
+        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
+
+        repo.MapPost("/check-runs", async (HttpContext ctx, string owner, string name, RepositoryAccess access, CheckService checks) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var body = await ctx.Request.ReadBodyAsync<CheckRunBody>();
+            var run = await checks.CreateAsync(grant.Repository, body.HeadSha, body.Fields, CheckApp.Api, null, ctx.RequestAborted);
+            return ApiJson.Json(ctx, run.ToView(grant.Repository, ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+        }).RequireUser(Scopes.RepoWrite);
+
+        repo.MapPatch("/check-runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var body = await ctx.Request.ReadBodyAsync<CheckRunBody>();
+            if (body.HeadSha is not null)
+            {
+                throw Infrastructure.AnvilException.Invalid("head_sha cannot be changed");
+            }
+            var run = await checks.UpdateAsync(grant.Repository.Id, id, body.Fields, ctx.RequestAborted);
+            return ApiJson.Json(ctx, run.ToView(grant.Repository, ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+
+        repo.MapGet("/check-runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var run = await checks.GetAsync(grant.Repository.Id, id, ctx.RequestAborted);
+            return ApiJson.Json(ctx, run.ToView(grant.Repository, ctx.PublicBaseUrl()));
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/commits/{sha}/check-runs", async (HttpContext ctx, string owner, string name, string sha, RepositoryAccess access, CheckService checks) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var page = PageRequest.From(ctx.Request);
+            var q = ctx.Request.Query;
+            var runs = await checks.ListForCommitAsync(grant.Repository, sha, q["check_name"], q["status"], page.Offset, page.PerPage, ctx.RequestAborted);
+            page.WriteLinkHeader(ctx, runs.Total, runs.HasMore);
+            var baseUrl = ctx.PublicBaseUrl();
+            return ApiJson.Json(ctx, new CheckViews.RunList(runs.Total, runs.Items.Select(r => r.ToView(grant.Repository, baseUrl)).ToList()));
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/commits/{sha}/check-suites", async (HttpContext ctx, string owner, string name, string sha, RepositoryAccess access, CheckService checks) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var suites = await checks.SuitesForCommitAsync(grant.Repository, sha, ctx.RequestAborted);
+            var baseUrl = ctx.PublicBaseUrl();
+            return ApiJson.Json(ctx, new CheckViews.SuiteList(suites.Count, suites.Select(s => s.ToView(grant.Repository, baseUrl)).ToList()));
+        }).RequireScopeIfToken(Scopes.RepoRead);
+    }
+}

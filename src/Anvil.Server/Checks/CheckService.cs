@@ -1,0 +1,288 @@
+using System.Text.RegularExpressions;
+using Anvil.Git;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Repositories;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Checks;
+
+public sealed record CheckOutput(string? Title, string? Summary, string? Text);
+
+/// <summary>A check run as an integration describes it; null means "not given".</summary>
+public sealed record CheckRunFields(string? Name, string? Status, string? Conclusion, string? DetailsUrl, string? ExternalId,
+    DateTime? StartedAt, DateTime? CompletedAt, CheckOutput? Output);
+
+/// <summary>A suite with its runs rolled up by GitHub's rules.</summary>
+public sealed record CheckSuiteState(CheckSuite Suite, string Status, string? Conclusion, int RunCount);
+
+public enum CombinedCheckState
+{
+    /// <summary>No check runs on the commit.</summary>
+    None,
+    Pending,
+    Success,
+    Failure,
+}
+
+/// <summary>What the checks say about a commit, for the pull-request merge box and status badges.</summary>
+public sealed record CommitChecks(CombinedCheckState State, int Total, int Pending, int Succeeded, int Failed);
+
+/// <summary>Check runs and suites: created by integrations through the API and by Actions for each job.</summary>
+public sealed partial class CheckService(AnvilDbContext db, RepositoryStore store, TimeProvider clock)
+{
+    public const int MaxSummaryChars = 64 * 1024;
+    public const int MaxTextChars = 256 * 1024;
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    [GeneratedRegex("^(?:[0-9a-f]{40}|[0-9a-f]{64})$")]
+    private static partial Regex FullSha();
+
+    /// <summary>Creates a check run, or returns the existing one with the same external id, head sha and name.</summary>
+    public async Task<CheckRun> CreateAsync(Repository repo, string? headSha, CheckRunFields fields, CheckApp app, string? headBranch, CancellationToken ct)
+    {
+        var name = fields.Name?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            throw AnvilException.Invalid("name is required");
+        }
+        if (name.Length > 255)
+        {
+            throw AnvilException.Invalid("name must be at most 255 characters");
+        }
+        var sha = await RequireCommitAsync(repo, headSha, ct);
+        if (fields.ExternalId is { } externalId && await FindByExternalIdAsync(repo.Id, sha, name, externalId, ct) is { } existing)
+        {
+            return existing;
+        }
+        var run = new CheckRun { RepositoryId = repo.Id, HeadSha = sha, Name = name, Status = CheckStatus.Queued, CreatedAt = Now, UpdatedAt = Now };
+        Apply(run, fields with { Name = null });
+        var suite = await SuiteAsync(repo.Id, sha, app, headBranch, ct);
+        run.SuiteId = suite.Id;
+        run.Suite = suite;
+        db.CheckRuns.Add(run);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (fields.ExternalId is not null)
+        {
+            db.Entry(run).State = EntityState.Detached; // a concurrent create with the same external id won
+            return await FindByExternalIdAsync(repo.Id, sha, name, fields.ExternalId, ct) ?? throw new InvalidOperationException("check run vanished");
+        }
+        return run;
+    }
+
+    public async Task<CheckRun> UpdateAsync(long repositoryId, long id, CheckRunFields fields, CancellationToken ct)
+    {
+        var run = await db.CheckRuns.Include(r => r.Suite).FirstOrDefaultAsync(r => r.Id == id && r.RepositoryId == repositoryId, ct) ?? throw NotFound();
+        if (fields.Name is not null)
+        {
+            var name = fields.Name.Trim();
+            if (name.Length is 0 or > 255)
+            {
+                throw AnvilException.Invalid("name must be 1 to 255 characters");
+            }
+            run.Name = name;
+        }
+        Apply(run, fields with { Name = null });
+        run.UpdatedAt = Now;
+        run.Suite.UpdatedAt = Now;
+        await db.SaveChangesAsync(ct);
+        return run;
+    }
+
+    public async Task<CheckRun> GetAsync(long repositoryId, long id, CancellationToken ct) =>
+        await db.CheckRuns.AsNoTracking().Include(r => r.Suite).FirstOrDefaultAsync(r => r.Id == id && r.RepositoryId == repositoryId, ct) ?? throw NotFound();
+
+    /// <summary>Runs on a commit, newest first; <paramref name="checkName"/> and <paramref name="status"/> filter as on GitHub.</summary>
+    public async Task<Page<CheckRun>> ListForCommitAsync(Repository repo, string sha, string? checkName, string? status, int offset, int limit, CancellationToken ct)
+    {
+        var resolved = await ResolveCommitAsync(repo, sha, ct) ?? throw AnvilException.NotFound("commit not found");
+        if (status is not null && !CheckStatus.All.Contains(status))
+        {
+            throw AnvilException.Invalid($"status must be one of {string.Join(", ", CheckStatus.All)}");
+        }
+        var query = db.CheckRuns.AsNoTracking().Include(r => r.Suite).Where(r => r.RepositoryId == repo.Id && r.HeadSha == resolved);
+        if (!string.IsNullOrEmpty(checkName))
+        {
+            query = query.Where(r => r.Name == checkName);
+        }
+        if (status is not null)
+        {
+            query = query.Where(r => r.Status == status);
+        }
+        return await query.OrderByDescending(r => r.Id).ToPageAsync(offset, limit, ct);
+    }
+
+    public async Task<List<CheckSuiteState>> SuitesForCommitAsync(Repository repo, string sha, CancellationToken ct)
+    {
+        var resolved = await ResolveCommitAsync(repo, sha, ct) ?? throw AnvilException.NotFound("commit not found");
+        var suites = await db.CheckSuites.AsNoTracking().Where(s => s.RepositoryId == repo.Id && s.HeadSha == resolved).OrderBy(s => s.Id).ToListAsync(ct);
+        var suiteIds = suites.Select(s => s.Id).ToList();
+        var runs = await db.CheckRuns.AsNoTracking().Where(r => suiteIds.Contains(r.SuiteId))
+            .Select(r => new { r.SuiteId, r.Status, r.Conclusion }).ToListAsync(ct);
+        return suites.Select(s =>
+        {
+            var mine = runs.Where(r => r.SuiteId == s.Id).Select(r => (r.Status, r.Conclusion)).ToList();
+            var (status, conclusion) = Rollup(mine);
+            return new CheckSuiteState(s, status, conclusion, mine.Count);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// The combined state of every check run on a commit (the pull-request feature's merge box asks here):
+    /// pending while any run is unfinished, failure when any concluded badly, else success.
+    /// </summary>
+    public async Task<CommitChecks> CombinedStateAsync(long repositoryId, string sha, CancellationToken ct)
+    {
+        var runs = await db.CheckRuns.AsNoTracking().Where(r => r.RepositoryId == repositoryId && r.HeadSha == sha)
+            .Select(r => new { r.Status, r.Conclusion }).ToListAsync(ct);
+        var pending = runs.Count(r => r.Status != CheckStatus.Completed);
+        var failed = runs.Count(r => r.Status == CheckStatus.Completed && CheckConclusion.IsFailing(r.Conclusion));
+        var state = runs.Count == 0 ? CombinedCheckState.None
+            : pending > 0 ? CombinedCheckState.Pending
+            : failed > 0 ? CombinedCheckState.Failure
+            : CombinedCheckState.Success;
+        return new CommitChecks(state, runs.Count, pending, runs.Count - pending - failed, failed);
+    }
+
+    /// <summary>GitHub's roll-up: all queued → queued; all completed → completed with the worst conclusion; otherwise in progress.</summary>
+    public static (string Status, string? Conclusion) Rollup(IReadOnlyCollection<(string Status, string? Conclusion)> runs)
+    {
+        if (runs.Count == 0 || runs.All(r => r.Status == CheckStatus.Queued))
+        {
+            return (CheckStatus.Queued, null);
+        }
+        if (runs.All(r => r.Status == CheckStatus.Completed))
+        {
+            return (CheckStatus.Completed, runs.MaxBy(r => CheckConclusion.Severity(r.Conclusion)).Conclusion);
+        }
+        return (CheckStatus.InProgress, null);
+    }
+
+    /// <summary>The full sha of <paramref name="sha"/> when it names a commit of the repository; null otherwise.</summary>
+    public async Task<string?> ResolveCommitAsync(Repository repo, string? sha, CancellationToken ct)
+    {
+        var candidate = sha?.Trim().ToLowerInvariant();
+        if (candidate is null || !FullSha().IsMatch(candidate))
+        {
+            return null;
+        }
+        var result = await GitCli.RunAsync(store.PathFor(repo.OwnerId, repo.Id), ["cat-file", "-e", candidate + "^{commit}"], ct: ct);
+        return result.Success ? candidate : null;
+    }
+
+    private async Task<string> RequireCommitAsync(Repository repo, string? sha, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(sha))
+        {
+            throw AnvilException.Invalid("head_sha is required");
+        }
+        return await ResolveCommitAsync(repo, sha, ct) ?? throw AnvilException.Invalid("head_sha must be the full sha of a commit in this repository");
+    }
+
+    private Task<CheckRun?> FindByExternalIdAsync(long repositoryId, string sha, string name, string externalId, CancellationToken ct) =>
+        db.CheckRuns.Include(r => r.Suite)
+            .FirstOrDefaultAsync(r => r.RepositoryId == repositoryId && r.HeadSha == sha && r.Name == name && r.ExternalId == externalId, ct);
+
+    private async Task<CheckSuite> SuiteAsync(long repositoryId, string sha, CheckApp app, string? headBranch, CancellationToken ct)
+    {
+        var suite = await db.CheckSuites.FirstOrDefaultAsync(s => s.RepositoryId == repositoryId && s.HeadSha == sha && s.App == app.Slug, ct);
+        if (suite is not null)
+        {
+            suite.HeadBranch ??= headBranch;
+            suite.UpdatedAt = Now;
+            return suite;
+        }
+        suite = new CheckSuite { RepositoryId = repositoryId, HeadSha = sha, App = app.Slug, HeadBranch = headBranch, CreatedAt = Now, UpdatedAt = Now };
+        db.CheckSuites.Add(suite);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return suite;
+        }
+        catch (DbUpdateException)
+        {
+            // Two first runs on one commit raced to create the suite: use the winner's.
+            db.Entry(suite).State = EntityState.Detached;
+            return await db.CheckSuites.FirstAsync(s => s.RepositoryId == repositoryId && s.HeadSha == sha && s.App == app.Slug, ct);
+        }
+    }
+
+    /// <summary>Validates and applies the given fields; the result is checked as a whole so no half-valid run is stored.</summary>
+    private void Apply(CheckRun run, CheckRunFields f)
+    {
+        if (f.Status is not null && !CheckStatus.All.Contains(f.Status))
+        {
+            throw AnvilException.Invalid($"status must be one of {string.Join(", ", CheckStatus.All)}");
+        }
+        if (f.Conclusion is not null && !CheckConclusion.All.Contains(f.Conclusion))
+        {
+            throw AnvilException.Invalid($"conclusion must be one of {string.Join(", ", CheckConclusion.All)}");
+        }
+        if (f.Conclusion is not null && f.Status is CheckStatus.Queued or CheckStatus.InProgress)
+        {
+            throw AnvilException.Invalid("conclusion can only be given with status completed");
+        }
+        // As on GitHub, giving a conclusion completes the run.
+        var status = f.Conclusion is not null ? CheckStatus.Completed : f.Status ?? run.Status;
+        var conclusion = status == CheckStatus.Completed ? f.Conclusion ?? run.Conclusion : null;
+        if (status == CheckStatus.Completed && conclusion is null)
+        {
+            throw AnvilException.Invalid("conclusion is required when status is completed");
+        }
+        if (f.DetailsUrl is not null && (f.DetailsUrl.Length > 2048 || !Uri.TryCreate(f.DetailsUrl, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
+        {
+            throw AnvilException.Invalid("details_url must be an absolute http(s) URL");
+        }
+        if (f.ExternalId is { Length: > 255 })
+        {
+            throw AnvilException.Invalid("external_id must be at most 255 characters");
+        }
+        if (f.Output is { } o)
+        {
+            if (string.IsNullOrWhiteSpace(o.Title) || o.Summary is null)
+            {
+                throw AnvilException.Invalid("output needs a title and a summary");
+            }
+            if (o.Title.Length > 1024)
+            {
+                throw AnvilException.Invalid("output.title must be at most 1024 characters");
+            }
+            if (o.Summary.Length > MaxSummaryChars)
+            {
+                throw AnvilException.Invalid($"output.summary must be at most {MaxSummaryChars} characters");
+            }
+            if (o.Text is { Length: > MaxTextChars })
+            {
+                throw AnvilException.Invalid($"output.text must be at most {MaxTextChars} characters");
+            }
+        }
+        var startedAt = f.StartedAt ?? run.StartedAt;
+        DateTime? completedAt = status == CheckStatus.Completed ? f.CompletedAt ?? run.CompletedAt ?? Now : null;
+        if (status != CheckStatus.Queued)
+        {
+            startedAt ??= completedAt ?? Now;
+        }
+        if (startedAt is not null && completedAt is not null && completedAt < startedAt)
+        {
+            throw AnvilException.Invalid("completed_at must not be before started_at");
+        }
+
+        run.Status = status;
+        run.Conclusion = conclusion;
+        run.StartedAt = startedAt;
+        run.CompletedAt = completedAt;
+        run.DetailsUrl = f.DetailsUrl ?? run.DetailsUrl;
+        run.ExternalId = f.ExternalId ?? run.ExternalId;
+        if (f.Output is { } output)
+        {
+            (run.OutputTitle, run.OutputSummary, run.OutputText) = (output.Title, output.Summary, output.Text);
+        }
+    }
+
+    private static AnvilException NotFound() => AnvilException.NotFound("check run not found");
+}
