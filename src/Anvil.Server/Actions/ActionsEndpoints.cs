@@ -18,6 +18,21 @@ public sealed class PushWorkflows(WorkflowService workflows) : IDomainEventHandl
     public Task HandleAsync(RepositoryPushed evt, CancellationToken ct) => workflows.OnPushAsync(evt.Repository, evt.Pusher, evt.Changes, ct);
 }
 
+/// <summary>Queues <c>pull_request</c> workflows when a pull request opens, reopens or its head moves, as GitHub does.</summary>
+public sealed class PullRequestWorkflows(WorkflowService workflows) :
+    IDomainEventHandler<PullRequests.PullRequestOpened>, IDomainEventHandler<PullRequests.PullRequestReopened>,
+    IDomainEventHandler<PullRequests.PullRequestSynchronized>
+{
+    public Task HandleAsync(PullRequests.PullRequestOpened evt, CancellationToken ct) => QueueAsync(evt.Repository, evt.PullRequest, evt.Actor, ct);
+
+    public Task HandleAsync(PullRequests.PullRequestReopened evt, CancellationToken ct) => QueueAsync(evt.Repository, evt.PullRequest, evt.Actor, ct);
+
+    public Task HandleAsync(PullRequests.PullRequestSynchronized evt, CancellationToken ct) => QueueAsync(evt.Repository, evt.PullRequest, evt.Actor, ct);
+
+    private Task QueueAsync(Repository repo, PullRequests.PullRequest pr, Users.User actor, CancellationToken ct) =>
+        workflows.OnPullRequestAsync(repo, pr.Issue.Number, pr.HeadOid, pr.BaseBranch, actor.Id, ct);
+}
+
 public static class ActionsServices
 {
     public static IServiceCollection AddActions(this IServiceCollection services)
@@ -27,6 +42,9 @@ public static class ActionsServices
         services.AddScoped<WorkflowService>();
         services.AddScoped<RunnerService>();
         services.AddScoped<IDomainEventHandler<RepositoryPushed>, PushWorkflows>();
+        services.AddScoped<IDomainEventHandler<PullRequests.PullRequestOpened>, PullRequestWorkflows>();
+        services.AddScoped<IDomainEventHandler<PullRequests.PullRequestReopened>, PullRequestWorkflows>();
+        services.AddScoped<IDomainEventHandler<PullRequests.PullRequestSynchronized>, PullRequestWorkflows>();
         services.AddHostedService<ActionsWorker>();
         return services;
     }

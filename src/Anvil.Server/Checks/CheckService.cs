@@ -136,17 +136,26 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
     /// The combined state of every check run on a commit (the pull-request feature's merge box asks here):
     /// pending while any run is unfinished, failure when any concluded badly, else success.
     /// </summary>
-    public async Task<CommitChecks> CombinedStateAsync(long repositoryId, string sha, CancellationToken ct)
+    public async Task<CommitChecks> CombinedStateAsync(long repositoryId, string sha, CancellationToken ct) =>
+        (await CombinedStatesAsync(repositoryId, [sha], ct))[sha];
+
+    /// <summary>The combined state of each of several commits of one repository, in one query (a page of pull requests).</summary>
+    public async Task<Dictionary<string, CommitChecks>> CombinedStatesAsync(long repositoryId, IReadOnlyCollection<string> shas, CancellationToken ct)
     {
-        var runs = await db.CheckRuns.AsNoTracking().Where(r => r.RepositoryId == repositoryId && r.HeadSha == sha)
-            .Select(r => new { r.Status, r.Conclusion }).ToListAsync(ct);
-        var pending = runs.Count(r => r.Status != CheckStatus.Completed);
-        var failed = runs.Count(r => r.Status == CheckStatus.Completed && CheckConclusion.IsFailing(r.Conclusion));
-        var state = runs.Count == 0 ? CombinedCheckState.None
-            : pending > 0 ? CombinedCheckState.Pending
-            : failed > 0 ? CombinedCheckState.Failure
-            : CombinedCheckState.Success;
-        return new CommitChecks(state, runs.Count, pending, runs.Count - pending - failed, failed);
+        var wanted = shas.Distinct().ToList();
+        var runs = await db.CheckRuns.AsNoTracking().Where(r => r.RepositoryId == repositoryId && wanted.Contains(r.HeadSha))
+            .Select(r => new { r.HeadSha, r.Status, r.Conclusion }).ToListAsync(ct);
+        return wanted.ToDictionary(sha => sha, sha =>
+        {
+            var mine = runs.Where(r => r.HeadSha == sha).ToList();
+            var pending = mine.Count(r => r.Status != CheckStatus.Completed);
+            var failed = mine.Count(r => r.Status == CheckStatus.Completed && CheckConclusion.IsFailing(r.Conclusion));
+            var state = mine.Count == 0 ? CombinedCheckState.None
+                : pending > 0 ? CombinedCheckState.Pending
+                : failed > 0 ? CombinedCheckState.Failure
+                : CombinedCheckState.Success;
+            return new CommitChecks(state, mine.Count, pending, mine.Count - pending - failed, failed);
+        });
     }
 
     /// <summary>GitHub's roll-up: all queued → queued; all completed → completed with the worst conclusion; otherwise in progress.</summary>

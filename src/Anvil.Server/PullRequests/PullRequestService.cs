@@ -35,7 +35,8 @@ public enum PullStateFilter
 }
 
 /// <summary>A pull request with everything its views show. <see cref="HeadRepository"/> is null when gone or not visible to the caller.</summary>
-public sealed record PullRequestDetails(IssueDetails Details, PullRequest PullRequest, Repository? HeadRepository)
+/// <param name="Checks">The combined state of the check runs on the head commit.</param>
+public sealed record PullRequestDetails(IssueDetails Details, PullRequest PullRequest, Repository? HeadRepository, Checks.CommitChecks Checks)
 {
     public Repository Repository => Details.Repository;
     public Issue Issue => Details.Issue;
@@ -89,7 +90,7 @@ public static class PullRequestRules
 /// </summary>
 public sealed class PullRequestService(
     AnvilDbContext db, Caller caller, RepositoryAccess access, RepositoryStore store, GitReader reader, IssueService issues,
-    LabelService labels, RepositoryService repositories, BrowsingService browsing, DomainEvents events, MergeabilityQueue mergeability, TimeProvider clock)
+    LabelService labels, RepositoryService repositories, BrowsingService browsing, DomainEvents events, MergeabilityQueue mergeability, Checks.CheckService checks, TimeProvider clock)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -796,7 +797,8 @@ public sealed class PullRequestService(
         // A head in another repository is shown only to those who may see that repository.
         var otherHeads = prs.Where(p => p.HeadRepositoryId is { } h && h != repo.Id).Select(p => p.HeadRepositoryId!.Value).Distinct().ToList();
         var visible = otherHeads.Count == 0 ? [] : (await access.Visible().Where(r => otherHeads.Contains(r.Id)).Select(r => r.Id).ToListAsync(ct)).ToHashSet();
+        var checkStates = await checks.CombinedStatesAsync(repo.Id, prs.Select(p => p.HeadOid).ToList(), ct);
         return prs.Select((p, i) => new PullRequestDetails(details[i], p,
-            p.HeadRepositoryId == repo.Id ? repo : p.HeadRepository is { } h && visible.Contains(h.Id) ? h : null)).ToList();
+            p.HeadRepositoryId == repo.Id ? repo : p.HeadRepository is { } h && visible.Contains(h.Id) ? h : null, checkStates[p.HeadOid])).ToList();
     }
 }

@@ -19,7 +19,12 @@ public static class PullRequestViews
         DateTime? ClosedAt, UserViews.Summary? ClosedBy,
         string HeadBranch, string HeadOid, string BaseBranch, string BaseOid, string? MergeBaseOid, RepoRef? HeadRepo, RepoRef BaseRepo,
         bool IsDraft, bool Merged, DateTime? MergedAt, UserViews.Summary? MergedBy, string? MergeCommitOid, bool? Mergeable,
-        List<string> ConflictingPaths, bool HeadBranchDeleted, int Commits, int Additions, int Deletions, int ChangedFiles);
+        List<string> ConflictingPaths, bool HeadBranchDeleted, int Commits, int Additions, int Deletions, int ChangedFiles, ChecksView Checks);
+
+    /// <param name="State">none, pending, success or failure: the head commit's check runs combined.</param>
+    public sealed record ChecksView(string State, int Total, int Pending, int Succeeded, int Failed);
+
+    public static ChecksView ToView(this Checks.CommitChecks c) => new(c.State.ToString().ToLowerInvariant(), c.Total, c.Pending, c.Succeeded, c.Failed);
 
     public sealed record Diff(string BaseOid, string HeadOid, IReadOnlyList<BrowsingViews.DiffFile> Files, BrowsingViews.DiffStats Stats, bool Truncated);
 
@@ -40,7 +45,7 @@ public static class PullRequestViews
             i.CreatedAt, i.UpdatedAt, i.ClosedAt, i.ClosedBy,
             p.HeadBranch, p.HeadOid, p.BaseBranch, p.BaseOid, p.MergeBaseOid, d.HeadRepository is { } h ? Ref(h, baseUrl) : null, Ref(d.Repository, baseUrl),
             p.IsDraft, p.IsMerged, p.MergedAt, p.MergedBy?.ToSummary(baseUrl), p.MergeCommitOid, p.Mergeable,
-            p.ConflictingPathList.ToList(), p.HeadBranchDeleted, p.CommitCount, p.Additions, p.Deletions, p.ChangedFiles);
+            p.ConflictingPathList.ToList(), p.HeadBranchDeleted, p.CommitCount, p.Additions, p.Deletions, p.ChangedFiles, d.Checks.ToView());
     }
 
     public static Diff ToSigmagit(this PullRequestDiff d) => new(d.FromOid, d.PullRequest.PullRequest.HeadOid,
@@ -80,9 +85,18 @@ public static class PullRequestViews
 
     private static string Html(Repository r, string baseUrl) => $"{baseUrl}/{r.Owner.Username}/{r.Name}";
 
-    /// <summary>GitHub's <c>mergeable_state</c>: draft (an open draft), unknown (being computed), clean, or dirty.</summary>
-    public static string MergeableState(PullRequest p) =>
-        p.IsDraft && p.Issue.State == IssueState.Open ? "draft" : p.Mergeable switch { null => "unknown", true => "clean", false => "dirty" };
+    /// <summary>
+    /// GitHub's <c>mergeable_state</c>: draft (an open draft), unknown (being computed), dirty (conflicts), unstable
+    /// (mergeable, but the head's checks are pending or failing), or clean.
+    /// </summary>
+    public static string MergeableState(PullRequestDetails d) =>
+        d.PullRequest.IsDraft && d.Issue.State == IssueState.Open ? "draft"
+        : d.PullRequest.Mergeable switch
+        {
+            null => "unknown",
+            false => "dirty",
+            true => d.Checks.State is Checks.CombinedCheckState.Pending or Checks.CombinedCheckState.Failure ? "unstable" : "clean",
+        };
 
     /// <param name="repos">V1 views of the repositories involved, by id (see <see cref="ReposOf"/>).</param>
     public static V1PullRequest ToV1(this PullRequestDetails d, string baseUrl, IReadOnlyDictionary<long, RepositoryViews.V1> repos, int reviewComments)
@@ -99,7 +113,7 @@ public static class PullRequestViews
             api + "/comments", $"{Api(r, baseUrl)}/pulls/comments{{/number}}", i.CommentsUrl, $"{Api(r, baseUrl)}/statuses/{p.HeadOid}",
             i.Number, i.State, i.Locked, i.Title, i.User, i.Body, i.Labels, null, null, i.CreatedAt, i.UpdatedAt, i.ClosedAt, p.MergedAt,
             p.MergeCommitOid, i.Assignee, i.Assignees, [], [], headRef, baseRef, i.AuthorAssociation, null, p.IsDraft, p.IsMerged,
-            p.Mergeable, p.Mergeable, MergeableState(p), p.MergedBy?.ToV1Simple(baseUrl), i.Comments, reviewComments, false,
+            p.Mergeable, p.Mergeable, MergeableState(d), p.MergedBy?.ToV1Simple(baseUrl), i.Comments, reviewComments, false,
             p.CommitCount, p.Additions, p.Deletions, p.ChangedFiles, p.HeadBranchDeleted, p.ConflictingPathList.ToList());
     }
 
