@@ -424,6 +424,11 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
                     body is not null && body != previousBody ? previousBody : null));
                 changed = true;
             }
+            if (state == IssueState.Open && issue.State == IssueState.Closed && issue.IsPullRequest
+                && await db.PullRequests.AnyAsync(p => p.IssueId == issue.Id && p.MergedAt != null, ct))
+            {
+                throw AnvilException.Invalid("a merged pull request cannot be reopened"); // through the issue routes either
+            }
             if (state is { } newState && newState != issue.State)
             {
                 await AdjustTallyAsync(repo.Id, issue.IsPullRequest, issue.State, -1, ct);

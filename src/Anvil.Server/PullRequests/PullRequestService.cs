@@ -299,7 +299,7 @@ public sealed class PullRequestService(
         {
             throw AnvilException.Invalid("a merged pull request cannot be reopened");
         }
-        var (previousTitle, previousBody, previousState) = (before.Issue.Title, before.Issue.Body, before.Issue.State);
+        var (previousTitle, previousBody) = (before.Issue.Title, before.Issue.Body);
         var (previousBase, previousBaseOid) = (before.BaseBranch, before.BaseOid);
 
         if (changes.Title is not null || changes.Body is not null || changes.State is not null)
@@ -319,12 +319,8 @@ public sealed class PullRequestService(
             pr.BaseOid = newBaseOid!;
         }
         await db.SaveChangesAsync(ct);
-        if (newBase is not null || reopening)
+        if (newBase is not null)
         {
-            if (reopening)
-            {
-                await RefreshHeadAsync(repo, pr.Id, user, ct); // the head may have moved while closed, unwatched
-            }
             await mergeability.RequestAsync([pr.Id], ct);
         }
 
@@ -336,17 +332,34 @@ public sealed class PullRequestService(
             await events.PublishAsync(new PullRequestEdited(repo, after.PullRequest, user, titleChanged ? previousTitle : null,
                 bodyChanged ? previousBody : null, newBase is null ? null : previousBase, newBase is null ? null : previousBaseOid), ct);
         }
-        if (after.Issue.State != previousState)
-        {
-            await (after.Issue.State == IssueState.Closed
-                ? events.PublishAsync(new PullRequestClosed(repo, after.PullRequest, user), ct)
-                : events.PublishAsync(new PullRequestReopened(repo, after.PullRequest, user), ct));
-        }
         if (draftChanged)
         {
             await events.PublishAsync(new PullRequestDraftChanged(repo, after.PullRequest, user, after.PullRequest.IsDraft), ct);
         }
         return after;
+    }
+
+    /// <summary>
+    /// Follows the issue half of a pull request being closed or reopened, by either route (pulls or issues): a reopened
+    /// pull request catches up with a head that may have moved while nobody watched, and is checked for mergeability again.
+    /// </summary>
+    public async Task OnStateChangedAsync(Repository repo, long issueId, User actor, CancellationToken ct)
+    {
+        var row = await db.PullRequests.AsNoTracking().FirstOrDefaultAsync(p => p.IssueId == issueId, ct);
+        if (row is null || row.IsMerged)
+        {
+            return; // a merge closes its issue itself and tells the world with PullRequestMerged
+        }
+        var closed = await db.Issues.AsNoTracking().Where(i => i.Id == issueId).Select(i => i.State).FirstAsync(ct) == IssueState.Closed;
+        if (!closed)
+        {
+            await RefreshHeadAsync(repo, row.Id, actor, ct);
+            await mergeability.RequestAsync([row.Id], ct);
+        }
+        var details = await GetByIdAsync(repo, row.Id, ct);
+        await (closed
+            ? events.PublishAsync(new PullRequestClosed(repo, details.PullRequest, actor), ct)
+            : events.PublishAsync(new PullRequestReopened(repo, details.PullRequest, actor), ct));
     }
 
     /// <summary>

@@ -15,6 +15,8 @@ public static class PullRequestServices
         services.AddScoped<MergeabilityChecker>();
         services.AddHostedService<MergeabilityWorker>();
         services.AddScoped<IDomainEventHandler<RepositoryPushed>, PullRequestPushHandler>();
+        services.AddScoped<IDomainEventHandler<Issues.IssueClosed>, PullRequestStateFollower>();
+        services.AddScoped<IDomainEventHandler<Issues.IssueReopened>, PullRequestStateFollower>();
 
         services.AddScoped<PullRequestEventHooks>();
         services.AddScoped<PullRequestNotifications>();
@@ -41,4 +43,14 @@ public static class PullRequestServices
             services.AddScoped<IDomainEventHandler<TEvent>>(sp => (IDomainEventHandler<TEvent>)(object)sp.GetRequiredService<PullRequestNotifications>());
         }
     }
+}
+
+/// <summary>A pull request's issue row closed or reopened, by the pulls routes or the issues routes alike, becomes a pull-request event.</summary>
+public sealed class PullRequestStateFollower(PullRequestService pulls) : IDomainEventHandler<Issues.IssueClosed>, IDomainEventHandler<Issues.IssueReopened>
+{
+    public Task HandleAsync(Issues.IssueClosed evt, CancellationToken ct) =>
+        evt.Issue.IsPullRequest ? pulls.OnStateChangedAsync(evt.Repository, evt.Issue.Id, evt.Actor, ct) : Task.CompletedTask;
+
+    public Task HandleAsync(Issues.IssueReopened evt, CancellationToken ct) =>
+        evt.Issue.IsPullRequest ? pulls.OnStateChangedAsync(evt.Repository, evt.Issue.Id, evt.Actor, ct) : Task.CompletedTask;
 }

@@ -62,6 +62,36 @@ public abstract class PullRequestWebhookTests(PullsServer server) : IAsyncLifeti
         var push = await _receiver.WaitForEventAsync("/pr", "push", p => p.Str("after") == merged.Str("mergeCommitOid"));
         Assert.Equal("refs/heads/main", push.Json.Str("ref"));
     }
+    [Fact]
+    public async Task Closing_and_reopening_through_the_issue_routes_is_a_pull_request_event_and_a_merged_one_stays_closed()
+    {
+        using var repo = await PullRepo.CreateAsync(server);
+        await WebhookServer.CreateHookAsync(repo.Owner, repo.Name, _receiver.Url("/state"), ["pull_request"]);
+        await repo.CommitAsync("feature", "f.txt", "f\n", from: "main");
+        await repo.PushAsync("feature");
+        var n = (await repo.CreatePullAsync(repo.Owner, new { title = "Via issues", headBranch = "feature", baseBranch = "main" })).Number();
+        using var c = repo.Owner.Client();
+
+        await (await c.PatchAsJsonAsync($"{repo.V1}/issues/{n}", new { state = "closed" })).JsonAsync();
+        var closed = await _receiver.WaitForEventAsync("/state", "pull_request", p => p.Str("action") == "closed");
+        Assert.False(closed.Json["pull_request"]!["merged"]!.GetValue<bool>());
+        Assert.Equal("closed", (await repo.PullAsync(n)).Str("state"));
+
+        // Pushed while closed: reopening catches up with the head, as the pulls route does.
+        var moved = await repo.CommitAsync("feature", "f.txt", "g\n");
+        await repo.PushAsync("feature");
+        await (await c.PatchAsJsonAsync($"{repo.V1}/issues/{n}", new { state = "open" })).JsonAsync();
+        var reopened = await _receiver.WaitForEventAsync("/state", "pull_request", p => p.Str("action") == "reopened");
+        Assert.Equal(moved, reopened.Json.Str("pull_request.head.sha"));
+        Assert.Single(_receiver.On("/state"), d => d.Event == "pull_request" && d.Json.Str("action") == "closed"); // once, not once per route
+
+        await repo.MergeableAsync(n, true);
+        await (await c.PostAsJsonAsync($"{repo.Pulls}/{n}/merge", new { mergeStrategy = "merge" })).JsonAsync();
+        var refused = await (await c.PatchAsJsonAsync($"{repo.V1}/issues/{n}", new { state = "open" })).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("merged", refused);
+        var after = await repo.PullAsync(n);
+        Assert.Equal("merged", after.Str("state"));
+    }
 }
 
 public sealed class PullRequestWebhookTestsOnSqlite(PullsSqliteServer s) : PullRequestWebhookTests(s), IClassFixture<PullsSqliteServer>;
