@@ -802,6 +802,10 @@ public sealed class PullRequestService(
         return await DetailsAsync(repo, await Rows().FirstAsync(p => p.Id == id, ct), ct);
     }
 
+    /// <summary>The id of the pull request whose issue half is <paramref name="issueId"/>.</summary>
+    public Task<long> GetByIssueIdAsync(Repository repo, long issueId, CancellationToken ct) =>
+        db.PullRequests.Where(p => p.RepositoryId == repo.Id && p.IssueId == issueId).Select(p => p.Id).FirstAsync(ct);
+
     private async Task<PullRequestDetails> DetailsAsync(Repository repo, PullRequest pr, CancellationToken ct) => (await DetailsAsync(repo, [pr], ct))[0];
 
     private async Task<List<PullRequestDetails>> DetailsAsync(Repository repo, IReadOnlyList<PullRequest> prs, CancellationToken ct)

@@ -9,9 +9,10 @@ namespace Anvil.Server.Webhooks;
 /// <summary>
 /// GitHub's <c>issues</c> event: opened, edited, closed, reopened, labeled, unlabeled, assigned, unassigned, locked,
 /// unlocked, deleted. The issue is the v1 issue view. Pull requests raise these events too, but on GitHub their hooks
-/// hear <c>pull_request</c> instead, which the pull-request feature sends; so pull requests are skipped here.
+/// hear <c>pull_request</c> instead: label, assignee and lock changes on a pull request are handed to
+/// <see cref="PullRequestEventHooks"/>; its other events the pull-request feature raises itself.
 /// </summary>
-public sealed class IssueWebhooks(WebhookQueue queue, WebhookPayloads payloads, IssueService issues) :
+public sealed class IssueWebhooks(WebhookQueue queue, WebhookPayloads payloads, IssueService issues, PullRequestEventHooks pullRequestHooks) :
     IDomainEventHandler<IssueOpened>, IDomainEventHandler<IssueEdited>, IDomainEventHandler<IssueClosed>, IDomainEventHandler<IssueReopened>,
     IDomainEventHandler<IssueLabelsChanged>, IDomainEventHandler<IssueAssigneesChanged>, IDomainEventHandler<IssueLockChanged>,
     IDomainEventHandler<IssueDeleted>
@@ -79,6 +80,16 @@ public sealed class IssueWebhooks(WebhookQueue queue, WebhookPayloads payloads, 
     {
         if (issue.IsPullRequest)
         {
+            // Opening, editing, closing and reopening a pull request raise pull-request events of their own.
+            if (action is "labeled" or "unlabeled" or "assigned" or "unassigned" or "locked" or "unlocked")
+            {
+                var fields = new JsonObject();
+                foreach (var (name, value) in extra)
+                {
+                    fields[name] = value;
+                }
+                await pullRequestHooks.SendForIssueAsync(repo, issue.Id, actor, action, fields, ct);
+            }
             return;
         }
         var current = WebhookPayloads.Node((await issues.CurrentAsync(repo, issue.Number, ct)).ToV1(payloads.BaseUrl));

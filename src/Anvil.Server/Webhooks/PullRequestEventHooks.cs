@@ -75,9 +75,19 @@ public sealed class PullRequestEventHooks(WebhookQueue queue, WebhookPayloads pa
         await queue.DispatchAsync(evt.Repository, "pull_request_review_comment", await payloads.BuildAsync(evt.Repository, evt.Actor, fields, ct), ct);
     }
 
-    private async Task SendAsync(Repository repo, PullRequest pullRequest, User actor, string action, JsonObject? extra, CancellationToken ct)
+    /// <summary>
+    /// A change made to the issue half of a pull request (labels, assignees, lock) is a <c>pull_request</c> event on
+    /// GitHub, with the same action and fields as the <c>issues</c> event would carry.
+    /// </summary>
+    public async Task SendForIssueAsync(Repository repo, long issueId, User actor, string action, JsonObject extra, CancellationToken ct) =>
+        await SendAsync(repo, await pulls.GetByIssueIdAsync(repo, issueId, ct), actor, action, extra, ct);
+
+    private Task SendAsync(Repository repo, PullRequest pullRequest, User actor, string action, JsonObject? extra, CancellationToken ct) =>
+        SendAsync(repo, pullRequest.Id, actor, action, extra, ct);
+
+    private async Task SendAsync(Repository repo, long pullRequestId, User actor, string action, JsonObject? extra, CancellationToken ct)
     {
-        var pr = await pulls.GetByIdAsync(repo, pullRequest.Id, ct);
+        var pr = await pulls.GetByIdAsync(repo, pullRequestId, ct);
         var fields = new JsonObject { ["action"] = action, ["number"] = pr.Issue.Number };
         foreach (var (key, value) in extra ?? [])
         {

@@ -85,6 +85,13 @@ public abstract class PullRequestWebhookTests(PullsServer server) : IAsyncLifeti
         Assert.Equal(moved, reopened.Json.Str("pull_request.head.sha"));
         Assert.Single(_receiver.On("/state"), d => d.Event == "pull_request" && d.Json.Str("action") == "closed"); // once, not once per route
 
+        // Labels and assignees set through the issue routes are pull_request events too, as on GitHub.
+        await (await c.PostAsJsonAsync($"{repo.V1}/issues/{n}/labels", new { labels = new[] { "bug" } })).JsonAsync();
+        var labeled = await _receiver.WaitForEventAsync("/state", "pull_request", p => p.Str("action") == "labeled");
+        Assert.Equal("bug", labeled.Json.Str("label.name"));
+        Assert.Equal(n, labeled.Json["number"]!.GetValue<int>());
+        Assert.Equal("bug", labeled.Json["pull_request"]!["labels"]![0]!.Str("name"));
+
         await repo.MergeableAsync(n, true);
         await (await c.PostAsJsonAsync($"{repo.Pulls}/{n}/merge", new { mergeStrategy = "merge" })).JsonAsync();
         var refused = await (await c.PatchAsJsonAsync($"{repo.V1}/issues/{n}", new { state = "open" })).ErrorAsync(HttpStatusCode.UnprocessableEntity);
