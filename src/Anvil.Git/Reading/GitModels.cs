@@ -14,15 +14,18 @@ public sealed record GitObjectInfo(string Oid, GitObjectType Type, long Size);
 /// <summary>A fully loaded object. Only produced for objects under the caller's size limit.</summary>
 public sealed record GitObject(string Oid, GitObjectType Type, long Size, byte[] Data);
 
-/// <summary>Author or committer identity. <see cref="When"/> is UTC; the original zone is kept separately for display.</summary>
-public sealed record GitSignature(string Name, string Email, DateTimeOffset When, TimeSpan UtcOffset);
+/// <summary>
+/// An author or committer line as a commit records it (<see cref="Anvil.Git.GitSignature"/> is the identity to write one).
+/// <see cref="When"/> is UTC; the original zone is kept separately for display.
+/// </summary>
+public sealed record RecordedSignature(string Name, string Email, DateTimeOffset When, TimeSpan UtcOffset);
 
 public sealed record GitCommit(
     string Oid,
     string TreeOid,
     IReadOnlyList<string> ParentOids,
-    GitSignature Author,
-    GitSignature Committer,
+    RecordedSignature Author,
+    RecordedSignature Committer,
     string Message,
     string Summary);
 

@@ -52,7 +52,7 @@ internal static class CommitParser
 
         string? tree = null;
         var parents = new List<string>();
-        GitSignature? author = null, committer = null;
+        RecordedSignature? author = null, committer = null;
         var encoding = Encoding.UTF8;
         foreach (var line in Encoding.UTF8.GetString(headerBytes).Split('\n'))
         {
@@ -85,13 +85,13 @@ internal static class CommitParser
     }
 
     /// <summary>Parses "Name &lt;email&gt; 1700000000 +0200". Git tolerates broken idents in old history, so this does too.</summary>
-    internal static GitSignature ParseSignature(string value)
+    internal static RecordedSignature ParseSignature(string value)
     {
         var close = value.LastIndexOf('>');
         var open = close >= 0 ? value.LastIndexOf('<', close) : -1;
         if (open < 0)
         {
-            return new GitSignature(value.Trim(), "", DateTimeOffset.UnixEpoch, TimeSpan.Zero);
+            return new RecordedSignature(value.Trim(), "", DateTimeOffset.UnixEpoch, TimeSpan.Zero);
         }
         var name = value[..open].Trim();
         var email = value[(open + 1)..close];
@@ -106,7 +106,7 @@ internal static class CommitParser
         {
             offset = new TimeSpan(h, m, 0) * (rest[1][0] == '-' ? -1 : 1);
         }
-        return new GitSignature(name, email, when, offset);
+        return new RecordedSignature(name, email, when, offset);
     }
 
     private static string SummaryOf(string message)

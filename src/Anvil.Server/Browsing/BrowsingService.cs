@@ -25,7 +25,7 @@ public sealed class CommitUsers(IReadOnlyDictionary<string, User> byNormalizedEm
 {
     public static readonly CommitUsers None = new(new Dictionary<string, User>());
 
-    public User? For(Anvil.Git.Reading.GitSignature who) => byNormalizedEmail.GetValueOrDefault(NameRules.Normalize(who.Email));
+    public User? For(Anvil.Git.Reading.RecordedSignature who) => byNormalizedEmail.GetValueOrDefault(NameRules.Normalize(who.Email));
 }
 
 public sealed record BranchList(Repository Repository, IReadOnlyList<BranchInfo> Branches);

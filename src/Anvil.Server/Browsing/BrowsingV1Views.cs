@@ -70,7 +70,7 @@ public static class BrowsingV1Views
             diff?.Files.Select(f => ToV1(f, c.Oid, links)).ToList());
     }
 
-    private static GitPerson Person(Anvil.Git.Reading.GitSignature s) => new(s.Name, s.Email, s.When.UtcDateTime);
+    private static GitPerson Person(Anvil.Git.Reading.RecordedSignature s) => new(s.Name, s.Email, s.When.UtcDateTime);
 
     public static File ToV1(this DiffFile f, string commitOid, Links links) => new(
         f.Status == DiffFileStatus.Deleted ? f.OldOid : f.NewOid, f.Path, BrowsingViews.StatusName(f.Status), f.Additions, f.Deletions,

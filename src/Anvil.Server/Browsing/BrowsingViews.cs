@@ -50,7 +50,7 @@ public static class BrowsingViews
     public static Commit ToView(this GitCommit c, CommitUsers users) =>
         new(c.Oid, c.Message, c.Summary, Who(c.Author, users), Who(c.Committer, users), c.ParentOids, c.Author.When.UtcDateTime);
 
-    private static Person Who(Anvil.Git.Reading.GitSignature s, CommitUsers users) => new(s.Name, s.Email, users.For(s)?.Username, s.When.UtcDateTime);
+    private static Person Who(Anvil.Git.Reading.RecordedSignature s, CommitUsers users) => new(s.Name, s.Email, users.For(s)?.Username, s.When.UtcDateTime);
 
     public static Tree ToView(this TreeListing t) => new(
         t.Entries.Select(e => new TreeEntry(e.Name, e.Path, TypeName(e.Kind), e.Mode, e.Oid, e.Size,
