@@ -206,13 +206,9 @@ warm() {
     for url in "$@"; do wrk -t1 -c8 -d"${WARM_DURATION:-2s}" "$url" >/dev/null; done
 }
 
-# median_ms RUNS URL [curl args…]: median and p95 wall time of sequential GETs, in ms ("median p95").
-median_ms() {
-    local runs=$1 url=$2
-    shift 2
-    for _ in $(seq 1 "$runs"); do curl -fsS -o /dev/null -w '%{time_total}\n' "$@" "$url"; done | sort -n |
-        awk '{a[NR] = $1} END {i = int(NR * 0.95); if (i < 1) i = 1; printf "%.1f %.1f\n", a[int((NR + 1) / 2)] * 1000, a[i] * 1000}'
-}
+# latency_ms RUNS WARMUP [-H header]… URL…: sequential latency, round-robin over the URLs (bench/latency.py);
+# "median_ms p95_ms" per URL.
+latency_ms() { python3 "$BENCH_DIR/latency.py" "$@"; }
 
 # wrk_measure URL: runs wrk and prints "rps p50_ms p99_ms non2xx" (latencies converted to milliseconds).
 wrk_measure() {

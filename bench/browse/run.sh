@@ -50,19 +50,14 @@ SCALE_NAMES=("small repo: tree (root)" "small repo: tree (src, $FILES entries)"
     "$WIDE_FILES-file repo: v1 contents (root)" "$WIDE_FILES-file repo: file")
 SCALE_URLS=("$API/tree" "$API/tree?path=src" "$WIDE/tree" "$WIDE/tree?path=d0000"
     "$ANVIL_URL/api/v1/repos/$USER_NAME/wide/contents" "$WIDE/file?path=d0000/file00007.txt")
-for url in "${SCALE_URLS[@]}"; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "$url")
-    [[ $code == 200 ]] || { echo "$url answered $code" >&2; exit 1; }
-    for _ in 1 2 3 4 5; do curl -fsS -o /dev/null "$url"; done
-done
+mapfile -t TIMES < <(latency_ms "$RUNS" 5 "${SCALE_URLS[@]}")
+[[ ${#TIMES[@]} == "${#SCALE_URLS[@]}" ]] || { echo "timing failed" >&2; exit 1; }
 SCALE=()
 for i in "${!SCALE_URLS[@]}"; do
-    read -r med p95 < <(median_ms "$RUNS" "${SCALE_URLS[$i]}")
+    read -r med p95 <<<"${TIMES[$i]}"
     SCALE+=("| ${SCALE_NAMES[$i]} | $med | $p95 |")
-    [[ $i == 0 ]] && SMALL_ROOT=$med
-    [[ $i == 2 ]] && WIDE_ROOT=$med
-    [[ $i == 3 ]] && WIDE_DIR=$med
 done
+SMALL_ROOT=${TIMES[0]% *} WIDE_ROOT=${TIMES[2]% *} WIDE_DIR=${TIMES[3]% *}
 bench_summary tree_root_small_ms "$SMALL_ROOT"
 bench_summary tree_root_wide_ms "$WIDE_ROOT"
 bench_summary tree_dir_wide_ms "$WIDE_DIR"
@@ -81,7 +76,8 @@ cat <<MD
 
 ### Tree listing at scale
 
-Sequential GETs (curl, one at a time, $RUNS runs after 5 warm-ups), the small repository above next to one of
+Sequential GETs on one keep-alive connection, round-robin over the requests ($RUNS timed rounds after 5 untimed),
+the small repository above next to one of
 $WIDE_FILES files in directories of $PER_DIR. Load average: $(load_avg).
 
 | request | median (ms) | p95 (ms) |
