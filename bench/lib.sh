@@ -156,7 +156,7 @@ cpu_seconds() {
     for pid in "$@"; do
         # Fields after the parenthesised command name: utime stime cutime cstime are 12–15 of the remainder.
         sed -E 's/^.*\) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}'
-    done | awk -v t="$ticks" '{s += $1} END {printf "%.2f", s / t}'
+    done | awk -v t="$ticks" '{s += $1} END {printf "%.3f", s / t}'
 }
 
 as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -210,11 +210,15 @@ warm() {
 # "median_ms p95_ms" per URL.
 latency_ms() { python3 "$BENCH_DIR/latency.py" "$@"; }
 
-# wrk_measure URL: runs wrk and prints "rps p50_ms p99_ms non2xx" (latencies converted to milliseconds).
+# wrk_measure URL [PID]: runs wrk and prints "rps p50_ms p99_ms non2xx cpu_us" (latencies in milliseconds;
+# cpu_us: CPU time the process PID used per request during the run, "-" without PID). CPU per request does not
+# depend on what else the machine is doing, requests per second do.
 wrk_measure() {
-    local out
+    local out before after
+    [[ -n ${2:-} ]] && before=$(cpu_seconds "$2")
     out=$(wrk -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-64}" -d"${WRK_DURATION:-10s}" --latency "$1") || return 1
-    awk '
+    [[ -n ${2:-} ]] && after=$(cpu_seconds "$2")
+    awk -v before="${before:-}" -v after="${after:-}" '
         function ms(v) {
             if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
             if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
@@ -222,9 +226,13 @@ wrk_measure() {
             if (v ~ /s$/)  return substr(v, 1, length(v) - 1) * 1000
             return v
         }
+        /requests in/ {n = $1}
         /^Requests\/sec/ {rps = $2}
         $1 == "50%" {p50 = ms($2)}
         $1 == "99%" {p99 = ms($2)}
         /Non-2xx or 3xx responses/ {bad = $5}
-        END {printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? 0 : bad)}' <<<"$out"
+        END {
+            cpu = (before == "" || n == 0) ? "-" : sprintf("%.0f", (after - before) * 1e6 / n)
+            printf "%.0f %.2f %.2f %s %s\n", rps, p50, p99, (bad == "" ? 0 : bad), cpu
+        }' <<<"$out"
 }

@@ -36,14 +36,14 @@ CEIL_RPS=
 measure_ceiling() { # label
     local p50 p99 bad
     step "wrk: ceiling ($1)"
-    read -r CEIL_RPS p50 p99 bad < <(wrk_measure "$CEILING_URL/")
-    ROWS+=("$(printf '| ceiling: bare Kestrel, small JSON (%s) | %s | %.2f | %.2f | 1.00 | %s |' "$1" "$CEIL_RPS" "$p50" "$p99" "$bad")")
+    read -r CEIL_RPS p50 p99 bad CEIL_CPU < <(wrk_measure "$CEILING_URL/" "$CEILING_PID")
+    ROWS+=("$(printf '| ceiling: bare Kestrel, small JSON (%s) | %s | %.2f | %.2f | 1.00 | %s | 1.00 | %s |' "$1" "$CEIL_RPS" "$p50" "$p99" "$CEIL_CPU" "$bad")")
 }
 
 # run_anvil LABEL [VAR=value…]: start Anvil, take its idle memory, seed a user, a repository with history and
 # issues, warm every path, measure the ceiling, then each path while sampling memory.
 run_anvil() {
-    local label=$1 sampler peak idle i rps p50 p99 bad ratio min_ratio=
+    local label=$1 sampler peak idle i rps p50 p99 bad cpu ratio cpu_ratio min_ratio= min_cpu_ratio=
     shift
     step "Anvil on $label"
     start_anvil "anvil-$label" "$@"
@@ -69,13 +69,16 @@ run_anvil() {
     BENCH_PIDS+=("$sampler")
     for i in "${!urls[@]}"; do
         step "wrk: $label ${names[$i]}"
-        read -r rps p50 p99 bad < <(wrk_measure "${urls[$i]}")
+        read -r rps p50 p99 bad cpu < <(wrk_measure "${urls[$i]}" "$ANVIL_PID")
         ratio=$(echo "scale=4; $rps / $CEIL_RPS" | bc)
-        ROWS+=("$(printf '| Anvil (%s): %s | %s | %.2f | %.2f | %.2f | %s |' "$label" "${names[$i]}" "$rps" "$p50" "$p99" "$ratio" "$bad")")
+        cpu_ratio=$(echo "scale=4; $CEIL_CPU / $cpu" | bc)
+        ROWS+=("$(printf '| Anvil (%s): %s | %s | %.2f | %.2f | %.2f | %s | %.2f | %s |' "$label" "${names[$i]}" "$rps" "$p50" "$p99" "$ratio" "$cpu" "$cpu_ratio" "$bad")")
         [[ -z $min_ratio || $(echo "$ratio < $min_ratio" | bc) == 1 ]] && min_ratio=$ratio
+        [[ -z $min_cpu_ratio || $(echo "$cpu_ratio < $min_cpu_ratio" | bc) == 1 ]] && min_cpu_ratio=$cpu_ratio
     done
     stop_pid "$sampler"
     bench_summary "api_min_ratio_$label" "$min_ratio"
+    bench_summary "api_min_cpu_ratio_$label" "$min_cpu_ratio"
     peak=$(sort -n "$WORK/rss-$label.txt" | tail -1)
     bench_summary "load_rss_mib_$label" "$peak"
     sleep 5
@@ -102,10 +105,13 @@ cat <<MD
 every path warmed first. The repository has $COMMITS commits over $FILES files and $ISSUES issues. The ceiling is
 \`bench/ceiling\` (one minimal-API route returning a small JSON object on a bare Kestrel, same runtime), measured
 right before each Anvil block; each ratio is to the ceiling of its own block. wrk shares the cores with the server.
+"CPU/req" is the server process's CPU time per request (µs, from /proc), which does not depend on what else the
+machine is doing; "CPU ratio" is the ceiling's CPU/req over the row's, the throughput share Anvil would have on
+cores of its own.
 Load average: $LOAD_BEFORE before, $(load_avg) after. $PG_NOTE
 
-| request | requests/s | p50 (ms) | p99 (ms) | ratio to ceiling | non-2xx |
-|---|---|---|---|---|---|
+| request | requests/s | p50 (ms) | p99 (ms) | ratio to ceiling | CPU/req (µs) | CPU ratio | non-2xx |
+|---|---|---|---|---|---|---|---|
 MD
 printf '%s\n' "${ROWS[@]}"
 cat <<MD

@@ -40,8 +40,8 @@ LOAD_BEFORE=$(load_avg)
 ROWS=()
 for i in "${!URLS[@]}"; do
     step "wrk: ${NAMES[$i]}"
-    read -r rps p50 p99 bad < <(wrk_measure "${URLS[$i]}")
-    ROWS+=("| ${NAMES[$i]} | $rps | $p50 | $p99 | $bad |")
+    read -r rps p50 p99 bad cpu < <(wrk_measure "${URLS[$i]}" "$ANVIL_PID")
+    ROWS+=("| ${NAMES[$i]} | $rps | $p50 | $p99 | $cpu | $bad |")
 done
 
 # Scale: sequential latency (no concurrency) of the same listings in the small and the 100k-file repository.
@@ -68,8 +68,8 @@ cat <<MD
 \`wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION --latency\`, anonymous, against a public repository of $COMMITS
 commits over $FILES files, Release build, every path warmed first. Load average before: $LOAD_BEFORE.
 
-| request | requests/s | p50 (ms) | p99 (ms) | non-2xx |
-|---|---|---|---|---|
+| request | requests/s | p50 (ms) | p99 (ms) | server CPU/req (µs) | non-2xx |
+|---|---|---|---|---|---|
 MD
 printf '%s\n' "${ROWS[@]}"
 cat <<MD

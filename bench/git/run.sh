@@ -5,12 +5,14 @@
 # through each server. Prints a Markdown section on stdout (progress on stderr).
 #
 #   bench/git/run.sh              # RUNS=5 WARMUP=1 COMMITS=10000 BLOBS=52 BLOB_KIB=1024
+#   BENCH_QUICK=1 bench/git/run.sh     # 1000 commits, 4 blobs, 2 runs
 #
 # The generated repository is cached in bench/results/tmp/ (git-ignored) so a second run skips the ~2 minutes it
 # takes to make; BENCH_NO_CACHE=1 regenerates it in the temp dir instead.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 
+if quick; then : "${RUNS:=2}" "${COMMITS:=1000}" "${BLOBS:=4}"; fi
 RUNS=${RUNS:-5}
 WARMUP=${WARMUP:-1}
 COMMITS=${COMMITS:-10000}
@@ -26,9 +28,7 @@ HTTP_BACKEND=$(git --exec-path)/git-http-backend
 [[ -x $HTTP_BACKEND ]] || { echo "skipped: $HTTP_BACKEND is missing"; exit 0; }
 
 bench_init git
-# The git client: no user or system config, never prompt.
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME="$WORK/home" GIT_TERMINAL_PROMPT=0 LC_ALL=C
-mkdir -p "$HOME"
+isolate_git
 
 # --- the repository -------------------------------------------------------------------------------------------
 source_repo() { # dir: generate, then repack with real deltas (fast-import's own are poor: ~165 MB → ~62 MB)
@@ -154,6 +154,7 @@ base_cpu_seconds() { # nginx and fcgiwrap themselves, plus every git http-backen
 }
 server_cpu() { if [[ $1 == anvil ]]; then cpu_seconds "$ANVIL_PID"; else base_cpu_seconds; fi; }
 
+LOAD_BEFORE=$(load_avg)
 # --- the measurements -----------------------------------------------------------------------------------------
 # measure ID SERVER PREPARE COMMAND: hyperfine, then "mean stddev min cpu_per_run" on stdout.
 measure() {
@@ -207,7 +208,8 @@ Baseline: \`git http-backend\` via fcgiwrap behind nginx (no auth, streaming bot
 Anvil: Release build on SQLite, clones anonymous, pushes with Basic auth (password) in the URL.
 hyperfine, $RUNS runs after $WARMUP warm-up each; clones are \`--no-checkout\` (transport and index-pack, not
 writing files). "server CPU" is the CPU seconds per operation the server side used (Anvil's process with its git
-children; nginx + fcgiwrap with theirs), measured from /proc.
+children; nginx + fcgiwrap with theirs), measured from /proc. Load average: $LOAD_BEFORE before, $(load_avg) after.
+Target: Anvil ≤ 1.05 × http-backend.
 
 | operation | Anvil mean ± sd (s) | http-backend mean ± sd (s) | ratio (mean) | ratio (min) | server CPU Anvil / http-backend (s) |
 |---|---|---|---|---|---|
@@ -220,6 +222,9 @@ for id in clone shallow push fetch; do
     read -r bm bsd bmin bcpu <<<"${RESULT[$id,base]}"
     printf '| %s | %s ± %s | %s ± %s | %.2f | %.2f | %s / %s |\n' "$label" "$am" "$asd" "$bm" "$bsd" \
         "$(echo "$am / $bm" | bc -l)" "$(echo "$amin / $bmin" | bc -l)" "$acpu" "$bcpu"
+    bench_summary "git_${id}_ratio" "$(printf '%.2f' "$(echo "$am / $bm" | bc -l)")"
+    bench_summary "git_${id}_anvil_s" "$am"
+    bench_summary "git_${id}_base_s" "$bm"
 done
 echo
 echo "Anvil RSS: $IDLE_RSS MiB before the git runs, $(rss_mib "$ANVIL_PID") MiB after, peak (VmHWM) $(rss_mib "$ANVIL_PID" VmHWM) MiB."
