@@ -85,8 +85,10 @@ public static class AnvilApp
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();
         services.AddScoped<NotificationService>();
+        IssueNotifications.Register(services);
         services.AddSingleton<SearchIndexInterceptor.IIndexer, RepositorySearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, UserSearchIndexer>();
+        services.AddSingleton<SearchIndexInterceptor.IIndexer, IssueSearchIndexer>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SearchIndexInterceptor>();
         services.AddScoped<SearchService>();
         services.AddSingleton<NotificationHub>();
@@ -101,6 +103,7 @@ public static class AnvilApp
         services.AddSingleton<IssueNumberGate>();
         services.AddScoped<IssueService>();
         services.AddScoped<LabelService>();
+        services.AddScoped<ISearchResultPresenter, IssueSearchResults>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsForNewRepositories>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryForked>, DefaultLabelsForNewRepositories>();
     }

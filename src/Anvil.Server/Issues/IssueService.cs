@@ -210,6 +210,17 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
 
     public async Task<IssueDetails> DetailsAsync(Repository repo, Issue issue, CancellationToken ct) => (await DetailsAsync(repo, [issue], ct))[0];
 
+    /// <summary>
+    /// An issue as it is now, for subscribers to events (which carry the row as it was saved, where a
+    /// navigation set by id, such as <c>ClosedBy</c>, may not be loaded). No access check: the event already passed one.
+    /// </summary>
+    public async Task<IssueDetails> CurrentAsync(Repository repo, int number, CancellationToken ct) =>
+        await DetailsAsync(repo, await FindAsync(repo.Id, number, ct), ct);
+
+    /// <summary>A comment with its author's association, for subscribers to comment events (the comment may be deleted already).</summary>
+    public async Task<CommentDetails> CommentDetailsAsync(Repository repo, Issue issue, IssueComment comment, CancellationToken ct) =>
+        new(repo, issue, comment, (await AssociationsAsync(repo, [comment.AuthorId], ct))[comment.AuthorId]);
+
     public async Task<List<IssueDetails>> DetailsAsync(Repository repo, IReadOnlyList<Issue> issues, CancellationToken ct)
     {
         if (issues.Count == 0)

@@ -36,7 +36,17 @@ public sealed partial class NotificationService(AnvilDbContext db, Caller caller
             return [];
         }
         var users = await db.Users.Where(u => names.Contains(u.NormalizedUsername)).Select(u => u.Id).ToListAsync(ct);
-        if (!repo.IsPrivate)
+        return await UsersWithAccessAsync(repo, users, ct);
+    }
+
+    /// <summary>
+    /// Those of <paramref name="userIds"/> who can see the repository now: telling anyone else about it would leak it
+    /// (a former collaborator who once commented, say).
+    /// </summary>
+    public async Task<List<long>> UsersWithAccessAsync(Repository repo, IReadOnlyCollection<long> userIds, CancellationToken ct)
+    {
+        var users = userIds.Distinct().ToList();
+        if (!repo.IsPrivate || users.Count == 0)
         {
             return users;
         }
@@ -69,6 +79,9 @@ public sealed partial class NotificationService(AnvilDbContext db, Caller caller
         var baseUrl = http.HttpContext?.PublicBaseUrl() ?? "";
         foreach (var row in rows)
         {
+            // Untracked before its navigations are set for the view: the actor and repository are instances from other
+            // queries, and tracking them would clash with this scope's own copies at the request's next SaveChanges.
+            db.Entry(row).State = EntityState.Detached;
             row.Actor = request.Actor;
             row.Repository = request.Repository;
             var view = NotificationViews.ToSigmagit(row, baseUrl);

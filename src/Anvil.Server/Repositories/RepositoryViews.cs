@@ -5,13 +5,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Repositories;
 
 /// <summary>The JSON shapes of a repository on each surface, with counts and the viewer's relation filled in.</summary>
-public sealed class RepositoryViews(RepositoryService repositories, RepositoryAccess access, IHttpContextAccessor http)
+public sealed class RepositoryViews(RepositoryService repositories, RepositoryAccess access, Issues.IssueService issues, IHttpContextAccessor http)
 {
     public sealed record ForkParent(string Id, string Name, string FullName, UserViews.Summary Owner);
 
     public sealed record Sigmagit(string Id, string Name, string FullName, string Description, string Visibility, string DefaultBranch,
         DateTime CreatedAt, DateTime UpdatedAt, DateTime? PushedAt, UserViews.Summary Owner, int StarCount, bool Starred, int ForkCount,
-        bool IsOwner, ForkParent? ForkedFrom, string CloneUrl);
+        bool IsOwner, ForkParent? ForkedFrom, string CloneUrl, int OpenIssueCount);
 
     public sealed record V1Permissions(bool Admin, bool Maintain, bool Push, bool Triage, bool Pull);
 
@@ -41,13 +41,14 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
     public async Task<List<Sigmagit>> SigmagitAsync(IReadOnlyList<Repository> repos, CancellationToken ct)
     {
         var stats = await repositories.StatsAsync(repos, ct);
+        var tallies = await issues.TallyAsync(repos.Select(r => r.Id).ToList(), ct);
         var viewer = http.HttpContext!.RequestServices.GetRequiredService<Auth.Caller>().UserId;
         var parents = await VisibleParentsAsync(repos, ct);
         return repos.Select(r => new Sigmagit(r.Id.ToString(), r.Name, $"{r.Owner.Username}/{r.Name}", r.Description, r.Visibility,
             r.DefaultBranch, r.CreatedAt, r.UpdatedAt, r.PushedAt, r.Owner.ToSummary(BaseUrl), stats[r.Id].Stars, stats[r.Id].StarredByViewer,
             stats[r.Id].Forks, viewer == r.OwnerId,
             r.ForkedFrom is { } p && parents.Contains(p.Id) ? new ForkParent(p.Id.ToString(), p.Name, $"{p.Owner.Username}/{p.Name}", p.Owner.ToSummary(BaseUrl)) : null,
-            CloneUrl(r))).ToList();
+            CloneUrl(r), tallies[r.Id].OpenIssues)).ToList();
     }
 
     public async Task<V1> V1Async(Repository repo, CancellationToken ct) => (await V1Async([repo], ct, withParent: true))[0];
@@ -55,6 +56,7 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
     public async Task<List<V1>> V1Async(IReadOnlyList<Repository> repos, CancellationToken ct, bool withParent = false)
     {
         var stats = await repositories.StatsAsync(repos, ct);
+        var tallies = await issues.TallyAsync(repos.Select(r => r.Id).ToList(), ct);
         var signedIn = http.HttpContext!.RequestServices.GetRequiredService<Auth.Caller>().IsAuthenticated;
         var parents = withParent ? await VisibleParentsAsync(repos, ct) : [];
         var result = new List<V1>(repos.Count);
@@ -77,7 +79,7 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
             result.Add(new V1(r.Id, UserViews.NodeId("R", r.Id), r.Name, $"{r.Owner.Username}/{r.Name}", r.IsPrivate, r.Owner.ToV1Simple(BaseUrl),
                 $"{BaseUrl}/{r.Owner.Username}/{r.Name}", r.Description.Length == 0 ? null : r.Description, r.ForkedFromId is not null, url,
                 CloneUrl(r), CloneUrl(r), null, null, r.DefaultBranch, r.Visibility, r.CreatedAt, r.UpdatedAt, r.PushedAt, 0,
-                s.Stars, s.Stars, s.Forks, s.Forks, s.Stars, 0, 0, true, false, false, false, false, false, [],
+                s.Stars, s.Stars, s.Forks, s.Forks, s.Stars, tallies[r.Id].OpenIssuesCount, tallies[r.Id].OpenIssuesCount, true, false, false, false, false, false, [],
                 permissions, parent, parent));
         }
         return result;

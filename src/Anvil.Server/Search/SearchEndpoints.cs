@@ -35,8 +35,10 @@ public static class SearchEndpoints
                     throw AnvilException.Invalid("q is required");
                 }
                 var query = SearchQuery.Parse(raw);
-                // GitHub's issue search spans pull requests too, told apart by is:pr / is:issue; here issues only unless asked.
-                var found = await search.SearchAsync(kind, query, page.Offset, page.PerPage, ctx.RequestAborted);
+                // GitHub's issue search spans pull requests too, told apart by is:pr / is:issue.
+                var found = kind == SearchKinds.Issue
+                    ? await search.SearchIssuesAndPullsAsync(query, page.Offset, page.PerPage, ctx.RequestAborted)
+                    : await search.SearchAsync(kind, query, page.Offset, page.PerPage, ctx.RequestAborted);
                 page.WriteLinkHeader(ctx, found.Total, found.HasMore);
                 object items = kind switch
                 {

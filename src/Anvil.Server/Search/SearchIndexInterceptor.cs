@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Anvil.Server.Issues;
 using Anvil.Server.Repositories;
 using Anvil.Server.Users;
 using Microsoft.EntityFrameworkCore;
@@ -9,8 +11,11 @@ namespace Anvil.Server.Search;
 /// <summary>
 /// Keeps search documents in step with what they index, inside the very SaveChanges (and so the
 /// transaction) that changes the entity: no write path can forget to reindex. Documents point at
-/// their entity through a navigation, so a new entity's id is filled in by EF on insert.
-/// Deleting an entity deletes its documents by cascade.
+/// their entity through a navigation where they have one, so a new entity's id is filled in by EF
+/// on insert; an indexer that links by a plain id column gets its entity again after the insert
+/// (<see cref="SavedChangesAsync"/>) and the link is saved in the same transaction. A deleted
+/// entity's document goes in the same SaveChanges; deleting a repository or user removes the
+/// documents pointing at it by cascade too.
 /// </summary>
 public sealed class SearchIndexInterceptor : SaveChangesInterceptor
 {
@@ -26,6 +31,9 @@ public sealed class SearchIndexInterceptor : SaveChangesInterceptor
 
     private readonly IReadOnlyList<IIndexer> _indexers;
 
+    /// <summary>Documents of entities being inserted, per context, to fill again once their keys exist.</summary>
+    private readonly ConditionalWeakTable<DbContext, List<(object Entity, SearchDocument Doc, IIndexer Indexer)>> _inserted = new();
+
     public SearchIndexInterceptor(IEnumerable<IIndexer> indexers) => _indexers = indexers.ToList();
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -40,6 +48,40 @@ public sealed class SearchIndexInterceptor : SaveChangesInterceptor
         return ValueTask.FromResult(result);
     }
 
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        if (LinkInserted(eventData.Context) is { } db)
+        {
+            db.SaveChanges();
+        }
+        return result;
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken ct = default)
+    {
+        if (LinkInserted(eventData.Context) is { } db)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        return result;
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken ct = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Forget(DbContext? db)
+    {
+        if (db is not null)
+        {
+            _inserted.Remove(db);
+        }
+    }
+
     private void Index(DbContext? db)
     {
         if (db is null)
@@ -47,7 +89,7 @@ public sealed class SearchIndexInterceptor : SaveChangesInterceptor
             return;
         }
         var changed = db.ChangeTracker.Entries()
-            .Where(e => e.State is EntityState.Added or EntityState.Modified && e.Entity is not SearchDocument)
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is not SearchDocument)
             .ToList();
         foreach (var entry in changed)
         {
@@ -56,18 +98,49 @@ public sealed class SearchIndexInterceptor : SaveChangesInterceptor
             {
                 continue;
             }
+            if (entry.State == EntityState.Deleted)
+            {
+                if (indexer.Find(db, entry.Entity) is { } gone)
+                {
+                    db.Remove(gone);
+                }
+                continue;
+            }
             var doc = entry.State == EntityState.Added ? null : indexer.Find(db, entry.Entity);
             if (doc is null)
             {
                 doc = new SearchDocument { Kind = "", Title = "" };
                 indexer.Fill(entry.Entity, doc);
                 db.Add(doc);
+                if (entry.State == EntityState.Added)
+                {
+                    _inserted.GetOrCreateValue(db).Add((entry.Entity, doc, indexer));
+                }
             }
             else
             {
                 indexer.Fill(entry.Entity, doc);
             }
         }
+    }
+
+    /// <summary>
+    /// Fills the documents of just-inserted entities again, now that their generated keys are known; returns the
+    /// context when that changed a document (a link by id), so the caller saves it, in the same transaction.
+    /// </summary>
+    private DbContext? LinkInserted(DbContext? db)
+    {
+        if (db is null || !_inserted.TryGetValue(db, out var inserted))
+        {
+            return null;
+        }
+        _inserted.Remove(db);
+        foreach (var (entity, doc, indexer) in inserted)
+        {
+            indexer.Fill(entity, doc);
+        }
+        db.ChangeTracker.DetectChanges();
+        return inserted.Any(i => db.Entry(i.Doc).State == EntityState.Modified) ? db : null;
     }
 }
 
@@ -112,5 +185,35 @@ public sealed class UserSearchIndexer : SearchIndexInterceptor.IIndexer
         var id = ((User)entity).Id;
         return db.Set<SearchDocument>().Local.FirstOrDefault(d => d.Kind == SearchKinds.User && d.UserId == id)
             ?? db.Set<SearchDocument>().FirstOrDefault(d => d.Kind == SearchKinds.User && d.UserId == id);
+    }
+}
+
+/// <summary>
+/// Issues and pull requests (<see cref="Issue.IsPullRequest"/>): title and body, state, repository, and the author
+/// in <see cref="SearchDocument.UserId"/> (for <c>author:</c>, and so a deleted user's issues leave the index by cascade).
+/// </summary>
+public sealed class IssueSearchIndexer : SearchIndexInterceptor.IIndexer
+{
+    public bool Handles(object entity) => entity is Issue;
+
+    public void Fill(object entity, SearchDocument doc)
+    {
+        var issue = (Issue)entity;
+        doc.Kind = issue.IsPullRequest ? SearchKinds.PullRequest : SearchKinds.Issue;
+        doc.RepositoryId = issue.RepositoryId;
+        doc.UserId = issue.AuthorId;
+        // Zero until inserted: the interceptor fills the document again once the row has its id.
+        doc.IssueId = issue.Id == 0 ? null : issue.Id;
+        doc.Title = issue.Title;
+        doc.Body = issue.Body;
+        doc.State = IssueRules.Name(issue.State);
+        doc.UpdatedAt = issue.UpdatedAt;
+    }
+
+    public SearchDocument? Find(DbContext db, object entity)
+    {
+        var id = ((Issue)entity).Id;
+        return db.Set<SearchDocument>().Local.FirstOrDefault(d => d.IssueId == id)
+            ?? db.Set<SearchDocument>().FirstOrDefault(d => d.IssueId == id);
     }
 }

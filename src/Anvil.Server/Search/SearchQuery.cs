@@ -2,8 +2,12 @@ using System.Text;
 
 namespace Anvil.Server.Search;
 
-/// <summary>A search string split into free text and GitHub-style qualifiers (<c>repo:o/n</c>, <c>is:open</c>, <c>user:name</c>).</summary>
-public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoName, string? State, string? User)
+/// <summary>
+/// A search string split into free text and GitHub-style qualifiers (<c>repo:o/n</c>, <c>is:open</c>, <c>user:name</c>;
+/// for issues also <c>author:name</c> and <c>is:issue</c>/<c>is:pr</c>, the latter in <see cref="IsPullRequest"/>).
+/// </summary>
+public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoName, string? State, string? User, string? Author = null,
+    bool? IsPullRequest = null)
 {
     public const int MaxLength = 256;
 
@@ -14,7 +18,8 @@ public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoNam
         {
             throw Infrastructure.AnvilException.BadRequest($"q must be at most {MaxLength} characters");
         }
-        string? owner = null, name = null, state = null, user = null;
+        string? owner = null, name = null, state = null, user = null, author = null;
+        bool? isPullRequest = null;
         var words = new List<string>();
         foreach (var token in q.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -31,12 +36,18 @@ public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoNam
                 case "user" or "owner" or "org" when value.Length > 0:
                     user = value;
                     break;
+                case "author" when value.Length > 0:
+                    author = value;
+                    break;
+                case "is" or "type" when value.ToLowerInvariant() is "issue" or "pr" or "pull-request" or "pull_request":
+                    isPullRequest = value.ToLowerInvariant() != "issue";
+                    break;
                 default:
                     words.Add(token);
                     break;
             }
         }
-        return new SearchQuery(string.Join(' ', words), owner, name, state, user);
+        return new SearchQuery(string.Join(' ', words), owner, name, state, user, author, isPullRequest);
     }
 
     /// <summary>

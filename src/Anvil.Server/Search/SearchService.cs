@@ -16,10 +16,27 @@ public sealed record RankedHit(long Id, double Rank);
 /// </summary>
 public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
 {
-    public async Task<Page<SearchDocument>> SearchAsync(string kind, SearchQuery query, int offset, int limit, CancellationToken ct)
+    public Task<Page<SearchDocument>> SearchAsync(string kind, SearchQuery query, int offset, int limit, CancellationToken ct) =>
+        SearchAsync([kind], query, offset, limit, ct);
+
+    /// <summary>
+    /// GitHub's issue search: issues and pull requests together, unless <c>is:issue</c> or <c>is:pr</c> picks one.
+    /// </summary>
+    public Task<Page<SearchDocument>> SearchIssuesAndPullsAsync(SearchQuery query, int offset, int limit, CancellationToken ct) =>
+        SearchAsync(query.IsPullRequest switch
+        {
+            true => [SearchKinds.PullRequest],
+            false => [SearchKinds.Issue],
+            null => [SearchKinds.Issue, SearchKinds.PullRequest],
+        }, query, offset, limit, ct);
+
+    /// <param name="kinds">One kind, or two searched together.</param>
+    private async Task<Page<SearchDocument>> SearchAsync(IReadOnlyList<string> kinds, SearchQuery query, int offset, int limit, CancellationToken ct)
     {
-        IQueryable<SearchDocument> docs = db.Set<SearchDocument>().Where(d => d.Kind == kind);
-        if (kind is SearchKinds.Repository or SearchKinds.Issue or SearchKinds.PullRequest)
+        var (first, second) = (kinds[0], kinds[^1]);
+        IQueryable<SearchDocument> docs = db.Set<SearchDocument>().Where(d => d.Kind == first || d.Kind == second);
+        var issueKinds = kinds.All(k => k is SearchKinds.Issue or SearchKinds.PullRequest);
+        if (kinds.Any(k => k is SearchKinds.Repository or SearchKinds.Issue or SearchKinds.PullRequest))
         {
             var visible = access.Visible();
             if (query.RepoOwner is not null)
@@ -35,9 +52,15 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
             }
             docs = docs.Where(d => visible.Any(r => r.Id == d.RepositoryId));
         }
-        if (query.State is not null && kind is SearchKinds.Issue or SearchKinds.PullRequest)
+        if (query.State is not null && issueKinds)
         {
             docs = docs.Where(d => d.State == query.State);
+        }
+        if (query.Author is not null && issueKinds)
+        {
+            // An issue's document carries its author in UserId.
+            var author = NameRules.Normalize(query.Author);
+            docs = docs.Where(d => d.User!.NormalizedUsername == author);
         }
 
         var hits = Hits(query);

@@ -17,6 +17,7 @@ public static class WebhookServices
         services.AddScoped<IDomainEventHandler<RepositoryPushed>, PushWebhooks>();
         services.AddScoped<IDomainEventHandler<RepositoryStarred>, StarWebhooks>();
         services.AddScoped<IDomainEventHandler<RepositoryForked>, ForkWebhooks>();
+        IssueWebhooks.Register(services);
         return services;
     }
 }

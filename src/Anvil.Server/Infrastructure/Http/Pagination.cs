@@ -35,8 +35,9 @@ public readonly record struct PageRequest(int Page, int PerPage)
     }
 
     /// <summary>
-    /// Writes <c>Link</c> with absolute URLs. With a known <paramref name="total"/> it names first/last;
-    /// without one (forward-only feeds) only next/prev, next when <paramref name="hasMore"/>.
+    /// Writes <c>Link</c> with absolute URLs, as GitHub does: next/last while there are pages after this one,
+    /// first/prev after the first page, and no header at all when everything fits on one page. Without a known
+    /// <paramref name="total"/> (forward-only feeds) only next/prev, next when <paramref name="hasMore"/>.
     /// </summary>
     public void WriteLinkHeader(HttpContext ctx, long? total, bool hasMore)
     {
@@ -47,7 +48,7 @@ public readonly record struct PageRequest(int Page, int PerPage)
         {
             links.Add(Link(ctx, Page + 1, "next"));
         }
-        if (lastPage is { } last)
+        if (lastPage is { } last && more)
         {
             links.Add(Link(ctx, last, "last"));
         }

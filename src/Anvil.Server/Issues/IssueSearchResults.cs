@@ -1,0 +1,32 @@
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Search;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Issues;
+
+/// <summary>
+/// Issue and pull-request search hits in the issue views of each surface (pull requests too, as on GitHub's issue
+/// search, where a pull request is an issue with <c>pull_request</c> links). Search has already filtered by visibility.
+/// </summary>
+public sealed class IssueSearchResults(AnvilDbContext db, IssueService issues, IHttpContextAccessor http) : ISearchResultPresenter
+{
+    public async Task<object> PresentAsync(IReadOnlyList<SearchDocument> docs, bool v1, CancellationToken ct)
+    {
+        var ids = docs.Where(d => d.IssueId is not null).Select(d => d.IssueId!.Value).ToList();
+        var rows = await db.Issues.AsNoTracking().Include(i => i.Author).Include(i => i.ClosedBy).Where(i => ids.Contains(i.Id)).ToListAsync(ct);
+        var repoIds = rows.Select(i => i.RepositoryId).Distinct().ToList();
+        var repos = await db.Repositories.AsNoTracking().Include(r => r.Owner).Where(r => repoIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        var details = new Dictionary<long, IssueDetails>();
+        foreach (var group in rows.GroupBy(i => i.RepositoryId))
+        {
+            foreach (var d in await issues.DetailsAsync(repos[group.Key], group.ToList(), ct))
+            {
+                details[d.Issue.Id] = d;
+            }
+        }
+        var baseUrl = http.HttpContext!.PublicBaseUrl();
+        var ranked = ids.Where(details.ContainsKey).Select(id => details[id]);
+        return v1 ? ranked.Select(d => d.ToV1(baseUrl)).ToList() : ranked.Select(d => d.ToSigmagit(baseUrl)).ToList();
+    }
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Issues;
+using Anvil.Server.Repositories;
+using Anvil.Server.Tests.Infrastructure;
+using Anvil.Server.Tests.Issues;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Anvil.Server.Tests.Search;
+
+public abstract class IssueSearchTests(AnvilServer server)
+{
+    private static string Word(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
+
+    private static List<string> Titles(JsonNode body, string array) => body[array]!.AsArray().Select(n => n!.Str("title")).ToList();
+
+    private static async Task<List<string>> SigmagitAsync(HttpClient c, string q, string type = "issues") =>
+        Titles(await (await c.GetAsync($"/api/search?type={type}&q={Uri.EscapeDataString(q)}")).JsonAsync(), "results");
+
+    private static async Task<JsonNode> V1Async(HttpClient c, string q) =>
+        await (await c.GetAsync($"/api/v1/search/issues?q={Uri.EscapeDataString(q)}")).JsonAsync();
+
+    /// <summary>
+    /// A pull request's issue row, made the way the pull-request feature makes one (its routes live on another branch).
+    /// </summary>
+    private async Task CreatePullRowAsync(TestRepo repo, string title, string body)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AnvilDbContext>();
+        var row = await db.Repositories.Include(r => r.Owner).FirstAsync(r => r.Name == repo.Name && r.OwnerId == repo.Owner.Id);
+        var author = await db.Users.FirstAsync(u => u.Id == repo.Owner.Id);
+        await scope.ServiceProvider.GetRequiredService<IssueService>().CreateIssueRowAsync(new RepositoryGrant(row, RepositoryPermission.Admin),
+            author, title, body, isPullRequest: true, [], [], null, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Issues_of_a_private_repository_are_found_only_by_those_who_may_see_it()
+    {
+        var word = Word("vis");
+        var open = await TestRepo.CreateAsync(server);
+        var secret = await TestRepo.CreateAsync(server, isPrivate: true, owner: open.Owner);
+        var collaborator = await secret.AddCollaboratorAsync("pull");
+        var stranger = await server.SignUpAsync();
+        await open.CreateIssueAsync($"public {word} crash");
+        await secret.CreateIssueAsync($"secret {word} crash");
+
+        using var anon = server.Anonymous();
+        using var strangerClient = stranger.Client();
+        using var collaboratorClient = collaborator.Client();
+        using var ownerClient = open.Owner.Client();
+        Assert.Equal([$"public {word} crash"], await SigmagitAsync(anon, word));
+        Assert.Equal([$"public {word} crash"], await SigmagitAsync(strangerClient, word));
+        Assert.Equal([$"public {word} crash", $"secret {word} crash"], (await SigmagitAsync(collaboratorClient, word)).Order());
+        Assert.Equal([$"public {word} crash", $"secret {word} crash"], (await SigmagitAsync(ownerClient, word)).Order());
+        // Not even the total gives the private one away.
+        var v1 = await V1Async(strangerClient, word);
+        Assert.Equal(1, v1["total_count"]!.GetValue<int>());
+        Assert.Equal([$"public {word} crash"], Titles(v1, "items"));
+        Assert.Equal(2, (await V1Async(collaboratorClient, word))["total_count"]!.GetValue<int>());
+        // Nor does naming the repository.
+        Assert.Empty(await SigmagitAsync(strangerClient, $"{word} repo:{secret.Owner.Username}/{secret.Name}"));
+        // A token without repository scope sees what anonymous callers see.
+        using var userOnly = server.WithBearer(await open.Owner.CreateTokenAsync("user:read"));
+        Assert.Equal([$"public {word} crash"], await SigmagitAsync(userOnly, word));
+    }
+
+    [Fact]
+    public async Task Results_use_the_issue_views_and_rank_title_matches_first()
+    {
+        var word = Word("rank");
+        var repo = await TestRepo.CreateAsync(server);
+        using var c = repo.Owner.Client();
+        await repo.CreateIssueAsync(c, new { title = "Mentions it below", body = $"the {word} module fails" });
+        var created = await repo.CreateIssueAsync(c, new { title = $"{word} fails on start", body = "see logs", labels = new[] { "bug" } });
+
+        var sigmagit = await (await c.GetAsync($"/api/search?type=issues&q={word}")).JsonAsync();
+        Assert.Equal($"{word} fails on start", sigmagit["results"]![0]!.Str("title"));
+        Assert.Equal("Mentions it below", sigmagit["results"]![1]!.Str("title"));
+        var hit = sigmagit["results"]![0]!;
+        Assert.Equal(created.ToJsonString(), hit.ToJsonString()); // exactly what GET …/issues/:number shows
+        Assert.False(sigmagit["hasMore"]!.GetValue<bool>());
+        Assert.Equal(word, sigmagit.Str("query"));
+
+        var v1 = await V1Async(c, word);
+        Assert.False(v1["incomplete_results"]!.GetValue<bool>());
+        var item = v1["items"]![0]!;
+        var direct = await (await c.GetAsync($"{repo.V1}/issues/{created.Int("number")}")).JsonAsync();
+        Assert.Equal(direct.ToJsonString(), item.ToJsonString());
+        Assert.Equal("bug", item["labels"]![0]!.Str("name"));
+        Assert.Null(item["pull_request"]);
+    }
+
+    [Fact]
+    public async Task Pull_requests_are_their_own_type_and_is_qualifiers_pick_on_v1()
+    {
+        var word = Word("kind");
+        var repo = await TestRepo.CreateAsync(server);
+        await repo.CreateIssueAsync($"issue {word}");
+        await CreatePullRowAsync(repo, $"pull {word}", "adds things");
+        using var c = repo.Owner.Client();
+
+        Assert.Equal([$"issue {word}"], await SigmagitAsync(c, word, "issues"));
+        Assert.Equal([$"pull {word}"], await SigmagitAsync(c, word, "pulls"));
+        Assert.Equal([$"issue {word}", $"pull {word}"], Titles(await V1Async(c, word), "items").Order());
+        Assert.Equal([$"issue {word}"], Titles(await V1Async(c, $"{word} is:issue"), "items"));
+        var pulls = await V1Async(c, $"{word} is:pr");
+        Assert.Equal([$"pull {word}"], Titles(pulls, "items"));
+        Assert.EndsWith($"/pulls/{pulls["items"]![0]!.Int("number")}", pulls["items"]![0]!.Str("pull_request.url"));
+    }
+
+    [Fact]
+    public async Task State_repo_user_and_author_qualifiers_filter()
+    {
+        var word = Word("qual");
+        var first = await TestRepo.CreateAsync(server);
+        var second = await TestRepo.CreateAsync(server);
+        var bob = await server.SignUpAsync();
+        await first.CreateIssueAsync($"{word} one");
+        var closing = await first.CreateIssueAsync($"{word} two");
+        await second.CreateIssueAsync($"{word} three");
+        using (var bobClient = bob.Client())
+        {
+            await first.CreateIssueAsync(bobClient, new { title = $"{word} by bob" });
+        }
+        using var c = first.Owner.Client();
+        await (await c.PatchAsJsonAsync($"{first.Api}/issues/{closing.Int("number")}", new { state = "closed" })).JsonAsync();
+
+        using var anon = server.Anonymous();
+        Assert.Equal([$"{word} two"], await SigmagitAsync(anon, $"{word} is:closed"));
+        Assert.Equal([$"{word} by bob", $"{word} one", $"{word} three"], (await SigmagitAsync(anon, $"{word} is:open")).Order());
+        Assert.Equal([$"{word} by bob", $"{word} one", $"{word} two"], (await SigmagitAsync(anon, $"{word} repo:{first.Owner.Username}/{first.Name}")).Order());
+        Assert.Equal([$"{word} three"], await SigmagitAsync(anon, $"{word} user:{second.Owner.Username}"));
+        Assert.Equal([$"{word} by bob"], await SigmagitAsync(anon, $"{word} author:{bob.Username}"));
+        var v1 = await V1Async(anon, $"{word} author:{first.Owner.Username} is:open is:issue");
+        Assert.Equal([$"{word} one"], Titles(v1, "items"));
+        // Qualifiers alone list everything they match, newest change first.
+        Assert.Equal(3, (await V1Async(anon, $"repo:{first.Owner.Username}/{first.Name}"))["total_count"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Index_follows_edits_and_deletes_in_the_same_write()
+    {
+        var before = Word("before");
+        var after = Word("after");
+        var repo = await TestRepo.CreateAsync(server);
+        var issue = await repo.CreateIssueAsync($"{before} title");
+        using var c = repo.Owner.Client();
+        var url = $"{repo.Api}/issues/{issue.Int("number")}";
+        await (await c.PatchAsJsonAsync(url, new { title = $"{after} title", body = "rewritten" })).JsonAsync();
+        Assert.Empty(await SigmagitAsync(c, before));
+        Assert.Equal([$"{after} title"], await SigmagitAsync(c, after));
+        Assert.Equal([$"{after} title"], await SigmagitAsync(c, "rewritten"));
+        await (await c.DeleteAsync(url)).JsonAsync();
+        Assert.Empty(await SigmagitAsync(c, after));
+        Assert.Equal(0, (await V1Async(c, after))["total_count"]!.GetValue<int>());
+    }
+}
+
+public sealed class IssueSearchTestsOnSqlite(IssuesSqliteServer s) : IssueSearchTests(s), IClassFixture<IssuesSqliteServer>;
+
+public sealed class IssueSearchTestsOnPostgres(IssuesPostgresServer s) : IssueSearchTests(s), IClassFixture<IssuesPostgresServer>;
