@@ -10,9 +10,9 @@ set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 command -v wrk >/dev/null || { echo "skipped: wrk is missing (apt-get install -y wrk)"; exit 0; }
 
-if quick; then : "${WRK_DURATION:=2s}" "${COMMITS:=300}" "${ISSUES:=35}" "${WARM_DURATION:=1s}"; fi
+if quick; then : "${WRK_DURATION:=2s}" "${COMMITS:=300}" "${ISSUES:=35}" "${WARM_DURATION:=2s}"; fi
 WRK_THREADS=${WRK_THREADS:-2} WRK_CONNECTIONS=${WRK_CONNECTIONS:-64} WRK_DURATION=${WRK_DURATION:-10s}
-COMMITS=${COMMITS:-2000} FILES=${FILES:-200} ISSUES=${ISSUES:-60}
+COMMITS=${COMMITS:-2000} FILES=${FILES:-200} ISSUES=${ISSUES:-60} WARM_DURATION=${WARM_DURATION:-5s}
 export WARM_DURATION
 
 bench_init api
@@ -71,8 +71,8 @@ run_anvil() {
         step "wrk: $label ${names[$i]}"
         read -r rps p50 p99 bad cpu < <(wrk_measure "${urls[$i]}" "$ANVIL_PID")
         ratio=$(echo "scale=4; $rps / $CEIL_RPS" | bc)
-        cpu_ratio=$(echo "scale=4; $CEIL_CPU / $cpu" | bc)
-        ROWS+=("$(printf '| Anvil (%s): %s | %s | %.2f | %.2f | %.2f | %s | %.2f | %s |' "$label" "${names[$i]}" "$rps" "$p50" "$p99" "$ratio" "$cpu" "$cpu_ratio" "$bad")")
+        [[ $cpu == - ]] && cpu_ratio=0 || cpu_ratio=$(echo "scale=4; $CEIL_CPU / $cpu" | bc)
+        ROWS+=("$(printf '| Anvil (%s): %s | %s | %.2f | %.2f | %.3f | %s | %.3f | %s |' "$label" "${names[$i]}" "$rps" "$p50" "$p99" "$ratio" "$cpu" "$cpu_ratio" "$bad")")
         [[ -z $min_ratio || $(echo "$ratio < $min_ratio" | bc) == 1 ]] && min_ratio=$ratio
         [[ -z $min_cpu_ratio || $(echo "$cpu_ratio < $min_cpu_ratio" | bc) == 1 ]] && min_cpu_ratio=$cpu_ratio
     done

@@ -9,9 +9,9 @@ set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 command -v wrk >/dev/null || { echo "skipped: wrk is missing (apt-get install -y wrk)"; exit 0; }
 
-if quick; then : "${WRK_DURATION:=2s}" "${COMMITS:=300}" "${WIDE_FILES:=10000}" "${RUNS:=10}" "${WARM_DURATION:=1s}"; fi
+if quick; then : "${WRK_DURATION:=2s}" "${COMMITS:=300}" "${WIDE_FILES:=10000}" "${RUNS:=10}" "${WARM_DURATION:=2s}"; fi
 WRK_THREADS=${WRK_THREADS:-2} WRK_CONNECTIONS=${WRK_CONNECTIONS:-64} WRK_DURATION=${WRK_DURATION:-10s}
-COMMITS=${COMMITS:-2000} FILES=${FILES:-200} WIDE_FILES=${WIDE_FILES:-100000} PER_DIR=${PER_DIR:-1000} RUNS=${RUNS:-40}
+COMMITS=${COMMITS:-2000} FILES=${FILES:-200} WIDE_FILES=${WIDE_FILES:-100000} PER_DIR=${PER_DIR:-1000} RUNS=${RUNS:-40} WARM_DURATION=${WARM_DURATION:-5s}
 export WARM_DURATION
 
 bench_init browse
@@ -61,6 +61,8 @@ SMALL_ROOT=${TIMES[0]% *} WIDE_ROOT=${TIMES[2]% *} WIDE_DIR=${TIMES[3]% *}
 bench_summary tree_root_small_ms "$SMALL_ROOT"
 bench_summary tree_root_wide_ms "$WIDE_ROOT"
 bench_summary tree_dir_wide_ms "$WIDE_DIR"
+bench_summary tree_wide_files "$WIDE_FILES"
+bench_summary tree_per_dir "$PER_DIR"
 
 cat <<MD
 ## Code browsing (SQLite)

@@ -49,8 +49,8 @@ SELECT i."Id", l."Id" FROM "Issues" i JOIN "Labels" l ON l."RepositoryId" = i."R
 WHERE i."RepositoryId" = $repo AND i."Number" % 3 = 0;
 INSERT INTO "IssueComments" ("IssueId", "AuthorId", "Body", "CreatedAt", "UpdatedAt")
 SELECT i."Id", $ANVIL_USER_ID, 'A comment', now(), now() FROM "Issues" i WHERE i."RepositoryId" = $repo AND i."Number" % 4 = 0;
-INSERT INTO "SearchDocuments" ("Kind", "RepositoryId", "IssueId", "Title", "Body", "State", "UpdatedAt")
-SELECT 'issue', i."RepositoryId", i."Id", i."Title", i."Body", CASE WHEN i."State" = 0 THEN 'open' ELSE 'closed' END, i."UpdatedAt"
+INSERT INTO "SearchDocuments" ("Kind", "RepositoryId", "UserId", "IssueId", "Title", "Body", "State", "UpdatedAt")
+SELECT 'issue', i."RepositoryId", i."AuthorId", i."Id", i."Title", i."Body", CASE WHEN i."State" = 0 THEN 'open' ELSE 'closed' END, i."UpdatedAt"
 FROM "Issues" i WHERE i."RepositoryId" = $repo;
 UPDATE "Repositories" SET "LastIssueNumber" = $count WHERE "Id" = $repo;
 INSERT INTO "IssueCounts" ("RepositoryId", "OpenIssues", "ClosedIssues", "OpenPullRequests", "ClosedPullRequests")
