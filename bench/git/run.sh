@@ -159,6 +159,22 @@ base_cpu_seconds() { # nginx and fcgiwrap themselves, plus every git http-backen
 }
 server_cpu() { if [[ $1 == anvil ]]; then cpu_seconds "$ANVIL_PID"; else base_cpu_seconds; fi; }
 
+# Anvil is a long-running server. In a fresh process most of its CPU during the first operations is the JIT
+# recompiling hot paths at higher tiers (perf: libclrjit ~70 % of the server's own samples during the first clones),
+# which is start-up, not transport; so both servers serve a few untimed clones and a push first.
+step "warming both servers (${WARM_OPS:=3} clones and a push each)"
+for url in "$ANVIL_GIT" "$BASE_GIT"; do
+    for i in $(seq 1 "$WARM_OPS"); do
+        rm -rf "$WORK/warm" && git clone -q --no-checkout "$url/bench.git" "$WORK/warm"
+    done
+done
+rm -rf "$WORK/warm"
+curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $ANVIL_TOKEN" -H 'Content-Type: application/json' \
+    -d '{"name":"warm","visibility":"public"}' "$ANVIL_URL/api/repositories"
+git -C "$WORK/seed.git" push -q "$ANVIL_PUSH/warm.git" main
+git init -q --bare "$WORK/http/warm.git" && git -C "$WORK/http/warm.git" config http.receivepack true
+git -C "$WORK/seed.git" push -q "$BASE_GIT/warm.git" main
+
 LOAD_BEFORE=$(load_avg)
 # --- the measurements -----------------------------------------------------------------------------------------
 # measure ID SERVER PREPARE COMMAND: hyperfine, then "mean stddev min cpu_per_run" on stdout.
@@ -211,7 +227,7 @@ cat <<MD
 Repository: $NCOMMITS commits, pack $PACK_MIB MiB ($BLOBS incompressible blobs of $BLOB_KIB KiB plus text), git $(git --version | cut -d' ' -f3).
 Baseline: \`git http-backend\` via fcgiwrap behind nginx (no auth, streaming both ways, protocol v2 passed through).
 Anvil: Release build on SQLite, clones anonymous, pushes with Basic auth (a personal access token) in the URL.
-hyperfine, $RUNS runs after $WARMUP warm-up each; clones are \`--no-checkout\` (transport and index-pack, not
+Both servers first serve $WARM_OPS untimed clones and a push; then hyperfine, $RUNS runs after $WARMUP warm-up each; clones are \`--no-checkout\` (transport and index-pack, not
 writing files). "server CPU" is the CPU seconds per operation the server side used (Anvil's process with its git
 children; nginx + fcgiwrap with theirs), measured from /proc. Load average: $LOAD_BEFORE before, $(load_avg) after.
 Target: Anvil ≤ 1.05 × http-backend.
