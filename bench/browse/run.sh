@@ -1,131 +1,88 @@
 #!/usr/bin/env bash
-# Benchmarks the code-browsing API: builds Release, starts Anvil on SQLite with a throwaway data dir on a free
-# port, seeds a public repository over smart HTTP with the real git CLI, then runs wrk against tree, file and
-# commits endpoints and prints requests/s and latency for each.
+# Code browsing: wrk against tree, file and commits endpoints of a generated repository on a Release Anvil
+# (SQLite), then the scale case: tree listing latency in a repository of 100k files next to the same listing in
+# the small one. Prints a Markdown section on stdout (progress on stderr).
 #
-#   bench/browse/run.sh            # DURATION=10s CONNECTIONS=64 THREADS=2 COMMITS=2000 FILES=200 by default
+#   bench/browse/run.sh     # WRK_DURATION=10s WRK_CONNECTIONS=64 COMMITS=2000 FILES=200 WIDE_FILES=100000 RUNS=40
+#   BENCH_QUICK=1 bench/browse/run.sh
 set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
+command -v wrk >/dev/null || { echo "skipped: wrk is missing (apt-get install -y wrk)"; exit 0; }
 
-DURATION=${DURATION:-10s}
-CONNECTIONS=${CONNECTIONS:-64}
-THREADS=${THREADS:-2}
-COMMITS=${COMMITS:-2000}
-FILES=${FILES:-200}
+if quick; then : "${WRK_DURATION:=2s}" "${COMMITS:=300}" "${WIDE_FILES:=10000}" "${RUNS:=10}" "${WARM_DURATION:=2s}"; fi
+WRK_THREADS=${WRK_THREADS:-2} WRK_CONNECTIONS=${WRK_CONNECTIONS:-64} WRK_DURATION=${WRK_DURATION:-10s}
+COMMITS=${COMMITS:-2000} FILES=${FILES:-200} WIDE_FILES=${WIDE_FILES:-100000} PER_DIR=${PER_DIR:-1000} RUNS=${RUNS:-40} WARM_DURATION=${WARM_DURATION:-5s}
+export WARM_DURATION
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-WORK=$(mktemp -d -t anvil-bench-browse-XXXXXX)
-SERVER_PID=""
-cleanup() {
-    if [[ -n "$SERVER_PID" ]]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_init browse
+isolate_git
+start_anvil browse
+USER_NAME=bench PASSWORD=bench-password-123
+anvil_user_and_repo "$ANVIL_URL" "$USER_NAME" "$PASSWORD" bench
+anvil_create_repo "$ANVIL_URL" wide
+PUSH="http://$USER_NAME:$PASSWORD@${ANVIL_URL#http://}/$USER_NAME"
+step "seeding: $COMMITS commits over $FILES files; $WIDE_FILES files in one commit"
+push_history "$WORK/seed" "$PUSH/bench.git" history "$COMMITS" "$FILES"
+push_history "$WORK/wide" "$PUSH/wide.git" wide "$WIDE_FILES" "$PER_DIR"
 
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-command -v git >/dev/null || { echo "git is missing" >&2; exit 1; }
-
-echo "== building Release"
-dotnet build "$ROOT/src/Anvil.Server/Anvil.Server.csproj" -c Release -o "$WORK/bin" -nologo -v quiet >"$WORK/build.log" 2>&1 \
-    || { cat "$WORK/build.log"; exit 1; }
-
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-BASE="http://127.0.0.1:$PORT"
-
-echo "== starting Anvil on $BASE (SQLite, data in $WORK/data)"
-(
-    cd "$WORK"
-    export ANVIL_DATA_DIR="$WORK/data" DATABASE_URL="" ASPNETCORE_ENVIRONMENT=Production \
-        ANVIL_RATELIMIT_PER_MINUTE=0 ANVIL_RATELIMIT_BURST=0 \
-        ANVIL_RATELIMIT_API_ANON_PER_HOUR=0 ANVIL_RATELIMIT_API_AUTHED_PER_HOUR=0
-    exec dotnet "$WORK/bin/Anvil.Server.dll" --urls "$BASE" >"$WORK/server.log" 2>&1
-) &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-    curl -fsS "$BASE/api/v1/meta" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
-    sleep 0.2
-done
-curl -fsS "$BASE/api/v1/meta" >/dev/null || { echo "server did not come up" >&2; cat "$WORK/server.log"; exit 1; }
-
-echo "== seeding: $COMMITS commits, $FILES files in one directory"
-USER_NAME=bench
-PASSWORD=bench-password-123
-curl -fsS -X POST "$BASE/auth/sign-up" -H 'Content-Type: application/json' \
-    -d "{\"email\":\"bench@example.com\",\"username\":\"$USER_NAME\",\"password\":\"$PASSWORD\",\"name\":\"Bench\"}" >"$WORK/signup.json"
-TOKEN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$WORK/signup.json")
-curl -fsS -X POST "$BASE/api/repositories" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d '{"name":"bench","visibility":"public"}' >/dev/null
-
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME="$WORK/home" GIT_TERMINAL_PROMPT=0 LC_ALL=C
-mkdir -p "$HOME" "$WORK/seed"
-git -C "$WORK/seed" init -q -b main
-python3 - "$COMMITS" "$FILES" >"$WORK/import.txt" <<'PY'
-import sys
-commits, files = int(sys.argv[1]), int(sys.argv[2])
-out = sys.stdout
-def data(text):
-    b = text.encode()
-    out.write(f"data {len(b)}\n"); out.write(text); out.write("\n")
-for i in range(1, commits + 1):
-    out.write(f"commit refs/heads/main\nmark :{i}\ncommitter Bench <bench@example.com> {1600000000 + i} +0000\n")
-    data(f"commit {i}\n\nTouches src/file{i % files}.txt.")
-    if i > 1:
-        out.write(f"from :{i - 1}\n")
-    if i == 1:
-        for f in range(files):
-            out.write(f"M 100644 inline src/file{f}.txt\n"); data("".join(f"line {n} of file {f}\n" for n in range(200)))
-        out.write("M 100644 inline README.md\n"); data("# bench\n" * 50)
-    out.write(f"M 100644 inline src/file{i % files}.txt\n"); data("".join(f"line {n} of file {i % files}, version {i}\n" for n in range(200)))
-PY
-git -C "$WORK/seed" fast-import --quiet <"$WORK/import.txt"
-git -C "$WORK/seed" push -q "http://$USER_NAME:$PASSWORD@127.0.0.1:$PORT/$USER_NAME/bench.git" main
-
-API="$BASE/api/repositories/$USER_NAME/bench"
+API="$ANVIL_URL/api/repositories/$USER_NAME/bench"
+WIDE="$ANVIL_URL/api/repositories/$USER_NAME/wide"
 # The first line is a baseline without git: the access check and JSON every browsing request also pays.
-declare -a NAMES=(
-    "baseline: repo (no git)"
-    "tree (root)"
-    "tree (src, $FILES entries)"
-    "tree with lastCommit"
-    "file (JSON)"
-    "file (raw)"
-    "commits (30)"
-    "commits (skip 1000)"
-    "v1 contents (file)"
-)
-declare -a URLS=(
-    "$API"
-    "$API/tree"
-    "$API/tree?path=src"
-    "$API/tree?path=src&lastCommit=1"
-    "$API/file?path=src/file7.txt"
-    "$API/file?path=src/file7.txt&return=1"
-    "$API/commits"
-    "$API/commits?skip=1000&limit=30"
-    "$BASE/api/v1/repos/$USER_NAME/bench/contents/src/file7.txt"
-)
+NAMES=("repo (no git)" "tree (root)" "tree (src, $FILES entries)" "tree with lastCommit" "file (JSON)" "file (raw)"
+    "commits (30)" "commits (skip 1000)" "v1 contents (file)")
+URLS=("$API" "$API/tree" "$API/tree?path=src" "$API/tree?path=src&lastCommit=1" "$API/file?path=src/file7.txt"
+    "$API/file?path=src/file7.txt&return=1" "$API/commits" "$API/commits?skip=$((COMMITS / 2))&limit=30"
+    "$ANVIL_URL/api/v1/repos/$USER_NAME/bench/contents/src/file7.txt")
+NAMES[7]="commits (skip $((COMMITS / 2)))"
+warm "${URLS[@]}"
 
-for url in "${URLS[@]}"; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "$url")
-    [[ "$code" == 200 ]] || { echo "warm-up of $url answered $code" >&2; exit 1; }
-done
-
-# Let the JIT reach its optimized tier and the caches fill before anything is measured.
-for url in "${URLS[@]}"; do
-    wrk -t1 -c8 -d2s "$url" >/dev/null
-done
-
-echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION (load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)"
-printf '%-28s %12s %10s %10s %10s %8s\n' endpoint "requests/s" "avg" "p50" "p99" "non-2xx"
+LOAD_BEFORE=$(load_avg)
+ROWS=()
 for i in "${!URLS[@]}"; do
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${URLS[$i]}")
-    rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-    avg=$(awk '$1 == "Latency" {print $2; exit}' <<<"$out")
-    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-    errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out")
-    printf '%-28s %12s %10s %10s %10s %8s\n' "${NAMES[$i]}" "$rps" "$avg" "$p50" "$p99" "${errors:-0}"
+    step "wrk: ${NAMES[$i]}"
+    read -r rps p50 p99 bad cpu < <(wrk_measure "${URLS[$i]}" "$ANVIL_PID")
+    ROWS+=("| ${NAMES[$i]} | $rps | $p50 | $p99 | $cpu | $bad |")
 done
+
+# Scale: sequential latency (no concurrency) of the same listings in the small and the 100k-file repository.
+SCALE_NAMES=("small repo: tree (root)" "small repo: tree (src, $FILES entries)"
+    "$WIDE_FILES-file repo: tree (root, $(( (WIDE_FILES + PER_DIR - 1) / PER_DIR )) dirs)" "$WIDE_FILES-file repo: tree (one dir, $PER_DIR entries)"
+    "$WIDE_FILES-file repo: v1 contents (root)" "$WIDE_FILES-file repo: file")
+SCALE_URLS=("$API/tree" "$API/tree?path=src" "$WIDE/tree" "$WIDE/tree?path=d0000"
+    "$ANVIL_URL/api/v1/repos/$USER_NAME/wide/contents" "$WIDE/file?path=d0000/file00007.txt")
+mapfile -t TIMES < <(latency_ms "$RUNS" 5 "${SCALE_URLS[@]}")
+[[ ${#TIMES[@]} == "${#SCALE_URLS[@]}" ]] || { echo "timing failed" >&2; exit 1; }
+SCALE=()
+for i in "${!SCALE_URLS[@]}"; do
+    read -r med p95 <<<"${TIMES[$i]}"
+    SCALE+=("| ${SCALE_NAMES[$i]} | $med | $p95 |")
+done
+SMALL_ROOT=${TIMES[0]% *} WIDE_ROOT=${TIMES[2]% *} WIDE_DIR=${TIMES[3]% *}
+bench_summary tree_root_small_ms "$SMALL_ROOT"
+bench_summary tree_root_wide_ms "$WIDE_ROOT"
+bench_summary tree_dir_wide_ms "$WIDE_DIR"
+bench_summary tree_wide_files "$WIDE_FILES"
+bench_summary tree_per_dir "$PER_DIR"
+
+cat <<MD
+## Code browsing (SQLite)
+
+\`wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION --latency\`, anonymous, against a public repository of $COMMITS
+commits over $FILES files, Release build, every path warmed first. Load average before: $LOAD_BEFORE.
+
+| request | requests/s | p50 (ms) | p99 (ms) | server CPU/req (µs) | non-2xx |
+|---|---|---|---|---|---|
+MD
+printf '%s\n' "${ROWS[@]}"
+cat <<MD
+
+### Tree listing at scale
+
+Sequential GETs on one keep-alive connection, round-robin over the requests ($RUNS timed rounds after 5 untimed),
+the small repository above next to one of
+$WIDE_FILES files in directories of $PER_DIR. Load average: $(load_avg).
+
+| request | median (ms) | p95 (ms) |
+|---|---|---|
+MD
+printf '%s\n' "${SCALE[@]}"

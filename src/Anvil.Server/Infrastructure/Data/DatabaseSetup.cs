@@ -84,6 +84,12 @@ public static class DatabaseSetup
 /// <summary>Per-connection SQLite settings: wait for the writer lock rather than fail, and enforce foreign keys.</summary>
 internal sealed class SqliteConnectionPragmas : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
 {
+    // The settings live as long as the native connection, which the pool keeps across opens, while EF opens and
+    // closes the connection around every query: applying them on each open cost a statement per query. So they are
+    // applied once per native handle (a handle the pool drops is collected, and its entry with it).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+    private static readonly object Marker = new();
+
     public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData)
         => Apply(connection);
 
@@ -95,9 +101,20 @@ internal sealed class SqliteConnectionPragmas : Microsoft.EntityFrameworkCore.Di
 
     private static void Apply(System.Data.Common.DbConnection connection)
     {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
-        cmd.ExecuteNonQuery();
+        var handle = (connection as Microsoft.Data.Sqlite.SqliteConnection)?.Handle;
+        if (handle is not null && Configured.TryGetValue(handle, out _))
+        {
+            return;
+        }
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+            cmd.ExecuteNonQuery();
+        }
+        if (handle is not null)
+        {
+            Configured.AddOrUpdate(handle, Marker);
+        }
     }
 }
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Sequential request latency, round-robin over several URLs so that load from elsewhere on the machine falls on
+all of them alike: one keep-alive connection, WARMUP rounds untimed, then RUNS rounds each timing every URL once.
+Prints "median_ms p95_ms" per URL, in order. Any answer other than 200 is an error.
+
+    latency.py RUNS WARMUP [-H 'Name: value']... URL...
+"""
+import http.client
+import sys
+import time
+from urllib.parse import urlsplit
+
+runs, warmup = int(sys.argv[1]), int(sys.argv[2])
+args, headers, urls = sys.argv[3:], {}, []
+while args:
+    a = args.pop(0)
+    if a == "-H":
+        name, value = args.pop(0).split(":", 1)
+        headers[name.strip()] = value.strip()
+    else:
+        urls.append(a)
+first = urlsplit(urls[0])
+conn = http.client.HTTPConnection(first.hostname, first.port, timeout=300)
+
+
+def get(url):
+    u = urlsplit(url)
+    conn.request("GET", u.path + ("?" + u.query if u.query else ""), headers=headers)
+    res = conn.getresponse()
+    res.read()
+    if res.status != 200:
+        sys.exit(f"{url} answered {res.status}")
+
+
+for _ in range(warmup):
+    for url in urls:
+        get(url)
+times = [[] for _ in urls]
+for _ in range(runs):
+    for i, url in enumerate(urls):
+        t0 = time.perf_counter()
+        get(url)
+        times[i].append((time.perf_counter() - t0) * 1000)
+for t in times:
+    t.sort()
+    print(f"{t[(len(t) - 1) // 2]:.1f} {t[max(0, int(len(t) * 0.95) - 1)]:.1f}")
