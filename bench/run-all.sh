@@ -4,13 +4,13 @@
 #
 #   bench/run-all.sh                 # everything, full size (the git repository and 1M issues take a while)
 #   BENCH_QUICK=1 bench/run-all.sh   # smoke run: small data sets, seconds per measurement
-#   bench/run-all.sh api issues      # only these scripts (api, git, issues, browse)
+#   bench/run-all.sh api issues      # only these scripts (api, git, issues, browse, ws)
 #   BENCH_OUT=/tmp/x.md bench/run-all.sh   # write somewhere else
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 SCRIPTS=("$@")
-[[ ${#SCRIPTS[@]} == 0 ]] && SCRIPTS=(api git issues browse)
+[[ ${#SCRIPTS[@]} == 0 ]] && SCRIPTS=(api git issues browse ws)
 OUT=${BENCH_OUT:-$BENCH_DIR/results/latest.md}
 
 bench_init all
@@ -66,6 +66,8 @@ target_rows() {
         v=$(fig "idle_rss_mib_$db")
         echo "| idle RSS < 150 MiB ($db) | ${v:+$v MiB} (under load: $(fig "load_rss_mib_$db") MiB) | $(verdict "$v" '<' 150) |"
     done
+    v=$(fig ws_sockets_open)
+    echo "| idle WebSockets held by one server ≥ 10000 | ${v:+$v open, notification reached $(fig ws_notified)} | $(verdict "$v" '>=' 10000) |"
     v=$(fig tree_root_wide_ms)
     echo "| (no target) tree listing, $(fig tree_wide_files)-file repository: root / one directory of $(fig tree_per_dir) vs small repository root | ${v:+$v ms / $(fig tree_dir_wide_ms) ms vs $(fig tree_root_small_ms) ms} | – |"
 }
