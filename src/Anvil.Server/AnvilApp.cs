@@ -84,6 +84,10 @@ public static class AnvilApp
         services.AddScoped<Infrastructure.Events.DomainEvents>();
         services.AddSingleton(new Anvil.Git.RepositoryStore(options.RepositoriesDir));
         services.AddSingleton(new Anvil.Git.SmartHttpService(Path.Combine(options.DataDir, "hooks")));
+        services.AddSingleton(sp => Email.EmailSettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<Email.EmailQueue>();
+        services.AddHostedService<Email.EmailWorker>();
+        services.AddScoped<EmailLinks>();
         services.AddScoped<RepositoryAccess>();
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();

@@ -8,6 +8,8 @@ namespace Anvil.Server.Auth;
 public static class AuthEndpoints
 {
     public sealed record SignInRequest(string? Email, string? Username, string? Password);
+    public sealed record ForgotPasswordRequest(string? Email);
+    public sealed record ResetPasswordRequest(string? Token, string? Password);
     public sealed record CreateTokenRequest(string? Name, List<string>? Scopes, int? ExpiresInDays);
 
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
@@ -24,6 +26,10 @@ public static class AuthEndpoints
             app.MapPost(signOut, SignOut);
         }
         app.MapGet("/api/auth/get-session", GetSession);
+        app.MapGet("/api/auth/verify-email", VerifyEmail);
+        // Each request may send a mail, so it is charged like a sign-up: the per-IP hourly cap stops mail floods.
+        app.MapPost("/api/auth/forgot-password", ForgotPassword).WithMetadata(AuthAttempt.SignUp);
+        app.MapPost("/api/auth/reset-password", ResetPassword);
 
         var tokens = app.MapGroup("/api/users/me/tokens").RequireSession();
         tokens.MapPost("", CreateToken);
@@ -31,12 +37,34 @@ public static class AuthEndpoints
         tokens.MapDelete("/{id}", RevokeToken);
     }
 
-    private static async Task<IResult> SignUp(HttpContext ctx, AccountService accounts, SessionService sessions)
+    private static async Task<IResult> SignUp(HttpContext ctx, AccountService accounts, SessionService sessions, EmailLinks links)
     {
         var req = await ctx.Request.ReadBodyAsync<SignUpRequest>();
         var user = await accounts.SignUpAsync(req, ct: ctx.RequestAborted);
+        links.SendVerification(user, ctx.PublicBaseUrl());
         var token = await StartSessionAsync(ctx, sessions, user);
         return ApiJson.Json(ctx, new { user = user.ToMe(ctx.PublicBaseUrl()), token }, StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> VerifyEmail(HttpContext ctx, EmailLinks links, string? token)
+    {
+        await links.VerifyAsync(token, ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { verified = true });
+    }
+
+    private static async Task<IResult> ForgotPassword(HttpContext ctx, EmailLinks links)
+    {
+        var req = await ctx.Request.ReadBodyAsync<ForgotPasswordRequest>();
+        await links.ForgotPasswordAsync(req.Email, ctx.PublicBaseUrl(), ctx.RequestAborted);
+        // The same answer whether or not the address has an account: the form must not reveal who is registered.
+        return ApiJson.Json(ctx, new { message = "if an account uses that address, a reset link is on its way" });
+    }
+
+    private static async Task<IResult> ResetPassword(HttpContext ctx, EmailLinks links)
+    {
+        var req = await ctx.Request.ReadBodyAsync<ResetPasswordRequest>();
+        await links.ResetPasswordAsync(req.Token, req.Password, ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { message = "password changed; sign in again" });
     }
 
     private static async Task<IResult> SignIn(HttpContext ctx, AccountService accounts, SessionService sessions)

@@ -101,7 +101,7 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await StopAsync();
         if (!_ownsData)
