@@ -97,7 +97,7 @@ public sealed class EmailWorker(EmailQueue queue, EmailSettings settings, ILogge
         mime.Subject = message.Subject;
         mime.Body = new TextPart("plain") { Text = message.Body };
         using var client = new SmtpClient { Timeout = 15_000 };
-        await client.ConnectAsync(settings.Host, settings.Port, settings.Security, ct);
+        await client.ConnectAsync(settings.Host!, settings.Port, settings.Security, ct); // FromConfiguration requires a host for smtp
         if (settings.User is not null)
         {
             await client.AuthenticateAsync(settings.User, settings.Password ?? "", ct);

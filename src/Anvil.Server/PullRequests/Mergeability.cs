@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Anvil.Git;
 using Anvil.Git.Reading;
+using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Events;
 using Anvil.Server.Issues;
@@ -9,27 +10,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.PullRequests;
 
-/// <summary>Wakes this process's mergeability worker (other nodes find pending checks by polling).</summary>
-public sealed class MergeabilitySignal
-{
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    public void Notify() => _channel.Writer.TryWrite(true);
-
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
-        try
-        {
-            await _channel.Reader.WaitToReadAsync(cts.Token);
-            _channel.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-        }
-    }
-}
+/// <summary>Wakes this process's mergeability worker.</summary>
+public sealed class MergeabilitySignal : WorkerSignal;
 
 /// <summary>
 /// Asks for mergeability checks. The request is a durable flag on the row (<see cref="PullRequest.MergeCheckPending"/>),

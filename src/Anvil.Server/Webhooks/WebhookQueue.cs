@@ -10,28 +10,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Webhooks;
 
-/// <summary>Wakes this process's delivery worker as soon as something is enqueued (other nodes find it by polling).</summary>
-public sealed class WebhookSignal
-{
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    public void Notify() => _channel.Writer.TryWrite(true);
-
-    /// <summary>Waits until notified or until <paramref name="timeout"/> passes.</summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
-        try
-        {
-            await _channel.Reader.WaitToReadAsync(cts.Token);
-            _channel.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-        }
-    }
-}
+/// <summary>Wakes this process's delivery worker as soon as something is enqueued.</summary>
+public sealed class WebhookSignal : WorkerSignal;
 
 /// <summary>
 /// The fan-out from "this happened in a repository" to delivery rows: one per subscribed active
