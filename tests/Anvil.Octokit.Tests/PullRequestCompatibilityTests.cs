@@ -32,7 +32,14 @@ public abstract class PullRequestCompatibilityTests(AnvilServer server)
         Assert.False(opened.Merged);
         Assert.False(opened.Draft);
 
+        // Mergeability and the commit/file counts are computed in the background, as on GitHub: poll for them.
         var fetched = await github.PullRequest.Get(owner.Username, "pulls", opened.Number);
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); fetched.Mergeable is null && clock.Elapsed < TimeSpan.FromSeconds(30);)
+        {
+            await Task.Delay(50);
+            fetched = await github.PullRequest.Get(owner.Username, "pulls", opened.Number);
+        }
+        Assert.True(fetched.Mergeable);
         Assert.Equal(opened.Id, fetched.Id);
         Assert.Equal(opened.Number, fetched.Number);
         Assert.Equal(1, fetched.Commits);
@@ -48,7 +55,6 @@ public abstract class PullRequestCompatibilityTests(AnvilServer server)
         var edited = await github.PullRequest.Update(owner.Username, "pulls", opened.Number, new PullRequestUpdate { Title = "Add the feature, tested" });
         Assert.Equal("Add the feature, tested", edited.Title);
 
-        // Mergeability is computed in the background; merging waits for nothing, it checks for itself.
         var merge = await github.PullRequest.Merge(owner.Username, "pulls", opened.Number,
             new MergePullRequest { MergeMethod = PullRequestMergeMethod.Merge, Sha = headOid, CommitTitle = "Merge the feature" });
         Assert.True(merge.Merged);
