@@ -16,6 +16,7 @@ using Anvil.Server.Search;
 using Anvil.Server.Users;
 using Anvil.Server.Webhooks;
 using Anvil.Server.Discord;
+using Anvil.Server.Email;
 using Microsoft.AspNetCore.Identity;
 
 namespace Anvil.Server;
@@ -77,6 +78,8 @@ public static class AnvilApp
         services.AddScoped<SessionService>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<AccountService>();
+        services.AddEmail(options.Mail);
+        services.AddScoped<AccountEmails>();
         services.AddScoped<UserService>();
         services.AddHttpContextAccessor();
         services.AddScoped<Infrastructure.Events.DomainEvents>();

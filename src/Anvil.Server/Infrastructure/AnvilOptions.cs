@@ -35,6 +35,8 @@ public sealed class AnvilOptions
     public string? WebhookSecret { get; init; }
     public string? PublicWebhookUrl { get; init; }
     public TimeSpan DiscordLinkTokenLifetime { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>Outgoing mail (<c>EMAIL_PROVIDER</c>, <c>SMTP_*</c>); log only by default.</summary>
+    public Anvil.Server.Email.EmailSettings Mail { get; init; } = Anvil.Server.Email.EmailSettings.LogOnly;
     /// <summary>How often repositories changed since the last run get a <c>git gc</c>; null: never.</summary>
     public TimeSpan? MaintenanceInterval { get; init; } = TimeSpan.FromDays(1);
 
@@ -69,6 +71,7 @@ public sealed class AnvilOptions
             WebhookSecret = FirstNonEmpty(config["WEBHOOK_SECRET"]),
             PublicWebhookUrl = FirstNonEmpty(config["PUBLIC_WEBHOOK_URL"]),
             DiscordLinkTokenLifetime = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_DISCORD_LINK_TTL_SECONDS"]) ?? 24 * 3600),
+            Mail = Anvil.Server.Email.EmailSettings.FromConfiguration(config),
             MaintenanceInterval = config["ANVIL_MAINTENANCE_INTERVAL_SECONDS"] is { Length: > 0 } mi && mi.Trim() == "0"
                 ? null
                 : TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_MAINTENANCE_INTERVAL_SECONDS"]) ?? 24 * 3600),
