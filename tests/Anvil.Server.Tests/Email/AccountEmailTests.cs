@@ -95,6 +95,25 @@ public abstract partial class AccountEmailTests(AnvilServer server)
     }
 
     [Fact]
+    public async Task A_link_for_an_old_address_does_not_verify_a_new_one_and_a_new_link_can_be_asked_for()
+    {
+        var (session, email, _) = await SignUpAsync(NewName());
+        using var _ = session;
+        var oldLink = VerifyLink().Match(Assert.Single(await SmtpSink.WaitForMailAsync(email)).Text).Value;
+        var newEmail = NewName() + "@example.com";
+        (await session.PatchAsJsonAsync("/api/users/me/settings", new { email = newEmail })).EnsureSuccessStatusCode();
+
+        using var anonymous = server.Anonymous();
+        await (await anonymous.GetAsync(new Uri(oldLink))).ErrorAsync(HttpStatusCode.BadRequest);
+        await (await session.PostAsync("/api/auth/send-verification-email", null)).JsonAsync();
+        var newLink = VerifyLink().Match(Assert.Single(await SmtpSink.WaitForMailAsync(newEmail)).Text).Value;
+        await (await anonymous.GetAsync(new Uri(newLink))).JsonAsync();
+
+        Assert.True((await (await session.GetAsync("/api/auth/get-session")).JsonAsync())["user"]!["emailVerified"]!.GetValue<bool>());
+        Assert.Equal("email is already verified", await (await session.PostAsync("/api/auth/send-verification-email", null)).ErrorAsync(HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
     public async Task Bogus_or_missing_verify_tokens_are_refused()
     {
         using var c = server.Anonymous();
