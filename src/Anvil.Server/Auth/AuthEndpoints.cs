@@ -9,7 +9,7 @@ public static class AuthEndpoints
 {
     public sealed record SignInRequest(string? Email, string? Username, string? Password);
     public sealed record ForgotPasswordRequest(string? Email);
-    public sealed record ResetPasswordRequest(string? Token, string? Password);
+    public sealed record ResetPasswordRequest(string? Token, string? Password, string? NewPassword);
     public sealed record CreateTokenRequest(string? Name, List<string>? Scopes, int? ExpiresInDays);
 
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
@@ -27,9 +27,9 @@ public static class AuthEndpoints
         }
         app.MapGet("/api/auth/get-session", GetSession);
         app.MapGet("/api/auth/verify-email", VerifyEmail);
-        // Each request may send a mail, so it is charged like a sign-up: the per-IP hourly cap stops mail floods.
-        app.MapPost("/api/auth/forgot-password", ForgotPassword).WithMetadata(AuthAttempt.SignUp);
-        app.MapPost("/api/auth/reset-password", ResetPassword);
+        app.MapPost("/api/auth/send-verification-email", SendVerificationEmail).RequireSession();
+        app.MapPost("/api/auth/forgot-password", ForgotPassword).WithMetadata(AuthAttempt.PasswordReset);
+        app.MapPost("/api/auth/reset-password", ResetPassword).WithMetadata(AuthAttempt.PasswordReset);
 
         var tokens = app.MapGroup("/api/users/me/tokens").RequireSession();
         tokens.MapPost("", CreateToken);
@@ -37,34 +37,13 @@ public static class AuthEndpoints
         tokens.MapDelete("/{id}", RevokeToken);
     }
 
-    private static async Task<IResult> SignUp(HttpContext ctx, AccountService accounts, SessionService sessions, EmailLinks links)
+    private static async Task<IResult> SignUp(HttpContext ctx, AccountService accounts, SessionService sessions, AccountEmails emails)
     {
         var req = await ctx.Request.ReadBodyAsync<SignUpRequest>();
         var user = await accounts.SignUpAsync(req, ct: ctx.RequestAborted);
-        links.SendVerification(user, ctx.PublicBaseUrl());
+        await emails.SendVerificationAsync(user, ctx.PublicBaseUrl(), ctx.RequestAborted);
         var token = await StartSessionAsync(ctx, sessions, user);
         return ApiJson.Json(ctx, new { user = user.ToMe(ctx.PublicBaseUrl()), token }, StatusCodes.Status201Created);
-    }
-
-    private static async Task<IResult> VerifyEmail(HttpContext ctx, EmailLinks links, string? token)
-    {
-        await links.VerifyAsync(token, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { verified = true });
-    }
-
-    private static async Task<IResult> ForgotPassword(HttpContext ctx, EmailLinks links)
-    {
-        var req = await ctx.Request.ReadBodyAsync<ForgotPasswordRequest>();
-        await links.ForgotPasswordAsync(req.Email, ctx.PublicBaseUrl(), ctx.RequestAborted);
-        // The same answer whether or not the address has an account: the form must not reveal who is registered.
-        return ApiJson.Json(ctx, new { message = "if an account uses that address, a reset link is on its way" });
-    }
-
-    private static async Task<IResult> ResetPassword(HttpContext ctx, EmailLinks links)
-    {
-        var req = await ctx.Request.ReadBodyAsync<ResetPasswordRequest>();
-        await links.ResetPasswordAsync(req.Token, req.Password, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { message = "password changed; sign in again" });
     }
 
     private static async Task<IResult> SignIn(HttpContext ctx, AccountService accounts, SessionService sessions)
@@ -100,6 +79,43 @@ public static class AuthEndpoints
         ApiJson.Json(ctx, caller.User is { } u && caller.Method == AuthMethod.Session
             ? new { user = u.ToMe(ctx.PublicBaseUrl()), session = new { userId = u.Id.ToString() } }
             : new { user = (UserViews.Me?)null, session = (object?)null });
+
+    private static async Task<IResult> VerifyEmail(HttpContext ctx, AccountEmails emails)
+    {
+        await emails.VerifyEmailAsync(ctx.Request.Query["token"], ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { success = true, emailVerified = true });
+    }
+
+    private static async Task<IResult> SendVerificationEmail(HttpContext ctx, Caller caller, AccountEmails emails)
+    {
+        var user = caller.RequireUser();
+        if (user.EmailVerified)
+        {
+            throw AnvilException.BadRequest("email is already verified");
+        }
+        await emails.SendVerificationAsync(user, ctx.PublicBaseUrl(), ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { success = true });
+    }
+
+    /// <summary>Answers the same whether or not the account exists, so it cannot be used to find accounts.</summary>
+    private static async Task<IResult> ForgotPassword(HttpContext ctx, AccountEmails emails)
+    {
+        var req = await ctx.Request.ReadBodyAsync<ForgotPasswordRequest>();
+        if (string.IsNullOrWhiteSpace(req.Email))
+        {
+            throw AnvilException.BadRequest("email is required");
+        }
+        await emails.RequestPasswordResetAsync(req.Email, ctx.PublicBaseUrl(), ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { success = true, message = "If an account uses that email, a reset link has been sent to it." });
+    }
+
+    private static async Task<IResult> ResetPassword(HttpContext ctx, AccountEmails emails)
+    {
+        var req = await ctx.Request.ReadBodyAsync<ResetPasswordRequest>();
+        // newPassword: the name sigmagit's web client (better-auth) sends.
+        await emails.ResetPasswordAsync(req.Token, req.Password ?? req.NewPassword, ctx.RequestAborted);
+        return ApiJson.Json(ctx, new { success = true });
+    }
 
     private static async Task<string> StartSessionAsync(HttpContext ctx, SessionService sessions, User user)
     {
