@@ -26,7 +26,7 @@ public sealed class PushWebhooks(WebhookQueue queue, WebhookPayloads payloads, R
         {
             var commits = change.IsDelete ? [] : await PushCommits.ListAsync(gitDir, change, MaxCommits, ct);
             var head = change.IsDelete ? null : commits.LastOrDefault(c => c.Id == change.NewOid) ?? await PushCommits.OneAsync(gitDir, change.NewOid, ct);
-            var forced = !change.IsCreate && !change.IsDelete && !await PushCommits.IsAncestorAsync(gitDir, change.OldOid, change.NewOid, ct);
+            var forced = !change.IsCreate && !change.IsDelete && !await Merger.IsAncestorAsync(gitDir, change.OldOid, change.NewOid, ct);
             var push = new JsonObject
             {
                 ["ref"] = change.RefName,
@@ -149,9 +149,6 @@ public static class PushCommits
         await FillChangesAsync(gitDir, [commit], ct);
         return commit;
     }
-
-    public static async Task<bool> IsAncestorAsync(string gitDir, string ancestor, string descendant, CancellationToken ct) =>
-        (await GitCli.RunAsync(gitDir, ["merge-base", "--is-ancestor", ancestor, descendant], ct: ct)).Success;
 
     private static List<PushCommit> Parse(string text) =>
         text.Split('\x1e').Select(r => r.TrimStart('\n')).Where(r => r.Length > 0).Select(record =>
