@@ -26,7 +26,7 @@ public sealed record JobSpec(Dictionary<string, string> Env, List<JobSpec.Step> 
 /// row's status, so any node, the request that finished a job or the background sweep, may do it.
 /// </summary>
 public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, GitReader reader, CheckService checks, ActionsSignal signal,
-    TimeProvider clock, ILogger<WorkflowService> log)
+    JobLogArchive logs, TimeProvider clock, ILogger<WorkflowService> log)
 {
     public static readonly string[] WorkflowDirs = [".anvil/workflows", ".github/workflows"];
     private const long MaxWorkflowBytes = 512 * 1024;
@@ -369,8 +369,13 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
                 CheckApp.Actions, branch, ct);
             (job.Status, job.Conclusion, job.RunnerId, job.RunnerName, job.TokenId, job.LeaseExpiresAt, job.Claims, job.StartedAt, job.CompletedAt, job.CheckRunId) =
                 (JobStatus.Waiting, null, null, null, null, null, 0, null, null, check.Id);
+            job.LogArchivedAt = null;
         }
         await db.SaveChangesAsync(ct);
+        foreach (var job in jobs)
+        {
+            await logs.DeleteBlobAsync(job.RepositoryId, job.Id); // the previous attempt's log; the job row no longer points at it
+        }
         await AdvanceAsync(run.Id, ct);
         return await db.WorkflowRuns.AsNoTracking().FirstAsync(r => r.Id == run.Id, ct);
     }
