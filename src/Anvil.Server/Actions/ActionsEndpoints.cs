@@ -193,6 +193,14 @@ public static class ActionsEndpoints
             return ApiJson.Json(ctx, new { }, StatusCodes.Status202Accepted);
         }).RequireUser(Scopes.RepoWrite);
 
+        repo.MapDelete("/runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
+            await workflows.DeleteRunAsync(run, ctx.RequestAborted);
+            ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+        }).RequireUser(Scopes.RepoWrite);
+
         repo.MapPost("/runs/{id:long}/rerun", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows) =>
         {
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);

@@ -167,6 +167,7 @@ internal sealed class ActionsConfiguration :
         e.ToTable("WorkflowJobs");
         e.HasIndex(j => new { j.Status, j.Id });
         e.HasIndex(j => j.RunId);
+        e.HasIndex(j => new { j.LogArchivedAt, j.Status }); // the sweep's "finished but not archived" lookup stays small as jobs pile up
         e.Property(j => j.Key).HasMaxLength(100);
         e.Property(j => j.Name).HasMaxLength(255);
         e.Property(j => j.Status).HasMaxLength(20);

@@ -277,12 +277,31 @@ public abstract class ActionsStorageScenarios(AnvilServer server)
         }
         Assert.Equal(1, (await repo.GetAsync("/actions/artifacts"))["total_count"]!.GetValue<int>());
 
+        var runId = (await repo.GetAsync($"/actions/jobs/{runner.JobId}"))["run_id"]!.GetValue<long>();
+        using (var owner = repo.Owner.Client())
+        {
+            await (await owner.DeleteAsync($"{repo.Api}/actions/runs/{runId}")).ErrorAsync(HttpStatusCode.Conflict); // still running
+        }
+
         await runner.LogAsync(0, "uploaded\n");
         await runner.CallAsync("status", new { status = "completed", conclusion = "success" });
         // The job is over: its token no longer uploads.
         await (await runner.UploadRawAsync("late", ZipContent(zip))).ErrorAsync(HttpStatusCode.Unauthorized);
         await WhenArchivedAsync(runner.JobId);
         Assert.Equal("uploaded\n", await repo.LogsAsync(runner.JobId));
+        Assert.True(await StoredAsync($"actions/logs/{repoId}/{runner.JobId}.log"));
+
+        // Deleting the finished run deletes its jobs, artifacts and their blobs.
+        await repo.CompletedRunAsync(runId);
+        using (var owner = repo.Owner.Client())
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync($"{repo.Api}/actions/runs/{runId}")).StatusCode);
+            await (await owner.GetAsync($"{repo.Api}/actions/runs/{runId}")).ErrorAsync(HttpStatusCode.NotFound);
+            await (await owner.GetAsync($"{repo.Api}/actions/jobs/{runner.JobId}/logs")).ErrorAsync(HttpStatusCode.NotFound);
+            await (await owner.GetAsync($"{repo.Api}/actions/artifacts/{id}")).ErrorAsync(HttpStatusCode.NotFound);
+        }
+        Assert.False(await StoredAsync($"actions/logs/{repoId}/{runner.JobId}.log"));
+        Assert.False(await StoredAsync($"actions/artifacts/{repoId}/{id}.zip"));
     }
 
     /// <summary>A request body as a network stream delivers it: no length, no seeking.</summary>

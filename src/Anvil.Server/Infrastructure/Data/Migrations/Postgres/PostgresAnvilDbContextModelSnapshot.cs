@@ -296,6 +296,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("RunId");
 
+                    b.HasIndex("LogArchivedAt", "Status");
+
                     b.HasIndex("Status", "Id");
 
                     b.ToTable("WorkflowJobs", (string)null);

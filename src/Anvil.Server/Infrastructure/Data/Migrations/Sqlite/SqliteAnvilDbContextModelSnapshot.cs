@@ -281,6 +281,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("RunId");
 
+                    b.HasIndex("LogArchivedAt", "Status");
+
                     b.HasIndex("Status", "Id");
 
                     b.ToTable("WorkflowJobs", (string)null);

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAnvilDbContext))]
-    [Migration("20261123153344_ActionsArtifacts")]
+    [Migration("20261123155304_ActionsArtifacts")]
     partial class ActionsArtifacts
     {
         /// <inheritdoc />
@@ -298,6 +298,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("RunId");
+
+                    b.HasIndex("LogArchivedAt", "Status");
 
                     b.HasIndex("Status", "Id");
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAnvilDbContext))]
-    [Migration("20261123153243_ActionsArtifacts")]
+    [Migration("20261123155121_ActionsArtifacts")]
     partial class ActionsArtifacts
     {
         /// <inheritdoc />
@@ -283,6 +283,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("RunId");
+
+                    b.HasIndex("LogArchivedAt", "Status");
 
                     b.HasIndex("Status", "Id");
 

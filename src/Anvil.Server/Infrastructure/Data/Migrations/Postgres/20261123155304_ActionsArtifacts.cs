@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
+namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class ActionsArtifacts : Migration
@@ -14,22 +14,22 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<DateTime>(
                 name: "LogArchivedAt",
                 table: "WorkflowJobs",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "Artifacts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false),
-                    RepositoryId = table.Column<long>(type: "INTEGER", nullable: false),
-                    RunId = table.Column<long>(type: "INTEGER", nullable: false),
-                    RunAttempt = table.Column<int>(type: "INTEGER", nullable: false),
-                    JobId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    SizeInBytes = table.Column<long>(type: "INTEGER", nullable: false),
-                    Expired = table.Column<bool>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false),
+                    RepositoryId = table.Column<long>(type: "bigint", nullable: false),
+                    RunId = table.Column<long>(type: "bigint", nullable: false),
+                    RunAttempt = table.Column<int>(type: "integer", nullable: false),
+                    JobId = table.Column<long>(type: "bigint", nullable: false),
+                    Name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    SizeInBytes = table.Column<long>(type: "bigint", nullable: false),
+                    Expired = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -41,6 +41,11 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkflowJobs_LogArchivedAt_Status",
+                table: "WorkflowJobs",
+                columns: new[] { "LogArchivedAt", "Status" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Artifacts_JobId",
@@ -64,6 +69,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "Artifacts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_WorkflowJobs_LogArchivedAt_Status",
+                table: "WorkflowJobs");
 
             migrationBuilder.DropColumn(
                 name: "LogArchivedAt",
