@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -20,7 +21,10 @@ public sealed class JobSession(HttpClient http, long jobId, string firstToken)
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string _token = firstToken;
 
-    public async Task<JsonNode> CallAsync(string path, object body, CancellationToken ct)
+    public Task<JsonNode> CallAsync(string path, object body, CancellationToken ct) => SendAsync(path, () => JsonContent.Create(body), ct);
+
+    /// <summary>One call whose body <paramref name="content"/> makes afresh for each attempt (a retry resends it whole).</summary>
+    public async Task<JsonNode> SendAsync(string path, Func<HttpContent> content, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -30,7 +34,7 @@ public sealed class JobSession(HttpClient http, long jobId, string firstToken)
             {
                 try
                 {
-                    using var req = new HttpRequestMessage(HttpMethod.Post, $"api/v1/jobs/{jobId}/{path}") { Content = JsonContent.Create(body) };
+                    using var req = new HttpRequestMessage(HttpMethod.Post, $"api/v1/jobs/{jobId}/{path}") { Content = content() };
                     req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
                     using var res = await http.SendAsync(req, ct);
                     if (res.StatusCode == HttpStatusCode.Unauthorized)
@@ -173,6 +177,10 @@ public sealed class JobExecutor(HttpClient http, JsonObject job, string token, s
         }
         if (step["uses"]?.GetValue<string>() is { } uses)
         {
+            if (uses.StartsWith("actions/upload-artifact@", StringComparison.Ordinal))
+            {
+                return await UploadArtifactAsync(step["with"] as JsonObject, workspace, abort) ? "success" : "failure";
+            }
             return await CheckoutAsync(workspace, env, abort) ? "success" : "failure";
         }
         var dir = workspace;
@@ -216,6 +224,57 @@ public sealed class JobExecutor(HttpClient http, JsonObject job, string token, s
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// <c>actions/upload-artifact</c>: zips <c>with.path</c> (a file, or a directory's contents, relative to the workspace)
+    /// and uploads it as <c>with.name</c> (default <c>artifact</c>).
+    /// </summary>
+    private async Task<bool> UploadArtifactAsync(JsonObject? with, string workspace, CancellationToken abort)
+    {
+        var name = with?["name"]?.GetValue<string>() is { Length: > 0 } n ? n : "artifact";
+        var relative = with?["path"]?.GetValue<string>() ?? "";
+        var path = Path.GetFullPath(Path.Combine(workspace, relative));
+        var zip = Path.Combine(Path.GetTempPath(), $"anvil-artifact-{Guid.NewGuid():N}.zip");
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                ZipFile.CreateFromDirectory(path, zip, CompressionLevel.Optimal, includeBaseDirectory: false);
+            }
+            else if (File.Exists(path))
+            {
+                using var archive = ZipFile.Open(zip, ZipArchiveMode.Create);
+                archive.CreateEntryFromFile(path, Path.GetFileName(path), CompressionLevel.Optimal);
+            }
+            else
+            {
+                Append($"No files were found with the provided path: {relative}. No artifacts will be uploaded.\n");
+                return false;
+            }
+            var size = new FileInfo(zip).Length;
+            Append($"Uploading artifact '{name}' ({size} bytes)\n");
+            try
+            {
+                var answer = await _session.SendAsync($"artifacts?name={Uri.EscapeDataString(name)}", () =>
+                {
+                    var body = new StreamContent(File.OpenRead(zip));
+                    body.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+                    return body;
+                }, abort);
+                Append($"Artifact '{name}' uploaded (id {answer["id"]}).\n");
+                return true;
+            }
+            catch (InvalidOperationException e)
+            {
+                Append($"Artifact upload refused: {e.Message}\n");
+                return false;
+            }
+        }
+        finally
+        {
+            File.Delete(zip);
+        }
     }
 
     private async Task<int> RunProcessAsync(string file, string[] args, string dir, Dictionary<string, string> env, CancellationToken abort)

@@ -41,6 +41,10 @@ public static class ActionsServices
         services.AddSingleton<JobTokens>();
         services.AddScoped<WorkflowService>();
         services.AddScoped<RunnerService>();
+        services.AddScoped<JobLogArchive>();
+        services.AddScoped<ArtifactStore>();
+        services.AddScoped<ArtifactUploads>();
+        services.AddScoped<IDomainEventHandler<RepositoryDeleted>, ActionsBlobCleanup>();
         services.AddScoped<IDomainEventHandler<RepositoryPushed>, PushWorkflows>();
         services.AddScoped<IDomainEventHandler<PullRequests.PullRequestOpened>, PullRequestWorkflows>();
         services.AddScoped<IDomainEventHandler<PullRequests.PullRequestReopened>, PullRequestWorkflows>();
@@ -118,17 +122,68 @@ public static class ActionsEndpoints
             return ApiJson.Json(ctx, job.ToView(job.Run, steps, grant.Repository, ctx.PublicBaseUrl()));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/jobs/{id:long}/logs", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db) =>
+        repo.MapGet("/jobs/{id:long}/logs", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db,
+            JobLogArchive logs) =>
         {
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
             var job = await FindJobAsync(db, grant, id, ctx.RequestAborted);
-            var chunks = await db.JobLogChunks.AsNoTracking().Where(c => c.JobId == job.Id).OrderBy(c => c.Seq).Select(c => c.Data).ToListAsync(ctx.RequestAborted);
+            await using var log = await logs.OpenAsync(job, ctx.RequestAborted);
             ctx.Response.ContentType = "text/plain; charset=utf-8";
-            foreach (var chunk in chunks)
-            {
-                await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
-            }
+            await log.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
         }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/artifacts", async (HttpContext ctx, string owner, string name, RepositoryAccess access, ArtifactStore artifacts, AnvilDbContext db) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var query = artifacts.OfRepository(grant.Repository.Id);
+            if (ctx.Request.Query["name"].ToString() is { Length: > 0 } artifactName)
+            {
+                query = query.Where(a => a.Name == artifactName);
+            }
+            return await WriteArtifactPageAsync(ctx, query, grant, db);
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/runs/{id:long}/artifacts", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts,
+            AnvilDbContext db) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
+            var query = artifacts.OfRepository(grant.Repository.Id).Where(a => a.RunId == run.Id);
+            if (ctx.Request.Query["name"].ToString() is { Length: > 0 } artifactName)
+            {
+                query = query.Where(a => a.Name == artifactName);
+            }
+            return await WriteArtifactPageAsync(ctx, query, grant, db);
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/artifacts/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts,
+            AnvilDbContext db) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var artifact = await artifacts.FindAsync(grant.Repository.Id, id, ctx.RequestAborted);
+            var run = await db.WorkflowRuns.AsNoTracking().FirstAsync(r => r.Id == artifact.RunId, ctx.RequestAborted);
+            return ApiJson.Json(ctx, artifact.ToView(run, grant.Repository, ctx.PublicBaseUrl()));
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/artifacts/{id:long}/zip", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var artifact = await artifacts.FindAsync(grant.Repository.Id, id, ctx.RequestAborted);
+            await using var zip = await artifacts.OpenAsync(artifact, ctx.RequestAborted);
+            ctx.Response.ContentType = "application/zip";
+            ctx.Response.ContentLength = artifact.SizeInBytes;
+            ctx.Response.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
+                { FileNameStar = artifact.Name + ".zip" }.ToString();
+            await zip.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapDelete("/artifacts/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var artifact = await artifacts.FindAsync(grant.Repository.Id, id, ctx.RequestAborted);
+            await artifacts.DeleteAsync(artifact, ctx.RequestAborted);
+            ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+        }).RequireUser(Scopes.RepoWrite);
 
         repo.MapPost("/runs/{id:long}/cancel", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows) =>
         {
@@ -136,6 +191,14 @@ public static class ActionsEndpoints
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
             await workflows.CancelAsync(run, ctx.RequestAborted);
             return ApiJson.Json(ctx, new { }, StatusCodes.Status202Accepted);
+        }).RequireUser(Scopes.RepoWrite);
+
+        repo.MapDelete("/runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
+            await workflows.DeleteRunAsync(run, ctx.RequestAborted);
+            ctx.Response.StatusCode = StatusCodes.Status204NoContent;
         }).RequireUser(Scopes.RepoWrite);
 
         repo.MapPost("/runs/{id:long}/rerun", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows,
@@ -250,6 +313,16 @@ public static class ActionsEndpoints
             return ApiJson.Json(ctx, new { NextToken = next.Token, ExpiresAt = next.ExpiresAt });
         });
 
+        // The zip is the raw body; the job token authorises it like every job call (and is spent by it).
+        var maxArtifactBytes = app.ServiceProvider.GetRequiredService<AnvilOptions>().MaxArtifactBytes;
+        runnerApi.MapPost("/jobs/{id:long}/artifacts", async (HttpContext ctx, long id, ArtifactUploads uploads) =>
+        {
+            var (artifact, next) = await uploads.UploadAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), ctx.Request.Query["name"].ToString(),
+                ctx.Request.Body, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new { artifact.Id, artifact.Name, artifact.SizeInBytes, NextToken = next.Token, ExpiresAt = next.ExpiresAt },
+                StatusCodes.Status201Created);
+        }).WithMetadata(new BodyLimit(maxArtifactBytes));
+
         runnerApi.MapPost("/jobs/{id:long}/steps/{step:int}/status", async (HttpContext ctx, long id, int step, RunnerService runners) =>
         {
             var body = await ctx.Request.ReadBodyAsync<StatusBody>();
@@ -269,6 +342,18 @@ public static class ActionsEndpoints
             var (cancelled, next) = await runners.CancelCheckAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), ctx.RequestAborted);
             return ApiJson.Json(ctx, new { Cancelled = cancelled, NextToken = next.Token, ExpiresAt = next.ExpiresAt });
         });
+    }
+
+    private static async Task<IResult> WriteArtifactPageAsync(HttpContext ctx, IQueryable<Artifact> query, RepositoryGrant grant, AnvilDbContext db)
+    {
+        var page = PageRequest.From(ctx.Request);
+        var artifacts = await query.ToPageAsync(page.Offset, page.PerPage, ctx.RequestAborted);
+        page.WriteLinkHeader(ctx, artifacts.Total, artifacts.HasMore);
+        var runIds = artifacts.Items.Select(a => a.RunId).Distinct().ToList();
+        var runs = await db.WorkflowRuns.AsNoTracking().Where(r => runIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ctx.RequestAborted);
+        var baseUrl = ctx.PublicBaseUrl();
+        return ApiJson.Json(ctx, new ActionsViews.ArtifactList(artifacts.Total,
+            artifacts.Items.Select(a => a.ToView(runs[a.RunId], grant.Repository, baseUrl)).ToList()));
     }
 
     private static async Task<WorkflowRun> FindRunAsync(AnvilDbContext db, RepositoryGrant grant, long id, CancellationToken ct) =>

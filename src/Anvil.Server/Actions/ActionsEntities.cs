@@ -73,6 +73,11 @@ public sealed class WorkflowJob
     public DateTime CreatedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
+    /// <summary>
+    /// When the finished job's log was moved from <see cref="JobLogChunk"/> rows to the blob store
+    /// (<see cref="ActionsBlobs.LogKey"/>); null while the log still lives in the chunks.
+    /// </summary>
+    public DateTime? LogArchivedAt { get; set; }
 
     public IReadOnlyList<string> NeedKeys => Needs.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
@@ -96,6 +101,22 @@ public sealed class JobLogChunk
     public long JobId { get; set; }
     public int Seq { get; set; }
     public required byte[] Data { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>A zip a job uploaded (<c>actions/upload-artifact</c>); its bytes live in the blob store under <see cref="ActionsBlobs.ArtifactKey"/>.</summary>
+public sealed class Artifact
+{
+    /// <summary>Chosen before the row exists (see <see cref="ArtifactUploads"/>), so the blob is written first.</summary>
+    public long Id { get; set; }
+    public long RepositoryId { get; set; }
+    public long RunId { get; set; }
+    /// <summary>The attempt of the run that uploaded it: names are unique per run attempt.</summary>
+    public int RunAttempt { get; set; }
+    public long JobId { get; set; }
+    public required string Name { get; set; }
+    public long SizeInBytes { get; set; }
+    public bool Expired { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 
@@ -123,7 +144,8 @@ public sealed class RunnerRegistrationToken
 
 internal sealed class ActionsConfiguration :
     IEntityTypeConfiguration<WorkflowRun>, IEntityTypeConfiguration<WorkflowJob>, IEntityTypeConfiguration<JobStep>,
-    IEntityTypeConfiguration<JobLogChunk>, IEntityTypeConfiguration<Runner>, IEntityTypeConfiguration<RunnerRegistrationToken>
+    IEntityTypeConfiguration<JobLogChunk>, IEntityTypeConfiguration<Runner>, IEntityTypeConfiguration<RunnerRegistrationToken>,
+    IEntityTypeConfiguration<Artifact>
 {
     public void Configure(EntityTypeBuilder<WorkflowRun> e)
     {
@@ -145,6 +167,7 @@ internal sealed class ActionsConfiguration :
         e.ToTable("WorkflowJobs");
         e.HasIndex(j => new { j.Status, j.Id });
         e.HasIndex(j => j.RunId);
+        e.HasIndex(j => new { j.LogArchivedAt, j.Status }); // the sweep's "finished but not archived" lookup stays small as jobs pile up
         e.Property(j => j.Key).HasMaxLength(100);
         e.Property(j => j.Name).HasMaxLength(255);
         e.Property(j => j.Status).HasMaxLength(20);
@@ -169,6 +192,17 @@ internal sealed class ActionsConfiguration :
         e.ToTable("JobLogChunks");
         e.HasIndex(c => new { c.JobId, c.Seq }).IsUnique();
         e.HasOne<WorkflowJob>().WithMany().HasForeignKey(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
+    }
+
+    public void Configure(EntityTypeBuilder<Artifact> e)
+    {
+        e.ToTable("Artifacts");
+        e.Property(a => a.Id).ValueGeneratedNever();
+        e.HasIndex(a => new { a.RunId, a.RunAttempt, a.Name }).IsUnique();
+        e.HasIndex(a => new { a.RepositoryId, a.CreatedAt });
+        e.HasIndex(a => a.JobId);
+        e.Property(a => a.Name).HasMaxLength(ArtifactUploads.MaxNameLength);
+        e.HasOne<WorkflowRun>().WithMany().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<Runner> e)

@@ -28,6 +28,13 @@ public static class ActionsViews
 
     public sealed record RegistrationToken(string Token, DateTime ExpiresAt);
 
+    public sealed record ArtifactRun(long Id, long RepositoryId, long HeadRepositoryId, string? HeadBranch, string HeadSha);
+
+    public sealed record ArtifactView(long Id, string NodeId, string Name, long SizeInBytes, string Url, string ArchiveDownloadUrl, bool Expired,
+        DateTime CreatedAt, DateTime UpdatedAt, DateTime ExpiresAt, ArtifactRun WorkflowRun);
+
+    public sealed record ArtifactList(int TotalCount, List<ArtifactView> Artifacts);
+
     private static string NodeId(string kind, long id) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{kind}:{id}"));
 
     private static string Api(string baseUrl, Repository repo) => $"{baseUrl}/api/v1/repos/{repo.Owner.Username}/{repo.Name}";
@@ -49,6 +56,13 @@ public static class ActionsViews
             steps.OrderBy(s => s.Number).Select(s => new Step(s.Name, s.Status, s.Conclusion, s.Number, s.StartedAt, s.CompletedAt)).ToList(),
             j.CheckRunId is { } c ? $"{Api(baseUrl, repo)}/check-runs/{c}" : null,
             j.RunsOn.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList(), j.RunnerId, j.RunnerName, run.RunAttempt, run.Name, Branch(run.Ref));
+
+    public static ArtifactView ToView(this Artifact a, WorkflowRun run, Repository repo, string baseUrl)
+    {
+        var url = $"{Api(baseUrl, repo)}/actions/artifacts/{a.Id}";
+        return new ArtifactView(a.Id, NodeId("Artifact", a.Id), a.Name, a.SizeInBytes, url, url + "/zip", a.Expired, a.CreatedAt, a.CreatedAt,
+            a.CreatedAt + ArtifactUploads.Retention, new ArtifactRun(run.Id, repo.Id, repo.Id, Branch(run.Ref), run.HeadSha));
+    }
 
     public static RunnerView ToView(this Runner r, DateTime now, bool busy) =>
         new(r.Id, r.Name, "linux", now - r.LastSeenAt < TimeSpan.FromMinutes(2) ? "online" : "offline", busy,

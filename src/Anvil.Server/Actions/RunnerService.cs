@@ -39,7 +39,8 @@ public sealed record JobCall(WorkflowJob Job, IssuedJobToken NextToken);
 /// The runner side of Actions: registration tokens, runners, claiming jobs, and the job calls that
 /// each consume the job's current token and hand out the next. Runner credentials never act as users.
 /// </summary>
-public sealed class RunnerService(AnvilDbContext db, JobTokens tokens, WorkflowService workflows, AnvilOptions options, TimeProvider clock)
+public sealed class RunnerService(AnvilDbContext db, JobTokens tokens, WorkflowService workflows, JobLogArchive logs, ArtifactStore artifacts,
+    AnvilOptions options, TimeProvider clock, ILogger<RunnerService> log)
 {
     public const string RegistrationPrefix = "anvreg_";
     public const string RunnerPrefix = "anvr_";
@@ -100,6 +101,9 @@ public sealed class RunnerService(AnvilDbContext db, JobTokens tokens, WorkflowS
         var hash = Secrets.Digest(credential);
         return await db.Runners.FirstOrDefaultAsync(r => r.TokenHash == hash, ct) ?? throw AnvilException.Unauthorized("invalid runner token");
     }
+
+    /// <summary>Jobs ready to run that no runner has claimed yet: the Actions queue depth.</summary>
+    public Task<int> QueuedJobCountAsync(CancellationToken ct) => db.WorkflowJobs.CountAsync(j => j.Status == JobStatus.Queued, ct);
 
     public async Task<List<Runner>> ListAsync(long? repositoryId, CancellationToken ct) =>
         await db.Runners.AsNoTracking().Where(r => r.RepositoryId == repositoryId).OrderBy(r => r.Id).ToListAsync(ct);
@@ -271,6 +275,15 @@ public sealed class RunnerService(AnvilDbContext db, JobTokens tokens, WorkflowS
             .ExecuteUpdateAsync(x => x.SetProperty(y => y.Status, JobStatus.Completed).SetProperty(y => y.Conclusion, CheckConclusion.Skipped), ct);
         await workflows.SyncCheckRunAsync(jobId, ct);
         await workflows.AdvanceAsync(job.RunId, ct);
+        try
+        {
+            await logs.ArchiveAsync(jobId, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The job is done either way; its log stays in the chunks and the sweep archives it later.
+            log.LogWarning(e, "log of job {Job} not archived yet", jobId);
+        }
         return call.NextToken;
     }
 
@@ -318,6 +331,7 @@ public sealed class RunnerService(AnvilDbContext db, JobTokens tokens, WorkflowS
             if (requeued == 1)
             {
                 await db.JobLogChunks.Where(c => c.JobId == job.Id).ExecuteDeleteAsync(ct);
+                await artifacts.DeleteForJobAttemptAsync(job.Id, job.Run.RunAttempt, ct); // the next runner uploads them again
                 await db.JobSteps.Where(s => s.JobId == job.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, JobStatus.Queued)
                     .SetProperty(x => x.Conclusion, (string?)null).SetProperty(x => x.StartedAt, (DateTime?)null).SetProperty(x => x.CompletedAt, (DateTime?)null), ct);
                 await workflows.SyncCheckRunAsync(job.Id, ct);
@@ -339,10 +353,15 @@ public sealed class RunnerService(AnvilDbContext db, JobTokens tokens, WorkflowS
         {
             await workflows.AdvanceAsync(runId, ct);
         }
+        // Every way a job ends (runner report, cancel, lease lost, timeout, skip) leads here at the latest.
+        await logs.ArchivePendingAsync(ct);
     }
 }
 
-/// <summary>Periodically takes back lost jobs and ends timed-out ones (every node runs it; each step is a compare-and-swap).</summary>
+/// <summary>
+/// Periodically takes back lost jobs, ends timed-out ones and archives finished jobs' logs (every node runs it;
+/// each step is a compare-and-swap).
+/// </summary>
 public sealed class ActionsWorker(IServiceScopeFactory scopes, AnvilOptions options, ILogger<ActionsWorker> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -219,9 +219,9 @@ public static partial class WorkflowParser
         {
             throw new WorkflowException($"{where} needs exactly one of run or uses");
         }
-        if (uses is not null && !uses.StartsWith("actions/checkout@", StringComparison.Ordinal))
+        if (uses is not null && !uses.StartsWith("actions/checkout@", StringComparison.Ordinal) && !uses.StartsWith("actions/upload-artifact@", StringComparison.Ordinal))
         {
-            throw new WorkflowException($"{where}: unsupported action '{uses}' (only actions/checkout is available)");
+            throw new WorkflowException($"{where}: unsupported action '{uses}' (only actions/checkout and actions/upload-artifact are available)");
         }
         if (map.TryGetValue("shell", out var sh) && Scalar(sh, $"{where}.shell") != "bash")
         {
@@ -233,9 +233,14 @@ public static partial class WorkflowParser
         {
             name = name[..255];
         }
+        var with = map.TryGetValue("with", out var w) ? Env(w, $"{where}.with") : new Dictionary<string, string>();
+        if (uses?.StartsWith("actions/upload-artifact@", StringComparison.Ordinal) == true
+            && (!with.TryGetValue("path", out var artifactPath) || string.IsNullOrWhiteSpace(artifactPath)))
+        {
+            throw new WorkflowException($"{where}: actions/upload-artifact needs with.path");
+        }
         return new StepDefinition(name, run, uses, map.TryGetValue("env", out var e) ? Env(e, $"{where}.env") : new Dictionary<string, string>(),
-            map.TryGetValue("working-directory", out var wd) ? Scalar(wd, $"{where}.working-directory") : null,
-            map.TryGetValue("with", out var w) ? Env(w, $"{where}.with") : new Dictionary<string, string>());
+            map.TryGetValue("working-directory", out var wd) ? Scalar(wd, $"{where}.working-directory") : null, with);
     }
 
     private static void CheckAcyclic(List<JobDefinition> jobs)

@@ -26,7 +26,7 @@ public sealed record JobSpec(Dictionary<string, string> Env, List<JobSpec.Step> 
 /// row's status, so any node, the request that finished a job or the background sweep, may do it.
 /// </summary>
 public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, GitReader reader, CheckService checks, ActionsSignal signal,
-    TimeProvider clock, ILogger<WorkflowService> log)
+    JobLogArchive logs, ArtifactStore artifacts, TimeProvider clock, ILogger<WorkflowService> log)
 {
     public static readonly string[] WorkflowDirs = [".anvil/workflows", ".github/workflows"];
     private const long MaxWorkflowBytes = 512 * 1024;
@@ -373,10 +373,41 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
                 CheckApp.Actions, branch, actorId, ct);
             (job.Status, job.Conclusion, job.RunnerId, job.RunnerName, job.TokenId, job.LeaseExpiresAt, job.Claims, job.StartedAt, job.CompletedAt, job.CheckRunId) =
                 (JobStatus.Waiting, null, null, null, null, null, 0, null, null, check.Id);
+            job.LogArchivedAt = null;
         }
         await db.SaveChangesAsync(ct);
+        foreach (var job in jobs)
+        {
+            await logs.DeleteBlobAsync(job.RepositoryId, job.Id); // the previous attempt's log; the job row no longer points at it
+        }
         await AdvanceAsync(run.Id, ct);
         return await db.WorkflowRuns.AsNoTracking().FirstAsync(r => r.Id == run.Id, ct);
+    }
+
+    /// <summary>
+    /// Deletes a completed run with its jobs, logs and artifacts: the rows first (one statement, cascading), then the
+    /// blobs, best effort; a blob left behind by a failure is an orphan, never a row pointing at nothing.
+    /// </summary>
+    public async Task DeleteRunAsync(WorkflowRun run, CancellationToken ct)
+    {
+        if (run.Status != RunStatus.Completed)
+        {
+            throw AnvilException.Conflict("the run is still in progress; cancel it first");
+        }
+        var jobIds = await db.WorkflowJobs.AsNoTracking().Where(j => j.RunId == run.Id).Select(j => j.Id).ToListAsync(ct);
+        var artifactIds = await db.Artifacts.AsNoTracking().Where(a => a.RunId == run.Id).Select(a => a.Id).ToListAsync(ct);
+        if (await db.WorkflowRuns.Where(r => r.Id == run.Id && r.Status == RunStatus.Completed).ExecuteDeleteAsync(ct) == 0)
+        {
+            throw AnvilException.Conflict("the run was re-run or deleted meanwhile");
+        }
+        foreach (var jobId in jobIds)
+        {
+            await logs.DeleteBlobAsync(run.RepositoryId, jobId);
+        }
+        foreach (var artifactId in artifactIds)
+        {
+            await artifacts.DeleteBlobAsync(ActionsBlobs.ArtifactKey(run.RepositoryId, artifactId));
+        }
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];

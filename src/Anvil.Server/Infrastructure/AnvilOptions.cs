@@ -21,6 +21,8 @@ public sealed class AnvilOptions
     /// <summary>The bucket blobs go to when <c>STORAGE_TYPE=s3</c>; null: local files under <see cref="StorageLocalPath"/>.</summary>
     public Storage.S3Settings? S3 { get; init; }
     public long MaxPushBytes { get; init; } = 1L << 30;
+    /// <summary>Largest artifact (zip) a job may upload (<c>ANVIL_MAX_ARTIFACT_BYTES</c>).</summary>
+    public long MaxArtifactBytes { get; init; } = 500L << 20;
     public TrafficLimits Limits { get; init; } = new();
     /// <summary>Proxies whose <c>X-Forwarded-For</c> is believed (<c>ANVIL_TRUST_PROXY</c>).</summary>
     public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
@@ -64,6 +66,7 @@ public sealed class AnvilOptions
             StorageLocalPath = Path.GetFullPath(storage),
             S3 = S3FromConfiguration(config),
             MaxPushBytes = long.TryParse(config["ANVIL_MAX_PUSH_BYTES"], out var mp) && mp > 0 ? mp : 1L << 30,
+            MaxArtifactBytes = long.TryParse(config["ANVIL_MAX_ARTIFACT_BYTES"], out var mab) && mab > 0 ? mab : 500L << 20,
             Limits = TrafficLimits.FromConfiguration(config),
             TrustedProxies = ClientIpResolver.ParseTrustedProxies(config["ANVIL_TRUST_PROXY"]),
             WebhookAllowHosts = (config["ANVIL_WEBHOOK_ALLOW_HOSTS"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

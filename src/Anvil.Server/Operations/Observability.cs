@@ -19,6 +19,10 @@ public static class Observability
     public static readonly Gauge WebhookQueueDepth = Metrics.CreateGauge(
         "anvil_webhook_deliveries_pending", "Webhook deliveries waiting to be sent (queue depth).");
 
+    /// <summary>Actions jobs queued and waiting for a runner, read from the database at each scrape.</summary>
+    public static readonly Gauge ActionsJobQueueDepth = Metrics.CreateGauge(
+        "anvil_actions_jobs_queued", "Actions jobs queued and waiting for a runner (queue depth).");
+
     /// <summary>Times one git operation into <see cref="GitOperationDuration"/> until disposed.</summary>
     public static IDisposable TimeGitOperation(string service) => GitOperationDuration.WithLabels(service).NewTimer();
 
@@ -50,6 +54,7 @@ public static class Observability
             if (ctx.Request.Path == "/metrics")
             {
                 WebhookQueueDepth.Set(await ctx.RequestServices.GetRequiredService<Webhooks.WebhookQueue>().PendingCountAsync(ctx.RequestAborted));
+                ActionsJobQueueDepth.Set(await ctx.RequestServices.GetRequiredService<Actions.RunnerService>().QueuedJobCountAsync(ctx.RequestAborted));
             }
             await next(ctx);
         });

@@ -164,6 +164,7 @@ public sealed class RepositoryService(
         // Forks hold their own (hard-linked) objects, so removing this directory cannot break them.
         await store.DeleteAsync(repo.OwnerId, repo.Id, ct);
         log.LogInformation("repository {Owner}/{Name} ({Id}) deleted", owner, repo.Name, repo.Id);
+        await events.PublishAsync(new RepositoryDeleted(repo.Id, repo.OwnerId, repo.Name), ct);
     }
 
     public async Task<Repository> ForkAsync(string owner, string name, string? forkName, string? description, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using Anvil.Server.Tests.Infrastructure;
 
@@ -94,6 +95,53 @@ public sealed class ActionsRepo(AnvilServer server, TestUser owner, string name,
     }
 
     public void Dispose() => git.Dispose();
+}
+
+/// <summary>A runner speaking the protocol over HTTP, one call at a time with the token chain.</summary>
+public sealed class ApiRunner(AnvilServer server, string credential)
+{
+    public string? Token;
+    public long JobId;
+
+    public async Task<HttpResponseMessage> HeartbeatAsync(int wait = 0)
+    {
+        using var c = server.WithBearer(credential);
+        return await c.PostAsJsonAsync("/api/v1/runners/heartbeat", new { wait_seconds = wait });
+    }
+
+    public async Task<JsonNode> ClaimAsync()
+    {
+        var job = await ActionsRepo.EventuallyAsync(async () =>
+        {
+            var res = await HeartbeatAsync(2);
+            return res.StatusCode == HttpStatusCode.OK ? await res.JsonAsync() : null;
+        }, j => j is not null, "a job to claim");
+        Token = job!.Str("token");
+        JobId = job["job"]!["id"]!.GetValue<long>();
+        return job;
+    }
+
+    public async Task<HttpResponseMessage> CallRawAsync(string path, object body, string? token = null)
+    {
+        using var c = server.WithBearer(token ?? Token!);
+        return await c.PostAsJsonAsync($"/api/v1/jobs/{JobId}/{path}", body);
+    }
+
+    public async Task<JsonNode> CallAsync(string path, object body)
+    {
+        var json = await (await CallRawAsync(path, body)).JsonAsync();
+        Token = json.Str("next_token");
+        return json;
+    }
+
+    /// <summary>Uploads <paramref name="content"/> as an artifact with the current token (or <paramref name="token"/>); the token is not advanced.</summary>
+    public async Task<HttpResponseMessage> UploadRawAsync(string name, HttpContent content, string? token = null)
+    {
+        using var c = server.WithBearer(token ?? Token!);
+        return await c.PostAsync($"/api/v1/jobs/{JobId}/artifacts?name={Uri.EscapeDataString(name)}", content);
+    }
+
+    public Task<JsonNode> LogAsync(int seq, string text) => CallAsync("logs", new { seq, chunk = Convert.ToBase64String(Encoding.UTF8.GetBytes(text)) });
 }
 
 /// <summary>A real <c>anvil-runner</c> process.</summary>

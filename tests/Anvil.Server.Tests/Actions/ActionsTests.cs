@@ -46,46 +46,6 @@ public abstract class ActionsTests(AnvilServer server)
                 run: echo two
         """;
 
-    /// <summary>A runner speaking the protocol over HTTP, one call at a time with the token chain.</summary>
-    private sealed class ApiRunner(AnvilServer server, string credential)
-    {
-        public string? Token;
-        public long JobId;
-
-        public async Task<HttpResponseMessage> HeartbeatAsync(int wait = 0)
-        {
-            using var c = server.WithBearer(credential);
-            return await c.PostAsJsonAsync("/api/v1/runners/heartbeat", new { wait_seconds = wait });
-        }
-
-        public async Task<JsonNode> ClaimAsync()
-        {
-            var job = await ActionsRepo.EventuallyAsync(async () =>
-            {
-                var res = await HeartbeatAsync(2);
-                return res.StatusCode == HttpStatusCode.OK ? await res.JsonAsync() : null;
-            }, j => j is not null, "a job to claim");
-            Token = job!.Str("token");
-            JobId = job["job"]!["id"]!.GetValue<long>();
-            return job;
-        }
-
-        public async Task<HttpResponseMessage> CallRawAsync(string path, object body, string? token = null)
-        {
-            using var c = server.WithBearer(token ?? Token!);
-            return await c.PostAsJsonAsync($"/api/v1/jobs/{JobId}/{path}", body);
-        }
-
-        public async Task<JsonNode> CallAsync(string path, object body)
-        {
-            var json = await (await CallRawAsync(path, body)).JsonAsync();
-            Token = json.Str("next_token");
-            return json;
-        }
-
-        public Task<JsonNode> LogAsync(int seq, string text) => CallAsync("logs", new { seq, chunk = Convert.ToBase64String(Encoding.UTF8.GetBytes(text)) });
-    }
-
     private async Task<(ActionsRepo Repo, long RunId)> PushAndGetRunAsync(string workflow, string file = ".anvil/workflows/ci.yml")
     {
         var repo = await ActionsRepo.CreateAsync(server);

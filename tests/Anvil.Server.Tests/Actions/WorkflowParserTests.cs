@@ -62,6 +62,7 @@ public sealed class WorkflowParserTests
     [InlineData("on: push\njobs:\n  a:\n    runs-on: x\n    stpes:\n      - run: echo", "unknown key 'stpes'")]
     [InlineData("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n        uses: actions/checkout@v4", "exactly one of run or uses")]
     [InlineData("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: someone/else@v1", "unsupported action")]
+    [InlineData("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/upload-artifact@v4\n        with: {name: out}", "needs with.path")]
     [InlineData("on: push\njobs:\n  a:\n    runs-on: x\n    needs: b\n    steps:\n      - run: echo", "needs 'b'")]
     [InlineData("on: push\njobs:\n  a:\n    runs-on: x\n    needs: b\n    steps: [{run: echo}]\n  b:\n    runs-on: x\n    needs: a\n    steps: [{run: echo}]", "cycle")]
     [InlineData("on: schedule\njobs:\n  a:\n    runs-on: x\n    steps: [{run: echo}]", "unsupported event")]

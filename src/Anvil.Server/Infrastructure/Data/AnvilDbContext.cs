@@ -28,6 +28,7 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Actions.JobLogChunk> JobLogChunks => Set<Actions.JobLogChunk>();
     public DbSet<Actions.Runner> Runners => Set<Actions.Runner>();
     public DbSet<Actions.RunnerRegistrationToken> RunnerRegistrationTokens => Set<Actions.RunnerRegistrationToken>();
+    public DbSet<Actions.Artifact> Artifacts => Set<Actions.Artifact>();
     public DbSet<Webhooks.Webhook> Webhooks => Set<Webhooks.Webhook>();
     public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
     public DbSet<Webhooks.WebhookAttempt> WebhookAttempts => Set<Webhooks.WebhookAttempt>();

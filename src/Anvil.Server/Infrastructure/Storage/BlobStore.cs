@@ -7,6 +7,8 @@ public interface IBlobStore
     /// <summary>The blob's content, or null when there is none.</summary>
     Task<Stream?> OpenReadAsync(string key, CancellationToken ct);
     Task DeleteAsync(string key, CancellationToken ct);
+    /// <summary>Deletes every blob whose key starts with <paramref name="prefix"/> (a folder-like prefix ending in <c>/</c>).</summary>
+    Task DeletePrefixAsync(string prefix, CancellationToken ct);
 }
 
 public static class BlobStorage
@@ -59,6 +61,20 @@ public sealed class LocalBlobStore(AnvilOptions options) : IBlobStore
     public Task DeleteAsync(string key, CancellationToken ct)
     {
         File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    public Task DeletePrefixAsync(string prefix, CancellationToken ct)
+    {
+        if (!prefix.EndsWith('/'))
+        {
+            throw new ArgumentException("a blob prefix ends with /", nameof(prefix));
+        }
+        var dir = PathOf(prefix.TrimEnd('/'));
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
         return Task.CompletedTask;
     }
 }

@@ -87,5 +87,26 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     public async Task DeleteAsync(string key, CancellationToken ct) =>
         await _client.DeleteObjectAsync(_bucket, key, ct); // deleting a missing object succeeds, as with local files
 
+    public async Task DeletePrefixAsync(string prefix, CancellationToken ct)
+    {
+        if (!prefix.EndsWith('/'))
+        {
+            throw new ArgumentException("a blob prefix ends with /", nameof(prefix));
+        }
+        // Listing from the start each time: deleted keys drop out, so no continuation token is needed.
+        while (true)
+        {
+            var listed = await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix, MaxKeys = 1000 }, ct);
+            if (listed.S3Objects is not { Count: > 0 } objects)
+            {
+                return;
+            }
+            foreach (var o in objects)
+            {
+                await _client.DeleteObjectAsync(_bucket, o.Key, ct); // one by one: not every S3-compatible server has multi-object delete
+            }
+        }
+    }
+
     public void Dispose() => _client.Dispose();
 }

@@ -22,6 +22,49 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Anvil.Server.Actions.Artifact", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Expired")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("JobId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("RunAttempt")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SizeInBytes")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId");
+
+                    b.HasIndex("RepositoryId", "CreatedAt");
+
+                    b.HasIndex("RunId", "RunAttempt", "Name")
+                        .IsUnique();
+
+                    b.ToTable("Artifacts", (string)null);
+                });
+
             modelBuilder.Entity("Anvil.Server.Actions.JobLogChunk", b =>
                 {
                     b.Property<long>("Id")
@@ -200,6 +243,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("LeaseExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("LogArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -249,6 +295,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("RunId");
+
+                    b.HasIndex("LogArchivedAt", "Status");
 
                     b.HasIndex("Status", "Id");
 
@@ -1532,6 +1580,15 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("WebhookId", "Id");
 
                     b.ToTable("WebhookDeliveries");
+                });
+
+            modelBuilder.Entity("Anvil.Server.Actions.Artifact", b =>
+                {
+                    b.HasOne("Anvil.Server.Actions.WorkflowRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Anvil.Server.Actions.JobLogChunk", b =>

@@ -17,6 +17,49 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Anvil.Server.Actions.Artifact", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Expired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RunAttempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SizeInBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId");
+
+                    b.HasIndex("RepositoryId", "CreatedAt");
+
+                    b.HasIndex("RunId", "RunAttempt", "Name")
+                        .IsUnique();
+
+                    b.ToTable("Artifacts", (string)null);
+                });
+
             modelBuilder.Entity("Anvil.Server.Actions.JobLogChunk", b =>
                 {
                     b.Property<long>("Id")
@@ -185,6 +228,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("LeaseExpiresAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LogArchivedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -234,6 +280,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("RunId");
+
+                    b.HasIndex("LogArchivedAt", "Status");
 
                     b.HasIndex("Status", "Id");
 
@@ -1475,6 +1523,15 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("WebhookId", "Id");
 
                     b.ToTable("WebhookDeliveries");
+                });
+
+            modelBuilder.Entity("Anvil.Server.Actions.Artifact", b =>
+                {
+                    b.HasOne("Anvil.Server.Actions.WorkflowRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Anvil.Server.Actions.JobLogChunk", b =>
