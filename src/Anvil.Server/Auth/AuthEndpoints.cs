@@ -2,6 +2,7 @@ using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.RateLimiting;
 using Anvil.Server.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Anvil.Server.Auth;
 
@@ -11,6 +12,23 @@ public static class AuthEndpoints
     public sealed record ForgotPasswordRequest(string? Email);
     public sealed record ResetPasswordRequest(string? Token, string? Password);
     public sealed record CreateTokenRequest(string? Name, List<string>? Scopes, int? ExpiresInDays);
+
+    /// <summary>A signed-in user and their session token (also set as the session cookie).</summary>
+    public sealed record SignedIn(UserViews.Me User, string Token);
+
+    public sealed record EmailVerified(bool Verified);
+
+    /// <summary>sigmagit's <c>get-session</c>: both null when the caller has no session.</summary>
+    public sealed record SessionView(UserViews.Me? User, SessionRef? Session);
+
+    public sealed record SessionRef(string UserId);
+
+    /// <summary>A new personal access token: the only time <see cref="Token"/> is shown.</summary>
+    public sealed record CreatedToken(string Id, string Name, IEnumerable<string> Scopes, string Token, DateTime? ExpiresAt, DateTime CreatedAt);
+
+    public sealed record TokenSummary(string Id, string Name, IEnumerable<string> Scopes, DateTime? ExpiresAt, DateTime CreatedAt, DateTime? LastUsedAt);
+
+    public sealed record TokenList(IEnumerable<TokenSummary> Tokens);
 
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
@@ -37,39 +55,40 @@ public static class AuthEndpoints
         tokens.MapDelete("/{id}", RevokeToken);
     }
 
-    private static async Task<IResult> SignUp(HttpContext ctx, AccountService accounts, SessionService sessions, EmailLinks links)
+    private static async Task<JsonCreated<SignedIn>> SignUp(HttpContext ctx, JsonBody<SignUpRequest> body, AccountService accounts,
+        SessionService sessions, EmailLinks links)
     {
-        var req = await ctx.Request.ReadBodyAsync<SignUpRequest>();
+        var req = await body.ReadAsync();
         var user = await accounts.SignUpAsync(req, ct: ctx.RequestAborted);
         links.SendVerification(user, ctx.PublicBaseUrl());
         var token = await StartSessionAsync(ctx, sessions, user);
-        return ApiJson.Json(ctx, new { user = user.ToMe(ctx.PublicBaseUrl()), token }, StatusCodes.Status201Created);
+        return ApiJson.Created(ctx, new SignedIn(user.ToMe(ctx.PublicBaseUrl()), token));
     }
 
-    private static async Task<IResult> VerifyEmail(HttpContext ctx, EmailLinks links, string? token)
+    private static async Task<JsonOk<EmailVerified>> VerifyEmail(HttpContext ctx, EmailLinks links, string? token)
     {
         await links.VerifyAsync(token, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { verified = true });
+        return ApiJson.Json(ctx, new EmailVerified(true));
     }
 
-    private static async Task<IResult> ForgotPassword(HttpContext ctx, EmailLinks links)
+    private static async Task<JsonOk<ApiJson.Notice>> ForgotPassword(HttpContext ctx, JsonBody<ForgotPasswordRequest> body, EmailLinks links)
     {
-        var req = await ctx.Request.ReadBodyAsync<ForgotPasswordRequest>();
+        var req = await body.ReadAsync();
         await links.ForgotPasswordAsync(req.Email, ctx.PublicBaseUrl(), ctx.RequestAborted);
         // The same answer whether or not the address has an account: the form must not reveal who is registered.
-        return ApiJson.Json(ctx, new { message = "if an account uses that address, a reset link is on its way" });
+        return ApiJson.Json(ctx, new ApiJson.Notice("if an account uses that address, a reset link is on its way"));
     }
 
-    private static async Task<IResult> ResetPassword(HttpContext ctx, EmailLinks links)
+    private static async Task<JsonOk<ApiJson.Notice>> ResetPassword(HttpContext ctx, JsonBody<ResetPasswordRequest> body, EmailLinks links)
     {
-        var req = await ctx.Request.ReadBodyAsync<ResetPasswordRequest>();
+        var req = await body.ReadAsync();
         await links.ResetPasswordAsync(req.Token, req.Password, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { message = "password changed; sign in again" });
+        return ApiJson.Json(ctx, new ApiJson.Notice("password changed; sign in again"));
     }
 
-    private static async Task<IResult> SignIn(HttpContext ctx, AccountService accounts, SessionService sessions)
+    private static async Task<JsonOk<SignedIn>> SignIn(HttpContext ctx, JsonBody<SignInRequest> body, AccountService accounts, SessionService sessions)
     {
-        var req = await ctx.Request.ReadBodyAsync<SignInRequest>();
+        var req = await body.ReadAsync();
         var login = string.IsNullOrWhiteSpace(req.Email) ? req.Username : req.Email;
         if (string.IsNullOrWhiteSpace(login) || string.IsNullOrEmpty(req.Password))
         {
@@ -78,10 +97,10 @@ public static class AuthEndpoints
         var user = await accounts.CheckPasswordAsync(login, req.Password, ctx.RequestAborted)
             ?? throw AnvilException.Unauthorized("invalid email/username or password");
         var token = await StartSessionAsync(ctx, sessions, user);
-        return ApiJson.Json(ctx, new { user = user.ToMe(ctx.PublicBaseUrl()), token });
+        return ApiJson.Json(ctx, new SignedIn(user.ToMe(ctx.PublicBaseUrl()), token));
     }
 
-    private static async Task<IResult> SignOut(HttpContext ctx, SessionService sessions)
+    private static async Task<JsonOk<ApiJson.Done>> SignOut(HttpContext ctx, SessionService sessions)
     {
         var token = AuthenticationMiddleware.BearerCredential(ctx.Request);
         if (token is null || token.StartsWith(Secrets.AccessTokenPrefix, StringComparison.Ordinal))
@@ -93,13 +112,13 @@ public static class AuthEndpoints
             await sessions.EndAsync(token, ctx.RequestAborted);
         }
         ctx.Response.Cookies.Delete(AuthenticationMiddleware.SessionCookie, CookieOptions(ctx, null));
-        return ApiJson.Json(ctx, new { success = true });
+        return ApiJson.Success(ctx);
     }
 
-    private static IResult GetSession(HttpContext ctx, Caller caller) =>
+    private static JsonOk<SessionView> GetSession(HttpContext ctx, Caller caller) =>
         ApiJson.Json(ctx, caller.User is { } u && caller.Method == AuthMethod.Session
-            ? new { user = u.ToMe(ctx.PublicBaseUrl()), session = new { userId = u.Id.ToString() } }
-            : new { user = (UserViews.Me?)null, session = (object?)null });
+            ? new SessionView(u.ToMe(ctx.PublicBaseUrl()), new SessionRef(u.Id.ToString()))
+            : new SessionView(null, null));
 
     private static async Task<string> StartSessionAsync(HttpContext ctx, SessionService sessions, User user)
     {
@@ -117,46 +136,29 @@ public static class AuthEndpoints
         Expires = expires,
     };
 
-    private static async Task<IResult> CreateToken(HttpContext ctx, Caller caller, AccessTokenService tokens)
+    private static async Task<JsonCreated<CreatedToken>> CreateToken(HttpContext ctx, JsonBody<CreateTokenRequest> body, Caller caller,
+        AccessTokenService tokens)
     {
-        var req = await ctx.Request.ReadBodyAsync<CreateTokenRequest>();
+        var req = await body.ReadAsync();
         var created = await tokens.CreateAsync(caller.RequireUser().Id, req.Name, req.Scopes, req.ExpiresInDays, ctx.RequestAborted);
         var t = created.Token;
-        return ApiJson.Json(ctx, new
-        {
-            id = t.Id.ToString(),
-            name = t.Name,
-            scopes = Scopes.Parse(t.Scopes).Order(),
-            token = created.Plaintext,
-            expiresAt = t.ExpiresAt,
-            createdAt = t.CreatedAt,
-        }, StatusCodes.Status201Created);
+        return ApiJson.Created(ctx, new CreatedToken(t.Id.ToString(), t.Name, Scopes.Parse(t.Scopes).Order(), created.Plaintext, t.ExpiresAt, t.CreatedAt));
     }
 
-    private static async Task<IResult> ListTokens(HttpContext ctx, Caller caller, AccessTokenService tokens)
+    private static async Task<JsonOk<TokenList>> ListTokens(HttpContext ctx, Caller caller, AccessTokenService tokens)
     {
         var list = await tokens.ListAsync(caller.RequireUser().Id, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new
-        {
-            tokens = list.Select(t => new
-            {
-                id = t.Id.ToString(),
-                name = t.Name,
-                scopes = Scopes.Parse(t.Scopes).Order(),
-                expiresAt = t.ExpiresAt,
-                createdAt = t.CreatedAt,
-                lastUsedAt = t.LastUsedAt,
-            }),
-        });
+        return ApiJson.Json(ctx, new TokenList(list.Select(t =>
+            new TokenSummary(t.Id.ToString(), t.Name, Scopes.Parse(t.Scopes).Order(), t.ExpiresAt, t.CreatedAt, t.LastUsedAt))));
     }
 
-    private static async Task<IResult> RevokeToken(HttpContext ctx, string id, Caller caller, AccessTokenService tokens)
+    private static async Task<NoContent> RevokeToken(HttpContext ctx, string id, Caller caller, AccessTokenService tokens)
     {
         if (!long.TryParse(id, out var tokenId))
         {
             throw AnvilException.NotFound("token not found");
         }
         await tokens.RevokeAsync(caller.RequireUser().Id, tokenId, ctx.RequestAborted);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 }

@@ -20,18 +20,18 @@ public static class CheckEndpoints
     {
         var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
 
-        repo.MapPost("/check-runs", async (HttpContext ctx, string owner, string name, RepositoryAccess access, CheckService checks) =>
+        repo.MapPost("/check-runs", async (HttpContext ctx, JsonBody<CheckRunBody> input, string owner, string name, RepositoryAccess access, CheckService checks) =>
         {
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
-            var body = await ctx.Request.ReadBodyAsync<CheckRunBody>();
+            var body = await input.ReadAsync();
             var run = await checks.CreateAsync(grant.Repository, body.HeadSha, body.Fields, CheckApp.Api, null, ctx.RequestAborted);
-            return ApiJson.Json(ctx, run.ToView(grant.Repository, ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, run.ToView(grant.Repository, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPatch("/check-runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
+        repo.MapPatch("/check-runs/{id:long}", async (HttpContext ctx, JsonBody<CheckRunBody> input, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
         {
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
-            var body = await ctx.Request.ReadBodyAsync<CheckRunBody>();
+            var body = await input.ReadAsync();
             if (body.HeadSha is not null)
             {
                 throw Infrastructure.AnvilException.Invalid("head_sha cannot be changed");
