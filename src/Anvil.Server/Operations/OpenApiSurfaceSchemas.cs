@@ -74,13 +74,17 @@ public static class OpenApiSurfaceSchemas
                     : new OpenApiSchema { OneOf = types.Select(t => schemas.For(t, surface, forResponse: true)).ToList() };
             }
         }
-        var body = description.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body);
-        if (body?.Type is { } bodyType && operation.RequestBody is OpenApiRequestBody { Content: { } bodyContent })
+        // The request body: JsonBody<T> declares T without content types (see BodyMetadata); it is JSON.
+        if (description.ActionDescriptor.EndpointMetadata.OfType<IAcceptsMetadata>().LastOrDefault() is { RequestType: { } bodyType } accepts)
         {
-            foreach (var media in bodyContent.Values.OfType<OpenApiMediaType>())
+            operation.RequestBody = new OpenApiRequestBody
             {
-                media.Schema = schemas.For(bodyType, surface, forResponse: false);
-            }
+                Required = !accepts.IsOptional,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = schemas.For(bodyType, surface, forResponse: false) },
+                },
+            };
         }
         // The lazy body binder is a parameter only to carry that metadata: it is not a query parameter.
         if (operation.Parameters is { } parameters)

@@ -149,6 +149,19 @@ public sealed class OpenApiSchemaTests(SqliteServer server) : IClassFixture<Sqli
     }
 
     [Fact]
+    public async Task Declaring_a_json_body_does_not_make_routing_refuse_other_content_types()
+    {
+        // curl -d sends application/x-www-form-urlencoded; Anvil has always read such bodies as JSON.
+        var user = await server.SignUpAsync();
+        using var c = user.Client();
+        var res = await c.SendRawAsync(HttpMethod.Post, "/api/v1/user/repos", "{\"name\":\"curl-made\"}", "application/x-www-form-urlencoded");
+        Assert.Equal("curl-made", (await res.JsonAsync(HttpStatusCode.Created)).Str("name"));
+        var doc = await DocumentAsync();
+        Assert.True(Operation(doc, "post", "/api/v1/user/repos")["requestBody"]!["required"]!.GetValue<bool>());
+        Assert.False(Operation(doc, "post", "/api/v1/repos/{owner}/{name}/forks")["requestBody"]?["required"]?.GetValue<bool>() ?? false);
+    }
+
+    [Fact]
     public async Task Every_reference_resolves()
     {
         var doc = await DocumentAsync();

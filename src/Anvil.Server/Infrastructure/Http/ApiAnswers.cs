@@ -75,8 +75,7 @@ public sealed class JsonBody<T>(HttpRequest request) : IBindableFromHttpContext<
     public static ValueTask<JsonBody<T>?> BindAsync(HttpContext context, ParameterInfo parameter) =>
         ValueTask.FromResult<JsonBody<T>?>(new JsonBody<T>(context.Request));
 
-    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) =>
-        builder.Metadata.Add(new AcceptsMetadata(["application/json"], typeof(T)));
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) => BodyMetadata.Declare<T>(builder, isOptional: false);
 }
 
 /// <summary>Like <see cref="JsonBody{T}"/> for a body the client may leave out.</summary>
@@ -89,6 +88,14 @@ public sealed class OptionalJsonBody<T>(HttpRequest request) : IBindableFromHttp
     public static ValueTask<OptionalJsonBody<T>?> BindAsync(HttpContext context, ParameterInfo parameter) =>
         ValueTask.FromResult<OptionalJsonBody<T>?>(new OptionalJsonBody<T>(context.Request));
 
-    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) =>
-        builder.Metadata.Add(new AcceptsMetadata(["application/json"], typeof(T), isOptional: true));
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) => BodyMetadata.Declare<T>(builder, isOptional: true);
+}
+
+internal static class BodyMetadata
+{
+    // No content types on purpose: routing turns content types in accepts-metadata into a 415 for any
+    // other Content-Type, and Anvil reads JSON whatever the header says (curl -d sends form encoding).
+    // The OpenAPI document still says application/json (OpenApiSurfaceSchemas).
+    public static void Declare<T>(EndpointBuilder builder, bool isOptional) =>
+        builder.Metadata.Add(new AcceptsMetadata([], typeof(T), isOptional));
 }
