@@ -18,6 +18,7 @@ using Anvil.Server.Search;
 using Anvil.Server.Users;
 using Anvil.Server.Webhooks;
 using Anvil.Server.Discord;
+using Anvil.Server.Email;
 using Microsoft.AspNetCore.Identity;
 
 namespace Anvil.Server;
@@ -79,15 +80,13 @@ public static class AnvilApp
         services.AddScoped<SessionService>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<AccountService>();
+        services.AddEmail(options.Mail);
+        services.AddScoped<AccountEmails>();
         services.AddScoped<UserService>();
         services.AddHttpContextAccessor();
         services.AddScoped<Infrastructure.Events.DomainEvents>();
         services.AddSingleton(new Anvil.Git.RepositoryStore(options.RepositoriesDir));
         services.AddSingleton(new Anvil.Git.SmartHttpService(Path.Combine(options.DataDir, "hooks")));
-        services.AddSingleton(sp => Email.EmailSettings.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton<Email.EmailQueue>();
-        services.AddHostedService<Email.EmailWorker>();
-        services.AddScoped<EmailLinks>();
         services.AddScoped<RepositoryAccess>();
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();

@@ -160,6 +160,27 @@ public static class Merger
         };
     }
 
+    /// <summary>
+    /// Whether <paramref name="ancestor"/> is <paramref name="descendant"/> or in its history (<c>git merge-base --is-ancestor</c>):
+    /// a branch at <paramref name="descendant"/> contains that commit. False when either commit is missing.
+    /// </summary>
+    public static async Task<bool> IsAncestorAsync(string gitDir, string ancestor, string descendant, CancellationToken ct = default)
+    {
+        if (!RepositoryStore.IsValidOid(ancestor) || !RepositoryStore.IsValidOid(descendant))
+        {
+            throw new ArgumentException("expected two object ids");
+        }
+        var r = await GitCli.RunAsync(gitDir, ["merge-base", "--is-ancestor", ancestor, descendant], ct: ct);
+        return r.ExitCode switch
+        {
+            0 => true,
+            1 => false,
+            // 128: an unknown commit, e.g. history a force-push took away before anyone fetched it.
+            128 => false,
+            _ => throw new GitCommandException($"git merge-base --is-ancestor failed ({r.ExitCode}): {r.Stderr.Trim()}", r.ExitCode, r.Stderr),
+        };
+    }
+
     private static async Task<string> TreeOfAsync(string gitDir, string commitOid, CancellationToken ct)
         => (await GitCli.RunCheckedAsync(gitDir, ["rev-parse", "--verify", commitOid + "^{tree}"], ct: ct)).StdoutText.Trim();
 

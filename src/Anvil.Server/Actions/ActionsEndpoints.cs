@@ -138,11 +138,12 @@ public static class ActionsEndpoints
             return ApiJson.Accepted(ctx, new ApiJson.EmptyObject());
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPost("/runs/{id:long}/rerun", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows) =>
+        repo.MapPost("/runs/{id:long}/rerun", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows,
+            Caller caller) =>
         {
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
-            await workflows.RerunAsync(grant.Repository, run, ctx.RequestAborted);
+            await workflows.RerunAsync(grant.Repository, run, caller.UserId, ctx.RequestAborted);
             return ApiJson.Created(ctx, new ApiJson.EmptyObject());
         }).RequireUser(Scopes.RepoWrite);
 

@@ -152,8 +152,10 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
         if (definition is null)
         {
             await checks.CreateAsync(repo, sha, new CheckRunFields(run.Name, CheckStatus.Completed, CheckConclusion.Failure, null, $"run:{run.Id}",
-                null, null, new CheckOutput("Invalid workflow", Truncate($"{path}: {error}", CheckService.MaxSummaryChars), null)), CheckApp.Actions, branch, ct);
+                null, null, new CheckOutput("Invalid workflow", Truncate($"{path}: {error}", CheckService.MaxSummaryChars), null)), CheckApp.Actions, branch,
+                actorId, ct);
             await tx.CommitAsync(ct);
+            await checks.PublishDeferredAsync(ct);
             return run;
         }
         var jobs = new List<WorkflowJob>();
@@ -180,11 +182,12 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
             var spec = JsonSerializer.Deserialize<JobSpec>(job.Spec, JobSpec.Json)!;
             db.JobSteps.AddRange(spec.Steps.Select(s => new JobStep { JobId = job.Id, Number = s.Number, Name = s.Name, Status = JobStatus.Queued }));
             var check = await checks.CreateAsync(repo, sha, new CheckRunFields(job.Name, CheckStatus.Queued, null, null, $"job:{job.Id}:1", null, null, null),
-                CheckApp.Actions, branch, ct);
+                CheckApp.Actions, branch, actorId, ct);
             job.CheckRunId = check.Id;
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        await checks.PublishDeferredAsync(ct);
         await AdvanceAsync(run.Id, ct);
         return run;
     }
@@ -281,9 +284,10 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
             JobStatus.InProgress => new CheckRunFields(null, CheckStatus.InProgress, null, null, null, job.StartedAt, null, null),
             _ => new CheckRunFields(null, CheckStatus.Queued, null, null, null, null, null, null),
         };
+        var actorId = await db.WorkflowRuns.Where(r => r.Id == job.RunId).Select(r => r.ActorId).FirstOrDefaultAsync(ct);
         try
         {
-            await checks.UpdateAsync(job.RepositoryId, checkRunId, fields, ct);
+            await checks.UpdateAsync(job.RepositoryId, checkRunId, fields, actorId, ct);
         }
         catch (AnvilException e)
         {
@@ -338,8 +342,8 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
         return true;
     }
 
-    /// <summary>Runs every job of a completed run again, as a new attempt with fresh check runs and logs.</summary>
-    public async Task<WorkflowRun> RerunAsync(Repository repo, WorkflowRun run, CancellationToken ct)
+    /// <summary>Runs every job of a completed run again (asked by <paramref name="actorId"/>), as a new attempt with fresh check runs and logs.</summary>
+    public async Task<WorkflowRun> RerunAsync(Repository repo, WorkflowRun run, long? actorId, CancellationToken ct)
     {
         if (run.Status != RunStatus.Completed)
         {
@@ -366,7 +370,7 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
             await db.JobSteps.Where(s => s.JobId == job.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, JobStatus.Queued)
                 .SetProperty(x => x.Conclusion, (string?)null).SetProperty(x => x.StartedAt, (DateTime?)null).SetProperty(x => x.CompletedAt, (DateTime?)null), ct);
             var check = await checks.CreateAsync(repo, run.HeadSha, new CheckRunFields(job.Name, CheckStatus.Queued, null, null, $"job:{job.Id}:{attempt}", null, null, null),
-                CheckApp.Actions, branch, ct);
+                CheckApp.Actions, branch, actorId, ct);
             (job.Status, job.Conclusion, job.RunnerId, job.RunnerName, job.TokenId, job.LeaseExpiresAt, job.Claims, job.StartedAt, job.CompletedAt, job.CheckRunId) =
                 (JobStatus.Waiting, null, null, null, null, null, 0, null, null, check.Id);
         }

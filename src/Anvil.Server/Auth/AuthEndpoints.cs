@@ -10,13 +10,16 @@ public static class AuthEndpoints
 {
     public sealed record SignInRequest(string? Email, string? Username, string? Password);
     public sealed record ForgotPasswordRequest(string? Email);
-    public sealed record ResetPasswordRequest(string? Token, string? Password);
+    public sealed record ResetPasswordRequest(string? Token, string? Password, string? NewPassword);
     public sealed record CreateTokenRequest(string? Name, List<string>? Scopes, int? ExpiresInDays);
 
     /// <summary>A signed-in user and their session token (also set as the session cookie).</summary>
     public sealed record SignedIn(UserViews.Me User, string Token);
 
-    public sealed record EmailVerified(bool Verified);
+    public sealed record EmailVerifiedView(bool Success, bool EmailVerified);
+
+    /// <summary>Done, with a message for a person to read.</summary>
+    public sealed record Acknowledged(bool Success, string Message);
 
     /// <summary>sigmagit's <c>get-session</c>: both null when the caller has no session.</summary>
     public sealed record SessionView(UserViews.Me? User, SessionRef? Session);
@@ -45,9 +48,9 @@ public static class AuthEndpoints
         }
         app.MapGet("/api/auth/get-session", GetSession);
         app.MapGet("/api/auth/verify-email", VerifyEmail);
-        // Each request may send a mail, so it is charged like a sign-up: the per-IP hourly cap stops mail floods.
-        app.MapPost("/api/auth/forgot-password", ForgotPassword).WithMetadata(AuthAttempt.SignUp);
-        app.MapPost("/api/auth/reset-password", ResetPassword);
+        app.MapPost("/api/auth/send-verification-email", SendVerificationEmail).RequireSession();
+        app.MapPost("/api/auth/forgot-password", ForgotPassword).WithMetadata(AuthAttempt.PasswordReset);
+        app.MapPost("/api/auth/reset-password", ResetPassword).WithMetadata(AuthAttempt.PasswordReset);
 
         var tokens = app.MapGroup("/api/users/me/tokens").RequireSession();
         tokens.MapPost("", CreateToken);
@@ -55,40 +58,18 @@ public static class AuthEndpoints
         tokens.MapDelete("/{id}", RevokeToken);
     }
 
-    private static async Task<JsonCreated<SignedIn>> SignUp(HttpContext ctx, JsonBody<SignUpRequest> body, AccountService accounts,
-        SessionService sessions, EmailLinks links)
+    private static async Task<JsonCreated<SignedIn>> SignUp(HttpContext ctx, JsonBody<SignUpRequest> input, AccountService accounts, SessionService sessions, AccountEmails emails)
     {
-        var req = await body.ReadAsync();
+        var req = await input.ReadAsync();
         var user = await accounts.SignUpAsync(req, ct: ctx.RequestAborted);
-        links.SendVerification(user, ctx.PublicBaseUrl());
+        await emails.SendVerificationAsync(user, ctx.PublicBaseUrl(), ctx.RequestAborted);
         var token = await StartSessionAsync(ctx, sessions, user);
         return ApiJson.Created(ctx, new SignedIn(user.ToMe(ctx.PublicBaseUrl()), token));
     }
 
-    private static async Task<JsonOk<EmailVerified>> VerifyEmail(HttpContext ctx, EmailLinks links, string? token)
+    private static async Task<JsonOk<SignedIn>> SignIn(HttpContext ctx, JsonBody<SignInRequest> input, AccountService accounts, SessionService sessions)
     {
-        await links.VerifyAsync(token, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new EmailVerified(true));
-    }
-
-    private static async Task<JsonOk<ApiJson.Notice>> ForgotPassword(HttpContext ctx, JsonBody<ForgotPasswordRequest> body, EmailLinks links)
-    {
-        var req = await body.ReadAsync();
-        await links.ForgotPasswordAsync(req.Email, ctx.PublicBaseUrl(), ctx.RequestAborted);
-        // The same answer whether or not the address has an account: the form must not reveal who is registered.
-        return ApiJson.Json(ctx, new ApiJson.Notice("if an account uses that address, a reset link is on its way"));
-    }
-
-    private static async Task<JsonOk<ApiJson.Notice>> ResetPassword(HttpContext ctx, JsonBody<ResetPasswordRequest> body, EmailLinks links)
-    {
-        var req = await body.ReadAsync();
-        await links.ResetPasswordAsync(req.Token, req.Password, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new ApiJson.Notice("password changed; sign in again"));
-    }
-
-    private static async Task<JsonOk<SignedIn>> SignIn(HttpContext ctx, JsonBody<SignInRequest> body, AccountService accounts, SessionService sessions)
-    {
-        var req = await body.ReadAsync();
+        var req = await input.ReadAsync();
         var login = string.IsNullOrWhiteSpace(req.Email) ? req.Username : req.Email;
         if (string.IsNullOrWhiteSpace(login) || string.IsNullOrEmpty(req.Password))
         {
@@ -120,6 +101,43 @@ public static class AuthEndpoints
             ? new SessionView(u.ToMe(ctx.PublicBaseUrl()), new SessionRef(u.Id.ToString()))
             : new SessionView(null, null));
 
+    private static async Task<JsonOk<EmailVerifiedView>> VerifyEmail(HttpContext ctx, AccountEmails emails)
+    {
+        await emails.VerifyEmailAsync(ctx.Request.Query["token"], ctx.RequestAborted);
+        return ApiJson.Json(ctx, new EmailVerifiedView(true, true));
+    }
+
+    private static async Task<JsonOk<ApiJson.Done>> SendVerificationEmail(HttpContext ctx, Caller caller, AccountEmails emails)
+    {
+        var user = caller.RequireUser();
+        if (user.EmailVerified)
+        {
+            throw AnvilException.BadRequest("email is already verified");
+        }
+        await emails.SendVerificationAsync(user, ctx.PublicBaseUrl(), ctx.RequestAborted);
+        return ApiJson.Success(ctx);
+    }
+
+    /// <summary>Answers the same whether or not the account exists, so it cannot be used to find accounts.</summary>
+    private static async Task<JsonOk<Acknowledged>> ForgotPassword(HttpContext ctx, JsonBody<ForgotPasswordRequest> input, AccountEmails emails)
+    {
+        var req = await input.ReadAsync();
+        if (string.IsNullOrWhiteSpace(req.Email))
+        {
+            throw AnvilException.BadRequest("email is required");
+        }
+        await emails.RequestPasswordResetAsync(req.Email, ctx.PublicBaseUrl(), ctx.RequestAborted);
+        return ApiJson.Json(ctx, new Acknowledged(true, "If an account uses that email, a reset link has been sent to it."));
+    }
+
+    private static async Task<JsonOk<ApiJson.Done>> ResetPassword(HttpContext ctx, JsonBody<ResetPasswordRequest> input, AccountEmails emails)
+    {
+        var req = await input.ReadAsync();
+        // newPassword: the name sigmagit's web client (better-auth) sends.
+        await emails.ResetPasswordAsync(req.Token, req.Password ?? req.NewPassword, ctx.RequestAborted);
+        return ApiJson.Success(ctx);
+    }
+
     private static async Task<string> StartSessionAsync(HttpContext ctx, SessionService sessions, User user)
     {
         var (token, session) = await sessions.StartAsync(user.Id, ctx.Request.Headers.UserAgent, ctx.RequestAborted);
@@ -136,10 +154,10 @@ public static class AuthEndpoints
         Expires = expires,
     };
 
-    private static async Task<JsonCreated<CreatedToken>> CreateToken(HttpContext ctx, JsonBody<CreateTokenRequest> body, Caller caller,
+    private static async Task<JsonCreated<CreatedToken>> CreateToken(HttpContext ctx, JsonBody<CreateTokenRequest> input, Caller caller,
         AccessTokenService tokens)
     {
-        var req = await body.ReadAsync();
+        var req = await input.ReadAsync();
         var created = await tokens.CreateAsync(caller.RequireUser().Id, req.Name, req.Scopes, req.ExpiresInDays, ctx.RequestAborted);
         var t = created.Token;
         return ApiJson.Created(ctx, new CreatedToken(t.Id.ToString(), t.Name, Scopes.Parse(t.Scopes).Order(), created.Plaintext, t.ExpiresAt, t.CreatedAt));

@@ -20,15 +20,16 @@ public static class CheckEndpoints
     {
         var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
 
-        repo.MapPost("/check-runs", async (HttpContext ctx, JsonBody<CheckRunBody> input, string owner, string name, RepositoryAccess access, CheckService checks) =>
+        repo.MapPost("/check-runs", async (HttpContext ctx, JsonBody<CheckRunBody> input, string owner, string name, RepositoryAccess access, CheckService checks, Caller caller) =>
         {
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
             var body = await input.ReadAsync();
-            var run = await checks.CreateAsync(grant.Repository, body.HeadSha, body.Fields, CheckApp.Api, null, ctx.RequestAborted);
-            return ApiJson.Created(ctx, run.ToView(grant.Repository, ctx.PublicBaseUrl()));
+            var run = await checks.CreateAsync(grant.Repository, body.HeadSha, body.Fields, CheckApp.Api, null, caller.UserId, ctx.RequestAborted);
+            return ApiJson.Created(ctx, await ViewAsync(ctx, checks, grant.Repository, run));
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPatch("/check-runs/{id:long}", async (HttpContext ctx, JsonBody<CheckRunBody> input, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
+        repo.MapPatch("/check-runs/{id:long}", async (HttpContext ctx, JsonBody<CheckRunBody> input, string owner, string name, long id, RepositoryAccess access, CheckService checks,
+            Caller caller) =>
         {
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
             var body = await input.ReadAsync();
@@ -36,15 +37,15 @@ public static class CheckEndpoints
             {
                 throw Infrastructure.AnvilException.Invalid("head_sha cannot be changed");
             }
-            var run = await checks.UpdateAsync(grant.Repository.Id, id, body.Fields, ctx.RequestAborted);
-            return ApiJson.Json(ctx, run.ToView(grant.Repository, ctx.PublicBaseUrl()));
+            var run = await checks.UpdateAsync(grant.Repository.Id, id, body.Fields, caller.UserId, ctx.RequestAborted);
+            return ApiJson.Json(ctx, await ViewAsync(ctx, checks, grant.Repository, run));
         }).RequireUser(Scopes.RepoWrite);
 
         repo.MapGet("/check-runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
         {
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
             var run = await checks.GetAsync(grant.Repository.Id, id, ctx.RequestAborted);
-            return ApiJson.Json(ctx, run.ToView(grant.Repository, ctx.PublicBaseUrl()));
+            return ApiJson.Json(ctx, await ViewAsync(ctx, checks, grant.Repository, run));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/commits/{sha}/check-runs", async (HttpContext ctx, string owner, string name, string sha, RepositoryAccess access, CheckService checks) =>
@@ -55,7 +56,8 @@ public static class CheckEndpoints
             var runs = await checks.ListForCommitAsync(grant.Repository, sha, q["check_name"], q["status"], page.Offset, page.PerPage, ctx.RequestAborted);
             page.WriteLinkHeader(ctx, runs.Total, runs.HasMore);
             var baseUrl = ctx.PublicBaseUrl();
-            return ApiJson.Json(ctx, new CheckViews.RunList(runs.Total, runs.Items.Select(r => r.ToView(grant.Repository, baseUrl)).ToList()));
+            var prs = await checks.PullRequestsAsync(grant.Repository, baseUrl, runs.Items.Select(r => r.HeadSha).ToList(), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new CheckViews.RunList(runs.Total, runs.Items.Select(r => r.ToView(grant.Repository, baseUrl, prs[r.HeadSha])).ToList()));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/commits/{sha}/check-suites", async (HttpContext ctx, string owner, string name, string sha, RepositoryAccess access, CheckService checks) =>
@@ -63,7 +65,15 @@ public static class CheckEndpoints
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
             var suites = await checks.SuitesForCommitAsync(grant.Repository, sha, ctx.RequestAborted);
             var baseUrl = ctx.PublicBaseUrl();
-            return ApiJson.Json(ctx, new CheckViews.SuiteList(suites.Count, suites.Select(s => s.ToView(grant.Repository, baseUrl)).ToList()));
+            var prs = await checks.PullRequestsAsync(grant.Repository, baseUrl, suites.Select(s => s.Suite.HeadSha).ToList(), ctx.RequestAborted);
+            return ApiJson.Json(ctx, new CheckViews.SuiteList(suites.Count, suites.Select(s => s.ToView(grant.Repository, baseUrl, prs[s.Suite.HeadSha])).ToList()));
         }).RequireScopeIfToken(Scopes.RepoRead);
+    }
+
+    private static async Task<CheckViews.Run> ViewAsync(HttpContext ctx, CheckService checks, Repository repo, CheckRun run)
+    {
+        var baseUrl = ctx.PublicBaseUrl();
+        var prs = await checks.PullRequestsAsync(repo, baseUrl, [run.HeadSha], ctx.RequestAborted);
+        return run.ToView(repo, baseUrl, prs[run.HeadSha]);
     }
 }

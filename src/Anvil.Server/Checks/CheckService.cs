@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Anvil.Git;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Events;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Repositories;
 using Microsoft.EntityFrameworkCore;
@@ -30,8 +31,11 @@ public enum CombinedCheckState
 public sealed record CommitChecks(CombinedCheckState State, int Total, int Pending, int Succeeded, int Failed);
 
 /// <summary>Check runs and suites: created by integrations through the API and by Actions for each job.</summary>
-public sealed partial class CheckService(AnvilDbContext db, RepositoryStore store, TimeProvider clock)
+public sealed partial class CheckService(AnvilDbContext db, RepositoryStore store, DomainEvents events, TimeProvider clock)
 {
+    /// <summary>Events of changes made inside a caller's transaction, held until <see cref="PublishDeferredAsync"/>.</summary>
+    private readonly List<Func<CancellationToken, Task>> _deferred = [];
+
     public const int MaxSummaryChars = 64 * 1024;
     public const int MaxTextChars = 256 * 1024;
 
@@ -40,8 +44,12 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
     [GeneratedRegex("^(?:[0-9a-f]{40}|[0-9a-f]{64})$")]
     private static partial Regex FullSha();
 
-    /// <summary>Creates a check run, or returns the existing one with the same external id, head sha and name.</summary>
-    public async Task<CheckRun> CreateAsync(Repository repo, string? headSha, CheckRunFields fields, CheckApp app, string? headBranch, CancellationToken ct)
+    /// <summary>
+    /// Creates a check run, or returns the existing one with the same external id, head sha and name.
+    /// <paramref name="senderId"/> is who caused it, for the <c>check_run</c> webhook.
+    /// </summary>
+    public async Task<CheckRun> CreateAsync(Repository repo, string? headSha, CheckRunFields fields, CheckApp app, string? headBranch, long? senderId,
+        CancellationToken ct)
     {
         var name = fields.Name?.Trim();
         if (string.IsNullOrEmpty(name))
@@ -72,10 +80,16 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
             db.Entry(run).State = EntityState.Detached; // a concurrent create with the same external id won
             return await FindByExternalIdAsync(repo.Id, sha, name, fields.ExternalId, ct) ?? throw new InvalidOperationException("check run vanished");
         }
+        await RaiseAsync(new CheckRunCreated(repo.Id, run, senderId), ct);
+        // GitHub follows `created` with `completed` for a run that is created already finished.
+        if (run.Status == CheckStatus.Completed)
+        {
+            await RaiseAsync(new CheckRunCompleted(repo.Id, run, senderId), ct);
+        }
         return run;
     }
 
-    public async Task<CheckRun> UpdateAsync(long repositoryId, long id, CheckRunFields fields, CancellationToken ct)
+    public async Task<CheckRun> UpdateAsync(long repositoryId, long id, CheckRunFields fields, long? senderId, CancellationToken ct)
     {
         var run = await db.CheckRuns.Include(r => r.Suite).FirstOrDefaultAsync(r => r.Id == id && r.RepositoryId == repositoryId, ct) ?? throw NotFound();
         if (fields.Name is not null)
@@ -87,11 +101,48 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
             }
             run.Name = name;
         }
+        var wasCompleted = run.Status == CheckStatus.Completed;
         Apply(run, fields with { Name = null });
         run.UpdatedAt = Now;
         run.Suite.UpdatedAt = Now;
+        if (wasCompleted || run.Status != CheckStatus.Completed)
+        {
+            await db.SaveChangesAsync(ct);
+            return run;
+        }
+        // Completing is a compare-and-swap on the stored status, so of two concurrent completions one sends `completed`.
+        var claimed = await db.CheckRuns.Where(r => r.Id == run.Id && r.Status != CheckStatus.Completed)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, CheckStatus.Completed), ct);
         await db.SaveChangesAsync(ct);
+        if (claimed == 1)
+        {
+            await RaiseAsync(new CheckRunCompleted(repositoryId, run, senderId), ct);
+        }
         return run;
+    }
+
+    /// <summary>
+    /// Publishes the events of runs created or completed while the caller's transaction was open, now that it has
+    /// committed (a webhook must never announce a run a rollback took back).
+    /// </summary>
+    public async Task PublishDeferredAsync(CancellationToken ct)
+    {
+        var pending = _deferred.ToList();
+        _deferred.Clear();
+        foreach (var publish in pending)
+        {
+            await publish(ct);
+        }
+    }
+
+    private async Task RaiseAsync<TEvent>(TEvent evt, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            _deferred.Add(c => events.PublishAsync(evt, c));
+            return;
+        }
+        await events.PublishAsync(evt, ct);
     }
 
     public async Task<CheckRun> GetAsync(long repositoryId, long id, CancellationToken ct) =>
@@ -121,6 +172,40 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
     {
         var resolved = await ResolveCommitAsync(repo, sha, ct) ?? throw AnvilException.NotFound("commit not found");
         var suites = await db.CheckSuites.AsNoTracking().Where(s => s.RepositoryId == repo.Id && s.HeadSha == resolved).OrderBy(s => s.Id).ToListAsync(ct);
+        return await RollUpAsync(suites, ct);
+    }
+
+    /// <summary>One suite of a repository, rolled up; null when there is no such suite.</summary>
+    public async Task<CheckSuiteState?> SuiteStateAsync(long repositoryId, long suiteId, CancellationToken ct)
+    {
+        var suite = await db.CheckSuites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == suiteId && s.RepositoryId == repositoryId, ct);
+        return suite is null ? null : (await RollUpAsync([suite], ct))[0];
+    }
+
+    /// <summary>
+    /// The open pull requests of <paramref name="repo"/> whose head is each of <paramref name="shas"/>: what a check run
+    /// or suite on that commit lists as its <c>pull_requests</c>, as on GitHub.
+    /// </summary>
+    public async Task<Dictionary<string, List<CheckViews.PullRequestRef>>> PullRequestsAsync(Repository repo, string baseUrl,
+        IReadOnlyCollection<string> shas, CancellationToken ct)
+    {
+        var wanted = shas.Distinct().ToList();
+        var prs = await db.PullRequests.AsNoTracking()
+            .Where(p => p.RepositoryId == repo.Id && wanted.Contains(p.HeadOid) && p.Issue.State == Issues.IssueState.Open)
+            .OrderBy(p => p.Id)
+            .Select(p => new { p.Id, p.Issue.Number, p.HeadOid, p.HeadBranch, p.BaseBranch, p.BaseOid, HeadRepo = p.HeadRepository,
+                HeadOwner = p.HeadRepository == null ? null : p.HeadRepository.Owner.Username })
+            .ToListAsync(ct);
+        var api = $"{baseUrl}/api/v1/repos";
+        CheckViews.RepoRef Ref(Repository r, string owner) => new(r.Id, $"{api}/{owner}/{r.Name}", r.Name);
+        return wanted.ToDictionary(sha => sha, sha => prs.Where(p => p.HeadOid == sha).Select(p => new CheckViews.PullRequestRef(
+            $"{api}/{repo.Owner.Username}/{repo.Name}/pulls/{p.Number}", p.Id, p.Number,
+            new CheckViews.BranchRef(p.HeadBranch, p.HeadOid, p.HeadRepo is { } h ? Ref(h, p.HeadOwner!) : null),
+            new CheckViews.BranchRef(p.BaseBranch, p.BaseOid, Ref(repo, repo.Owner.Username)))).ToList());
+    }
+
+    private async Task<List<CheckSuiteState>> RollUpAsync(List<CheckSuite> suites, CancellationToken ct)
+    {
         var suiteIds = suites.Select(s => s.Id).ToList();
         var runs = await db.CheckRuns.AsNoTracking().Where(r => suiteIds.Contains(r.SuiteId))
             .Select(r => new { r.SuiteId, r.Status, r.Conclusion }).ToListAsync(ct);

@@ -12,13 +12,20 @@ public static class CheckViews
 
     public sealed record SuiteRef(long Id);
 
+    /// <summary>GitHub's minimal pull request, as check runs and suites list them.</summary>
+    public sealed record PullRequestRef(string Url, long Id, int Number, BranchRef Head, BranchRef Base);
+
+    public sealed record BranchRef(string Ref, string Sha, RepoRef? Repo);
+
+    public sealed record RepoRef(long Id, string Url, string Name);
+
     public sealed record Run(long Id, string HeadSha, string NodeId, string? ExternalId, string Url, string HtmlUrl, string? DetailsUrl,
         string Status, string? Conclusion, DateTime? StartedAt, DateTime? CompletedAt, Output Output, string Name, SuiteRef CheckSuite,
-        App App, List<object> PullRequests);
+        App App, IReadOnlyList<PullRequestRef> PullRequests);
 
     public sealed record Suite(long Id, string NodeId, string? HeadBranch, string HeadSha, string Status, string? Conclusion, string Url,
         string? Before, string? After, App App, DateTime CreatedAt, DateTime UpdatedAt, int LatestCheckRunsCount, string CheckRunsUrl,
-        List<object> PullRequests);
+        IReadOnlyList<PullRequestRef> PullRequests);
 
     public sealed record RunList(int TotalCount, List<Run> CheckRuns);
 
@@ -31,20 +38,21 @@ public static class CheckViews
     public static App ToView(this CheckApp app, string baseUrl) =>
         new(app.Id, app.Slug, NodeId("App", app.Id), app.Name, $"{app.Name} checks", $"{baseUrl}/apps/{app.Slug}");
 
-    public static Run ToView(this CheckRun run, Repository repo, string baseUrl)
+    /// <summary>A check run; <paramref name="pullRequests"/> are the open pull requests on its head (<see cref="CheckService.PullRequestsAsync"/>).</summary>
+    public static Run ToView(this CheckRun run, Repository repo, string baseUrl, IReadOnlyList<PullRequestRef> pullRequests)
     {
         var url = $"{RepoApi(baseUrl, repo)}/check-runs/{run.Id}";
         return new Run(run.Id, run.HeadSha, NodeId("CheckRun", run.Id), run.ExternalId, url,
             $"{baseUrl}/{repo.Owner.Username}/{repo.Name}/runs/{run.Id}", run.DetailsUrl, run.Status, run.Conclusion, run.StartedAt,
             run.CompletedAt, new Output(run.OutputTitle, run.OutputSummary, run.OutputText, 0, url + "/annotations"), run.Name,
-            new SuiteRef(run.SuiteId), CheckApp.FromSlug(run.Suite.App).ToView(baseUrl), []);
+            new SuiteRef(run.SuiteId), CheckApp.FromSlug(run.Suite.App).ToView(baseUrl), pullRequests);
     }
 
-    public static Suite ToView(this CheckSuiteState state, Repository repo, string baseUrl)
+    public static Suite ToView(this CheckSuiteState state, Repository repo, string baseUrl, IReadOnlyList<PullRequestRef> pullRequests)
     {
         var s = state.Suite;
         var url = $"{RepoApi(baseUrl, repo)}/check-suites/{s.Id}";
         return new Suite(s.Id, NodeId("CheckSuite", s.Id), s.HeadBranch, s.HeadSha, state.Status, state.Conclusion, url, null, s.HeadSha,
-            CheckApp.FromSlug(s.App).ToView(baseUrl), s.CreatedAt, s.UpdatedAt, state.RunCount, url + "/check-runs", []);
+            CheckApp.FromSlug(s.App).ToView(baseUrl), s.CreatedAt, s.UpdatedAt, state.RunCount, url + "/check-runs", pullRequests);
     }
 }

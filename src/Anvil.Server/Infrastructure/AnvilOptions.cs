@@ -39,6 +39,8 @@ public sealed class AnvilOptions
     public TimeSpan RunnerLease { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>How often lost and timed-out jobs are looked for.</summary>
     public TimeSpan ActionsSweepInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Outgoing mail (<c>EMAIL_PROVIDER</c>, <c>SMTP_*</c>); log only by default.</summary>
+    public Anvil.Server.Email.EmailSettings Mail { get; init; } = Anvil.Server.Email.EmailSettings.LogOnly;
     /// <summary>How often repositories changed since the last run get a <c>git gc</c>; null: never.</summary>
     public TimeSpan? MaintenanceInterval { get; init; } = TimeSpan.FromDays(1);
 
@@ -75,6 +77,7 @@ public sealed class AnvilOptions
             DiscordLinkTokenLifetime = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_DISCORD_LINK_TTL_SECONDS"]) ?? 24 * 3600),
             RunnerLease = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_RUNNER_LEASE_SECONDS"]) ?? 120),
             ActionsSweepInterval = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_ACTIONS_SWEEP_SECONDS"]) ?? 5),
+            Mail = Anvil.Server.Email.EmailSettings.FromConfiguration(config),
             MaintenanceInterval = config["ANVIL_MAINTENANCE_INTERVAL_SECONDS"] is { Length: > 0 } mi && mi.Trim() == "0"
                 ? null
                 : TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_MAINTENANCE_INTERVAL_SECONDS"]) ?? 24 * 3600),

@@ -160,7 +160,8 @@ public sealed class MergeabilityWorker(IServiceScopeFactory scopes, Mergeability
 
 /// <summary>
 /// A push (or branch creation/deletion, or a merge) moved refs: pull requests whose head moved follow it (fetching from a
-/// fork into the base repository), and every open pull request whose base or head moved gets its mergeability rechecked.
+/// fork into the base repository), those whose base now contains their head are merged (merged on the command line and
+/// pushed, as GitHub notices), and every other open pull request whose base or head moved gets its mergeability rechecked.
 /// </summary>
 public sealed class PullRequestPushHandler(AnvilDbContext db, PullRequestService pulls, MergeabilityQueue mergeability)
     : IDomainEventHandler<RepositoryPushed>
@@ -185,6 +186,20 @@ public sealed class PullRequestPushHandler(AnvilDbContext db, PullRequestService
                 : await db.Repositories.Include(r => r.Owner).FirstAsync(r => r.Id == head.RepositoryId, ct);
             await pulls.RefreshHeadAsync(baseRepo, head.Id, evt.Pusher, ct);
         }
-        await mergeability.RequestAsync(heads.Select(h => h.Id).Concat(bases).Distinct().ToList(), ct);
+        // Heads first: a push that moves both a head and its base (or deletes the merged head) is judged on the latest head.
+        var merged = new HashSet<long>();
+        foreach (var change in evt.Changes.Where(c => c.RefName.StartsWith("refs/heads/", StringComparison.Ordinal) && !c.IsDelete))
+        {
+            var branch = change.RefName["refs/heads/".Length..];
+            var onBranch = await open.Where(p => p.RepositoryId == repoId && p.BaseBranch == branch).Select(p => p.Id).ToListAsync(ct);
+            foreach (var id in onBranch)
+            {
+                if (await pulls.DetectMergeByPushAsync(evt.Repository, id, change, evt.Pusher, ct))
+                {
+                    merged.Add(id);
+                }
+            }
+        }
+        await mergeability.RequestAsync(heads.Select(h => h.Id).Concat(bases).Distinct().Where(id => !merged.Contains(id)).ToList(), ct);
     }
 }

@@ -472,6 +472,60 @@ public sealed class PullRequestService(
         }
     }
 
+    /// <summary>
+    /// <paramref name="change"/> moved the base branch of the open pull request <paramref name="pullRequestId"/>. When the branch now
+    /// contains the head commit (merged on the command line and pushed), the pull request is merged, as on GitHub: by the pusher,
+    /// with the pushed commit as its merge commit. Claimed like a merge through the API, so of the two only one records it.
+    /// </summary>
+    /// <returns>Whether this call recorded the merge.</returns>
+    public async Task<bool> DetectMergeByPushAsync(Repository repo, long pullRequestId, RefChange change, User pusher, CancellationToken ct)
+    {
+        var row = await db.PullRequests.AsNoTracking().Include(p => p.Issue).FirstOrDefaultAsync(p => p.Id == pullRequestId, ct);
+        if (row is null || row.IsMerged || row.Issue.State != IssueState.Open || change.IsDelete)
+        {
+            return false;
+        }
+        var gitDir = GitDir(repo);
+        if (!await Merger.IsAncestorAsync(gitDir, row.HeadOid, change.NewOid, ct))
+        {
+            return false;
+        }
+        var now = Now;
+        var staleBefore = now - MergeClaimLifetime;
+        // The head must still be the one found in the base; a merge through the API holding its claim records the merge itself.
+        var claimed = await db.PullRequests
+            .Where(p => p.Id == row.Id && p.MergedAt == null && p.HeadOid == row.HeadOid && (p.MergingSince == null || p.MergingSince < staleBefore))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.MergingSince, now), ct);
+        if (claimed == 0)
+        {
+            return false;
+        }
+        var recorded = false;
+        try
+        {
+            // Re-read under the claim: it may have been closed meanwhile, and a closed pull request is not merged by a push.
+            var open = await db.Issues.AsNoTracking().Where(i => i.Id == row.IssueId).Select(i => i.State).FirstAsync(ct) == IssueState.Open;
+            if (!open)
+            {
+                return false;
+            }
+            var baseBefore = change.IsCreate ? change.NewOid : change.OldOid;
+            var mergeBase = change.IsCreate ? row.HeadOid : await Merger.MergeBaseAsync(gitDir, baseBefore, row.HeadOid, ct);
+            await RecordMergeAsync(row.Id, pusher, baseBefore, mergeBase, change.NewOid, ct);
+            recorded = true;
+        }
+        finally
+        {
+            if (!recorded)
+            {
+                await db.PullRequests.Where(p => p.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MergingSince, (DateTime?)null), CancellationToken.None);
+            }
+        }
+        var details = await GetByIdAsync(repo, row.Id, ct);
+        await events.PublishAsync(new PullRequestMerged(repo, details.PullRequest, pusher), ct);
+        return true;
+    }
+
     private static void RequireMergeableState(PullRequest pr)
     {
         if (pr.IsMerged)

@@ -5,11 +5,12 @@ using Anvil.Server.Infrastructure.Http;
 
 namespace Anvil.Server.RateLimiting;
 
-/// <summary>Endpoint metadata for the sign-in and sign-up routes, which have stricter per-IP limits.</summary>
+/// <summary>Endpoint metadata for the sign-in, sign-up and password-reset routes, which have stricter per-IP limits.</summary>
 public sealed class AuthAttempt
 {
     public static readonly AuthAttempt SignIn = new();
     public static readonly AuthAttempt SignUp = new();
+    public static readonly AuthAttempt PasswordReset = new();
 
     private AuthAttempt()
     {
@@ -96,8 +97,8 @@ public sealed class RateLimitHeadersMiddleware(RequestDelegate next, RateLimiter
 
 /// <summary>
 /// Runs after authentication, when the caller is known: counts the request against the caller's
-/// bucket (token, user or IP) and refuses it with 429 once a limit is exceeded. Sign-ups and
-/// failed sign-ins are also counted per IP.
+/// bucket (token, user or IP) and refuses it with 429 once a limit is exceeded. Sign-ups,
+/// password-reset requests and failed sign-ins are also counted per IP.
 /// </summary>
 public sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limiter)
 {
@@ -120,6 +121,11 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limite
         {
             state.Record([signUps]);
             throw new AnvilException(FailureKind.TooManyRequests, "too many sign-ups from this address, try again later");
+        }
+        if (attempt == AuthAttempt.PasswordReset && await limiter.ChargePasswordResetAsync(ip) is { Exceeded: true } resets)
+        {
+            state.Record([resets]);
+            throw new AnvilException(FailureKind.TooManyRequests, "too many password reset requests from this address, try again later");
         }
         if (attempt == AuthAttempt.SignIn && await limiter.CheckSignInAsync(ip) is { Exceeded: true } failures)
         {

@@ -66,6 +66,13 @@ public sealed class RateLimiter(IRateLimitCounter counter, AnvilOptions options)
 
     public Task RecordFailedSignInAsync(IPAddress ip) => HitAsync(SignInFailureRule, $"ip:{ip}");
 
+    /// <summary>Counts a password-reset request from <paramref name="ip"/>.</summary>
+    public Task<RateLimitStatus?> ChargePasswordResetAsync(IPAddress ip) => HitAsync(PasswordResetRule, $"ip:{ip}");
+
+    /// <summary>Counts a reset mail to one account, whoever asked for it.</summary>
+    public Task<RateLimitStatus?> ChargePasswordResetMailAsync(long userId) => HitAsync(PasswordResetRule, $"user:{userId}");
+
+    private RateRule PasswordResetRule => new("password-reset", _limits.PasswordResetsPerHour, TimeSpan.FromHours(1));
     private RateRule SignUpRule => new("sign-up", _limits.SignUpsPerHour, TimeSpan.FromHours(1));
     private RateRule SignInFailureRule => new("sign-in-failures", _limits.SignInFailures, TrafficLimits.SignInFailureWindow);
 

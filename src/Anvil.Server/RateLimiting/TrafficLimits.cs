@@ -20,6 +20,8 @@ public sealed record TrafficLimits
     public static readonly TimeSpan SignInFailureWindow = TimeSpan.FromMinutes(15);
     /// <summary>Sign-up attempts per IP per hour.</summary>
     public int SignUpsPerHour { get; init; } = 10;
+    /// <summary>Password-reset requests per IP per hour, and reset mails per account per hour.</summary>
+    public int PasswordResetsPerHour { get; init; } = 5;
     /// <summary>Concurrent git transport operations on this node; 0 = no cap.</summary>
     public int GitMaxConcurrency { get; init; } = 32;
     /// <summary>Open WebSocket connections per IP on this node; 0 = no cap.</summary>
@@ -39,6 +41,7 @@ public sealed record TrafficLimits
                 "SHITHUB_RATELIMIT__API__ANON_PER_HOUR", "SHITHUB_RATELIMIT:API:ANON_PER_HOUR"),
             SignInFailures = Read(config, d.SignInFailures, "ANVIL_RATELIMIT_SIGNIN_FAILURES_PER_15_MIN"),
             SignUpsPerHour = Read(config, d.SignUpsPerHour, "ANVIL_RATELIMIT_SIGNUPS_PER_HOUR"),
+            PasswordResetsPerHour = Read(config, d.PasswordResetsPerHour, "ANVIL_RATELIMIT_PASSWORD_RESETS_PER_HOUR"),
             GitMaxConcurrency = Read(config, d.GitMaxConcurrency, "ANVIL_GIT_MAX_CONCURRENCY"),
             WebSocketsPerIp = Read(config, d.WebSocketsPerIp, "ANVIL_WS_MAX_PER_IP"),
         };

@@ -223,13 +223,18 @@ public sealed class RepositoryService(
     public async Task<IReadOnlyDictionary<long, RepositoryStats>> StatsAsync(IReadOnlyCollection<Repository> repos, CancellationToken ct)
     {
         var ids = repos.Select(r => r.Id).ToList();
-        var stars = await db.Stars.Where(s => ids.Contains(s.RepositoryId)).GroupBy(s => s.RepositoryId)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var forks = await db.Repositories.Where(r => r.ForkedFromId != null && ids.Contains(r.ForkedFromId.Value)).GroupBy(r => r.ForkedFromId!.Value)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var viewer = caller.UserId;
-        var starred = viewer is null ? [] : (await db.Stars.Where(s => s.UserId == viewer && ids.Contains(s.RepositoryId)).Select(s => s.RepositoryId).ToListAsync(ct)).ToHashSet();
-        return ids.ToDictionary(id => id, id => new RepositoryStats(stars.GetValueOrDefault(id), forks.GetValueOrDefault(id), starred.Contains(id)));
+        var viewer = caller.UserId ?? 0; // no user has id 0, so an anonymous viewer has starred nothing
+        // One round trip for all three figures: this runs on every repository read.
+        var stats = await db.Repositories.Where(r => ids.Contains(r.Id))
+            .Select(r => new
+            {
+                r.Id,
+                Stars = db.Stars.Count(s => s.RepositoryId == r.Id),
+                Forks = db.Repositories.Count(f => f.ForkedFromId == r.Id),
+                Starred = db.Stars.Any(s => s.RepositoryId == r.Id && s.UserId == viewer),
+            })
+            .ToDictionaryAsync(x => x.Id, x => new RepositoryStats(x.Stars, x.Forks, x.Starred), ct);
+        return ids.ToDictionary(id => id, id => stats.GetValueOrDefault(id) ?? new RepositoryStats(0, 0, false));
     }
 
     /// <summary>Stars or unstars; both are idempotent.</summary>

@@ -24,6 +24,8 @@ public sealed class User
     public string PreferencesJson { get; set; } = "{}";
     public bool IsAdmin { get; set; }
     public bool EmailVerified { get; set; }
+    /// <summary>When the current <see cref="Email"/> was verified; null while unverified.</summary>
+    public DateTime? EmailVerifiedAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -72,6 +72,7 @@ public sealed class UserService(AnvilDbContext db, IBlobStore blobs, TimeProvide
             user.Email = update.Email.Trim();
             user.NormalizedEmail = normalized;
             user.EmailVerified = false;
+            user.EmailVerifiedAt = null;
         }
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         try

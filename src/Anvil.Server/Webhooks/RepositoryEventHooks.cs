@@ -15,6 +15,10 @@ public sealed class PushWebhooks(WebhookQueue queue, WebhookPayloads payloads, R
     public async Task HandleAsync(RepositoryPushed evt, CancellationToken ct)
     {
         var repo = evt.Repository;
+        if (!await queue.HasListenersAsync(repo, ["push", "create", "delete"], ct))
+        {
+            return; // reading the pushed commits costs git processes; nobody would see them
+        }
         var gitDir = store.PathFor(repo.OwnerId, repo.Id);
         var baseUrl = payloads.BaseUrl;
         var repoUrl = $"{baseUrl}/{repo.Owner.Username}/{repo.Name}";
@@ -22,7 +26,7 @@ public sealed class PushWebhooks(WebhookQueue queue, WebhookPayloads payloads, R
         {
             var commits = change.IsDelete ? [] : await PushCommits.ListAsync(gitDir, change, MaxCommits, ct);
             var head = change.IsDelete ? null : commits.LastOrDefault(c => c.Id == change.NewOid) ?? await PushCommits.OneAsync(gitDir, change.NewOid, ct);
-            var forced = !change.IsCreate && !change.IsDelete && !await PushCommits.IsAncestorAsync(gitDir, change.OldOid, change.NewOid, ct);
+            var forced = !change.IsCreate && !change.IsDelete && !await Merger.IsAncestorAsync(gitDir, change.OldOid, change.NewOid, ct);
             var push = new JsonObject
             {
                 ["ref"] = change.RefName,
@@ -128,10 +132,7 @@ public static class PushCommits
         }
         var commits = Parse(result.StdoutText);
         commits.Reverse();
-        foreach (var c in commits)
-        {
-            await FillChangesAsync(gitDir, c, ct);
-        }
+        await FillChangesAsync(gitDir, commits, ct);
         return commits;
     }
 
@@ -145,12 +146,9 @@ public static class PushCommits
         {
             return null; // e.g. a tag pointing at a tree or blob
         }
-        await FillChangesAsync(gitDir, commit, ct);
+        await FillChangesAsync(gitDir, [commit], ct);
         return commit;
     }
-
-    public static async Task<bool> IsAncestorAsync(string gitDir, string ancestor, string descendant, CancellationToken ct) =>
-        (await GitCli.RunAsync(gitDir, ["merge-base", "--is-ancestor", ancestor, descendant], ct: ct)).Success;
 
     private static List<PushCommit> Parse(string text) =>
         text.Split('\x1e').Select(r => r.TrimStart('\n')).Where(r => r.Length > 0).Select(record =>
@@ -159,22 +157,41 @@ public static class PushCommits
             return new PushCommit(f[0], f[1], f[7].TrimEnd('\n'), f[2], f[3], f[4], f[5], f[6], [], [], []);
         }).ToList();
 
-    private static async Task FillChangesAsync(string gitDir, PushCommit commit, CancellationToken ct)
+    /// <summary>The paths each commit added, removed and modified, from one <c>git diff-tree --stdin</c> for all of them.</summary>
+    private static async Task FillChangesAsync(string gitDir, IReadOnlyList<PushCommit> commits, CancellationToken ct)
     {
-        var result = await GitCli.RunAsync(gitDir, ["diff-tree", "--no-commit-id", "--name-status", "--no-renames", "-r", "-z", "--root", commit.Id], ct: ct);
+        if (commits.Count == 0)
+        {
+            return;
+        }
+        var ids = Encoding.ASCII.GetBytes(string.Concat(commits.Select(c => c.Id + "\n")));
+        var result = await GitCli.RunAsync(gitDir, ["diff-tree", "--stdin", "--name-status", "--no-renames", "-r", "-z", "--root"], ids, ct: ct);
         if (!result.Success)
         {
             return;
         }
-        var parts = Encoding.UTF8.GetString(result.Stdout).Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i + 1 < parts.Length; i += 2)
+        var byId = commits.ToDictionary(c => c.Id);
+        // "<commit id>\0" opens each commit's part, then "<status>\0<path>\0" pairs. A status is one letter, so
+        // any longer field outside a pair is the next commit id (a path that looks like one is read as a path).
+        PushCommit? current = null;
+        var fields = Encoding.UTF8.GetString(result.Stdout).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < fields.Length; i++)
         {
-            (parts[i][0] switch
+            if (fields[i].Length != 1)
             {
-                'A' => commit.Added,
-                'D' => commit.Removed,
-                _ => commit.Modified,
-            }).Add(parts[i + 1]);
+                current = byId.GetValueOrDefault(fields[i].Trim());
+                continue;
+            }
+            if (current is null || i + 1 >= fields.Length)
+            {
+                continue;
+            }
+            (fields[i][0] switch
+            {
+                'A' => current.Added,
+                'D' => current.Removed,
+                _ => current.Modified,
+            }).Add(fields[++i]);
         }
     }
 }

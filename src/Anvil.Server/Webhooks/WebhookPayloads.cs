@@ -15,6 +15,9 @@ public sealed class WebhookPayloads(RepositoryViews views, IHttpContextAccessor 
 {
     public string BaseUrl => http.HttpContext!.PublicBaseUrl();
 
+    /// <summary>Payloads are built while handling a request; background work has no request to take URLs from.</summary>
+    public bool HasBaseUrl => http.HttpContext is not null;
+
     public async Task<JsonObject> RepositoryAsync(Repository repo, CancellationToken ct)
     {
         var node = Node(await views.V1Async(repo, ct));

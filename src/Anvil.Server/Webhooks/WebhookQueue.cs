@@ -26,18 +26,29 @@ public sealed class WebhookQueue(AnvilDbContext db, WebhookSignal signal, AnvilO
     {
         var action = payload["action"]?.GetValue<string>();
         var text = payload.ToJsonString(Surfaces.V1Json);
-        var hooks = await db.Set<Webhook>().AsNoTracking().Where(h => h.RepositoryId == repo.Id && h.Active).ToListAsync(ct);
-        foreach (var hook in hooks.Where(h => h.Wants(eventName)))
+        foreach (var hook in (await ActiveHooksAsync(repo, ct)).Where(h => h.Wants(eventName)))
         {
             db.Add(NewDelivery(DeliveryTarget.RepositoryHook, hook.Id, repo.Id, eventName, action, text));
         }
-        // The instance's Discord channel is shared by everyone: only public repositories are announced there.
-        if (options.DiscordWebhookUrl is not null && !repo.IsPrivate && DiscordEmbeds.ForEvent(eventName, payload) is { } message)
+        if (AnnouncesOnDiscord(repo) && DiscordEmbeds.ForEvent(eventName, payload) is { } message)
         {
             db.Add(NewDelivery(DeliveryTarget.Discord, null, repo.Id, eventName, action, message.ToJsonString()));
         }
         await SaveAndSignalAsync(ct);
     }
+
+    /// <summary>
+    /// Whether anything may receive one of <paramref name="eventNames"/> from <paramref name="repo"/>: producers
+    /// whose payloads cost git work (a push's commits and files) skip it when nobody listens.
+    /// </summary>
+    public async Task<bool> HasListenersAsync(Repository repo, IReadOnlyCollection<string> eventNames, CancellationToken ct) =>
+        AnnouncesOnDiscord(repo) || (await ActiveHooksAsync(repo, ct)).Any(h => eventNames.Any(h.Wants));
+
+    private Task<List<Webhook>> ActiveHooksAsync(Repository repo, CancellationToken ct) =>
+        db.Set<Webhook>().AsNoTracking().Where(h => h.RepositoryId == repo.Id && h.Active).ToListAsync(ct);
+
+    // The instance's Discord channel is shared by everyone: only public repositories are announced there.
+    private bool AnnouncesOnDiscord(Repository repo) => options.DiscordWebhookUrl is not null && !repo.IsPrivate;
 
     /// <summary>Deliveries waiting for their first or next attempt: the queue's depth.</summary>
     public Task<int> PendingCountAsync(CancellationToken ct) =>

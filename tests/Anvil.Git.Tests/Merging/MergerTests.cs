@@ -72,6 +72,26 @@ public sealed class MergerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Is_ancestor_says_whether_a_branch_contains_a_commit()
+    {
+        var headTip = await Branch("feature", _root, ("head.txt", "from head\n", "head change", null));
+        var baseTip = await Branch("main", _root, ("base.txt", "from base\n", "base change", null));
+        Assert.False(await Anvil.Git.Merger.IsAncestorAsync(_bare, headTip, baseTip));
+        Assert.True(await Anvil.Git.Merger.IsAncestorAsync(_bare, _root, baseTip));
+        Assert.True(await Anvil.Git.Merger.IsAncestorAsync(_bare, baseTip, baseTip));
+
+        // Merged on the command line: the base now contains the head, not the other way round.
+        await TestGit.Run(_work, "merge", "-q", "--no-edit", "feature");
+        await TestGit.Run(_work, "push", "-q", "origin", "main");
+        var merged = (await Git("rev-parse", "refs/heads/main")).Trim();
+        Assert.True(await Anvil.Git.Merger.IsAncestorAsync(_bare, headTip, merged));
+        Assert.False(await Anvil.Git.Merger.IsAncestorAsync(_bare, merged, headTip));
+
+        Assert.False(await Anvil.Git.Merger.IsAncestorAsync(_bare, new string('a', 40), merged)); // unknown commit
+        await Assert.ThrowsAsync<ArgumentException>(() => Anvil.Git.Merger.IsAncestorAsync(_bare, "--all", merged));
+    }
+
+    [Fact]
     public async Task Conflicts_are_detected_with_their_paths_and_block_merging()
     {
         var baseTip = await Branch("main", _root, ("shared.txt", "line 1\nBASE\nline 3\n", "base edit", null),

@@ -128,7 +128,7 @@ public abstract class CheckRunTests(AnvilServer server)
         var entity = await db.Repositories.Include(r => r.Owner).FirstAsync(r => r.Id == repo.Id);
         var fields = new CheckRunFields("big", null, null, null, null, null, null, new CheckOutput("t", "s", new string('t', CheckService.MaxTextChars + 1)));
         var e = await Assert.ThrowsAsync<Anvil.Server.Infrastructure.AnvilException>(() =>
-            scope.ServiceProvider.GetRequiredService<CheckService>().CreateAsync(entity, repo.Sha, fields, CheckApp.Api, null, default));
+            scope.ServiceProvider.GetRequiredService<CheckService>().CreateAsync(entity, repo.Sha, fields, CheckApp.Api, null, null, default));
         Assert.Equal(Anvil.Server.Infrastructure.FailureKind.Validation, e.Kind);
     }
 

@@ -13,6 +13,7 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<EmailToken> EmailTokens => Set<EmailToken>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
     public DbSet<Repositories.Repository> Repositories => Set<Repositories.Repository>();
     public DbSet<Repositories.Collaborator> Collaborators => Set<Repositories.Collaborator>();

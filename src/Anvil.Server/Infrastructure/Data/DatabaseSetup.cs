@@ -11,13 +11,13 @@ public static class DatabaseSetup
         if (options.UsePostgres)
         {
             var cs = PostgresConnectionString(options.DatabaseUrl!);
-            services.AddDbContext<PostgresAnvilDbContext>((sp, o) => ConfigurePostgres(o, cs).AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
+            services.AddDbContextPool<PostgresAnvilDbContext>((sp, o) => ConfigurePostgres(o, cs).AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
             services.AddScoped<AnvilDbContext>(sp => sp.GetRequiredService<PostgresAnvilDbContext>());
         }
         else
         {
             var cs = SqliteConnectionString(options.SqlitePath);
-            services.AddDbContext<SqliteAnvilDbContext>((sp, o) => ConfigureSqlite(o, cs).AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
+            services.AddDbContextPool<SqliteAnvilDbContext>((sp, o) => ConfigureSqlite(o, cs).AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
             services.AddScoped<AnvilDbContext>(sp => sp.GetRequiredService<SqliteAnvilDbContext>());
         }
         return services;

@@ -43,9 +43,6 @@ public static class ApiJson
     /// <summary>The <c>{"success": true}</c> acknowledgement of the sigmagit surface.</summary>
     public sealed record Done(bool Success);
 
-    /// <summary>A <c>{"message": …}</c> acknowledgement for a person to read.</summary>
-    public sealed record Notice(string Message);
-
     /// <summary><c>{}</c>: accepted, nothing to tell.</summary>
     public sealed record EmptyObject;
 

@@ -1,0 +1,11 @@
+using Anvil.Server.Repositories;
+
+namespace Anvil.Server.Checks;
+
+// Published after commit (webhooks' `check_run`). As on GitHub, a run's actions are `created` and `completed`;
+// moving from queued to in progress is not an event. Each carries the run as it is after the change, with its suite;
+// the sender is the user who caused it (the API caller, or the user whose push or re-run queued an Actions job), when known.
+
+public sealed record CheckRunCreated(long RepositoryId, CheckRun CheckRun, long? SenderId);
+
+public sealed record CheckRunCompleted(long RepositoryId, CheckRun CheckRun, long? SenderId);
