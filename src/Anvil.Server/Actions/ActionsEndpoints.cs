@@ -182,7 +182,7 @@ public static class ActionsEndpoints
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
             var artifact = await artifacts.FindAsync(grant.Repository.Id, id, ctx.RequestAborted);
             await artifacts.DeleteAsync(artifact, ctx.RequestAborted);
-            ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
         repo.MapPost("/runs/{id:long}/cancel", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows) =>
@@ -190,7 +190,7 @@ public static class ActionsEndpoints
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
             await workflows.CancelAsync(run, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { }, StatusCodes.Status202Accepted);
+            return ApiJson.Accepted(ctx, new ApiJson.EmptyObject());
         }).RequireUser(Scopes.RepoWrite);
 
         repo.MapDelete("/runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows) =>
@@ -198,7 +198,7 @@ public static class ActionsEndpoints
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
             await workflows.DeleteRunAsync(run, ctx.RequestAborted);
-            ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
         repo.MapPost("/runs/{id:long}/rerun", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows,
@@ -207,22 +207,22 @@ public static class ActionsEndpoints
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
             await workflows.RerunAsync(grant.Repository, run, caller.UserId, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { }, StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new ApiJson.EmptyObject());
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPost("/workflows/{file}/dispatches", async (HttpContext ctx, string owner, string name, string file, RepositoryAccess access, WorkflowService workflows, Caller caller) =>
+        repo.MapPost("/workflows/{file}/dispatches", async (HttpContext ctx, JsonBody<DispatchBody> input, string owner, string name, string file, RepositoryAccess access, WorkflowService workflows, Caller caller) =>
         {
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
-            var body = await ctx.Request.ReadBodyAsync<DispatchBody>();
+            var body = await input.ReadAsync();
             await workflows.DispatchAsync(grant.Repository, file, body.Ref, caller.RequireUser().Id, ctx.RequestAborted);
-            ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
         repo.MapPost("/runners/registration-token", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RunnerService runners) =>
         {
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Admin, ctx.RequestAborted);
             var (token, expires) = await runners.CreateRegistrationTokenAsync(grant.Repository.Id, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new ActionsViews.RegistrationToken(token, expires), StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new ActionsViews.RegistrationToken(token, expires));
         }).RequireUser(Scopes.RepoWrite);
 
         repo.MapGet("/runners", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RunnerService runners, AnvilDbContext db, TimeProvider clock) =>
@@ -242,7 +242,7 @@ public static class ActionsEndpoints
             {
                 throw AnvilException.NotFound("runner not found");
             }
-            ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
         MapRunnerApi(app);
@@ -252,18 +252,18 @@ public static class ActionsEndpoints
     {
         var runnerApi = app.MapGroup("/api/v1").WithMetadata(new RunnerCredentials());
 
-        runnerApi.MapPost("/runners/register", async (HttpContext ctx, RunnerService runners) =>
+        runnerApi.MapPost("/runners/register", async (HttpContext ctx, JsonBody<RegisterBody> input, RunnerService runners) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<RegisterBody>();
+            var body = await input.ReadAsync();
             var registered = await runners.RegisterAsync(body.Token, body.Name, body.Labels, ctx.RequestAborted);
             var r = registered.Runner;
-            return ApiJson.Json(ctx, new { r.Id, r.Name, Labels = r.Labels.Split(' '), Token = registered.Token }, StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new ActionsViews.RunnerRegistration(r.Id, r.Name, r.Labels.Split(' '), registered.Token));
         });
 
-        runnerApi.MapPost("/runners/heartbeat", async (HttpContext ctx, RunnerService runners, ActionsSignal signal) =>
+        runnerApi.MapPost("/runners/heartbeat", async (HttpContext ctx, OptionalJsonBody<HeartbeatBody> input, RunnerService runners, ActionsSignal signal) =>
         {
             var runner = await runners.AuthenticateRunnerAsync(AuthenticationMiddleware.BearerCredential(ctx.Request), ctx.RequestAborted);
-            var body = await ctx.Request.ReadOptionalBodyAsync(new HeartbeatBody(null)) ?? new HeartbeatBody(null);
+            var body = await input.ReadAsync(new HeartbeatBody(null)) ?? new HeartbeatBody(null);
             var wait = TimeSpan.FromSeconds(Math.Clamp(body.WaitSeconds ?? 20, 0, 50));
             ClaimedJob? claimed;
             try
@@ -276,7 +276,7 @@ public static class ActionsEndpoints
             }
             if (claimed is null)
             {
-                return Results.NoContent();
+                return TypedResults.NoContent();
             }
             var (job, run, spec) = (claimed.Job, claimed.Run, claimed.Spec);
             var repo = await ctx.RequestServices.GetRequiredService<AnvilDbContext>().Repositories.AsNoTracking().Include(r => r.Owner)
@@ -306,11 +306,11 @@ public static class ActionsEndpoints
             });
         });
 
-        runnerApi.MapPost("/jobs/{id:long}/logs", async (HttpContext ctx, long id, RunnerService runners) =>
+        runnerApi.MapPost("/jobs/{id:long}/logs", async (HttpContext ctx, JsonBody<LogBody> input, long id, RunnerService runners) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<LogBody>();
+            var body = await input.ReadAsync();
             var next = await runners.AppendLogAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), body.Seq, body.Chunk, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { NextToken = next.Token, ExpiresAt = next.ExpiresAt });
+            return ApiJson.Json(ctx, new ActionsViews.NextJobToken(next.Token, next.ExpiresAt));
         });
 
         // The zip is the raw body; the job token authorises it like every job call (and is spent by it).
@@ -319,32 +319,31 @@ public static class ActionsEndpoints
         {
             var (artifact, next) = await uploads.UploadAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), ctx.Request.Query["name"].ToString(),
                 ctx.Request.Body, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { artifact.Id, artifact.Name, artifact.SizeInBytes, NextToken = next.Token, ExpiresAt = next.ExpiresAt },
-                StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new ActionsViews.UploadedArtifact(artifact.Id, artifact.Name, artifact.SizeInBytes, next.Token, next.ExpiresAt));
         }).WithMetadata(new BodyLimit(maxArtifactBytes));
 
-        runnerApi.MapPost("/jobs/{id:long}/steps/{step:int}/status", async (HttpContext ctx, long id, int step, RunnerService runners) =>
+        runnerApi.MapPost("/jobs/{id:long}/steps/{step:int}/status", async (HttpContext ctx, JsonBody<StatusBody> input, long id, int step, RunnerService runners) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<StatusBody>();
+            var body = await input.ReadAsync();
             var next = await runners.StepStatusAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), step, body.Status, body.Conclusion, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { NextToken = next.Token, ExpiresAt = next.ExpiresAt });
+            return ApiJson.Json(ctx, new ActionsViews.NextJobToken(next.Token, next.ExpiresAt));
         });
 
-        runnerApi.MapPost("/jobs/{id:long}/status", async (HttpContext ctx, long id, RunnerService runners) =>
+        runnerApi.MapPost("/jobs/{id:long}/status", async (HttpContext ctx, JsonBody<StatusBody> input, long id, RunnerService runners) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<StatusBody>();
+            var body = await input.ReadAsync();
             var next = await runners.JobStatusAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), body.Status, body.Conclusion, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { NextToken = next.Token, ExpiresAt = next.ExpiresAt });
+            return ApiJson.Json(ctx, new ActionsViews.NextJobToken(next.Token, next.ExpiresAt));
         });
 
         runnerApi.MapPost("/jobs/{id:long}/cancel-check", async (HttpContext ctx, long id, RunnerService runners) =>
         {
             var (cancelled, next) = await runners.CancelCheckAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { Cancelled = cancelled, NextToken = next.Token, ExpiresAt = next.ExpiresAt });
+            return ApiJson.Json(ctx, new ActionsViews.CancelCheck(cancelled, next.Token, next.ExpiresAt));
         });
     }
 
-    private static async Task<IResult> WriteArtifactPageAsync(HttpContext ctx, IQueryable<Artifact> query, RepositoryGrant grant, AnvilDbContext db)
+    private static async Task<JsonOk<ActionsViews.ArtifactList>> WriteArtifactPageAsync(HttpContext ctx, IQueryable<Artifact> query, RepositoryGrant grant, AnvilDbContext db)
     {
         var page = PageRequest.From(ctx.Request);
         var artifacts = await query.ToPageAsync(page.Offset, page.PerPage, ctx.RequestAborted);

@@ -35,6 +35,19 @@ public static class ActionsViews
 
     public sealed record ArtifactList(int TotalCount, List<ArtifactView> Artifacts);
 
+    // The runner protocol (anvil-runner speaks it).
+
+    /// <summary>A newly registered runner and its credential, shown once.</summary>
+    public sealed record RunnerRegistration(long Id, string Name, string[] Labels, string Token);
+
+    /// <summary>The job token that replaces the one just used (single-use chain).</summary>
+    public sealed record NextJobToken(string NextToken, DateTime ExpiresAt);
+
+    /// <summary>An artifact just stored, and the job token that replaces the one the upload spent.</summary>
+    public sealed record UploadedArtifact(long Id, string Name, long SizeInBytes, string NextToken, DateTime ExpiresAt);
+
+    public sealed record CancelCheck(bool Cancelled, string NextToken, DateTime ExpiresAt);
+
     private static string NodeId(string kind, long id) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{kind}:{id}"));
 
     private static string Api(string baseUrl, Repository repo) => $"{baseUrl}/api/v1/repos/{repo.Owner.Username}/{repo.Name}";

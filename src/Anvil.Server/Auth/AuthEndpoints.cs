@@ -2,6 +2,7 @@ using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.RateLimiting;
 using Anvil.Server.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Anvil.Server.Auth;
 
@@ -11,6 +12,26 @@ public static class AuthEndpoints
     public sealed record ForgotPasswordRequest(string? Email);
     public sealed record ResetPasswordRequest(string? Token, string? Password, string? NewPassword);
     public sealed record CreateTokenRequest(string? Name, List<string>? Scopes, int? ExpiresInDays);
+
+    /// <summary>A signed-in user and their session token (also set as the session cookie).</summary>
+    public sealed record SignedIn(UserViews.Me User, string Token);
+
+    public sealed record EmailVerifiedView(bool Success, bool EmailVerified);
+
+    /// <summary>Done, with a message for a person to read.</summary>
+    public sealed record Acknowledged(bool Success, string Message);
+
+    /// <summary>sigmagit's <c>get-session</c>: both null when the caller has no session.</summary>
+    public sealed record SessionView(UserViews.Me? User, SessionRef? Session);
+
+    public sealed record SessionRef(string UserId);
+
+    /// <summary>A new personal access token: the only time <see cref="Token"/> is shown.</summary>
+    public sealed record CreatedToken(string Id, string Name, IEnumerable<string> Scopes, string Token, DateTime? ExpiresAt, DateTime CreatedAt);
+
+    public sealed record TokenSummary(string Id, string Name, IEnumerable<string> Scopes, DateTime? ExpiresAt, DateTime CreatedAt, DateTime? LastUsedAt);
+
+    public sealed record TokenList(IEnumerable<TokenSummary> Tokens);
 
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
@@ -37,18 +58,18 @@ public static class AuthEndpoints
         tokens.MapDelete("/{id}", RevokeToken);
     }
 
-    private static async Task<IResult> SignUp(HttpContext ctx, AccountService accounts, SessionService sessions, AccountEmails emails)
+    private static async Task<JsonCreated<SignedIn>> SignUp(HttpContext ctx, JsonBody<SignUpRequest> input, AccountService accounts, SessionService sessions, AccountEmails emails)
     {
-        var req = await ctx.Request.ReadBodyAsync<SignUpRequest>();
+        var req = await input.ReadAsync();
         var user = await accounts.SignUpAsync(req, ct: ctx.RequestAborted);
         await emails.SendVerificationAsync(user, ctx.PublicBaseUrl(), ctx.RequestAborted);
         var token = await StartSessionAsync(ctx, sessions, user);
-        return ApiJson.Json(ctx, new { user = user.ToMe(ctx.PublicBaseUrl()), token }, StatusCodes.Status201Created);
+        return ApiJson.Created(ctx, new SignedIn(user.ToMe(ctx.PublicBaseUrl()), token));
     }
 
-    private static async Task<IResult> SignIn(HttpContext ctx, AccountService accounts, SessionService sessions)
+    private static async Task<JsonOk<SignedIn>> SignIn(HttpContext ctx, JsonBody<SignInRequest> input, AccountService accounts, SessionService sessions)
     {
-        var req = await ctx.Request.ReadBodyAsync<SignInRequest>();
+        var req = await input.ReadAsync();
         var login = string.IsNullOrWhiteSpace(req.Email) ? req.Username : req.Email;
         if (string.IsNullOrWhiteSpace(login) || string.IsNullOrEmpty(req.Password))
         {
@@ -57,10 +78,10 @@ public static class AuthEndpoints
         var user = await accounts.CheckPasswordAsync(login, req.Password, ctx.RequestAborted)
             ?? throw AnvilException.Unauthorized("invalid email/username or password");
         var token = await StartSessionAsync(ctx, sessions, user);
-        return ApiJson.Json(ctx, new { user = user.ToMe(ctx.PublicBaseUrl()), token });
+        return ApiJson.Json(ctx, new SignedIn(user.ToMe(ctx.PublicBaseUrl()), token));
     }
 
-    private static async Task<IResult> SignOut(HttpContext ctx, SessionService sessions)
+    private static async Task<JsonOk<ApiJson.Done>> SignOut(HttpContext ctx, SessionService sessions)
     {
         var token = AuthenticationMiddleware.BearerCredential(ctx.Request);
         if (token is null || token.StartsWith(Secrets.AccessTokenPrefix, StringComparison.Ordinal))
@@ -72,21 +93,21 @@ public static class AuthEndpoints
             await sessions.EndAsync(token, ctx.RequestAborted);
         }
         ctx.Response.Cookies.Delete(AuthenticationMiddleware.SessionCookie, CookieOptions(ctx, null));
-        return ApiJson.Json(ctx, new { success = true });
+        return ApiJson.Success(ctx);
     }
 
-    private static IResult GetSession(HttpContext ctx, Caller caller) =>
+    private static JsonOk<SessionView> GetSession(HttpContext ctx, Caller caller) =>
         ApiJson.Json(ctx, caller.User is { } u && caller.Method == AuthMethod.Session
-            ? new { user = u.ToMe(ctx.PublicBaseUrl()), session = new { userId = u.Id.ToString() } }
-            : new { user = (UserViews.Me?)null, session = (object?)null });
+            ? new SessionView(u.ToMe(ctx.PublicBaseUrl()), new SessionRef(u.Id.ToString()))
+            : new SessionView(null, null));
 
-    private static async Task<IResult> VerifyEmail(HttpContext ctx, AccountEmails emails)
+    private static async Task<JsonOk<EmailVerifiedView>> VerifyEmail(HttpContext ctx, AccountEmails emails)
     {
         await emails.VerifyEmailAsync(ctx.Request.Query["token"], ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { success = true, emailVerified = true });
+        return ApiJson.Json(ctx, new EmailVerifiedView(true, true));
     }
 
-    private static async Task<IResult> SendVerificationEmail(HttpContext ctx, Caller caller, AccountEmails emails)
+    private static async Task<JsonOk<ApiJson.Done>> SendVerificationEmail(HttpContext ctx, Caller caller, AccountEmails emails)
     {
         var user = caller.RequireUser();
         if (user.EmailVerified)
@@ -94,27 +115,27 @@ public static class AuthEndpoints
             throw AnvilException.BadRequest("email is already verified");
         }
         await emails.SendVerificationAsync(user, ctx.PublicBaseUrl(), ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { success = true });
+        return ApiJson.Success(ctx);
     }
 
     /// <summary>Answers the same whether or not the account exists, so it cannot be used to find accounts.</summary>
-    private static async Task<IResult> ForgotPassword(HttpContext ctx, AccountEmails emails)
+    private static async Task<JsonOk<Acknowledged>> ForgotPassword(HttpContext ctx, JsonBody<ForgotPasswordRequest> input, AccountEmails emails)
     {
-        var req = await ctx.Request.ReadBodyAsync<ForgotPasswordRequest>();
+        var req = await input.ReadAsync();
         if (string.IsNullOrWhiteSpace(req.Email))
         {
             throw AnvilException.BadRequest("email is required");
         }
         await emails.RequestPasswordResetAsync(req.Email, ctx.PublicBaseUrl(), ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { success = true, message = "If an account uses that email, a reset link has been sent to it." });
+        return ApiJson.Json(ctx, new Acknowledged(true, "If an account uses that email, a reset link has been sent to it."));
     }
 
-    private static async Task<IResult> ResetPassword(HttpContext ctx, AccountEmails emails)
+    private static async Task<JsonOk<ApiJson.Done>> ResetPassword(HttpContext ctx, JsonBody<ResetPasswordRequest> input, AccountEmails emails)
     {
-        var req = await ctx.Request.ReadBodyAsync<ResetPasswordRequest>();
+        var req = await input.ReadAsync();
         // newPassword: the name sigmagit's web client (better-auth) sends.
         await emails.ResetPasswordAsync(req.Token, req.Password ?? req.NewPassword, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { success = true });
+        return ApiJson.Success(ctx);
     }
 
     private static async Task<string> StartSessionAsync(HttpContext ctx, SessionService sessions, User user)
@@ -133,46 +154,29 @@ public static class AuthEndpoints
         Expires = expires,
     };
 
-    private static async Task<IResult> CreateToken(HttpContext ctx, Caller caller, AccessTokenService tokens)
+    private static async Task<JsonCreated<CreatedToken>> CreateToken(HttpContext ctx, JsonBody<CreateTokenRequest> input, Caller caller,
+        AccessTokenService tokens)
     {
-        var req = await ctx.Request.ReadBodyAsync<CreateTokenRequest>();
+        var req = await input.ReadAsync();
         var created = await tokens.CreateAsync(caller.RequireUser().Id, req.Name, req.Scopes, req.ExpiresInDays, ctx.RequestAborted);
         var t = created.Token;
-        return ApiJson.Json(ctx, new
-        {
-            id = t.Id.ToString(),
-            name = t.Name,
-            scopes = Scopes.Parse(t.Scopes).Order(),
-            token = created.Plaintext,
-            expiresAt = t.ExpiresAt,
-            createdAt = t.CreatedAt,
-        }, StatusCodes.Status201Created);
+        return ApiJson.Created(ctx, new CreatedToken(t.Id.ToString(), t.Name, Scopes.Parse(t.Scopes).Order(), created.Plaintext, t.ExpiresAt, t.CreatedAt));
     }
 
-    private static async Task<IResult> ListTokens(HttpContext ctx, Caller caller, AccessTokenService tokens)
+    private static async Task<JsonOk<TokenList>> ListTokens(HttpContext ctx, Caller caller, AccessTokenService tokens)
     {
         var list = await tokens.ListAsync(caller.RequireUser().Id, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new
-        {
-            tokens = list.Select(t => new
-            {
-                id = t.Id.ToString(),
-                name = t.Name,
-                scopes = Scopes.Parse(t.Scopes).Order(),
-                expiresAt = t.ExpiresAt,
-                createdAt = t.CreatedAt,
-                lastUsedAt = t.LastUsedAt,
-            }),
-        });
+        return ApiJson.Json(ctx, new TokenList(list.Select(t =>
+            new TokenSummary(t.Id.ToString(), t.Name, Scopes.Parse(t.Scopes).Order(), t.ExpiresAt, t.CreatedAt, t.LastUsedAt))));
     }
 
-    private static async Task<IResult> RevokeToken(HttpContext ctx, string id, Caller caller, AccessTokenService tokens)
+    private static async Task<NoContent> RevokeToken(HttpContext ctx, string id, Caller caller, AccessTokenService tokens)
     {
         if (!long.TryParse(id, out var tokenId))
         {
             throw AnvilException.NotFound("token not found");
         }
         await tokens.RevokeAsync(caller.RequireUser().Id, tokenId, ctx.RequestAborted);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 }

@@ -1,5 +1,6 @@
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Anvil.Server.Browsing;
 
@@ -27,25 +28,25 @@ public static class BrowsingEndpoints
         repo.MapGet("/branches", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
         {
             var list = await browsing.ListBranchesAsync(owner, name, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { branches = list.Branches.Select(b => b.ToView()) });
+            return ApiJson.Json(ctx, new BrowsingViews.BranchList(list.Branches.Select(b => b.ToView())));
         });
-        repo.MapPost("/branches", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        repo.MapPost("/branches", async (HttpContext ctx, JsonBody<CreateBranchBody> input, string owner, string name, BrowsingService browsing) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<CreateBranchBody>();
+            var body = await input.ReadAsync();
             var branch = await browsing.CreateBranchAsync(owner, name, body.Branch, body.FromRef, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { branch = branch.ToView() }, StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new BrowsingViews.BranchEnvelope(branch.ToView()));
         }).RequireUser(Scopes.RepoWrite);
         repo.MapDelete("/branches/{*branch}", async (HttpContext ctx, string owner, string name, string branch, BrowsingService browsing) =>
         {
             await browsing.DeleteBranchAsync(owner, name, CatchAll(branch), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { success = true });
+            return ApiJson.Success(ctx);
         }).RequireUser(Scopes.RepoWrite);
 
         repo.MapGet("/commits", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
         {
             var page = OffsetPage.From(ctx.Request, offsetName: "skip");
             var list = await browsing.ListCommitsAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { commits = list.Commits.Select(c => c.ToView(list.Users)), hasMore = list.HasMore });
+            return ApiJson.Json(ctx, new BrowsingViews.CommitList(list.Commits.Select(c => c.ToView(list.Users)), list.HasMore));
         });
         repo.MapGet("/commits/{oid}/diff", async (HttpContext ctx, string owner, string name, string oid, BrowsingService browsing) =>
             ApiJson.Json(ctx, (await browsing.GetCommitAsync(owner, name, oid, ctx.RequestAborted)).ToView()));
@@ -55,13 +56,14 @@ public static class BrowsingEndpoints
             var tree = await browsing.GetTreeAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], Flag(ctx.Request, "lastCommit"), ctx.RequestAborted);
             return ApiJson.Json(ctx, tree.ToView());
         });
-        repo.MapGet("/file", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        // return=1 answers the raw bytes (written directly) instead of the JSON file view.
+        repo.MapGet("/file", async Task<Results<JsonOk<BrowsingViews.File>, EmptyHttpResult>> (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
         {
             if (Flag(ctx.Request, "return"))
             {
                 var (_, path, content) = await browsing.OpenFileAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], ctx.RequestAborted);
                 await RawContent.WriteAsync(ctx, path, content);
-                return Results.Empty;
+                return TypedResults.Empty;
             }
             var file = await browsing.GetFileAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], ctx.RequestAborted);
             return ApiJson.Json(ctx, file.ToView());

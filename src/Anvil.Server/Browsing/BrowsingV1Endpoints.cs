@@ -1,4 +1,5 @@
 using Anvil.Server.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Anvil.Server.Repositories;
 
 namespace Anvil.Server.Browsing;
@@ -46,7 +47,8 @@ public static class BrowsingV1Endpoints
             ContentsAsync(ctx, owner, name, BrowsingEndpoints.CatchAll(path), browsing));
     }
 
-    private static async Task<IResult> ContentsAsync(HttpContext ctx, string owner, string name, string path, BrowsingService browsing)
+    /// <summary>A directory's entries, a file, or (with GitHub's raw media type) the file's bytes, written directly.</summary>
+    private static async Task<Results<JsonOk<IEnumerable<BrowsingV1Views.ContentView>>, JsonOk<BrowsingV1Views.ContentView>, EmptyHttpResult>> ContentsAsync(HttpContext ctx, string owner, string name, string path, BrowsingService browsing)
     {
         var gitRef = ctx.Request.Query["ref"].ToString() is { Length: > 0 } r ? r : null;
         // GitHub's raw media type asks for the bytes themselves instead of JSON.
@@ -56,12 +58,14 @@ public static class BrowsingV1Endpoints
         {
             var (_, filePath, content) = await browsing.OpenFileAsync(owner, name, gitRef, path, ctx.RequestAborted);
             await RawContent.WriteAsync(ctx, filePath, content, rawType);
-            return Results.Empty;
+            return TypedResults.Empty;
         }
         var contents = await browsing.GetContentsAsync(owner, name, gitRef, path, ctx.RequestAborted);
         var links = LinksFor(ctx, contents.Target.Repository);
-        return contents.Children is { } children
-            ? ApiJson.Json(ctx, children.Select(e => e.ToV1(contents.Target.Ref, links)))
-            : ApiJson.Json(ctx, contents.File!.ToV1(contents.Target.Ref, links));
+        if (contents.Children is { } children)
+        {
+            return ApiJson.Json(ctx, children.Select(e => e.ToV1(contents.Target.Ref, links)));
+        }
+        return ApiJson.Json(ctx, contents.File!.ToV1(contents.Target.Ref, links));
     }
 }

@@ -45,6 +45,12 @@ public static class BrowsingViews
     /// <param name="Truncated">Files or hunks were left out because the diff is too big to show whole.</param>
     public sealed record Diff(Commit Commit, string? Parent, IReadOnlyList<DiffFile> Files, DiffStats Stats, bool Truncated);
 
+    public sealed record BranchList(IEnumerable<Branch> Branches);
+
+    public sealed record BranchEnvelope(Branch Branch);
+
+    public sealed record CommitList(IEnumerable<Commit> Commits, bool HasMore);
+
     public static Branch ToView(this BranchInfo b) => new(b.Name, b.CommitOid, b.IsDefault);
 
     public static Commit ToView(this GitCommit c, CommitUsers users) =>

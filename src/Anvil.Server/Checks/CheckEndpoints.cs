@@ -20,19 +20,19 @@ public static class CheckEndpoints
     {
         var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
 
-        repo.MapPost("/check-runs", async (HttpContext ctx, string owner, string name, RepositoryAccess access, CheckService checks, Caller caller) =>
+        repo.MapPost("/check-runs", async (HttpContext ctx, JsonBody<CheckRunBody> input, string owner, string name, RepositoryAccess access, CheckService checks, Caller caller) =>
         {
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
-            var body = await ctx.Request.ReadBodyAsync<CheckRunBody>();
+            var body = await input.ReadAsync();
             var run = await checks.CreateAsync(grant.Repository, body.HeadSha, body.Fields, CheckApp.Api, null, caller.UserId, ctx.RequestAborted);
-            return ApiJson.Json(ctx, await ViewAsync(ctx, checks, grant.Repository, run), StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, await ViewAsync(ctx, checks, grant.Repository, run));
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPatch("/check-runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks,
+        repo.MapPatch("/check-runs/{id:long}", async (HttpContext ctx, JsonBody<CheckRunBody> input, string owner, string name, long id, RepositoryAccess access, CheckService checks,
             Caller caller) =>
         {
             var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
-            var body = await ctx.Request.ReadBodyAsync<CheckRunBody>();
+            var body = await input.ReadAsync();
             if (body.HeadSha is not null)
             {
                 throw Infrastructure.AnvilException.Invalid("head_sha cannot be changed");

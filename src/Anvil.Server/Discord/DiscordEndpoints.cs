@@ -16,40 +16,46 @@ public static class DiscordEndpoints
     public sealed record RepositoryRef(string? Owner, string? Name);
     public sealed record InboundBody(string? Type, RepositoryRef? Repository, JsonObject? Data);
 
+    public sealed record LinkToken(bool Success, string Token);
+    public sealed record LinkVerified(bool Success, bool Linked, UserViews.Summary User);
+    public sealed record LinkRemoved(bool Success, bool Unlinked);
+    public sealed record LinkState(bool Linked, bool Verified, UserViews.Summary? User);
+    public sealed record DeliveryQueued(bool Success, bool Queued, string DeliveryId);
+
     private static readonly HashSet<string> InboundTypes = ["issue", "pull_request", "push", "star", "fork"];
 
     public static void MapDiscordEndpoints(this IEndpointRouteBuilder app)
     {
         var link = app.MapGroup("/api/discord/link");
-        link.MapPost("/generate", async (HttpContext ctx, DiscordLinkService service) =>
+        link.MapPost("/generate", async (HttpContext ctx, JsonBody<GenerateBody> input, DiscordLinkService service) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<GenerateBody>();
+            var body = await input.ReadAsync();
             var token = await service.GenerateAsync(body.DiscordId, body.SigmagitEmail, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { success = true, token });
+            return ApiJson.Json(ctx, new LinkToken(true, token));
         }).RequireSession();
-        link.MapPost("/verify", async (HttpContext ctx, DiscordLinkService service) =>
+        link.MapPost("/verify", async (HttpContext ctx, JsonBody<VerifyBody> input, DiscordLinkService service) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<VerifyBody>();
+            var body = await input.ReadAsync();
             var user = await service.VerifyAsync(body.Token, body.SigmagitUserId, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { success = true, linked = true, user = user.ToSummary(ctx.PublicBaseUrl()) });
+            return ApiJson.Json(ctx, new LinkVerified(true, true, user.ToSummary(ctx.PublicBaseUrl())));
         });
-        link.MapPost("/unlink", async (HttpContext ctx, DiscordLinkService service) =>
+        link.MapPost("/unlink", async (HttpContext ctx, JsonBody<UnlinkBody> input, DiscordLinkService service) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<UnlinkBody>();
+            var body = await input.ReadAsync();
             var unlinked = await service.UnlinkAsync(body.DiscordId, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { success = true, unlinked });
+            return ApiJson.Json(ctx, new LinkRemoved(true, unlinked));
         });
         link.MapGet("/status/{discordId}", async (HttpContext ctx, string discordId, DiscordLinkService service) =>
         {
             var status = await service.StatusAsync(discordId, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { linked = status.Linked, verified = status.Verified, user = status.User?.ToSummary(ctx.PublicBaseUrl()) });
+            return ApiJson.Json(ctx, new LinkState(status.Linked, status.Verified, status.User?.ToSummary(ctx.PublicBaseUrl())));
         });
 
         var hooks = app.MapGroup("/api/webhooks/discord");
-        hooks.MapPost("", async (HttpContext ctx, DiscordBot bot, WebhookQueue queue) =>
+        hooks.MapPost("", async (HttpContext ctx, JsonBody<InboundBody> input, DiscordBot bot, WebhookQueue queue) =>
         {
             bot.RequireBot();
-            var body = await ctx.Request.ReadBodyAsync<InboundBody>();
+            var body = await input.ReadAsync();
             if (body.Type is null || !InboundTypes.Contains(body.Type))
             {
                 throw AnvilException.Invalid($"type must be one of {string.Join(", ", InboundTypes)}");
@@ -60,7 +66,7 @@ public static class DiscordEndpoints
             }
             var message = DiscordEmbeds.Inbound(body.Type, body.Repository.Owner, body.Repository.Name, body.Data);
             var delivery = await queue.EnqueueDiscordAsync(null, body.Type, message, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { success = true, queued = true, deliveryId = delivery.Guid.ToString() }, StatusCodes.Status202Accepted);
+            return ApiJson.Accepted(ctx, new DeliveryQueued(true, true, delivery.Guid.ToString()));
         });
         hooks.MapGet("/test", async (HttpContext ctx, Caller caller, WebhookQueue queue, AnvilOptions options) =>
         {
@@ -70,7 +76,7 @@ public static class DiscordEndpoints
             }
             caller.RequireScope(Scopes.Admin);
             var delivery = await queue.EnqueueDiscordAsync(null, "test", DiscordEmbeds.Test(options.InstanceName), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { success = true, queued = true, deliveryId = delivery.Guid.ToString() });
+            return ApiJson.Json(ctx, new DeliveryQueued(true, true, delivery.Guid.ToString()));
         });
     }
 }

@@ -34,55 +34,50 @@ public static class IssueEndpoints
         {
             var page = OffsetPage.From(ctx.Request);
             var list = await issues.ListAsync(owner, name, FilterFrom(ctx.Request), page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new
-            {
-                issues = list.Items.Select(i => i.ToSigmagit(ctx.PublicBaseUrl())),
-                hasMore = list.HasMore,
-                openCount = list.Tally.OpenIssues,
-                closedCount = list.Tally.ClosedIssues,
-            });
+            return ApiJson.Json(ctx, new IssueViews.IssueList(list.Items.Select(i => i.ToSigmagit(ctx.PublicBaseUrl())), list.HasMore,
+                list.Tally.OpenIssues, list.Tally.ClosedIssues));
         });
-        repo.MapPost("/issues", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        repo.MapPost("/issues", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, IssueService issues) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<CreateBody>();
+            var body = await input.ReadAsync();
             var issue = await issues.CreateAsync(owner, name, new NewIssue(body.Title, body.Body, body.Labels, body.Assignees), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { issue = issue.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new IssueViews.IssueEnvelope(issue.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
 
         var one = repo.MapGroup("/issues/{number:int}");
         one.MapGet("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
-            ApiJson.Json(ctx, new { issue = (await issues.GetAsync(owner, name, number, ctx.RequestAborted)).ToSigmagit(ctx.PublicBaseUrl()) }));
-        one.MapPatch("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+            ApiJson.Json(ctx, new IssueViews.IssueEnvelope((await issues.GetAsync(owner, name, number, ctx.RequestAborted)).ToSigmagit(ctx.PublicBaseUrl()))));
+        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, int number, IssueService issues) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var body = await input.ReadAsync();
             var issue = await issues.UpdateAsync(owner, name, number,
                 new IssueChanges(body.Title, body.Body, body.State, Labels: body.Labels, Assignees: body.Assignees, Locked: body.Locked), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { issue = issue.ToSigmagit(ctx.PublicBaseUrl()) });
+            return ApiJson.Json(ctx, new IssueViews.IssueEnvelope(issue.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
         one.MapDelete("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
         {
             await issues.DeleteAsync(owner, name, number, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { success = true });
+            return ApiJson.Success(ctx);
         }).RequireUser(Scopes.RepoWrite);
 
         one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
         {
             var page = OffsetPage.From(ctx.Request);
             var (_, comments) = await issues.ListCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { comments = comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), hasMore = comments.HasMore });
+            return ApiJson.Json(ctx, new IssueViews.CommentList(comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), comments.HasMore));
         });
-        one.MapPost("/comments", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, IssueService issues) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<CommentBody>();
+            var body = await input.ReadAsync();
             var comment = await issues.AddCommentAsync(owner, name, number, body.Body, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { comment = comment.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new IssueViews.CommentEnvelope(comment.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapPatch("/comments/{id:long}", (HttpContext ctx, string owner, string name, int number, long id, IssueService issues) =>
-            EditComment(ctx, owner, name, number, id, issues)).RequireUser(Scopes.RepoWrite);
+        one.MapPatch("/comments/{id:long}", (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, long id, IssueService issues) =>
+            EditComment(ctx, input, owner, name, number, id, issues)).RequireUser(Scopes.RepoWrite);
         one.MapDelete("/comments/{id:long}", (HttpContext ctx, string owner, string name, int number, long id, IssueService issues) =>
             DeleteComment(ctx, owner, name, number, id, issues)).RequireUser(Scopes.RepoWrite);
-        repo.MapPatch("/issues/comments/{id:long}", (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
-            EditComment(ctx, owner, name, null, id, issues)).RequireUser(Scopes.RepoWrite);
+        repo.MapPatch("/issues/comments/{id:long}", (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, long id, IssueService issues) =>
+            EditComment(ctx, input, owner, name, null, id, issues)).RequireUser(Scopes.RepoWrite);
         repo.MapDelete("/issues/comments/{id:long}", (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
             DeleteComment(ctx, owner, name, null, id, issues)).RequireUser(Scopes.RepoWrite);
 
@@ -90,37 +85,37 @@ public static class IssueEndpoints
         {
             var page = OffsetPage.From(ctx.Request, defaultLimit: 100);
             var (_, list) = await labels.ListAsync(owner, name, page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { labels = list.Items.Select(l => l.ToSummary()), hasMore = list.HasMore });
+            return ApiJson.Json(ctx, new IssueViews.LabelList(list.Items.Select(l => l.ToSummary()), list.HasMore));
         });
-        repo.MapPost("/labels", async (HttpContext ctx, string owner, string name, LabelService labels) =>
+        repo.MapPost("/labels", async (HttpContext ctx, JsonBody<LabelBody> input, string owner, string name, LabelService labels) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<LabelBody>();
+            var body = await input.ReadAsync();
             var (_, label) = await labels.CreateAsync(owner, name, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { label = label.ToSummary() }, StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new IssueViews.LabelEnvelope(label.ToSummary()));
         }).RequireUser(Scopes.RepoWrite);
-        repo.MapPatch("/labels/{id}", async (HttpContext ctx, string owner, string name, string id, LabelService labels) =>
+        repo.MapPatch("/labels/{id}", async (HttpContext ctx, JsonBody<LabelBody> input, string owner, string name, string id, LabelService labels) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<LabelBody>();
+            var body = await input.ReadAsync();
             var (_, label) = await labels.UpdateAsync(owner, name, LabelKey.ById(id), new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { label = label.ToSummary() });
+            return ApiJson.Json(ctx, new IssueViews.LabelEnvelope(label.ToSummary()));
         }).RequireUser(Scopes.RepoWrite);
         repo.MapDelete("/labels/{id}", async (HttpContext ctx, string owner, string name, string id, LabelService labels) =>
         {
             await labels.DeleteAsync(owner, name, LabelKey.ById(id), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { success = true });
+            return ApiJson.Success(ctx);
         }).RequireUser(Scopes.RepoWrite);
     }
 
-    private static async Task<IResult> EditComment(HttpContext ctx, string owner, string name, int? number, long id, IssueService issues)
+    private static async Task<JsonOk<IssueViews.CommentEnvelope>> EditComment(HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int? number, long id, IssueService issues)
     {
-        var body = await ctx.Request.ReadBodyAsync<CommentBody>();
+        var body = await input.ReadAsync();
         var comment = await issues.UpdateCommentAsync(owner, name, id, number, body.Body, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { comment = comment.ToSigmagit(ctx.PublicBaseUrl()) });
+        return ApiJson.Json(ctx, new IssueViews.CommentEnvelope(comment.ToSigmagit(ctx.PublicBaseUrl())));
     }
 
-    private static async Task<IResult> DeleteComment(HttpContext ctx, string owner, string name, int? number, long id, IssueService issues)
+    private static async Task<JsonOk<ApiJson.Done>> DeleteComment(HttpContext ctx, string owner, string name, int? number, long id, IssueService issues)
     {
         await issues.DeleteCommentAsync(owner, name, id, number, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { success = true });
+        return ApiJson.Success(ctx);
     }
 }

@@ -11,7 +11,7 @@ namespace Anvil.Server.Issues;
 /// </summary>
 public sealed class IssueSearchResults(AnvilDbContext db, IssueService issues, IHttpContextAccessor http) : ISearchResultPresenter
 {
-    public async Task<object> PresentAsync(IReadOnlyList<SearchDocument> docs, bool v1, CancellationToken ct)
+    public async Task<IEnumerable<object>> PresentAsync(IReadOnlyList<SearchDocument> docs, bool v1, CancellationToken ct)
     {
         var ids = docs.Where(d => d.IssueId is not null).Select(d => d.IssueId!.Value).ToList();
         var rows = await db.Issues.AsNoTracking().Include(i => i.Author).Include(i => i.ClosedBy).Where(i => ids.Contains(i.Id)).ToListAsync(ct);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Anvil.Server.Issues;
 
@@ -52,20 +53,20 @@ public static class IssueV1Endpoints
             page.WriteLinkHeader(ctx, list.Total, list.HasMore);
             return ApiJson.Json(ctx, list.Items.Select(i => i.ToV1(ctx.PublicBaseUrl())));
         });
-        repo.MapPost("/issues", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        repo.MapPost("/issues", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, IssueService issues) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<CreateBody>();
+            var body = await input.ReadAsync();
             var issue = await issues.CreateAsync(owner, name,
                 new NewIssue(body.Title, body.Body, LabelNames(body.Labels), AssigneeNames(body.Assignee, body.Assignees)), ctx.RequestAborted);
-            return ApiJson.Json(ctx, issue.ToV1(ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, issue.ToV1(ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
 
         var one = repo.MapGroup("/issues/{number:int}");
         one.MapGet("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
             ApiJson.Json(ctx, (await issues.GetAsync(owner, name, number, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));
-        one.MapPatch("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, int number, IssueService issues) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var body = await input.ReadAsync();
             var issue = await issues.UpdateAsync(owner, name, number, new IssueChanges(body.Title, body.Body, body.State, body.StateReason,
                 Labels: LabelNames(body.Labels), Assignees: AssigneeNames(body.Assignee, body.Assignees), Locked: body.Locked), ctx.RequestAborted);
             return ApiJson.Json(ctx, issue.ToV1(ctx.PublicBaseUrl()));
@@ -73,7 +74,7 @@ public static class IssueV1Endpoints
         one.MapDelete("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
         {
             await issues.DeleteAsync(owner, name, number, ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
         one.MapPut("/lock", (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
             SetLock(ctx, owner, name, number, true, issues)).RequireUser(Scopes.RepoWrite);
@@ -87,26 +88,26 @@ public static class IssueV1Endpoints
             page.WriteLinkHeader(ctx, comments.Total, comments.HasMore);
             return ApiJson.Json(ctx, comments.Items.Select(c => c.ToV1(ctx.PublicBaseUrl())));
         });
-        one.MapPost("/comments", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, IssueService issues) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<CommentBody>();
+            var body = await input.ReadAsync();
             var comment = await issues.AddCommentAsync(owner, name, number, body.Body, ctx.RequestAborted);
-            return ApiJson.Json(ctx, comment.ToV1(ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, comment.ToV1(ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
 
         var comment = repo.MapGroup("/issues/comments/{id:long}");
         comment.MapGet("", async (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
             ApiJson.Json(ctx, (await issues.GetCommentAsync(owner, name, id, null, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));
-        comment.MapPatch("", async (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
+        comment.MapPatch("", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, long id, IssueService issues) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<CommentBody>();
+            var body = await input.ReadAsync();
             var updated = await issues.UpdateCommentAsync(owner, name, id, null, body.Body, ctx.RequestAborted);
             return ApiJson.Json(ctx, updated.ToV1(ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
         comment.MapDelete("", async (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
         {
             await issues.DeleteCommentAsync(owner, name, id, null, ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
         // Labels of the repository, named by name as on GitHub.
@@ -117,11 +118,11 @@ public static class IssueV1Endpoints
             page.WriteLinkHeader(ctx, list.Total, list.HasMore);
             return ApiJson.Json(ctx, list.Items.Select(l => l.ToV1(grant.Repository, ctx.PublicBaseUrl())));
         });
-        repo.MapPost("/labels", async (HttpContext ctx, string owner, string name, LabelService labels) =>
+        repo.MapPost("/labels", async (HttpContext ctx, JsonBody<LabelBody> input, string owner, string name, LabelService labels) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<LabelBody>();
+            var body = await input.ReadAsync();
             var (grant, label) = await labels.CreateAsync(owner, name, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
-            return ApiJson.Json(ctx, label.ToV1(grant.Repository, ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, label.ToV1(grant.Repository, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
         repo.MapGet("/labels/{label}", async (HttpContext ctx, string owner, string name, string label, LabelService labels) =>
         {
@@ -129,9 +130,9 @@ public static class IssueV1Endpoints
             return ApiJson.Json(ctx, found.ToV1(grant.Repository, ctx.PublicBaseUrl()));
         });
         // Octokit sends label edits as POST; GitHub accepts both.
-        repo.MapMethods("/labels/{label}", [HttpMethods.Patch, HttpMethods.Post], async (HttpContext ctx, string owner, string name, string label, LabelService labels) =>
+        repo.MapMethods("/labels/{label}", [HttpMethods.Patch, HttpMethods.Post], async (HttpContext ctx, JsonBody<LabelBody> input, string owner, string name, string label, LabelService labels) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<LabelBody>();
+            var body = await input.ReadAsync();
             var (grant, updated) = await labels.UpdateAsync(owner, name, LabelKey.ByName(label),
                 new LabelInput(body.NewName ?? body.Name, body.Color, body.Description), ctx.RequestAborted);
             return ApiJson.Json(ctx, updated.ToV1(grant.Repository, ctx.PublicBaseUrl()));
@@ -139,38 +140,38 @@ public static class IssueV1Endpoints
         repo.MapDelete("/labels/{label}", async (HttpContext ctx, string owner, string name, string label, LabelService labels) =>
         {
             await labels.DeleteAsync(owner, name, LabelKey.ByName(label), ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
         // Labels on one issue.
         one.MapGet("/labels", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
             IssueLabels(ctx, await issues.GetAsync(owner, name, number, ctx.RequestAborted)));
-        one.MapPost("/labels", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapPost("/labels", async (HttpContext ctx, JsonBody<JsonNode> input, string owner, string name, int number, IssueService issues) =>
         {
-            var names = LabelNames(await ctx.Request.ReadBodyAsync<JsonNode>()) ?? [];
+            var names = LabelNames(await input.ReadAsync()) ?? [];
             return IssueLabels(ctx, await issues.UpdateAsync(owner, name, number, new IssueChanges(AddLabels: names), ctx.RequestAborted));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapPut("/labels", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapPut("/labels", async (HttpContext ctx, OptionalJsonBody<JsonNode> input, string owner, string name, int number, IssueService issues) =>
         {
-            var names = LabelNames(await ctx.Request.ReadOptionalBodyAsync<JsonNode>(new JsonArray())) ?? [];
+            var names = LabelNames(await input.ReadAsync(new JsonArray())) ?? [];
             return IssueLabels(ctx, await issues.UpdateAsync(owner, name, number, new IssueChanges(Labels: names), ctx.RequestAborted));
         }).RequireUser(Scopes.RepoWrite);
         one.MapDelete("/labels", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
         {
             await issues.UpdateAsync(owner, name, number, new IssueChanges(Labels: []), ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
         one.MapDelete("/labels/{label}", async (HttpContext ctx, string owner, string name, int number, string label, IssueService issues) =>
             IssueLabels(ctx, await issues.UpdateAsync(owner, name, number, new IssueChanges(RemoveLabels: [label]), ctx.RequestAborted)))
             .RequireUser(Scopes.RepoWrite);
     }
 
-    private static IResult IssueLabels(HttpContext ctx, IssueDetails issue) =>
+    private static JsonOk<IEnumerable<IssueViews.V1Label>> IssueLabels(HttpContext ctx, IssueDetails issue) =>
         ApiJson.Json(ctx, issue.Labels.Select(l => l.ToV1(issue.Repository, ctx.PublicBaseUrl())));
 
-    private static async Task<IResult> SetLock(HttpContext ctx, string owner, string name, int number, bool locked, IssueService issues)
+    private static async Task<NoContent> SetLock(HttpContext ctx, string owner, string name, int number, bool locked, IssueService issues)
     {
         await issues.UpdateAsync(owner, name, number, new IssueChanges(Locked: locked), ctx.RequestAborted);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 }

@@ -21,6 +21,18 @@ public static class IssueViews
 
     public sealed record CommentSigmagit(string Id, int IssueNumber, string Body, UserViews.Summary Author, DateTime CreatedAt, DateTime UpdatedAt);
 
+    public sealed record IssueEnvelope(Sigmagit Issue);
+
+    public sealed record IssueList(IEnumerable<Sigmagit> Issues, bool HasMore, int OpenCount, int ClosedCount);
+
+    public sealed record CommentEnvelope(CommentSigmagit Comment);
+
+    public sealed record CommentList(IEnumerable<CommentSigmagit> Comments, bool HasMore);
+
+    public sealed record LabelEnvelope(LabelSummary Label);
+
+    public sealed record LabelList(IEnumerable<LabelSummary> Labels, bool HasMore);
+
     public static LabelSummary ToSummary(this Label l) => new(l.Id.ToString(), l.Name, l.Color, l.Description);
 
     public static Sigmagit ToSigmagit(this IssueDetails d, string baseUrl)

@@ -8,16 +8,16 @@ public static class MetaEndpoints
     /// <summary>Feature identifiers clients may gate on; append as features land, never remove.</summary>
     public static readonly List<string> Capabilities = ["pat-auth", "sessions", "avatars", "check-runs", "actions-lifecycle"];
 
+    public sealed record Health(string Status);
+
+    /// <param name="BuiltAt">RFC 3339 UTC.</param>
+    public sealed record Meta(string Version, string Commit, string BuiltAt, List<string> Capabilities);
+
     public static void MapMetaEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", (HttpContext ctx) => ApiJson.Json(ctx, new { status = "ok" }));
-        app.MapGet("/api/v1/meta", (HttpContext ctx) => ApiJson.Json(ctx, new
-        {
-            version = BuildInfo.Version,
-            commit = BuildInfo.Commit,
-            built_at = BuildInfo.BuiltAt,
-            capabilities = Capabilities,
-        }));
+        app.MapGet("/health", (HttpContext ctx) => ApiJson.Json(ctx, new Health("ok")));
+        app.MapGet("/api/v1/meta", (HttpContext ctx) =>
+            ApiJson.Json(ctx, new Meta(BuildInfo.Version, BuildInfo.Commit, BuildInfo.BuiltAt, Capabilities)));
     }
 }
 

@@ -15,26 +15,22 @@ public static class NotificationEndpoints
             var page = OffsetPage.From(ctx.Request);
             var unreadOnly = ParseBool(ctx.Request.Query["unread"], "unread") ?? false;
             var list = await service.ListAsync(unreadOnly, page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new
-            {
-                notifications = list.Items.Select(n => NotificationViews.ToSigmagit(n, ctx.PublicBaseUrl())),
-                hasMore = list.HasMore,
-                unreadCount = await service.UnreadCountAsync(ctx.RequestAborted),
-            });
+            return ApiJson.Json(ctx, new NotificationViews.NotificationList(list.Items.Select(n => NotificationViews.ToSigmagit(n, ctx.PublicBaseUrl())),
+                list.HasMore, await service.UnreadCountAsync(ctx.RequestAborted)));
         });
         inbox.MapGet("/unread-count", async (HttpContext ctx, NotificationService service) =>
-            ApiJson.Json(ctx, new { count = await service.UnreadCountAsync(ctx.RequestAborted) }));
+            ApiJson.Json(ctx, new NotificationViews.UnreadCount(await service.UnreadCountAsync(ctx.RequestAborted))));
         inbox.MapPatch("/{id}/read", async (HttpContext ctx, string id, NotificationService service) =>
         {
             await service.MarkReadAsync(ParseId(id), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { success = true });
+            return ApiJson.Success(ctx);
         });
         inbox.MapPost("/mark-all-read", async (HttpContext ctx, NotificationService service) =>
-            ApiJson.Json(ctx, new { success = true, updated = await service.MarkAllReadAsync(ctx.RequestAborted) }));
+            ApiJson.Json(ctx, new NotificationViews.MarkedAllRead(true, await service.MarkAllReadAsync(ctx.RequestAborted))));
         inbox.MapDelete("/{id}", async (HttpContext ctx, string id, NotificationService service) =>
         {
             await service.DeleteAsync(ParseId(id), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { success = true });
+            return ApiJson.Success(ctx);
         });
 
         var v1 = app.MapGroup("/api/v1/notifications").RequireUser(Scopes.Notifications);
@@ -50,19 +46,19 @@ public static class NotificationEndpoints
         v1.MapPut("", async (HttpContext ctx, NotificationService service) =>
         {
             await service.MarkAllReadAsync(ctx.RequestAborted);
-            return Results.StatusCode(StatusCodes.Status205ResetContent);
+            return ApiJson.ResetContent();
         });
         v1.MapGet("/threads/{id}", async (HttpContext ctx, string id, NotificationService service) =>
             ApiJson.Json(ctx, NotificationViews.ToV1(await service.GetAsync(ParseId(id), ctx.RequestAborted), ctx.PublicBaseUrl())));
         v1.MapPatch("/threads/{id}", async (HttpContext ctx, string id, NotificationService service) =>
         {
             await service.MarkReadAsync(ParseId(id), ctx.RequestAborted);
-            return Results.StatusCode(StatusCodes.Status205ResetContent);
+            return ApiJson.ResetContent();
         });
         v1.MapDelete("/threads/{id}", async (HttpContext ctx, string id, NotificationService service) =>
         {
             await service.DeleteAsync(ParseId(id), ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         });
 
         app.MapGet("/ws", ConnectAsync);

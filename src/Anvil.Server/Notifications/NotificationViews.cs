@@ -19,27 +19,27 @@ public static class NotificationViews
             new RepositoryRef(n.RepositoryId.ToString(), n.Repository.Name, fullName), n.Actor?.ToSummary(baseUrl), n.CreatedAt, n.ReadAt);
     }
 
+    public sealed record NotificationList(IEnumerable<Sigmagit> Notifications, bool HasMore, int UnreadCount);
+
+    public sealed record UnreadCount(int Count);
+
+    public sealed record MarkedAllRead(bool Success, int Updated);
+
+    public sealed record V1Subject(string Title, string Url, string? LatestCommentUrl, string Type);
+
+    public sealed record V1RepositoryRef(long Id, string Name, string FullName, bool Private);
+
     /// <summary>GitHub's notification thread.</summary>
-    public static object ToV1(Notification n, string baseUrl)
+    public sealed record V1Thread(string Id, bool Unread, string Reason, DateTime UpdatedAt, DateTime? LastReadAt, V1Subject Subject,
+        V1RepositoryRef Repository, string Url);
+
+    public static V1Thread ToV1(Notification n, string baseUrl)
     {
         var fullName = $"{n.Repository.Owner.Username}/{n.Repository.Name}";
         var path = n.SubjectType == "PullRequest" ? "pulls" : "issues";
-        return new
-        {
-            id = n.Id.ToString(),
-            unread = n.Unread,
-            reason = n.Reason,
-            updated_at = n.CreatedAt,
-            last_read_at = n.ReadAt,
-            subject = new
-            {
-                title = n.SubjectTitle,
-                url = $"{baseUrl}/api/v1/repos/{fullName}/{path}/{n.SubjectNumber}",
-                latest_comment_url = (string?)null,
-                type = n.SubjectType,
-            },
-            repository = new { id = n.RepositoryId, name = n.Repository.Name, full_name = fullName, @private = n.Repository.IsPrivate },
-            url = $"{baseUrl}/api/v1/notifications/threads/{n.Id}",
-        };
+        return new V1Thread(n.Id.ToString(), n.Unread, n.Reason, n.CreatedAt, n.ReadAt,
+            new V1Subject(n.SubjectTitle, $"{baseUrl}/api/v1/repos/{fullName}/{path}/{n.SubjectNumber}", null, n.SubjectType),
+            new V1RepositoryRef(n.RepositoryId, n.Repository.Name, fullName, n.Repository.IsPrivate),
+            $"{baseUrl}/api/v1/notifications/threads/{n.Id}");
     }
 }

@@ -39,7 +39,7 @@ public static class Observability
                 o.UseUtcTimestamp = true;
             });
         }
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddOpenApi("v1", o => o.AddSurfaceSchemas());
         // In-flight pushes and merges get time to finish before the process exits.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(
             int.TryParse(builder.Configuration["ANVIL_SHUTDOWN_SECONDS"], out var s) && s > 0 ? s : 60));

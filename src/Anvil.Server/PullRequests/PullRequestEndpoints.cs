@@ -3,6 +3,7 @@ using Anvil.Server.Browsing;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Issues;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Anvil.Server.PullRequests;
 
@@ -40,25 +41,25 @@ public static class PullRequestEndpoints
         {
             var page = OffsetPage.From(ctx.Request);
             var list = await pulls.ListAsync(owner, name, StateFrom(ctx.Request), Flag(ctx.Request, "ignoreUnknown"), page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { pullRequests = list.Items.Select(p => p.ToSigmagit(ctx.PublicBaseUrl())), hasMore = list.HasMore });
+            return ApiJson.Json(ctx, new PullRequestViews.PullRequestList(list.Items.Select(p => p.ToSigmagit(ctx.PublicBaseUrl())), list.HasMore));
         });
-        repo.MapPost("", async (HttpContext ctx, string owner, string name, PullRequestService pulls) =>
+        repo.MapPost("", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, PullRequestService pulls) =>
         {
-            var b = await ctx.Request.ReadBodyAsync<CreateBody>();
+            var b = await input.ReadAsync();
             var pr = await pulls.CreateAsync(owner, name, new NewPullRequest(b.Title, b.Body, b.HeadBranch, b.BaseBranch, b.HeadRepoOwner, b.HeadRepoName,
                 b.IsDraft, b.Labels, b.Assignees), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { pullRequest = pr.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new PullRequestViews.PullRequestEnvelope(pr.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
 
         var one = repo.MapGroup("/{number:int}");
         one.MapGet("", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
-            ApiJson.Json(ctx, new { pullRequest = (await pulls.GetAsync(owner, name, number, ctx.RequestAborted)).ToSigmagit(ctx.PublicBaseUrl()) }));
-        one.MapPatch("", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+            ApiJson.Json(ctx, new PullRequestViews.PullRequestEnvelope((await pulls.GetAsync(owner, name, number, ctx.RequestAborted)).ToSigmagit(ctx.PublicBaseUrl()))));
+        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, int number, PullRequestService pulls) =>
         {
-            var b = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var b = await input.ReadAsync();
             var state = b.State == "merged" ? throw AnvilException.Invalid("merge a pull request with POST …/merge") : b.State;
             var pr = await pulls.UpdateAsync(owner, name, number, new PullRequestChanges(b.Title, b.Body, state, b.BaseBranch ?? b.Base, b.IsDraft), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { pullRequest = pr.ToSigmagit(ctx.PublicBaseUrl()) });
+            return ApiJson.Json(ctx, new PullRequestViews.PullRequestEnvelope(pr.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
 
         one.MapGet("/diff", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
@@ -67,7 +68,7 @@ public static class PullRequestEndpoints
         {
             var page = OffsetPage.From(ctx.Request);
             var list = await pulls.CommitsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { commits = list.Commits.Select(c => c.ToView(list.Users)), hasMore = list.HasMore });
+            return ApiJson.Json(ctx, new BrowsingViews.CommitList(list.Commits.Select(c => c.ToView(list.Users)), list.HasMore));
         });
 
         // General comments are the issue's; line comments are review comments.
@@ -76,47 +77,49 @@ public static class PullRequestEndpoints
             await pulls.GetAsync(owner, name, number, ctx.RequestAborted); // 404 for an issue that is not a pull request
             var page = OffsetPage.From(ctx.Request);
             var (_, comments) = await issues.ListCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { comments = comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), hasMore = comments.HasMore });
+            return ApiJson.Json(ctx, new IssueViews.CommentList(comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), comments.HasMore));
         });
         one.MapGet("/review-comments", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
         {
             var page = OffsetPage.From(ctx.Request);
             var (_, comments) = await pulls.ListReviewCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { comments = comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), hasMore = comments.HasMore });
+            return ApiJson.Json(ctx, new PullRequestViews.ReviewCommentList(comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), comments.HasMore));
         });
-        one.MapPost("/comments", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls, IssueService issues) =>
+        // A general comment is the issue's; one on a line (path or inReplyTo) is a review comment.
+        one.MapPost("/comments", async Task<Results<JsonCreated<IssueViews.CommentEnvelope>, JsonCreated<PullRequestViews.ReviewCommentEnvelope>>> (
+            HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, PullRequestService pulls, IssueService issues) =>
         {
-            var b = await ctx.Request.ReadBodyAsync<CommentBody>();
+            var b = await input.ReadAsync();
             if (b.Path is null && b.InReplyTo is null)
             {
                 await pulls.GetAsync(owner, name, number, ctx.RequestAborted);
                 var comment = await issues.AddCommentAsync(owner, name, number, b.Body, ctx.RequestAborted);
-                return ApiJson.Json(ctx, new { comment = comment.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+                return ApiJson.Created(ctx, new IssueViews.CommentEnvelope(comment.ToSigmagit(ctx.PublicBaseUrl())));
             }
             var (_, inline) = await pulls.AddReviewCommentAsync(owner, name, number,
                 new PullRequestService.NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitOid, Id(b.InReplyTo, "inReplyTo")), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { comment = inline.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new PullRequestViews.ReviewCommentEnvelope(inline.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
 
         one.MapGet("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
         {
             var page = OffsetPage.From(ctx.Request);
             var (_, reviews) = await pulls.ListReviewsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { reviews = reviews.Items.Select(r => r.ToSigmagit(ctx.PublicBaseUrl())), hasMore = reviews.HasMore });
+            return ApiJson.Json(ctx, new PullRequestViews.ReviewList(reviews.Items.Select(r => r.ToSigmagit(ctx.PublicBaseUrl())), reviews.HasMore));
         });
-        one.MapPost("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, string owner, string name, int number, PullRequestService pulls) =>
         {
-            var b = await ctx.Request.ReadBodyAsync<ReviewBody>();
+            var b = await input.ReadAsync();
             var (_, review) = await pulls.ReviewAsync(owner, name, number, b.Event ?? b.State, b.Body, b.CommitOid,
                 b.Comments?.Select(c => new PullRequestService.NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList(), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { review = review.ToSigmagit(ctx.PublicBaseUrl()) }, StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new PullRequestViews.ReviewEnvelope(review.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
 
-        one.MapPost("/merge", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapPost("/merge", async (HttpContext ctx, OptionalJsonBody<MergeBody> input, string owner, string name, int number, PullRequestService pulls) =>
         {
-            var b = await ctx.Request.ReadOptionalBodyAsync<MergeBody>(null) ?? new MergeBody(null, null, null, null);
+            var b = await input.ReadAsync(null) ?? new MergeBody(null, null, null, null);
             var outcome = await pulls.MergeAsync(owner, name, number, new MergeRequest(b.MergeStrategy, b.CommitTitle, b.CommitMessage, b.Sha), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { merged = true, mergeCommitOid = outcome.MergeCommitOid, pullRequest = outcome.PullRequest.ToSigmagit(ctx.PublicBaseUrl()) });
+            return ApiJson.Json(ctx, new PullRequestViews.MergeOutcome(true, outcome.MergeCommitOid, outcome.PullRequest.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
     }
 }

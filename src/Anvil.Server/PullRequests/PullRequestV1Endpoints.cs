@@ -44,9 +44,9 @@ public static class PullRequestV1Endpoints
             var repos = await PullRequestViews.ReposOf(list.Items, views, ctx.RequestAborted);
             return ApiJson.Json(ctx, list.Items.Select(p => p.ToV1(ctx.PublicBaseUrl(), repos, 0)));
         });
-        repo.MapPost("", async (HttpContext ctx, string owner, string name, PullRequestService pulls, RepositoryViews views) =>
+        repo.MapPost("", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, PullRequestService pulls, RepositoryViews views) =>
         {
-            var b = await ctx.Request.ReadBodyAsync<CreateBody>();
+            var b = await input.ReadAsync();
             // GitHub's head is "branch" or "owner:branch" (a fork of the same name as the base repository, or head_repo).
             string? headOwner = null, headRepo = b.HeadRepo, headBranch = b.Head;
             if (b.Head?.IndexOf(':') is > 0 and var colon)
@@ -62,15 +62,15 @@ public static class PullRequestV1Endpoints
             }
             var pr = await pulls.CreateAsync(owner, name, new NewPullRequest(b.Title, b.Body, headBranch, b.Base ?? throw AnvilException.Invalid("base is required"),
                 headOwner, headRepo, b.Draft, null, null), ctx.RequestAborted);
-            return ApiJson.Json(ctx, await ViewAsync(ctx, pr, views, pulls), StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, await ViewAsync(ctx, pr, views, pulls));
         }).RequireUser(Scopes.RepoWrite);
 
         var one = repo.MapGroup("/{number:int}");
         one.MapGet("", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls, RepositoryViews views) =>
             ApiJson.Json(ctx, await ViewAsync(ctx, await pulls.GetAsync(owner, name, number, ctx.RequestAborted), views, pulls)));
-        one.MapPatch("", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls, RepositoryViews views) =>
+        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, int number, PullRequestService pulls, RepositoryViews views) =>
         {
-            var b = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var b = await input.ReadAsync();
             var pr = await pulls.UpdateAsync(owner, name, number, new PullRequestChanges(b.Title, b.Body, b.State, b.Base, b.Draft), ctx.RequestAborted);
             return ApiJson.Json(ctx, await ViewAsync(ctx, pr, views, pulls));
         }).RequireUser(Scopes.RepoWrite);
@@ -93,10 +93,10 @@ public static class PullRequestV1Endpoints
         });
 
         one.MapGet("/merge", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
-            await pulls.IsMergedAsync(owner, name, number, ctx.RequestAborted) ? Results.NoContent() : throw AnvilException.NotFound("pull request is not merged"));
-        one.MapPut("/merge", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+            await pulls.IsMergedAsync(owner, name, number, ctx.RequestAborted) ? TypedResults.NoContent() : throw AnvilException.NotFound("pull request is not merged"));
+        one.MapPut("/merge", async (HttpContext ctx, OptionalJsonBody<MergeBody> input, string owner, string name, int number, PullRequestService pulls) =>
         {
-            var b = await ctx.Request.ReadOptionalBodyAsync<MergeBody>(null) ?? new MergeBody(null, null, null, null);
+            var b = await input.ReadAsync(null) ?? new MergeBody(null, null, null, null);
             var outcome = await pulls.MergeAsync(owner, name, number, new MergeRequest(b.MergeMethod, b.CommitTitle, b.CommitMessage, b.Sha), ctx.RequestAborted);
             return ApiJson.Json(ctx, new PullRequestViews.V1MergeResult(outcome.MergeCommitOid, true, "Pull Request successfully merged"));
         }).RequireUser(Scopes.RepoWrite);
@@ -108,9 +108,9 @@ public static class PullRequestV1Endpoints
             page.WriteLinkHeader(ctx, reviews.Total, reviews.HasMore);
             return ApiJson.Json(ctx, reviews.Items.Select(r => r.ToV1(pr, ctx.PublicBaseUrl())));
         });
-        one.MapPost("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, string owner, string name, int number, PullRequestService pulls) =>
         {
-            var b = await ctx.Request.ReadBodyAsync<ReviewBody>();
+            var b = await input.ReadAsync();
             var (pr, review) = await pulls.ReviewAsync(owner, name, number, b.Event, b.Body, b.CommitId,
                 b.Comments?.Select(c => new PullRequestService.NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList(), ctx.RequestAborted);
             return ApiJson.Json(ctx, review.ToV1(pr, ctx.PublicBaseUrl()));
@@ -123,12 +123,12 @@ public static class PullRequestV1Endpoints
             page.WriteLinkHeader(ctx, comments.Total, comments.HasMore);
             return ApiJson.Json(ctx, comments.Items.Select(c => c.ToV1(pr, ctx.PublicBaseUrl())));
         });
-        one.MapPost("/comments", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, PullRequestService pulls) =>
         {
-            var b = await ctx.Request.ReadBodyAsync<CommentBody>();
+            var b = await input.ReadAsync();
             var (pr, comment) = await pulls.AddReviewCommentAsync(owner, name, number,
                 new PullRequestService.NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitId, b.InReplyTo), ctx.RequestAborted);
-            return ApiJson.Json(ctx, comment.ToV1(pr, ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, comment.ToV1(pr, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
     }
 }

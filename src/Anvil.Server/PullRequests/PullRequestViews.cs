@@ -33,6 +33,20 @@ public static class PullRequestViews
     public sealed record ReviewComment(string Id, string Body, UserViews.Summary Author, string Path, int Line, string Side, string CommitOid,
         string DiffHunk, string? ReviewId, string? InReplyToId, DateTime CreatedAt, DateTime UpdatedAt);
 
+    public sealed record PullRequestEnvelope(Sigmagit PullRequest);
+
+    public sealed record PullRequestList(IEnumerable<Sigmagit> PullRequests, bool HasMore);
+
+    public sealed record MergeOutcome(bool Merged, string? MergeCommitOid, Sigmagit PullRequest);
+
+    public sealed record ReviewEnvelope(Review Review);
+
+    public sealed record ReviewList(IEnumerable<Review> Reviews, bool HasMore);
+
+    public sealed record ReviewCommentEnvelope(ReviewComment Comment);
+
+    public sealed record ReviewCommentList(IEnumerable<ReviewComment> Comments, bool HasMore);
+
     private static RepoRef Ref(Repository r, string baseUrl) => new(r.Id.ToString(), r.Name, $"{r.Owner.Username}/{r.Name}", r.Owner.ToSummary(baseUrl));
 
     public static string StateName(PullRequestDetails d) => d.PullRequest.IsMerged ? "merged" : IssueRules.Name(d.Issue.State);

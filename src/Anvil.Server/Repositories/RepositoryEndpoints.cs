@@ -23,44 +23,44 @@ public static class RepositoryEndpoints
 
     public static void MapRepositoryEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/repositories", async (HttpContext ctx, RepositoryService service, RepositoryViews views) =>
+        app.MapPost("/api/repositories", async (HttpContext ctx, JsonBody<CreateBody> input, RepositoryService service, RepositoryViews views) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<CreateBody>();
+            var body = await input.ReadAsync();
             var repo = await service.CreateAsync(new CreateRepository(body.Name, body.Description, ParseVisibility(body.Visibility),
                 body.DefaultBranch, body.AutoInit ?? false), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { repo = await views.SigmagitAsync(repo, ctx.RequestAborted) }, StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new RepositoryViews.RepoEnvelope(await views.SigmagitAsync(repo, ctx.RequestAborted)));
         }).RequireUser(Scopes.RepoWrite);
 
         var one = app.MapGroup("/api/repositories/{owner}/{name}");
         one.MapGet("", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RepositoryViews views) =>
         {
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { repo = await views.SigmagitAsync(grant.Repository, ctx.RequestAborted) });
+            return ApiJson.Json(ctx, new RepositoryViews.RepoEnvelope(await views.SigmagitAsync(grant.Repository, ctx.RequestAborted)));
         });
-        one.MapPatch("", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, RepositoryService service, RepositoryViews views) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var body = await input.ReadAsync();
             var repo = await service.UpdateAsync(owner, name,
                 new UpdateRepository(body.Name, body.Description, ParseVisibility(body.Visibility), body.DefaultBranch), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { repo = await views.SigmagitAsync(repo, ctx.RequestAborted) });
+            return ApiJson.Json(ctx, new RepositoryViews.RepoEnvelope(await views.SigmagitAsync(repo, ctx.RequestAborted)));
         }).RequireUser(Scopes.RepoWrite);
         one.MapDelete("", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
         {
             await service.DeleteAsync(owner, name, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { success = true });
+            return ApiJson.Success(ctx);
         }).RequireUser(Scopes.RepoWrite);
 
-        one.MapPost("/fork", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        one.MapPost("/fork", async (HttpContext ctx, OptionalJsonBody<ForkBody> input, string owner, string name, RepositoryService service, RepositoryViews views) =>
         {
-            var body = await ctx.Request.ReadOptionalBodyAsync(new ForkBody(null, null));
+            var body = await input.ReadAsync(new ForkBody(null, null));
             var fork = await service.ForkAsync(owner, name, body!.Name, body.Description, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { repo = await views.SigmagitAsync(fork, ctx.RequestAborted) }, StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, new RepositoryViews.RepoEnvelope(await views.SigmagitAsync(fork, ctx.RequestAborted)));
         }).RequireUser(Scopes.RepoWrite);
         one.MapGet("/forks", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
         {
             var page = OffsetPage.From(ctx.Request);
             var forks = await service.ListForksAsync(owner, name, page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { forks = await views.SigmagitAsync(forks.Items, ctx.RequestAborted), hasMore = forks.HasMore });
+            return ApiJson.Json(ctx, new RepositoryViews.ForkList(await views.SigmagitAsync(forks.Items, ctx.RequestAborted), forks.HasMore));
         });
 
         one.MapPost("/star", (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
@@ -71,7 +71,7 @@ public static class RepositoryEndpoints
         {
             var page = OffsetPage.From(ctx.Request);
             var users = await service.StargazersAsync(owner, name, page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { stargazers = users.Items.Select(u => u.ToSummary(ctx.PublicBaseUrl())), hasMore = users.HasMore });
+            return ApiJson.Json(ctx, new RepositoryViews.StargazerList(users.Items.Select(u => u.ToSummary(ctx.PublicBaseUrl())), users.HasMore));
         });
 
         app.MapGet("/api/users/{username}/repositories", async (HttpContext ctx, string username, UserService users, RepositoryService service, RepositoryViews views) =>
@@ -79,14 +79,14 @@ public static class RepositoryEndpoints
             var page = OffsetPage.From(ctx.Request);
             var owner = await users.GetByUsernameAsync(username, ctx.RequestAborted);
             var repos = await service.ListOwnedAsync(owner, page.Offset, page.Limit, ctx.RequestAborted);
-            return ApiJson.Json(ctx, new { repositories = await views.SigmagitAsync(repos.Items, ctx.RequestAborted), hasMore = repos.HasMore });
+            return ApiJson.Json(ctx, new RepositoryViews.RepositoryList(await views.SigmagitAsync(repos.Items, ctx.RequestAborted), repos.HasMore));
         });
     }
 
-    private static async Task<IResult> SetStar(HttpContext ctx, string owner, string name, bool starred, RepositoryService service, RepositoryViews views)
+    private static async Task<JsonOk<RepositoryViews.StarState>> SetStar(HttpContext ctx, string owner, string name, bool starred, RepositoryService service, RepositoryViews views)
     {
         var repo = await service.SetStarAsync(owner, name, starred, ctx.RequestAborted);
         var view = await views.SigmagitAsync(repo, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { starred = view.Starred, starCount = view.StarCount });
+        return ApiJson.Json(ctx, new RepositoryViews.StarState(view.Starred, view.StarCount));
     }
 }

@@ -22,12 +22,12 @@ public static class RepositoryV1Endpoints
     {
         var v1 = app.MapGroup("/api/v1");
 
-        v1.MapPost("/user/repos", async (HttpContext ctx, RepositoryService service, RepositoryViews views) =>
+        v1.MapPost("/user/repos", async (HttpContext ctx, JsonBody<CreateBody> input, RepositoryService service, RepositoryViews views) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<CreateBody>();
+            var body = await input.ReadAsync();
             var repo = await service.CreateAsync(new CreateRepository(body.Name, body.Description, PrivateFlag(body.Private, body.Visibility),
                 body.DefaultBranch, body.AutoInit ?? false), ctx.RequestAborted);
-            return ApiJson.Json(ctx, await views.V1Async(repo, ctx.RequestAborted), StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, await views.V1Async(repo, ctx.RequestAborted));
         }).RequireUser(Scopes.RepoWrite);
         v1.MapGet("/user/repos", async (HttpContext ctx, RepositoryService service, RepositoryViews views) =>
         {
@@ -44,9 +44,9 @@ public static class RepositoryV1Endpoints
         var repo = v1.MapGroup("/repos/{owner}/{name}");
         repo.MapGet("", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RepositoryViews views) =>
             ApiJson.Json(ctx, await views.V1Async((await access.ReadAsync(owner, name, ctx.RequestAborted)).Repository, ctx.RequestAborted)));
-        repo.MapPatch("", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        repo.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, RepositoryService service, RepositoryViews views) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<UpdateBody>();
+            var body = await input.ReadAsync();
             var updated = await service.UpdateAsync(owner, name,
                 new UpdateRepository(body.Name, body.Description, PrivateFlag(body.Private, body.Visibility), body.DefaultBranch), ctx.RequestAborted);
             return ApiJson.Json(ctx, await views.V1Async(updated, ctx.RequestAborted));
@@ -54,15 +54,15 @@ public static class RepositoryV1Endpoints
         repo.MapDelete("", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
         {
             await service.DeleteAsync(owner, name, ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPost("/forks", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        repo.MapPost("/forks", async (HttpContext ctx, OptionalJsonBody<ForkBody> input, string owner, string name, RepositoryService service, RepositoryViews views) =>
         {
-            var body = await ctx.Request.ReadOptionalBodyAsync(new ForkBody(null, null));
+            var body = await input.ReadAsync(new ForkBody(null, null));
             var fork = await service.ForkAsync(owner, name, body!.Name, body.Description, ctx.RequestAborted);
             // GitHub answers 202: forking may finish later. Here it is done, but clients expect the status.
-            return ApiJson.Json(ctx, await views.V1Async(fork, ctx.RequestAborted), StatusCodes.Status202Accepted);
+            return ApiJson.Accepted(ctx, await views.V1Async(fork, ctx.RequestAborted));
         }).RequireUser(Scopes.RepoWrite);
         repo.MapGet("/forks", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
         {
@@ -94,9 +94,9 @@ public static class RepositoryV1Endpoints
                 return node;
             }));
         }).RequireUser(Scopes.RepoRead);
-        repo.MapPut("/collaborators/{username}", async (HttpContext ctx, string owner, string name, string username, RepositoryService service) =>
+        repo.MapPut("/collaborators/{username}", async (HttpContext ctx, OptionalJsonBody<CollaboratorBody> input, string owner, string name, string username, RepositoryService service) =>
         {
-            var body = await ctx.Request.ReadOptionalBodyAsync(new CollaboratorBody(null));
+            var body = await input.ReadAsync(new CollaboratorBody(null));
             var permission = body!.Permission switch
             {
                 null or "push" or "write" => RepositoryPermission.Write,
@@ -105,12 +105,12 @@ public static class RepositoryV1Endpoints
                 _ => throw AnvilException.Invalid("permission must be one of pull, push, admin (or read, write)"),
             };
             await service.SetCollaboratorAsync(owner, name, username, permission, ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
         repo.MapDelete("/collaborators/{username}", async (HttpContext ctx, string owner, string name, string username, RepositoryService service) =>
         {
             await service.RemoveCollaboratorAsync(owner, name, username, ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
         var starred = v1.MapGroup("/user/starred");
@@ -120,17 +120,17 @@ public static class RepositoryV1Endpoints
             return await ListAsync(ctx, page, await service.StarredByAsync(caller.RequireUser(), page.Offset, page.PerPage, ctx.RequestAborted), views);
         }).RequireUser(Scopes.RepoRead);
         starred.MapGet("/{owner}/{name}", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
-            await service.IsStarredAsync(owner, name, ctx.RequestAborted) ? Results.NoContent() : throw AnvilException.NotFound("not starred"))
+            await service.IsStarredAsync(owner, name, ctx.RequestAborted) ? TypedResults.NoContent() : throw AnvilException.NotFound("not starred"))
             .RequireUser(Scopes.RepoRead);
         starred.MapPut("/{owner}/{name}", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
         {
             await service.SetStarAsync(owner, name, true, ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
         starred.MapDelete("/{owner}/{name}", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
         {
             await service.SetStarAsync(owner, name, false, ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
     }
 
@@ -141,7 +141,7 @@ public static class RepositoryV1Endpoints
         _ => "read",
     };
 
-    private static async Task<IResult> ListAsync(HttpContext ctx, PageRequest page, Page<Repository> repos, RepositoryViews views)
+    private static async Task<JsonOk<List<RepositoryViews.V1>>> ListAsync(HttpContext ctx, PageRequest page, Page<Repository> repos, RepositoryViews views)
     {
         page.WriteLinkHeader(ctx, repos.Total, repos.HasMore);
         return ApiJson.Json(ctx, await views.V1Async(repos.Items, ctx.RequestAborted));

@@ -13,6 +13,16 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
         DateTime CreatedAt, DateTime UpdatedAt, DateTime? PushedAt, UserViews.Summary Owner, int StarCount, bool Starred, int ForkCount,
         bool IsOwner, ForkParent? ForkedFrom, string CloneUrl, int OpenIssueCount);
 
+    public sealed record RepoEnvelope(Sigmagit Repo);
+
+    public sealed record ForkList(IEnumerable<Sigmagit> Forks, bool HasMore);
+
+    public sealed record RepositoryList(IEnumerable<Sigmagit> Repositories, bool HasMore);
+
+    public sealed record StargazerList(IEnumerable<UserViews.Summary> Stargazers, bool HasMore);
+
+    public sealed record StarState(bool Starred, int StarCount);
+
     public sealed record V1Permissions(bool Admin, bool Maintain, bool Push, bool Triage, bool Pull);
 
     public sealed record V1(long Id, string NodeId, string Name, string FullName, bool Private, UserViews.V1SimpleUser Owner,

@@ -7,6 +7,12 @@ namespace Anvil.Server.Search;
 
 public static class SearchEndpoints
 {
+    /// <summary>sigmagit's search answer; what <see cref="Results"/> holds depends on the <c>type</c> asked for (repositories, users, issues or pulls).</summary>
+    public sealed record SigmagitResults(IEnumerable<object> Results, bool HasMore, string Query);
+
+    /// <summary>GitHub's search answer.</summary>
+    public sealed record V1Results(int TotalCount, bool IncompleteResults, IEnumerable<object> Items);
+
     public static void MapSearchEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/search", async (HttpContext ctx, SearchService search, RepositoryViews repoViews) =>
@@ -15,13 +21,13 @@ public static class SearchEndpoints
             var raw = ctx.Request.Query["q"].ToString();
             var kind = SearchService.KindOf(ctx.Request.Query["type"]);
             var found = await search.SearchAsync(kind, SearchQuery.Parse(raw), page.Offset, page.Limit, ctx.RequestAborted);
-            object results = kind switch
+            IEnumerable<object> results = kind switch
             {
                 SearchKinds.Repository => await repoViews.SigmagitAsync(await search.RepositoriesAsync(found.Items, ctx.RequestAborted), ctx.RequestAborted),
                 SearchKinds.User => (await search.UsersAsync(found.Items, ctx.RequestAborted)).Select(u => u.ToProfile(ctx.PublicBaseUrl())).ToList(),
                 _ => await IssueResultsAsync(ctx, found.Items, v1: false),
             };
-            return ApiJson.Json(ctx, new { results, hasMore = found.HasMore, query = raw });
+            return ApiJson.Json(ctx, new SigmagitResults(results, found.HasMore, raw));
         });
 
         foreach (var (path, kind) in new[] { ("repositories", SearchKinds.Repository), ("users", SearchKinds.User), ("issues", SearchKinds.Issue) })
@@ -40,27 +46,27 @@ public static class SearchEndpoints
                     ? await search.SearchIssuesAndPullsAsync(query, page.Offset, page.PerPage, ctx.RequestAborted)
                     : await search.SearchAsync(kind, query, page.Offset, page.PerPage, ctx.RequestAborted);
                 page.WriteLinkHeader(ctx, found.Total, found.HasMore);
-                object items = kind switch
+                IEnumerable<object> items = kind switch
                 {
                     SearchKinds.Repository => await repoViews.V1Async(await search.RepositoriesAsync(found.Items, ctx.RequestAborted), ctx.RequestAborted),
                     SearchKinds.User => (await search.UsersAsync(found.Items, ctx.RequestAborted)).Select(u => u.ToV1Simple(ctx.PublicBaseUrl())).ToList(),
                     _ => await IssueResultsAsync(ctx, found.Items, v1: true),
                 };
-                return ApiJson.Json(ctx, new { total_count = found.Total, incomplete_results = false, items });
+                return ApiJson.Json(ctx, new V1Results(found.Total, false, items));
             });
         }
     }
 
     /// <summary>Issue and pull request hits, in the issues feature's shapes.</summary>
-    private static async Task<object> IssueResultsAsync(HttpContext ctx, List<SearchDocument> docs, bool v1)
+    private static async Task<IEnumerable<object>> IssueResultsAsync(HttpContext ctx, List<SearchDocument> docs, bool v1)
     {
         var presenter = ctx.RequestServices.GetService<ISearchResultPresenter>();
-        return presenter is null ? Array.Empty<object>() : await presenter.PresentAsync(docs, v1, ctx.RequestAborted);
+        return presenter is null ? [] : await presenter.PresentAsync(docs, v1, ctx.RequestAborted);
     }
 }
 
 /// <summary>Turns issue/pull documents into the issues feature's views (implemented there).</summary>
 public interface ISearchResultPresenter
 {
-    Task<object> PresentAsync(IReadOnlyList<SearchDocument> docs, bool v1, CancellationToken ct);
+    Task<IEnumerable<object>> PresentAsync(IReadOnlyList<SearchDocument> docs, bool v1, CancellationToken ct);
 }

@@ -10,9 +10,9 @@ public static class UserEndpoints
     public static void MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/api/users/me");
-        me.MapGet("", (HttpContext ctx, Caller caller) => ApiJson.Json(ctx, new { user = caller.RequireUser().ToMe(ctx.PublicBaseUrl()) }))
+        me.MapGet("", (HttpContext ctx, Caller caller) => ApiJson.Json(ctx, new UserViews.MeEnvelope(caller.RequireUser().ToMe(ctx.PublicBaseUrl()))))
             .RequireUser(Scopes.UserRead);
-        me.MapGet("/summary", (HttpContext ctx, Caller caller) => ApiJson.Json(ctx, new { user = caller.RequireUser().ToSummary(ctx.PublicBaseUrl()) }))
+        me.MapGet("/summary", (HttpContext ctx, Caller caller) => ApiJson.Json(ctx, new UserViews.SummaryEnvelope(caller.RequireUser().ToSummary(ctx.PublicBaseUrl()))))
             .RequireUser(Scopes.UserRead);
 
         // Settings live under /api/users/me/settings and, for sigmagit's client, /api/settings.
@@ -27,9 +27,9 @@ public static class UserEndpoints
         }
 
         app.MapGet("/api/users/{username}", async (HttpContext ctx, string username, UserService users) =>
-            ApiJson.Json(ctx, new { user = (await users.GetByUsernameAsync(username, ctx.RequestAborted)).ToProfile(ctx.PublicBaseUrl()) }));
+            ApiJson.Json(ctx, new UserViews.ProfileEnvelope((await users.GetByUsernameAsync(username, ctx.RequestAborted)).ToProfile(ctx.PublicBaseUrl()))));
         app.MapGet("/api/users/{username}/profile", async (HttpContext ctx, string username, UserService users) =>
-            ApiJson.Json(ctx, new { user = (await users.GetByUsernameAsync(username, ctx.RequestAborted)).ToProfile(ctx.PublicBaseUrl()) }));
+            ApiJson.Json(ctx, new UserViews.ProfileEnvelope((await users.GetByUsernameAsync(username, ctx.RequestAborted)).ToProfile(ctx.PublicBaseUrl()))));
         app.MapGet("/api/users/{username}/avatar", GetAvatar);
 
         app.MapGet("/api/v1/user", (HttpContext ctx, Caller caller) =>
@@ -41,40 +41,27 @@ public static class UserEndpoints
         });
     }
 
-    private static object SettingsView(User u, string baseUrl) => new
-    {
-        settings = new
-        {
-            name = u.Name,
-            email = u.Email,
-            bio = u.Bio,
-            location = u.Location,
-            website = u.Website,
-            company = u.Company,
-            pronouns = u.Pronouns,
-            avatarUrl = UserViews.AvatarUrl(u, baseUrl),
-            preferences = UserService.ReadPreferences(u),
-        },
-    };
+    private static UserViews.SettingsEnvelope SettingsView(User u, string baseUrl) => new(new UserViews.Settings(u.Name, u.Email, u.Bio,
+        u.Location, u.Website, u.Company, u.Pronouns, UserViews.AvatarUrl(u, baseUrl), UserService.ReadPreferences(u)));
 
-    private static IResult GetSettings(HttpContext ctx, Caller caller) =>
+    private static JsonOk<UserViews.SettingsEnvelope> GetSettings(HttpContext ctx, Caller caller) =>
         ApiJson.Json(ctx, SettingsView(caller.RequireUser(), ctx.PublicBaseUrl()));
 
-    private static async Task<IResult> UpdateSettings(HttpContext ctx, Caller caller, UserService users)
+    private static async Task<JsonOk<UserViews.SettingsEnvelope>> UpdateSettings(HttpContext ctx, JsonBody<ProfileUpdate> input, Caller caller, UserService users)
     {
-        var update = await ctx.Request.ReadBodyAsync<ProfileUpdate>();
+        var update = await input.ReadAsync();
         var user = await users.UpdateProfileAsync(caller.RequireUser().Id, update, ctx.RequestAborted);
         return ApiJson.Json(ctx, SettingsView(user, ctx.PublicBaseUrl()));
     }
 
-    private static async Task<IResult> UpdatePreferences(HttpContext ctx, Caller caller, UserService users)
+    private static async Task<JsonOk<UserViews.PreferencesEnvelope>> UpdatePreferences(HttpContext ctx, JsonBody<JsonObject> input, Caller caller, UserService users)
     {
-        var changes = await ctx.Request.ReadBodyAsync<JsonObject>();
+        var changes = await input.ReadAsync();
         var prefs = await users.UpdatePreferencesAsync(caller.RequireUser().Id, changes, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { preferences = prefs });
+        return ApiJson.Json(ctx, new UserViews.PreferencesEnvelope(prefs));
     }
 
-    private static async Task<IResult> UploadAvatar(HttpContext ctx, Caller caller, UserService users)
+    private static async Task<JsonOk<UserViews.AvatarView>> UploadAvatar(HttpContext ctx, Caller caller, UserService users)
     {
         if (!ctx.Request.HasFormContentType)
         {
@@ -93,13 +80,13 @@ public static class UserEndpoints
             ?? throw AnvilException.BadRequest("an image file is required (form field 'avatar')");
         await using var stream = file.OpenReadStream();
         var user = await users.SetAvatarAsync(caller.RequireUser().Id, stream, file.Length, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { avatarUrl = UserViews.AvatarUrl(user, ctx.PublicBaseUrl()) });
+        return ApiJson.Json(ctx, new UserViews.AvatarView(UserViews.AvatarUrl(user, ctx.PublicBaseUrl())));
     }
 
-    private static async Task<IResult> RemoveAvatar(HttpContext ctx, Caller caller, UserService users)
+    private static async Task<JsonOk<UserViews.AvatarView>> RemoveAvatar(HttpContext ctx, Caller caller, UserService users)
     {
         var user = await users.RemoveAvatarAsync(caller.RequireUser().Id, ctx.RequestAborted);
-        return ApiJson.Json(ctx, new { avatarUrl = UserViews.AvatarUrl(user, ctx.PublicBaseUrl()) });
+        return ApiJson.Json(ctx, new UserViews.AvatarView(UserViews.AvatarUrl(user, ctx.PublicBaseUrl())));
     }
 
     private static async Task<IResult> GetAvatar(HttpContext ctx, string username, UserService users)

@@ -13,6 +13,22 @@ public static class UserViews
     public sealed record Me(string Id, string Username, string Email, string Name, string AvatarUrl, string Bio, string Location,
         string Website, string Company, string Pronouns, bool EmailVerified, bool IsAdmin, DateTime CreatedAt, DateTime UpdatedAt);
 
+    public sealed record MeEnvelope(Me User);
+
+    public sealed record SummaryEnvelope(Summary User);
+
+    public sealed record ProfileEnvelope(Profile User);
+
+    /// <summary>The caller's editable settings; <see cref="Preferences"/> is the client's free-form object.</summary>
+    public sealed record Settings(string Name, string Email, string Bio, string Location, string Website, string Company, string Pronouns,
+        string AvatarUrl, System.Text.Json.Nodes.JsonObject Preferences);
+
+    public sealed record SettingsEnvelope(Settings Settings);
+
+    public sealed record PreferencesEnvelope(System.Text.Json.Nodes.JsonObject Preferences);
+
+    public sealed record AvatarView(string AvatarUrl);
+
     public static string AvatarUrl(User u, string baseUrl) =>
         $"{baseUrl}/api/users/{Uri.EscapeDataString(u.Username)}/avatar?v={u.AvatarVersion}";
 

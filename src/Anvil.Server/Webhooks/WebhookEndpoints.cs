@@ -18,32 +18,32 @@ public static class WebhookEndpoints
             page.WriteLinkHeader(ctx, hooks.Total, hooks.HasMore);
             return ApiJson.Json(ctx, hooks.Items.Select(h => WebhookViews.Hook(h, repo, ctx.PublicBaseUrl())));
         });
-        hooks.MapPost("", async (HttpContext ctx, string owner, string name, WebhookService service) =>
+        hooks.MapPost("", async (HttpContext ctx, JsonBody<CreateHook> input, string owner, string name, WebhookService service) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<CreateHook>();
+            var body = await input.ReadAsync();
             var (repo, hook) = await service.CreateAsync(owner, name, body, ctx.RequestAborted);
-            return ApiJson.Json(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()), StatusCodes.Status201Created);
+            return ApiJson.Created(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()));
         });
         hooks.MapGet("/{id}", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
         {
             var (repo, hook) = await service.GetAsync(owner, name, id, ctx.RequestAborted);
             return ApiJson.Json(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()));
         });
-        hooks.MapPatch("/{id}", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
+        hooks.MapPatch("/{id}", async (HttpContext ctx, JsonBody<UpdateHook> input, string owner, string name, string id, WebhookService service) =>
         {
-            var body = await ctx.Request.ReadBodyAsync<UpdateHook>();
+            var body = await input.ReadAsync();
             var (repo, hook) = await service.UpdateAsync(owner, name, id, body, ctx.RequestAborted);
             return ApiJson.Json(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()));
         });
         hooks.MapDelete("/{id}", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
         {
             await service.DeleteAsync(owner, name, id, ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         });
         hooks.MapPost("/{id}/pings", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
         {
             await service.PingAsync(owner, name, id, ctx.RequestAborted);
-            return Results.NoContent();
+            return TypedResults.NoContent();
         });
         hooks.MapGet("/{id}/deliveries", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
         {
@@ -62,7 +62,7 @@ public static class WebhookEndpoints
             WebhookService service) =>
         {
             var redelivery = await service.RedeliverAsync(owner, name, id, deliveryId, ctx.RequestAborted);
-            return ApiJson.Json(ctx, WebhookViews.Delivery(redelivery), StatusCodes.Status202Accepted);
+            return ApiJson.Accepted(ctx, WebhookViews.Delivery(redelivery));
         });
     }
 }

@@ -37,8 +37,28 @@ public static class ApiJson
         }
     }
 
-    public static IResult Json(HttpContext ctx, object? value, int status = StatusCodes.Status200OK) =>
-        Results.Json(value, Surfaces.JsonFor(ctx), "application/json; charset=utf-8", status);
+    /// <summary>200 with <paramref name="value"/> in the surface's shape; the handler's return type tells OpenAPI the body type.</summary>
+    public static JsonOk<T> Json<T>(HttpContext ctx, T value) => new(ctx, value);
+
+    /// <summary>The <c>{"success": true}</c> acknowledgement of the sigmagit surface.</summary>
+    public sealed record Done(bool Success);
+
+    /// <summary><c>{}</c>: accepted, nothing to tell.</summary>
+    public sealed record EmptyObject;
+
+    public static JsonOk<Done> Success(HttpContext ctx) => new(ctx, new Done(true));
+
+    /// <summary>205, no body: done, as GitHub answers marking notifications read.</summary>
+    public static ResetContent ResetContent() => new();
+
+    /// <summary>201 with the created resource.</summary>
+    public static JsonCreated<T> Created<T>(HttpContext ctx, T value) => new(ctx, value);
+
+    /// <summary>202 with what was queued.</summary>
+    public static JsonAccepted<T> Accepted<T>(HttpContext ctx, T value) => new(ctx, value);
+
+    internal static Task WriteAsync<T>(HttpContext ctx, T value, int status) =>
+        Results.Json(value, Surfaces.JsonFor(ctx), "application/json; charset=utf-8", status).ExecuteAsync(ctx);
 
     public static async Task WriteErrorAsync(HttpContext ctx, int status, string message)
     {

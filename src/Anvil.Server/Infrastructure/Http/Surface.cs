@@ -16,6 +16,12 @@ public static class Surfaces
     public static ApiSurface Of(HttpContext ctx) =>
         ctx.Request.Path.StartsWithSegments("/api/v1") ? ApiSurface.V1 : ApiSurface.Sigmagit;
 
+    /// <summary>The JSON surface a route path belongs to (for the OpenAPI document); null off the JSON APIs (git, WebSocket).</summary>
+    public static ApiSurface? OfPath(PathString path) =>
+        path.StartsWithSegments("/api/v1") ? ApiSurface.V1
+        : path.StartsWithSegments("/api") || path.StartsWithSegments("/auth") ? ApiSurface.Sigmagit
+        : null;
+
     public static bool IsApi(HttpContext ctx) =>
         ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/auth");
 
