@@ -33,7 +33,9 @@ public static class AnvilApp
 
     public static WebApplication Build(string[] args, IDictionary<string, string?>? configOverrides = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // No reloading of appsettings files: watching for them means watching the content root recursively, and
+        // the default data directory (./data) lies inside it, so every git object a push writes woke the watcher.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false", .. args] });
         if (configOverrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(configOverrides);
