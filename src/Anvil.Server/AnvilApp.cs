@@ -149,5 +149,8 @@ public static class AnvilApp
     {
         await DatabaseSetup.MigrateAsync(app.Services, ct);
         await app.StartAsync(ct);
+        // Start-up (migrations, model building, route tables) leaves garbage the GC would keep its memory for until
+        // load arrives; compacting once hands it back, so an idle server stays small.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 }
