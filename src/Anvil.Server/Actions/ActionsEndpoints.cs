@@ -135,12 +135,7 @@ public static class ActionsEndpoints
         repo.MapGet("/artifacts", async (HttpContext ctx, string owner, string name, RepositoryAccess access, ArtifactStore artifacts, AnvilDbContext db) =>
         {
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
-            var query = artifacts.OfRepository(grant.Repository.Id);
-            if (ctx.Request.Query["name"].ToString() is { Length: > 0 } artifactName)
-            {
-                query = query.Where(a => a.Name == artifactName);
-            }
-            return await WriteArtifactPageAsync(ctx, query, grant, db);
+            return await WriteArtifactPageAsync(ctx, artifacts.OfRepository(grant.Repository.Id), grant, db);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/runs/{id:long}/artifacts", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts,
@@ -148,12 +143,7 @@ public static class ActionsEndpoints
         {
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
-            var query = artifacts.OfRepository(grant.Repository.Id).Where(a => a.RunId == run.Id);
-            if (ctx.Request.Query["name"].ToString() is { Length: > 0 } artifactName)
-            {
-                query = query.Where(a => a.Name == artifactName);
-            }
-            return await WriteArtifactPageAsync(ctx, query, grant, db);
+            return await WriteArtifactPageAsync(ctx, artifacts.OfRepository(grant.Repository.Id).Where(a => a.RunId == run.Id), grant, db);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/artifacts/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts,
@@ -343,8 +333,13 @@ public static class ActionsEndpoints
         });
     }
 
+    /// <summary>A page of <paramref name="query"/>, narrowed to the <c>name</c> the request asks for, if any.</summary>
     private static async Task<JsonOk<ActionsViews.ArtifactList>> WriteArtifactPageAsync(HttpContext ctx, IQueryable<Artifact> query, RepositoryGrant grant, AnvilDbContext db)
     {
+        if (ctx.Request.Query["name"].ToString() is { Length: > 0 } artifactName)
+        {
+            query = query.Where(a => a.Name == artifactName);
+        }
         var page = PageRequest.From(ctx.Request);
         var artifacts = await query.ToPageAsync(page.Offset, page.PerPage, ctx.RequestAborted);
         page.WriteLinkHeader(ctx, artifacts.Total, artifacts.HasMore);

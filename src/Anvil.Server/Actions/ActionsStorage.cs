@@ -40,16 +40,12 @@ public sealed class JobLogArchive(AnvilDbContext db, IBlobStore blobs, TimeProvi
             return false;
         }
         // A finished job takes no more log calls (they need a job in progress), so these chunks are final.
-        var chunks = await db.JobLogChunks.AsNoTracking().Where(c => c.JobId == jobId).OrderBy(c => c.Seq).Select(c => c.Data).ToListAsync(ct);
-        if (chunks.Count > 0)
+        if (await ReadChunksAsync(jobId, ct) is { } content)
         {
-            using var content = new MemoryStream(chunks.Sum(c => c.Length));
-            foreach (var chunk in chunks)
+            await using (content)
             {
-                content.Write(chunk);
+                await blobs.PutAsync(ActionsBlobs.LogKey(job.RepositoryId, jobId), content, ContentType, ct);
             }
-            content.Position = 0;
-            await blobs.PutAsync(ActionsBlobs.LogKey(job.RepositoryId, jobId), content, ContentType, ct);
         }
         // CompletedAt in the compare-and-swap: a re-run that started (and even finished) meanwhile is not mistaken for this attempt.
         var now = clock.GetUtcNow().UtcDateTime;
@@ -90,15 +86,8 @@ public sealed class JobLogArchive(AnvilDbContext db, IBlobStore blobs, TimeProvi
         var archived = job.LogArchivedAt is not null;
         if (!archived)
         {
-            var chunks = await db.JobLogChunks.AsNoTracking().Where(c => c.JobId == job.Id).OrderBy(c => c.Seq).Select(c => c.Data).ToListAsync(ct);
-            if (chunks.Count > 0)
+            if (await ReadChunksAsync(job.Id, ct) is { } content)
             {
-                var content = new MemoryStream(chunks.Sum(c => c.Length));
-                foreach (var chunk in chunks)
-                {
-                    content.Write(chunk);
-                }
-                content.Position = 0;
                 return content;
             }
             // No rows: the log may have been archived since the job was read.
@@ -108,21 +97,28 @@ public sealed class JobLogArchive(AnvilDbContext db, IBlobStore blobs, TimeProvi
     }
 
     /// <summary>Forgets an archived log (a re-run starts the job's log afresh); best effort, after the job row was reset.</summary>
-    public async Task DeleteBlobAsync(long repositoryId, long jobId)
+    public Task DeleteBlobAsync(long repositoryId, long jobId) => blobs.DeleteBestEffortAsync(ActionsBlobs.LogKey(repositoryId, jobId), log);
+
+    /// <summary>The job's log rows joined in order, or null when it has none.</summary>
+    private async Task<MemoryStream?> ReadChunksAsync(long jobId, CancellationToken ct)
     {
-        try
+        var chunks = await db.JobLogChunks.AsNoTracking().Where(c => c.JobId == jobId).OrderBy(c => c.Seq).Select(c => c.Data).ToListAsync(ct);
+        if (chunks.Count == 0)
         {
-            await blobs.DeleteAsync(ActionsBlobs.LogKey(repositoryId, jobId), CancellationToken.None);
+            return null;
         }
-        catch (Exception e)
+        var content = new MemoryStream(chunks.Sum(c => c.Length));
+        foreach (var chunk in chunks)
         {
-            log.LogWarning(e, "archived log of job {Job} not deleted", jobId);
+            content.Write(chunk);
         }
+        content.Position = 0;
+        return content;
     }
 }
 
 /// <summary>Artifact uploads: zips a job sends with its job token (<c>actions/upload-artifact</c>), kept in the blob store.</summary>
-public sealed class ArtifactUploads(AnvilDbContext db, IBlobStore blobs, ArtifactStore store, RunnerService runners, AnvilOptions options, TimeProvider clock)
+public sealed class ArtifactUploads(AnvilDbContext db, IBlobStore blobs, ArtifactStore store, RunnerService runners, TimeProvider clock)
 {
     public const int MaxNameLength = 255;
     /// <summary>GitHub's upload-artifact refuses these too (they break file systems when downloaded).</summary>
@@ -148,7 +144,8 @@ public sealed class ArtifactUploads(AnvilDbContext db, IBlobStore blobs, Artifac
             throw AnvilException.Conflict($"an artifact named '{name}' already exists in this run");
         }
         await using var spool = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
-        await CopyLimitedAsync(body, spool, options.MaxArtifactBytes, ct);
+        // The route's BodyLimit caps the body at MaxArtifactBytes: a longer one fails this copy with a 413.
+        await body.CopyToAsync(spool, ct);
         spool.Position = 0;
         if (!IsZip(spool))
         {
@@ -193,22 +190,6 @@ public sealed class ArtifactUploads(AnvilDbContext db, IBlobStore blobs, Artifac
         return null;
     }
 
-    private static async Task CopyLimitedAsync(Stream from, Stream to, long max, CancellationToken ct)
-    {
-        var buffer = new byte[81920];
-        long total = 0;
-        int n;
-        while ((n = await from.ReadAsync(buffer, ct)) > 0)
-        {
-            total += n;
-            if (total > max)
-            {
-                throw new AnvilException(FailureKind.PayloadTooLarge, $"an artifact must be at most {max} bytes");
-            }
-            await to.WriteAsync(buffer.AsMemory(0, n), ct);
-        }
-    }
-
     private static bool IsZip(Stream content)
     {
         try
@@ -222,7 +203,6 @@ public sealed class ArtifactUploads(AnvilDbContext db, IBlobStore blobs, Artifac
             return false;
         }
     }
-
 }
 
 /// <summary>Stored artifacts: listing, reading and deleting them (rows first, blobs after).</summary>
@@ -259,17 +239,7 @@ public sealed class ArtifactStore(AnvilDbContext db, IBlobStore blobs, ILogger<A
         }
     }
 
-    public async Task DeleteBlobAsync(string key)
-    {
-        try
-        {
-            await blobs.DeleteAsync(key, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            log.LogWarning(e, "artifact blob {Key} not deleted", key);
-        }
-    }
+    public Task DeleteBlobAsync(string key) => blobs.DeleteBestEffortAsync(key, log);
 }
 
 /// <summary>A deleted repository's Actions blobs go too (its rows went with the repository, by cascade).</summary>

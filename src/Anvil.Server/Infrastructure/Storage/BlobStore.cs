@@ -13,6 +13,22 @@ public interface IBlobStore
 
 public static class BlobStorage
 {
+    /// <summary>
+    /// Deletes a blob whose row is already gone, best effort: a failure leaves an orphan blob (logged), never an error
+    /// for a change that has committed.
+    /// </summary>
+    public static async Task DeleteBestEffortAsync(this IBlobStore blobs, string key, ILogger log)
+    {
+        try
+        {
+            await blobs.DeleteAsync(key, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "blob {Key} not deleted", key);
+        }
+    }
+
     /// <summary>The store <c>STORAGE_TYPE</c> selects: local files by default, an S3 bucket with <c>s3</c>.</summary>
     public static IServiceCollection AddBlobStorage(this IServiceCollection services, AnvilOptions options) =>
         options.S3 is { } s3
