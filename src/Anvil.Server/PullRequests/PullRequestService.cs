@@ -422,13 +422,7 @@ public sealed class PullRequestService(
             throw AnvilException.Conflict("head branch was modified; review and try the merge again");
         }
 
-        // Claim the merge: of two concurrent merges of this pull request only one gets past here.
-        var now = Now;
-        var staleBefore = now - MergeClaimLifetime;
-        var claimed = await db.PullRequests
-            .Where(p => p.Id == found.Id && p.MergedAt == null && (p.MergingSince == null || p.MergingSince < staleBefore))
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.MergingSince, now), ct);
-        if (claimed == 0)
+        if (!await ClaimMergeAsync(found.Id, headOid: null, ct))
         {
             throw AnvilException.Conflict("this pull request is already being merged");
         }
@@ -467,7 +461,7 @@ public sealed class PullRequestService(
         {
             if (!merged)
             {
-                await db.PullRequests.Where(p => p.Id == found.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MergingSince, (DateTime?)null), CancellationToken.None);
+                await ReleaseMergeClaimAsync(found.Id);
             }
         }
     }
@@ -490,13 +484,8 @@ public sealed class PullRequestService(
         {
             return false;
         }
-        var now = Now;
-        var staleBefore = now - MergeClaimLifetime;
         // The head must still be the one found in the base; a merge through the API holding its claim records the merge itself.
-        var claimed = await db.PullRequests
-            .Where(p => p.Id == row.Id && p.MergedAt == null && p.HeadOid == row.HeadOid && (p.MergingSince == null || p.MergingSince < staleBefore))
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.MergingSince, now), ct);
-        if (claimed == 0)
+        if (!await ClaimMergeAsync(row.Id, row.HeadOid, ct))
         {
             return false;
         }
@@ -518,13 +507,34 @@ public sealed class PullRequestService(
         {
             if (!recorded)
             {
-                await db.PullRequests.Where(p => p.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MergingSince, (DateTime?)null), CancellationToken.None);
+                await ReleaseMergeClaimAsync(row.Id);
             }
         }
         var details = await GetByIdAsync(repo, row.Id, ct);
         await events.PublishAsync(new PullRequestMerged(repo, details.PullRequest, pusher), ct);
         return true;
     }
+
+    /// <summary>
+    /// Claims the merge of a pull request (through the API or noticed in a push): of concurrent attempts only one gets it;
+    /// a claim older than <see cref="MergeClaimLifetime"/> was abandoned and may be taken. With <paramref name="headOid"/>,
+    /// only while the head is still that commit.
+    /// </summary>
+    private async Task<bool> ClaimMergeAsync(long pullRequestId, string? headOid, CancellationToken ct)
+    {
+        var now = Now;
+        var staleBefore = now - MergeClaimLifetime;
+        var unclaimed = db.PullRequests.Where(p => p.Id == pullRequestId && p.MergedAt == null && (p.MergingSince == null || p.MergingSince < staleBefore));
+        if (headOid is not null)
+        {
+            unclaimed = unclaimed.Where(p => p.HeadOid == headOid);
+        }
+        return await unclaimed.ExecuteUpdateAsync(s => s.SetProperty(p => p.MergingSince, now), ct) == 1;
+    }
+
+    /// <summary>Gives a claim back when the merge did not happen; runs even when the request was cancelled.</summary>
+    private Task ReleaseMergeClaimAsync(long pullRequestId) =>
+        db.PullRequests.Where(p => p.Id == pullRequestId).ExecuteUpdateAsync(s => s.SetProperty(p => p.MergingSince, (DateTime?)null), CancellationToken.None);
 
     private static void RequireMergeableState(PullRequest pr)
     {
