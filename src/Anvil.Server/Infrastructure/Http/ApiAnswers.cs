@@ -8,37 +8,40 @@ namespace Anvil.Server.Infrastructure.Http;
 // cannot drift from what the handler really writes. (The surface's naming is applied to the
 // schema by OpenApiSurfaceSchemas, from the route's path, as ApiJson applies it on the wire.)
 
-/// <summary>200 and a JSON body of type <typeparamref name="T"/>.</summary>
-public sealed class JsonOk<T>(HttpContext ctx, T value) : IResult, IEndpointMetadataProvider
+/// <summary>A JSON body of type <typeparamref name="T"/> in the request's surface shape, with <paramref name="status"/>.</summary>
+public abstract class JsonAnswer<T>(HttpContext ctx, T value, int status) : IResult
 {
     public T Value => value;
 
-    public Task ExecuteAsync(HttpContext httpContext) => ApiJson.WriteAsync(ctx, value, StatusCodes.Status200OK);
+    public Task ExecuteAsync(HttpContext httpContext) => ApiJson.WriteAsync(ctx, value, status);
 
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        JsonAnswerMetadata.Declare<T>(builder, StatusCodes.Status200OK);
+    /// <summary>What each answer type tells OpenAPI: its status and <typeparamref name="T"/> as the JSON body.</summary>
+    protected static void Declare(EndpointBuilder builder, int answerStatus) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(answerStatus, typeof(T), ["application/json"]));
+}
+
+/// <summary>200 and a JSON body of type <typeparamref name="T"/>.</summary>
+public sealed class JsonOk<T>(HttpContext ctx, T value) : JsonAnswer<T>(ctx, value, Status), IEndpointMetadataProvider
+{
+    private const int Status = StatusCodes.Status200OK;
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, Status);
 }
 
 /// <summary>201 and the created resource, of type <typeparamref name="T"/>.</summary>
-public sealed class JsonCreated<T>(HttpContext ctx, T value) : IResult, IEndpointMetadataProvider
+public sealed class JsonCreated<T>(HttpContext ctx, T value) : JsonAnswer<T>(ctx, value, Status), IEndpointMetadataProvider
 {
-    public T Value => value;
+    private const int Status = StatusCodes.Status201Created;
 
-    public Task ExecuteAsync(HttpContext httpContext) => ApiJson.WriteAsync(ctx, value, StatusCodes.Status201Created);
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        JsonAnswerMetadata.Declare<T>(builder, StatusCodes.Status201Created);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, Status);
 }
 
 /// <summary>202 and a JSON body of type <typeparamref name="T"/>.</summary>
-public sealed class JsonAccepted<T>(HttpContext ctx, T value) : IResult, IEndpointMetadataProvider
+public sealed class JsonAccepted<T>(HttpContext ctx, T value) : JsonAnswer<T>(ctx, value, Status), IEndpointMetadataProvider
 {
-    public T Value => value;
+    private const int Status = StatusCodes.Status202Accepted;
 
-    public Task ExecuteAsync(HttpContext httpContext) => ApiJson.WriteAsync(ctx, value, StatusCodes.Status202Accepted);
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        JsonAnswerMetadata.Declare<T>(builder, StatusCodes.Status202Accepted);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, Status);
 }
 
 /// <summary>205 and no body.</summary>
@@ -52,12 +55,6 @@ public sealed class ResetContent : IResult, IEndpointMetadataProvider
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status205ResetContent, typeof(void)));
-}
-
-internal static class JsonAnswerMetadata
-{
-    public static void Declare<T>(EndpointBuilder builder, int status) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(T), ["application/json"]));
 }
 
 /// <summary>
