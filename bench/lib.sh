@@ -81,13 +81,17 @@ wait_http() { # url pid
     return 1
 }
 
+# publish_release PROJECT_DIR OUT_DIR: a quiet Release publish; its log is printed only when it fails.
+publish_release() {
+    dotnet publish -c Release "$1" -o "$2" -nologo -v quiet >"$2.log" 2>&1 || { cat "$2.log" >&2; return 1; }
+}
+
 # The Release build the scripts run: bench/run-all.sh publishes once and exports ANVIL_BENCH_DLL; a script run
 # on its own publishes into its temp dir (once: call this in the script's own shell, not in $(...)).
 publish_anvil() {
     if [[ -z "${ANVIL_BENCH_DLL:-}" ]]; then
         step "publishing Anvil (Release)"
-        dotnet publish -c Release "$REPO_ROOT/src/Anvil.Server" -o "$WORK/anvil-bin" -nologo -v quiet >"$WORK/publish.log" 2>&1 \
-            || { cat "$WORK/publish.log" >&2; return 1; }
+        publish_release "$REPO_ROOT/src/Anvil.Server" "$WORK/anvil-bin" || return 1
         ANVIL_BENCH_DLL="$WORK/anvil-bin/Anvil.Server.dll"
     fi
 }
@@ -96,8 +100,7 @@ publish_anvil() {
 publish_ceiling() {
     if [[ -z "${ANVIL_BENCH_CEILING_DLL:-}" ]]; then
         step "publishing bench/ceiling (Release)"
-        dotnet publish -c Release "$BENCH_DIR/ceiling" -o "$WORK/ceiling-bin" -nologo -v quiet >"$WORK/ceiling-publish.log" 2>&1 \
-            || { cat "$WORK/ceiling-publish.log" >&2; return 1; }
+        publish_release "$BENCH_DIR/ceiling" "$WORK/ceiling-bin" || return 1
         ANVIL_BENCH_CEILING_DLL="$WORK/ceiling-bin/Anvil.Bench.Ceiling.dll"
     fi
 }

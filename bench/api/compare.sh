@@ -17,15 +17,15 @@ export WRK_DURATION WRK_CONNECTIONS
 bench_init api-compare
 isolate_git
 
-build() { # rev dir → publishes that revision's server into dir
+build() { # rev dir → publishes that revision's server (the working tree when rev is empty) into dir
     local rev=$1 out=$2
     local src="$WORK/src-$rev"
     if [[ -z $rev ]]; then
-        dotnet publish -c Release "$REPO_ROOT/src/Anvil.Server" -o "$out" -nologo -v quiet >"$WORK/publish.log" 2>&1
+        src=$REPO_ROOT
     else
         git clone -q "$REPO_ROOT" "$src" && git -C "$src" checkout -q "$rev"
-        dotnet publish -c Release "$src/src/Anvil.Server" -o "$out" -nologo -v quiet >"$WORK/publish.log" 2>&1
-    fi || { cat "$WORK/publish.log" >&2; return 1; }
+    fi
+    publish_release "$src/src/Anvil.Server" "$out"
 }
 step "publishing $OLD and ${NEW:-the working tree}"
 build "$OLD" "$WORK/old"

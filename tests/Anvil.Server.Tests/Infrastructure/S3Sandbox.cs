@@ -64,17 +64,7 @@ public static class S3Sandbox
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (Exception)
-            {
-            }
-        };
+        SidecarProcesses.EndWithTestRun(process, dir);
         using var http = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)

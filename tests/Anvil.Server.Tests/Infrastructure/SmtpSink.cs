@@ -147,17 +147,7 @@ public static class SmtpSink
         var stderr = new StringBuilder();
         process.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
         process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-                Directory.Delete(MailDir, recursive: true);
-            }
-            catch (Exception)
-            {
-            }
-        };
+        SidecarProcesses.EndWithTestRun(process, MailDir);
         var ready = await process.StandardOutput.ReadLineAsync();
         if (ready != "READY")
         {
