@@ -200,13 +200,14 @@ isolate_git() {
 
 # warm URL…: every URL must answer 200; then a short wrk on each so the JIT reaches its optimized tier and the
 # caches fill before anything is measured.
+# WRK_HEADER="Name: value" adds one request header to warm and wrk_measure (a token: an answer never cached).
 warm() {
     local url code
     for url in "$@"; do
-        code=$(curl -s -o /dev/null -w '%{http_code}' "$url")
+        code=$(curl -s -o /dev/null -w '%{http_code}' ${WRK_HEADER:+-H "$WRK_HEADER"} "$url")
         [[ $code == 200 ]] || { echo "warm-up: $url answered $code" >&2; return 1; }
     done
-    for url in "$@"; do wrk -t1 -c8 -d"${WARM_DURATION:-2s}" "$url" >/dev/null; done
+    for url in "$@"; do wrk -t1 -c8 -d"${WARM_DURATION:-2s}" ${WRK_HEADER:+-H "$WRK_HEADER"} "$url" >/dev/null; done
 }
 
 # latency_ms RUNS WARMUP [-H header]… URL…: sequential latency, round-robin over the URLs (bench/latency.py);
@@ -219,7 +220,7 @@ latency_ms() { python3 "$BENCH_DIR/latency.py" "$@"; }
 wrk_measure() {
     local out before after
     [[ -n ${2:-} ]] && before=$(cpu_seconds "$2")
-    out=$(wrk -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-64}" -d"${WRK_DURATION:-10s}" --latency "$1") || return 1
+    out=$(wrk -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-64}" -d"${WRK_DURATION:-10s}" --latency ${WRK_HEADER:+-H "$WRK_HEADER"} "$1") || return 1
     [[ -n ${2:-} ]] && after=$(cpu_seconds "$2")
     awk -v before="${before:-}" -v after="${after:-}" '
         function ms(v) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A/B of hot reads between two commits: CPU time per request (µs, from /proc) of each build on SQLite, the builds
 # measured in turns so both see the same machine. For checking that a change made requests cheaper; the figures
-# that go with the targets come from bench/api/run.sh.
+# that go with the targets come from bench/api/run.sh. Requests carry a token, so both builds compute every answer
+# (anonymous answers come from the response cache); COMPARE_ANONYMOUS=1 measures anonymous requests instead.
 #
 #   bench/api/compare.sh OLD_REV [NEW_REV]     # NEW_REV defaults to the working tree
 #   ROUNDS=3 WRK_DURATION=10s WARM_DURATION=30s bench/api/compare.sh 30381fe
@@ -31,11 +32,12 @@ step "publishing $OLD and ${NEW:-the working tree}"
 build "$OLD" "$WORK/old"
 build "$NEW" "$WORK/new"
 
-declare -A URL PID
+declare -A URL PID AUTH
 for side in old new; do
     ANVIL_BENCH_DLL="$WORK/$side/Anvil.Server.dll" start_anvil "$side"
     PID[$side]=$ANVIL_PID URL[$side]=$ANVIL_URL
     anvil_user_and_repo "$ANVIL_URL" bench bench-password-1 bench
+    AUTH[$side]=$([[ -n ${COMPARE_ANONYMOUS:-} ]] || echo "Authorization: Bearer $ANVIL_TOKEN")
     for i in $(seq 1 "$ISSUES"); do
         curl -fsS -o /dev/null -X POST "$ANVIL_URL/api/repositories/bench/bench/issues" -H "Authorization: Bearer $ANVIL_TOKEN" \
             -H 'Content-Type: application/json' -d "{\"title\":\"Issue $i\",\"body\":\"Steps $i\"}"
@@ -43,21 +45,21 @@ for side in old new; do
 done
 paths=(/api/repositories/bench/bench /api/v1/repos/bench/bench /api/repositories/bench/bench/issues /api/v1/repos/bench/bench/issues)
 step "warming (${WARM_DURATION} per path and build)"
-for side in old new; do warm "${paths[@]/#/${URL[$side]}}"; done
+for side in old new; do WRK_HEADER=${AUTH[$side]} warm "${paths[@]/#/${URL[$side]}}"; done
 
 declare -A CPU
 for round in $(seq 1 "$ROUNDS"); do
     for path in "${paths[@]}"; do
         for side in old new; do
             step "round $round: $side $path"
-            read -r _ _ _ _ cpu < <(wrk_measure "${URL[$side]}$path" "${PID[$side]}")
+            read -r _ _ _ _ cpu < <(WRK_HEADER=${AUTH[$side]} wrk_measure "${URL[$side]}$path" "${PID[$side]}")
             CPU[$side,$path]+="$cpu "
         done
     done
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-echo "## Hot reads, $OLD vs ${NEW:-working tree} (CPU µs per request, median of $ROUNDS; SQLite; wrk -c$WRK_CONNECTIONS)"
+echo "## Hot reads, $OLD vs ${NEW:-working tree} (CPU µs per request, median of $ROUNDS; SQLite; wrk -c$WRK_CONNECTIONS; $([[ -n ${COMPARE_ANONYMOUS:-} ]] && echo anonymous || echo 'with a token'))"
 echo
 echo "Load average $(load_avg) at the end; $(machine_line)."
 echo

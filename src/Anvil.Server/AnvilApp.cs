@@ -4,6 +4,7 @@ using Anvil.Server.Checks;
 using Anvil.Server.Browsing;
 using Anvil.Server.Cluster;
 using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Infrastructure.Storage;
@@ -64,6 +65,7 @@ public static class AnvilApp
         app.UseMiddleware<Discord.DiscordBotMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
+        app.UseAnonymousReadCache(); // after rate limiting: an answer from memory still counts against the budget
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         MapEndpoints(app);
         return app;
@@ -77,6 +79,7 @@ public static class AnvilApp
         services.AddBlobStorage(options);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddCluster(options);
+        services.AddAnonymousReadCache(options);
         services.AddRateLimiting();
         services.AddScoped<Caller>();
         services.AddScoped<SessionService>();

@@ -1,3 +1,4 @@
+using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +24,7 @@ public static class BrowsingEndpoints
 
     public static void MapBrowsingEndpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/repositories/{owner}/{name}");
+        var repo = app.MapGroup("/api/repositories/{owner}/{name}").CacheAnonymousReads();
 
         repo.MapGet("/branches", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
         {

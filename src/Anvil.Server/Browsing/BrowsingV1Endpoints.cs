@@ -1,3 +1,4 @@
+using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Anvil.Server.Repositories;
@@ -11,7 +12,7 @@ public static class BrowsingV1Endpoints
 
     public static void MapBrowsingV1Endpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
+        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}").CacheAnonymousReads();
 
         repo.MapGet("/branches", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
         {

@@ -1,3 +1,4 @@
+using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
@@ -28,7 +29,7 @@ public static class IssueEndpoints
 
     public static void MapIssueEndpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/repositories/{owner}/{name}");
+        var repo = app.MapGroup("/api/repositories/{owner}/{name}").CacheAnonymousReads();
 
         repo.MapGet("/issues", async (HttpContext ctx, string owner, string name, IssueService issues) =>
         {

@@ -1,3 +1,4 @@
+using Anvil.Server.Infrastructure.Caching;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Anvil.Server.Auth;
@@ -44,7 +45,7 @@ public static class IssueV1Endpoints
 
     public static void MapIssueV1Endpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
+        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}").CacheAnonymousReads();
 
         repo.MapGet("/issues", async (HttpContext ctx, string owner, string name, IssueService issues) =>
         {

@@ -1,3 +1,4 @@
+using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
 using Anvil.Server.Browsing;
 using Anvil.Server.Infrastructure;
@@ -35,7 +36,7 @@ public static class PullRequestEndpoints
 
     public static void MapPullRequestEndpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/repositories/{owner}/{name}/pulls");
+        var repo = app.MapGroup("/api/repositories/{owner}/{name}/pulls").CacheAnonymousReads();
 
         repo.MapGet("", async (HttpContext ctx, string owner, string name, PullRequestService pulls) =>
         {

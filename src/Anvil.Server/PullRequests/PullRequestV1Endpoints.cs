@@ -1,3 +1,4 @@
+using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
 using Anvil.Server.Browsing;
 using Anvil.Server.Infrastructure;
@@ -34,7 +35,7 @@ public static class PullRequestV1Endpoints
 
     public static void MapPullRequestV1Endpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}/pulls");
+        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}/pulls").CacheAnonymousReads();
 
         repo.MapGet("", async (HttpContext ctx, string owner, string name, PullRequestService pulls, RepositoryViews views) =>
         {

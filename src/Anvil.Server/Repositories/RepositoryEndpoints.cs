@@ -1,3 +1,4 @@
+using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
@@ -31,7 +32,7 @@ public static class RepositoryEndpoints
             return ApiJson.Created(ctx, new RepositoryViews.RepoEnvelope(await views.SigmagitAsync(repo, ctx.RequestAborted)));
         }).RequireUser(Scopes.RepoWrite);
 
-        var one = app.MapGroup("/api/repositories/{owner}/{name}");
+        var one = app.MapGroup("/api/repositories/{owner}/{name}").CacheAnonymousReads();
         one.MapGet("", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RepositoryViews views) =>
         {
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
@@ -80,7 +81,7 @@ public static class RepositoryEndpoints
             var owner = await users.GetByUsernameAsync(username, ctx.RequestAborted);
             var repos = await service.ListOwnedAsync(owner, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new RepositoryViews.RepositoryList(await views.SigmagitAsync(repos.Items, ctx.RequestAborted), repos.HasMore));
-        });
+        }).CacheAnonymousReads();
     }
 
     private static async Task<JsonOk<RepositoryViews.StarState>> SetStar(HttpContext ctx, string owner, string name, bool starred, RepositoryService service, RepositoryViews views)

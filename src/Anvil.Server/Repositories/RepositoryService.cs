@@ -19,7 +19,7 @@ public sealed record RepositoryStats(int Stars, int Forks, bool StarredByViewer)
 /// <summary>The rules of repositories: creating, renaming, forking, starring, collaborators.</summary>
 public sealed class RepositoryService(
     AnvilDbContext db, Caller caller, RepositoryAccess access, RepositoryStore store, DomainEvents events, TimeProvider clock,
-    ILogger<RepositoryService> log)
+    Infrastructure.Caching.ChangeClock changeClock, ILogger<RepositoryService> log)
 {
     public const string FallbackDefaultBranch = "main";
 
@@ -333,6 +333,8 @@ public sealed class RepositoryService(
         {
             return;
         }
+        // Every way refs move (push, merge, branch API) comes through here: trees and histories cached before are stale.
+        changeClock.Tick();
         var tracked = await db.Repositories.FirstAsync(r => r.Id == repo.Id, ct);
         tracked.PushedAt = Now;
         tracked.UpdatedAt = Now;

@@ -1,3 +1,4 @@
+using Anvil.Server.Infrastructure.Caching;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Anvil.Server.Auth;
@@ -39,9 +40,9 @@ public static class RepositoryV1Endpoints
             var page = PageRequest.From(ctx.Request);
             var owner = await users.GetByUsernameAsync(username, ctx.RequestAborted);
             return await ListAsync(ctx, page, await service.ListOwnedAsync(owner, page.Offset, page.PerPage, ctx.RequestAborted), views);
-        });
+        }).CacheAnonymousReads();
 
-        var repo = v1.MapGroup("/repos/{owner}/{name}");
+        var repo = v1.MapGroup("/repos/{owner}/{name}").CacheAnonymousReads();
         repo.MapGet("", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RepositoryViews views) =>
             ApiJson.Json(ctx, await views.V1Async((await access.ReadAsync(owner, name, ctx.RequestAborted)).Repository, ctx.RequestAborted)));
         repo.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, RepositoryService service, RepositoryViews views) =>

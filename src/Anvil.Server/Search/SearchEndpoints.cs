@@ -1,3 +1,4 @@
+using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Repositories;
@@ -28,7 +29,7 @@ public static class SearchEndpoints
                 _ => await IssueResultsAsync(ctx, found.Items, v1: false),
             };
             return ApiJson.Json(ctx, new SigmagitResults(results, found.HasMore, raw));
-        });
+        }).CacheAnonymousReads();
 
         foreach (var (path, kind) in new[] { ("repositories", SearchKinds.Repository), ("users", SearchKinds.User), ("issues", SearchKinds.Issue) })
         {
@@ -53,7 +54,7 @@ public static class SearchEndpoints
                     _ => await IssueResultsAsync(ctx, found.Items, v1: true),
                 };
                 return ApiJson.Json(ctx, new V1Results(found.Total, false, items));
-            });
+            }).CacheAnonymousReads();
         }
     }
 

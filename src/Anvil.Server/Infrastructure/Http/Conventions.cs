@@ -33,6 +33,8 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
         var isApi = Surfaces.IsApi(ctx);
         ctx.Response.OnStarting(() =>
         {
+            // An answer from the response cache arrives with the headers of the request that computed it.
+            ctx.Response.Headers["X-Request-Id"] = requestId;
             if (isApi && !ctx.Response.Headers.ContainsKey("Cache-Control"))
             {
                 ctx.Response.Headers.CacheControl = "no-store";
