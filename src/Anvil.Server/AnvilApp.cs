@@ -89,6 +89,7 @@ public static class AnvilApp
         services.AddScoped<AccountEmails>();
         services.AddScoped<UserService>();
         services.AddHttpContextAccessor();
+        services.AddSingleton<PublicAddress>();
         services.AddScoped<Infrastructure.Events.DomainEvents>();
         services.AddSingleton(new Anvil.Git.RepositoryStore(options.RepositoriesDir));
         services.AddSingleton(new Anvil.Git.SmartHttpService(Path.Combine(options.DataDir, "hooks")));

@@ -9,7 +9,7 @@ namespace Anvil.Server.Issues;
 /// Issue and pull-request search hits in the issue views of each surface (pull requests too, as on GitHub's issue
 /// search, where a pull request is an issue with <c>pull_request</c> links). Search has already filtered by visibility.
 /// </summary>
-public sealed class IssueSearchResults(AnvilDbContext db, IssueService issues, IHttpContextAccessor http) : ISearchResultPresenter
+public sealed class IssueSearchResults(AnvilDbContext db, IssueService issues, PublicAddress address) : ISearchResultPresenter
 {
     public async Task<IEnumerable<object>> PresentAsync(IReadOnlyList<SearchDocument> docs, bool v1, CancellationToken ct)
     {
@@ -25,7 +25,7 @@ public sealed class IssueSearchResults(AnvilDbContext db, IssueService issues, I
                 details[d.Issue.Id] = d;
             }
         }
-        var baseUrl = http.HttpContext!.PublicBaseUrl();
+        var baseUrl = address.BaseUrl;
         var ranked = ids.Where(details.ContainsKey).Select(id => details[id]);
         return v1 ? ranked.Select(d => d.ToV1(baseUrl)).ToList() : ranked.Select(d => d.ToSigmagit(baseUrl) with { Repository = new(d.Repository.Name, d.Repository.Owner.Username) }).ToList();
     }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Repositories;
 
 /// <summary>The JSON shapes of a repository on each surface, with counts and the viewer's relation filled in.</summary>
-public sealed class RepositoryViews(RepositoryService repositories, RepositoryAccess access, Issues.IssueService issues, IHttpContextAccessor http)
+public sealed class RepositoryViews(RepositoryService repositories, RepositoryAccess access, Issues.IssueService issues, Auth.Caller caller, PublicAddress address)
 {
     public sealed record ForkParent(string Id, string Name, string FullName, UserViews.Summary Owner);
 
@@ -42,7 +42,7 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
         return ids.Count == 0 ? [] : (await access.Visible().Where(r => ids.Contains(r.Id)).Select(r => r.Id).ToListAsync(ct)).ToHashSet();
     }
 
-    private string BaseUrl => http.HttpContext!.PublicBaseUrl();
+    private string BaseUrl => address.BaseUrl;
 
     private string CloneUrl(Repository r) => $"{BaseUrl}/{r.Owner.Username}/{r.Name}.git";
 
@@ -52,7 +52,7 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
     {
         var stats = await repositories.StatsAsync(repos, ct);
         var tallies = await issues.TallyAsync(repos.Select(r => r.Id).ToList(), ct);
-        var viewer = http.HttpContext!.RequestServices.GetRequiredService<Auth.Caller>().UserId;
+        var viewer = caller.UserId;
         var parents = await VisibleParentsAsync(repos, ct);
         return repos.Select(r => new Sigmagit(r.Id.ToString(), r.Name, $"{r.Owner.Username}/{r.Name}", r.Description, r.Visibility,
             r.DefaultBranch, r.CreatedAt, r.UpdatedAt, r.PushedAt, r.Owner.ToSummary(BaseUrl), stats[r.Id].Stars, stats[r.Id].StarredByViewer,
@@ -67,7 +67,7 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
     {
         var stats = await repositories.StatsAsync(repos, ct);
         var tallies = await issues.TallyAsync(repos.Select(r => r.Id).ToList(), ct);
-        var signedIn = http.HttpContext!.RequestServices.GetRequiredService<Auth.Caller>().IsAuthenticated;
+        var signedIn = caller.IsAuthenticated;
         var parents = withParent ? await VisibleParentsAsync(repos, ct) : [];
         var result = new List<V1>(repos.Count);
         foreach (var r in repos)

@@ -10,7 +10,7 @@ namespace Anvil.Server.Webhooks;
 /// GitHub's <c>check_run</c> event (<c>created</c>, <c>completed</c>) for runs made through the API and for Actions jobs.
 /// <c>check_run</c> is the v1 check-run view, except that <c>check_suite</c> is the whole suite, as in GitHub's payload.
 /// </summary>
-public sealed class CheckRunEventHooks(WebhookQueue queue, WebhookPayloads payloads, CheckService checks, AnvilDbContext db, ILogger<CheckRunEventHooks> log)
+public sealed class CheckRunEventHooks(WebhookQueue queue, WebhookPayloads payloads, CheckService checks, AnvilDbContext db)
     : IDomainEventHandler<CheckRunCreated>, IDomainEventHandler<CheckRunCompleted>
 {
     public const string EventName = "check_run";
@@ -21,12 +21,6 @@ public sealed class CheckRunEventHooks(WebhookQueue queue, WebhookPayloads paylo
 
     private async Task SendAsync(long repositoryId, CheckRun run, long? senderId, string action, CancellationToken ct)
     {
-        if (!payloads.HasBaseUrl)
-        {
-            // Outside a request (the Actions sweep ending a lost job) there is no public URL to build links from.
-            log.LogWarning("check_run {Action} for check run {CheckRun} not sent: no public URL outside a request (set ANVIL_PUBLIC_URL)", action, run.Id);
-            return;
-        }
         var repo = await db.Repositories.AsNoTracking().Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
             .FirstOrDefaultAsync(r => r.Id == repositoryId, ct);
         if (repo is null)

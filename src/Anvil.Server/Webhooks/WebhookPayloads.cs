@@ -9,14 +9,11 @@ namespace Anvil.Server.Webhooks;
 /// <summary>
 /// The parts every GitHub webhook payload shares (<c>repository</c>, <c>sender</c>), in the v1
 /// surface's shapes, so a payload's objects look exactly like the API's. Built while handling the
-/// request that caused the event; the payload is then frozen in the delivery row.
+/// request (or the background work) that caused the event; the payload is then frozen in the delivery row.
 /// </summary>
-public sealed class WebhookPayloads(RepositoryViews views, IHttpContextAccessor http)
+public sealed class WebhookPayloads(RepositoryViews views, PublicAddress address)
 {
-    public string BaseUrl => http.HttpContext!.PublicBaseUrl();
-
-    /// <summary>Payloads are built while handling a request; background work has no request to take URLs from.</summary>
-    public bool HasBaseUrl => http.HttpContext is not null;
+    public string BaseUrl => address.BaseUrl;
 
     public async Task<JsonObject> RepositoryAsync(Repository repo, CancellationToken ct)
     {

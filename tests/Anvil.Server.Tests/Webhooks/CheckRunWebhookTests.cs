@@ -3,7 +3,11 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Anvil.Server.Actions;
+using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Anvil.Server.Tests.PullRequests;
 
 namespace Anvil.Server.Tests.Webhooks;
@@ -148,6 +152,34 @@ public abstract class CheckRunWebhookTests(PullsServer server) : IAsyncLifetime
         var completed = await _receiver.WaitForEventAsync(path, "check_run", p => p.Str("action") == "completed");
         Assert.Equal("cancelled", completed.Json.Str("check_run.conclusion"));
         Assert.Equal(created.Json["check_run"]!["id"]!.GetValue<long>(), completed.Json["check_run"]!["id"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_job_the_sweep_times_out_sends_check_run_completed_with_links_to_this_server()
+    {
+        using var repo = await PullRepo.CreateAsync(server);
+        var path = "/swept-" + Guid.NewGuid().ToString("N")[..6];
+        await WebhookServer.CreateHookAsync(repo.Owner, repo.Name, _receiver.Url(path), ["check_run"]);
+        await repo.GitAsync("checkout", "-q", "main");
+        await repo.Git.CommitFileAsync(repo.Dir, ".anvil/workflows/ci.yml",
+            "on: push\njobs:\n  build:\n    runs-on: nowhere-such-label\n    timeout-minutes: 5\n    steps:\n      - run: echo hi\n", "add ci");
+        await repo.PushAsync("main");
+        var created = await _receiver.WaitForEventAsync(path, "check_run", p => p.Str("action") == "created");
+
+        // As if a runner had taken the job a day ago and gone silent: the background sweep, not a request, ends it.
+        using (var scope = server.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AnvilDbContext>();
+            var dayAgo = DateTime.UtcNow.AddDays(-1);
+            Assert.Equal(1, await db.WorkflowJobs.Where(j => j.CheckRunId == created.Json["check_run"]!["id"]!.GetValue<long>())
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.InProgress).SetProperty(j => j.StartedAt, dayAgo)));
+        }
+
+        var completed = await _receiver.WaitForEventAsync(path, "check_run", p => p.Str("action") == "completed");
+        Assert.Equal("timed_out", completed.Json.Str("check_run.conclusion"));
+        Assert.Equal(created.Json.Str("check_run.url"), completed.Json.Str("check_run.url"));
+        Assert.StartsWith(server.BaseUri.ToString().TrimEnd('/') + "/api/v1/repos/", completed.Json.Str("check_run.url"));
+        Assert.Equal($"{repo.Owner.Username}/{repo.Name}", completed.Json.Str("repository.full_name"));
     }
 }
 

@@ -81,9 +81,28 @@ public readonly record struct PageRequest(int Page, int PerPage)
 public static class PublicUrls
 {
     /// <summary>The instance's public base URL: configured, or else as the request reached us.</summary>
-    public static string PublicBaseUrl(this HttpContext ctx)
+    public static string PublicBaseUrl(this HttpContext ctx) => ctx.RequestServices.GetRequiredService<PublicAddress>().For(ctx);
+}
+
+/// <summary>
+/// The base of the absolute URLs Anvil hands out: <c>ANVIL_PUBLIC_URL</c>; else as the current request reached
+/// us; else — background work (the Actions sweep ending a timed-out job) has no request — the address this node
+/// listens on, which is right on a single machine and why a cluster sets <c>ANVIL_PUBLIC_URL</c>.
+/// </summary>
+public sealed class PublicAddress(AnvilOptions options, IHttpContextAccessor http, Microsoft.AspNetCore.Hosting.Server.IServer server)
+{
+    public string BaseUrl => http.HttpContext is { } ctx ? For(ctx) : options.PublicUrl ?? Listening();
+
+    public string For(HttpContext ctx) => options.PublicUrl ?? $"{ctx.Request.Scheme}://{ctx.Request.Host}";
+
+    private string Listening()
     {
-        var configured = ctx.RequestServices.GetRequiredService<AnvilOptions>().PublicUrl;
-        return configured ?? $"{ctx.Request.Scheme}://{ctx.Request.Host}";
+        var address = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (address is null || !Uri.TryCreate(address.Replace("://+", "://localhost").Replace("://*", "://localhost"), UriKind.Absolute, out var uri))
+        {
+            return "http://localhost";
+        }
+        // A wildcard binding names no host a client could use.
+        return uri.Host is "0.0.0.0" or "[::]" ? $"{uri.Scheme}://localhost:{uri.Port}" : $"{uri.Scheme}://{uri.Authority}";
     }
 }
