@@ -5,6 +5,7 @@ using Anvil.Git.Reading;
 using Anvil.Server.Checks;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Events;
 using Anvil.Server.Repositories;
 using Anvil.Server.Users;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,7 @@ public sealed record JobSpec(Dictionary<string, string> Env, List<JobSpec.Step> 
 /// skips them), completes runs, cancels and re-runs. Every transition is a compare-and-swap on the
 /// row's status, so any node, the request that finished a job or the background sweep, may do it.
 /// </summary>
-public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, GitReader reader, CheckService checks, ActionsSignal signal,
+public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, GitReader reader, CheckService checks, DomainEvents events, ActionsSignal signal,
     JobLogArchive logs, ArtifactStore artifacts, TimeProvider clock, ILogger<WorkflowService> log)
 {
     public static readonly string[] WorkflowDirs = [".anvil/workflows", ".github/workflows"];
@@ -154,8 +155,7 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
             await checks.CreateAsync(repo, sha, new CheckRunFields(run.Name, CheckStatus.Completed, CheckConclusion.Failure, null, $"run:{run.Id}",
                 null, null, new CheckOutput("Invalid workflow", Truncate($"{path}: {error}", CheckService.MaxSummaryChars), null)), CheckApp.Actions, branch,
                 actorId, ct);
-            await tx.CommitAsync(ct);
-            await checks.PublishDeferredAsync(ct);
+            await events.CommitAsync(tx, ct);
             return run;
         }
         var jobs = new List<WorkflowJob>();
@@ -186,8 +186,7 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
             job.CheckRunId = check.Id;
         }
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await checks.PublishDeferredAsync(ct);
+        await events.CommitAsync(tx, ct);
         await AdvanceAsync(run.Id, ct);
         return run;
     }

@@ -33,9 +33,6 @@ public sealed record CommitChecks(CombinedCheckState State, int Total, int Pendi
 /// <summary>Check runs and suites: created by integrations through the API and by Actions for each job.</summary>
 public sealed partial class CheckService(AnvilDbContext db, RepositoryStore store, DomainEvents events, TimeProvider clock)
 {
-    /// <summary>Events of changes made inside a caller's transaction, held until <see cref="PublishDeferredAsync"/>.</summary>
-    private readonly List<Func<CancellationToken, Task>> _deferred = [];
-
     public const int MaxSummaryChars = 64 * 1024;
     public const int MaxTextChars = 256 * 1024;
 
@@ -80,11 +77,11 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
             db.Entry(run).State = EntityState.Detached; // a concurrent create with the same external id won
             return await FindByExternalIdAsync(repo.Id, sha, name, fields.ExternalId, ct) ?? throw new InvalidOperationException("check run vanished");
         }
-        await RaiseAsync(new CheckRunCreated(repo.Id, run, senderId), ct);
+        await events.PublishAsync(new CheckRunCreated(repo.Id, run, senderId), ct);
         // GitHub follows `created` with `completed` for a run that is created already finished.
         if (run.Status == CheckStatus.Completed)
         {
-            await RaiseAsync(new CheckRunCompleted(repo.Id, run, senderId), ct);
+            await events.PublishAsync(new CheckRunCompleted(repo.Id, run, senderId), ct);
         }
         return run;
     }
@@ -116,33 +113,9 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
         await db.SaveChangesAsync(ct);
         if (claimed == 1)
         {
-            await RaiseAsync(new CheckRunCompleted(repositoryId, run, senderId), ct);
+            await events.PublishAsync(new CheckRunCompleted(repositoryId, run, senderId), ct);
         }
         return run;
-    }
-
-    /// <summary>
-    /// Publishes the events of runs created or completed while the caller's transaction was open, now that it has
-    /// committed (a webhook must never announce a run a rollback took back).
-    /// </summary>
-    public async Task PublishDeferredAsync(CancellationToken ct)
-    {
-        var pending = _deferred.ToList();
-        _deferred.Clear();
-        foreach (var publish in pending)
-        {
-            await publish(ct);
-        }
-    }
-
-    private async Task RaiseAsync<TEvent>(TEvent evt, CancellationToken ct)
-    {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            _deferred.Add(c => events.PublishAsync(evt, c));
-            return;
-        }
-        await events.PublishAsync(evt, ct);
     }
 
     public async Task<CheckRun> GetAsync(long repositoryId, long id, CancellationToken ct) =>

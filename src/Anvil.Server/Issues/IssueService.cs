@@ -308,7 +308,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             await beforeCommit(issue, ct);
         }
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await events.CommitAsync(tx, ct);
         return issue;
     }
 
@@ -498,7 +498,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             {
                 issue.UpdatedAt = Now;
                 await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
+                await events.CommitAsync(tx, ct);
             }
             return issue;
         }, ct);
@@ -527,7 +527,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             db.Issues.Remove(row); // labels, assignees and comments go with it (cascade)
             await AdjustTallyAsync(row.RepositoryId, row.IsPullRequest, row.State, -1, ct);
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await events.CommitAsync(tx, ct);
             return row;
         }, ct);
         await events.PublishAsync(new IssueDeleted(grant.Repository, deleted, user), ct);

@@ -644,7 +644,7 @@ public sealed class PullRequestService(
                 pr.MergeCheckPending = false;
                 await issues.ApplyStateAsync(pr.Issue, IssueState.Closed, user, CancellationToken.None);
                 await db.SaveChangesAsync(CancellationToken.None);
-                await tx.CommitAsync(CancellationToken.None);
+                await events.CommitAsync(tx, CancellationToken.None);
                 return;
             }
             catch (DbUpdateException) when (attempt < 5 && !ct.IsCancellationRequested)
@@ -723,7 +723,7 @@ public sealed class PullRequestService(
                 db.PullRequestReviewComments.Add(c);
             }
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await events.CommitAsync(tx, ct);
         }
         review.Author = user;
         await events.PublishAsync(new PullRequestReviewSubmitted(pr.Repository, pr.PullRequest, review, user), ct);

@@ -77,7 +77,7 @@ public sealed class RepositoryService(
         try
         {
             await createGit();
-            await tx.CommitAsync(ct);
+            await events.CommitAsync(tx, ct);
         }
         catch
         {
