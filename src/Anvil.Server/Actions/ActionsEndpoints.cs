@@ -135,7 +135,7 @@ public static class ActionsEndpoints
         repo.MapGet("/artifacts", async (HttpContext ctx, string owner, string name, RepositoryAccess access, ArtifactStore artifacts, AnvilDbContext db) =>
         {
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
-            return await WriteArtifactPageAsync(ctx, artifacts.OfRepository(grant.Repository.Id), grant, db);
+            return await WriteArtifactPageAsync(ctx, artifacts.OfRepository(grant.Repository.Id), grant, artifacts, db);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/runs/{id:long}/artifacts", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts,
@@ -143,7 +143,7 @@ public static class ActionsEndpoints
         {
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
-            return await WriteArtifactPageAsync(ctx, artifacts.OfRepository(grant.Repository.Id).Where(a => a.RunId == run.Id), grant, db);
+            return await WriteArtifactPageAsync(ctx, artifacts.OfRepository(grant.Repository.Id).Where(a => a.RunId == run.Id), grant, artifacts, db);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/artifacts/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts,
@@ -152,7 +152,7 @@ public static class ActionsEndpoints
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
             var artifact = await artifacts.FindAsync(grant.Repository.Id, id, ctx.RequestAborted);
             var run = await db.WorkflowRuns.AsNoTracking().FirstAsync(r => r.Id == artifact.RunId, ctx.RequestAborted);
-            return ApiJson.Json(ctx, artifact.ToView(run, grant.Repository, ctx.PublicBaseUrl()));
+            return ApiJson.Json(ctx, artifact.ToView(artifacts.ExpiresAt(artifact), run, grant.Repository, ctx.PublicBaseUrl()));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/artifacts/{id:long}/zip", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts) =>
@@ -334,7 +334,8 @@ public static class ActionsEndpoints
     }
 
     /// <summary>A page of <paramref name="query"/>, narrowed to the <c>name</c> the request asks for, if any.</summary>
-    private static async Task<JsonOk<ActionsViews.ArtifactList>> WriteArtifactPageAsync(HttpContext ctx, IQueryable<Artifact> query, RepositoryGrant grant, AnvilDbContext db)
+    private static async Task<JsonOk<ActionsViews.ArtifactList>> WriteArtifactPageAsync(HttpContext ctx, IQueryable<Artifact> query, RepositoryGrant grant,
+        ArtifactStore store, AnvilDbContext db)
     {
         if (ctx.Request.Query["name"].ToString() is { Length: > 0 } artifactName)
         {
@@ -347,7 +348,7 @@ public static class ActionsEndpoints
         var runs = await db.WorkflowRuns.AsNoTracking().Where(r => runIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ctx.RequestAborted);
         var baseUrl = ctx.PublicBaseUrl();
         return ApiJson.Json(ctx, new ActionsViews.ArtifactList(artifacts.Total,
-            artifacts.Items.Select(a => a.ToView(runs[a.RunId], grant.Repository, baseUrl)).ToList()));
+            artifacts.Items.Select(a => a.ToView(store.ExpiresAt(a), runs[a.RunId], grant.Repository, baseUrl)).ToList()));
     }
 
     private static async Task<WorkflowRun> FindRunAsync(AnvilDbContext db, RepositoryGrant grant, long id, CancellationToken ct) =>

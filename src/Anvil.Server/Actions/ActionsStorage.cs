@@ -123,9 +123,6 @@ public sealed class ArtifactUploads(AnvilDbContext db, IBlobStore blobs, Artifac
     public const int MaxNameLength = 255;
     /// <summary>GitHub's upload-artifact refuses these too (they break file systems when downloaded).</summary>
     private static readonly char[] ForbiddenNameChars = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
-    /// <summary>GitHub's default retention.</summary>
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(90);
-
     /// <summary>
     /// Stores an uploaded zip as artifact <paramref name="name"/> of the job's run attempt; the call spends the job's token.
     /// The id is drawn before the row exists, so the blob (keyed by id) is complete before the row that points at it is
@@ -206,8 +203,11 @@ public sealed class ArtifactUploads(AnvilDbContext db, IBlobStore blobs, Artifac
 }
 
 /// <summary>Stored artifacts: listing, reading and deleting them (rows first, blobs after).</summary>
-public sealed class ArtifactStore(AnvilDbContext db, IBlobStore blobs, ILogger<ArtifactStore> log)
+public sealed class ArtifactStore(AnvilDbContext db, IBlobStore blobs, AnvilOptions options, TimeProvider clock, ILogger<ArtifactStore> log)
 {
+    /// <summary>When <paramref name="artifact"/> expires (or expired).</summary>
+    public DateTime ExpiresAt(Artifact artifact) => artifact.CreatedAt + options.ArtifactRetention;
+
     /// <summary>The artifacts of a repository the caller was granted, newest first.</summary>
     public IQueryable<Artifact> OfRepository(long repositoryId) =>
         db.Artifacts.AsNoTracking().Where(a => a.RepositoryId == repositoryId).OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id);
@@ -217,8 +217,27 @@ public sealed class ArtifactStore(AnvilDbContext db, IBlobStore blobs, ILogger<A
         ?? throw AnvilException.NotFound("artifact not found");
 
     public async Task<Stream> OpenAsync(Artifact artifact, CancellationToken ct) =>
-        await blobs.OpenReadAsync(ActionsBlobs.ArtifactKey(artifact.RepositoryId, artifact.Id), ct)
-        ?? throw AnvilException.NotFound("artifact content not found");
+        artifact.Expired
+            ? throw new AnvilException(FailureKind.Gone, "artifact has expired")
+            : await blobs.OpenReadAsync(ActionsBlobs.ArtifactKey(artifact.RepositoryId, artifact.Id), ct)
+              ?? throw AnvilException.NotFound("artifact content not found");
+
+    /// <summary>
+    /// Expires artifacts past their retention, a batch at a time: the row stays (listed with <c>expired: true</c>, as
+    /// on GitHub), the zip goes. Marking is a compare-and-swap, so of two nodes sweeping one deletes the blob.
+    /// </summary>
+    public async Task ExpireDueAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime - options.ArtifactRetention;
+        var due = await db.Artifacts.AsNoTracking().Where(a => !a.Expired && a.CreatedAt < cutoff).OrderBy(a => a.CreatedAt).Take(100).ToListAsync(ct);
+        foreach (var artifact in due)
+        {
+            if (await db.Artifacts.Where(a => a.Id == artifact.Id && !a.Expired).ExecuteUpdateAsync(s => s.SetProperty(a => a.Expired, true), ct) == 1)
+            {
+                await DeleteBlobAsync(ActionsBlobs.ArtifactKey(artifact.RepositoryId, artifact.Id));
+            }
+        }
+    }
 
     /// <summary>Deletes the row, then (after commit, best effort) the blob: a crash in between leaves an orphan blob, never a row without content.</summary>
     public async Task DeleteAsync(Artifact artifact, CancellationToken ct)

@@ -70,11 +70,11 @@ public static class ActionsViews
             j.CheckRunId is { } c ? $"{Api(baseUrl, repo)}/check-runs/{c}" : null,
             j.RunsOn.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList(), j.RunnerId, j.RunnerName, run.RunAttempt, run.Name, Branch(run.Ref));
 
-    public static ArtifactView ToView(this Artifact a, WorkflowRun run, Repository repo, string baseUrl)
+    public static ArtifactView ToView(this Artifact a, DateTime expiresAt, WorkflowRun run, Repository repo, string baseUrl)
     {
         var url = $"{Api(baseUrl, repo)}/actions/artifacts/{a.Id}";
         return new ArtifactView(a.Id, NodeId("Artifact", a.Id), a.Name, a.SizeInBytes, url, url + "/zip", a.Expired, a.CreatedAt, a.CreatedAt,
-            a.CreatedAt + ArtifactUploads.Retention, new ArtifactRun(run.Id, repo.Id, repo.Id, Branch(run.Ref), run.HeadSha));
+            expiresAt, new ArtifactRun(run.Id, repo.Id, repo.Id, Branch(run.Ref), run.HeadSha));
     }
 
     public static RunnerView ToView(this Runner r, DateTime now, bool busy) =>

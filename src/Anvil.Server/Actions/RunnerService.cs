@@ -355,6 +355,7 @@ public sealed class RunnerService(AnvilDbContext db, JobTokens tokens, WorkflowS
         }
         // Every way a job ends (runner report, cancel, lease lost, timeout, skip) leads here at the latest.
         await logs.ArchivePendingAsync(ct);
+        await artifacts.ExpireDueAsync(ct);
     }
 }
 

@@ -23,6 +23,8 @@ public sealed class AnvilOptions
     public long MaxPushBytes { get; init; } = 1L << 30;
     /// <summary>Largest artifact (zip) a job may upload (<c>ANVIL_MAX_ARTIFACT_BYTES</c>).</summary>
     public long MaxArtifactBytes { get; init; } = 500L << 20;
+    /// <summary>How long an artifact's zip is kept (<c>ANVIL_ARTIFACT_RETENTION_DAYS</c>); then it expires, as on GitHub.</summary>
+    public TimeSpan ArtifactRetention { get; init; } = TimeSpan.FromDays(90);
     public TrafficLimits Limits { get; init; } = new();
     /// <summary>Proxies whose <c>X-Forwarded-For</c> is believed (<c>ANVIL_TRUST_PROXY</c>).</summary>
     public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
@@ -69,6 +71,7 @@ public sealed class AnvilOptions
             S3 = S3FromConfiguration(config),
             MaxPushBytes = long.TryParse(config["ANVIL_MAX_PUSH_BYTES"], out var mp) && mp > 0 ? mp : 1L << 30,
             MaxArtifactBytes = long.TryParse(config["ANVIL_MAX_ARTIFACT_BYTES"], out var mab) && mab > 0 ? mab : 500L << 20,
+            ArtifactRetention = TimeSpan.FromDays(PositiveDouble(config["ANVIL_ARTIFACT_RETENTION_DAYS"]) ?? 90),
             Limits = TrafficLimits.FromConfiguration(config),
             TrustedProxies = ClientIpResolver.ParseTrustedProxies(config["ANVIL_TRUST_PROXY"]),
             WebhookAllowHosts = (config["ANVIL_WEBHOOK_ALLOW_HOSTS"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -20,6 +20,8 @@ public enum FailureKind
     NotAllowed,
     TooManyRequests,
     Unavailable,
+    /// <summary>Existed, and is gone for good (an expired artifact). 410.</summary>
+    Gone,
 }
 
 public sealed class AnvilException(FailureKind kind, string message) : Exception(message)

@@ -103,9 +103,9 @@ public abstract class ActionsStorageScenarios(AnvilServer server)
 
     protected Task<int> ChunkCountAsync(long jobId) => WithDbAsync(db => db.JobLogChunks.CountAsync(c => c.JobId == jobId));
 
-    private static async Task<long> RepositoryIdAsync(ActionsRepo repo) => (await repo.GetAsync(""))["id"]!.GetValue<long>();
+    protected static async Task<long> RepositoryIdAsync(ActionsRepo repo) => (await repo.GetAsync(""))["id"]!.GetValue<long>();
 
-    private static async Task<byte[]> ZipOfAsync(params (string Name, string Content)[] files)
+    protected static async Task<byte[]> ZipOfAsync(params (string Name, string Content)[] files)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
@@ -119,7 +119,7 @@ public abstract class ActionsStorageScenarios(AnvilServer server)
         return buffer.ToArray();
     }
 
-    private static ByteArrayContent ZipContent(byte[] bytes)
+    protected static ByteArrayContent ZipContent(byte[] bytes)
     {
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
@@ -321,6 +321,36 @@ public abstract class ActionsStorageTests(AnvilServer server) : ActionsStorageSc
 
     [Fact]
     public Task Uploads_are_capped_named_unique_and_spend_the_job_token() => Uploads_are_capped_named_unique_and_spend_the_job_token_scenario();
+
+    [Fact]
+    public async Task An_artifact_past_its_retention_expires_its_zip_is_deleted_and_downloads_answer_410()
+    {
+        using var repo = await ActionsRepo.CreateAsync(Server);
+        var repoId = await RepositoryIdAsync(repo);
+        await repo.PushAsync("main", (".anvil/workflows/ci.yml", "on: push\njobs:\n  only:\n    runs-on: ubuntu-latest\n    steps: [{run: echo one}]"));
+        var runner = new ApiRunner(Server, await repo.RegisterRunnerAsync());
+        await runner.ClaimAsync();
+        var uploaded = await (await runner.UploadRawAsync("report", ZipContent(await ZipOfAsync(("r.txt", "kept for now"))))).JsonAsync(HttpStatusCode.Created);
+        var id = uploaded["id"]!.GetValue<long>();
+        var fresh = await repo.GetAsync($"/actions/artifacts/{id}");
+        Assert.False(fresh["expired"]!.GetValue<bool>());
+        var created = fresh["created_at"]!.GetValue<DateTime>();
+        Assert.Equal(created.AddDays(90), fresh["expires_at"]!.GetValue<DateTime>());
+
+        // As if uploaded 91 days ago: the background sweep expires it.
+        Assert.Equal(1, await WithDbAsync(db => db.Artifacts.Where(a => a.Id == id)
+            .ExecuteUpdateAsync(x => x.SetProperty(a => a.CreatedAt, a => a.CreatedAt.AddDays(-91)))));
+        var expired = await ActionsRepo.EventuallyAsync(() => repo.GetAsync($"/actions/artifacts/{id}"), a => a["expired"]!.GetValue<bool>(), "the artifact to expire");
+        Assert.True(expired["expires_at"]!.GetValue<DateTime>() < DateTime.UtcNow);
+        Assert.Equal("report", expired.Str("name"));
+        Assert.True((await repo.GetAsync("/actions/artifacts"))["artifacts"]![0]!["expired"]!.GetValue<bool>());
+        Assert.False(await StoredAsync($"actions/artifacts/{repoId}/{id}.zip"));
+        using var owner = repo.Owner.Client();
+        Assert.Equal("artifact has expired", await (await owner.GetAsync($"{repo.Api}/actions/artifacts/{id}/zip")).ErrorAsync(HttpStatusCode.Gone));
+        // Deleting an expired artifact still removes its row.
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync($"{repo.Api}/actions/artifacts/{id}")).StatusCode);
+        await (await owner.GetAsync($"{repo.Api}/actions/artifacts/{id}")).ErrorAsync(HttpStatusCode.NotFound);
+    }
 
     [Fact]
     public async Task A_log_whose_blob_write_fails_stays_in_the_chunks_until_a_later_sweep_archives_it()

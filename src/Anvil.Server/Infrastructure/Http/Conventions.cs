@@ -153,6 +153,7 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
         FailureKind.NotFound => 404,
         FailureKind.NotAllowed => 405,
         FailureKind.Conflict => 409,
+        FailureKind.Gone => 410,
         FailureKind.PayloadTooLarge => 413,
         FailureKind.TooManyRequests => 429,
         FailureKind.Unavailable => 503,
