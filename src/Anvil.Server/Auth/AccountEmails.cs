@@ -14,7 +14,7 @@ namespace Anvil.Server.Auth;
 /// </summary>
 public sealed class AccountEmails(
     AnvilDbContext db, EmailQueue mail, IPasswordHasher<User> hasher, RateLimiter limiter, AnvilOptions options,
-    TimeProvider clock, ILogger<AccountEmails> log)
+    Infrastructure.Events.DomainEvents events, TimeProvider clock, ILogger<AccountEmails> log)
 {
     public static readonly TimeSpan VerificationLifetime = TimeSpan.FromHours(24);
     public static readonly TimeSpan ResetLifetime = TimeSpan.FromHours(1);
@@ -53,7 +53,7 @@ public sealed class AccountEmails(
             user.EmailVerifiedAt = clock.GetUtcNow().UtcDateTime;
             await db.SaveChangesAsync(ct);
         }
-        await tx.CommitAsync(ct);
+        await events.CommitAsync(tx, ct);
         log.LogInformation("user {Username} ({UserId}) verified {Email}", user.Username, user.Id, user.Email);
     }
 
@@ -112,7 +112,7 @@ public sealed class AccountEmails(
         // Whoever knew the old password may hold a session: every one ends, as do the other reset links.
         await db.Sessions.Where(s => s.UserId == user.Id).ExecuteDeleteAsync(ct);
         await db.EmailTokens.Where(t => t.UserId == user.Id && t.Purpose == EmailTokenPurpose.ResetPassword).ExecuteDeleteAsync(ct);
-        await tx.CommitAsync(ct);
+        await events.CommitAsync(tx, ct);
         log.LogInformation("user {Username} ({UserId}) reset their password; sessions ended", user.Username, user.Id);
     }
 

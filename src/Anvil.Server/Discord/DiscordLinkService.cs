@@ -13,7 +13,8 @@ public sealed record LinkStatus(bool Linked, bool Verified, User? User);
 /// the Discord user, and verifying it (once, before it expires) creates the link. Verify, unlink and
 /// status are for the bot (integration secret) or for the user themselves, never for anyone else.
 /// </summary>
-public sealed class DiscordLinkService(AnvilDbContext db, Caller caller, DiscordBot bot, AnvilOptions options, TimeProvider clock)
+public sealed class DiscordLinkService(AnvilDbContext db, Caller caller, DiscordBot bot, AnvilOptions options, Infrastructure.Events.DomainEvents events,
+    TimeProvider clock)
 {
     public const int MaxDiscordIdLength = 64;
 
@@ -73,7 +74,7 @@ public sealed class DiscordLinkService(AnvilDbContext db, Caller caller, Discord
         await db.Set<DiscordLink>().Where(l => l.DiscordId == found.DiscordId || l.UserId == found.UserId).ExecuteDeleteAsync(ct);
         db.Add(new DiscordLink { DiscordId = found.DiscordId, UserId = found.UserId, Verified = true, CreatedAt = now });
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await events.CommitAsync(tx, ct);
         return await db.Users.FirstAsync(u => u.Id == found.UserId, ct);
     }
 

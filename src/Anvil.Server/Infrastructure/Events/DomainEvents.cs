@@ -29,7 +29,10 @@ public sealed class DomainEvents(IServiceProvider services, ILogger<DomainEvents
         return DeliverAsync(evt, ct);
     }
 
-    /// <summary>Commits <paramref name="transaction"/>, then delivers the events raised while it was open.</summary>
+    /// <summary>
+    /// Commits <paramref name="transaction"/>, then delivers the events raised while it was open. Every transaction
+    /// commits here, so an event raised inside one can never be held and forgotten.
+    /// </summary>
     public async Task CommitAsync(IDbContextTransaction transaction, CancellationToken ct)
     {
         await transaction.CommitAsync(ct);
