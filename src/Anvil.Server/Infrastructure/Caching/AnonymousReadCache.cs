@@ -22,9 +22,10 @@ public static class AnonymousReadCache
     public static IServiceCollection AddAnonymousReadCache(this IServiceCollection services, AnvilOptions options)
     {
         services.AddSingleton<ChangeClock>();
-        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, ChangeClockInterceptor>();
         if (options.ResponseCacheBytes > 0)
         {
+            // Without a cache nobody reads the clock: no write should pay for ticking it (a bus message each).
+            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, ChangeClockInterceptor>();
             services.AddOutputCache(o =>
             {
                 o.SizeLimit = options.ResponseCacheBytes;
