@@ -201,6 +201,7 @@ internal sealed class ActionsConfiguration :
         e.HasIndex(a => new { a.RunId, a.RunAttempt, a.Name }).IsUnique();
         e.HasIndex(a => new { a.RepositoryId, a.CreatedAt });
         e.HasIndex(a => a.JobId);
+        e.HasIndex(a => new { a.Expired, a.CreatedAt }); // the Actions sweep looks for artifacts due to expire every few seconds
         e.Property(a => a.Name).HasMaxLength(ArtifactUploads.MaxNameLength);
         e.HasOne<WorkflowRun>().WithMany().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);
     }

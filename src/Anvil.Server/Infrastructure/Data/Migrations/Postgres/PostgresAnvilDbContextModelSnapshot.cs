@@ -57,6 +57,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("JobId");
 
+                    b.HasIndex("Expired", "CreatedAt");
+
                     b.HasIndex("RepositoryId", "CreatedAt");
 
                     b.HasIndex("RunId", "RunAttempt", "Name")

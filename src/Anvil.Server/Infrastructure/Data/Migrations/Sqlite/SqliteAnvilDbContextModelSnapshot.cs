@@ -52,6 +52,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("JobId");
 
+                    b.HasIndex("Expired", "CreatedAt");
+
                     b.HasIndex("RepositoryId", "CreatedAt");
 
                     b.HasIndex("RunId", "RunAttempt", "Name")
