@@ -425,7 +425,7 @@ public sealed class ActionsStorageTestsOnS3(ActionsStorageS3Server s) : ActionsS
         return (listed.S3Objects ?? []).Any(o => o.Key == key);
     }
 
-    [S3Fact]
+    [Fact]
     public async Task Real_runner_uploads_artifacts_and_the_finished_log_moves_to_the_blob_store()
     {
         await S3Sandbox.EnsureStartedAsync();
@@ -433,7 +433,7 @@ public sealed class ActionsStorageTestsOnS3(ActionsStorageS3Server s) : ActionsS
         Assert.False(Directory.Exists(Path.Combine(Server.DataDir, "storage", "actions")));
     }
 
-    [S3Fact]
+    [Fact]
     public async Task Uploads_are_capped_named_unique_and_spend_the_job_token()
     {
         await S3Sandbox.EnsureStartedAsync();

@@ -32,7 +32,7 @@ public static class PostgresCluster
 
     private static async Task<string> StartAsync()
     {
-        var bin = Environment.GetEnvironmentVariable("ANVIL_PG_BIN") ?? "/usr/local/bin";
+        var bin = BinaryDirectory();
         var asRoot = Environment.UserName == "root";
         _dataDir = Path.Combine(Path.GetTempPath(), "anvil-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_dataDir);
@@ -48,6 +48,29 @@ public static class PostgresCluster
         await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", pgdata, "-o", settings, "-l", Path.Combine(_dataDir, "log"), "-w", "-t", "60", "start"], asRoot);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(bin, pgdata, asRoot);
         return $"Host=127.0.0.1;Port={_port};Username=anvil;Database=postgres;Pooling=false";
+    }
+
+    /// <summary>ANVIL_PG_BIN, else the binaries in /usr/local/bin, else the newest of Debian's <c>postgresql</c> package.</summary>
+    private static string BinaryDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("ANVIL_PG_BIN") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+        if (File.Exists("/usr/local/bin/initdb"))
+        {
+            return "/usr/local/bin";
+        }
+        var debian = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
+                .FirstOrDefault()
+            : null;
+        return debian ?? throw new InvalidOperationException(
+            "the PostgreSQL tests need PostgreSQL's server binaries (initdb, pg_ctl) in /usr/local/bin or from " +
+            "Debian's package: apt-get install postgresql (./test.sh does this), or set ANVIL_PG_BIN");
     }
 
     private static void Stop(string bin, string pgdata, bool asRoot)

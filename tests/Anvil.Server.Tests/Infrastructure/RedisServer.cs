@@ -29,7 +29,14 @@ public sealed class RedisServer : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start redis-server");
+        try
+        {
+            _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start redis-server");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new InvalidOperationException("the Redis tests need redis-server: apt-get install redis-server (./test.sh does this)");
+        }
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();

@@ -6,8 +6,8 @@ namespace Anvil.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A real S3-compatible server (<c>s3rver</c>, from npm) on a free loopback port, started once per test run
-/// with one bucket, for the S3 storage tests. <c>.ci/run</c> installs it; where it is missing those tests are
-/// skipped by <see cref="S3FactAttribute"/>, never silently passed.
+/// with one bucket, for the S3 storage tests. <c>./test.sh</c> installs it; where it is missing those tests fail
+/// saying how to install it, never skipped.
 /// </summary>
 public static class S3Sandbox
 {
@@ -40,7 +40,8 @@ public static class S3Sandbox
 
     private static async Task StartAsync()
     {
-        var executable = Executable ?? throw new InvalidOperationException("s3rver is not installed");
+        var executable = Executable ?? throw new InvalidOperationException(
+            "the S3 tests need s3rver: npm install -g s3rver@3.7.1 (./test.sh does this)");
         var dir = Path.Combine(Path.GetTempPath(), "anvil-s3-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         // A watchdog shell owns s3rver and ends it (and its data) once this test process is gone: the test host is
@@ -90,14 +91,3 @@ public static class S3Sandbox
     }
 }
 
-/// <summary>A fact that needs <see cref="S3Sandbox"/>: skipped, with the reason, where s3rver is not installed.</summary>
-public sealed class S3FactAttribute : FactAttribute
-{
-    public S3FactAttribute()
-    {
-        if (S3Sandbox.Executable is null)
-        {
-            Skip = "s3rver is not installed (npm install -g s3rver@3.7.1; .ci/run does this)";
-        }
-    }
-}

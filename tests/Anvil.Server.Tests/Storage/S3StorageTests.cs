@@ -44,7 +44,7 @@ public sealed class S3StorageTests(S3StorageServer server) : IClassFixture<S3Sto
         return (listed.S3Objects ?? []).Select(o => o.Key).ToList();
     }
 
-    [S3Fact]
+    [Fact]
     public async Task Avatars_are_stored_in_the_bucket_and_served_from_it()
     {
         await S3Sandbox.EnsureStartedAsync();
@@ -74,7 +74,7 @@ public sealed class S3StorageTests(S3StorageServer server) : IClassFixture<S3Sto
         Assert.Empty(await KeysAsync($"avatars/{user.Id}/"));
     }
 
-    [S3Fact]
+    [Fact]
     public async Task The_store_round_trips_unseekable_content_and_reports_missing_keys()
     {
         await S3Sandbox.EnsureStartedAsync();
