@@ -149,7 +149,9 @@ public static class AuthEndpoints
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Lax,
-        Secure = ctx.Request.IsHttps,
+        // Behind a TLS-terminating proxy the request arrives as plain HTTP; ANVIL_PUBLIC_URL says what browsers see.
+        Secure = ctx.Request.IsHttps
+            || ctx.RequestServices.GetRequiredService<AnvilOptions>().PublicUrl?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true,
         Path = "/",
         Expires = expires,
     };

@@ -40,6 +40,23 @@ public abstract class AccountTests(AnvilServer server)
         Assert.Equal(username, (await (await bearer.GetAsync("/api/users/me")).JsonAsync()).Str("user.username"));
     }
 
+    [Fact]
+    public async Task The_session_cookie_is_secure_when_the_public_url_is_https_behind_a_proxy()
+    {
+        using var plain = server.Anonymous();
+        var direct = await plain.PostAsJsonAsync("/auth/sign-up", SignUpBody(Unique("Plain")));
+        Assert.DoesNotContain("secure", direct.Headers.GetValues("Set-Cookie").Single(h => h.StartsWith("anvil_session=")),
+            StringComparison.OrdinalIgnoreCase);
+
+        // A TLS-terminating proxy forwards plain HTTP; the browser is on https and must get a Secure cookie.
+        await using var proxied = await server.StartNodeAsync(("ANVIL_PUBLIC_URL", "https://git.example.com"));
+        using var c = proxied.Anonymous();
+        var res = await c.PostAsJsonAsync("/auth/sign-up", SignUpBody(Unique("Proxied")));
+        await res.JsonAsync(HttpStatusCode.Created);
+        Assert.Contains("secure", res.Headers.GetValues("Set-Cookie").Single(h => h.StartsWith("anvil_session=")),
+            StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("-leading", "hyphen")]
     [InlineData("trailing-", "hyphen")]
