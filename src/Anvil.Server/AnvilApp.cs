@@ -51,8 +51,6 @@ public static class AnvilApp
             k.Limits.MaxRequestBodySize = BodyLimit.Default; // routes raise it through BodyLimit metadata
         });
         builder.AddAnvilObservability();
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var options = AnvilOptions.FromConfiguration(builder.Configuration);
         AddAnvilServices(builder.Services, options);
@@ -60,7 +58,8 @@ public static class AnvilApp
         var app = builder.Build();
         app.UseRouting();
         app.UseAnvilMetrics();
-        app.UseMiddleware<RateLimitHeadersMiddleware>(); // outermost: its headers reach every response, errors included
+        app.UseMiddleware<Logging.RequestLogMiddleware>(); // sees every answer, the envelope's included
+        app.UseMiddleware<RateLimitHeadersMiddleware>(); // outermost but for the log: its headers reach every response, errors included
         app.UseMiddleware<ConventionsMiddleware>();
         app.UseMiddleware<Discord.DiscordBotMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
@@ -153,6 +152,7 @@ public static class AnvilApp
     {
         await DatabaseSetup.MigrateAsync(app.Services, ct);
         await app.StartAsync(ct);
+        await Logging.LogStartupAsync(app, ct);
         // Start-up (migrations, model building, route tables) leaves garbage the GC would keep its memory for until
         // load arrives; compacting once hands it back, so an idle server stays small.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

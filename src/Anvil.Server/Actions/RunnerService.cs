@@ -89,6 +89,8 @@ public sealed class RunnerService(AnvilDbContext db, JobTokens tokens, WorkflowS
         };
         db.Runners.Add(runner);
         await db.SaveChangesAsync(ct);
+        log.LogInformation("runner {Runner} ({Id}) registered for {Scope} with labels {Labels}", runner.Name, runner.Id,
+            runner.RepositoryId is { } repositoryId ? $"repository {repositoryId}" : "the instance", runner.Labels);
         return new RegisteredRunner(runner, secret);
     }
 
@@ -271,6 +273,8 @@ public sealed class RunnerService(AnvilDbContext db, JobTokens tokens, WorkflowS
         job.CompletedAt = Now;
         job.LeaseExpiresAt = null;
         await CommitCallAsync(ct);
+        log.LogInformation("job {Job} ({Name}) of run {Run} finished on runner {Runner}: {Conclusion}", jobId, job.Name, job.RunId,
+            job.RunnerId, c);
         await db.JobSteps.Where(x => x.JobId == jobId && x.Status != JobStatus.Completed)
             .ExecuteUpdateAsync(x => x.SetProperty(y => y.Status, JobStatus.Completed).SetProperty(y => y.Conclusion, CheckConclusion.Skipped), ct);
         await workflows.SyncCheckRunAsync(jobId, ct);

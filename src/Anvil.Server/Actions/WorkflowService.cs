@@ -332,6 +332,7 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
         {
             return false;
         }
+        log.LogInformation("job {Job} ended by the server: {Conclusion}", jobId, conclusion);
         var stepConclusion = conclusion is CheckConclusion.Success ? CheckConclusion.Skipped : conclusion;
         await db.JobSteps.Where(s => s.JobId == jobId && s.Status == JobStatus.InProgress)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, JobStatus.Completed).SetProperty(x => x.Conclusion, stepConclusion).SetProperty(x => x.CompletedAt, now), ct);

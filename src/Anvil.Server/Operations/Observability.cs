@@ -28,17 +28,7 @@ public static class Observability
 
     public static void AddAnvilObservability(this WebApplicationBuilder builder)
     {
-        // JSON lines with scopes, so every entry carries the request id the conventions middleware scoped.
-        if (!string.Equals(builder.Configuration["ANVIL_LOG_FORMAT"], "text", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.Logging.ClearProviders();
-            builder.Logging.AddJsonConsole(o =>
-            {
-                o.IncludeScopes = true;
-                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-                o.UseUtcTimestamp = true;
-            });
-        }
+        builder.AddAnvilLogging();
         builder.Services.AddOpenApi("v1", o => o.AddSurfaceSchemas());
         // In-flight pushes and merges get time to finish before the process exits.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(

@@ -348,6 +348,10 @@ public sealed class RepositoryService(
             await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, tracked.DefaultBranch, ct);
         }
         await db.SaveChangesAsync(ct);
+        log.LogInformation("refs of repository {Repository} ({Id}) moved by {User}: {Refs}", repo.Owner?.Username + "/" + repo.Name,
+            repo.Id, pusher.Username, string.Join(", ", changes.Select(c => $"{c.RefName} {Short(c.OldOid)}..{Short(c.NewOid)}")));
         await events.PublishAsync(new RepositoryPushed(tracked, pusher, changes), ct);
     }
+
+    private static string Short(string oid) => oid.Length > 7 ? oid[..7] : oid;
 }

@@ -150,6 +150,11 @@ public sealed class WebhookWorker(IServiceScopeFactory scopes, WebhookSender sen
                 hook.LastResponseMessage = Truncate(delivery.LastStatus, 1000);
             }
             await db.SaveChangesAsync(CancellationToken.None);
+            log.LogInformation("webhook delivery {Delivery} ({Event}) attempt {Attempt} to {Host}: {Outcome} in {DurationMs} ms",
+                delivery.Id, delivery.Event, number, Uri.TryCreate(outgoing?.Url, UriKind.Absolute, out var target) ? target.Host : "-",
+                delivery.State == DeliveryState.Delivered ? $"delivered ({result.StatusCode})"
+                    : delivery.State == DeliveryState.Failed ? $"given up ({delivery.LastStatus})" : $"failed, will retry ({delivery.LastStatus})",
+                result.DurationMs);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -54,7 +54,7 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
             ctx.Request.Body = new LimitedBodyStream(ctx.Request.Body, limit.Value);
         }
 
-        using var _ = log.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId });
+        using var _ = log.BeginScope(new Operations.RequestIdScope(requestId));
         try
         {
             if (limit is not null && ctx.Request.ContentLength > limit)
