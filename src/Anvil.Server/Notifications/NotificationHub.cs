@@ -13,8 +13,11 @@ namespace Anvil.Server.Notifications;
 /// any node hears of a notification created on any node) and are queued per socket: a slow client
 /// fills only its own bounded queue and is then disconnected; it never holds up anyone else.
 /// </summary>
-public sealed class NotificationHub(IClusterBus bus, ILogger<NotificationHub> log) : BackgroundService
+public sealed class NotificationHub(IClusterBus bus, IHostApplicationLifetime lifetime, ILogger<NotificationHub> log) : BackgroundService
 {
+    /// <summary>How long a client has to answer the going-away close before its socket is dropped.</summary>
+    public static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+
     public const int QueueCapacity = 64;
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(30);
 
@@ -25,6 +28,9 @@ public sealed class NotificationHub(IClusterBus bus, ILogger<NotificationHub> lo
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var subscription = bus.Subscribe(NotificationService.BusChannel, OnBusMessageAsync);
+        // Open sockets are requests the server would wait for until ANVIL_SHUTDOWN_SECONDS run out: as stopping
+        // begins they are closed with 1001 "going away" (clients reconnect to another node), so only pushes are waited for.
+        using var stopping = lifetime.ApplicationStopping.Register(GoAwayAll);
         using var timer = new PeriodicTimer(HeartbeatInterval);
         try
         {
@@ -38,6 +44,14 @@ public sealed class NotificationHub(IClusterBus bus, ILogger<NotificationHub> lo
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    private void GoAwayAll()
+    {
+        foreach (var session in _sessions.Values.SelectMany(s => s.Keys))
+        {
+            session.GoAway();
         }
     }
 
@@ -114,7 +128,16 @@ public sealed class NotificationHub(IClusterBus bus, ILogger<NotificationHub> lo
             }
         }
 
+        private volatile bool _goingAway;
+
         public void Complete() => _outbox.Writer.TryComplete();
+
+        /// <summary>Ends the session from the server's side: what is queued is sent, then a 1001 close.</summary>
+        public void GoAway()
+        {
+            _goingAway = true;
+            _outbox.Writer.TryComplete();
+        }
 
         public async Task SendLoopAsync(CancellationToken ct)
         {
@@ -125,6 +148,14 @@ public sealed class NotificationHub(IClusterBus bus, ILogger<NotificationHub> lo
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     timeout.CancelAfter(TimeSpan.FromSeconds(10));
                     await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, timeout.Token);
+                }
+                if (_goingAway && socket.State == WebSocketState.Open)
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(CloseHandshakeTimeout);
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "going away", timeout.Token);
+                    // The receive loop sees the client's answering close; a client that never answers is dropped.
+                    _ = Task.Delay(CloseHandshakeTimeout, CancellationToken.None).ContinueWith(_ => socket.Abort(), TaskScheduler.Default);
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
