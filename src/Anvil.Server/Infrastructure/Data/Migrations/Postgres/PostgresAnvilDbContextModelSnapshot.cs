@@ -662,6 +662,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("NormalizedEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
                         .HasColumnType("bytea");
@@ -669,7 +673,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("UsedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<long>("UserId")
+                    b.Property<long?>("UsedByUserId")
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
@@ -677,7 +681,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UsedByUserId");
 
                     b.ToTable("DiscordLinkTokens");
                 });
@@ -1715,9 +1719,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                 {
                     b.HasOne("Anvil.Server.Users.User", null)
                         .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .HasForeignKey("UsedByUserId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Anvil.Server.Issues.Issue", b =>

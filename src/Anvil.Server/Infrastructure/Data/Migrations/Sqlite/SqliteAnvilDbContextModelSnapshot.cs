@@ -631,6 +631,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NormalizedEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
                         .HasColumnType("BLOB");
@@ -638,7 +642,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("UsedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("UserId")
+                    b.Property<long?>("UsedByUserId")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -646,7 +650,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UsedByUserId");
 
                     b.ToTable("DiscordLinkTokens");
                 });
@@ -1658,9 +1662,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                 {
                     b.HasOne("Anvil.Server.Users.User", null)
                         .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .HasForeignKey("UsedByUserId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Anvil.Server.Issues.Issue", b =>
