@@ -1236,6 +1236,28 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Repositories");
                 });
 
+            modelBuilder.Entity("Anvil.Server.Repositories.RepositoryRedirect", b =>
+                {
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OwnerId", "NormalizedName");
+
+                    b.HasIndex("RepositoryId");
+
+                    b.ToTable("RepositoryRedirects");
+                });
+
             modelBuilder.Entity("Anvil.Server.Repositories.Star", b =>
                 {
                     b.Property<long>("RepositoryId")
@@ -1945,6 +1967,21 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Navigation("ForkedFrom");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("Anvil.Server.Repositories.RepositoryRedirect", b =>
+                {
+                    b.HasOne("Anvil.Server.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Anvil.Server.Repositories.Repository", null)
+                        .WithMany()
+                        .HasForeignKey("RepositoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Anvil.Server.Repositories.Star", b =>

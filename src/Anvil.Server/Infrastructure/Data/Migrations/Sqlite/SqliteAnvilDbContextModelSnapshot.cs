@@ -1189,6 +1189,28 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Repositories");
                 });
 
+            modelBuilder.Entity("Anvil.Server.Repositories.RepositoryRedirect", b =>
+                {
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OwnerId", "NormalizedName");
+
+                    b.HasIndex("RepositoryId");
+
+                    b.ToTable("RepositoryRedirects");
+                });
+
             modelBuilder.Entity("Anvil.Server.Repositories.Star", b =>
                 {
                     b.Property<long>("RepositoryId")
@@ -1888,6 +1910,21 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("ForkedFrom");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("Anvil.Server.Repositories.RepositoryRedirect", b =>
+                {
+                    b.HasOne("Anvil.Server.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Anvil.Server.Repositories.Repository", null)
+                        .WithMany()
+                        .HasForeignKey("RepositoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Anvil.Server.Repositories.Star", b =>
