@@ -65,6 +65,7 @@ public static class AnvilApp
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
         app.UseAnonymousReadCache(); // after rate limiting: an answer from memory still counts against the budget
+        app.UseMiddleware<Repositories.RepositoryRedirectMiddleware>(); // innermost: it rewrites the matched route's path
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         MapEndpoints(app);
         return app;

@@ -32,7 +32,7 @@ public static class DiscordEndpoints
             var body = await input.ReadAsync();
             var token = await service.GenerateAsync(body.DiscordId, body.SigmagitEmail, ctx.RequestAborted);
             return ApiJson.Json(ctx, new LinkToken(true, token));
-        }).RequireSession();
+        });
         link.MapPost("/verify", async (HttpContext ctx, JsonBody<VerifyBody> input, DiscordLinkService service) =>
         {
             var body = await input.ReadAsync();

@@ -15,16 +15,19 @@ public sealed class DiscordLink
     public DateTime CreatedAt { get; set; }
 }
 
-/// <summary>A single-use link token; only its SHA-256 is stored.</summary>
+/// <summary>A single-use link token the bot asked for on behalf of <see cref="DiscordId"/>; only its SHA-256 is stored.</summary>
 public sealed class DiscordLinkToken
 {
     public long Id { get; set; }
     public required byte[] TokenHash { get; set; }
     public required string DiscordId { get; set; }
-    public long UserId { get; set; }
+    /// <summary>When the bot named the account (<c>sigmagitEmail</c>): only the user with this email may spend the token.</summary>
+    public string? NormalizedEmail { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
     public DateTime? UsedAt { get; set; }
+    /// <summary>The user who spent it.</summary>
+    public long? UsedByUserId { get; set; }
 }
 
 internal sealed class DiscordConfiguration : IEntityTypeConfiguration<DiscordLink>, IEntityTypeConfiguration<DiscordLinkToken>
@@ -40,8 +43,9 @@ internal sealed class DiscordConfiguration : IEntityTypeConfiguration<DiscordLin
     public void Configure(EntityTypeBuilder<DiscordLinkToken> e)
     {
         e.HasIndex(t => t.TokenHash).IsUnique();
-        e.HasIndex(t => t.UserId);
+        e.HasIndex(t => t.UsedByUserId);
         e.Property(t => t.DiscordId).HasMaxLength(DiscordLinkService.MaxDiscordIdLength);
-        e.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        e.Property(t => t.NormalizedEmail).HasMaxLength(DiscordLinkService.MaxEmailLength);
+        e.HasOne<User>().WithMany().HasForeignKey(t => t.UsedByUserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

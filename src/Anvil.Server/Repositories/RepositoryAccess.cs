@@ -53,8 +53,31 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
 
     public async Task<RepositoryGrant> RequireAsync(string owner, string name, RepositoryPermission needed, CancellationToken ct)
     {
-        var repo = await FindAsync(owner, name, ct) ?? throw NotFound();
+        var repo = await FindAsync(owner, name, ct) ?? throw await MovedOrNotFoundAsync(owner, name, ct);
         return await RequireAsync(repo, needed, ct);
+    }
+
+    /// <summary>
+    /// For a name no repository has: "moved" when a repository was renamed away from it and the caller may read that
+    /// repository (the route redirects), else "not found" — a private repository's new name is news only to its readers.
+    /// </summary>
+    private async Task<Exception> MovedOrNotFoundAsync(string owner, string name, CancellationToken ct)
+    {
+        if (owner.Length > 39 || name.Length > 100)
+        {
+            return NotFound();
+        }
+        var normalizedOwner = NameRules.Normalize(owner);
+        var normalizedName = RepositoryNames.Normalize(name);
+        var movedTo = await db.Set<RepositoryRedirect>()
+            .Where(r => r.NormalizedName == normalizedName && db.Users.Any(u => u.Id == r.OwnerId && u.NormalizedUsername == normalizedOwner))
+            .Select(r => (long?)r.RepositoryId).FirstOrDefaultAsync(ct);
+        var repo = movedTo is { } id
+            ? await db.Repositories.Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner).FirstOrDefaultAsync(r => r.Id == id, ct)
+            : null;
+        return repo is not null && await PermissionAsync(repo, ct) > RepositoryPermission.None
+            ? new RepositoryMovedException(owner, name, repo)
+            : NotFound();
     }
 
     public async Task<RepositoryGrant> RequireAsync(Repository repo, RepositoryPermission needed, CancellationToken ct)

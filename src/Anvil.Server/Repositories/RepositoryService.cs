@@ -65,6 +65,8 @@ public sealed class RepositoryService(
     {
         await EnsureNameFreeAsync(repo.OwnerId, repo.NormalizedName, null, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The name is taken: a repository renamed away from it stops being found under it.
+        await db.Set<RepositoryRedirect>().Where(r => r.OwnerId == repo.OwnerId && r.NormalizedName == repo.NormalizedName).ExecuteDeleteAsync(ct);
         db.Repositories.Add(repo);
         try
         {
@@ -94,6 +96,30 @@ public sealed class RepositoryService(
         }
     }
 
+    /// <summary>
+    /// After a rename (saved with it): the old name leads here until another repository takes it, and the new name stops
+    /// leading anywhere else. A change of case needs nothing, names being looked up regardless of case.
+    /// </summary>
+    private async Task RedirectOldNameAsync(Repository repo, string oldName, CancellationToken ct)
+    {
+        if (oldName == repo.NormalizedName)
+        {
+            return;
+        }
+        var rows = await db.Set<RepositoryRedirect>()
+            .Where(r => r.OwnerId == repo.OwnerId && (r.NormalizedName == oldName || r.NormalizedName == repo.NormalizedName)).ToListAsync(ct);
+        db.RemoveRange(rows.Where(r => r.NormalizedName == repo.NormalizedName));
+        if (rows.FirstOrDefault(r => r.NormalizedName == oldName) is { } existing)
+        {
+            existing.RepositoryId = repo.Id;
+            existing.CreatedAt = Now;
+        }
+        else
+        {
+            db.Add(new RepositoryRedirect { OwnerId = repo.OwnerId, NormalizedName = oldName, RepositoryId = repo.Id, CreatedAt = Now });
+        }
+    }
+
     private static string ValidDescription(string? description)
     {
         var d = (description ?? "").Trim();
@@ -111,9 +137,11 @@ public sealed class RepositoryService(
             }
             var normalized = RepositoryNames.Normalize(req.Name);
             await EnsureNameFreeAsync(repo.OwnerId, normalized, repo.Id, ct);
-            // On disk the repository is named by id, so a rename touches only this row.
+            // On disk the repository is named by id, so a rename touches only this row (and the redirects, saved with it).
+            var oldName = repo.NormalizedName;
             repo.Name = req.Name;
             repo.NormalizedName = normalized;
+            await RedirectOldNameAsync(repo, oldName, ct);
         }
         if (req.Description is not null)
         {

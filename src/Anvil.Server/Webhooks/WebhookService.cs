@@ -32,8 +32,10 @@ public sealed class WebhookService(AnvilDbContext db, Caller caller, RepositoryA
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>
-    /// Hook management needs write access to the repository. A token may manage hooks with either
-    /// the <c>webhooks</c> scope or <c>repo:write</c>; the user's own rights are always the limit.
+    /// Hooks are an administrator's (as on GitHub): every hook route, reading hooks and their deliveries included, needs
+    /// admin on the repository, since a hook's deliveries carry every event of the repository to wherever it points. A
+    /// token may manage hooks with either the <c>webhooks</c> scope or <c>repo:write</c>; the user's own rights are always
+    /// the limit.
     /// </summary>
     public async Task<Repository> RequireManageAsync(string owner, string name, CancellationToken ct)
     {
@@ -48,7 +50,7 @@ public sealed class WebhookService(AnvilDbContext db, Caller caller, RepositoryA
         }
         try
         {
-            return (await policy.RequireAsync(owner, name, RepositoryPermission.Write, ct)).Repository;
+            return (await policy.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
         }
         catch (AnvilException e) when (e.RequiredScope is not null)
         {

@@ -306,9 +306,10 @@ public abstract class GitTransportTests(AnvilServer server)
         await git.CommitFileAsync(push, "after.txt", "after rename\n", "after rename");
         await git.OkAsync(push, "push", "-q", "origin", "main");
 
-        // The old name is gone (a signed-in client is told "not found" rather than being challenged).
-        await (await RepoSetup.InfoRefsAsync(server, owner.Username, oldName, "git-upload-pack",
-            RepoSetup.Basic(owner.Username, owner.Password))).ErrorAsync(HttpStatusCode.NotFound);
+        // The old name now leads to the new one (RepositoryRenameRedirectTests covers clone and push through it).
+        var moved = await RepoSetup.InfoRefsAsync(server, owner.Username, oldName, "git-upload-pack", RepoSetup.Basic(owner.Username, owner.Password));
+        Assert.Equal(HttpStatusCode.MovedPermanently, moved.StatusCode);
+        Assert.Equal($"/{owner.Username}/{newName}.git/info/refs?service=git-upload-pack", moved.Headers.Location?.OriginalString);
     }
 
     [Fact]

@@ -297,7 +297,11 @@ public abstract class RepositoryRouteTests(AnvilServer server)
         Assert.Equal(newName, updated.Str("name"));
         Assert.Equal("changed", updated.Str("description"));
         Assert.Equal("private", updated.Str("visibility"));
-        await (await c.GetAsync($"/api/repositories/{owner.Username}/{name}")).ErrorAsync(HttpStatusCode.NotFound);
+        // The old name leads to the new one, for those who may read it (RepositoryRenameRedirectTests has the rest).
+        var moved = await c.GetAsync($"/api/repositories/{owner.Username}/{name}");
+        Assert.Equal(HttpStatusCode.MovedPermanently, moved.StatusCode);
+        Assert.Equal($"/api/repositories/{owner.Username}/{newName}", moved.Headers.Location?.OriginalString);
+        await (await anon.GetAsync($"/api/repositories/{owner.Username}/{name}")).ErrorAsync(HttpStatusCode.NotFound);
         await (await anon.GetAsync($"/api/repositories/{owner.Username}/{newName}")).ErrorAsync(HttpStatusCode.NotFound);
 
         // The default branch must name an existing branch once there are branches.

@@ -102,17 +102,19 @@ public abstract class WebhookTests(WebhookServer server) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Only_writers_manage_hooks_and_tokens_need_webhooks_or_repo_write()
+    public async Task Only_admins_manage_hooks_and_tokens_need_webhooks_or_repo_write()
     {
         var owner = await server.SignUpAsync();
         var reader = await server.SignUpAsync();
         var writer = await server.SignUpAsync();
+        var admin = await server.SignUpAsync();
         var stranger = await server.SignUpAsync();
         var repo = await WebhookServer.CreateRepoAsync(owner, isPrivate: true);
         using (var oc = owner.Client())
         {
             Assert.Equal(HttpStatusCode.NoContent, (await oc.PutAsJsonAsync($"/api/v1/repos/{owner.Username}/{repo}/collaborators/{reader.Username}", new { permission = "pull" })).StatusCode);
             Assert.Equal(HttpStatusCode.NoContent, (await oc.PutAsJsonAsync($"/api/v1/repos/{owner.Username}/{repo}/collaborators/{writer.Username}", new { permission = "push" })).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await oc.PutAsJsonAsync($"/api/v1/repos/{owner.Username}/{repo}/collaborators/{admin.Username}", new { permission = "admin" })).StatusCode);
         }
         var body = new { config = new { url = _receiver.Url("/perm"), content_type = "json" }, events = new[] { "push" } };
         var url = HooksUrl(owner, repo);
@@ -131,7 +133,12 @@ public abstract class WebhookTests(WebhookServer server) : IAsyncLifetime
         }
         using (var wc = writer.Client())
         {
-            await (await wc.PostAsJsonAsync(url, body)).JsonAsync(HttpStatusCode.Created);
+            // Write access is not enough: hooks are an administrator's, as on GitHub.
+            await (await wc.PostAsJsonAsync(url, body)).ErrorAsync(HttpStatusCode.Forbidden);
+        }
+        using (var ac = admin.Client())
+        {
+            await (await ac.PostAsJsonAsync(url, body)).JsonAsync(HttpStatusCode.Created);
         }
         using (var hooksOnly = server.WithBearer(await owner.CreateTokenAsync("webhooks")))
         {
@@ -153,6 +160,54 @@ public abstract class WebhookTests(WebhookServer server) : IAsyncLifetime
             // The scope never exceeds the user: a reader stays a reader.
             await (await readerHooks.PostAsJsonAsync(url, body)).ErrorAsync(HttpStatusCode.Forbidden);
         }
+        using (var writerHooks = server.WithBearer(await writer.CreateTokenAsync("webhooks")))
+        {
+            // Nor does it lift a writer to an administrator.
+            await (await writerHooks.PostAsJsonAsync(url, body)).ErrorAsync(HttpStatusCode.Forbidden);
+        }
+    }
+
+    [Fact]
+    public async Task Every_hook_route_refuses_a_writer_with_403_and_a_stranger_with_404_and_changes_nothing()
+    {
+        var owner = await server.SignUpAsync();
+        var writer = await server.SignUpAsync();
+        var stranger = await server.SignUpAsync();
+        var repo = await WebhookServer.CreateRepoAsync(owner, isPrivate: true);
+        using (var oc = owner.Client())
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await oc.PutAsJsonAsync($"/api/v1/repos/{owner.Username}/{repo}/collaborators/{writer.Username}", new { permission = "push" })).StatusCode);
+        }
+        var hook = await WebhookServer.CreateHookAsync(owner, repo, _receiver.Url("/admin-only"), ["push"]);
+        var id = hook["id"]!.GetValue<long>();
+        await _receiver.WaitForEventAsync("/admin-only", "ping");
+        var hookUrl = $"{HooksUrl(owner, repo)}/{id}";
+        using var oc2 = owner.Client();
+        var deliveryId = (await (await oc2.GetAsync($"{hookUrl}/deliveries")).JsonAsync())[0]!["id"]!.GetValue<long>();
+        var before = await (await oc2.GetAsync(hookUrl)).JsonAsync();
+        var deliveriesBefore = (await (await oc2.GetAsync($"{hookUrl}/deliveries")).JsonAsync()).AsArray().Count;
+
+        var create = new { config = new { url = _receiver.Url("/writer"), content_type = "json" }, events = new[] { "push" } };
+        foreach (var (caller, expected) in new[] { (writer, HttpStatusCode.Forbidden), (stranger, HttpStatusCode.NotFound) })
+        {
+            using var c = caller.Client();
+            await (await c.GetAsync(HooksUrl(owner, repo))).ErrorAsync(expected);
+            await (await c.PostAsJsonAsync(HooksUrl(owner, repo), create)).ErrorAsync(expected);
+            await (await c.GetAsync(hookUrl)).ErrorAsync(expected);
+            await (await c.PatchAsJsonAsync(hookUrl, new { active = false, config = new { url = _receiver.Url("/stolen") } })).ErrorAsync(expected);
+            await (await c.PostAsync($"{hookUrl}/pings", null)).ErrorAsync(expected);
+            await (await c.GetAsync($"{hookUrl}/deliveries")).ErrorAsync(expected);
+            await (await c.GetAsync($"{hookUrl}/deliveries/{deliveryId}")).ErrorAsync(expected);
+            await (await c.PostAsync($"{hookUrl}/deliveries/{deliveryId}/attempts", null)).ErrorAsync(expected);
+            await (await c.DeleteAsync(hookUrl)).ErrorAsync(expected);
+        }
+
+        // Nothing changed: the one hook is still there as it was, with no extra delivery.
+        var after = await (await oc2.GetAsync(hookUrl)).JsonAsync();
+        Assert.Equal(before.Str("config.url"), after.Str("config.url"));
+        Assert.True(after["active"]!.GetValue<bool>());
+        Assert.Single((await (await oc2.GetAsync(HooksUrl(owner, repo))).JsonAsync()).AsArray());
+        Assert.Equal(deliveriesBefore, (await (await oc2.GetAsync($"{hookUrl}/deliveries")).JsonAsync()).AsArray().Count);
     }
 
     [Fact]

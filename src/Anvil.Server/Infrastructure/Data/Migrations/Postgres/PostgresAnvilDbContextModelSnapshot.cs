@@ -662,6 +662,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("NormalizedEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
                         .HasColumnType("bytea");
@@ -669,7 +673,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("UsedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<long>("UserId")
+                    b.Property<long?>("UsedByUserId")
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
@@ -677,7 +681,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UsedByUserId");
 
                     b.ToTable("DiscordLinkTokens");
                 });
@@ -1232,6 +1236,28 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("Repositories");
                 });
 
+            modelBuilder.Entity("Anvil.Server.Repositories.RepositoryRedirect", b =>
+                {
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OwnerId", "NormalizedName");
+
+                    b.HasIndex("RepositoryId");
+
+                    b.ToTable("RepositoryRedirects");
+                });
+
             modelBuilder.Entity("Anvil.Server.Repositories.Star", b =>
                 {
                     b.Property<long>("RepositoryId")
@@ -1715,9 +1741,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                 {
                     b.HasOne("Anvil.Server.Users.User", null)
                         .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .HasForeignKey("UsedByUserId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Anvil.Server.Issues.Issue", b =>
@@ -1942,6 +1967,21 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Navigation("ForkedFrom");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("Anvil.Server.Repositories.RepositoryRedirect", b =>
+                {
+                    b.HasOne("Anvil.Server.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Anvil.Server.Repositories.Repository", null)
+                        .WithMany()
+                        .HasForeignKey("RepositoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Anvil.Server.Repositories.Star", b =>
