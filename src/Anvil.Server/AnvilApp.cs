@@ -85,6 +85,8 @@ public static class AnvilApp
         services.AddScoped<SessionService>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<AccountService>();
+        services.AddScoped<InvitationService>();
+        services.AddScoped<UserAdministration>();
         services.AddEmail(options.Mail);
         services.AddScoped<AccountEmails>();
         services.AddScoped<UserService>();

@@ -17,6 +17,10 @@ public static class AdminCli
     private const string Usage = """
         usage: admin <command>
           create-user --username U --email E --password P [--name N] [--admin]
+          user list
+          user promote|demote USERNAME   grant or take back site administration
+          user disable|enable USERNAME   a disabled user cannot sign in, push or use tokens
+          invite create [--expires-days D]   a single-use sign-up link (for ANVIL_SIGNUP=invite; default 7 days)
           token create --user U --name N --scopes s1,s2 [--expires-days D]
           token list --user U
           token revoke --user U --id ID
@@ -49,9 +53,39 @@ public static class AdminCli
                 case ["create-user", .. var rest]:
                 {
                     var o = Flags(rest);
-                    var user = await sp.GetRequiredService<AccountService>().SignUpAsync(
+                    var user = await sp.GetRequiredService<AccountService>().CreateUserAsync(
                         new SignUpRequest(o.Get("email"), o.Get("username"), o.Get("password"), o.Get("name")), isAdmin: o.Has("admin"));
                     await stdout.WriteLineAsync($"created user {user.Username} (id {user.Id}){(user.IsAdmin ? " as admin" : "")}");
+                    return 0;
+                }
+                case ["user", "list"]:
+                {
+                    foreach (var u in await sp.GetRequiredService<UserAdministration>().ListAsync(default))
+                    {
+                        var flags = string.Join(',', new[] { u.IsAdmin ? "admin" : null, u.DisabledAt is not null ? "disabled" : null }.OfType<string>());
+                        await stdout.WriteLineAsync($"{u.Id}\t{u.Username}\t{u.Email}\t{(flags.Length > 0 ? flags : "-")}\t{u.CreatedAt:O}");
+                    }
+                    return 0;
+                }
+                case ["user", var change and ("promote" or "demote"), var username]:
+                {
+                    var user = await sp.GetRequiredService<UserAdministration>().SetAdminAsync(username, change == "promote", default);
+                    await stdout.WriteLineAsync($"{user.Username} is {(user.IsAdmin ? "an administrator" : "no longer an administrator")}");
+                    return 0;
+                }
+                case ["user", var change and ("disable" or "enable"), var username]:
+                {
+                    var user = await sp.GetRequiredService<UserAdministration>().SetDisabledAsync(username, change == "disable", default);
+                    await stdout.WriteLineAsync($"{user.Username} is {(user.DisabledAt is null ? "enabled" : "disabled")}");
+                    return 0;
+                }
+                case ["invite", "create", .. var rest]:
+                {
+                    var o = Flags(rest);
+                    int? days = o.Get("expires-days") is { } d ? int.Parse(d) : null;
+                    var invitation = await sp.GetRequiredService<InvitationService>().CreateAsync(null, days, options.PublicUrl ?? AnvilApp.DefaultUrl, default);
+                    await stdout.WriteLineAsync(invitation.Url);
+                    await Console.Error.WriteLineAsync($"expires {invitation.ExpiresAt:O}");
                     return 0;
                 }
                 case ["token", "create", .. var rest]:

@@ -80,7 +80,7 @@ public sealed class AccessTokenService(AnvilDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow().UtcDateTime;
         var found = await db.AccessTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash && (t.ExpiresAt == null || t.ExpiresAt > now))
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t, u })
+            .Join(db.Users.Where(u => u.DisabledAt == null), t => t.UserId, u => u.Id, (t, u) => new { t, u })
             .FirstOrDefaultAsync(ct);
         if (found is null)
         {

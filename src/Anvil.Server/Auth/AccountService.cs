@@ -1,19 +1,58 @@
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Events;
 using Anvil.Server.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Auth;
 
-public sealed record SignUpRequest(string? Email, string? Username, string? Password, string? Name);
+/// <param name="Invitation">The invitation token, needed when sign-up is by invitation (ANVIL_SIGNUP=invite).</param>
+public sealed record SignUpRequest(string? Email, string? Username, string? Password, string? Name, string? Invitation = null);
 
-public sealed class AccountService(AnvilDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, ILogger<AccountService> log)
+public sealed class AccountService(AnvilDbContext db, IPasswordHasher<User> hasher, InvitationService invitations, DomainEvents events,
+    AnvilOptions options, TimeProvider clock, ILogger<AccountService> log)
 {
     // Verified against when no user matches, so a miss costs the same time as a wrong password.
     private static readonly Lazy<string> DecoyHash = new(() => new PasswordHasher<User>().HashPassword(null!, "decoy-password-never-matches"));
 
-    public async Task<User> SignUpAsync(SignUpRequest req, bool isAdmin = false, CancellationToken ct = default)
+    /// <summary>
+    /// Sign-up by the person themselves, as ANVIL_SIGNUP allows: open to all, by invitation (consumed with the account,
+    /// in one transaction), or closed. The first account of an empty instance is its administrator, as Gitea's
+    /// installer makes it.
+    /// </summary>
+    public async Task<User> SignUpAsync(SignUpRequest req, CancellationToken ct = default)
+    {
+        if (options.Signup == SignupPolicy.Closed)
+        {
+            throw AnvilException.Forbidden("sign-up is closed on this instance: an administrator creates accounts");
+        }
+        if (options.Signup == SignupPolicy.Invite && string.IsNullOrEmpty(req.Invitation))
+        {
+            throw AnvilException.Forbidden("sign-up is by invitation on this instance: ask an administrator for an invitation link");
+        }
+        var user = Validate(req, isAdmin: false);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await InsertAsync(user, ct);
+        if (options.Signup == SignupPolicy.Invite && !await invitations.TryConsumeAsync(req.Invitation, user.Id, ct))
+        {
+            throw AnvilException.Forbidden("this invitation is not valid: it is unknown, expired or already used");
+        }
+        await events.CommitAsync(tx, ct);
+        log.LogInformation("user {Username} ({UserId}) signed up{Admin}", user.Username, user.Id, user.IsAdmin ? " as the first administrator" : "");
+        return user;
+    }
+
+    /// <summary>An account created by an administrator (the admin CLI), whatever ANVIL_SIGNUP says.</summary>
+    public async Task<User> CreateUserAsync(SignUpRequest req, bool isAdmin, CancellationToken ct = default)
+    {
+        var user = Validate(req, isAdmin);
+        await InsertAsync(user, ct);
+        log.LogInformation("user {Username} ({UserId}) created{Admin}", user.Username, user.Id, user.IsAdmin ? " as an administrator" : "");
+        return user;
+    }
+
+    private User Validate(SignUpRequest req, bool isAdmin)
     {
         var problem = NameRules.EmailProblem(req.Email) ?? NameRules.UsernameProblem(req.Username) ?? NameRules.PasswordProblem(req.Password);
         if (problem is not null)
@@ -40,7 +79,13 @@ public sealed class AccountService(AnvilDbContext db, IPasswordHasher<User> hash
             UpdatedAt = now,
         };
         user.PasswordHash = hasher.HashPassword(user, req.Password!);
+        return user;
+    }
+
+    private async Task InsertAsync(User user, CancellationToken ct)
+    {
         await EnsureAvailableAsync(user, ct);
+        user.IsAdmin |= !await db.Users.AnyAsync(ct);
         db.Users.Add(user);
         try
         {
@@ -53,8 +98,6 @@ public sealed class AccountService(AnvilDbContext db, IPasswordHasher<User> hash
             await EnsureAvailableAsync(user, ct);
             throw AnvilException.Conflict("username or email is already taken");
         }
-        log.LogInformation("user {Username} ({UserId}) signed up", user.Username, user.Id);
-        return user;
     }
 
     private async Task EnsureAvailableAsync(User user, CancellationToken ct)
@@ -88,6 +131,11 @@ public sealed class AccountService(AnvilDbContext db, IPasswordHasher<User> hash
         if (result == PasswordVerificationResult.Failed)
         {
             return null;
+        }
+        if (user.DisabledAt is not null)
+        {
+            // Only told to whoever knows the password: a stranger learns nothing about the account.
+            throw AnvilException.Forbidden("this account is disabled");
         }
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {

@@ -61,7 +61,7 @@ public static class AuthEndpoints
     private static async Task<JsonCreated<SignedIn>> SignUp(HttpContext ctx, JsonBody<SignUpRequest> input, AccountService accounts, SessionService sessions, AccountEmails emails)
     {
         var req = await input.ReadAsync();
-        var user = await accounts.SignUpAsync(req, ct: ctx.RequestAborted);
+        var user = await accounts.SignUpAsync(req, ctx.RequestAborted);
         await emails.SendVerificationAsync(user, ctx.PublicBaseUrl(), ctx.RequestAborted);
         var token = await StartSessionAsync(ctx, sessions, user);
         return ApiJson.Created(ctx, new SignedIn(user.ToMe(ctx.PublicBaseUrl()), token));

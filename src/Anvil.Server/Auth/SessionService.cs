@@ -32,7 +32,7 @@ public sealed class SessionService(AnvilDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow().UtcDateTime;
         return await db.Sessions.AsNoTracking()
             .Where(s => s.TokenHash == hash && s.ExpiresAt > now)
-            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => u)
+            .Join(db.Users.Where(u => u.DisabledAt == null), s => s.UserId, u => u.Id, (s, u) => u)
             .FirstOrDefaultAsync(ct);
     }
 

@@ -16,6 +16,8 @@ public sealed class AnvilOptions
     public required byte[] Secret { get; init; }
     public string? RedisUrl { get; init; }
     public string? PublicUrl { get; init; }
+    /// <summary>Who may create an account through sign-up (ANVIL_SIGNUP).</summary>
+    public Auth.SignupPolicy Signup { get; init; } = Auth.SignupPolicy.Open;
     public string InstanceName { get; init; } = "anvil";
     public string StorageLocalPath { get; init; } = "";
     /// <summary>The bucket blobs go to when <c>STORAGE_TYPE=s3</c>; null: local files under <see cref="StorageLocalPath"/>.</summary>
@@ -66,6 +68,13 @@ public sealed class AnvilOptions
             Secret = secretText is not null ? System.Text.Encoding.UTF8.GetBytes(secretText) : LoadOrCreateSecret(dataDir),
             RedisUrl = FirstNonEmpty(config["REDIS_URL"]),
             PublicUrl = FirstNonEmpty(config["ANVIL_PUBLIC_URL"])?.TrimEnd('/'),
+            Signup = FirstNonEmpty(config["ANVIL_SIGNUP"])?.ToLowerInvariant() switch
+            {
+                null or "open" => Auth.SignupPolicy.Open,
+                "invite" => Auth.SignupPolicy.Invite,
+                "closed" => Auth.SignupPolicy.Closed,
+                var other => throw new InvalidOperationException($"ANVIL_SIGNUP must be open, invite or closed, not '{other}'"),
+            },
             InstanceName = FirstNonEmpty(config["ANVIL_INSTANCE_NAME"]) ?? "anvil",
             StorageLocalPath = Path.GetFullPath(storage),
             S3 = S3FromConfiguration(config),

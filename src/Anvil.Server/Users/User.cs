@@ -23,6 +23,8 @@ public sealed class User
     /// <summary>User preferences as a JSON object (theme, notifications…).</summary>
     public string PreferencesJson { get; set; } = "{}";
     public bool IsAdmin { get; set; }
+    /// <summary>Set by an administrator: the account cannot sign in, push or use its tokens until enabled again.</summary>
+    public DateTime? DisabledAt { get; set; }
     public bool EmailVerified { get; set; }
     /// <summary>When the current <see cref="Email"/> was verified; null while unverified.</summary>
     public DateTime? EmailVerifiedAt { get; set; }

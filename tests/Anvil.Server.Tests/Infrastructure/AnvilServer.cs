@@ -33,6 +33,15 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
     /// <summary>Extra configuration (environment-variable names) for this server.</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>
+    /// Whether a new installation gets its administrator first, as a real one does (the first account of an empty
+    /// instance is made an administrator): so the users tests sign up are ordinary users.
+    /// </summary>
+    public bool CreatesSiteAdmin { get; init; } = true;
+
+    /// <summary>The installation's first account, an administrator (when <see cref="CreatesSiteAdmin"/>).</summary>
+    public Anvil.Server.Users.User? SiteAdmin { get; private set; }
+
     public async Task InitializeAsync()
     {
         if (Database == Database.Postgres)
@@ -40,6 +49,13 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
             DatabaseUrl = await PostgresCluster.CreateDatabaseAsync();
         }
         await StartAsync();
+        if (CreatesSiteAdmin)
+        {
+            await using var scope = Services.CreateAsyncScope();
+            var name = "siteadmin" + Guid.NewGuid().ToString("N")[..8];
+            SiteAdmin = await scope.ServiceProvider.GetRequiredService<Anvil.Server.Auth.AccountService>().CreateUserAsync(
+                new Anvil.Server.Auth.SignUpRequest($"{name}@example.com", name, "correct-horse-" + name, "Site admin"), isAdmin: true);
+        }
     }
 
     public async Task StartAsync()

@@ -462,6 +462,45 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("EmailTokens");
                 });
 
+            modelBuilder.Entity("Anvil.Server.Auth.Invitation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreatedById")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("UsedById")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UsedById");
+
+                    b.ToTable("Invitation");
+                });
+
             modelBuilder.Entity("Anvil.Server.Auth.Session", b =>
                 {
                     b.Property<long>("Id")
@@ -1255,7 +1294,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("RepositoryId");
 
-                    b.ToTable("RepositoryRedirects");
+                    b.ToTable("RepositoryRedirects", (string)null);
                 });
 
             modelBuilder.Entity("Anvil.Server.Repositories.Star", b =>
@@ -1352,6 +1391,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DisabledAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")
@@ -1689,6 +1731,19 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Anvil.Server.Auth.Invitation", b =>
+                {
+                    b.HasOne("Anvil.Server.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Anvil.Server.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UsedById")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Anvil.Server.Auth.Session", b =>

@@ -441,6 +441,43 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("EmailTokens");
                 });
 
+            modelBuilder.Entity("Anvil.Server.Auth.Invitation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CreatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UsedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UsedById");
+
+                    b.ToTable("Invitation");
+                });
+
             modelBuilder.Entity("Anvil.Server.Auth.Session", b =>
                 {
                     b.Property<long>("Id")
@@ -1208,7 +1245,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("RepositoryId");
 
-                    b.ToTable("RepositoryRedirects");
+                    b.ToTable("RepositoryRedirects", (string)null);
                 });
 
             modelBuilder.Entity("Anvil.Server.Repositories.Star", b =>
@@ -1301,6 +1338,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DisabledAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Email")
@@ -1632,6 +1672,19 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Anvil.Server.Auth.Invitation", b =>
+                {
+                    b.HasOne("Anvil.Server.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Anvil.Server.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UsedById")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Anvil.Server.Auth.Session", b =>
