@@ -63,10 +63,10 @@ public static class AnvilApp
         app.UseMiddleware<RateLimitHeadersMiddleware>(); // outermost: its headers reach every response, errors included
         app.UseMiddleware<ConventionsMiddleware>();
         app.UseMiddleware<Discord.DiscordBotMiddleware>();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) }); // before authentication: a handshake is checked as one
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
         app.UseAnonymousReadCache(); // after rate limiting: an answer from memory still counts against the budget
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         MapEndpoints(app);
         return app;
     }

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Actions;
 
 /// <summary>Marks runner-API routes: they authenticate with runner or job tokens themselves, never as a user.</summary>
-public sealed class RunnerCredentials;
+public sealed class RunnerCredentials : Auth.OwnCredentials;
 
 /// <summary>Queues push workflows when a push lands.</summary>
 public sealed class PushWorkflows(WorkflowService workflows) : IDomainEventHandler<RepositoryPushed>

@@ -155,6 +155,7 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
         FailureKind.Conflict => 409,
         FailureKind.Gone => 410,
         FailureKind.PayloadTooLarge => 413,
+        FailureKind.UnsupportedMediaType => 415,
         FailureKind.TooManyRequests => 429,
         FailureKind.Unavailable => 503,
         _ => 500,
