@@ -49,6 +49,7 @@ public static class AnvilApp
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = BodyLimit.Default; // routes raise it through BodyLimit metadata
+            k.ConfigureEndpointDefaults(listen => listen.UseEnvelopeForRejections()); // what Kestrel refuses before routing
         });
         builder.AddAnvilObservability();
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);

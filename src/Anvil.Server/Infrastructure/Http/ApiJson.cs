@@ -78,7 +78,14 @@ public static class ApiJson
             return;
         }
         ctx.Response.StatusCode = status;
-        ctx.Response.ContentType = "application/json; charset=utf-8";
-        await ctx.Response.WriteAsync(JsonSerializer.Serialize(new { error = message }));
+        ctx.Response.ContentType = ErrorContentType;
+        await ctx.Response.Body.WriteAsync(ErrorBody(message));
     }
+
+    public const string ErrorContentType = "application/json; charset=utf-8";
+
+    /// <summary>The <c>{"error": …}</c> envelope, as every failure carries it.</summary>
+    public static byte[] ErrorBody(string message) => JsonSerializer.SerializeToUtf8Bytes(new ErrorEnvelope(message));
+
+    private sealed record ErrorEnvelope([property: System.Text.Json.Serialization.JsonPropertyName("error")] string Error);
 }
