@@ -46,7 +46,7 @@ public abstract class CookieWriteTests(AnvilServer server)
         await (await seed.PatchAsJsonAsync("/api/users/me/settings", new { bio = "mine" })).JsonAsync();
         using var c = server.Anonymous();
 
-        foreach (var (method, url) in new[] { (HttpMethod.Patch, "/api/users/me/settings"), (HttpMethod.Patch, "/api/settings"), (HttpMethod.Post, "/api/auth/sign-out") })
+        foreach (var (method, url) in new[] { (HttpMethod.Patch, "/api/users/me/settings"), (HttpMethod.Patch, "/api/settings"), (HttpMethod.Post, "/api/auth/sign-out"), (HttpMethod.Post, "/auth/sign-out") })
         {
             var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
             content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
