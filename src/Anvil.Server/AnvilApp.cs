@@ -49,6 +49,7 @@ public static class AnvilApp
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = BodyLimit.Default; // routes raise it through BodyLimit metadata
+            k.ConfigureEndpointDefaults(listen => listen.UseEnvelopeForRejections()); // what Kestrel refuses before routing
         });
         builder.AddAnvilObservability();
 
@@ -62,11 +63,11 @@ public static class AnvilApp
         app.UseMiddleware<RateLimitHeadersMiddleware>(); // outermost but for the log: its headers reach every response, errors included
         app.UseMiddleware<ConventionsMiddleware>();
         app.UseMiddleware<Discord.DiscordBotMiddleware>();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) }); // before authentication: a handshake is checked as one
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
         app.UseAnonymousReadCache(); // after rate limiting: an answer from memory still counts against the budget
         app.UseMiddleware<Repositories.RepositoryRedirectMiddleware>(); // innermost: it rewrites the matched route's path
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         MapEndpoints(app);
         return app;
     }

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Actions;
 
 /// <summary>Marks runner-API routes: they authenticate with runner or job tokens themselves, never as a user.</summary>
-public sealed class RunnerCredentials;
+public sealed class RunnerCredentials : Auth.OwnCredentials;
 
 /// <summary>Queues push workflows when a push lands.</summary>
 public sealed class PushWorkflows(WorkflowService workflows) : IDomainEventHandler<RepositoryPushed>
@@ -307,6 +307,11 @@ public static class ActionsEndpoints
         var maxArtifactBytes = app.ServiceProvider.GetRequiredService<AnvilOptions>().MaxArtifactBytes;
         runnerApi.MapPost("/jobs/{id:long}/artifacts", async (HttpContext ctx, long id, ArtifactUploads uploads) =>
         {
+            if (MultipartForms.IsMultipart(ctx.Request))
+            {
+                // upload-artifact clients of other forges send forms; this one takes the zip itself, and says so.
+                throw AnvilException.BadRequest("an artifact is uploaded as the raw zip body (Content-Type: application/zip), not as multipart/form-data");
+            }
             var (artifact, next) = await uploads.UploadAsync(id, AuthenticationMiddleware.BearerCredential(ctx.Request), ctx.Request.Query["name"].ToString(),
                 ctx.Request.Body, ctx.RequestAborted);
             return ApiJson.Created(ctx, new ActionsViews.UploadedArtifact(artifact.Id, artifact.Name, artifact.SizeInBytes, next.Token, next.ExpiresAt));

@@ -8,20 +8,20 @@ namespace Anvil.Server.Auth;
 /// the session cookie. A presented but invalid bearer credential is a 401, never a silent
 /// downgrade to anonymous. Git Basic auth is the git transport's business, not handled here.
 /// </summary>
-public sealed class AuthenticationMiddleware(RequestDelegate next)
+public sealed class AuthenticationMiddleware(RequestDelegate next, AnvilOptions options)
 {
     public const string SessionCookie = "anvil_session";
 
     public async Task InvokeAsync(HttpContext ctx, Caller caller, SessionService sessions, AccessTokenService tokens)
     {
         var ct = ctx.RequestAborted;
-        if (ctx.GetEndpoint()?.Metadata.GetMetadata<Actions.RunnerCredentials>() is not null)
+        if (ctx.GetEndpoint()?.Metadata.GetMetadata<OwnCredentials>() is not null)
         {
-            // The runner API checks runner and job tokens itself; they never make the caller a user.
+            // Runner and job tokens, the metrics token: the route checks them itself; they never make the caller a user.
             await next(ctx);
             return;
         }
-        var credential = BearerCredential(ctx.Request);
+        var credential = BearerCredential(ctx.Request) ?? WebSocketTokenCredential(ctx);
         if (credential is not null)
         {
             if (credential.StartsWith(Secrets.AccessTokenPrefix, StringComparison.Ordinal))
@@ -46,14 +46,25 @@ public sealed class AuthenticationMiddleware(RequestDelegate next)
             // A stale cookie just means "signed out": public pages must keep working.
             if (await sessions.ResolveAsync(cookie, ct) is { } user)
             {
-                if (IsCrossSiteWrite(ctx.Request))
-                {
-                    throw AnvilException.Forbidden("cross-origin request refused");
-                }
+                CookieCredentialPolicy.Check(ctx, options);
                 caller.SignedInBySession(user);
             }
         }
         await next(ctx);
+    }
+
+    /// <summary>
+    /// <c>?token=</c> on a WebSocket handshake: browsers cannot set headers on one, so the query carries the bearer
+    /// credential, and it is checked exactly as the header's would be (a PAT's scopes included).
+    /// </summary>
+    private static string? WebSocketTokenCredential(HttpContext ctx)
+    {
+        if (!ctx.WebSockets.IsWebSocketRequest)
+        {
+            return null;
+        }
+        var token = ctx.Request.Query["token"].ToString();
+        return token.Length == 0 ? null : token.Length <= 256 ? token : "invalid";
     }
 
     /// <summary>The credential of <c>Authorization: Bearer …</c> or <c>token …</c>; null when absent or another scheme.</summary>
@@ -70,27 +81,10 @@ public sealed class AuthenticationMiddleware(RequestDelegate next)
         }
         return null;
     }
-
-    // Cookies ride along on cross-site form posts and fetches; only same-origin writes may use them.
-    private static bool IsCrossSiteWrite(HttpRequest request)
-    {
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
-        {
-            return false;
-        }
-        if (request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site")
-        {
-            return true;
-        }
-        var origin = request.Headers.Origin.ToString();
-        if (origin.Length == 0)
-        {
-            return false;
-        }
-        return !Uri.TryCreate(origin, UriKind.Absolute, out var o)
-            || !string.Equals(o.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
-    }
 }
+
+/// <summary>Endpoint metadata: the route checks a credential of its own, so authentication leaves the caller anonymous.</summary>
+public class OwnCredentials;
 
 /// <summary>Route-level requirements: a signed-in caller, and for PATs the scope the route declares.</summary>
 public static class EndpointAuthorization

@@ -49,6 +49,8 @@ public sealed class AnvilOptions
     public Anvil.Server.Email.EmailSettings Mail { get; init; } = Anvil.Server.Email.EmailSettings.LogOnly;
     /// <summary>How often repositories changed since the last run get a <c>git gc</c>; null: never.</summary>
     public TimeSpan? MaintenanceInterval { get; init; } = TimeSpan.FromDays(1);
+    /// <summary>The bearer token <c>/metrics</c> asks for (<c>ANVIL_METRICS_TOKEN</c>); null: only loopback clients may scrape.</summary>
+    public string? MetricsToken { get; init; }
     /// <summary>Memory for anonymous answers of the hot read routes (<c>ANVIL_RESPONSE_CACHE_MB</c>); 0: no cache.</summary>
     public long ResponseCacheBytes { get; init; } = 64L << 20;
 
@@ -98,6 +100,7 @@ public sealed class AnvilOptions
             MaintenanceInterval = config["ANVIL_MAINTENANCE_INTERVAL_SECONDS"] is { Length: > 0 } mi && mi.Trim() == "0"
                 ? null
                 : TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_MAINTENANCE_INTERVAL_SECONDS"]) ?? 24 * 3600),
+            MetricsToken = FirstNonEmpty(config["ANVIL_METRICS_TOKEN"])?.Trim(),
             ResponseCacheBytes = long.TryParse(config["ANVIL_RESPONSE_CACHE_MB"], out var rc) && rc >= 0 ? rc << 20 : 64L << 20,
         };
     }

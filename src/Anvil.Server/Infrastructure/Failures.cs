@@ -22,6 +22,8 @@ public enum FailureKind
     Unavailable,
     /// <summary>Existed, and is gone for good (an expired artifact). 410.</summary>
     Gone,
+    /// <summary>The body's Content-Type is not one this request may use. 415.</summary>
+    UnsupportedMediaType,
 }
 
 public sealed class AnvilException(FailureKind kind, string message) : Exception(message)

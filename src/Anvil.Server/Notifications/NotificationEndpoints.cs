@@ -65,34 +65,18 @@ public static class NotificationEndpoints
     }
 
     /// <summary>
-    /// <c>/ws?token=…</c>: the token (session or PAT with <c>notifications</c>) is checked before the
-    /// upgrade, so a bad one is a plain 401 rather than an accepted-then-closed socket.
+    /// <c>/ws</c>, signed in by <c>?token=…</c>, the <c>Authorization</c> header or the cookie (authentication
+    /// treats all three as it does everywhere): checked before the upgrade, so a bad credential is a plain 401 or 403
+    /// rather than an accepted-then-closed socket.
     /// </summary>
-    private static async Task ConnectAsync(HttpContext ctx, SessionService sessions, AccessTokenService tokens, Caller caller,
-        NotificationHub hub, WebSocketConnectionLimiter limiter)
+    private static async Task ConnectAsync(HttpContext ctx, Caller caller, NotificationHub hub, WebSocketConnectionLimiter limiter)
     {
         if (!ctx.WebSockets.IsWebSocketRequest)
         {
             throw AnvilException.BadRequest("expected a WebSocket upgrade request");
         }
-        var token = ctx.Request.Query["token"].ToString();
-        long userId;
-        if (token.Length == 0)
-        {
-            userId = caller.RequireUser().Id;
-        }
-        else if (token.StartsWith(Secrets.AccessTokenPrefix, StringComparison.Ordinal))
-        {
-            var found = await tokens.AuthenticateAsync(token, ctx.RequestAborted) ?? throw AnvilException.Unauthorized("invalid token");
-            caller.SignedInByToken(found.User, found.Token);
-            caller.RequireScope(Scopes.Notifications);
-            userId = found.User.Id;
-        }
-        else
-        {
-            userId = (token.Length <= 128 ? await sessions.ResolveAsync(token, ctx.RequestAborted) : null)?.Id
-                ?? throw AnvilException.Unauthorized("invalid token");
-        }
+        var userId = caller.RequireUser().Id;
+        caller.RequireScope(Scopes.Notifications);
         using var lease = limiter.Open(ctx);
         using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
         await hub.RunAsync(socket, userId, ctx.RequestAborted);

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Prometheus;
 using Scalar.AspNetCore;
 
@@ -26,6 +29,28 @@ public static class Observability
     /// <summary>Times one git operation into <see cref="GitOperationDuration"/> until disposed.</summary>
     public static IDisposable TimeGitOperation(string service) => GitOperationDuration.WithLabels(service).NewTimer();
 
+    /// <summary>
+    /// Metrics tell the world about traffic and queues: with <c>ANVIL_METRICS_TOKEN</c> set a scrape needs it as its
+    /// bearer token (401 otherwise); unset, only a client on this machine may scrape (404 for the rest). The client's
+    /// address is the one rate limiting uses, so a remote client behind a trusted proxy is not taken for the proxy.
+    /// </summary>
+    private static void RequireScrapeAccess(HttpContext ctx, Infrastructure.AnvilOptions options)
+    {
+        if (options.MetricsToken is { } token)
+        {
+            var presented = Auth.AuthenticationMiddleware.BearerCredential(ctx.Request) ?? "";
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(token)))
+            {
+                throw Infrastructure.AnvilException.Unauthorized("metrics need Authorization: Bearer with ANVIL_METRICS_TOKEN");
+            }
+            return;
+        }
+        if (!IPAddress.IsLoopback(RateLimiting.ClientIpExtensions.ClientIp(ctx)))
+        {
+            throw Infrastructure.AnvilException.NotFound();
+        }
+    }
+
     public static void AddAnvilObservability(this WebApplicationBuilder builder)
     {
         builder.AddAnvilLogging();
@@ -35,24 +60,21 @@ public static class Observability
             int.TryParse(builder.Configuration["ANVIL_SHUTDOWN_SECONDS"], out var s) && s > 0 ? s : 60));
     }
 
-    public static void UseAnvilMetrics(this WebApplication app)
-    {
-        app.UseHttpMetrics(o => o.ReduceStatusCodeCardinality());
-        // Gauges of durable queues live in the database: refresh them when scraped, from this app's own database.
-        app.Use(async (ctx, next) =>
-        {
-            if (ctx.Request.Path == "/metrics")
-            {
-                WebhookQueueDepth.Set(await ctx.RequestServices.GetRequiredService<Webhooks.WebhookQueue>().PendingCountAsync(ctx.RequestAborted));
-                ActionsJobQueueDepth.Set(await ctx.RequestServices.GetRequiredService<Actions.RunnerService>().QueuedJobCountAsync(ctx.RequestAborted));
-            }
-            await next(ctx);
-        });
-    }
+    public static void UseAnvilMetrics(this WebApplication app) => app.UseHttpMetrics(o => o.ReduceStatusCodeCardinality());
 
     public static void MapObservabilityEndpoints(this WebApplication app)
     {
-        app.MapMetrics("/metrics");
+        var scrape = ((IEndpointRouteBuilder)app).CreateApplicationBuilder();
+        scrape.Use(async (ctx, next) =>
+        {
+            RequireScrapeAccess(ctx, ctx.RequestServices.GetRequiredService<Infrastructure.AnvilOptions>());
+            // Gauges of durable queues live in the database: refresh them when scraped, from this app's own database.
+            WebhookQueueDepth.Set(await ctx.RequestServices.GetRequiredService<Webhooks.WebhookQueue>().PendingCountAsync(ctx.RequestAborted));
+            ActionsJobQueueDepth.Set(await ctx.RequestServices.GetRequiredService<Actions.RunnerService>().QueuedJobCountAsync(ctx.RequestAborted));
+            await next(ctx);
+        });
+        scrape.UseMetricServer(_ => { }, url: null);
+        app.Map("/metrics", scrape.Build()).WithMetadata(new Auth.OwnCredentials()).WithDisplayName("Prometheus metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("Anvil API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
     }

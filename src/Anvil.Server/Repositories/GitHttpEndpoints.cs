@@ -48,9 +48,10 @@ public static class GitHttpEndpoints
             {
                 grant = await sp.GetRequiredService<RepositoryAccess>().RequireAsync(owner, name, needed, ctx.RequestAborted);
             }
-            catch (AnvilException e) when (!caller.IsAuthenticated && e.Kind is FailureKind.NotFound or FailureKind.Unauthorized)
+            catch (AnvilException e) when (ctx.Request.Headers.Authorization.Count == 0 && e.Kind is FailureKind.NotFound or FailureKind.Unauthorized)
             {
-                // Anonymous: ask for credentials, so git prompts instead of reporting "not found".
+                // No explicit credentials (anonymous, or only a session cookie): ask for them, so git prompts or sends
+                // the ones it was given instead of reporting "not found". Missing and private repositories answer alike.
                 throw Challenge(ctx, "authentication required");
             }
         }
@@ -107,11 +108,14 @@ public static class GitHttpEndpoints
         }
     }
 
-    /// <summary>HTTP Basic for git clients: a password, or a personal access token as the password.</summary>
+    /// <summary>
+    /// HTTP Basic for git clients: a password, or a personal access token as the password. Explicit credentials win:
+    /// a session cookie sent alongside (authentication has already signed the caller in by it) is set aside.
+    /// </summary>
     private static async Task AuthenticateBasicAsync(HttpContext ctx, Caller caller)
     {
         var header = ctx.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) || caller.IsAuthenticated)
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }

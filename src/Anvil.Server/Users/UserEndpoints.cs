@@ -63,19 +63,7 @@ public static class UserEndpoints
 
     private static async Task<JsonOk<UserViews.AvatarView>> UploadAvatar(HttpContext ctx, Caller caller, UserService users)
     {
-        if (!ctx.Request.HasFormContentType)
-        {
-            throw AnvilException.BadRequest("avatar must be uploaded as multipart/form-data");
-        }
-        IFormCollection form;
-        try
-        {
-            form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
-        }
-        catch (InvalidDataException)
-        {
-            throw AnvilException.BadRequest("malformed multipart body");
-        }
+        var form = await ctx.Request.ReadMultipartFormAsync("avatar");
         var file = form.Files.GetFile("avatar") ?? form.Files.GetFile("file") ?? form.Files.FirstOrDefault()
             ?? throw AnvilException.BadRequest("an image file is required (form field 'avatar')");
         await using var stream = file.OpenReadStream();

@@ -256,6 +256,12 @@ public abstract class ActionsStorageScenarios(AnvilServer server)
         await (await runner.UploadRawAsync(" ", ZipContent(zip))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
         await (await runner.UploadRawAsync(new string('n', 256), ZipContent(zip))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
         await (await runner.UploadRawAsync("not-zip", ZipContent("plain text"u8.ToArray()))).ErrorAsync(HttpStatusCode.UnprocessableEntity);
+        // A body that says it is a multipart form (this route takes the zip itself, and no form is parsed): 400.
+        var form = new MultipartFormDataContent { { new ByteArrayContent(zip), "file", "a.zip" } };
+        Assert.Contains("raw zip", await (await runner.UploadRawAsync("form", form)).ErrorAsync(HttpStatusCode.BadRequest));
+        var claimsMultipart = new ByteArrayContent("not a form at all"u8.ToArray());
+        claimsMultipart.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+        await (await runner.UploadRawAsync("form", claimsMultipart)).ErrorAsync(HttpStatusCode.BadRequest);
         Assert.Equal(0, (await repo.GetAsync("/actions/artifacts"))["total_count"]!.GetValue<int>());
         Assert.Equal(0, await WithDbAsync(db => db.Artifacts.CountAsync(a => a.RepositoryId == repoId)));
 

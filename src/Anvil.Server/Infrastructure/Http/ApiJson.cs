@@ -12,6 +12,8 @@ public static class ApiJson
     public static async Task<T> ReadBodyAsync<T>(this HttpRequest request) where T : class =>
         await request.ReadOptionalBodyAsync<T>(null) ?? throw AnvilException.BadRequest("request body is required");
 
+    private static readonly JsonDocumentOptions NoDuplicateKeys = new() { AllowDuplicateProperties = false };
+
     /// <summary>Like <see cref="ReadBodyAsync{T}"/>, but an empty body reads as <paramref name="empty"/>.</summary>
     public static async Task<T?> ReadOptionalBodyAsync<T>(this HttpRequest request, T? empty) where T : class
     {
@@ -22,14 +24,23 @@ public static class ApiJson
         {
             return empty;
         }
+        var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Surfaces.JsonFor(request.HttpContext))
+            // A key given twice means one thing to one parser and another to the next (first wins, last wins):
+            // refused at every depth, whatever the body is read into — free-form objects (JsonObject) included,
+            // which the serializer's own duplicate check does not cover.
+            using (JsonDocument.Parse(json, NoDuplicateKeys))
+            {
+            }
+            return JsonSerializer.Deserialize<T>(json.Span, Surfaces.JsonFor(request.HttpContext))
                 ?? throw AnvilException.BadRequest("request body must be a JSON object");
         }
         catch (JsonException e)
         {
-            throw AnvilException.BadRequest(e.Path is { Length: > 1 } path ? $"malformed JSON at {path}" : "malformed JSON");
+            var at = e.Path is { Length: > 1 } path ? $" at {path}" : "";
+            throw AnvilException.BadRequest(e.Message.Contains("uplicate", StringComparison.Ordinal)
+                ? $"malformed JSON{at}: duplicate key in an object" : $"malformed JSON{at}");
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or FormatException)
         {
@@ -67,7 +78,14 @@ public static class ApiJson
             return;
         }
         ctx.Response.StatusCode = status;
-        ctx.Response.ContentType = "application/json; charset=utf-8";
-        await ctx.Response.WriteAsync(JsonSerializer.Serialize(new { error = message }));
+        ctx.Response.ContentType = ErrorContentType;
+        await ctx.Response.Body.WriteAsync(ErrorBody(message));
     }
+
+    public const string ErrorContentType = "application/json; charset=utf-8";
+
+    /// <summary>The <c>{"error": …}</c> envelope, as every failure carries it.</summary>
+    public static byte[] ErrorBody(string message) => JsonSerializer.SerializeToUtf8Bytes(new ErrorEnvelope(message));
+
+    private sealed record ErrorEnvelope([property: System.Text.Json.Serialization.JsonPropertyName("error")] string Error);
 }

@@ -21,13 +21,13 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
     [GeneratedRegex("^[a-z0-9/:_-]{1,128}$")]
     private static partial Regex RequestIdPattern();
 
+    /// <summary>The id of a request: the client's <c>X-Request-Id</c> when it is a sane one, else a fresh random one.</summary>
+    public static string RequestIdFor(string? given) =>
+        given is not null && RequestIdPattern().IsMatch(given) ? given : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
     public async Task InvokeAsync(HttpContext ctx)
     {
-        var requestId = ctx.Request.Headers["X-Request-Id"].ToString();
-        if (!RequestIdPattern().IsMatch(requestId))
-        {
-            requestId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        }
+        var requestId = RequestIdFor(ctx.Request.Headers["X-Request-Id"].ToString());
         ctx.TraceIdentifier = requestId;
         ctx.Response.Headers["X-Request-Id"] = requestId;
         var isApi = Surfaces.IsApi(ctx);
@@ -155,12 +155,14 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
         FailureKind.Conflict => 409,
         FailureKind.Gone => 410,
         FailureKind.PayloadTooLarge => 413,
+        FailureKind.UnsupportedMediaType => 415,
         FailureKind.TooManyRequests => 429,
         FailureKind.Unavailable => 503,
         _ => 500,
     };
 
-    private static string ReasonFor(int status) => status switch
+    /// <summary>The envelope's message for a failure the framework or server produced, which carries none.</summary>
+    public static string ReasonFor(int status) => status switch
     {
         404 => "not found",
         405 => "method not allowed",

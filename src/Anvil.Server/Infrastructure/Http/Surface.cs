@@ -42,6 +42,8 @@ public static class Surfaces
             NumberHandling = JsonNumberHandling.Strict,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+            // {"a":1,"a":2} means two things to two parsers (first wins here, last wins there): refused, not guessed.
+            AllowDuplicateProperties = false,
         };
         o.Converters.Add(new Rfc3339DateTimeConverter());
         o.Converters.Add(new JsonStringEnumConverter(naming));
