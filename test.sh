@@ -14,6 +14,8 @@ command -v npm >/dev/null || missing+=(npm)
 if [ ! -x /usr/local/bin/initdb ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+# Backups of PostgreSQL instances use pg_dump and pg_restore.
+command -v pg_dump >/dev/null || missing+=(postgresql-client)
 # The web interface's browser tests drive Debian's Chromium.
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -27,6 +27,8 @@ public static class AdminCli
           runners token [--repo OWNER/NAME]      registration token (instance-wide without --repo)
           runners list [--repo OWNER/NAME]
           runners remove --id ID [--repo OWNER/NAME]
+          backup create FILE             one archive (.tar.gz) of the database, repositories, blobs and key, taken live
+          backup restore FILE            into an empty data directory (and an empty database with DATABASE_URL)
           repos fsck OWNER/NAME          check every object (git fsck); exit 1 if any is broken
           repos gc OWNER/NAME            pack objects and prune garbage (git gc)
         """;
@@ -40,6 +42,21 @@ public static class AdminCli
             config.AddInMemoryCollection(configOverrides);
         }
         var options = AnvilOptions.FromConfiguration(config.Build());
+        // A backup reads the database as it is and a restore needs it empty: neither may migrate it first.
+        if (args is ["backup", var action and ("create" or "restore"), var file])
+        {
+            try
+            {
+                var backup = new Backup(options, stdout);
+                await (action == "create" ? backup.CreateAsync(Path.GetFullPath(file), default) : backup.RestoreAsync(Path.GetFullPath(file), default));
+                return 0;
+            }
+            catch (AnvilException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
+        }
         var services = new ServiceCollection().AddLogging();
         AnvilApp.AddAnvilServices(services, options);
         await using var provider = services.BuildServiceProvider();

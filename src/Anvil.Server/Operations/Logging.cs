@@ -77,7 +77,7 @@ public static class Logging
     {
         if (options.DatabaseUrl is not { Length: > 0 } url)
         {
-            return "SQLite " + Path.Combine(options.DataDir, "anvil.db");
+            return "SQLite " + options.SqlitePath;
         }
         return Uri.TryCreate(url, UriKind.Absolute, out var uri)
             ? $"PostgreSQL {uri.Host}:{(uri.IsDefaultPort ? 5432 : uri.Port)}{uri.AbsolutePath}"

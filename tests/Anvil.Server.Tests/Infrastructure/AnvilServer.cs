@@ -108,6 +108,16 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
         return node;
     }
 
+    /// <summary>A server over an existing data directory and database (a restored backup, say); it owns and deletes them.</summary>
+    public static async Task<AnvilServer> StartOverAsync(Database database, string dataDir, string? databaseUrl)
+    {
+        AnvilServer server = database == Database.Sqlite ? new SqliteServer() : new PostgresServer();
+        server.DataDir = dataDir;
+        server.DatabaseUrl = databaseUrl;
+        await server.StartAsync();
+        return server;
+    }
+
     public async Task StopAsync()
     {
         if (_app is not null)

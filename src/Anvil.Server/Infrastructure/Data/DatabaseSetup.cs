@@ -35,11 +35,11 @@ public static class DatabaseSetup
         await db.Database.MigrateAsync(ct);
     }
 
-    internal static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
+    public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
         o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"))
          .AddInterceptors(new SqliteConnectionPragmas());
 
-    internal static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
+    public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
         o.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
 
     internal static string SqliteConnectionString(string path) => $"Data Source={path};Pooling=True;Default Timeout=30";
