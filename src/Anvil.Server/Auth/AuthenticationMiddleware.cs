@@ -91,7 +91,7 @@ public static class EndpointAuthorization
 {
     /// <summary>The caller must be signed in and, if using a PAT, hold <paramref name="scope"/>.</summary>
     public static TBuilder RequireUser<TBuilder>(this TBuilder builder, string? scope = null) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (ctx, next) =>
+        builder.WithMetadata(new SignInRequired(scope, SessionOnly: false)).AddEndpointFilter(async (ctx, next) =>
         {
             var caller = ctx.HttpContext.RequestServices.GetRequiredService<Caller>();
             caller.RequireUser();
@@ -112,7 +112,7 @@ public static class EndpointAuthorization
 
     /// <summary>Only a session may call this route (token management: a token cannot mint tokens).</summary>
     public static TBuilder RequireSession<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (ctx, next) =>
+        builder.WithMetadata(new SignInRequired(null, SessionOnly: true)).AddEndpointFilter(async (ctx, next) =>
         {
             var caller = ctx.HttpContext.RequestServices.GetRequiredService<Caller>();
             caller.RequireUser();
@@ -123,3 +123,6 @@ public static class EndpointAuthorization
             return await next(ctx);
         });
 }
+
+/// <summary>Endpoint metadata: the route needs a signed-in caller (with <see cref="Scope"/> when a PAT), as its OpenAPI entry says.</summary>
+public sealed record SignInRequired(string? Scope, bool SessionOnly);

@@ -54,7 +54,11 @@ public static class Observability
     public static void AddAnvilObservability(this WebApplicationBuilder builder)
     {
         builder.AddAnvilLogging();
-        builder.Services.AddOpenApi("v1", o => o.AddSurfaceSchemas());
+        builder.Services.AddOpenApi("v1", o =>
+        {
+            o.AddSurfaceSchemas();
+            o.AddOperationDescriptions();
+        });
         // In-flight pushes and merges get time to finish before the process exits.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(
             int.TryParse(builder.Configuration["ANVIL_SHUTDOWN_SECONDS"], out var s) && s > 0 ? s : 60));
@@ -76,6 +80,9 @@ public static class Observability
         scrape.UseMetricServer(_ => { }, url: null);
         app.Map("/metrics", scrape.Build()).WithMetadata(new Auth.OwnCredentials()).WithDisplayName("Prometheus metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", o => o.WithTitle("Anvil API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        // Only what works on a closed network and needs no account elsewhere: no AI agent, MCP, telemetry, web fonts,
+        // hosted proxy or SDK-generation buttons.
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Anvil API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableAgent().DisableMcp().DisableTelemetry().DisableDefaultFonts().HideClientButton().HideDeveloperTools());
     }
 }
