@@ -96,8 +96,10 @@ public static class AnvilApp
         services.AddScoped<RepositoryAccess>();
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();
+        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryDeleted>, RepositoryGitCleanup>();
         services.AddScoped<NotificationService>();
         IssueNotifications.Register(services);
+        services.AddScoped<Infrastructure.Events.IDomainEventHandler<ForksDeleted>, ForkDeletionNotifications>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, RepositorySearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, UserSearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, IssueSearchIndexer>();

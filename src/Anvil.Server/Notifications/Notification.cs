@@ -15,6 +15,8 @@ public static class NotificationReasons
     public const string Review = "review_requested";
     public const string StateChange = "state_change";
     public const string Subscribed = "subscribed";
+    /// <summary>Something of the user's went because their access to a private repository ended.</summary>
+    public const string AccessRemoved = "access_removed";
 }
 
 /// <summary>One thing a user should know about: someone commented, assigned, mentioned, reviewed, merged…</summary>
@@ -24,9 +26,10 @@ public sealed class Notification
     public long UserId { get; set; }
     public long? ActorId { get; set; }
     public User? Actor { get; set; }
-    public long RepositoryId { get; set; }
-    public Repository Repository { get; set; } = null!;
-    /// <summary><c>Issue</c> or <c>PullRequest</c> (GitHub's subject types).</summary>
+    /// <summary>Null only for news about a repository that is gone (a fork deleted when its owner lost access).</summary>
+    public long? RepositoryId { get; set; }
+    public Repository? Repository { get; set; }
+    /// <summary><c>Issue</c>, <c>PullRequest</c> (GitHub's subject types) or <c>Repository</c>.</summary>
     public required string SubjectType { get; set; }
     public int SubjectNumber { get; set; }
     public required string SubjectTitle { get; set; }

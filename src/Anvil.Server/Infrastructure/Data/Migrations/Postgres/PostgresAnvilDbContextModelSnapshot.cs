@@ -911,7 +911,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<long>("RepositoryId")
+                    b.Property<long?>("RepositoryId")
                         .HasColumnType("bigint");
 
                     b.Property<int>("SubjectNumber")
@@ -1825,8 +1825,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Anvil.Server.Repositories.Repository", "Repository")
                         .WithMany()
                         .HasForeignKey("RepositoryId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("Anvil.Server.Users.User", null)
                         .WithMany()
