@@ -91,6 +91,7 @@ public static class AnvilApp
         services.AddHttpContextAccessor();
         services.AddSingleton<PublicAddress>();
         services.AddScoped<Infrastructure.Events.DomainEvents>();
+        services.AddHostedService<Infrastructure.Events.OutboxWorker>();
         services.AddSingleton(new Anvil.Git.RepositoryStore(options.RepositoriesDir));
         services.AddSingleton(new Anvil.Git.SmartHttpService(Path.Combine(options.DataDir, "hooks")));
         services.AddScoped<RepositoryAccess>();

@@ -39,6 +39,8 @@ public sealed class Notification
     public bool Unread { get; set; } = true;
     public DateTime CreatedAt { get; set; }
     public DateTime? ReadAt { get; set; }
+    /// <summary>Which dispatch of which outbox event created it; unique, so a dispatch again after a crash tells no one twice.</summary>
+    public string? EffectKey { get; set; }
 }
 
 internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
@@ -52,6 +54,8 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         e.Property(n => n.SubjectTitle).HasMaxLength(256);
         e.Property(n => n.Reason).HasMaxLength(32);
         e.Property(n => n.Action).HasMaxLength(64);
+        e.Property(n => n.EffectKey).HasMaxLength(200);
+        e.HasIndex(n => n.EffectKey).IsUnique();
         e.HasOne<User>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne(n => n.Actor).WithMany().HasForeignKey(n => n.ActorId).OnDelete(DeleteBehavior.SetNull);
         e.HasOne(n => n.Repository).WithMany().HasForeignKey(n => n.RepositoryId).OnDelete(DeleteBehavior.Cascade);

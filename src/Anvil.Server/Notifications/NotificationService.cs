@@ -20,7 +20,8 @@ namespace Anvil.Server.Notifications;
 public sealed record NotificationRequest(Repository? Repository, User Actor, string SubjectType, int SubjectNumber, string SubjectTitle,
     string Action, IReadOnlyDictionary<long, string> Recipients);
 
-public sealed partial class NotificationService(AnvilDbContext db, Caller caller, RepositoryAccess access, IClusterBus bus, TimeProvider clock, IHttpContextAccessor http)
+public sealed partial class NotificationService(AnvilDbContext db, Caller caller, RepositoryAccess access, IClusterBus bus, TimeProvider clock,
+    IHttpContextAccessor http, Infrastructure.Events.DomainEvents events)
 {
     public const string BusChannel = "notifications";
 
@@ -56,8 +57,10 @@ public sealed partial class NotificationService(AnvilDbContext db, Caller caller
         var now = clock.GetUtcNow().UtcDateTime;
         var candidates = request.Recipients.Keys.Where(id => id != request.Actor.Id).ToList();
         var allowed = request.Repository is { } about ? (await access.ReadersAmongAsync(about, candidates, ct)).ToHashSet() : candidates.ToHashSet();
+        var effect = events.NextEffectKey();
         var rows = request.Recipients.Where(r => allowed.Contains(r.Key)).Select(r => new Notification
         {
+            EffectKey = effect is null ? null : $"{effect}:{r.Key}",
             UserId = r.Key,
             ActorId = request.Actor.Id,
             RepositoryId = request.Repository?.Id,
@@ -68,6 +71,12 @@ public sealed partial class NotificationService(AnvilDbContext db, Caller caller
             Action = request.Action,
             CreatedAt = now,
         }).ToList();
+        if (events.Replaying)
+        {
+            var keys = rows.Select(n => n.EffectKey).ToList();
+            var done = (await db.Notifications.Where(n => keys.Contains(n.EffectKey)).Select(n => n.EffectKey).ToListAsync(ct)).ToHashSet();
+            rows.RemoveAll(n => done.Contains(n.EffectKey));
+        }
         if (rows.Count == 0)
         {
             return;

@@ -52,16 +52,16 @@ public sealed class RepositoryService(
             UpdatedAt = Now,
         };
         await InsertWithGitAsync(repo, () => store.CreateAsync(owner.Id, repo.Id, defaultBranch,
-            req.AutoInit ? new InitialCommit(new Git.GitSignature(owner.Name, owner.Email), repo.Name, description) : null, ct), ct);
-        await events.PublishAsync(new RepositoryCreated(repo, owner), ct);
+            req.AutoInit ? new InitialCommit(new Git.GitSignature(owner.Name, owner.Email), repo.Name, description) : null, ct),
+            () => events.PublishAsync(new RepositoryCreated(repo, owner), ct), ct);
         return repo;
     }
 
     /// <summary>
-    /// Inserts the row and creates its git directory as one unit: the row commits only after git
-    /// succeeded, and the git directory is removed if the row cannot commit.
+    /// Inserts the row and creates its git directory as one unit: the row (with the event <paramref name="raise"/>
+    /// publishes) commits only after git succeeded, and the git directory is removed if the row cannot commit.
     /// </summary>
-    private async Task InsertWithGitAsync(Repository repo, Func<Task> createGit, CancellationToken ct)
+    private async Task InsertWithGitAsync(Repository repo, Func<Task> createGit, Func<Task> raise, CancellationToken ct)
     {
         await EnsureNameFreeAsync(repo.OwnerId, repo.NormalizedName, null, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -77,6 +77,7 @@ public sealed class RepositoryService(
         try
         {
             await createGit();
+            await raise();
             await events.CommitAsync(tx, ct);
         }
         catch
@@ -249,8 +250,8 @@ public sealed class RepositoryService(
             CreatedAt = Now,
             UpdatedAt = Now,
         };
-        await InsertWithGitAsync(fork, () => store.ForkAsync(parent.OwnerId, parent.Id, user.Id, fork.Id, ct), ct);
-        await events.PublishAsync(new RepositoryForked(parent, fork, user), ct);
+        await InsertWithGitAsync(fork, () => store.ForkAsync(parent.OwnerId, parent.Id, user.Id, fork.Id, ct),
+            () => events.PublishAsync(new RepositoryForked(parent, fork, user), ct), ct);
         return fork;
     }
 
@@ -311,6 +312,7 @@ public sealed class RepositoryService(
         {
             return repo;
         }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -320,6 +322,7 @@ public sealed class RepositoryService(
             return repo; // a concurrent identical star won the race; the outcome is the same
         }
         await events.PublishAsync(new RepositoryStarred(repo, user, starred), ct);
+        await events.CommitAsync(tx, ct);
         return repo;
     }
 
@@ -411,6 +414,7 @@ public sealed class RepositoryService(
         }
         // Every way refs move (push, merge, branch API) comes through here: trees and histories cached before are stale.
         changeClock.Tick();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var tracked = await db.Repositories.FirstAsync(r => r.Id == repo.Id, ct);
         tracked.PushedAt = Now;
         tracked.UpdatedAt = Now;
@@ -424,6 +428,9 @@ public sealed class RepositoryService(
             await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, tracked.DefaultBranch, ct);
         }
         await db.SaveChangesAsync(ct);
+        // The refs moved already (git did that); the event commits with the push's record, so its webhooks, runs and
+        // pull request updates survive a crash from here on.
         await events.PublishAsync(new RepositoryPushed(tracked, pusher, changes), ct);
+        await events.CommitAsync(tx, ct);
     }
 }

@@ -312,6 +312,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EffectKey")
+                        .HasMaxLength(800)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -355,6 +359,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("EffectKey")
+                        .IsUnique();
 
                     b.HasIndex("Status");
 
@@ -651,6 +658,44 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("DiscordLinkTokens");
                 });
 
+            modelBuilder.Entity("Anvil.Server.Infrastructure.Events.OutboxEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ClaimedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DispatchedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DispatchedAt", "ClaimedUntil");
+
+                    b.ToTable("OutboxEvents", (string)null);
+                });
+
             modelBuilder.Entity("Anvil.Server.Issues.Issue", b =>
                 {
                     b.Property<long>("Id")
@@ -864,6 +909,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EffectKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("ReadAt")
                         .HasColumnType("TEXT");
 
@@ -897,6 +946,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ActorId");
+
+                    b.HasIndex("EffectKey")
+                        .IsUnique();
 
                     b.HasIndex("RepositoryId");
 
@@ -1470,6 +1522,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("DeliveredAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EffectKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Event")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -1517,6 +1573,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("EffectKey")
+                        .IsUnique();
 
                     b.HasIndex("RepositoryId");
 
