@@ -49,8 +49,7 @@ public sealed class DomainEvents(IServiceProvider services, AnvilOptions options
         // No transaction: the change is already committed by itself, so the event is recorded as soon as it can be.
         if (row is not null)
         {
-            Db.Add(row);
-            await Db.SaveChangesAsync(ct);
+            await InsertAsync(row, ct);
         }
         await DispatchAsync(evt, row, ct);
     }
@@ -63,11 +62,9 @@ public sealed class DomainEvents(IServiceProvider services, AnvilOptions options
     {
         var released = _held.Where(h => h.Transaction == transaction).ToList();
         _held.RemoveAll(h => h.Transaction == transaction);
-        var rows = released.Select(h => h.Row).OfType<OutboxEvent>().ToList();
-        if (rows.Count > 0)
+        foreach (var row in released.Select(h => h.Row).OfType<OutboxEvent>())
         {
-            Db.AddRange(rows);
-            await Db.SaveChangesAsync(ct);
+            await InsertAsync(row, ct);
         }
         await transaction.CommitAsync(ct);
         foreach (var held in released)
@@ -117,12 +114,24 @@ public sealed class DomainEvents(IServiceProvider services, AnvilOptions options
         return new OutboxEvent { Type = OutboxSerializer.TypeName(evt.GetType()), Payload = payload, CreatedAt = now, ClaimedUntil = now + options.OutboxLease };
     }
 
+    /// <summary>
+    /// Writes the row in the open transaction (if any) by itself: saving it through the change tracker would also flush
+    /// whatever else the caller has tracked, which is the caller's to save or not.
+    /// </summary>
+    private async Task InsertAsync(OutboxEvent row, CancellationToken ct)
+    {
+        var ids = await Db.Database.SqlQuery<long>($"""
+            INSERT INTO "OutboxEvents" ("Type", "Payload", "CreatedAt", "ClaimedUntil", "Attempts")
+            VALUES ({row.Type}, {row.Payload}, {row.CreatedAt}, {row.ClaimedUntil}, 0) RETURNING "Id" AS "Value"
+            """).ToListAsync(ct);
+        row.Id = ids[0];
+    }
+
     private async Task DispatchAsync(object evt, OutboxEvent? row, CancellationToken ct)
     {
         await DeliverAsync(evt, row is null ? null : new Dispatch(row.Id, replay: false), ct);
         if (row is not null)
         {
-            Db.Entry(row).State = EntityState.Detached;
             await MarkDispatchedAsync(row.Id, ct);
         }
     }
