@@ -723,14 +723,14 @@ public sealed class PullRequestService(
                 db.PullRequestReviewComments.Add(c);
             }
             await db.SaveChangesAsync(ct);
+            review.Author = user;
+            await events.PublishAsync(new PullRequestReviewSubmitted(pr.Repository, pr.PullRequest, review, user), ct);
+            foreach (var c in lineComments)
+            {
+                c.Author = user;
+                await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, c, user), ct);
+            }
             await events.CommitAsync(tx, ct);
-        }
-        review.Author = user;
-        await events.PublishAsync(new PullRequestReviewSubmitted(pr.Repository, pr.PullRequest, review, user), ct);
-        foreach (var c in lineComments)
-        {
-            c.Author = user;
-            await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, c, user), ct);
         }
         return (pr, review);
     }
@@ -780,10 +780,12 @@ public sealed class PullRequestService(
             var diff = await DiffAsync(owner, name, number, ct);
             comment = await NewLineCommentAsync(pr, diff, user, req with { CommitOid = ValidCommit(req.CommitOid, pr) }, ct);
         }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.PullRequestReviewComments.Add(comment);
         await db.SaveChangesAsync(ct);
         comment.Author = user;
         await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, comment, user), ct);
+        await events.CommitAsync(tx, ct);
         return (pr, comment);
     }
 
