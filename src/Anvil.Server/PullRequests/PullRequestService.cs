@@ -208,6 +208,7 @@ public sealed class PullRequestService(
         var withAssignees = grant.CanWrite ? await issues.AssignableAsync(repo, req.Assignees ?? [], ct) : [];
 
         PullRequest? created = null;
+        PullRequestDetails? opened = null;
         string? writtenRef = null;
         try
         {
@@ -240,12 +241,14 @@ public sealed class PullRequestService(
                         MergeCheckVersion = 1,
                     };
                     db.PullRequests.Add(created);
+                    await db.SaveChangesAsync(c);
+                    // Raised inside the transaction: the event commits (to the outbox) with the pull request, or not at all.
+                    opened = await GetByIdAsync(repo, created.Id, c);
+                    await events.PublishAsync(new PullRequestOpened(repo, opened.PullRequest, user), c);
                 }, ct);
             writtenRef = null; // committed: the ref belongs to the pull request now
             mergeability.Signal();
-            var details = await GetByIdAsync(repo, created!.Id, ct);
-            await events.PublishAsync(new PullRequestOpened(repo, details.PullRequest, user), ct);
-            return details;
+            return opened!;
         }
         finally
         {

@@ -67,10 +67,11 @@ public sealed class DomainEvents(IServiceProvider services, AnvilOptions options
             await InsertAsync(row, ct);
         }
         await transaction.CommitAsync(ct);
+        // Committed: the dispatch is no longer the caller's to cancel (it would only leave the work to the outbox worker).
         foreach (var held in released)
         {
             CrashHereIfTestAsks(held.Event);
-            await DispatchAsync(held.Event, held.Row, ct);
+            await DispatchAsync(held.Event, held.Row, CancellationToken.None);
         }
     }
 
