@@ -94,13 +94,16 @@ public static class AnvilApp
         services.AddHttpContextAccessor();
         services.AddSingleton<PublicAddress>();
         services.AddScoped<Infrastructure.Events.DomainEvents>();
+        services.AddHostedService<Infrastructure.Events.OutboxWorker>();
         services.AddSingleton(new Anvil.Git.RepositoryStore(options.RepositoriesDir));
         services.AddSingleton(new Anvil.Git.SmartHttpService(Path.Combine(options.DataDir, "hooks")));
         services.AddScoped<RepositoryAccess>();
         services.AddScoped<RepositoryService>();
         services.AddScoped<RepositoryViews>();
+        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryDeleted>, RepositoryGitCleanup>();
         services.AddScoped<NotificationService>();
         IssueNotifications.Register(services);
+        services.AddScoped<Infrastructure.Events.IDomainEventHandler<ForksDeleted>, ForkDeletionNotifications>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, RepositorySearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, UserSearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, IssueSearchIndexer>();

@@ -41,6 +41,8 @@ public sealed class WorkflowRun
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
+    /// <summary>Which dispatch of which outbox event queued it; unique, so a dispatch again after a crash queues it once.</summary>
+    public string? EffectKey { get; set; }
 }
 
 /// <summary>A job of a run; its steps and environment travel to the runner as <see cref="Spec"/> (JSON).</summary>
@@ -157,6 +159,8 @@ internal sealed class ActionsConfiguration :
         e.Property(r => r.Event).HasMaxLength(50);
         e.Property(r => r.HeadSha).HasMaxLength(64);
         e.Property(r => r.Ref).HasMaxLength(1024);
+        e.Property(r => r.EffectKey).HasMaxLength(800);
+        e.HasIndex(r => r.EffectKey).IsUnique();
         e.Property(r => r.Status).HasMaxLength(20);
         e.Property(r => r.Conclusion).HasMaxLength(20);
         e.HasOne<Repositories.Repository>().WithMany().HasForeignKey(r => r.RepositoryId).OnDelete(DeleteBehavior.Cascade);

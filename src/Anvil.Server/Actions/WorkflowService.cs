@@ -91,8 +91,14 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
     {
         var gitDir = store.PathFor(repo.OwnerId, repo.Id);
         var runs = new List<WorkflowRun>();
+        var effect = events.NextEffectKey();
         foreach (var path in await WorkflowFilesAsync(gitDir, sha, ct))
         {
+            var effectKey = effect is null ? null : $"{effect}:{path}";
+            if (events.Replaying && await db.WorkflowRuns.AnyAsync(r => r.EffectKey == effectKey, ct))
+            {
+                continue; // queued by this event's first dispatch, before a crash
+            }
             WorkflowDefinition? definition = null;
             string? error = null;
             try
@@ -107,7 +113,7 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
             {
                 continue;
             }
-            runs.Add(await CreateRunAsync(repo, path, definition, error, sha, fullRef, eventName, actorId, ct));
+            runs.Add(await CreateRunAsync(repo, path, definition, error, sha, fullRef, eventName, actorId, ct, effectKey));
         }
         return runs;
     }
@@ -136,11 +142,12 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
 
     /// <summary>Stores a run with its jobs, steps and one check run per job; an unusable workflow becomes a failed run saying why.</summary>
     private async Task<WorkflowRun> CreateRunAsync(Repository repo, string path, WorkflowDefinition? definition, string? error, string sha,
-        string fullRef, string eventName, long? actorId, CancellationToken ct)
+        string fullRef, string eventName, long? actorId, CancellationToken ct, string? effectKey = null)
     {
         var now = Now;
         var run = new WorkflowRun
         {
+            EffectKey = effectKey,
             RepositoryId = repo.Id, WorkflowPath = path, Name = Truncate(definition?.Name ?? Path.GetFileName(path), 255), Event = eventName,
             HeadSha = sha, Ref = Truncate(fullRef, 1024), Status = error is null ? RunStatus.Queued : RunStatus.Completed,
             Conclusion = error is null ? null : CheckConclusion.Failure, Error = error, ActorId = actorId, CreatedAt = now, UpdatedAt = now,

@@ -67,6 +67,9 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
         var suite = await SuiteAsync(repo.Id, sha, app, headBranch, ct);
         run.SuiteId = suite.Id;
         run.Suite = suite;
+        // Inside the caller's transaction if there is one (a workflow run and its checks commit together), else in our own:
+        // either way the events commit with the run.
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         db.CheckRuns.Add(run);
         try
         {
@@ -75,6 +78,10 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
         catch (DbUpdateException) when (fields.ExternalId is not null)
         {
             db.Entry(run).State = EntityState.Detached; // a concurrent create with the same external id won
+            if (own is not null)
+            {
+                await own.RollbackAsync(CancellationToken.None);
+            }
             return await FindByExternalIdAsync(repo.Id, sha, name, fields.ExternalId, ct) ?? throw new InvalidOperationException("check run vanished");
         }
         await events.PublishAsync(new CheckRunCreated(repo.Id, run, senderId), ct);
@@ -82,6 +89,10 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
         if (run.Status == CheckStatus.Completed)
         {
             await events.PublishAsync(new CheckRunCompleted(repo.Id, run, senderId), ct);
+        }
+        if (own is not null)
+        {
+            await events.CommitAsync(own, ct);
         }
         return run;
     }
@@ -108,12 +119,17 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
             return run;
         }
         // Completing is a compare-and-swap on the stored status, so of two concurrent completions one sends `completed`.
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var claimed = await db.CheckRuns.Where(r => r.Id == run.Id && r.Status != CheckStatus.Completed)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, CheckStatus.Completed), ct);
         await db.SaveChangesAsync(ct);
         if (claimed == 1)
         {
             await events.PublishAsync(new CheckRunCompleted(repositoryId, run, senderId), ct);
+        }
+        if (own is not null)
+        {
+            await events.CommitAsync(own, ct);
         }
         return run;
     }

@@ -53,6 +53,18 @@ public sealed class AnvilOptions
     public string? MetricsToken { get; init; }
     /// <summary>Memory for anonymous answers of the hot read routes (<c>ANVIL_RESPONSE_CACHE_MB</c>); 0: no cache.</summary>
     public long ResponseCacheBytes { get; init; } = 64L << 20;
+    /// <summary>
+    /// How long a committed event belongs to the request that raised it before the outbox worker may dispatch it instead
+    /// (<c>ANVIL_OUTBOX_LEASE_SECONDS</c>): the request's process may have died between its commit and the dispatch.
+    /// </summary>
+    public TimeSpan OutboxLease { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How often the outbox worker looks for events nobody dispatched (<c>ANVIL_OUTBOX_SWEEP_SECONDS</c>).</summary>
+    public TimeSpan OutboxSweepInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Tests only (honoured with <c>ANVIL_TEST_HOOKS=1</c>): the event type whose commit kills the process before its
+    /// dispatch (<c>ANVIL_TEST_CRASH_AFTER_COMMIT</c>), as a crash at the worst moment would.
+    /// </summary>
+    public string? TestCrashAfterCommit { get; init; }
 
     public string RepositoriesDir => Path.Combine(DataDir, "repositories");
     public string SqlitePath => Path.Combine(DataDir, "anvil.db");
@@ -102,6 +114,9 @@ public sealed class AnvilOptions
                 : TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_MAINTENANCE_INTERVAL_SECONDS"]) ?? 24 * 3600),
             MetricsToken = FirstNonEmpty(config["ANVIL_METRICS_TOKEN"])?.Trim(),
             ResponseCacheBytes = long.TryParse(config["ANVIL_RESPONSE_CACHE_MB"], out var rc) && rc >= 0 ? rc << 20 : 64L << 20,
+            OutboxLease = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_OUTBOX_LEASE_SECONDS"]) ?? 60),
+            OutboxSweepInterval = TimeSpan.FromSeconds(PositiveDouble(config["ANVIL_OUTBOX_SWEEP_SECONDS"]) ?? 5),
+            TestCrashAfterCommit = config["ANVIL_TEST_HOOKS"] == "1" ? FirstNonEmpty(config["ANVIL_TEST_CRASH_AFTER_COMMIT"]) : null,
         };
     }
 

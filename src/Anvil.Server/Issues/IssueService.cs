@@ -263,10 +263,14 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         // As on GitHub, only writers set labels and assignees on a new issue; from anyone else they are dropped.
         var withLabels = grant.CanWrite ? await labels.ResolveAsync(grant.Repository.Id, req.Labels ?? [], ct) : [];
         var withAssignees = grant.CanWrite ? await AssignableAsync(grant.Repository, req.Assignees ?? [], ct) : [];
-        var created = await CreateIssueRowAsync(grant, user, title, body, isPullRequest: false, withLabels, withAssignees, null, ct);
-        var issue = await FindAsync(grant.Repository.Id, created.Number, ct); // with its author loaded, for views and subscribers
-        await events.PublishAsync(new IssueOpened(grant.Repository, issue, user), ct);
-        return await DetailsAsync(grant.Repository, issue, ct);
+        Issue? opened = null;
+        await CreateIssueRowAsync(grant, user, title, body, isPullRequest: false, withLabels, withAssignees, async (row, c) =>
+        {
+            // Raised inside the transaction: the event commits (to the outbox) with the issue, or not at all.
+            opened = await FindAsync(grant.Repository.Id, row.Number, c); // with its author loaded, for views and subscribers
+            await events.PublishAsync(new IssueOpened(grant.Repository, opened, user), c);
+        }, ct);
+        return await DetailsAsync(grant.Repository, opened!, ct);
     }
 
     /// <summary>
@@ -498,14 +502,14 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             {
                 issue.UpdatedAt = Now;
                 await db.SaveChangesAsync(ct);
+                foreach (var evt in happened)
+                {
+                    await PublishAsync(evt, ct);
+                }
                 await events.CommitAsync(tx, ct);
             }
             return issue;
         }, ct);
-        foreach (var evt in happened)
-        {
-            await PublishAsync(evt, ct);
-        }
         return await DetailsAsync(repo, await FindAsync(repo.Id, issue.Number, ct), ct);
     }
 
@@ -527,10 +531,10 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             db.Issues.Remove(row); // labels, assignees and comments go with it (cascade)
             await AdjustTallyAsync(row.RepositoryId, row.IsPullRequest, row.State, -1, ct);
             await db.SaveChangesAsync(ct);
+            await events.PublishAsync(new IssueDeleted(grant.Repository, row, user), ct);
             await events.CommitAsync(tx, ct);
             return row;
         }, ct);
-        await events.PublishAsync(new IssueDeleted(grant.Repository, deleted, user), ct);
     }
 
     // ---- comments ----
@@ -555,11 +559,13 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             throw AnvilException.Forbidden("this issue is locked; only collaborators may comment");
         }
         var comment = new IssueComment { IssueId = issue.Id, AuthorId = user.Id, Body = IssueRules.ValidBody(body, required: true), CreatedAt = Now, UpdatedAt = Now };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.IssueComments.Add(comment);
         issue.UpdatedAt = Now;
         await db.SaveChangesAsync(ct);
         var added = await CommentAsync(grant.Repository, comment.Id, null, ct);
         await events.PublishAsync(new IssueCommented(grant.Repository, added.Issue, added.Comment, user), ct);
+        await events.CommitAsync(tx, ct);
         return added;
     }
 
@@ -584,8 +590,10 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         {
             comment.Body = newBody;
             comment.UpdatedAt = Now;
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
             await events.PublishAsync(new IssueCommentEdited(grant.Repository, found.Issue, comment, user, previous), ct);
+            await events.CommitAsync(tx, ct);
         }
         return found;
     }
@@ -597,9 +605,11 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         var grant = await access.ReadAsync(owner, name, ct);
         var found = await CommentAsync(grant.Repository, commentId, number, ct);
         RequireCommentModeration(grant, found, user);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.IssueComments.Remove(found.Comment);
         await db.SaveChangesAsync(ct);
         await events.PublishAsync(new IssueCommentDeleted(grant.Repository, found.Issue, found.Comment, user), ct);
+        await events.CommitAsync(tx, ct);
     }
 
     /// <summary>Authors edit and delete their own comments (not on a locked issue); writers moderate any, as on GitHub.</summary>

@@ -15,6 +15,8 @@ public static class NotificationReasons
     public const string Review = "review_requested";
     public const string StateChange = "state_change";
     public const string Subscribed = "subscribed";
+    /// <summary>Something of the user's went because their access to a private repository ended.</summary>
+    public const string AccessRemoved = "access_removed";
 }
 
 /// <summary>One thing a user should know about: someone commented, assigned, mentioned, reviewed, merged…</summary>
@@ -24,9 +26,10 @@ public sealed class Notification
     public long UserId { get; set; }
     public long? ActorId { get; set; }
     public User? Actor { get; set; }
-    public long RepositoryId { get; set; }
-    public Repository Repository { get; set; } = null!;
-    /// <summary><c>Issue</c> or <c>PullRequest</c> (GitHub's subject types).</summary>
+    /// <summary>Null only for news about a repository that is gone (a fork deleted when its owner lost access).</summary>
+    public long? RepositoryId { get; set; }
+    public Repository? Repository { get; set; }
+    /// <summary><c>Issue</c>, <c>PullRequest</c> (GitHub's subject types) or <c>Repository</c>.</summary>
     public required string SubjectType { get; set; }
     public int SubjectNumber { get; set; }
     public required string SubjectTitle { get; set; }
@@ -36,6 +39,8 @@ public sealed class Notification
     public bool Unread { get; set; } = true;
     public DateTime CreatedAt { get; set; }
     public DateTime? ReadAt { get; set; }
+    /// <summary>Which dispatch of which outbox event created it; unique, so a dispatch again after a crash tells no one twice.</summary>
+    public string? EffectKey { get; set; }
 }
 
 internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
@@ -49,6 +54,8 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         e.Property(n => n.SubjectTitle).HasMaxLength(256);
         e.Property(n => n.Reason).HasMaxLength(32);
         e.Property(n => n.Action).HasMaxLength(64);
+        e.Property(n => n.EffectKey).HasMaxLength(200);
+        e.HasIndex(n => n.EffectKey).IsUnique();
         e.HasOne<User>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne(n => n.Actor).WithMany().HasForeignKey(n => n.ActorId).OnDelete(DeleteBehavior.SetNull);
         e.HasOne(n => n.Repository).WithMany().HasForeignKey(n => n.RepositoryId).OnDelete(DeleteBehavior.Cascade);

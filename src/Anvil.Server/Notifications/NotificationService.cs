@@ -12,11 +12,16 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Notifications;
 
 /// <summary>Something happened on an issue or pull request that some users should hear about.</summary>
-/// <param name="Recipients">User ids with the reason each is told; the actor is never told of their own action.</param>
-public sealed record NotificationRequest(Repository Repository, User Actor, string SubjectType, int SubjectNumber, string SubjectTitle,
+/// <param name="Repository">What it is about; null for news of a repository that is gone.</param>
+/// <param name="Recipients">
+/// User ids with the reason each is told; the actor is never told of their own action, nor anyone of a repository they
+/// may not read.
+/// </param>
+public sealed record NotificationRequest(Repository? Repository, User Actor, string SubjectType, int SubjectNumber, string SubjectTitle,
     string Action, IReadOnlyDictionary<long, string> Recipients);
 
-public sealed partial class NotificationService(AnvilDbContext db, Caller caller, RepositoryAccess access, IClusterBus bus, TimeProvider clock, IHttpContextAccessor http)
+public sealed partial class NotificationService(AnvilDbContext db, Caller caller, RepositoryAccess access, IClusterBus bus, TimeProvider clock,
+    IHttpContextAccessor http, Infrastructure.Events.DomainEvents events)
 {
     public const string BusChannel = "notifications";
 
@@ -50,11 +55,15 @@ public sealed partial class NotificationService(AnvilDbContext db, Caller caller
     public async Task NotifyAsync(NotificationRequest request, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var rows = request.Recipients.Where(r => r.Key != request.Actor.Id).Select(r => new Notification
+        var candidates = request.Recipients.Keys.Where(id => id != request.Actor.Id).ToList();
+        var allowed = request.Repository is { } about ? (await access.ReadersAmongAsync(about, candidates, ct)).ToHashSet() : candidates.ToHashSet();
+        var effect = events.NextEffectKey();
+        var rows = request.Recipients.Where(r => allowed.Contains(r.Key)).Select(r => new Notification
         {
+            EffectKey = effect is null ? null : $"{effect}:{r.Key}",
             UserId = r.Key,
             ActorId = request.Actor.Id,
-            RepositoryId = request.Repository.Id,
+            RepositoryId = request.Repository?.Id,
             SubjectType = request.SubjectType,
             SubjectNumber = request.SubjectNumber,
             SubjectTitle = request.SubjectTitle.Length > 256 ? request.SubjectTitle[..256] : request.SubjectTitle,
@@ -62,6 +71,12 @@ public sealed partial class NotificationService(AnvilDbContext db, Caller caller
             Action = request.Action,
             CreatedAt = now,
         }).ToList();
+        if (events.Replaying)
+        {
+            var keys = rows.Select(n => n.EffectKey).ToList();
+            var done = (await db.Notifications.Where(n => keys.Contains(n.EffectKey)).Select(n => n.EffectKey).ToListAsync(ct)).ToHashSet();
+            rows.RemoveAll(n => done.Contains(n.EffectKey));
+        }
         if (rows.Count == 0)
         {
             return;
@@ -81,21 +96,26 @@ public sealed partial class NotificationService(AnvilDbContext db, Caller caller
         }
     }
 
+    /// <summary>
+    /// The caller's notifications about what they may read now: one about a repository they lost access to is hidden
+    /// (from lists, counts, threads and marking alike) and shows again if the access comes back.
+    /// </summary>
     private IQueryable<Notification> Mine(bool unreadOnly)
     {
-        var userId = caller.RequireUser().Id;
-        var q = db.Notifications.Where(n => n.UserId == userId);
+        var user = caller.RequireUser();
+        var readable = access.ReadableBy(user.Id, user.IsAdmin);
+        var q = db.Notifications.Where(n => n.UserId == user.Id && (n.RepositoryId == null || readable.Any(r => r.Id == n.RepositoryId)));
         return unreadOnly ? q.Where(n => n.Unread) : q;
     }
 
     public Task<Page<Notification>> ListAsync(bool unreadOnly, int offset, int limit, CancellationToken ct) =>
-        Mine(unreadOnly).OrderByDescending(n => n.Id).Include(n => n.Actor).Include(n => n.Repository).ThenInclude(r => r.Owner)
+        Mine(unreadOnly).OrderByDescending(n => n.Id).Include(n => n.Actor).Include(n => n.Repository).ThenInclude(r => r!.Owner)
             .ToPageAsync(offset, limit, ct);
 
     public Task<int> UnreadCountAsync(CancellationToken ct) => Mine(true).CountAsync(ct);
 
     public async Task<Notification> GetAsync(long id, CancellationToken ct) =>
-        await Mine(false).Include(n => n.Actor).Include(n => n.Repository).ThenInclude(r => r.Owner).FirstOrDefaultAsync(n => n.Id == id, ct)
+        await Mine(false).Include(n => n.Actor).Include(n => n.Repository).ThenInclude(r => r!.Owner).FirstOrDefaultAsync(n => n.Id == id, ct)
         ?? throw AnvilException.NotFound("notification not found");
 
     public async Task MarkReadAsync(long id, CancellationToken ct)

@@ -208,6 +208,7 @@ public sealed class PullRequestService(
         var withAssignees = grant.CanWrite ? await issues.AssignableAsync(repo, req.Assignees ?? [], ct) : [];
 
         PullRequest? created = null;
+        PullRequestDetails? opened = null;
         string? writtenRef = null;
         try
         {
@@ -240,12 +241,14 @@ public sealed class PullRequestService(
                         MergeCheckVersion = 1,
                     };
                     db.PullRequests.Add(created);
+                    await db.SaveChangesAsync(c);
+                    // Raised inside the transaction: the event commits (to the outbox) with the pull request, or not at all.
+                    opened = await GetByIdAsync(repo, created.Id, c);
+                    await events.PublishAsync(new PullRequestOpened(repo, opened.PullRequest, user), c);
                 }, ct);
             writtenRef = null; // committed: the ref belongs to the pull request now
             mergeability.Signal();
-            var details = await GetByIdAsync(repo, created!.Id, ct);
-            await events.PublishAsync(new PullRequestOpened(repo, details.PullRequest, user), ct);
-            return details;
+            return opened!;
         }
         finally
         {
@@ -723,14 +726,14 @@ public sealed class PullRequestService(
                 db.PullRequestReviewComments.Add(c);
             }
             await db.SaveChangesAsync(ct);
+            review.Author = user;
+            await events.PublishAsync(new PullRequestReviewSubmitted(pr.Repository, pr.PullRequest, review, user), ct);
+            foreach (var c in lineComments)
+            {
+                c.Author = user;
+                await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, c, user), ct);
+            }
             await events.CommitAsync(tx, ct);
-        }
-        review.Author = user;
-        await events.PublishAsync(new PullRequestReviewSubmitted(pr.Repository, pr.PullRequest, review, user), ct);
-        foreach (var c in lineComments)
-        {
-            c.Author = user;
-            await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, c, user), ct);
         }
         return (pr, review);
     }
@@ -780,10 +783,12 @@ public sealed class PullRequestService(
             var diff = await DiffAsync(owner, name, number, ct);
             comment = await NewLineCommentAsync(pr, diff, user, req with { CommitOid = ValidCommit(req.CommitOid, pr) }, ct);
         }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.PullRequestReviewComments.Add(comment);
         await db.SaveChangesAsync(ct);
         comment.Author = user;
         await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, comment, user), ct);
+        await events.CommitAsync(tx, ct);
         return (pr, comment);
     }
 

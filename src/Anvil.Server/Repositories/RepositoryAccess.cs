@@ -126,9 +126,18 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
     /// <summary>Repositories whose rows the caller may see, as a query to filter further.</summary>
     public IQueryable<Repository> Visible()
     {
-        var query = db.Repositories.AsQueryable();
         var userId = caller.User is { } u && TokenCap >= RepositoryPermission.Read ? u.Id : (long?)null;
-        if (caller.User is { IsAdmin: true } && userId is not null)
+        return ReadableBy(userId, caller.User is { IsAdmin: true });
+    }
+
+    /// <summary>
+    /// Repositories the user <paramref name="userId"/> (null: nobody signed in) may read in their own right, whatever
+    /// the credential: what may be said to them about a repository at all (their notifications, say).
+    /// </summary>
+    public IQueryable<Repository> ReadableBy(long? userId, bool isAdmin)
+    {
+        var query = db.Repositories.AsQueryable();
+        if (isAdmin && userId is not null)
         {
             return query;
         }

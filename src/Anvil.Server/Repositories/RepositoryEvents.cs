@@ -14,3 +14,12 @@ public sealed record RepositoryStarred(Repository Repository, User Actor, bool S
 
 /// <summary>A push that changed refs; the changes are exactly what git applied.</summary>
 public sealed record RepositoryPushed(Repository Repository, User Pusher, IReadOnlyList<RefChange> Changes);
+
+/// <summary>A fork that went because its owner could no longer read <see cref="ParentFullName"/>, the repository it came from.</summary>
+public sealed record DeletedFork(long Id, long OwnerId, string FullName, string ParentFullName);
+
+/// <summary>Someone stopped being a collaborator; the forks that went with their access are listed.</summary>
+public sealed record CollaboratorRemoved(Repository Repository, User Member, User Actor, IReadOnlyList<DeletedFork> DeletedForks);
+
+/// <summary>Forks of a private repository deleted because their owners lost access to it (as GitHub does).</summary>
+public sealed record ForksDeleted(User Actor, IReadOnlyList<DeletedFork> Forks);

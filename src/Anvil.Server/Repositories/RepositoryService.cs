@@ -52,16 +52,16 @@ public sealed class RepositoryService(
             UpdatedAt = Now,
         };
         await InsertWithGitAsync(repo, () => store.CreateAsync(owner.Id, repo.Id, defaultBranch,
-            req.AutoInit ? new InitialCommit(new Git.GitSignature(owner.Name, owner.Email), repo.Name, description) : null, ct), ct);
-        await events.PublishAsync(new RepositoryCreated(repo, owner), ct);
+            req.AutoInit ? new InitialCommit(new Git.GitSignature(owner.Name, owner.Email), repo.Name, description) : null, ct),
+            () => events.PublishAsync(new RepositoryCreated(repo, owner), ct), ct);
         return repo;
     }
 
     /// <summary>
-    /// Inserts the row and creates its git directory as one unit: the row commits only after git
-    /// succeeded, and the git directory is removed if the row cannot commit.
+    /// Inserts the row and creates its git directory as one unit: the row (with the event <paramref name="raise"/>
+    /// publishes) commits only after git succeeded, and the git directory is removed if the row cannot commit.
     /// </summary>
-    private async Task InsertWithGitAsync(Repository repo, Func<Task> createGit, CancellationToken ct)
+    private async Task InsertWithGitAsync(Repository repo, Func<Task> createGit, Func<Task> raise, CancellationToken ct)
     {
         await EnsureNameFreeAsync(repo.OwnerId, repo.NormalizedName, null, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -79,6 +79,7 @@ public sealed class RepositoryService(
         try
         {
             await createGit();
+            await raise();
             await events.CommitAsync(tx, ct);
         }
         catch
@@ -147,9 +148,15 @@ public sealed class RepositoryService(
         {
             repo.Description = ValidDescription(req.Description);
         }
-        if (req.IsPrivate is { } isPrivate)
+        var madePrivate = false;
+        if (req.IsPrivate is { } isPrivate && isPrivate != repo.IsPrivate)
         {
+            if (!isPrivate && repo.ForkedFrom is { IsPrivate: true })
+            {
+                throw AnvilException.Invalid("a fork of a private repository is private: it cannot be made public");
+            }
             repo.IsPrivate = isPrivate;
+            madePrivate = isPrivate;
         }
         string? newDefault = null;
         if (req.DefaultBranch is not null && req.DefaultBranch != repo.DefaultBranch)
@@ -169,6 +176,7 @@ public sealed class RepositoryService(
             repo.DefaultBranch = newDefault;
         }
         repo.UpdatedAt = Now;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -177,6 +185,13 @@ public sealed class RepositoryService(
         {
             throw AnvilException.Conflict("a repository with that name already exists");
         }
+        if (madePrivate)
+        {
+            // Its forks copied it while it was public: they keep what they have and are split off (as on GitHub), so
+            // none of them leads to, or counts towards, a repository their viewers may no longer see.
+            await db.Repositories.Where(f => f.ForkedFromId == repo.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.ForkedFromId, (long?)null), ct);
+        }
+        await events.CommitAsync(tx, ct);
         if (newDefault is not null)
         {
             await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, newDefault, ct);
@@ -187,13 +202,53 @@ public sealed class RepositoryService(
     public async Task DeleteAsync(string owner, string name, CancellationToken ct)
     {
         var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
-        db.Repositories.Remove(repo);
-        await db.SaveChangesAsync(ct);
-        // Forks hold their own (hard-linked) objects, so removing this directory cannot break them.
-        await store.DeleteAsync(repo.OwnerId, repo.Id, ct);
-        log.LogInformation("repository {Owner}/{Name} ({Id}) deleted", owner, repo.Name, repo.Id);
-        await events.PublishAsync(new RepositoryDeleted(repo.Id, repo.OwnerId, repo.Name), ct);
+        var actor = caller.RequireUser();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // A fork of a private repository was held by its owner's access to it, which is now gone for everyone (GitHub
+        // deletes them too); a public repository's forks outlive it and just stop naming it.
+        var forks = repo.IsPrivate ? await ForkTreeAsync(repo.Id, null, ct) : [];
+        var deleted = forks.Select(DeletedForkOf).ToList();
+        await RemoveAsync([repo, .. forks], ct);
+        if (deleted.Count > 0)
+        {
+            await events.PublishAsync(new ForksDeleted(actor, deleted), ct);
+        }
+        await events.CommitAsync(tx, ct);
+        log.LogInformation("repository {Owner}/{Name} ({Id}) deleted with {Forks} fork(s)", owner, repo.Name, repo.Id, forks.Count);
     }
+
+    /// <summary>
+    /// The one way repositories go: their rows (and, by cascade, everything hanging off them) in the caller's
+    /// transaction, and a <see cref="RepositoryDeleted"/> each for what lives outside the database (git, blobs).
+    /// </summary>
+    private async Task RemoveAsync(IReadOnlyList<Repository> repos, CancellationToken ct)
+    {
+        db.Repositories.RemoveRange(repos);
+        await db.SaveChangesAsync(ct);
+        foreach (var repo in repos)
+        {
+            await events.PublishAsync(new RepositoryDeleted(repo.Id, repo.OwnerId, repo.Name), ct);
+        }
+    }
+
+    /// <summary>The forks of <paramref name="rootId"/> (those owned by <paramref name="ownerId"/>, if given) and all forks of those.</summary>
+    private async Task<List<Repository>> ForkTreeAsync(long rootId, long? ownerId, CancellationToken ct)
+    {
+        var found = new List<Repository>();
+        var level = await db.Repositories.Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(p => p!.Owner)
+            .Where(r => r.ForkedFromId == rootId && (ownerId == null || r.OwnerId == ownerId)).ToListAsync(ct);
+        while (level.Count > 0)
+        {
+            found.AddRange(level);
+            var ids = level.Select(r => (long?)r.Id).ToList();
+            level = await db.Repositories.Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(p => p!.Owner)
+                .Where(r => ids.Contains(r.ForkedFromId)).ToListAsync(ct);
+        }
+        return found;
+    }
+
+    private static DeletedFork DeletedForkOf(Repository fork) =>
+        new(fork.Id, fork.OwnerId, $"{fork.Owner.Username}/{fork.Name}", $"{fork.ForkedFrom!.Owner.Username}/{fork.ForkedFrom.Name}");
 
     public async Task<Repository> ForkAsync(string owner, string name, string? forkName, string? description, CancellationToken ct)
     {
@@ -223,8 +278,8 @@ public sealed class RepositoryService(
             CreatedAt = Now,
             UpdatedAt = Now,
         };
-        await InsertWithGitAsync(fork, () => store.ForkAsync(parent.OwnerId, parent.Id, user.Id, fork.Id, ct), ct);
-        await events.PublishAsync(new RepositoryForked(parent, fork, user), ct);
+        await InsertWithGitAsync(fork, () => store.ForkAsync(parent.OwnerId, parent.Id, user.Id, fork.Id, ct),
+            () => events.PublishAsync(new RepositoryForked(parent, fork, user), ct), ct);
         return fork;
     }
 
@@ -285,6 +340,7 @@ public sealed class RepositoryService(
         {
             return repo;
         }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -294,6 +350,7 @@ public sealed class RepositoryService(
             return repo; // a concurrent identical star won the race; the outcome is the same
         }
         await events.PublishAsync(new RepositoryStarred(repo, user, starred), ct);
+        await events.CommitAsync(tx, ct);
         return repo;
     }
 
@@ -341,11 +398,33 @@ public sealed class RepositoryService(
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// Ends a collaborator's access. If that leaves them unable to read a private repository, their forks of it (and the
+    /// forks of those) are deleted with it, as on GitHub: a copy of private code must not outlive the access to it.
+    /// </summary>
     public async Task RemoveCollaboratorAsync(string owner, string name, string username, CancellationToken ct)
     {
         var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        var actor = caller.RequireUser();
         var normalized = NameRules.Normalize(username);
-        await db.Collaborators.Where(c => c.RepositoryId == repo.Id && c.User.NormalizedUsername == normalized).ExecuteDeleteAsync(ct);
+        var member = await db.Collaborators.Where(c => c.RepositoryId == repo.Id && c.User.NormalizedUsername == normalized)
+            .Select(c => c.User).FirstOrDefaultAsync(ct);
+        if (member is null)
+        {
+            return;
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Collaborators.Where(c => c.RepositoryId == repo.Id && c.UserId == member.Id).ExecuteDeleteAsync(ct);
+        var stillReads = (await access.ReadersAmongAsync(repo, [member.Id], ct)).Count > 0;
+        var lost = repo.IsPrivate && !stillReads ? await ForkTreeAsync(repo.Id, member.Id, ct) : [];
+        var deleted = lost.Select(DeletedForkOf).ToList();
+        await RemoveAsync(lost, ct);
+        await events.PublishAsync(new CollaboratorRemoved(repo, member, actor, deleted), ct);
+        if (deleted.Count > 0)
+        {
+            await events.PublishAsync(new ForksDeleted(actor, deleted), ct);
+        }
+        await events.CommitAsync(tx, ct);
     }
 
     public async Task<List<Collaborator>> ListCollaboratorsAsync(string owner, string name, CancellationToken ct)
@@ -363,6 +442,7 @@ public sealed class RepositoryService(
         }
         // Every way refs move (push, merge, branch API) comes through here: trees and histories cached before are stale.
         changeClock.Tick();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var tracked = await db.Repositories.FirstAsync(r => r.Id == repo.Id, ct);
         tracked.PushedAt = Now;
         tracked.UpdatedAt = Now;
@@ -378,7 +458,10 @@ public sealed class RepositoryService(
         await db.SaveChangesAsync(ct);
         log.LogInformation("refs of repository {Repository} ({Id}) moved by {User}: {Refs}", repo.Owner?.Username + "/" + repo.Name,
             repo.Id, pusher.Username, string.Join(", ", changes.Select(c => $"{c.RefName} {Short(c.OldOid)}..{Short(c.NewOid)}")));
+        // The refs moved already (git did that); the event commits with the push's record, so its webhooks, runs and
+        // pull request updates survive a crash from here on.
         await events.PublishAsync(new RepositoryPushed(tracked, pusher, changes), ct);
+        await events.CommitAsync(tx, ct);
     }
 
     private static string Short(string oid) => oid.Length > 7 ? oid[..7] : oid;

@@ -74,6 +74,11 @@ public sealed class WebhookDelivery
     public int? LastStatusCode { get; set; }
     public string? LastStatus { get; set; }
     public long? LastDurationMs { get; set; }
+    /// <summary>
+    /// Which dispatch of which outbox event enqueued it (<see cref="Infrastructure.Events.DomainEvents.NextEffectKey"/>);
+    /// unique, so an event dispatched again after a crash cannot enqueue it twice.
+    /// </summary>
+    public string? EffectKey { get; set; }
 }
 
 /// <summary>One try at sending a delivery, with what went over the wire.</summary>
@@ -118,6 +123,8 @@ internal sealed class WebhookConfiguration :
         e.Property(d => d.Event).HasMaxLength(50);
         e.Property(d => d.Action).HasMaxLength(50);
         e.Property(d => d.LastStatus).HasMaxLength(1000);
+        e.Property(d => d.EffectKey).HasMaxLength(200);
+        e.HasIndex(d => d.EffectKey).IsUnique();
         e.HasOne<Webhook>().WithMany().HasForeignKey(d => d.WebhookId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<Repository>().WithMany().HasForeignKey(d => d.RepositoryId).OnDelete(DeleteBehavior.Cascade);
     }

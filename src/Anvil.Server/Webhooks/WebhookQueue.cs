@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Anvil.Server.Discord;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Events;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Repositories;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed class WebhookSignal : WorkerSignal;
 /// hook, plus one for the Discord channel when the repository is public. Adding an event means
 /// building its payload and calling <see cref="DispatchAsync"/>; nothing else changes.
 /// </summary>
-public sealed class WebhookQueue(AnvilDbContext db, WebhookSignal signal, AnvilOptions options, TimeProvider clock)
+public sealed class WebhookQueue(AnvilDbContext db, WebhookSignal signal, AnvilOptions options, TimeProvider clock, DomainEvents events)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -26,14 +27,24 @@ public sealed class WebhookQueue(AnvilDbContext db, WebhookSignal signal, AnvilO
     {
         var action = payload["action"]?.GetValue<string>();
         var text = payload.ToJsonString(Surfaces.V1Json);
+        var effect = events.NextEffectKey();
+        var deliveries = new List<WebhookDelivery>();
         foreach (var hook in (await ActiveHooksAsync(repo, ct)).Where(h => h.Wants(eventName)))
         {
-            db.Add(NewDelivery(DeliveryTarget.RepositoryHook, hook.Id, repo.Id, eventName, action, text));
+            deliveries.Add(NewDelivery(DeliveryTarget.RepositoryHook, hook.Id, repo.Id, eventName, action, text, effect is null ? null : $"{effect}:hook{hook.Id}"));
         }
         if (AnnouncesOnDiscord(repo) && DiscordEmbeds.ForEvent(eventName, payload) is { } message)
         {
-            db.Add(NewDelivery(DeliveryTarget.Discord, null, repo.Id, eventName, action, message.ToJsonString()));
+            deliveries.Add(NewDelivery(DeliveryTarget.Discord, null, repo.Id, eventName, action, message.ToJsonString(), effect is null ? null : $"{effect}:discord"));
         }
+        if (events.Replaying)
+        {
+            // Dispatched again after a crash: what the first dispatch enqueued is there already.
+            var keys = deliveries.Select(d => d.EffectKey).ToList();
+            var done = (await db.Set<WebhookDelivery>().Where(d => keys.Contains(d.EffectKey)).Select(d => d.EffectKey).ToListAsync(ct)).ToHashSet();
+            deliveries.RemoveAll(d => done.Contains(d.EffectKey));
+        }
+        db.AddRange(deliveries);
         await SaveAndSignalAsync(ct);
     }
 
@@ -45,7 +56,7 @@ public sealed class WebhookQueue(AnvilDbContext db, WebhookSignal signal, AnvilO
         AnnouncesOnDiscord(repo) || (await ActiveHooksAsync(repo, ct)).Any(h => eventNames.Any(h.Wants));
 
     private Task<List<Webhook>> ActiveHooksAsync(Repository repo, CancellationToken ct) =>
-        db.Set<Webhook>().AsNoTracking().Where(h => h.RepositoryId == repo.Id && h.Active).ToListAsync(ct);
+        db.Set<Webhook>().AsNoTracking().Where(h => h.RepositoryId == repo.Id && h.Active).OrderBy(h => h.Id).ToListAsync(ct);
 
     // The instance's Discord channel is shared by everyone: only public repositories are announced there.
     private bool AnnouncesOnDiscord(Repository repo) => options.DiscordWebhookUrl is not null && !repo.IsPrivate;
@@ -81,8 +92,10 @@ public sealed class WebhookQueue(AnvilDbContext db, WebhookSignal signal, AnvilO
         return delivery;
     }
 
-    private WebhookDelivery NewDelivery(DeliveryTarget target, long? hookId, long? repoId, string eventName, string? action, string payload) => new()
+    private WebhookDelivery NewDelivery(DeliveryTarget target, long? hookId, long? repoId, string eventName, string? action, string payload,
+        string? effectKey = null) => new()
     {
+        EffectKey = effectKey,
         Guid = Guid.NewGuid(),
         Target = target,
         WebhookId = hookId,

@@ -17,6 +17,7 @@ public static class WebhookServices
         services.AddScoped<IDomainEventHandler<RepositoryPushed>, PushWebhooks>();
         services.AddScoped<IDomainEventHandler<RepositoryStarred>, StarWebhooks>();
         services.AddScoped<IDomainEventHandler<RepositoryForked>, ForkWebhooks>();
+        services.AddScoped<IDomainEventHandler<CollaboratorRemoved>, MemberWebhooks>();
         services.AddScoped<IDomainEventHandler<Checks.CheckRunCreated>, CheckRunEventHooks>();
         services.AddScoped<IDomainEventHandler<Checks.CheckRunCompleted>, CheckRunEventHooks>();
         IssueWebhooks.Register(services);

@@ -1,12 +1,13 @@
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Events;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Anvil.Server.Tests.Infrastructure.Events;
 
 /// <summary>Events reach handlers after the change they announce is committed, and never for one rolled back.</summary>
-public sealed class DomainEventsTests : IDisposable
+public sealed class DomainEventsTests : IAsyncLifetime
 {
     public sealed record Happened(string What);
 
@@ -29,15 +30,20 @@ public sealed class DomainEventsTests : IDisposable
     {
         Directory.CreateDirectory(_dir);
         var services = new ServiceCollection().AddLogging();
-        services.AddAnvilDatabase(new AnvilOptions { DataDir = _dir, Secret = new byte[32] });
+        var options = new AnvilOptions { DataDir = _dir, Secret = new byte[32] };
+        services.AddAnvilDatabase(options);
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
         services.AddScoped<DomainEvents>();
         services.AddSingleton<IDomainEventHandler<Happened>>(_recorder);
         _services = services.BuildServiceProvider();
     }
 
-    public void Dispose()
+    public Task InitializeAsync() => DatabaseSetup.MigrateAsync(_services, default);
+
+    public async Task DisposeAsync()
     {
-        _services.Dispose();
+        await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
@@ -77,5 +83,26 @@ public sealed class DomainEventsTests : IDisposable
         await events.PublishAsync(new Happened("committed"), default);
         await events.CommitAsync(next, default);
         Assert.Equal(["committed"], _recorder.Seen);
+    }
+
+    [Fact]
+    public async Task A_committed_event_is_written_to_the_outbox_with_its_change_and_marked_dispatched_after()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AnvilDbContext>();
+        var events = scope.ServiceProvider.GetRequiredService<DomainEvents>();
+        await using (var doomed = await db.Database.BeginTransactionAsync())
+        {
+            await events.PublishAsync(new Happened("rolled back"), default);
+        }
+        await using var tx = await db.Database.BeginTransactionAsync();
+        await events.PublishAsync(new Happened("kept"), default);
+        await events.CommitAsync(tx, default);
+
+        await using var check = _services.CreateAsyncScope();
+        var row = Assert.Single(await check.ServiceProvider.GetRequiredService<AnvilDbContext>().Set<OutboxEvent>().AsNoTracking().ToListAsync());
+        Assert.Equal(typeof(Happened).FullName, row.Type);
+        Assert.Contains("kept", row.Payload);
+        Assert.NotNull(row.DispatchedAt);
     }
 }

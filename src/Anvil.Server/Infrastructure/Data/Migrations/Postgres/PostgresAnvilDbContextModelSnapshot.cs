@@ -329,6 +329,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EffectKey")
+                        .HasMaxLength(800)
+                        .HasColumnType("character varying(800)");
+
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
@@ -372,6 +376,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(512)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("EffectKey")
+                        .IsUnique();
 
                     b.HasIndex("Status");
 
@@ -725,6 +732,46 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("DiscordLinkTokens");
                 });
 
+            modelBuilder.Entity("Anvil.Server.Infrastructure.Events.OutboxEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DispatchedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DispatchedAt", "ClaimedUntil");
+
+                    b.ToTable("OutboxEvents", (string)null);
+                });
+
             modelBuilder.Entity("Anvil.Server.Issues.Issue", b =>
                 {
                     b.Property<long>("Id")
@@ -946,6 +993,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EffectKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<DateTime?>("ReadAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -954,7 +1005,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<long>("RepositoryId")
+                    b.Property<long?>("RepositoryId")
                         .HasColumnType("bigint");
 
                     b.Property<int>("SubjectNumber")
@@ -979,6 +1030,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ActorId");
+
+                    b.HasIndex("EffectKey")
+                        .IsUnique();
 
                     b.HasIndex("RepositoryId");
 
@@ -1595,6 +1649,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("DeliveredAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EffectKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Event")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -1642,6 +1700,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("EffectKey")
+                        .IsUnique();
 
                     b.HasIndex("RepositoryId");
 
@@ -1905,8 +1966,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("Anvil.Server.Repositories.Repository", "Repository")
                         .WithMany()
                         .HasForeignKey("RepositoryId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("Anvil.Server.Users.User", null)
                         .WithMany()

@@ -312,6 +312,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EffectKey")
+                        .HasMaxLength(800)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -355,6 +359,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("EffectKey")
+                        .IsUnique();
 
                     b.HasIndex("Status");
 
@@ -692,6 +699,44 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("DiscordLinkTokens");
                 });
 
+            modelBuilder.Entity("Anvil.Server.Infrastructure.Events.OutboxEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ClaimedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DispatchedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DispatchedAt", "ClaimedUntil");
+
+                    b.ToTable("OutboxEvents", (string)null);
+                });
+
             modelBuilder.Entity("Anvil.Server.Issues.Issue", b =>
                 {
                     b.Property<long>("Id")
@@ -905,6 +950,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EffectKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("ReadAt")
                         .HasColumnType("TEXT");
 
@@ -913,7 +962,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("RepositoryId")
+                    b.Property<long?>("RepositoryId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("SubjectNumber")
@@ -938,6 +987,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ActorId");
+
+                    b.HasIndex("EffectKey")
+                        .IsUnique();
 
                     b.HasIndex("RepositoryId");
 
@@ -1536,6 +1588,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("DeliveredAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EffectKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Event")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -1583,6 +1639,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("EffectKey")
+                        .IsUnique();
 
                     b.HasIndex("RepositoryId");
 
@@ -1846,8 +1905,7 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Anvil.Server.Repositories.Repository", "Repository")
                         .WithMany()
                         .HasForeignKey("RepositoryId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("Anvil.Server.Users.User", null)
                         .WithMany()
