@@ -6,7 +6,16 @@ if (args is ["admin", ..])
     return await AdminCli.RunAsync(args[1..]);
 }
 
-var app = AnvilApp.Build(args);
-await AnvilApp.StartAsync(app);
-await app.WaitForShutdownAsync();
-return 0;
+try
+{
+    var app = AnvilApp.Build(args);
+    await AnvilApp.StartAsync(app);
+    await app.WaitForShutdownAsync();
+    return 0;
+}
+catch (InvalidOperationException e) when (e.Source is "Anvil.Server")
+{
+    // A configuration or database the server refuses to start with: say why, without a stack trace.
+    await Console.Error.WriteLineAsync($"anvil: {e.Message}");
+    return 1;
+}

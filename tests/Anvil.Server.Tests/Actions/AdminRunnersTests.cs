@@ -1,18 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
-using Anvil.Server.Admin;
 using Anvil.Server.Tests.Infrastructure;
 
 namespace Anvil.Server.Tests.Actions;
 
 public abstract class AdminRunnersTests(AnvilServer server)
 {
-    private async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var code = await AdminCli.RunAsync(args, new Dictionary<string, string?> { ["ANVIL_DATA_DIR"] = server.DataDir, ["DATABASE_URL"] = server.DatabaseUrl }, output);
-        return (code, output.ToString());
-    }
+    private Task<(int Code, string Output)> RunAsync(params string[] args) => server.AdminAsync(args);
 
     [Fact]
     public async Task Admin_issues_registration_tokens_lists_and_removes_runners()

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Anvil.Server.Admin;
 using Anvil.Server.Tests.Infrastructure;
 
 namespace Anvil.Server.Tests.Admin;
@@ -8,16 +7,7 @@ namespace Anvil.Server.Tests.Admin;
 /// <summary>Administering an instance: its first administrator, promoting, disabling, and who may sign up.</summary>
 public abstract class AccountAdministrationTests(AnvilServer server)
 {
-    private async Task<(int Code, string Output)> AdminAsync(AnvilServer target, params string[] args)
-    {
-        var output = new StringWriter();
-        var code = await AdminCli.RunAsync(args, new Dictionary<string, string?>
-        {
-            ["ANVIL_DATA_DIR"] = target.DataDir,
-            ["DATABASE_URL"] = target.DatabaseUrl,
-        }, output);
-        return (code, output.ToString());
-    }
+    private static Task<(int Code, string Output)> AdminAsync(AnvilServer target, params string[] args) => target.AdminAsync(args);
 
     private static object SignUpBody(string username, string? invitation = null) =>
         new { email = $"{username}@example.com", username, password = "correct-horse-" + username, name = username, invitation };

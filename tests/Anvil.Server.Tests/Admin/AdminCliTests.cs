@@ -1,21 +1,11 @@
 using System.Net;
-using Anvil.Server.Admin;
 using Anvil.Server.Tests.Infrastructure;
 
 namespace Anvil.Server.Tests.Admin;
 
 public abstract class AdminCliTests(AnvilServer server)
 {
-    private async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var code = await AdminCli.RunAsync(args, new Dictionary<string, string?>
-        {
-            ["ANVIL_DATA_DIR"] = server.DataDir,
-            ["DATABASE_URL"] = server.DatabaseUrl,
-        }, output);
-        return (code, output.ToString());
-    }
+    private Task<(int Code, string Output)> RunAsync(params string[] args) => server.AdminAsync(args);
 
     [Fact]
     public async Task Admin_creates_a_user_and_a_token_the_server_accepts()

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Anvil.Server.Admin;
 using Anvil.Server.Tests.Infrastructure;
 
 namespace Anvil.Server.Tests.Admin;
@@ -8,16 +7,8 @@ namespace Anvil.Server.Tests.Admin;
 /// <summary>A backup taken from a running instance restores into an empty one that has everything back.</summary>
 public abstract class BackupTests(AnvilServer server)
 {
-    private static async Task<(int Code, string Output)> AdminAsync(string dataDir, string? databaseUrl, params string[] args)
-    {
-        var output = new StringWriter();
-        var code = await AdminCli.RunAsync(args, new Dictionary<string, string?>
-        {
-            ["ANVIL_DATA_DIR"] = dataDir,
-            ["DATABASE_URL"] = databaseUrl,
-        }, output);
-        return (code, output.ToString());
-    }
+    private static Task<(int Code, string Output)> AdminAsync(string dataDir, string? databaseUrl, params string[] args) =>
+        AdminCommand.RunAsync(dataDir, databaseUrl, args);
 
     [Fact]
     public async Task A_live_backup_restores_into_an_empty_instance_with_every_repository_issue_token_and_hook()

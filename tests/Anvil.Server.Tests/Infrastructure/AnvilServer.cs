@@ -111,10 +111,17 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
     /// <summary>A server over an existing data directory and database (a restored backup, say); it owns and deletes them.</summary>
     public static async Task<AnvilServer> StartOverAsync(Database database, string dataDir, string? databaseUrl)
     {
+        var server = Unstarted(database, dataDir, databaseUrl);
+        await server.StartAsync();
+        return server;
+    }
+
+    /// <summary>A server over an existing data directory and database, not started yet; it owns and deletes them.</summary>
+    public static AnvilServer Unstarted(Database database, string dataDir, string? databaseUrl)
+    {
         AnvilServer server = database == Database.Sqlite ? new SqliteServer() : new PostgresServer();
         server.DataDir = dataDir;
         server.DatabaseUrl = databaseUrl;
-        await server.StartAsync();
         return server;
     }
 

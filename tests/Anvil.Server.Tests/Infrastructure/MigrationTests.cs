@@ -1,4 +1,5 @@
 using Anvil.Server.Infrastructure.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Tests.Infrastructure;
@@ -22,5 +23,23 @@ public sealed class MigrationTests
         DatabaseSetup.ConfigurePostgres(o, "Host=localhost;Database=unused");
         using var db = new PostgresAnvilDbContext(o.Options);
         Assert.False(db.Database.HasPendingModelChanges(), "the model has changes no PostgreSQL migration captures: run scripts/add-migration.sh NAME");
+    }
+
+    [Fact]
+    public async Task The_server_refuses_a_database_migrated_by_a_newer_version()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "anvil-newer-" + Guid.NewGuid().ToString("N")[..10]);
+        await (await AnvilServer.StartOverAsync(Database.Sqlite, dataDir, null)).StopAsync();
+        await using (var conn = new SqliteConnection($"Data Source={Path.Combine(dataDir, "anvil.db")};Pooling=False"))
+        {
+            await conn.OpenAsync();
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = "INSERT INTO __ef_migrations (MigrationId, ProductVersion) VALUES ('29991231000000_FromTheFuture', '10.0.0')";
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await using var refused = AnvilServer.Unstarted(Database.Sqlite, dataDir, null);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(refused.StartAsync);
+        Assert.Contains("newer version of Anvil", e.Message);
+        Assert.Contains("29991231000000_FromTheFuture", e.Message);
     }
 }

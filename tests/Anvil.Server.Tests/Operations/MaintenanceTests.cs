@@ -1,5 +1,4 @@
 using Anvil.Git;
-using Anvil.Server.Admin;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Server.Tests.Repositories;
@@ -20,16 +19,7 @@ public sealed record ObjectCounts(int Loose, int InPack)
 
 public abstract class AdminRepositoryMaintenanceTests(AnvilServer server)
 {
-    private async Task<(int Code, string Output)> AdminAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var code = await AdminCli.RunAsync(args, new Dictionary<string, string?>
-        {
-            ["ANVIL_DATA_DIR"] = server.DataDir,
-            ["DATABASE_URL"] = server.DatabaseUrl,
-        }, output);
-        return (code, output.ToString());
-    }
+    private Task<(int Code, string Output)> AdminAsync(params string[] args) => server.AdminAsync(args);
 
     [Fact]
     public async Task Gc_packs_the_loose_objects_of_a_repository()

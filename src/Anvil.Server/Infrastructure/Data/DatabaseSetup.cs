@@ -32,6 +32,14 @@ public static class DatabaseSetup
             // WAL lets readers proceed while one writer commits; it is a property of the file, set once.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
+        // A database migrated by a newer Anvil has a schema this binary does not know: running on it would corrupt it.
+        var known = db.Database.GetMigrations().ToHashSet();
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(ct)).Where(m => !known.Contains(m)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"the database was migrated by a newer version of Anvil ({string.Join(", ", unknown)}); run that version or newer");
+        }
         await db.Database.MigrateAsync(ct);
     }
 
