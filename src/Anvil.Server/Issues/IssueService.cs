@@ -372,7 +372,12 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
 
     // ---- changing ----
 
-    public async Task<IssueDetails> UpdateAsync(string owner, string name, int number, IssueChanges changes, CancellationToken ct)
+    /// <param name="alsoInTransaction">
+    /// More of the same change, done in the issue's transaction before it commits (a pull request's own fields and
+    /// events): the change commits, with its events, as one.
+    /// </param>
+    public async Task<IssueDetails> UpdateAsync(string owner, string name, int number, IssueChanges changes, CancellationToken ct,
+        Func<Issue, Task>? alsoInTransaction = null)
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
@@ -506,6 +511,13 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
                 {
                     await PublishAsync(evt, ct);
                 }
+            }
+            if (alsoInTransaction is not null)
+            {
+                await alsoInTransaction(issue);
+            }
+            if (changed || alsoInTransaction is not null)
+            {
                 await events.CommitAsync(tx, ct);
             }
             return issue;

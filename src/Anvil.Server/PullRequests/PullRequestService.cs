@@ -305,40 +305,54 @@ public sealed class PullRequestService(
         var (previousTitle, previousBody) = (before.Issue.Title, before.Issue.Body);
         var (previousBase, previousBaseOid) = (before.BaseBranch, before.BaseOid);
 
-        if (changes.Title is not null || changes.Body is not null || changes.State is not null)
+        // The pull request's own fields and its events commit in the issue's transaction: one change, never half of it.
+        async Task ApplyAsync()
         {
-            await issues.UpdateAsync(owner, name, number, new IssueChanges(changes.Title, changes.Body, changes.State), ct);
+            var pr = await db.PullRequests.FirstAsync(p => p.Id == before.Id, ct);
+            var draftChanged = changes.IsDraft is { } draft && draft != pr.IsDraft;
+            if (draftChanged)
+            {
+                pr.IsDraft = changes.IsDraft!.Value;
+            }
+            if (newBase is not null)
+            {
+                pr.BaseBranch = newBase;
+                pr.BaseOid = newBaseOid!;
+            }
+            await db.SaveChangesAsync(ct);
+            if (newBase is not null)
+            {
+                await mergeability.RequestAsync([pr.Id], ct);
+            }
+            var now = await GetByIdAsync(repo, pr.Id, ct);
+            var titleChanged = now.Issue.Title != previousTitle;
+            var bodyChanged = now.Issue.Body != previousBody;
+            if (titleChanged || bodyChanged || newBase is not null)
+            {
+                await events.PublishAsync(new PullRequestEdited(repo, now.PullRequest, user, titleChanged ? previousTitle : null,
+                    bodyChanged ? previousBody : null, newBase is null ? null : previousBase, newBase is null ? null : previousBaseOid), ct);
+            }
+            if (draftChanged)
+            {
+                await events.PublishAsync(new PullRequestDraftChanged(repo, now.PullRequest, user, now.PullRequest.IsDraft), ct);
+            }
         }
         db.ChangeTracker.Clear();
-        var pr = await db.PullRequests.FirstAsync(p => p.Id == before.Id, ct);
-        var draftChanged = changes.IsDraft is { } draft && draft != pr.IsDraft;
-        if (draftChanged)
+        if (changes.Title is not null || changes.Body is not null || changes.State is not null)
         {
-            pr.IsDraft = changes.IsDraft!.Value;
+            await issues.UpdateAsync(owner, name, number, new IssueChanges(changes.Title, changes.Body, changes.State), ct, _ => ApplyAsync());
+        }
+        else
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await ApplyAsync();
+            await events.CommitAsync(tx, ct);
         }
         if (newBase is not null)
         {
-            pr.BaseBranch = newBase;
-            pr.BaseOid = newBaseOid!;
+            mergeability.Signal(); // committed now: the checker sees the request it may have woken too early for
         }
-        await db.SaveChangesAsync(ct);
-        if (newBase is not null)
-        {
-            await mergeability.RequestAsync([pr.Id], ct);
-        }
-
-        var after = await GetByIdAsync(repo, pr.Id, ct);
-        var titleChanged = after.Issue.Title != previousTitle;
-        var bodyChanged = after.Issue.Body != previousBody;
-        if (titleChanged || bodyChanged || newBase is not null)
-        {
-            await events.PublishAsync(new PullRequestEdited(repo, after.PullRequest, user, titleChanged ? previousTitle : null,
-                bodyChanged ? previousBody : null, newBase is null ? null : previousBase, newBase is null ? null : previousBaseOid), ct);
-        }
-        if (draftChanged)
-        {
-            await events.PublishAsync(new PullRequestDraftChanged(repo, after.PullRequest, user, after.PullRequest.IsDraft), ct);
-        }
+        var after = await GetByIdAsync(repo, before.Id, ct);
         return after;
     }
 
@@ -452,13 +466,11 @@ public sealed class PullRequestService(
                 throw AnvilException.Conflict($"base branch '{pr.BaseBranch}' moved while merging; try again");
             }
             merged = true;
-            await RecordMergeAsync(pr.Id, user, baseOid, mergeBase, newOid, ct);
+            await RecordMergeAsync(repo, pr.Id, user, baseOid, mergeBase, newOid, ct);
             // Tracked again with its owner, which push subscribers (webhook payloads) read from the repository they get.
             repo = await db.Repositories.Include(r => r.Owner).FirstAsync(r => r.Id == repo.Id, ct);
             await repositories.OnPushedAsync(repo, user, [new RefChange(baseRef, baseOid, newOid)], ct);
-            var details = await GetByIdAsync(repo, pr.Id, ct);
-            await events.PublishAsync(new PullRequestMerged(repo, details.PullRequest, user), ct);
-            return new MergeOutcome(details, newOid);
+            return new MergeOutcome(await GetByIdAsync(repo, pr.Id, ct), newOid);
         }
         finally
         {
@@ -503,7 +515,7 @@ public sealed class PullRequestService(
             }
             var baseBefore = change.IsCreate ? change.NewOid : change.OldOid;
             var mergeBase = change.IsCreate ? row.HeadOid : await Merger.MergeBaseAsync(gitDir, baseBefore, row.HeadOid, ct);
-            await RecordMergeAsync(row.Id, pusher, baseBefore, mergeBase, change.NewOid, ct);
+            await RecordMergeAsync(repo, row.Id, pusher, baseBefore, mergeBase, change.NewOid, ct);
             recorded = true;
         }
         finally
@@ -513,8 +525,6 @@ public sealed class PullRequestService(
                 await ReleaseMergeClaimAsync(row.Id);
             }
         }
-        var details = await GetByIdAsync(repo, row.Id, ct);
-        await events.PublishAsync(new PullRequestMerged(repo, details.PullRequest, pusher), ct);
         return true;
     }
 
@@ -629,7 +639,8 @@ public sealed class PullRequestService(
     /// The base already moved: record the merge. Retried, because failing here would leave a merged branch behind an
     /// open pull request.
     /// </summary>
-    private async Task RecordMergeAsync(long pullRequestId, User user, string baseOid, string? mergeBase, string mergeCommit, CancellationToken ct)
+    private async Task RecordMergeAsync(Repository repo, long pullRequestId, User user, string baseOid, string? mergeBase, string mergeCommit,
+        CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -647,6 +658,9 @@ public sealed class PullRequestService(
                 pr.MergeCheckPending = false;
                 await issues.ApplyStateAsync(pr.Issue, IssueState.Closed, user, CancellationToken.None);
                 await db.SaveChangesAsync(CancellationToken.None);
+                // Announced with the record it announces: a crash after the commit cannot lose the merge's webhooks.
+                var details = await GetByIdAsync(repo, pullRequestId, CancellationToken.None);
+                await events.PublishAsync(new PullRequestMerged(repo, details.PullRequest, user), CancellationToken.None);
                 await events.CommitAsync(tx, CancellationToken.None);
                 return;
             }
