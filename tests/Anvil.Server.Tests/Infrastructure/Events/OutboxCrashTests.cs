@@ -110,6 +110,53 @@ public abstract class OutboxCrashTests(Database database) : IAsyncLifetime
         await _receiver.WaitForEventAsync("/hook", "issues", p => p.Str("issue.title") == "After the restart");
         Assert.Single(_receiver.All, r => r.Event == "issues" && r.Json.Str("issue.title") == "Survives the crash");
     }
+
+    [Fact]
+    public async Task A_merge_committed_just_before_a_crash_still_sends_its_pull_request_webhook_after_restart()
+    {
+        string owner, token, repo = "merge-" + Guid.NewGuid().ToString("N")[..6];
+        await using (var doomed = await StartAsync(crashAfterCommitOf: "PullRequestMerged"))
+        {
+            (owner, token) = await SignUpAsync(doomed);
+            using var c = doomed.Client(token);
+            await (await c.PostAsJsonAsync("/api/repositories", new { name = repo, visibility = "public", autoInit = true })).JsonAsync(HttpStatusCode.Created);
+            using var git = new GitClient();
+            var work = git.Path("work");
+            var url = $"http://{owner}:correct-horse-battery@{doomed.BaseUri.Authority}/{owner}/{repo}.git"; // the sign-up password
+            await git.OkAsync(null, "clone", "-q", url, work);
+            await git.OkAsync(work, "checkout", "-q", "-b", "feature");
+            await git.CommitFileAsync(work, "feature.txt", "new", "Add the feature");
+            await git.OkAsync(work, "push", "-q", "origin", "feature");
+            await (await c.PostAsJsonAsync($"/api/v1/repos/{owner}/{repo}/pulls", new { title = "The feature", head = "feature", @base = "main" }))
+                .JsonAsync(HttpStatusCode.Created);
+            await (await c.PostAsJsonAsync($"/api/v1/repos/{owner}/{repo}/hooks", new
+            {
+                name = "web",
+                config = new { url = _receiver.Url("/merge"), content_type = "json" },
+                events = new[] { "pull_request" },
+                active = true,
+            })).JsonAsync(HttpStatusCode.Created);
+            // The merge check runs in the background; merging waits until it has said the pull request is mergeable.
+            for (var i = 0; i < 100; i++)
+            {
+                var pr = await (await c.GetAsync($"/api/v1/repos/{owner}/{repo}/pulls/1")).JsonAsync();
+                if (pr["mergeable"]?.GetValue<bool?>() == true)
+                {
+                    break;
+                }
+                await Task.Delay(100);
+            }
+            await Assert.ThrowsAnyAsync<Exception>(() => c.PutAsJsonAsync($"/api/v1/repos/{owner}/{repo}/pulls/1/merge", new { merge_method = "merge" }));
+            await doomed.WaitForExitAsync();
+        }
+        Assert.DoesNotContain(_receiver.All, r => r.Event == "pull_request" && r.Json.Str("action") == "closed");
+
+        await using var restarted = await StartAsync();
+        var delivered = await _receiver.WaitForEventAsync("/merge", "pull_request", p => p.Str("action") == "closed");
+        Assert.True(delivered.Json["pull_request"]!["merged"]!.GetValue<bool>());
+        using var oc = restarted.Client(token);
+        Assert.True((await (await oc.GetAsync($"/api/v1/repos/{owner}/{repo}/pulls/1")).JsonAsync())["merged"]!.GetValue<bool>());
+    }
 }
 
 public sealed class OutboxCrashTestsOnSqlite() : OutboxCrashTests(Database.Sqlite);
