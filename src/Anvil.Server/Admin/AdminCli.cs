@@ -20,6 +20,7 @@ public static class AdminCli
           user list
           user promote|demote USERNAME   grant or take back site administration
           user disable|enable USERNAME   a disabled user cannot sign in, push or use tokens
+          user delete USERNAME           the account and its repositories; what it wrote elsewhere stays, by "ghost"
           invite create [--expires-days D]   a single-use sign-up link (for ANVIL_SIGNUP=invite; default 7 days)
           token create --user U --name N --scopes s1,s2 [--expires-days D]
           token list --user U
@@ -94,6 +95,12 @@ public static class AdminCli
                 {
                     var user = await sp.GetRequiredService<UserAdministration>().SetDisabledAsync(username, change == "disable", default);
                     await stdout.WriteLineAsync($"{user.Username} is {(user.DisabledAt is null ? "enabled" : "disabled")}");
+                    return 0;
+                }
+                case ["user", "delete", var username]:
+                {
+                    await sp.GetRequiredService<UserAdministration>().DeleteAsync(username, default);
+                    await stdout.WriteLineAsync($"{username} is deleted");
                     return 0;
                 }
                 case ["invite", "create", .. var rest]:

@@ -202,8 +202,27 @@ public sealed class RepositoryService(
     public async Task DeleteAsync(string owner, string name, CancellationToken ct)
     {
         var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
-        var actor = caller.RequireUser();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await DeleteInTransactionAsync(repo, caller.RequireUser(), ct);
+        await events.CommitAsync(tx, ct);
+    }
+
+    /// <summary>Every repository <paramref name="owner"/> owns, as deleting the account needs (the caller's transaction).</summary>
+    public async Task DeleteOwnedByAsync(User owner, CancellationToken ct)
+    {
+        var owned = await db.Repositories.Include(r => r.Owner).Where(r => r.OwnerId == owner.Id).OrderBy(r => r.Id).ToListAsync(ct);
+        foreach (var repo in owned)
+        {
+            // A fork of one of the others may have gone with its parent already.
+            if (await db.Repositories.AnyAsync(r => r.Id == repo.Id, ct))
+            {
+                await DeleteInTransactionAsync(repo, owner, ct);
+            }
+        }
+    }
+
+    private async Task DeleteInTransactionAsync(Repository repo, User actor, CancellationToken ct)
+    {
         // A fork of a private repository was held by its owner's access to it, which is now gone for everyone (GitHub
         // deletes them too); a public repository's forks outlive it and just stop naming it.
         var forks = repo.IsPrivate ? await ForkTreeAsync(repo.Id, null, ct) : [];
@@ -213,8 +232,7 @@ public sealed class RepositoryService(
         {
             await events.PublishAsync(new ForksDeleted(actor, deleted), ct);
         }
-        await events.CommitAsync(tx, ct);
-        log.LogInformation("repository {Owner}/{Name} ({Id}) deleted with {Forks} fork(s)", owner, repo.Name, repo.Id, forks.Count);
+        log.LogInformation("repository {Owner}/{Name} ({Id}) deleted with {Forks} fork(s)", repo.Owner?.Username, repo.Name, repo.Id, forks.Count);
     }
 
     /// <summary>

@@ -102,6 +102,49 @@ public abstract class AccountAdministrationTests(AnvilServer server)
     }
 
     [Fact]
+    public async Task Deleting_an_account_removes_it_and_its_repositories_and_leaves_its_words_elsewhere_to_ghost()
+    {
+        var leaving = await server.SignUpAsync();
+        var staying = await server.SignUpAsync();
+        var token = await leaving.CreateTokenAsync("repo", "user:read");
+        using (var c = leaving.Client())
+        {
+            await (await c.PostAsJsonAsync("/api/repositories", new { name = "mine", visibility = "public", autoInit = true })).JsonAsync(HttpStatusCode.Created);
+        }
+        using (var c = staying.Client())
+        {
+            await (await c.PostAsJsonAsync("/api/repositories", new { name = "shared", visibility = "public" })).JsonAsync(HttpStatusCode.Created);
+        }
+        using (var c = leaving.Client())
+        {
+            await (await c.PostAsJsonAsync($"/api/repositories/{staying.Username}/shared/issues", new { title = "Found a bug" })).JsonAsync(HttpStatusCode.Created);
+            await (await c.PostAsJsonAsync($"/api/v1/repos/{staying.Username}/shared/issues/1/comments", new { body = "Steps to reproduce" }))
+                .JsonAsync(HttpStatusCode.Created);
+        }
+        var gitDirs = Directory.GetDirectories(Path.Combine(server.DataDir, "repositories"), "*.git", SearchOption.AllDirectories).Length;
+
+        Assert.Equal(0, (await AdminAsync(server, "user", "delete", leaving.Username)).Code);
+
+        using var anonymous = server.Anonymous();
+        await (await anonymous.GetAsync($"/api/v1/repos/{leaving.Username}/mine")).ErrorAsync(HttpStatusCode.NotFound);
+        await (await anonymous.GetAsync($"/api/v1/users/{leaving.Username}")).ErrorAsync(HttpStatusCode.NotFound);
+        Assert.Equal(gitDirs - 1, Directory.GetDirectories(Path.Combine(server.DataDir, "repositories"), "*.git", SearchOption.AllDirectories).Length);
+        using (var pat = server.WithBearer(token))
+        {
+            await (await pat.GetAsync("/api/v1/user")).ErrorAsync(HttpStatusCode.Unauthorized);
+        }
+        await (await anonymous.PostAsJsonAsync("/auth/sign-in", new { username = leaving.Username, password = leaving.Password }))
+            .ErrorAsync(HttpStatusCode.Unauthorized);
+        var issue = await (await anonymous.GetAsync($"/api/v1/repos/{staying.Username}/shared/issues/1")).JsonAsync();
+        Assert.Equal("Found a bug", issue.Str("title"));
+        Assert.Equal("ghost", issue.Str("user.login"));
+        var comment = Assert.Single((await (await anonymous.GetAsync($"/api/v1/repos/{staying.Username}/shared/issues/1/comments")).JsonAsync()).AsArray())!;
+        Assert.Equal("ghost", comment.Str("user.login"));
+        Assert.Equal(1, (await AdminAsync(server, "user", "delete", "ghost")).Code);
+        Assert.Equal(1, (await AdminAsync(server, "user", "delete", leaving.Username)).Code);
+    }
+
+    [Fact]
     public async Task Closed_sign_up_refuses_everyone_but_the_admin_cli()
     {
         await using var closed = await server.StartNodeAsync(("ANVIL_SIGNUP", "closed"));
