@@ -7,7 +7,7 @@ using Microsoft.OpenApi;
 namespace Anvil.Server.Operations;
 
 /// <summary>
-/// What the OpenAPI document says of each operation beyond its schemas: a tag per feature and surface (the
+/// What the OpenAPI document says of each operation beyond its schemas: a summary, a tag per feature and surface (the
 /// feature is the folder of the handler, so a new route is tagged without being listed here), the ways to
 /// authenticate, and which operations need a signed-in caller and which scope a token must hold.
 /// </summary>
@@ -34,6 +34,10 @@ public static class OpenApiOperations
                 _ => feature,
             };
             operation.Tags = new HashSet<OpenApiTagReference> { new(tag, context.Document) };
+            if (string.IsNullOrEmpty(operation.Summary))
+            {
+                operation.Summary = OpenApiSummaries.For(description.HttpMethod ?? "GET", path);
+            }
             if (description.ActionDescriptor.EndpointMetadata.OfType<SignInRequired>().LastOrDefault() is { } required)
             {
                 var requirement = new OpenApiSecurityRequirement

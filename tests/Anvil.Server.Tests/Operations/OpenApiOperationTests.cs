@@ -33,6 +33,18 @@ public sealed class OpenApiOperationTests(SqliteServer server) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Every_operation_has_a_summary()
+    {
+        var doc = await DocumentAsync();
+        var missing = doc["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Method: o.Key.ToUpperInvariant(), Path: p.Key, Summary: o.Value!["summary"]?.GetValue<string>())))
+            .Where(o => string.IsNullOrWhiteSpace(o.Summary)).Select(o => $"{o.Method} {o.Path}").ToList();
+        Assert.True(missing.Count == 0, "no summary (add one to OpenApiSummaries): " + string.Join(", ", missing));
+        Assert.Equal("List comments of an issue", doc["paths"]!["/api/v1/repos/{owner}/{name}/issues/{number}/comments"]!["get"]!["summary"]!.GetValue<string>());
+        Assert.Equal("Merge a pull request", doc["paths"]!["/api/v1/repos/{owner}/{name}/pulls/{number}/merge"]!["put"]!["summary"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Security_schemes_are_declared_and_signed_in_operations_say_which_scope_a_token_needs()
     {
         var doc = await DocumentAsync();

@@ -1,0 +1,148 @@
+namespace Anvil.Server.Operations;
+
+/// <summary>
+/// A one-line summary for every operation of the OpenAPI document. Collections and their items read the same on every
+/// route (<c>GET …/issues</c> is "List issues", <c>PATCH …/issues/{number}</c> "Update an issue"), so those are
+/// worded from the path; what is not plain CRUD is named below. A test fails when an operation has no summary.
+/// </summary>
+public static class OpenApiSummaries
+{
+    /// <summary>Path segments as a reader names them: singular, plural.</summary>
+    private static readonly Dictionary<string, (string One, string Many)> Nouns = new()
+    {
+        ["repos"] = ("repository", "repositories"), ["repositories"] = ("repository", "repositories"),
+        ["issues"] = ("issue", "issues"), ["pulls"] = ("pull request", "pull requests"), ["comments"] = ("comment", "comments"),
+        ["labels"] = ("label", "labels"), ["hooks"] = ("webhook", "webhooks"), ["deliveries"] = ("webhook delivery", "webhook deliveries"),
+        ["check-runs"] = ("check run", "check runs"), ["check-suites"] = ("check suite", "check suites"),
+        ["runs"] = ("workflow run", "workflow runs"), ["jobs"] = ("job", "jobs"), ["artifacts"] = ("artifact", "artifacts"),
+        ["runners"] = ("runner", "runners"), ["branches"] = ("branch", "branches"), ["commits"] = ("commit", "commits"),
+        ["contents"] = ("file or directory", "contents of the root directory"), ["notifications"] = ("notification", "notifications"),
+        ["threads"] = ("notification thread", "notification threads"), ["tokens"] = ("access token", "your access tokens"),
+        ["stargazers"] = ("stargazer", "stargazers"), ["forks"] = ("fork", "forks"), ["collaborators"] = ("collaborator", "collaborators"),
+        ["reviews"] = ("review", "reviews"), ["review-comments"] = ("review comment", "review comments"), ["users"] = ("user", "users"),
+        ["stars"] = ("stargazer", "stargazers"), ["files"] = ("changed file", "changed files"),
+    };
+
+    /// <summary>Operations that are not the plain CRUD of a collection, keyed by method and path.</summary>
+    private static readonly Dictionary<string, string> Named = new()
+    {
+        ["GET /health"] = "Health check",
+        ["GET /ws"] = "Open the live notification WebSocket",
+        ["GET /{owner}/{repo}/info/refs"] = "Git: advertise refs (smart HTTP)",
+        ["POST /{owner}/{repo}/git-upload-pack"] = "Git: fetch or clone (upload-pack)",
+        ["POST /{owner}/{repo}/git-receive-pack"] = "Git: push (receive-pack)",
+        ["GET /api/v1/meta"] = "Get the server's version and capabilities",
+        ["POST /auth/sign-up"] = "Sign up", ["POST /api/auth/sign-up/email"] = "Sign up",
+        ["POST /auth/sign-in"] = "Sign in", ["POST /api/auth/sign-in/email"] = "Sign in",
+        ["POST /auth/sign-out"] = "Sign out", ["POST /api/auth/sign-out"] = "Sign out",
+        ["GET /api/auth/get-session"] = "Get the current session",
+        ["GET /api/auth/verify-email"] = "Verify an email address (the mailed link)",
+        ["POST /api/auth/send-verification-email"] = "Send the verification mail again",
+        ["POST /api/auth/forgot-password"] = "Mail a password-reset link",
+        ["POST /api/auth/reset-password"] = "Reset the password with a mailed token",
+        ["GET /api/users/me/settings"] = "Get your settings", ["GET /api/settings"] = "Get your settings",
+        ["PATCH /api/users/me/settings"] = "Update your profile settings", ["PATCH /api/settings"] = "Update your profile settings",
+        ["POST /api/users/me/settings/preferences"] = "Update your preferences", ["POST /api/settings/preferences"] = "Update your preferences",
+        ["PATCH /api/users/me/avatar"] = "Upload your avatar", ["PATCH /api/settings/avatar"] = "Upload your avatar",
+        ["DELETE /api/users/me/avatar"] = "Remove your avatar", ["DELETE /api/settings/avatar"] = "Remove your avatar",
+        ["GET /api/users/me"] = "Get the signed-in user", ["GET /api/v1/user"] = "Get the signed-in user",
+        ["GET /api/users/me/summary"] = "Get a summary of your account",
+        ["GET /api/users/{username}/profile"] = "Get a user's profile",
+        ["GET /api/users/{username}/avatar"] = "Get a user's avatar image",
+        ["GET /api/users/{username}/repositories"] = "List a user's repositories",
+        ["GET /api/v1/users/{username}/repos"] = "List a user's repositories",
+        ["POST /api/v1/user/repos"] = "Create a repository", ["GET /api/v1/user/repos"] = "List your repositories",
+        ["GET /api/v1/user/starred"] = "List repositories you starred",
+        ["GET /api/v1/user/starred/{owner}/{name}"] = "Check whether you starred a repository",
+        ["PUT /api/v1/user/starred/{owner}/{name}"] = "Star a repository",
+        ["DELETE /api/v1/user/starred/{owner}/{name}"] = "Unstar a repository",
+        ["POST /api/repositories/{owner}/{name}/star"] = "Star a repository",
+        ["DELETE /api/repositories/{owner}/{name}/star"] = "Unstar a repository",
+        ["POST /api/repositories/{owner}/{name}/fork"] = "Fork a repository",
+        ["POST /api/v1/repos/{owner}/{name}/forks"] = "Fork a repository",
+        ["PUT /api/v1/repos/{owner}/{name}/collaborators/{username}"] = "Add a collaborator or change their permission",
+        ["GET /api/search"] = "Search repositories, issues, pull requests or users",
+        ["GET /api/v1/search/repositories"] = "Search repositories", ["GET /api/v1/search/users"] = "Search users",
+        ["GET /api/v1/search/issues"] = "Search issues and pull requests",
+        ["GET /api/notifications/unread-count"] = "Count unread notifications",
+        ["PATCH /api/notifications/{id}/read"] = "Mark a notification read",
+        ["POST /api/notifications/mark-all-read"] = "Mark all notifications read",
+        ["PUT /api/v1/notifications"] = "Mark notifications read",
+        ["PATCH /api/v1/notifications/threads/{id}"] = "Mark a notification thread read",
+        ["GET /api/v1/repos/{owner}/{name}/commits/{sha}/check-runs"] = "List check runs for a commit",
+        ["GET /api/v1/repos/{owner}/{name}/commits/{sha}/check-suites"] = "List check suites for a commit",
+        ["GET /api/v1/repos/{owner}/{name}/actions/runs/{id}/jobs"] = "List the jobs of a workflow run",
+        ["GET /api/v1/repos/{owner}/{name}/actions/jobs/{id}/logs"] = "Download a job's log",
+        ["GET /api/v1/repos/{owner}/{name}/actions/runs/{id}/artifacts"] = "List the artifacts of a workflow run",
+        ["GET /api/v1/repos/{owner}/{name}/actions/artifacts/{id}/zip"] = "Download an artifact",
+        ["POST /api/v1/repos/{owner}/{name}/actions/runs/{id}/cancel"] = "Cancel a workflow run",
+        ["POST /api/v1/repos/{owner}/{name}/actions/runs/{id}/rerun"] = "Re-run a workflow run",
+        ["POST /api/v1/repos/{owner}/{name}/actions/workflows/{file}/dispatches"] = "Run a workflow (workflow_dispatch)",
+        ["POST /api/v1/repos/{owner}/{name}/actions/runners/registration-token"] = "Create a runner registration token",
+        ["POST /api/v1/runners/register"] = "Runner: register with a registration token",
+        ["POST /api/v1/runners/heartbeat"] = "Runner: wait for a job (long poll)",
+        ["POST /api/v1/jobs/{id}/logs"] = "Runner: append to a job's log",
+        ["POST /api/v1/jobs/{id}/artifacts"] = "Runner: upload an artifact",
+        ["POST /api/v1/jobs/{id}/steps/{step}/status"] = "Runner: report a step's status",
+        ["POST /api/v1/jobs/{id}/status"] = "Runner: report a job's status",
+        ["POST /api/v1/jobs/{id}/cancel-check"] = "Runner: ask whether a job was cancelled",
+        ["POST /api/v1/repos/{owner}/{name}/hooks/{id}/pings"] = "Ping a webhook",
+        ["POST /api/v1/repos/{owner}/{name}/hooks/{id}/deliveries/{deliveryId}/attempts"] = "Redeliver a webhook delivery",
+        ["POST /api/discord/link/generate"] = "Discord bot: create a link token for a Discord user",
+        ["POST /api/discord/link/verify"] = "Link your account to a Discord user with a link token",
+        ["POST /api/discord/link/unlink"] = "Remove a Discord link",
+        ["GET /api/discord/link/status/{discordId}"] = "Get a Discord user's link",
+        ["POST /api/webhooks/discord"] = "Discord: inbound interactions",
+        ["GET /api/webhooks/discord/test"] = "Send a test announcement to the Discord channel",
+        ["GET /api/repositories/{owner}/{name}/commits/{oid}/diff"] = "Get a commit's diff",
+        ["GET /api/repositories/{owner}/{name}/tree"] = "List a directory",
+        ["GET /api/repositories/{owner}/{name}/file"] = "Get a file",
+        ["GET /api/v1/repos/{owner}/{name}/contents/{path}"] = "Get a file or directory",
+        ["PUT /api/v1/repos/{owner}/{name}/issues/{number}/lock"] = "Lock an issue",
+        ["DELETE /api/v1/repos/{owner}/{name}/issues/{number}/lock"] = "Unlock an issue",
+        ["GET /api/v1/repos/{owner}/{name}/labels/{label}"] = "Get a label",
+        ["POST /api/v1/repos/{owner}/{name}/labels/{label}"] = "Update a label",
+        ["GET /api/v1/repos/{owner}/{name}/issues/{number}/labels"] = "List an issue's labels",
+        ["POST /api/v1/repos/{owner}/{name}/issues/{number}/labels"] = "Add labels to an issue",
+        ["PUT /api/v1/repos/{owner}/{name}/issues/{number}/labels"] = "Replace an issue's labels",
+        ["DELETE /api/v1/repos/{owner}/{name}/issues/{number}/labels"] = "Remove all labels from an issue",
+        ["DELETE /api/v1/repos/{owner}/{name}/issues/{number}/labels/{label}"] = "Remove a label from an issue",
+        ["GET /api/repositories/{owner}/{name}/pulls/{number}/diff"] = "Get a pull request's diff",
+        ["GET /api/v1/repos/{owner}/{name}/pulls/{number}/merge"] = "Check whether a pull request was merged",
+        ["PUT /api/v1/repos/{owner}/{name}/pulls/{number}/merge"] = "Merge a pull request",
+        ["POST /api/repositories/{owner}/{name}/pulls/{number}/merge"] = "Merge a pull request",
+    };
+
+    /// <summary>The summary of <paramref name="method"/> <paramref name="path"/>, or null when neither rule nor table has one.</summary>
+    public static string? For(string method, string path)
+    {
+        // As the document shows it: no route constraints ({id:long} is {id}), no trailing slash.
+        path = System.Text.RegularExpressions.Regex.Replace(path, @"\{([^}:]+):[^}]*\}", "{$1}").TrimEnd('/');
+        if (Named.TryGetValue($"{method} {path}", out var named))
+        {
+            return named;
+        }
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var item = segments.Length > 0 && segments[^1].StartsWith('{');
+        var literals = segments.Where(s => !s.StartsWith('{')).ToList();
+        if (literals.Count == 0 || !Nouns.TryGetValue(literals[^1], out var noun))
+        {
+            return null;
+        }
+        // A nested collection says whose it is: "List comments on a pull request".
+        var owner = literals.Count >= 2 && literals[^2] is not ("repos" or "repositories" or "api" or "v1" or "notifications") && Nouns.TryGetValue(literals[^2], out var o)
+            ? o.One : null;
+        var of = owner is null ? "" : $" of {Article(owner)} {owner}";
+        return (method, item) switch
+        {
+            ("GET", true) => $"Get {Article(noun.One)} {noun.One}{of}",
+            ("GET", false) => $"List {noun.Many}{of}",
+            ("POST", false) => $"Create {Article(noun.One)} {noun.One}{of}",
+            ("PATCH", true) or ("PUT", true) => $"Update {Article(noun.One)} {noun.One}{of}",
+            ("DELETE", true) => $"Delete {Article(noun.One)} {noun.One}{of}",
+            _ => null,
+        };
+    }
+
+    private static string Article(string noun) => noun[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a";
+}
