@@ -20,6 +20,8 @@ using Anvil.Server.Users;
 using Anvil.Server.Webhooks;
 using Anvil.Server.Discord;
 using Anvil.Server.Email;
+using Anvil.Web;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace Anvil.Server;
@@ -65,6 +67,7 @@ public static class AnvilApp
         app.UseMiddleware<Discord.DiscordBotMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
+        app.UseAntiforgery(); // the web pages' forms; API routes carry no antiforgery metadata and are untouched
         app.UseAnonymousReadCache(); // after rate limiting: an answer from memory still counts against the budget
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         MapEndpoints(app);
@@ -123,6 +126,9 @@ public static class AnvilApp
         services.AddScoped<RepositoryMaintenance>();
         services.AddHostedService<RepositoryMaintenanceWorker>();
         services.AddPullRequests();
+        // Antiforgery tokens are sealed with these keys: kept with the data so they survive restarts and are shared by nodes.
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys"))).SetApplicationName("Anvil");
+        services.AddAnvilWeb<Web.WebAccounts, Web.WebRepositories, Web.WebCode>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -146,6 +152,7 @@ public static class AnvilApp
         app.MapIssueV1Endpoints();
         app.MapPullRequestEndpoints();
         app.MapPullRequestV1Endpoints();
+        app.MapAnvilWeb(); // last: its "/{owner}/{repo}/…" pages yield to every literal route above
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>
