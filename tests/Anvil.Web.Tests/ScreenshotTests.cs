@@ -30,6 +30,7 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("image", $"/{o}/calculator/blob/main/docs/logo.png", false, 200),
             ("commits", $"/{o}/calculator/commits/main", false, 200),
             ("commit", $"/{o}/calculator/commit/{second}", true, 200),
+            ("search", "/search?q=calculator", false, 200),
             ("not-found", $"/{o}/missing", false, 404),
         };
         foreach (var (width, height) in Screenshots.Sizes)

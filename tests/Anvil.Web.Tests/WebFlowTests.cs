@@ -74,6 +74,18 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         await viewer.GoAsync($"/{username}");
         await Assertions.Expect(page.Locator(".repo-list")).ToContainTextAsync("calculator");
 
+        // Search from the header ("/" focuses the box).
+        await page.Keyboard.PressAsync("/");
+        await Assertions.Expect(page.Locator("#site-search")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("calculator");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/search?q=calculator");
+        await Assertions.Expect(page.Locator(".repo-list")).ToContainTextAsync($"{username}/calculator");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await page.Locator("#search-q").FillAsync(username);
+        await page.Locator("#search-q").PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".user-hit")).ToContainTextAsync(username);
+
         // Sign out from the user menu.
         await page.Locator(".site-header details.menu summary").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

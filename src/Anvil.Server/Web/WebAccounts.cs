@@ -18,9 +18,8 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
 
     private static Viewer ViewerOf(User u)
     {
-        var theme = UserService.ReadPreferences(u)["theme"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
-            ? UserService.ReadPreferences(u)["theme"]!.GetValue<string>()
-            : null;
+        // "system" (or no choice) leaves the stylesheet to follow the browser.
+        var theme = UserService.ReadPreferences(u)["theme"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
         return new Viewer(u.Username, u.Name, UserViews.AvatarUrl(u, ""), theme is "light" or "dark" ? theme : null);
     }
 

@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Web;
 
-public sealed class WebRepositories(RepositoryService repositories, RepositoryAccess access, UserService users) : IWebRepositories
+public sealed class WebRepositories(RepositoryService repositories, RepositoryAccess access, UserService users, Search.SearchService search)
+    : IWebRepositories
 {
     public async Task<IReadOnlyList<RepoSummary>> ExploreAsync(int limit, CancellationToken ct)
     {
@@ -22,8 +23,7 @@ public sealed class WebRepositories(RepositoryService repositories, RepositoryAc
     {
         var user = await users.GetByUsernameAsync(username, ct);
         var repos = await repositories.ListOwnedAsync(user, 0, 100, ct);
-        var profile = new UserProfile(user.Username, user.Name, user.Bio, UserViews.AvatarUrl(user, ""), user.Location, user.Website, user.CreatedAt);
-        return (profile, await SummariesAsync(repos.Items, ct));
+        return (Profile(user), await SummariesAsync(repos.Items, ct));
     }
 
     public async Task<CreatedRepo> CreateAsync(string? name, string? description, bool isPrivate, bool withReadme, CancellationToken ct)
@@ -38,6 +38,19 @@ public sealed class WebRepositories(RepositoryService repositories, RepositoryAc
             return new CreatedRepo(null, WebAccounts.Sentence(e.Message));
         }
     }
+
+    public async Task<SearchHits> SearchAsync(string query, bool users, int offset, int limit, CancellationToken ct)
+    {
+        var found = await search.SearchAsync(users ? Search.SearchKinds.User : Search.SearchKinds.Repository, Search.SearchQuery.Parse(query), offset, limit, ct);
+        if (users)
+        {
+            var people = (await search.UsersAsync(found.Items, ct)).Select(Profile).ToList();
+            return new SearchHits([], people, found.HasMore);
+        }
+        return new SearchHits(await SummariesAsync(await search.RepositoriesAsync(found.Items, ct), ct), [], found.HasMore);
+    }
+
+    private static UserProfile Profile(User u) => new(u.Username, u.Name, u.Bio, UserViews.AvatarUrl(u, ""), u.Location, u.Website, u.CreatedAt);
 
     private async Task<IReadOnlyList<RepoSummary>> SummariesAsync(IReadOnlyList<Repository> repos, CancellationToken ct)
     {

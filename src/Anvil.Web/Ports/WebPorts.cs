@@ -31,6 +31,9 @@ public sealed record FormResult(string? Error)
 
 public sealed record CreatedRepo(RepoSummary? Repo, string? Error);
 
+/// <summary>A page of search hits of one kind (the other list is empty).</summary>
+public sealed record SearchHits(IReadOnlyList<RepoSummary> Repos, IReadOnlyList<UserProfile> Users, bool HasMore);
+
 /// <param name="LastCommits">Per entry name, the latest commit that touched it.</param>
 public sealed record TreeView(RepoContext Context, string Ref, string Path, IReadOnlyList<GitTreeEntry> Entries,
     IReadOnlyDictionary<string, GitCommit> LastCommits, GitCommit? Head);
@@ -69,6 +72,9 @@ public interface IWebRepositories
     Task<(UserProfile User, IReadOnlyList<RepoSummary> Repos)> ProfileAsync(string username, CancellationToken ct);
 
     Task<CreatedRepo> CreateAsync(string? name, string? description, bool isPrivate, bool withReadme, CancellationToken ct);
+
+    /// <summary>The API's search (same qualifiers, same visibility filter) for repositories or users.</summary>
+    Task<SearchHits> SearchAsync(string query, bool users, int offset, int limit, CancellationToken ct);
 }
 
 /// <summary>
