@@ -67,7 +67,7 @@ public static class AnvilApp
         app.UseMiddleware<Discord.DiscordBotMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
-        app.UseAntiforgery(); // the web pages' forms; API routes carry no antiforgery metadata and are untouched
+        app.UseAnvilWeb(); // the web pages' antiforgery; API routes carry no antiforgery metadata and are untouched
         app.UseAnonymousReadCache(); // after rate limiting: an answer from memory still counts against the budget
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         MapEndpoints(app);

@@ -1,6 +1,8 @@
 using Anvil.Web.Ports;
 using Anvil.Web.Rendering;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
@@ -27,15 +29,41 @@ public static partial class WebInterface
         return services;
     }
 
+    /// <summary>
+    /// Antiforgery for the pages' forms, after routing and authentication. A page posted without a valid token is
+    /// refused here with the error page (the component endpoint would answer an empty 400) and changes nothing.
+    /// </summary>
+    public static IApplicationBuilder UseAnvilWeb(this IApplicationBuilder app)
+    {
+        app.UseAntiforgery();
+        app.Use(async (http, next) =>
+        {
+            if (HttpMethods.IsPost(http.Request.Method)
+                && http.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null
+                && http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+            {
+                await ErrorPage.WriteAsync(http, StatusCodes.Status400BadRequest, null);
+                return;
+            }
+            await next(http);
+        });
+        return app;
+    }
+
     public static void MapAnvilWeb(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/" + WebAssets.Folder + "/{name}", (HttpContext http, string name) => WebAssets.ServeAsync(http, name));
+        app.MapGet("/" + WebAssets.Folder + "/{name}", (HttpContext http, string name) => WebAssets.ServeAsync(http, name))
+            .ExcludeFromDescription();
         // A browser opening a clone URL lands on the repository's page; git itself never asks for this path.
-        app.MapGet("/{owner:" + PageOwner.Name + "}/{repo}.git", (string owner, string repo) => Results.Redirect(Links.Repo(owner, repo)));
+        app.MapGet("/{owner:" + PageOwner.Name + "}/{repo}.git", (string owner, string repo) => Results.Redirect(Links.Repo(owner, repo)))
+            .ExcludeFromDescription();
         app.MapMethods("/{owner:" + PageOwner.Name + "}/{repo}/raw/{**rest}", [HttpMethods.Get, HttpMethods.Head],
-            (HttpContext http, string owner, string repo, string rest, IWebCode code) => code.WriteRawAsync(http, owner, repo, rest));
+            (HttpContext http, string owner, string repo, string rest, IWebCode code) => code.WriteRawAsync(http, owner, repo, rest))
+            .ExcludeFromDescription();
         app.MapRazorComponents<App>().Add(endpoint =>
         {
+            // Pages are not API: they stay out of the OpenAPI document.
+            endpoint.Metadata.Add(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute());
             // "/{owner}/…" pages never claim another surface's paths: POST /api/unknown stays the API's 404/405,
             // not a page's antiforgery refusal.
             // The raw text stays as the @page wrote it: the component router finds the page by it.

@@ -31,6 +31,8 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("commits", $"/{o}/calculator/commits/main", false, 200),
             ("commit", $"/{o}/calculator/commit/{second}", true, 200),
             ("search", "/search?q=calculator", false, 200),
+            ("branches", $"/{o}/calculator/branches", false, 200),
+            ("tokens", "/settings/tokens", true, 200),
             ("not-found", $"/{o}/missing", false, 404),
         };
         foreach (var (width, height) in Screenshots.Sizes)

@@ -101,6 +101,48 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
     }
 
     [Fact]
+    public async Task A_person_creates_a_token_shown_once_uses_it_and_revokes_it()
+    {
+        var user = await server.SignUpAsync();
+        await using var viewer = await Viewer.OpenAsync(chromium, server);
+        var page = viewer.Page;
+        await page.Context.AddCookiesAsync([new Cookie { Name = "anvil_session", Value = user.SessionToken, Url = server.BaseUri.ToString() }]);
+
+        Assert.Equal(200, await viewer.GoAsync("/settings/tokens"));
+        await Assertions.Expect(page.GetByText("You have no tokens.")).ToBeVisibleAsync();
+        await page.GetByLabel("Name").FillAsync("deploy");
+        await page.GetByLabel("Expiration").SelectOptionAsync("7");
+        await page.GetByLabel("user:read").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Generate token" }).ClickAsync();
+        var token = await page.GetByLabel("New token").InputValueAsync();
+        Assert.Matches("^shp_[A-Za-z0-9]{40}$", token);
+        await Assertions.Expect(page.Locator(".token-list li")).ToContainTextAsync(["deploy"]);
+        await Assertions.Expect(page.Locator(".token-list li")).ToContainTextAsync("user:read");
+
+        using (var api = server.WithBearer(token))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await api.GetAsync("/api/v1/user")).StatusCode);
+        }
+        // Shown once: opening the page again lists it without its secret.
+        await viewer.GoAsync("/settings/tokens");
+        await Assertions.Expect(page.GetByLabel("New token")).ToHaveCountAsync(0);
+        Assert.DoesNotContain(token, await page.ContentAsync());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke deploy" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("You have no tokens.")).ToBeVisibleAsync();
+        using (var api = server.WithBearer(token))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await api.GetAsync("/api/v1/user")).StatusCode);
+        }
+        viewer.AssertNoConsoleErrors();
+
+        // Signed out, the page asks to sign in first.
+        await using var anonymous = await Viewer.OpenAsync(chromium, server);
+        await anonymous.GoAsync("/settings/tokens");
+        Assert.EndsWith("/login?return_to=%2Fsettings%2Ftokens", anonymous.Page.Url);
+    }
+
+    [Fact]
     public async Task Wrong_passwords_and_taken_names_are_explained_on_the_form()
     {
         var existing = await server.SignUpAsync();

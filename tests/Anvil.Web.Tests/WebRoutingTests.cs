@@ -132,6 +132,7 @@ public abstract class WebRoutingTests(AnvilServer server)
             ["_handler"] = "join", ["Email"] = username + "@example.com", ["Username"] = username, ["Password"] = "long-enough-password",
         }));
         Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+        Assert.Contains("reload the page and try again", await res.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync("/" + username)).StatusCode);
     }
 }

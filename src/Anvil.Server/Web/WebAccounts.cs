@@ -11,8 +11,8 @@ namespace Anvil.Server.Web;
 /// Signing in and out from the pages: the same account and session services, cookie and per-address limits as
 /// <c>/auth/sign-in</c> and <c>/auth/sign-up</c>.
 /// </summary>
-public sealed class WebAccounts(Caller caller, AccountService accounts, SessionService sessions, AccountEmails emails, RateLimiter limiter)
-    : IWebAccounts
+public sealed class WebAccounts(Caller caller, AccountService accounts, SessionService sessions, AccountEmails emails, RateLimiter limiter,
+    AccessTokenService tokens) : IWebAccounts
 {
     public Viewer? Current => caller.User is { } u && caller.Method == AuthMethod.Session ? ViewerOf(u) : null;
 
@@ -65,6 +65,31 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
     }
 
     public async Task SignOutAsync(HttpContext http) => await AuthEndpoints.EndCookieSessionAsync(http, sessions);
+
+    public IReadOnlyList<string> TokenScopes => Scopes.All;
+
+    // Token management needs a signed-in session (Current is null for anything else), as on the API.
+    private User SessionUser => Current is not null ? caller.User! : throw AnvilException.Unauthorized();
+
+    public async Task<IReadOnlyList<TokenRow>> TokensAsync(CancellationToken ct) =>
+        (await tokens.ListAsync(SessionUser.Id, ct))
+        .Select(t => new TokenRow(t.Id, t.Name, Scopes.All.Where(Scopes.Parse(t.Scopes).Contains).ToList(), t.CreatedAt, t.ExpiresAt, t.LastUsedAt))
+        .ToList();
+
+    public async Task<CreatedToken> CreateTokenAsync(string? name, IReadOnlyCollection<string> scopes, int? expiresInDays, CancellationToken ct)
+    {
+        try
+        {
+            var created = await tokens.CreateAsync(SessionUser.Id, name, scopes, expiresInDays, ct);
+            return new CreatedToken(created.Plaintext, null);
+        }
+        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict)
+        {
+            return new CreatedToken(null, Sentence(e.Message));
+        }
+    }
+
+    public Task RevokeTokenAsync(long id, CancellationToken ct) => tokens.RevokeAsync(SessionUser.Id, id, ct);
 
     /// <summary>A service's message ("username is already taken") as a sentence on a page.</summary>
     internal static string Sentence(string message) => message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + ".";

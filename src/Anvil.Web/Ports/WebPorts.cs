@@ -31,6 +31,11 @@ public sealed record FormResult(string? Error)
 
 public sealed record CreatedRepo(RepoSummary? Repo, string? Error);
 
+public sealed record TokenRow(long Id, string Name, IReadOnlyList<string> Scopes, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt);
+
+/// <param name="Plaintext">The new token, shown this once; null when <paramref name="Error"/> says why not.</param>
+public sealed record CreatedToken(string? Plaintext, string? Error);
+
 /// <summary>A page of search hits of one kind (the other list is empty).</summary>
 public sealed record SearchHits(IReadOnlyList<RepoSummary> Repos, IReadOnlyList<UserProfile> Users, bool HasMore);
 
@@ -58,6 +63,16 @@ public interface IWebAccounts
 
     /// <summary>Ends the cookie's session and clears the cookie.</summary>
     Task SignOutAsync(HttpContext http);
+
+    /// <summary>The scopes a personal access token may carry, in their canonical order.</summary>
+    IReadOnlyList<string> TokenScopes { get; }
+
+    Task<IReadOnlyList<TokenRow>> TokensAsync(CancellationToken ct);
+
+    Task<CreatedToken> CreateTokenAsync(string? name, IReadOnlyCollection<string> scopes, int? expiresInDays, CancellationToken ct);
+
+    /// <summary>Revokes one of the viewer's tokens; another's is "not found".</summary>
+    Task RevokeTokenAsync(long id, CancellationToken ct);
 }
 
 public interface IWebRepositories

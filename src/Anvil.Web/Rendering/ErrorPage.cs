@@ -15,12 +15,14 @@ public static class ErrorPage
         {
             404 => ("Page not found", "There is nothing here, or you do not have access to it."),
             429 => ("Too many requests", "Slow down a little and try again in a moment."),
+            400 when message is null or "bad request" => ("Bad request", "The request could not be accepted. If you sent a form, reload the page and try again."),
             >= 500 => ("Something went wrong", "Anvil could not answer this request. If it keeps happening, give the request id below to whoever runs this server."),
             _ => (ReasonPhrase(status), message ?? ""),
         };
         var response = http.Response;
         response.StatusCode = status;
         response.ContentType = "text/html; charset=utf-8";
+        response.ContentLength = null;
         WebHeaders.Apply(response);
         var page = $"""
             <!DOCTYPE html>
