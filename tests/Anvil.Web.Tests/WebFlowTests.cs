@@ -44,6 +44,10 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(readme.Locator("input[type=checkbox]")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator(".commit-tease-message")).ToHaveTextAsync(SampleRepository.SecondCommit);
 
+        // Star it.
+        await page.GetByRole(AriaRole.Button, new() { Name = "☆ Star 0" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "★ Starred 1" })).ToHaveAttributeAsync("aria-pressed", "true");
+
         // Walk the tree, open a file and a line range.
         await page.Locator("table.files").GetByRole(AriaRole.Link, new() { Name = "src", Exact = true }).ClickAsync();
         await page.WaitForURLAsync($"**/{username}/calculator/tree/main/src");

@@ -20,8 +20,11 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
         var tags = (await reader.ListTagsAsync(store.PathFor(r.OwnerId, r.Id), ct)).Select(t => t.Name).OrderDescending(StringComparer.Ordinal).ToList();
         var stats = (await repositories.StatsAsync([r], ct))[r.Id];
         var clone = $"{address.BaseUrl}/{Uri.EscapeDataString(r.Owner.Username)}/{Uri.EscapeDataString(r.Name)}.git";
-        return new RepoContext(WebRepositories.Summary(r, stats), grant.CanWrite, branches, tags, clone, branches.Count == 0);
+        return new RepoContext(WebRepositories.Summary(r, stats), grant.CanWrite, branches, tags, clone, branches.Count == 0, stats.StarredByViewer);
     }
+
+    public async Task SetStarAsync(string owner, string repo, bool starred, CancellationToken ct) =>
+        await repositories.SetStarAsync(owner, repo, starred, ct);
 
     public async Task<TreeView> TreeAsync(string owner, string repo, string? rest, CancellationToken ct)
     {

@@ -20,7 +20,7 @@ public sealed record UserProfile(string Username, string Name, string Bio, strin
 
 /// <summary>A repository as a page header shows it: who may do what, its refs and where to clone it from.</summary>
 public sealed record RepoContext(RepoSummary Repo, bool CanWrite, IReadOnlyList<string> Branches, IReadOnlyList<string> Tags,
-    string CloneUrl, bool IsEmpty);
+    string CloneUrl, bool IsEmpty, bool StarredByViewer);
 
 /// <summary>A signed-in viewer, or what went wrong (a message for a person) when signing in or up fails.</summary>
 public sealed record FormResult(string? Error)
@@ -99,6 +99,9 @@ public interface IWebRepositories
 public interface IWebCode
 {
     Task<RepoContext> OpenAsync(string owner, string repo, CancellationToken ct);
+
+    /// <summary>Stars or unstars for the signed-in viewer (idempotent).</summary>
+    Task SetStarAsync(string owner, string repo, bool starred, CancellationToken ct);
 
     Task<TreeView> TreeAsync(string owner, string repo, string? rest, CancellationToken ct);
 
