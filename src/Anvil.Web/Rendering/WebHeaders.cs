@@ -17,8 +17,10 @@ public static class WebHeaders
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
-        // Pages differ by viewer: never stored by a shared cache.
-        headers.CacheControl = "private, no-cache";
+        // Pages differ by viewer and carry antiforgery tokens: not stored (the exact value antiforgery itself sets, so it
+        // need not override and warn).
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
     }
 
     /// <summary>
