@@ -11,7 +11,21 @@ namespace Anvil.Server.Web;
 public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, RepositoryService repositories, RepositoryStore store,
     GitReader reader, PublicAddress address) : IWebCode
 {
+    // One per request: a page that reads a tree and then its README opens the repository once.
+    private (string Owner, string Repo, RepoContext Context)? _opened;
+
     public async Task<RepoContext> OpenAsync(string owner, string repo, CancellationToken ct)
+    {
+        if (_opened is { } o && o.Owner == owner && o.Repo == repo)
+        {
+            return o.Context;
+        }
+        var context = await LoadAsync(owner, repo, ct);
+        _opened = (owner, repo, context);
+        return context;
+    }
+
+    private async Task<RepoContext> LoadAsync(string owner, string repo, CancellationToken ct)
     {
         var grant = await access.ReadAsync(owner, repo, ct);
         var r = grant.Repository;
@@ -23,8 +37,11 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
         return new RepoContext(WebRepositories.Summary(r, stats), grant.CanWrite, branches, tags, clone, branches.Count == 0, stats.StarredByViewer);
     }
 
-    public async Task SetStarAsync(string owner, string repo, bool starred, CancellationToken ct) =>
+    public async Task SetStarAsync(string owner, string repo, bool starred, CancellationToken ct)
+    {
         await repositories.SetStarAsync(owner, repo, starred, ct);
+        _opened = null;
+    }
 
     public async Task<TreeView> TreeAsync(string owner, string repo, string? rest, CancellationToken ct)
     {
