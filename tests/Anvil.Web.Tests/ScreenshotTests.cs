@@ -27,6 +27,7 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("repository", $"/{o}/calculator", false, 200),
             ("tree", $"/{o}/calculator/tree/main/docs", false, 200),
             ("blob", $"/{o}/calculator/blob/main/src/calc.py#L10-L12", false, 200),
+            ("blame", $"/{o}/calculator/blame/main/src/calc.py", false, 200),
             ("image", $"/{o}/calculator/blob/main/docs/logo.png", false, 200),
             ("commits", $"/{o}/calculator/commits/main", false, 200),
             ("commit", $"/{o}/calculator/commit/{second}", true, 200),

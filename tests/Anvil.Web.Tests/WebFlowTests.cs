@@ -61,6 +61,16 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(page.Locator("#L12")).ToHaveClassAsync(new Regex("selected"));
         await Assertions.Expect(page.Locator("#L13")).Not.ToHaveClassAsync(new Regex("selected"));
 
+        // Blame: line 12 comes from the second commit, the rest from the first.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Blame" }).ClickAsync();
+        await page.WaitForURLAsync($"**/{username}/calculator/blame/main/src/calc.py");
+        await Assertions.Expect(page.Locator("table.blame tr")).ToHaveCountAsync(30);
+        await Assertions.Expect(page.Locator("table.blame tr.blame-start .blame-commit a"))
+            .ToHaveTextAsync([SampleRepository.FirstCommit, SampleRepository.SecondCommit, SampleRepository.FirstCommit]);
+        await Assertions.Expect(page.Locator("#L12 .blame-commit a")).ToHaveAttributeAsync("href", $"/{username}/calculator/commit/{second}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Code" }).Last.ClickAsync();
+        await page.WaitForURLAsync($"**/{username}/calculator/blob/main/src/calc.py");
+
         // The history, then the newest commit's diff.
         await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
         await page.WaitForURLAsync($"**/{username}/calculator/commits/main/src/calc.py");

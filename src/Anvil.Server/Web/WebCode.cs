@@ -64,6 +64,19 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
         return new FileView(context, gitRef, contents.Entry.Path, contents.File);
     }
 
+    public async Task<BlameView> BlameAsync(string owner, string repo, string rest, CancellationToken ct)
+    {
+        var context = await OpenAsync(owner, repo, ct);
+        var (gitRef, path) = Split(context, rest);
+        var file = await browsing.GetFileAsync(owner, repo, gitRef, path, ct); // the access check, and "not a file" is not found
+        if (file.File.IsBinary || file.File.IsTooLarge)
+        {
+            return new BlameView(context, gitRef, file.File.Entry.Path, null);
+        }
+        var blame = await reader.GetBlameAsync(file.Target.GitDir, file.Target.CommitOid!, file.File.Entry.Path, ct);
+        return new BlameView(context, gitRef, file.File.Entry.Path, blame);
+    }
+
     public async Task<CommitsView> CommitsAsync(string owner, string repo, string? rest, int skip, int limit, CancellationToken ct)
     {
         var context = await OpenAsync(owner, repo, ct);

@@ -46,6 +46,9 @@ public sealed record TreeView(RepoContext Context, string Ref, string Path, IRea
 /// <param name="File">Null when the path is a directory (the page then sends the browser to its tree).</param>
 public sealed record FileView(RepoContext Context, string Ref, string Path, GitFile? File);
 
+/// <param name="Blame">Null for a binary or very large file, which has no lines to blame.</param>
+public sealed record BlameView(RepoContext Context, string Ref, string Path, GitBlame? Blame);
+
 public sealed record CommitsView(RepoContext Context, string Ref, string? Path, IReadOnlyList<GitCommit> Commits, bool HasMore);
 
 public sealed record CommitDiffView(RepoContext Context, GitCommit Commit, GitDiff Diff);
@@ -106,6 +109,8 @@ public interface IWebCode
     Task<TreeView> TreeAsync(string owner, string repo, string? rest, CancellationToken ct);
 
     Task<FileView> FileAsync(string owner, string repo, string rest, CancellationToken ct);
+
+    Task<BlameView> BlameAsync(string owner, string repo, string rest, CancellationToken ct);
 
     Task<CommitsView> CommitsAsync(string owner, string repo, string? rest, int skip, int limit, CancellationToken ct);
 

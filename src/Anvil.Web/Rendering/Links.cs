@@ -9,6 +9,8 @@ public static class Links
 
     public static string Blob(string owner, string repo, string gitRef, string path) => Join(Repo(owner, repo) + "/blob/" + RefPath(gitRef), path);
 
+    public static string Blame(string owner, string repo, string gitRef, string path) => Join(Repo(owner, repo) + "/blame/" + RefPath(gitRef), path);
+
     public static string Raw(string owner, string repo, string gitRef, string path) => Join(Repo(owner, repo) + "/raw/" + RefPath(gitRef), path);
 
     public static string Commits(string owner, string repo, string gitRef, string? path = null) =>
