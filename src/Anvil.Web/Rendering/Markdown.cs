@@ -17,6 +17,8 @@ public static class Markdown
 
     private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
+    public const string UserIdPrefix = "user-content-";
+
     private static HtmlSanitizer CreateSanitizer()
     {
         var s = new HtmlSanitizer();
@@ -27,11 +29,32 @@ public static class Markdown
         s.AllowedAttributes.Add("disabled");
         s.AllowedAttributes.Add("type");
         s.AllowedSchemes.Add("mailto");
+        s.AllowedAttributes.Add("id");
+        s.AllowedAttributes.Add("class");
         s.PostProcessNode += (_, e) =>
         {
-            if (e.Node is AngleSharp.Dom.IElement { TagName: "INPUT" } input && input.GetAttribute("type") != "checkbox")
+            if (e.Node is not AngleSharp.Dom.IElement element)
             {
-                input.Remove();
+                return;
+            }
+            if (element.TagName == "INPUT" && element.GetAttribute("type") != "checkbox")
+            {
+                element.Remove();
+                return;
+            }
+            // Classes would let a README wear the page's own styles; only a code block's language is kept.
+            if (element.GetAttribute("class") is { } cls && !(element.TagName == "CODE" && cls.StartsWith("language-", StringComparison.Ordinal) && !cls.Contains(' ')))
+            {
+                element.RemoveAttribute("class");
+            }
+            // User ids live in their own namespace, as on GitHub: a heading "Main" must not become the page's #main.
+            if (element.GetAttribute("id") is { Length: > 0 } id)
+            {
+                element.SetAttribute("id", UserIdPrefix + id);
+            }
+            if (element.TagName == "A" && element.GetAttribute("href") is { Length: > 1 } href && href[0] == '#')
+            {
+                element.SetAttribute("href", "#" + UserIdPrefix + href[1..]);
             }
         };
         return s;
