@@ -15,6 +15,14 @@ public sealed partial class CrawlerTests(SqliteServer server) : IClassFixture<Sq
     public async Task Following_every_link_signed_in_and_signed_out_finds_no_broken_page()
     {
         var owner = await server.SignUpAsync();
+        // The sample's commits are authored as test@anvil.local: with an account behind that address, history links to it.
+        using (var anonymousApi = server.Anonymous())
+        {
+            Assert.Equal(HttpStatusCode.Created, (await anonymousApi.PostAsync("/auth/sign-up", System.Net.Http.Json.JsonContent.Create(new
+            {
+                email = "test@anvil.local", username = "the-author", password = "long-enough-password",
+            }))).StatusCode);
+        }
         await SampleRepository.PushAsyncForNewRepo(server, owner, "crawled");
         using (var c = owner.Client())
         {
@@ -26,6 +34,7 @@ public sealed partial class CrawlerTests(SqliteServer server) : IClassFixture<Sq
         Assert.Contains($"/{owner.Username}/crawled/blob/main/docs/guide.md", signedIn);
         Assert.Contains($"/{owner.Username}/crawled/tree/main/src", anonymous);
         Assert.Contains($"/{owner.Username}/empty-one", signedIn);
+        Assert.Contains("/the-author", anonymous);
         Console.WriteLine($"crawled {anonymous.Count} pages signed out, {signedIn.Count} signed in");
         Assert.True(anonymous.Count > 20 && signedIn.Count > 20, "the crawl reached too little to mean anything");
     }

@@ -82,14 +82,16 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
         var context = await OpenAsync(owner, repo, ct);
         var (gitRef, path) = Split(context, rest);
         var list = await browsing.ListCommitsAsync(owner, repo, gitRef, path, skip, limit, ct);
-        return new CommitsView(context, gitRef, path.Length > 0 ? path : null, list.Commits, list.HasMore);
+        var authors = list.Commits.Select(c => (c.Oid, User: list.Users.For(c.Author))).Where(a => a.User is not null)
+            .ToDictionary(a => a.Oid, a => a.User!.Username);
+        return new CommitsView(context, gitRef, path.Length > 0 ? path : null, list.Commits, list.HasMore, authors);
     }
 
     public async Task<CommitDiffView> CommitAsync(string owner, string repo, string sha, CancellationToken ct)
     {
         var context = await OpenAsync(owner, repo, ct);
         var detail = await browsing.GetCommitAsync(owner, repo, sha, ct);
-        return new CommitDiffView(context, detail.Commit, detail.Diff);
+        return new CommitDiffView(context, detail.Commit, detail.Diff, detail.Users.For(detail.Commit.Author)?.Username);
     }
 
     public async Task WriteRawAsync(HttpContext http, string owner, string repo, string rest)

@@ -49,9 +49,11 @@ public sealed record FileView(RepoContext Context, string Ref, string Path, GitF
 /// <param name="Blame">Null for a binary or very large file, which has no lines to blame.</param>
 public sealed record BlameView(RepoContext Context, string Ref, string Path, GitBlame? Blame);
 
-public sealed record CommitsView(RepoContext Context, string Ref, string? Path, IReadOnlyList<GitCommit> Commits, bool HasMore);
+/// <param name="Authors">Per commit oid, the username whose email authored it, where one does.</param>
+public sealed record CommitsView(RepoContext Context, string Ref, string? Path, IReadOnlyList<GitCommit> Commits, bool HasMore,
+    IReadOnlyDictionary<string, string> Authors);
 
-public sealed record CommitDiffView(RepoContext Context, GitCommit Commit, GitDiff Diff);
+public sealed record CommitDiffView(RepoContext Context, GitCommit Commit, GitDiff Diff, string? AuthorUsername);
 
 public interface IWebAccounts
 {
