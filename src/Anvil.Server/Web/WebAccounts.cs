@@ -66,6 +66,37 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
 
     public async Task SignOutAsync(HttpContext http) => await AuthEndpoints.EndCookieSessionAsync(http, sessions);
 
+    public async Task<FormResult> RequestPasswordResetAsync(HttpContext http, string? email)
+    {
+        if (await limiter.ChargePasswordResetAsync(http.ClientIp()) is { Exceeded: true })
+        {
+            return new FormResult("Too many password reset requests from this address. Try again later.");
+        }
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return new FormResult("Enter the email address of your account.");
+        }
+        await emails.RequestPasswordResetAsync(email, http.PublicBaseUrl(), http.RequestAborted);
+        return FormResult.Done;
+    }
+
+    public async Task<FormResult> ResetPasswordAsync(HttpContext http, string? token, string? password)
+    {
+        if (await limiter.ChargePasswordResetAsync(http.ClientIp()) is { Exceeded: true })
+        {
+            return new FormResult("Too many password reset attempts from this address. Try again later.");
+        }
+        try
+        {
+            await emails.ResetPasswordAsync(token, password, http.RequestAborted);
+            return FormResult.Done;
+        }
+        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.NotFound or FailureKind.Gone)
+        {
+            return new FormResult(Sentence(e.Message));
+        }
+    }
+
     public IReadOnlyList<string> TokenScopes => Scopes.All;
 
     // Token management needs a signed-in session (Current is null for anything else), as on the API.

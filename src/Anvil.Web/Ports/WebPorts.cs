@@ -69,6 +69,12 @@ public interface IWebAccounts
     /// <summary>Ends the cookie's session and clears the cookie.</summary>
     Task SignOutAsync(HttpContext http);
 
+    /// <summary>Mails a reset link if an account has that address; succeeds the same either way.</summary>
+    Task<FormResult> RequestPasswordResetAsync(HttpContext http, string? email);
+
+    /// <summary>Sets a new password with a mailed token (which signs the account out everywhere).</summary>
+    Task<FormResult> ResetPasswordAsync(HttpContext http, string? token, string? password);
+
     /// <summary>The scopes a personal access token may carry, in their canonical order.</summary>
     IReadOnlyList<string> TokenScopes { get; }
 
