@@ -21,6 +21,7 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("explore", "/", false, 200),
             ("login", "/login", false, 200),
             ("join", "/join", false, 200),
+            ("forgot-password", "/forgot-password", false, 200),
             ("dashboard", "/", true, 200),
             ("new-repository", "/new", true, 200),
             ("profile", $"/{o}", false, 200),
