@@ -27,7 +27,8 @@ public static class ErrorPage
         var page = $"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{Enc(title)} · Anvil</title><link rel="stylesheet" href="{WebAssets.Url("anvil.css")}"></head>
+            <title>{Enc(title)} · Anvil</title><link rel="stylesheet" href="{WebAssets.Url("anvil.css")}">
+            <link rel="icon" href="{WebAssets.Url("favicon.svg")}" type="image/svg+xml"></head>
             <body><header class="site-header"><a class="logo" href="/">{Logo.Svg}<span>Anvil</span></a></header>
             <main class="container error-page"><p class="error-status">{status}</p><h1>{Enc(title)}</h1><p>{Enc(text)}</p>
             <p class="muted">Request id <code>{Enc(http.TraceIdentifier)}</code></p><p><a href="/">Go to the front page</a></p></main>
