@@ -19,11 +19,12 @@ public sealed class WebRepositories(RepositoryService repositories, RepositoryAc
     public async Task<IReadOnlyList<RepoSummary>> MineAsync(int limit, CancellationToken ct) =>
         await SummariesAsync((await repositories.ListMineAsync(0, limit, ct)).Items, ct);
 
-    public async Task<(UserProfile User, IReadOnlyList<RepoSummary> Repos)> ProfileAsync(string username, CancellationToken ct)
+    public async Task<ProfileView> ProfileAsync(string username, CancellationToken ct)
     {
         var user = await users.GetByUsernameAsync(username, ct);
         var repos = await repositories.ListOwnedAsync(user, 0, 100, ct);
-        return (Profile(user), await SummariesAsync(repos.Items, ct));
+        var starred = await repositories.StarredByAsync(user, 0, 30, ct);
+        return new ProfileView(Profile(user), await SummariesAsync(repos.Items, ct), await SummariesAsync(starred.Items, ct));
     }
 
     public async Task<CreatedRepo> CreateAsync(string? name, string? description, bool isPrivate, bool withReadme, CancellationToken ct)

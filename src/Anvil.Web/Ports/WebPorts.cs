@@ -18,6 +18,8 @@ public sealed record RepoSummary(string Owner, string Name, string Description, 
 
 public sealed record UserProfile(string Username, string Name, string Bio, string AvatarUrl, string Location, string Website, DateTime CreatedAt);
 
+public sealed record ProfileView(UserProfile User, IReadOnlyList<RepoSummary> Repos, IReadOnlyList<RepoSummary> Starred);
+
 /// <summary>A repository as a page header shows it: who may do what, its refs and where to clone it from.</summary>
 public sealed record RepoContext(RepoSummary Repo, bool CanWrite, IReadOnlyList<string> Branches, IReadOnlyList<string> Tags,
     string CloneUrl, bool IsEmpty, bool StarredByViewer);
@@ -94,8 +96,8 @@ public interface IWebRepositories
     /// <summary>The viewer's own repositories and those they collaborate on.</summary>
     Task<IReadOnlyList<RepoSummary>> MineAsync(int limit, CancellationToken ct);
 
-    /// <summary>A user and the repositories of theirs the viewer may see; a missing user is "not found".</summary>
-    Task<(UserProfile User, IReadOnlyList<RepoSummary> Repos)> ProfileAsync(string username, CancellationToken ct);
+    /// <summary>A user, the repositories of theirs and those they starred that the viewer may see; a missing user is "not found".</summary>
+    Task<ProfileView> ProfileAsync(string username, CancellationToken ct);
 
     Task<CreatedRepo> CreateAsync(string? name, string? description, bool isPrivate, bool withReadme, CancellationToken ct);
 
