@@ -20,6 +20,8 @@ using Anvil.Server.Users;
 using Anvil.Server.Webhooks;
 using Anvil.Server.Discord;
 using Anvil.Server.Email;
+using Anvil.Web;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace Anvil.Server;
@@ -66,6 +68,7 @@ public static class AnvilApp
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) }); // before authentication: a handshake is checked as one
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>(); // after authentication: buckets are per caller
+        app.UseAnvilWeb(); // the web pages' antiforgery; API routes carry no antiforgery metadata and are untouched
         app.UseAnonymousReadCache(); // after rate limiting: an answer from memory still counts against the budget
         app.UseMiddleware<Repositories.RepositoryRedirectMiddleware>(); // innermost: it rewrites the matched route's path
         MapEndpoints(app);
@@ -129,6 +132,9 @@ public static class AnvilApp
         services.AddScoped<RepositoryMaintenance>();
         services.AddHostedService<RepositoryMaintenanceWorker>();
         services.AddPullRequests();
+        // Antiforgery tokens are sealed with these keys: kept with the data so they survive restarts and are shared by nodes.
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys"))).SetApplicationName("Anvil");
+        services.AddAnvilWeb<Web.WebAccounts, Web.WebRepositories, Web.WebCode>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -152,6 +158,7 @@ public static class AnvilApp
         app.MapIssueV1Endpoints();
         app.MapPullRequestEndpoints();
         app.MapPullRequestV1Endpoints();
+        app.MapAnvilWeb(); // last: its "/{owner}/{repo}/…" pages yield to every literal route above
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>

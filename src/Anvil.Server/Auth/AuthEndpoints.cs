@@ -83,6 +83,13 @@ public static class AuthEndpoints
 
     private static async Task<JsonOk<ApiJson.Done>> SignOut(HttpContext ctx, SessionService sessions)
     {
+        await EndCookieSessionAsync(ctx, sessions);
+        return ApiJson.Success(ctx);
+    }
+
+    /// <summary>Ends the request's session (bearer session token, else the cookie) and clears the cookie. The web pages sign out here too.</summary>
+    internal static async Task EndCookieSessionAsync(HttpContext ctx, SessionService sessions)
+    {
         var token = AuthenticationMiddleware.BearerCredential(ctx.Request);
         if (token is null || token.StartsWith(Secrets.AccessTokenPrefix, StringComparison.Ordinal))
         {
@@ -93,7 +100,6 @@ public static class AuthEndpoints
             await sessions.EndAsync(token, ctx.RequestAborted);
         }
         ctx.Response.Cookies.Delete(AuthenticationMiddleware.SessionCookie, CookieOptions(ctx, null));
-        return ApiJson.Success(ctx);
     }
 
     private static JsonOk<SessionView> GetSession(HttpContext ctx, Caller caller) =>
@@ -138,7 +144,8 @@ public static class AuthEndpoints
         return ApiJson.Success(ctx);
     }
 
-    private static async Task<string> StartSessionAsync(HttpContext ctx, SessionService sessions, User user)
+    /// <summary>Starts a session and sets its cookie; the web sign-in form uses this too.</summary>
+    internal static async Task<string> StartSessionAsync(HttpContext ctx, SessionService sessions, User user)
     {
         var (token, session) = await sessions.StartAsync(user.Id, ctx.Request.Headers.UserAgent, ctx.RequestAborted);
         ctx.Response.Cookies.Append(AuthenticationMiddleware.SessionCookie, token, CookieOptions(ctx, session.ExpiresAt));

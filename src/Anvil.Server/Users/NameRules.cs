@@ -21,6 +21,12 @@ public static partial class NameRules
         "security", "site", "www", "mail", "git", "ghost", "actions", "runners", "discord", "webhooks", "me",
     };
 
+    static NameRules()
+    {
+        // The web interface's own top-level pages and asset folder, as it declares them.
+        Reserved.UnionWith(Anvil.Web.WebInterface.TopLevelNames);
+    }
+
     public static string? UsernameProblem(string? username)
     {
         if (string.IsNullOrEmpty(username))

@@ -65,8 +65,8 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
             if (!ctx.Response.HasStarted && ctx.Response.StatusCode >= 400 && ctx.Response.ContentLength is null
                 && string.IsNullOrEmpty(ctx.Response.ContentType))
             {
-                // The framework's own bare failures (404 no route, 405 wrong method) get the envelope too.
-                await ApiJson.WriteErrorAsync(ctx, ctx.Response.StatusCode, ReasonFor(ctx.Response.StatusCode));
+                // The framework's own bare failures (404 no route, 405 wrong method) get the envelope too, or a page.
+                await WriteErrorAsync(ctx, ctx.Response.StatusCode, ReasonFor(ctx.Response.StatusCode));
             }
         }
         catch (AnvilException e)
@@ -97,7 +97,7 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
             {
                 ctx.Response.Clear();
                 ctx.Response.Headers["X-Request-Id"] = requestId;
-                await ApiJson.WriteErrorAsync(ctx, 500, "internal server error");
+                await WriteErrorAsync(ctx, 500, "internal server error");
             }
         }
     }
@@ -135,6 +135,11 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
         }
         var v1 = Surfaces.Of(ctx) == ApiSurface.V1;
         var status = StatusFor(kind, v1);
+        if (Anvil.Web.Rendering.WebHeaders.WantsHtml(ctx.Request))
+        {
+            await Anvil.Web.Rendering.ErrorPage.WriteAsync(ctx, status, message);
+            return;
+        }
         if (status == 401 && !ctx.Response.Headers.ContainsKey("WWW-Authenticate"))
         {
             ctx.Response.Headers.WWWAuthenticate = v1
@@ -143,6 +148,12 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
         }
         await ApiJson.WriteErrorAsync(ctx, status, message);
     }
+
+    /// <summary>The error envelope, or for a browser asking for a page outside the APIs the styled error page.</summary>
+    private static Task WriteErrorAsync(HttpContext ctx, int status, string message) =>
+        Anvil.Web.Rendering.WebHeaders.WantsHtml(ctx.Request)
+            ? Anvil.Web.Rendering.ErrorPage.WriteAsync(ctx, status, message)
+            : ApiJson.WriteErrorAsync(ctx, status, message);
 
     public static int StatusFor(FailureKind kind, bool v1) => kind switch
     {

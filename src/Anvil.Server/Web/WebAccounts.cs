@@ -1,0 +1,127 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.RateLimiting;
+using Anvil.Server.Users;
+using Anvil.Web.Ports;
+
+namespace Anvil.Server.Web;
+
+/// <summary>
+/// Signing in and out from the pages: the same account and session services, cookie and per-address limits as
+/// <c>/auth/sign-in</c> and <c>/auth/sign-up</c>.
+/// </summary>
+public sealed class WebAccounts(Caller caller, AccountService accounts, SessionService sessions, AccountEmails emails, RateLimiter limiter,
+    AccessTokenService tokens) : IWebAccounts
+{
+    public Viewer? Current => caller.User is { } u && caller.Method == AuthMethod.Session ? ViewerOf(u) : null;
+
+    private static Viewer ViewerOf(User u)
+    {
+        // "system" (or no choice) leaves the stylesheet to follow the browser.
+        var theme = UserService.ReadPreferences(u)["theme"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
+        return new Viewer(u.Username, u.Name, UserViews.AvatarUrl(u, ""), theme is "light" or "dark" ? theme : null);
+    }
+
+    public async Task<FormResult> SignInAsync(HttpContext http, string? login, string? password)
+    {
+        if (string.IsNullOrWhiteSpace(login) || string.IsNullOrEmpty(password))
+        {
+            return new FormResult("Enter your username or email address and your password.");
+        }
+        var ip = http.ClientIp();
+        if (await limiter.CheckSignInAsync(ip) is { Exceeded: true })
+        {
+            return new FormResult("Too many failed sign-in attempts. Try again later.");
+        }
+        var user = await accounts.CheckPasswordAsync(login, password, http.RequestAborted);
+        if (user is null)
+        {
+            await limiter.RecordFailedSignInAsync(ip);
+            return new FormResult("Incorrect username or password.");
+        }
+        await AuthEndpoints.StartSessionAsync(http, sessions, user);
+        return FormResult.Done;
+    }
+
+    public async Task<FormResult> SignUpAsync(HttpContext http, string? email, string? username, string? password)
+    {
+        if (await limiter.ChargeSignUpAsync(http.ClientIp()) is { Exceeded: true })
+        {
+            return new FormResult("Too many sign-ups from this address. Try again later.");
+        }
+        User user;
+        try
+        {
+            user = await accounts.SignUpAsync(new SignUpRequest(email, username, password, null), ct: http.RequestAborted);
+        }
+        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict)
+        {
+            return new FormResult(Sentence(e.Message));
+        }
+        await emails.SendVerificationAsync(user, http.PublicBaseUrl(), http.RequestAborted);
+        await AuthEndpoints.StartSessionAsync(http, sessions, user);
+        return FormResult.Done;
+    }
+
+    public async Task SignOutAsync(HttpContext http) => await AuthEndpoints.EndCookieSessionAsync(http, sessions);
+
+    public async Task<FormResult> RequestPasswordResetAsync(HttpContext http, string? email)
+    {
+        if (await limiter.ChargePasswordResetAsync(http.ClientIp()) is { Exceeded: true })
+        {
+            return new FormResult("Too many password reset requests from this address. Try again later.");
+        }
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return new FormResult("Enter the email address of your account.");
+        }
+        await emails.RequestPasswordResetAsync(email, http.PublicBaseUrl(), http.RequestAborted);
+        return FormResult.Done;
+    }
+
+    public async Task<FormResult> ResetPasswordAsync(HttpContext http, string? token, string? password)
+    {
+        if (await limiter.ChargePasswordResetAsync(http.ClientIp()) is { Exceeded: true })
+        {
+            return new FormResult("Too many password reset attempts from this address. Try again later.");
+        }
+        try
+        {
+            await emails.ResetPasswordAsync(token, password, http.RequestAborted);
+            return FormResult.Done;
+        }
+        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.NotFound or FailureKind.Gone)
+        {
+            return new FormResult(Sentence(e.Message));
+        }
+    }
+
+    public IReadOnlyList<string> TokenScopes => Scopes.All;
+
+    // Token management needs a signed-in session (Current is null for anything else), as on the API.
+    private User SessionUser => Current is not null ? caller.User! : throw AnvilException.Unauthorized();
+
+    public async Task<IReadOnlyList<TokenRow>> TokensAsync(CancellationToken ct) =>
+        (await tokens.ListAsync(SessionUser.Id, ct))
+        .Select(t => new TokenRow(t.Id, t.Name, Scopes.All.Where(Scopes.Parse(t.Scopes).Contains).ToList(), t.CreatedAt, t.ExpiresAt, t.LastUsedAt))
+        .ToList();
+
+    public async Task<CreatedToken> CreateTokenAsync(string? name, IReadOnlyCollection<string> scopes, int? expiresInDays, CancellationToken ct)
+    {
+        try
+        {
+            var created = await tokens.CreateAsync(SessionUser.Id, name, scopes, expiresInDays, ct);
+            return new CreatedToken(created.Plaintext, null);
+        }
+        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict)
+        {
+            return new CreatedToken(null, Sentence(e.Message));
+        }
+    }
+
+    public Task RevokeTokenAsync(long id, CancellationToken ct) => tokens.RevokeAsync(SessionUser.Id, id, ct);
+
+    /// <summary>A service's message ("username is already taken") as a sentence on a page.</summary>
+    internal static string Sentence(string message) => message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + ".";
+}

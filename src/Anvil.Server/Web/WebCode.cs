@@ -1,0 +1,122 @@
+using Anvil.Git;
+using Anvil.Git.Reading;
+using Anvil.Server.Browsing;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Repositories;
+using Anvil.Web.Ports;
+
+namespace Anvil.Server.Web;
+
+/// <summary>Code browsing for the pages, through <see cref="BrowsingService"/> and so through the same access checks as the API.</summary>
+public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, RepositoryService repositories, RepositoryStore store,
+    GitReader reader, PublicAddress address) : IWebCode
+{
+    // One per request: a page that reads a tree and then its README opens the repository once.
+    private (string Owner, string Repo, RepoContext Context)? _opened;
+
+    public async Task<RepoContext> OpenAsync(string owner, string repo, CancellationToken ct)
+    {
+        if (_opened is { } o && o.Owner == owner && o.Repo == repo)
+        {
+            return o.Context;
+        }
+        var context = await LoadAsync(owner, repo, ct);
+        _opened = (owner, repo, context);
+        return context;
+    }
+
+    private async Task<RepoContext> LoadAsync(string owner, string repo, CancellationToken ct)
+    {
+        var grant = await access.ReadAsync(owner, repo, ct);
+        var r = grant.Repository;
+        var branches = (await browsing.ListBranchesAsync(owner, repo, ct)).Branches
+            .OrderByDescending(b => b.IsDefault).ThenBy(b => b.Name, StringComparer.Ordinal).Select(b => b.Name).ToList();
+        var tags = (await reader.ListTagsAsync(store.PathFor(r.OwnerId, r.Id), ct)).Select(t => t.Name).OrderDescending(StringComparer.Ordinal).ToList();
+        var stats = (await repositories.StatsAsync([r], ct))[r.Id];
+        var clone = $"{address.BaseUrl}/{Uri.EscapeDataString(r.Owner.Username)}/{Uri.EscapeDataString(r.Name)}.git";
+        return new RepoContext(WebRepositories.Summary(r, stats), grant.CanWrite, branches, tags, clone, branches.Count == 0, stats.StarredByViewer);
+    }
+
+    public async Task SetStarAsync(string owner, string repo, bool starred, CancellationToken ct)
+    {
+        await repositories.SetStarAsync(owner, repo, starred, ct);
+        _opened = null;
+    }
+
+    public async Task<TreeView> TreeAsync(string owner, string repo, string? rest, CancellationToken ct)
+    {
+        var context = await OpenAsync(owner, repo, ct);
+        var (gitRef, path) = Split(context, rest);
+        var tree = await browsing.GetTreeAsync(owner, repo, gitRef, path, withLastCommits: true, ct);
+        GitCommit? head = null;
+        if (!context.IsEmpty)
+        {
+            head = (await browsing.ListCommitsAsync(owner, repo, gitRef, path, 0, 1, ct)).Commits.FirstOrDefault();
+        }
+        return new TreeView(context, gitRef, tree.Path, tree.Entries, tree.LastCommits ?? new Dictionary<string, GitCommit>(), head);
+    }
+
+    public async Task<FileView> FileAsync(string owner, string repo, string rest, CancellationToken ct)
+    {
+        var context = await OpenAsync(owner, repo, ct);
+        var (gitRef, path) = Split(context, rest);
+        var contents = await browsing.GetContentsAsync(owner, repo, gitRef, path, ct);
+        return new FileView(context, gitRef, contents.Entry.Path, contents.File);
+    }
+
+    public async Task<BlameView> BlameAsync(string owner, string repo, string rest, CancellationToken ct)
+    {
+        var context = await OpenAsync(owner, repo, ct);
+        var (gitRef, path) = Split(context, rest);
+        var file = await browsing.GetFileAsync(owner, repo, gitRef, path, ct); // the access check, and "not a file" is not found
+        if (file.File.IsBinary || file.File.IsTooLarge)
+        {
+            return new BlameView(context, gitRef, file.File.Entry.Path, null);
+        }
+        var blame = await reader.GetBlameAsync(file.Target.GitDir, file.Target.CommitOid!, file.File.Entry.Path, ct);
+        return new BlameView(context, gitRef, file.File.Entry.Path, blame);
+    }
+
+    public async Task<CommitsView> CommitsAsync(string owner, string repo, string? rest, int skip, int limit, CancellationToken ct)
+    {
+        var context = await OpenAsync(owner, repo, ct);
+        var (gitRef, path) = Split(context, rest);
+        var list = await browsing.ListCommitsAsync(owner, repo, gitRef, path, skip, limit, ct);
+        var authors = list.Commits.Select(c => (c.Oid, User: list.Users.For(c.Author))).Where(a => a.User is not null)
+            .ToDictionary(a => a.Oid, a => a.User!.Username);
+        return new CommitsView(context, gitRef, path.Length > 0 ? path : null, list.Commits, list.HasMore, authors);
+    }
+
+    public async Task<CommitDiffView> CommitAsync(string owner, string repo, string sha, CancellationToken ct)
+    {
+        var context = await OpenAsync(owner, repo, ct);
+        var detail = await browsing.GetCommitAsync(owner, repo, sha, ct);
+        return new CommitDiffView(context, detail.Commit, detail.Diff, detail.Users.For(detail.Commit.Author)?.Username);
+    }
+
+    public async Task WriteRawAsync(HttpContext http, string owner, string repo, string rest)
+    {
+        var context = await OpenAsync(owner, repo, http.RequestAborted);
+        var (gitRef, path) = Split(context, rest);
+        var (_, file, content) = await browsing.OpenFileAsync(owner, repo, gitRef, path, http.RequestAborted);
+        await RawContent.WriteAsync(http, file, content);
+    }
+
+    /// <summary>
+    /// "{ref}/{path}" as GitHub reads it: the longest branch or tag the tail starts with, else its first segment (a
+    /// commit id); no tail means the default branch at the root.
+    /// </summary>
+    private static (string Ref, string Path) Split(RepoContext context, string? rest)
+    {
+        rest = BrowsingEndpoints.CatchAll(rest ?? "").Trim('/');
+        if (rest.Length == 0)
+        {
+            return (context.Repo.DefaultBranch, "");
+        }
+        var named = context.Branches.Concat(context.Tags)
+            .Where(n => rest == n || rest.StartsWith(n + "/", StringComparison.Ordinal))
+            .MaxBy(n => n.Length);
+        var gitRef = named ?? rest.Split('/')[0];
+        return (gitRef, rest.Length > gitRef.Length ? rest[(gitRef.Length + 1)..] : "");
+    }
+}

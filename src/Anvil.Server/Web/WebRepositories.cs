@@ -1,0 +1,65 @@
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Repositories;
+using Anvil.Server.Users;
+using Anvil.Web.Ports;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Web;
+
+public sealed class WebRepositories(RepositoryService repositories, RepositoryAccess access, UserService users, Search.SearchService search)
+    : IWebRepositories
+{
+    public async Task<IReadOnlyList<RepoSummary>> ExploreAsync(int limit, CancellationToken ct)
+    {
+        var repos = await access.Visible().Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
+            .OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id).Take(limit).ToListAsync(ct);
+        return await SummariesAsync(repos, ct);
+    }
+
+    public async Task<IReadOnlyList<RepoSummary>> MineAsync(int limit, CancellationToken ct) =>
+        await SummariesAsync((await repositories.ListMineAsync(0, limit, ct)).Items, ct);
+
+    public async Task<ProfileView> ProfileAsync(string username, CancellationToken ct)
+    {
+        var user = await users.GetByUsernameAsync(username, ct);
+        var repos = await repositories.ListOwnedAsync(user, 0, 100, ct);
+        var starred = await repositories.StarredByAsync(user, 0, 30, ct);
+        return new ProfileView(Profile(user), await SummariesAsync(repos.Items, ct), await SummariesAsync(starred.Items, ct));
+    }
+
+    public async Task<CreatedRepo> CreateAsync(string? name, string? description, bool isPrivate, bool withReadme, CancellationToken ct)
+    {
+        try
+        {
+            var repo = await repositories.CreateAsync(new CreateRepository(name ?? "", description, isPrivate, null, withReadme), ct);
+            return new CreatedRepo(Summary(repo, null), null);
+        }
+        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict)
+        {
+            return new CreatedRepo(null, WebAccounts.Sentence(e.Message));
+        }
+    }
+
+    public async Task<SearchHits> SearchAsync(string query, bool users, int offset, int limit, CancellationToken ct)
+    {
+        var found = await search.SearchAsync(users ? Search.SearchKinds.User : Search.SearchKinds.Repository, Search.SearchQuery.Parse(query), offset, limit, ct);
+        if (users)
+        {
+            var people = (await search.UsersAsync(found.Items, ct)).Select(Profile).ToList();
+            return new SearchHits([], people, found.HasMore);
+        }
+        return new SearchHits(await SummariesAsync(await search.RepositoriesAsync(found.Items, ct), ct), [], found.HasMore);
+    }
+
+    private static UserProfile Profile(User u) => new(u.Username, u.Name, u.Bio, UserViews.AvatarUrl(u, ""), u.Location, u.Website, u.CreatedAt);
+
+    private async Task<IReadOnlyList<RepoSummary>> SummariesAsync(IReadOnlyList<Repository> repos, CancellationToken ct)
+    {
+        var stats = await repositories.StatsAsync(repos.ToList(), ct);
+        return repos.Select(r => Summary(r, stats.GetValueOrDefault(r.Id))).ToList();
+    }
+
+    internal static RepoSummary Summary(Repository r, RepositoryStats? stats) =>
+        new(r.Owner.Username, r.Name, r.Description, r.IsPrivate, r.DefaultBranch, r.UpdatedAt, stats?.Stars ?? 0, stats?.Forks ?? 0,
+            r.ForkedFrom is { } f ? f.Owner.Username + "/" + f.Name : null);
+}

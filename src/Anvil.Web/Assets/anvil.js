@@ -1,0 +1,71 @@
+// Enhancements only: every page works without this file.
+(() => {
+  "use strict";
+
+  // Copy buttons: <button data-copy="#input-id" hidden> appears once script can run.
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    const source = document.querySelector(button.dataset.copy);
+    if (!source || !navigator.clipboard) continue;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(source.value ?? source.textContent);
+        button.textContent = "Copied";
+      } catch {
+        source.select?.();
+        button.textContent = "Press Ctrl+C";
+      }
+      setTimeout(() => { button.textContent = "Copy"; }, 1500);
+    });
+  }
+
+  // Clone URL fields select themselves, ready to copy by hand.
+  for (const input of document.querySelectorAll("input.clone-url")) {
+    input.addEventListener("focus", () => input.select());
+  }
+
+  // "/" focuses the search box, unless the person is typing somewhere.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    const search = document.querySelector("[data-hotkey='/']");
+    if (search) {
+      event.preventDefault();
+      search.focus();
+    }
+  });
+
+  // Line ranges in file views: #L10 or #L10-L20 highlights; shift-click extends the selection.
+  const table = document.querySelector("table[data-lines]");
+  if (table) {
+    const parse = () => {
+      const m = /^#L(\d+)(?:-L(\d+))?$/.exec(location.hash);
+      if (!m) return null;
+      const a = Number(m[1]);
+      const b = m[2] ? Number(m[2]) : a;
+      return [Math.min(a, b), Math.max(a, b)];
+    };
+    const paint = () => {
+      for (const row of table.querySelectorAll("tr.selected")) row.classList.remove("selected");
+      const range = parse();
+      if (!range) return;
+      for (let n = range[0]; n <= range[1]; n++) document.getElementById("L" + n)?.classList.add("selected");
+      if (range[0] !== range[1]) document.getElementById("L" + range[0])?.scrollIntoView({ block: "center" });
+    };
+    table.addEventListener("click", (event) => {
+      const link = event.target instanceof Element ? event.target.closest("td.ln a") : null;
+      if (!link || !event.shiftKey) return;
+      const current = parse();
+      const n = Number(link.textContent);
+      if (!current) return;
+      event.preventDefault();
+      const start = Math.min(current[0], n);
+      const end = Math.max(current[0], n);
+      history.replaceState(null, "", start === end ? `#L${start}` : `#L${start}-L${end}`);
+      paint();
+    });
+    window.addEventListener("hashchange", paint);
+    paint();
+  }
+})();

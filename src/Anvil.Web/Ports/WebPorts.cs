@@ -1,0 +1,131 @@
+using Anvil.Git.Reading;
+using Microsoft.AspNetCore.Http;
+
+namespace Anvil.Web.Ports;
+
+// The pages' view of the domain. Anvil.Server hosts this project, so this project cannot reference it back; these
+// interfaces are the narrow seam, implemented in Anvil.Server/Web by adapters that call the domain services (and so
+// every access rule) exactly as the API endpoints do. Git shapes (commits, trees, diffs) pass through as they are.
+
+/// <summary>The signed-in person looking at a page.</summary>
+public sealed record Viewer(string Username, string Name, string AvatarUrl, string? Theme);
+
+public sealed record RepoSummary(string Owner, string Name, string Description, bool IsPrivate, string DefaultBranch,
+    DateTime UpdatedAt, int Stars, int Forks, string? ForkedFrom)
+{
+    public string FullName => Owner + "/" + Name;
+}
+
+public sealed record UserProfile(string Username, string Name, string Bio, string AvatarUrl, string Location, string Website, DateTime CreatedAt);
+
+public sealed record ProfileView(UserProfile User, IReadOnlyList<RepoSummary> Repos, IReadOnlyList<RepoSummary> Starred);
+
+/// <summary>A repository as a page header shows it: who may do what, its refs and where to clone it from.</summary>
+public sealed record RepoContext(RepoSummary Repo, bool CanWrite, IReadOnlyList<string> Branches, IReadOnlyList<string> Tags,
+    string CloneUrl, bool IsEmpty, bool StarredByViewer);
+
+/// <summary>A signed-in viewer, or what went wrong (a message for a person) when signing in or up fails.</summary>
+public sealed record FormResult(string? Error)
+{
+    public static readonly FormResult Done = new((string?)null);
+    public bool Succeeded => Error is null;
+}
+
+public sealed record CreatedRepo(RepoSummary? Repo, string? Error);
+
+public sealed record TokenRow(long Id, string Name, IReadOnlyList<string> Scopes, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt);
+
+/// <param name="Plaintext">The new token, shown this once; null when <paramref name="Error"/> says why not.</param>
+public sealed record CreatedToken(string? Plaintext, string? Error);
+
+/// <summary>A page of search hits of one kind (the other list is empty).</summary>
+public sealed record SearchHits(IReadOnlyList<RepoSummary> Repos, IReadOnlyList<UserProfile> Users, bool HasMore);
+
+/// <param name="LastCommits">Per entry name, the latest commit that touched it.</param>
+public sealed record TreeView(RepoContext Context, string Ref, string Path, IReadOnlyList<GitTreeEntry> Entries,
+    IReadOnlyDictionary<string, GitCommit> LastCommits, GitCommit? Head);
+
+/// <param name="File">Null when the path is a directory (the page then sends the browser to its tree).</param>
+public sealed record FileView(RepoContext Context, string Ref, string Path, GitFile? File);
+
+/// <param name="Blame">Null for a binary or very large file, which has no lines to blame.</param>
+public sealed record BlameView(RepoContext Context, string Ref, string Path, GitBlame? Blame);
+
+/// <param name="Authors">Per commit oid, the username whose email authored it, where one does.</param>
+public sealed record CommitsView(RepoContext Context, string Ref, string? Path, IReadOnlyList<GitCommit> Commits, bool HasMore,
+    IReadOnlyDictionary<string, string> Authors);
+
+public sealed record CommitDiffView(RepoContext Context, GitCommit Commit, GitDiff Diff, string? AuthorUsername);
+
+public interface IWebAccounts
+{
+    /// <summary>The viewer, or null when signed out.</summary>
+    Viewer? Current { get; }
+
+    /// <summary>Signs in and sets the session cookie on <paramref name="http"/>'s response.</summary>
+    Task<FormResult> SignInAsync(HttpContext http, string? login, string? password);
+
+    /// <summary>Creates the account, sends the verification mail and signs in.</summary>
+    Task<FormResult> SignUpAsync(HttpContext http, string? email, string? username, string? password);
+
+    /// <summary>Ends the cookie's session and clears the cookie.</summary>
+    Task SignOutAsync(HttpContext http);
+
+    /// <summary>Mails a reset link if an account has that address; succeeds the same either way.</summary>
+    Task<FormResult> RequestPasswordResetAsync(HttpContext http, string? email);
+
+    /// <summary>Sets a new password with a mailed token (which signs the account out everywhere).</summary>
+    Task<FormResult> ResetPasswordAsync(HttpContext http, string? token, string? password);
+
+    /// <summary>The scopes a personal access token may carry, in their canonical order.</summary>
+    IReadOnlyList<string> TokenScopes { get; }
+
+    Task<IReadOnlyList<TokenRow>> TokensAsync(CancellationToken ct);
+
+    Task<CreatedToken> CreateTokenAsync(string? name, IReadOnlyCollection<string> scopes, int? expiresInDays, CancellationToken ct);
+
+    /// <summary>Revokes one of the viewer's tokens; another's is "not found".</summary>
+    Task RevokeTokenAsync(long id, CancellationToken ct);
+}
+
+public interface IWebRepositories
+{
+    /// <summary>Repositories the viewer may see, recently updated first.</summary>
+    Task<IReadOnlyList<RepoSummary>> ExploreAsync(int limit, CancellationToken ct);
+
+    /// <summary>The viewer's own repositories and those they collaborate on.</summary>
+    Task<IReadOnlyList<RepoSummary>> MineAsync(int limit, CancellationToken ct);
+
+    /// <summary>A user, the repositories of theirs and those they starred that the viewer may see; a missing user is "not found".</summary>
+    Task<ProfileView> ProfileAsync(string username, CancellationToken ct);
+
+    Task<CreatedRepo> CreateAsync(string? name, string? description, bool isPrivate, bool withReadme, CancellationToken ct);
+
+    /// <summary>The API's search (same qualifiers, same visibility filter) for repositories or users.</summary>
+    Task<SearchHits> SearchAsync(string query, bool users, int offset, int limit, CancellationToken ct);
+}
+
+/// <summary>
+/// Code browsing. Every method refuses, as the API does, what the viewer may not read (the host turns that into the 404
+/// page); <c>rest</c> arguments are a URL's "{ref}/{path}" tail, split at the longest branch or tag name it starts with.
+/// </summary>
+public interface IWebCode
+{
+    Task<RepoContext> OpenAsync(string owner, string repo, CancellationToken ct);
+
+    /// <summary>Stars or unstars for the signed-in viewer (idempotent).</summary>
+    Task SetStarAsync(string owner, string repo, bool starred, CancellationToken ct);
+
+    Task<TreeView> TreeAsync(string owner, string repo, string? rest, CancellationToken ct);
+
+    Task<FileView> FileAsync(string owner, string repo, string rest, CancellationToken ct);
+
+    Task<BlameView> BlameAsync(string owner, string repo, string rest, CancellationToken ct);
+
+    Task<CommitsView> CommitsAsync(string owner, string repo, string? rest, int skip, int limit, CancellationToken ct);
+
+    Task<CommitDiffView> CommitAsync(string owner, string repo, string sha, CancellationToken ct);
+
+    /// <summary>Writes a file's bytes as the raw route serves them (never as HTML from this origin).</summary>
+    Task WriteRawAsync(HttpContext http, string owner, string repo, string rest);
+}

@@ -1,0 +1,29 @@
+namespace Anvil.Web.Rendering;
+
+/// <summary>The URLs of the pages, in GitHub's scheme. Built here only, so a page never spells one by hand.</summary>
+public static class Links
+{
+    public static string Repo(string owner, string repo) => $"/{E(owner)}/{E(repo)}";
+
+    public static string Tree(string owner, string repo, string gitRef, string path = "") => Join(Repo(owner, repo) + "/tree/" + RefPath(gitRef), path);
+
+    public static string Blob(string owner, string repo, string gitRef, string path) => Join(Repo(owner, repo) + "/blob/" + RefPath(gitRef), path);
+
+    public static string Blame(string owner, string repo, string gitRef, string path) => Join(Repo(owner, repo) + "/blame/" + RefPath(gitRef), path);
+
+    public static string Raw(string owner, string repo, string gitRef, string path) => Join(Repo(owner, repo) + "/raw/" + RefPath(gitRef), path);
+
+    public static string Commits(string owner, string repo, string gitRef, string? path = null) =>
+        Join(Repo(owner, repo) + "/commits/" + RefPath(gitRef), path ?? "");
+
+    public static string Commit(string owner, string repo, string sha) => Repo(owner, repo) + "/commit/" + sha;
+
+    public static string User(string username) => "/" + E(username);
+
+    private static string E(string segment) => Uri.EscapeDataString(segment);
+
+    /// <summary>A ref or path keeps its slashes; each segment is escaped.</summary>
+    public static string RefPath(string value) => string.Join('/', value.Split('/').Select(E));
+
+    private static string Join(string prefix, string path) => path.Length == 0 ? prefix : prefix + "/" + RefPath(path);
+}

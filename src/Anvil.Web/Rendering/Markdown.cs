@@ -1,0 +1,123 @@
+using Ganss.Xss;
+using Markdig;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
+
+namespace Anvil.Web.Rendering;
+
+/// <summary>
+/// User Markdown as HTML: GitHub-flavoured (tables, task lists, autolinks, fenced code) and sanitized. In a repository,
+/// relative links resolve to its blob pages and relative images to its raw files, from the document's own folder.
+/// </summary>
+public static class Markdown
+{
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UsePipeTables().UseTaskLists().UseAutoLinks().UseEmphasisExtras().UseAutoIdentifiers()
+        .Build(); // raw HTML in Markdown is kept, then sanitized like the rest
+
+    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
+
+    public const string UserIdPrefix = "user-content-";
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var s = new HtmlSanitizer();
+        // The page's CSP refuses inline styles; letting them through would only log errors.
+        s.AllowedAttributes.Remove("style");
+        s.AllowedTags.Add("input");
+        s.AllowedAttributes.Add("checked");
+        s.AllowedAttributes.Add("disabled");
+        s.AllowedAttributes.Add("type");
+        s.AllowedSchemes.Add("mailto");
+        s.AllowedAttributes.Add("id");
+        s.AllowedAttributes.Add("class");
+        s.PostProcessNode += (_, e) =>
+        {
+            if (e.Node is not AngleSharp.Dom.IElement element)
+            {
+                return;
+            }
+            if (element.TagName == "INPUT" && element.GetAttribute("type") != "checkbox")
+            {
+                element.Remove();
+                return;
+            }
+            // Classes would let a README wear the page's own styles; only a code block's language is kept.
+            if (element.GetAttribute("class") is { } cls && !(element.TagName == "CODE" && cls.StartsWith("language-", StringComparison.Ordinal) && !cls.Contains(' ')))
+            {
+                element.RemoveAttribute("class");
+            }
+            // User ids live in their own namespace, as on GitHub: a heading "Main" must not become the page's #main.
+            if (element.GetAttribute("id") is { Length: > 0 } id)
+            {
+                element.SetAttribute("id", UserIdPrefix + id);
+            }
+            if (element.TagName == "A" && element.GetAttribute("href") is { Length: > 1 } href && href[0] == '#')
+            {
+                element.SetAttribute("href", "#" + UserIdPrefix + href[1..]);
+            }
+        };
+        return s;
+    }
+
+    /// <param name="blobBase">Where a relative link of the document points (the blob URL of its folder), or null outside a repository.</param>
+    /// <param name="rawBase">Likewise for relative images.</param>
+    public static string ToHtml(string markdown, string? blobBase = null, string? rawBase = null)
+    {
+        var document = Markdig.Markdown.Parse(markdown, Pipeline);
+        if (blobBase is not null && rawBase is not null)
+        {
+            foreach (var link in document.Descendants<LinkInline>())
+            {
+                if (link.Url is { } url && IsRelative(url))
+                {
+                    link.Url = Resolve(link.IsImage ? rawBase : blobBase, url);
+                }
+            }
+        }
+        var html = document.ToHtml(Pipeline);
+        return Sanitizer.Sanitize(html);
+    }
+
+    private static bool IsRelative(string url) =>
+        url.Length > 0 && url[0] != '#' && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains(':');
+
+    /// <summary>Joins a relative URL onto a folder URL, folding "." and ".." (never above the repository root).</summary>
+    private static string Resolve(string folderUrl, string relative)
+    {
+        var (root, folder) = SplitBase(folderUrl);
+        var segments = relative.StartsWith('/') ? new List<string>() : folder.Split('/', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var suffix = "";
+        var cut = relative.IndexOfAny(['#', '?']);
+        if (cut >= 0)
+        {
+            suffix = relative[cut..];
+            relative = relative[..cut];
+        }
+        foreach (var part in relative.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                if (segments.Count > 0)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+            }
+            else if (part != ".")
+            {
+                segments.Add(part);
+            }
+        }
+        return root + string.Join('/', segments) + suffix;
+    }
+
+    // The base is "<repo>/blob/<ref>/" + folder; the part before the folder is marked by a "|" the caller puts there.
+    private static (string Root, string Folder) SplitBase(string folderUrl)
+    {
+        var bar = folderUrl.IndexOf('|');
+        return bar < 0 ? (folderUrl.TrimEnd('/') + "/", "") : (folderUrl[..bar].TrimEnd('/') + "/", folderUrl[(bar + 1)..]);
+    }
+
+    /// <summary>The base argument for a document in <paramref name="folder"/> whose files are under <paramref name="refRoot"/>.</summary>
+    public static string Base(string refRoot, string folder) => refRoot + "|" + folder;
+}

@@ -1,0 +1,71 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+
+namespace Anvil.Web.Rendering;
+
+/// <summary>
+/// The stylesheet, script and icon, embedded in this assembly and served from memory under <c>/assets/</c>. URLs carry
+/// a content hash, so a response may be cached for a year: a changed file is a new URL.
+/// </summary>
+public static class WebAssets
+{
+    public const string Folder = "assets";
+
+    private sealed record Asset(byte[] Bytes, string ContentType, string Hash);
+
+    private static readonly FrozenDictionary<string, Asset> All = Load();
+
+    private static FrozenDictionary<string, Asset> Load()
+    {
+        var assembly = typeof(WebAssets).Assembly;
+        const string prefix = "Anvil.Web.Assets.";
+        var assets = new Dictionary<string, Asset>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var memory = new MemoryStream();
+            stream.CopyTo(memory);
+            var bytes = memory.ToArray();
+            var name = resource[prefix.Length..];
+            var type = Path.GetExtension(name) switch
+            {
+                ".css" => "text/css; charset=utf-8",
+                ".js" => "text/javascript; charset=utf-8",
+                ".svg" => "image/svg+xml",
+                _ => "application/octet-stream",
+            };
+            assets[name] = new Asset(bytes, type, Convert.ToHexStringLower(SHA256.HashData(bytes))[..12]);
+        }
+        return assets.ToFrozenDictionary();
+    }
+
+    /// <summary>The versioned URL of an asset.</summary>
+    public static string Url(string name) => $"/{Folder}/{name}?v={All[name].Hash}";
+
+    public static async Task ServeAsync(HttpContext http, string name)
+    {
+        if (!All.TryGetValue(name, out var asset))
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        var response = http.Response;
+        var etag = $"\"{asset.Hash}\"";
+        response.Headers.ETag = etag;
+        response.Headers.XContentTypeOptions = "nosniff";
+        // Only the current version is immutable; an old or missing ?v= must revalidate.
+        response.Headers.CacheControl = http.Request.Query["v"] == asset.Hash ? "public, max-age=31536000, immutable" : "public, no-cache";
+        if (http.Request.Headers.IfNoneMatch == etag)
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+        response.ContentType = asset.ContentType;
+        response.ContentLength = asset.Bytes.Length;
+        if (!HttpMethods.IsHead(http.Request.Method))
+        {
+            await response.Body.WriteAsync(asset.Bytes, http.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using Anvil.Web.Ports;
+using Anvil.Web.Rendering;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Http;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Anvil.Web;
+
+/// <summary>How the host wires the web interface in: its services, then its routes.</summary>
+public static partial class WebInterface
+{
+    /// <summary>The reserved top-level names the pages and assets occupy (the host's user rules refuse them as usernames).</summary>
+    public static readonly IReadOnlyList<string> TopLevelNames = ["login", "join", "logout", "forgot-password", "reset-password", "new", "search", "settings", WebAssets.Folder];
+
+    /// <summary>Registers the components; the host supplies <typeparamref name="TAccounts"/> and the other ports.</summary>
+    public static IServiceCollection AddAnvilWeb<TAccounts, TRepositories, TCode>(this IServiceCollection services)
+        where TAccounts : class, IWebAccounts where TRepositories : class, IWebRepositories where TCode : class, IWebCode
+    {
+        services.AddRazorComponents();
+        services.Configure<RouteOptions>(o => o.SetParameterPolicy<PageOwner>(PageOwner.Name));
+        services.AddScoped<IWebAccounts, TAccounts>();
+        services.AddScoped<IWebRepositories, TRepositories>();
+        services.AddScoped<IWebCode, TCode>();
+        return services;
+    }
+
+    /// <summary>
+    /// Antiforgery for the pages' forms, after routing and authentication. A page posted without a valid token is
+    /// refused here with the error page (the component endpoint would answer an empty 400) and changes nothing.
+    /// </summary>
+    public static IApplicationBuilder UseAnvilWeb(this IApplicationBuilder app)
+    {
+        app.UseAntiforgery();
+        app.Use(async (http, next) =>
+        {
+            if (HttpMethods.IsPost(http.Request.Method)
+                && http.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null
+                && http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+            {
+                await ErrorPage.WriteAsync(http, StatusCodes.Status400BadRequest, null);
+                return;
+            }
+            await next(http);
+        });
+        return app;
+    }
+
+    public static void MapAnvilWeb(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/" + WebAssets.Folder + "/{name}", (HttpContext http, string name) => WebAssets.ServeAsync(http, name))
+            .ExcludeFromDescription();
+        // A browser opening a clone URL lands on the repository's page; git itself never asks for this path.
+        app.MapGet("/{owner:" + PageOwner.Name + "}/{repo}.git", (string owner, string repo) => Results.Redirect(Links.Repo(owner, repo)))
+            .ExcludeFromDescription();
+        app.MapMethods("/{owner:" + PageOwner.Name + "}/{repo}/raw/{**rest}", [HttpMethods.Get, HttpMethods.Head],
+            (HttpContext http, string owner, string repo, string rest, IWebCode code) => code.WriteRawAsync(http, owner, repo, rest))
+            .ExcludeFromDescription();
+        app.MapRazorComponents<App>().Add(endpoint =>
+        {
+            // Pages are not API: they stay out of the OpenAPI document.
+            endpoint.Metadata.Add(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute());
+            // "/{owner}/…" pages never claim another surface's paths: POST /api/unknown stays the API's 404/405,
+            // not a page's antiforgery refusal.
+            // The raw text stays as the @page wrote it: the component router finds the page by it.
+            if (endpoint is RouteEndpointBuilder route && route.RoutePattern.RawText is { } raw && OwnerFirst().Match(raw) is { Success: true } m)
+            {
+                route.RoutePattern = RoutePatternFactory.Parse(raw, null, new RouteValueDictionary { [m.Groups[1].Value] = new PageOwner() });
+            }
+        });
+    }
+
+    [GeneratedRegex(@"^/\{(\w+)\}")]
+    private static partial Regex OwnerFirst();
+
+    /// <summary>A first path segment a page may take as a user name: not one of the other surfaces' prefixes.</summary>
+    internal sealed class PageOwner : IRouteConstraint
+    {
+        public const string Name = "anvilowner";
+
+        private static readonly HashSet<string> Taken = new(StringComparer.OrdinalIgnoreCase)
+        {
+            "api", "auth", "ws", "metrics", "health", "docs", "openapi", WebAssets.Folder,
+        };
+
+        public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
+            values.TryGetValue(routeKey, out var value) && value is string s && !Taken.Contains(s);
+    }
+}

@@ -1,0 +1,50 @@
+using Anvil.Web.Rendering;
+
+namespace Anvil.Web.Tests;
+
+/// <summary>User Markdown becomes safe HTML whose relative links stay inside the repository.</summary>
+public sealed class MarkdownTests
+{
+    private static string Render(string markdown, string folder = "docs") =>
+        Markdown.ToHtml(markdown, Markdown.Base("/o/r/blob/main", folder), Markdown.Base("/o/r/raw/main", folder));
+
+    [Fact]
+    public void Relative_links_go_to_blob_pages_and_images_to_raw_files_from_the_documents_folder()
+    {
+        var html = Render("[a](guide.md) [b](../README.md#usage) [c](/src/x.py) [d](https://example.com/) ![i](img/logo.png) [e](#top)");
+        Assert.Contains("href=\"/o/r/blob/main/docs/guide.md\"", html);
+        Assert.Contains("href=\"/o/r/blob/main/README.md#usage\"", html);
+        Assert.Contains("href=\"/o/r/blob/main/src/x.py\"", html);
+        Assert.Contains("href=\"https://example.com/\"", html);
+        Assert.Contains("src=\"/o/r/raw/main/docs/img/logo.png\"", html);
+        Assert.Contains("href=\"#user-content-top\"", html);
+        // ".." never climbs above the repository.
+        Assert.Contains("href=\"/o/r/blob/main/x\"", Render("[up](../../../x)"));
+    }
+
+    [Fact]
+    public void Scripts_handlers_styles_and_script_urls_are_removed()
+    {
+        var html = Render("<script>alert(1)</script><img src=x onerror=alert(1)><p style=\"color:red\">hi</p>[x](javascript:alert(1))<iframe src=//evil></iframe>\n\n[x](javascript:alert(1)) <a class=\"flash-error\" href=\"/x\">y</a>");
+        Assert.DoesNotContain("<script", html);
+        Assert.DoesNotContain("onerror", html);
+        Assert.DoesNotContain("style=", html);
+        Assert.DoesNotContain("href=\"javascript", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<iframe", html);
+        Assert.DoesNotContain("flash-error", html);
+        Assert.Contains("hi", html);
+    }
+
+    [Fact]
+    public void GitHub_flavour_tables_task_lists_autolinks_and_fenced_code_render()
+    {
+        var html = Render("# Main\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\nsee https://example.com\n\n```js\nlet x = 1 < 2;\n```\n");
+        Assert.Contains("<table>", html);
+        Assert.Contains("type=\"checkbox\"", html);
+        Assert.Contains("checked", html);
+        Assert.Contains("<a href=\"https://example.com\">", html);
+        Assert.Contains("class=\"language-js\"", html);
+        Assert.Contains("1 &lt; 2", html);
+        Assert.Contains("id=\"user-content-main\"", html); // never the page's own #main
+    }
+}

@@ -1,0 +1,65 @@
+using Anvil.Server.Tests.Infrastructure;
+using Anvil.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Anvil.Web.Tests;
+
+/// <summary>
+/// Pictures of each main page at a desktop and a phone width, light and dark, for a person to look at; and no page
+/// logs a console error in any of them.
+/// </summary>
+public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IClassFixture<SqliteServer>, IClassFixture<Chromium>
+{
+    [Fact]
+    public async Task Main_pages_at_two_widths_in_both_themes()
+    {
+        var owner = await server.SignUpAsync("octo" + Guid.NewGuid().ToString("N")[..6]);
+        var second = await SampleRepository.PushAsyncForNewRepo(server, owner, "calculator");
+        var o = owner.Username;
+        var pages = new (string Name, string Path, bool SignedIn, int Status)[]
+        {
+            ("explore", "/", false, 200),
+            ("login", "/login", false, 200),
+            ("join", "/join", false, 200),
+            ("forgot-password", "/forgot-password", false, 200),
+            ("dashboard", "/", true, 200),
+            ("new-repository", "/new", true, 200),
+            ("profile", $"/{o}", false, 200),
+            ("repository", $"/{o}/calculator", false, 200),
+            ("tree", $"/{o}/calculator/tree/main/docs", false, 200),
+            ("blob", $"/{o}/calculator/blob/main/src/calc.py#L10-L12", false, 200),
+            ("blame", $"/{o}/calculator/blame/main/src/calc.py", false, 200),
+            ("image", $"/{o}/calculator/blob/main/docs/logo.png", false, 200),
+            ("commits", $"/{o}/calculator/commits/main", false, 200),
+            ("commit", $"/{o}/calculator/commit/{second}", true, 200),
+            ("search", "/search?q=calculator", false, 200),
+            ("branches", $"/{o}/calculator/branches", false, 200),
+            ("tokens", "/settings/tokens", true, 200),
+            ("not-found", $"/{o}/missing", false, 404),
+        };
+        foreach (var (width, height) in Screenshots.Sizes)
+        {
+            foreach (var scheme in Screenshots.Schemes)
+            {
+                await using var anonymous = await Viewer.OpenAsync(chromium, server, width, height, scheme);
+                await using var signedIn = await Viewer.OpenAsync(chromium, server, width, height, scheme);
+                await signedIn.Page.Context.AddCookiesAsync([new Cookie { Name = "anvil_session", Value = owner.SessionToken, Url = server.BaseUri.ToString() }]);
+                foreach (var (name, path, withSession, status) in pages)
+                {
+                    var viewer = withSession ? signedIn : anonymous;
+                    Assert.Equal(status, await viewer.GoAsync(path));
+                    await Screenshots.SaveAsync(viewer.Page, name, width, scheme);
+                    if (status == 200)
+                    {
+                        viewer.AssertNoConsoleErrors();
+                    }
+                    viewer.ForgetConsoleErrors();
+                    // Nothing overflows a phone's width sideways (code tables scroll inside their box).
+                    var overflow = await viewer.Page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                    Assert.True(overflow <= 0, $"{name} at {width}px scrolls sideways by {overflow}px");
+                }
+            }
+        }
+        Console.WriteLine("screenshots: " + Screenshots.Folder);
+    }
+}
