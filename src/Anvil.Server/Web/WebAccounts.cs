@@ -44,7 +44,7 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
         return FormResult.Done;
     }
 
-    public async Task<FormResult> SignUpAsync(HttpContext http, string? email, string? username, string? password)
+    public async Task<FormResult> SignUpAsync(HttpContext http, string? email, string? username, string? password, string? invitation)
     {
         if (await limiter.ChargeSignUpAsync(http.ClientIp()) is { Exceeded: true })
         {
@@ -53,9 +53,10 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
         User user;
         try
         {
-            user = await accounts.SignUpAsync(new SignUpRequest(email, username, password, null), ct: http.RequestAborted);
+            user = await accounts.SignUpAsync(new SignUpRequest(email, username, password, null, invitation), http.RequestAborted);
         }
-        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict)
+        // Forbidden: sign-up is closed, or by invitation and this one is missing or spent; the form says which.
+        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict or FailureKind.Forbidden)
         {
             return new FormResult(Sentence(e.Message));
         }

@@ -66,7 +66,8 @@ public interface IWebAccounts
     Task<FormResult> SignInAsync(HttpContext http, string? login, string? password);
 
     /// <summary>Creates the account, sends the verification mail and signs in.</summary>
-    Task<FormResult> SignUpAsync(HttpContext http, string? email, string? username, string? password);
+    /// <param name="invitation">The invitation token, when sign-up is by invitation.</param>
+    Task<FormResult> SignUpAsync(HttpContext http, string? email, string? username, string? password, string? invitation);
 
     /// <summary>Ends the cookie's session and clears the cookie.</summary>
     Task SignOutAsync(HttpContext http);
