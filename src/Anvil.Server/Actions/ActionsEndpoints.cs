@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
@@ -57,11 +58,11 @@ public static class ActionsServices
 /// <summary>The Actions API for people (<c>/api/v1/repos/{owner}/{name}/actions/…</c>) and for runners (<c>/api/v1/runners</c>, <c>/api/v1/jobs</c>).</summary>
 public static class ActionsEndpoints
 {
-    public sealed record DispatchBody(string? Ref, Dictionary<string, object?>? Inputs);
-    public sealed record RegisterBody(string? Token, string? Name, List<string>? Labels);
+    public sealed record DispatchBody([property: Required] string? Ref, Dictionary<string, object?>? Inputs);
+    public sealed record RegisterBody([property: Required] string? Token, string? Name, List<string>? Labels);
     public sealed record HeartbeatBody(int? WaitSeconds);
-    public sealed record LogBody(int? Seq, string? Chunk);
-    public sealed record StatusBody(string? Status, string? Conclusion);
+    public sealed record LogBody([property: Required] int? Seq, [property: Required] string? Chunk);
+    public sealed record StatusBody([property: Required] string? Status, string? Conclusion);
 
     public static void MapActionsEndpoints(this IEndpointRouteBuilder app)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Events;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Auth;
 
 /// <param name="Invitation">The invitation token, needed when sign-up is by invitation (ANVIL_SIGNUP=invite).</param>
-public sealed record SignUpRequest(string? Email, string? Username, string? Password, string? Name, string? Invitation = null);
+public sealed record SignUpRequest([property: Required] string? Email, [property: Required] string? Username, [property: Required] string? Password, string? Name, string? Invitation = null);
 
 public sealed class AccountService(AnvilDbContext db, IPasswordHasher<User> hasher, InvitationService invitations, DomainEvents events,
     AnvilOptions options, TimeProvider clock, ILogger<AccountService> log)

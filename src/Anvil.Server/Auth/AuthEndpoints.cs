@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.RateLimiting;
@@ -8,9 +9,9 @@ namespace Anvil.Server.Auth;
 
 public static class AuthEndpoints
 {
-    public sealed record SignInRequest(string? Email, string? Username, string? Password);
-    public sealed record ForgotPasswordRequest(string? Email);
-    public sealed record ResetPasswordRequest(string? Token, string? Password, string? NewPassword);
+    public sealed record SignInRequest(string? Email, string? Username, [property: Required] string? Password);
+    public sealed record ForgotPasswordRequest([property: Required] string? Email);
+    public sealed record ResetPasswordRequest([property: Required] string? Token, string? Password, string? NewPassword);
     public sealed record CreateTokenRequest(string? Name, List<string>? Scopes, int? ExpiresInDays);
 
     /// <summary>A signed-in user and their session token (also set as the session cookie).</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure.Http;
@@ -8,7 +9,7 @@ namespace Anvil.Server.Browsing;
 /// <summary>Code browsing on the sigmagit surface: branches, commits, diffs, trees and files under <c>/api/repositories/{owner}/{name}</c>.</summary>
 public static class BrowsingEndpoints
 {
-    public sealed record CreateBranchBody(string? Branch, string? FromRef);
+    public sealed record CreateBranchBody([property: Required] string? Branch, string? FromRef);
 
     /// <summary>The ref a request names: <c>branch</c> as the seed documents it, <c>ref</c> as an alias; null for the default branch.</summary>
     private static string? RefOf(HttpRequest request) =>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
@@ -10,8 +11,8 @@ namespace Anvil.Server.Discord;
 /// <summary>Discord account linking and the Discord notification channel (sigmagit surface).</summary>
 public static class DiscordEndpoints
 {
-    public sealed record GenerateBody(string? DiscordId, string? SigmagitEmail);
-    public sealed record VerifyBody(string? Token, string? SigmagitUserId);
+    public sealed record GenerateBody([property: Required] string? DiscordId, string? SigmagitEmail);
+    public sealed record VerifyBody([property: Required] string? Token, [property: Required] string? SigmagitUserId);
     public sealed record UnlinkBody(string? DiscordId);
     public sealed record RepositoryRef(string? Owner, string? Name);
     public sealed record InboundBody(string? Type, RepositoryRef? Repository, JsonObject? Data);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
@@ -8,9 +9,9 @@ namespace Anvil.Server.Issues;
 /// <summary>Issues, comments and labels on the sigmagit surface (<c>/api/repositories/:owner/:name/…</c>).</summary>
 public static class IssueEndpoints
 {
-    public sealed record CreateBody(string? Title, string? Body, List<string>? Labels, List<string>? Assignees);
+    public sealed record CreateBody([property: Required] string? Title, string? Body, List<string>? Labels, List<string>? Assignees);
     public sealed record UpdateBody(string? Title, string? Body, string? State, List<string>? Labels, List<string>? Assignees, bool? Locked);
-    public sealed record CommentBody(string? Body);
+    public sealed record CommentBody([property: Required] string? Body);
     public sealed record LabelBody(string? Name, string? Color, string? Description);
 
     /// <summary>The list filters shared by both surfaces' query strings.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -11,10 +12,10 @@ namespace Anvil.Server.Issues;
 /// <summary>Issues, comments and labels in GitHub's shapes (<c>/api/v1/repos/{o}/{r}/…</c>).</summary>
 public static class IssueV1Endpoints
 {
-    public sealed record CreateBody(string? Title, string? Body, string? Assignee, List<string>? Assignees, JsonNode? Labels);
+    public sealed record CreateBody([property: Required] string? Title, string? Body, string? Assignee, List<string>? Assignees, JsonNode? Labels);
     public sealed record UpdateBody(string? Title, string? Body, string? State, string? StateReason, string? Assignee, List<string>? Assignees,
         JsonNode? Labels, bool? Locked);
-    public sealed record CommentBody(string? Body);
+    public sealed record CommentBody([property: Required] string? Body);
     public sealed record LabelBody(string? Name, string? NewName, string? Color, string? Description);
 
     /// <summary>GitHub takes labels as names or as <c>{name}</c> objects; issue-label routes also take <c>{labels: […]}</c>.</summary>

@@ -190,7 +190,10 @@ public static class OpenApiSurfaceSchemas
                 // request fields are optional unless the type says otherwise.
                 var conditional = p.ShouldSerialize is not null
                     || p.AttributeProvider?.IsDefined(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), true) == true;
-                if (forResponse ? !conditional : p.IsRequired)
+                // A request field the service cannot do without says so with [Required] (documentation only: the
+                // service's own check answers a missing one, in the surface's words).
+                if (forResponse ? !conditional
+                    : p.IsRequired || p.AttributeProvider?.IsDefined(typeof(System.ComponentModel.DataAnnotations.RequiredAttribute), true) == true)
                 {
                     schema.Required.Add(p.Name);
                 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
 using Anvil.Server.Browsing;
@@ -11,10 +12,10 @@ namespace Anvil.Server.PullRequests;
 /// <summary>Pull requests on the sigmagit surface (<c>/api/repositories/:owner/:name/pulls…</c>).</summary>
 public static class PullRequestEndpoints
 {
-    public sealed record CreateBody(string? Title, string? Body, string? HeadBranch, string? BaseBranch, string? HeadRepoOwner, string? HeadRepoName,
+    public sealed record CreateBody([property: Required] string? Title, string? Body, [property: Required] string? HeadBranch, [property: Required] string? BaseBranch, string? HeadRepoOwner, string? HeadRepoName,
         bool? IsDraft, List<string>? Labels, List<string>? Assignees);
     public sealed record UpdateBody(string? Title, string? Body, string? State, string? BaseBranch, string? Base, bool? IsDraft);
-    public sealed record CommentBody(string? Body, string? Path, int? Line, string? Side, string? CommitOid, string? InReplyTo);
+    public sealed record CommentBody([property: Required] string? Body, string? Path, int? Line, string? Side, string? CommitOid, string? InReplyTo);
     public sealed record ReviewCommentBody(string? Body, string? Path, int? Line, string? Side);
     public sealed record ReviewBody(string? Event, string? State, string? Body, string? CommitOid, List<ReviewCommentBody>? Comments);
     public sealed record MergeBody(string? MergeStrategy, string? CommitMessage, string? CommitTitle, string? Sha);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
 using Anvil.Server.Browsing;
@@ -11,12 +12,12 @@ namespace Anvil.Server.PullRequests;
 /// <summary>Pull requests in GitHub's paths and shapes (<c>/api/v1/repos/{o}/{r}/pulls…</c>).</summary>
 public static class PullRequestV1Endpoints
 {
-    public sealed record CreateBody(string? Title, string? Body, string? Head, string? HeadRepo, string? Base, bool? Draft);
+    public sealed record CreateBody([property: Required] string? Title, string? Body, [property: Required] string? Head, string? HeadRepo, [property: Required] string? Base, bool? Draft);
     public sealed record UpdateBody(string? Title, string? Body, string? State, string? Base, bool? Draft);
     public sealed record MergeBody(string? MergeMethod, string? CommitTitle, string? CommitMessage, string? Sha);
     public sealed record ReviewCommentBody(string? Body, string? Path, int? Line, string? Side);
     public sealed record ReviewBody(string? CommitId, string? Body, string? Event, List<ReviewCommentBody>? Comments);
-    public sealed record CommentBody(string? Body, string? CommitId, string? Path, int? Line, string? Side, long? InReplyTo);
+    public sealed record CommentBody([property: Required] string? Body, string? CommitId, string? Path, int? Line, string? Side, long? InReplyTo);
 
     private static PullStateFilter StateFrom(HttpRequest request) => request.Query["state"].ToString() switch
     {

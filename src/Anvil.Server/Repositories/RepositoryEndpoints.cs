@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
@@ -9,7 +10,7 @@ namespace Anvil.Server.Repositories;
 /// <summary>Repositories on the sigmagit surface (<c>/api/repositories…</c>).</summary>
 public static class RepositoryEndpoints
 {
-    public sealed record CreateBody(string? Name, string? Description, string? Visibility, string? DefaultBranch, bool? AutoInit);
+    public sealed record CreateBody([property: Required] string? Name, string? Description, string? Visibility, string? DefaultBranch, bool? AutoInit);
     public sealed record UpdateBody(string? Name, string? Description, string? Visibility, string? DefaultBranch);
     public sealed record ForkBody(string? Name, string? Description);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -11,7 +12,7 @@ namespace Anvil.Server.Repositories;
 /// <summary>Repositories, forks, stars and collaborators in GitHub's shapes (<c>/api/v1/…</c>).</summary>
 public static class RepositoryV1Endpoints
 {
-    public sealed record CreateBody(string? Name, string? Description, bool? Private, string? Visibility, bool? AutoInit, string? DefaultBranch);
+    public sealed record CreateBody([property: Required] string? Name, string? Description, bool? Private, string? Visibility, bool? AutoInit, string? DefaultBranch);
     public sealed record UpdateBody(string? Name, string? Description, bool? Private, string? Visibility, string? DefaultBranch);
     public sealed record ForkBody(string? Name, string? Description);
     public sealed record CollaboratorBody(string? Permission);

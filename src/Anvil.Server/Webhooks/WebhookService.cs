@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Anvil.Server.Auth;
@@ -12,7 +13,7 @@ namespace Anvil.Server.Webhooks;
 /// <summary>GitHub's hook <c>config</c>. <c>insecure_ssl</c> is <c>"0"</c>/<c>"1"</c> on GitHub; numbers and booleans are accepted too.</summary>
 public sealed record HookConfig(string? Url, string? ContentType, string? Secret, JsonElement? InsecureSsl);
 
-public sealed record CreateHook(string? Name, HookConfig? Config, List<string>? Events, bool? Active);
+public sealed record CreateHook(string? Name, [property: Required] HookConfig? Config, List<string>? Events, bool? Active);
 
 public sealed record UpdateHook(HookConfig? Config, List<string>? Events, List<string>? AddEvents, List<string>? RemoveEvents, bool? Active);
 

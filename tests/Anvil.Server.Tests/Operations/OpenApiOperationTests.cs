@@ -45,6 +45,23 @@ public sealed class OpenApiOperationTests(SqliteServer server) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Request_bodies_name_the_fields_they_cannot_do_without()
+    {
+        var doc = await DocumentAsync();
+        JsonNode Body(string method, string path)
+        {
+            var schema = doc["paths"]![path]![method]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+            return schema["$ref"] is { } r ? doc["components"]!["schemas"]![r.GetValue<string>().Split('/')[^1]]! : schema;
+        }
+        string[] Required(JsonNode schema) => schema["required"]?.AsArray().Select(n => n!.GetValue<string>()).Order().ToArray() ?? [];
+        Assert.Equal(["title"], Required(Body("post", "/api/v1/repos/{owner}/{name}/issues")));
+        Assert.Equal(["base", "head", "title"], Required(Body("post", "/api/v1/repos/{owner}/{name}/pulls")));
+        Assert.Equal(["name"], Required(Body("post", "/api/repositories")));
+        Assert.Equal(["email", "password", "username"], Required(Body("post", "/auth/sign-up")));
+        Assert.Empty(Required(Body("patch", "/api/v1/repos/{owner}/{name}/issues/{number}")));
+    }
+
+    [Fact]
     public async Task Security_schemes_are_declared_and_signed_in_operations_say_which_scope_a_token_needs()
     {
         var doc = await DocumentAsync();
