@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
 
 namespace Anvil.Server.Tests.Infrastructure;
 
@@ -13,7 +12,7 @@ namespace Anvil.Server.Tests.Infrastructure;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly List<string> _output = [];
 
     public Uri BaseUri { get; }
 
@@ -24,19 +23,32 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a server with <paramref name="settings"/> (environment variables) and waits until it answers <c>/health</c>.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDir, string? databaseUrl, IReadOnlyDictionary<string, string> settings)
+    /// <param name="terminal">Whether its output is a pseudo-terminal (script(1)), as when a person starts it in a shell.</param>
+    public static async Task<ServerProcess> StartAsync(string dataDir, string? databaseUrl, IReadOnlyDictionary<string, string> settings,
+        bool terminal = false)
     {
         var port = FreePort();
-        var psi = new ProcessStartInfo("dotnet")
+        var server = Path.Combine(AppContext.BaseDirectory, "Anvil.Server.dll");
+        var psi = terminal ? new ProcessStartInfo("script") : new ProcessStartInfo("dotnet");
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.RedirectStandardInput = terminal; // script(1) reads its terminal's input from here
+        psi.UseShellExecute = false;
+        psi.WorkingDirectory = dataDir;
+        if (terminal)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dataDir,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Anvil.Server.dll"));
-        psi.ArgumentList.Add("--urls");
-        psi.ArgumentList.Add($"http://127.0.0.1:{port}");
+            foreach (var a in (string[])["-qfec", $"exec dotnet '{server}' --urls http://127.0.0.1:{port}", "/dev/null"])
+            {
+                psi.ArgumentList.Add(a);
+            }
+        }
+        else
+        {
+            psi.ArgumentList.Add(server);
+            psi.ArgumentList.Add("--urls");
+            psi.ArgumentList.Add($"http://127.0.0.1:{port}");
+        }
+        psi.Environment.Remove("ANVIL_LOG_FORMAT"); // the format follows the output unless a test's settings say otherwise
         psi.Environment["ANVIL_DATA_DIR"] = dataDir;
         psi.Environment["DATABASE_URL"] = databaseUrl ?? "";
         psi.Environment["ANVIL_MAINTENANCE_INTERVAL_SECONDS"] = "0";
@@ -49,32 +61,58 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             psi.Environment[key] = value;
         }
-        var server = new ServerProcess(Process.Start(psi)!, new Uri($"http://127.0.0.1:{port}"));
-        server._process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        server._process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        server._process.BeginOutputReadLine();
-        server._process.BeginErrorReadLine();
-        await server.WaitUntilHealthyAsync();
-        return server;
+        var started = new ServerProcess(Process.Start(psi)!, new Uri($"http://127.0.0.1:{port}"));
+        started._process.OutputDataReceived += (_, e) => started.Append(e.Data);
+        started._process.ErrorDataReceived += (_, e) => started.Append(e.Data);
+        started._process.BeginOutputReadLine();
+        started._process.BeginErrorReadLine();
+        await started.WaitUntilHealthyAsync();
+        return started;
     }
 
     private void Append(string? line)
     {
+        if (line is null)
+        {
+            return;
+        }
         lock (_output)
         {
-            _output.AppendLine(line);
+            _output.Add(line.TrimEnd('\r'));
         }
     }
 
-    public string Output
+    /// <summary>What the server wrote so far, line by line (standard output and error).</summary>
+    public IReadOnlyList<string> Lines
     {
         get
         {
             lock (_output)
             {
-                return _output.ToString();
+                return _output.ToList();
             }
         }
+    }
+
+    public string Output => string.Join('\n', Lines);
+
+    /// <summary>The first line that matches, waiting (up to a minute) for the server to write it.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            if (Lines.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+            if (_process.HasExited)
+            {
+                break;
+            }
+            await Task.Delay(50);
+        }
+        throw new Xunit.Sdk.XunitException($"the expected log line did not come; the server wrote:\n{Output}");
     }
 
     public bool HasExited => _process.HasExited;

@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
+
+using Anvil.Server.Tests.Infrastructure;
 
 namespace Anvil.Server.Tests.Operations;
 
@@ -17,7 +16,8 @@ public sealed class LoggingTests
     [Fact]
     public async Task On_a_terminal_the_log_is_text_lines_with_one_line_per_request_and_no_secret()
     {
-        await using var server = await LoggedServer.StartAsync(terminal: true);
+        using var data = new TempDirectory();
+        await using var server = await StartAsync(terminal: true, data.Path);
         using var http = new HttpClient { BaseAddress = server.BaseUri };
         using var req = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/meta?token={SecretToken}");
         req.Headers.Add("X-Request-Id", "log-test-1");
@@ -28,7 +28,7 @@ public sealed class LoggingTests
             requestLine);
         var log = server.Output;
         Assert.Contains("listening on " + server.BaseUri.ToString().TrimEnd('/'), log);
-        Assert.Contains("data directory " + server.DataDir, log);
+        Assert.Contains("data directory " + data.Path, log);
         Assert.Contains("database SQLite", log);
         Assert.Contains("mail not configured", log);
         Assert.Contains("admin create-user", log);
@@ -40,7 +40,8 @@ public sealed class LoggingTests
     [Fact]
     public async Task Piped_the_log_is_json_lines_each_with_its_request_id()
     {
-        await using var server = await LoggedServer.StartAsync(terminal: false);
+        using var data = new TempDirectory();
+        await using var server = await StartAsync(terminal: false, data.Path);
         using var http = new HttpClient { BaseAddress = server.BaseUri };
         using var req = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/repos/nobody/nothing?token={SecretToken}");
         req.Headers.Add("X-Request-Id", "log-test-2");
@@ -60,117 +61,22 @@ public sealed class LoggingTests
         Assert.DoesNotContain(SecretToken, log);
     }
 
-    /// <summary>The server binary in its own process, its log collected line by line.</summary>
-    private sealed class LoggedServer : IAsyncDisposable
+    private static async Task<ServerProcess> StartAsync(bool terminal, string dataDir) =>
+        await ServerProcess.StartAsync(dataDir, null, new Dictionary<string, string>(), terminal);
+
+    private sealed class TempDirectory : IDisposable
     {
-        private readonly Process _process;
-        private readonly List<string> _lines = [];
-        private readonly SemaphoreSlim _newLine = new(0);
+        public string Path { get; } = Directory.CreateTempSubdirectory("anvil-log-").FullName;
 
-        public Uri BaseUri { get; }
-        public string DataDir { get; }
-
-        private LoggedServer(Process process, Uri baseUri, string dataDir)
+        public void Dispose()
         {
-            _process = process;
-            BaseUri = baseUri;
-            DataDir = dataDir;
-            process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is null)
-                {
-                    return;
-                }
-                lock (_lines)
-                {
-                    _lines.Add(e.Data.TrimEnd('\r'));
-                }
-                _newLine.Release();
-            };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public IReadOnlyList<string> Lines
-        {
-            get
-            {
-                lock (_lines)
-                {
-                    return _lines.ToList();
-                }
-            }
-        }
-
-        public string Output => string.Join('\n', Lines);
-
-        public static async Task<LoggedServer> StartAsync(bool terminal)
-        {
-            var dataDir = Path.Combine(Path.GetTempPath(), "anvil-log-" + Guid.NewGuid().ToString("N")[..10]);
-            Directory.CreateDirectory(dataDir);
-            var port = FreePort();
-            var baseUri = new Uri($"http://127.0.0.1:{port}/");
-            var server = typeof(AnvilApp).Assembly.Location;
-            var command = $"exec dotnet '{server}' --urls http://127.0.0.1:{port}";
-            // script(1) gives the server a pseudo-terminal as its standard output, as a person's shell would.
-            var psi = terminal
-                ? new ProcessStartInfo("script") { ArgumentList = { "-qfec", command, "/dev/null" } }
-                : new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", command } };
-            psi.RedirectStandardOutput = true;
-            psi.RedirectStandardError = true;
-            psi.RedirectStandardInput = true;
-            psi.UseShellExecute = false;
-            psi.Environment["ANVIL_DATA_DIR"] = dataDir;
-            psi.Environment["ANVIL_MAINTENANCE_INTERVAL_SECONDS"] = "0";
-            psi.Environment.Remove("ANVIL_LOG_FORMAT");
-            psi.Environment.Remove("DATABASE_URL");
-            var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the server");
-            Infrastructure.SidecarProcesses.EndWithTestRun(process, dataDir);
-            var started = new LoggedServer(process, baseUri, dataDir);
-            await started.WaitForLineAsync(l => l.Contains("listening on"));
-            return started;
-        }
-
-        public async Task<string> WaitForLineAsync(Func<string, bool> match)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                if (Lines.FirstOrDefault(match) is { } line)
-                {
-                    return line;
-                }
-                if (_process.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new Xunit.Sdk.XunitException($"the expected log line did not come; the server wrote:\n{Output}");
-                }
-                await _newLine.WaitAsync(TimeSpan.FromMilliseconds(200));
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-            _process.Dispose();
             try
             {
-                Directory.Delete(DataDir, recursive: true);
+                Directory.Delete(Path, recursive: true);
             }
             catch (IOException)
             {
             }
-        }
-
-        private static int FreePort()
-        {
-            using var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            return ((IPEndPoint)l.LocalEndpoint).Port;
         }
     }
 }
