@@ -11,7 +11,7 @@ namespace Anvil.Server.Operations;
 
 /// <summary>
 /// One archive (<c>.tar.gz</c>) of an instance, taken while it runs: a consistent snapshot of the database (SQLite's
-/// online backup, or <c>pg_dump</c>), then every repository, the local blobs and the signing key. Restoring it into an
+/// online backup, or <c>pg_dump</c>), then every repository, the local blobs and the signing keys. Restoring it into an
 /// empty data directory (and an empty database) gives the same instance back.
 /// </summary>
 public sealed class Backup(AnvilOptions options, TextWriter log)
@@ -76,6 +76,15 @@ public sealed class Backup(AnvilOptions options, TextWriter log)
                 {
                     await tar.WriteEntryAsync(secret, "secret.key", ct);
                 }
+                // The data-protection keys that sign the pages' antiforgery tokens and cookies.
+                var keys = Path.Combine(options.DataDir, "keys");
+                if (Directory.Exists(keys))
+                {
+                    foreach (var key in Directory.EnumerateFiles(keys, "*", SearchOption.AllDirectories))
+                    {
+                        await AddFileAsync(tar, key, "keys/" + Relative(keys, key), ct);
+                    }
+                }
                 await log.WriteLineAsync($"backed up the {manifest.Database} database, {repositories} repositories and {blobs} blobs");
             }
             File.Move(partial, file, overwrite: true);
@@ -136,6 +145,7 @@ public sealed class Backup(AnvilOptions options, TextWriter log)
             }
             MoveTree(Path.Combine(work.FullName, "repositories"), options.RepositoriesDir);
             MoveTree(Path.Combine(work.FullName, "storage"), options.StorageLocalPath);
+            MoveTree(Path.Combine(work.FullName, "keys"), Path.Combine(options.DataDir, "keys"));
             var secret = Path.Combine(work.FullName, "secret.key");
             if (File.Exists(secret))
             {

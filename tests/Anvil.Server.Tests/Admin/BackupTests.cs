@@ -27,6 +27,12 @@ public abstract class BackupTests(AnvilServer server)
             new { name = "web", config = new { url = "https://ci.example.com/hook", content_type = "json" }, events = new[] { "push" } }))
             .JsonAsync(HttpStatusCode.Created);
 
+        // A page with a form has the instance seal an antiforgery token, with keys kept in the data directory.
+        using (var browser = server.Anonymous())
+        {
+            browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+            (await browser.GetAsync("/login")).EnsureSuccessStatusCode();
+        }
         var archive = Path.Combine(git.Root, "instance.tar.gz");
         var (code, output) = await AdminAsync(server.DataDir, server.DatabaseUrl, "backup", "create", archive);
         Assert.True(code == 0, output);
@@ -39,6 +45,11 @@ public abstract class BackupTests(AnvilServer server)
         // A second restore over it is refused: restores go into an empty instance only.
         Assert.Equal(1, (await AdminAsync(restoredDir, restoredDb, "backup", "restore", archive)).Code);
 
+        // The signing keys came along: tokens and antiforgery cookies issued before the backup still verify.
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(server.DataDir, "secret.key")), await File.ReadAllBytesAsync(Path.Combine(restoredDir, "secret.key")));
+        var keys = Directory.GetFiles(Path.Combine(server.DataDir, "keys")).Select(Path.GetFileName).Order().ToList();
+        Assert.NotEmpty(keys);
+        Assert.Equal(keys, Directory.GetFiles(Path.Combine(restoredDir, "keys")).Select(Path.GetFileName).Order());
         await using var restored = await AnvilServer.StartOverAsync(server.Database, restoredDir, restoredDb);
         var clone = git.Path("restored-clone");
         await git.OkAsync(null, "clone", "-q", GitClient.Url(restored, owner.Username, "kept", owner.Username, token), clone);
