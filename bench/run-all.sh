@@ -4,13 +4,13 @@
 #
 #   bench/run-all.sh                 # everything, full size (the git repository and 1M issues take a while)
 #   BENCH_QUICK=1 bench/run-all.sh   # smoke run: small data sets, seconds per measurement
-#   bench/run-all.sh api issues      # only these scripts (api, git, issues, browse, ws)
+#   bench/run-all.sh api issues      # only these scripts (api, git, issues, browse, ws, web)
 #   BENCH_OUT=/tmp/x.md bench/run-all.sh   # write somewhere else
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 SCRIPTS=("$@")
-[[ ${#SCRIPTS[@]} == 0 ]] && SCRIPTS=(api git issues browse ws)
+[[ ${#SCRIPTS[@]} == 0 ]] && SCRIPTS=(api git issues browse ws web)
 OUT=${BENCH_OUT:-$BENCH_DIR/results/latest.md}
 
 bench_init all
@@ -70,6 +70,12 @@ target_rows() {
     done
     v=$(fig ws_sockets_open)
     echo "| idle WebSockets held by one server ≥ 10000 | ${v:+$v open, notification reached $(fig ws_notified)} | $(verdict "$v" '>=' 10000) |"
+    v=$(fig web_worst_p50_ms)
+    echo "| web pages' time to first byte p50 ≤ 10 ms warm (worst of six pages, anonymous and signed in) | ${v:+$v ms} | $(verdict "$v" '<=' 10) |"
+    v=$(fig web_tree_html_bytes)
+    echo "| HTML of a 200-entry tree page ≤ 100 KB | ${v:+$(echo "scale=1; $v / 1000" | bc) KB} | $(verdict "$v" '<=' 100000) |"
+    v=$(fig web_assets_gz_bytes)
+    echo "| CSS + JS on a first visit ≤ 50 KB gzipped | ${v:+$(echo "scale=1; $v / 1000" | bc) KB} | $(verdict "$v" '<=' 50000) |"
     v=$(fig tree_root_wide_ms)
     echo "| (no target) tree listing, $(fig tree_wide_files)-file repository: root / one directory of $(fig tree_per_dir) vs small repository root | ${v:+$v ms / $(fig tree_dir_wide_ms) ms vs $(fig tree_root_small_ms) ms} | – |"
 }

@@ -29,12 +29,21 @@ public sealed partial class CrawlerTests(SqliteServer server) : IClassFixture<Sq
             Assert.Equal(HttpStatusCode.Created, (await c.PostAsync("/api/repositories",
                 System.Net.Http.Json.JsonContent.Create(new { name = "empty-one", description = "nothing pushed yet" }))).StatusCode);
         }
+        // A fork and a star, so the forks and stargazers lists have links to follow.
+        var fan = await server.SignUpAsync();
+        using (var c = fan.Client())
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await c.PostAsync($"/api/v1/repos/{owner.Username}/crawled/forks", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await c.PutAsync($"/api/v1/user/starred/{owner.Username}/crawled", null)).StatusCode);
+        }
         var anonymous = await CrawlAsync(null, $"/{owner.Username}/crawled");
         var signedIn = await CrawlAsync(owner.SessionToken, "/");
         Assert.Contains($"/{owner.Username}/crawled/blob/main/docs/guide.md", signedIn);
         Assert.Contains($"/{owner.Username}/crawled/tree/main/src", anonymous);
         Assert.Contains($"/{owner.Username}/empty-one", signedIn);
         Assert.Contains("/the-author", anonymous);
+        Assert.Contains($"/{owner.Username}/crawled/stargazers", anonymous);
+        Assert.Contains($"/{fan.Username}/crawled", anonymous); // reached from the forks page
         Console.WriteLine($"crawled {anonymous.Count} pages signed out, {signedIn.Count} signed in");
         Assert.True(anonymous.Count > 20 && signedIn.Count > 20, "the crawl reached too little to mean anything");
     }

@@ -16,6 +16,13 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
         var owner = await server.SignUpAsync("octo" + Guid.NewGuid().ToString("N")[..6]);
         var second = await SampleRepository.PushAsyncForNewRepo(server, owner, "calculator");
         var o = owner.Username;
+        // Someone forked and starred it, so its forks and stargazers pages have something to show.
+        var fan = await server.SignUpAsync("fan" + Guid.NewGuid().ToString("N")[..6]);
+        using (var api = fan.Client())
+        {
+            (await api.PostAsync($"/api/v1/repos/{o}/calculator/forks", null)).EnsureSuccessStatusCode();
+            (await api.PutAsync($"/api/v1/user/starred/{o}/calculator", null)).EnsureSuccessStatusCode();
+        }
         var pages = new (string Name, string Path, bool SignedIn, int Status)[]
         {
             ("explore", "/", false, 200),
@@ -34,6 +41,8 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("commit", $"/{o}/calculator/commit/{second}", true, 200),
             ("search", "/search?q=calculator", false, 200),
             ("branches", $"/{o}/calculator/branches", false, 200),
+            ("forks", $"/{o}/calculator/forks", false, 200),
+            ("stargazers", $"/{o}/calculator/stargazers", false, 200),
             ("tokens", "/settings/tokens", true, 200),
             ("not-found", $"/{o}/missing", false, 404),
         };

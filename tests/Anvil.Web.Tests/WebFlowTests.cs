@@ -45,8 +45,10 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(page.Locator(".commit-tease-message")).ToHaveTextAsync(SampleRepository.SecondCommit);
 
         // Star it.
-        await page.GetByRole(AriaRole.Button, new() { Name = "☆ Star 0" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "★ Starred 1" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "0 stargazers" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "☆ Star" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "★ Starred" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "1 stargazer", Exact = true })).ToHaveTextAsync("1");
 
         // Walk the tree, open a file and a line range.
         await page.Locator("table.files").GetByRole(AriaRole.Link, new() { Name = "src", Exact = true }).ClickAsync();
@@ -200,6 +202,7 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         {
             $"/{owner.Username}/secret", $"/{owner.Username}/secret/tree/main", $"/{owner.Username}/secret/blob/main/README.md",
             $"/{owner.Username}/secret/commits/main", $"/{owner.Username}/secret/raw/main/README.md",
+            $"/{owner.Username}/secret/forks", $"/{owner.Username}/secret/stargazers",
         };
 
         await using var anonymous = await Viewer.OpenAsync(chromium, server);

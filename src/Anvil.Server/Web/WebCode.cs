@@ -1,6 +1,7 @@
 using Anvil.Git;
 using Anvil.Git.Reading;
 using Anvil.Server.Browsing;
+using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Repositories;
 using Anvil.Web.Ports;
@@ -9,7 +10,7 @@ namespace Anvil.Server.Web;
 
 /// <summary>Code browsing for the pages, through <see cref="BrowsingService"/> and so through the same access checks as the API.</summary>
 public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, RepositoryService repositories, RepositoryStore store,
-    GitReader reader, PublicAddress address) : IWebCode
+    GitReader reader, PublicAddress address, Auth.Caller caller) : IWebCode
 {
     // One per request: a page that reads a tree and then its README opens the repository once.
     private (string Owner, string Repo, RepoContext Context)? _opened;
@@ -41,6 +42,41 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
     {
         await repositories.SetStarAsync(owner, repo, starred, ct);
         _opened = null;
+    }
+
+    public async Task<ForkResult> ForkAsync(string owner, string repo, CancellationToken ct)
+    {
+        var parent = (await access.ReadAsync(owner, repo, ct)).Repository;
+        try
+        {
+            var fork = await repositories.ForkAsync(owner, repo, null, null, ct);
+            return new ForkResult(WebRepositories.Summary(fork, null), null);
+        }
+        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict)
+        {
+            // GitHub's Fork button on a repository you already forked takes you to your fork.
+            // (The name is taken in the viewer's own account, so that repository is theirs to read.)
+            if (e.Kind == FailureKind.Conflict && caller.User is { } viewer
+                && (await access.ReadAsync(viewer.Username, parent.Name, ct)).Repository is { } mine && mine.ForkedFromId == parent.Id)
+            {
+                return new ForkResult(WebRepositories.Summary(mine, null), null);
+            }
+            return new ForkResult(null, WebAccounts.Sentence(e.Message));
+        }
+    }
+
+    public async Task<ForksView> ForksAsync(string owner, string repo, int skip, int limit, CancellationToken ct)
+    {
+        var context = await OpenAsync(owner, repo, ct);
+        var page = await repositories.ListForksAsync(owner, repo, skip, limit, ct);
+        return new ForksView(context, await WebRepositories.SummariesAsync(repositories, page.Items, ct), page.HasMore);
+    }
+
+    public async Task<StargazersView> StargazersAsync(string owner, string repo, int skip, int limit, CancellationToken ct)
+    {
+        var context = await OpenAsync(owner, repo, ct);
+        var page = await repositories.StargazersAsync(owner, repo, skip, limit, ct);
+        return new StargazersView(context, page.Items.Select(WebRepositories.Profile).ToList(), page.HasMore);
     }
 
     public async Task<TreeView> TreeAsync(string owner, string repo, string? rest, CancellationToken ct)

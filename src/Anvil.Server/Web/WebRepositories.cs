@@ -13,18 +13,18 @@ public sealed class WebRepositories(RepositoryService repositories, RepositoryAc
     {
         var repos = await access.Visible().Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
             .OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id).Take(limit).ToListAsync(ct);
-        return await SummariesAsync(repos, ct);
+        return await SummariesAsync(repositories, repos, ct);
     }
 
     public async Task<IReadOnlyList<RepoSummary>> MineAsync(int limit, CancellationToken ct) =>
-        await SummariesAsync((await repositories.ListMineAsync(0, limit, ct)).Items, ct);
+        await SummariesAsync(repositories, (await repositories.ListMineAsync(0, limit, ct)).Items, ct);
 
     public async Task<ProfileView> ProfileAsync(string username, CancellationToken ct)
     {
         var user = await users.GetByUsernameAsync(username, ct);
         var repos = await repositories.ListOwnedAsync(user, 0, 100, ct);
         var starred = await repositories.StarredByAsync(user, 0, 30, ct);
-        return new ProfileView(Profile(user), await SummariesAsync(repos.Items, ct), await SummariesAsync(starred.Items, ct));
+        return new ProfileView(Profile(user), await SummariesAsync(repositories, repos.Items, ct), await SummariesAsync(repositories, starred.Items, ct));
     }
 
     public async Task<CreatedRepo> CreateAsync(string? name, string? description, bool isPrivate, bool withReadme, CancellationToken ct)
@@ -48,12 +48,12 @@ public sealed class WebRepositories(RepositoryService repositories, RepositoryAc
             var people = (await search.UsersAsync(found.Items, ct)).Select(Profile).ToList();
             return new SearchHits([], people, found.HasMore);
         }
-        return new SearchHits(await SummariesAsync(await search.RepositoriesAsync(found.Items, ct), ct), [], found.HasMore);
+        return new SearchHits(await SummariesAsync(repositories, await search.RepositoriesAsync(found.Items, ct), ct), [], found.HasMore);
     }
 
-    private static UserProfile Profile(User u) => new(u.Username, u.Name, u.Bio, UserViews.AvatarUrl(u, ""), u.Location, u.Website, u.CreatedAt);
+    internal static UserProfile Profile(User u) => new(u.Username, u.Name, u.Bio, UserViews.AvatarUrl(u, ""), u.Location, u.Website, u.CreatedAt);
 
-    private async Task<IReadOnlyList<RepoSummary>> SummariesAsync(IReadOnlyList<Repository> repos, CancellationToken ct)
+    internal static async Task<IReadOnlyList<RepoSummary>> SummariesAsync(RepositoryService repositories, IReadOnlyList<Repository> repos, CancellationToken ct)
     {
         var stats = await repositories.StatsAsync(repos.ToList(), ct);
         return repos.Select(r => Summary(r, stats.GetValueOrDefault(r.Id))).ToList();

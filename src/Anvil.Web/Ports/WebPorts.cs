@@ -55,6 +55,14 @@ public sealed record BlameView(RepoContext Context, string Ref, string Path, Git
 public sealed record CommitsView(RepoContext Context, string Ref, string? Path, IReadOnlyList<GitCommit> Commits, bool HasMore,
     IReadOnlyDictionary<string, string> Authors);
 
+/// <summary>A page of a repository's forks (those the viewer may see) or of the people who starred it.</summary>
+public sealed record ForksView(RepoContext Context, IReadOnlyList<RepoSummary> Forks, bool HasMore);
+
+public sealed record StargazersView(RepoContext Context, IReadOnlyList<UserProfile> Users, bool HasMore);
+
+/// <param name="Fork">The new fork, or the viewer's existing one; null when <paramref name="Error"/> says why not.</param>
+public sealed record ForkResult(RepoSummary? Fork, string? Error);
+
 public sealed record CommitDiffView(RepoContext Context, GitCommit Commit, GitDiff Diff, string? AuthorUsername);
 
 public interface IWebAccounts
@@ -116,6 +124,13 @@ public interface IWebCode
 
     /// <summary>Stars or unstars for the signed-in viewer (idempotent).</summary>
     Task SetStarAsync(string owner, string repo, bool starred, CancellationToken ct);
+
+    /// <summary>Forks into the signed-in viewer's account, as the API does; a viewer who already forked it gets that fork.</summary>
+    Task<ForkResult> ForkAsync(string owner, string repo, CancellationToken ct);
+
+    Task<ForksView> ForksAsync(string owner, string repo, int skip, int limit, CancellationToken ct);
+
+    Task<StargazersView> StargazersAsync(string owner, string repo, int skip, int limit, CancellationToken ct);
 
     Task<TreeView> TreeAsync(string owner, string repo, string? rest, CancellationToken ct);
 

@@ -18,6 +18,10 @@ public static class Links
 
     public static string Commit(string owner, string repo, string sha) => Repo(owner, repo) + "/commit/" + sha;
 
+    public static string Forks(string owner, string repo) => Repo(owner, repo) + "/forks";
+
+    public static string Stargazers(string owner, string repo) => Repo(owner, repo) + "/stargazers";
+
     public static string User(string username) => "/" + E(username);
 
     private static string E(string segment) => Uri.EscapeDataString(segment);
