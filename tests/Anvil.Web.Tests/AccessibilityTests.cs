@@ -19,6 +19,7 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("login", "/login", false, 200),
             ("join", "/join", false, 200),
             ("forgot-password", "/forgot-password", false, 200),
+            ("verify email refused", "/verify-email?token=nonsense", false, 400),
             ("dashboard", "/", true, 200),
             ("new repository", "/new", true, 200),
             ("profile", $"/{o}", false, 200),

@@ -98,6 +98,19 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
         }
     }
 
+    public async Task<FormResult> VerifyEmailAsync(string? token, CancellationToken ct)
+    {
+        try
+        {
+            await emails.VerifyEmailAsync(token, ct);
+            return FormResult.Done;
+        }
+        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest)
+        {
+            return new FormResult("This verification link is invalid, already used or expired. Ask for a new one from your account.");
+        }
+    }
+
     public IReadOnlyList<string> TokenScopes => Scopes.All;
 
     // Token management needs a signed-in session (Current is null for anything else), as on the API.

@@ -78,6 +78,9 @@ public interface IWebAccounts
     /// <summary>Sets a new password with a mailed token (which signs the account out everywhere).</summary>
     Task<FormResult> ResetPasswordAsync(HttpContext http, string? token, string? password);
 
+    /// <summary>Verifies the address a mailed verification token was sent to; a used, expired or stale token says why not.</summary>
+    Task<FormResult> VerifyEmailAsync(string? token, CancellationToken ct);
+
     /// <summary>The scopes a personal access token may carry, in their canonical order.</summary>
     IReadOnlyList<string> TokenScopes { get; }
 
