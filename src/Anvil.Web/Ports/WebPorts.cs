@@ -42,8 +42,9 @@ public sealed record CreatedToken(string? Plaintext, string? Error);
 public sealed record SearchHits(IReadOnlyList<RepoSummary> Repos, IReadOnlyList<UserProfile> Users, bool HasMore);
 
 /// <param name="LastCommits">Per entry name, the latest commit that touched it.</param>
+/// <param name="NamesFile">The path is a file, not a directory (the page then sends the browser to its blob).</param>
 public sealed record TreeView(RepoContext Context, string Ref, string Path, IReadOnlyList<GitTreeEntry> Entries,
-    IReadOnlyDictionary<string, GitCommit> LastCommits, GitCommit? Head);
+    IReadOnlyDictionary<string, GitCommit> LastCommits, GitCommit? Head, bool NamesFile = false);
 
 /// <param name="File">Null when the path is a directory (the page then sends the browser to its tree).</param>
 public sealed record FileView(RepoContext Context, string Ref, string Path, GitFile? File);
