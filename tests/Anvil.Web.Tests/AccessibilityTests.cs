@@ -21,6 +21,7 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("forgot-password", "/forgot-password", false, 200),
             ("verify email refused", "/verify-email?token=nonsense", false, 400),
             ("dashboard", "/", true, 200),
+            ("verify email, signed in", "/verify-email", true, 200),
             ("new repository", "/new", true, 200),
             ("profile", $"/{o}", false, 200),
             ("repository home", $"/{o}/calculator", false, 200),

@@ -21,8 +21,16 @@ public sealed partial class VerifyEmailTests(MailSqliteServer server, Chromium c
         var page = viewer.Page;
         await viewer.SignUpAsync(username, "a-long-enough-password");
 
-        var mail = Assert.Single(await SmtpSink.WaitForMailAsync($"{username}@example.com"));
-        var link = VerifyLink().Match(mail.Text).Groups[1].Value;
+        Assert.Single(await SmtpSink.WaitForMailAsync($"{username}@example.com"));
+        Assert.False(await EmailVerifiedAsync(username));
+
+        // Signed in, the page without a token offers a new link.
+        Assert.Equal(200, await viewer.GoAsync("/verify-email"));
+        await Assertions.Expect(page.GetByText("Your email address is not verified yet.")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send a new link" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("A new verification link is on its way to your address.");
+        var mails = await SmtpSink.WaitForMailAsync($"{username}@example.com", 2);
+        var link = VerifyLink().Match(mails[1].Text).Groups[1].Value;
         Assert.NotEmpty(link);
         Assert.False(await EmailVerifiedAsync(username));
 
@@ -30,6 +38,9 @@ public sealed partial class VerifyEmailTests(MailSqliteServer server, Chromium c
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Your email address is verified. Thank you.");
         viewer.AssertNoConsoleErrors();
         Assert.True(await EmailVerifiedAsync(username));
+        Assert.Equal(200, await viewer.GoAsync("/verify-email"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Your email address is verified.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send a new link" })).ToHaveCountAsync(0);
 
         // Used once: opened again (by anyone), the link is refused and the address stays verified.
         await using var stranger = await Viewer.OpenAsync(chromium, server);
@@ -47,6 +58,8 @@ public sealed partial class VerifyEmailTests(MailSqliteServer server, Chromium c
             Assert.Equal(400, await viewer.GoAsync(path));
             await Assertions.Expect(viewer.Page.GetByRole(AriaRole.Heading, new() { Name = "Verify your email address" })).ToBeVisibleAsync();
             await Assertions.Expect(viewer.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("invalid, already used or expired");
+            await Assertions.Expect(viewer.Page.GetByRole(AriaRole.Link, new() { Name = "Sign in to ask for a new link" }))
+                .ToHaveAttributeAsync("href", "/login?return_to=%2Fverify-email");
         }
     }
 

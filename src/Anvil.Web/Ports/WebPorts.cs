@@ -8,7 +8,7 @@ namespace Anvil.Web.Ports;
 // every access rule) exactly as the API endpoints do. Git shapes (commits, trees, diffs) pass through as they are.
 
 /// <summary>The signed-in person looking at a page.</summary>
-public sealed record Viewer(string Username, string Name, string AvatarUrl, string? Theme);
+public sealed record Viewer(string Username, string Name, string AvatarUrl, string? Theme, bool EmailVerified);
 
 public sealed record RepoSummary(string Owner, string Name, string Description, bool IsPrivate, string DefaultBranch,
     DateTime UpdatedAt, int Stars, int Forks, string? ForkedFrom)
@@ -81,6 +81,9 @@ public interface IWebAccounts
 
     /// <summary>Verifies the address a mailed verification token was sent to; a used, expired or stale token says why not.</summary>
     Task<FormResult> VerifyEmailAsync(string? token, CancellationToken ct);
+
+    /// <summary>Mails the signed-in viewer a new verification link, unless their address is verified already.</summary>
+    Task<FormResult> SendVerificationAsync(HttpContext http);
 
     /// <summary>The scopes a personal access token may carry, in their canonical order.</summary>
     IReadOnlyList<string> TokenScopes { get; }
