@@ -27,6 +27,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The S3 storage tests run against s3rver, an S3-compatible server from npm.
 command -v s3rver >/dev/null || npm install -g --silent --no-audit --no-fund s3rver@3.7.1
+# The web accessibility test injects axe-core from npm into the pages; kept outside the repository, found by path.
+axe_version=4.14.1
+axe_prefix="$HOME/.cache/anvil-axe"
+grep -qs "\"version\": \"$axe_version\"" "$axe_prefix/node_modules/axe-core/package.json" ||
+  npm install --prefix "$axe_prefix" --silent --no-audit --no-fund "axe-core@$axe_version"
+export ANVIL_AXE_JS="$axe_prefix/node_modules/axe-core/axe.min.js"
 # The PostgreSQL test fixture runs the cluster as 'postgres' when tests run as root (initdb refuses root).
 if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
   useradd --system --no-create-home --shell /usr/sbin/nologin postgres

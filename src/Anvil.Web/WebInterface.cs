@@ -15,7 +15,7 @@ namespace Anvil.Web;
 public static partial class WebInterface
 {
     /// <summary>The reserved top-level names the pages and assets occupy (the host's user rules refuse them as usernames).</summary>
-    public static readonly IReadOnlyList<string> TopLevelNames = ["login", "join", "logout", "forgot-password", "reset-password", "new", "search", "settings", WebAssets.Folder];
+    public static readonly IReadOnlyList<string> TopLevelNames = ["login", "join", "logout", "forgot-password", "reset-password", "verify-email", "new", "search", "settings", WebAssets.Folder];
 
     /// <summary>Registers the components; the host supplies <typeparamref name="TAccounts"/> and the other ports.</summary>
     public static IServiceCollection AddAnvilWeb<TAccounts, TRepositories, TCode>(this IServiceCollection services)

@@ -42,6 +42,8 @@ public sealed class MarkdownTests
         Assert.Contains("<table>", html);
         Assert.Contains("type=\"checkbox\"", html);
         Assert.Contains("checked", html);
+        Assert.Contains("<li class=\"task-list-item\">", html); // no bullet before the box
+        Assert.Contains("aria-label=\"Task\"", html); // a box without a <label> still has a name
         Assert.Contains("<a href=\"https://example.com\">", html);
         Assert.Contains("class=\"language-js\"", html);
         Assert.Contains("1 &lt; 2", html);

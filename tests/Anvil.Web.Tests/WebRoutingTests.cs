@@ -89,6 +89,35 @@ public abstract class WebRoutingTests(AnvilServer server)
     }
 
     [Fact]
+    public async Task A_tree_url_naming_a_file_opens_its_blob_and_a_blob_url_naming_a_folder_its_tree()
+    {
+        var owner = await server.SignUpAsync();
+        await SampleRepository.PushAsyncForNewRepo(server, owner, "paths");
+        var repo = $"/{owner.Username}/paths";
+        using var browser = Browser();
+        foreach (var (from, to) in new[]
+        {
+            ($"{repo}/tree/main/src/calc.py", $"{repo}/blob/main/src/calc.py"),
+            ($"{repo}/tree/main/README.md", $"{repo}/blob/main/README.md"),
+            ($"{repo}/blob/main/docs", $"{repo}/tree/main/docs"),
+            ($"{repo}/blob/main/src/", $"{repo}/tree/main/src"),
+        })
+        {
+            var res = await browser.GetAsync(from);
+            Assert.True(res.StatusCode == HttpStatusCode.Redirect, $"{from}: {(int)res.StatusCode}");
+            Assert.Equal(new Uri(server.BaseUri, to), new Uri(server.BaseUri, res.Headers.Location!));
+            Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(to)).StatusCode);
+        }
+        // A path that is neither stays the styled 404.
+        foreach (var missing in new[] { $"{repo}/tree/main/nope", $"{repo}/tree/main/src/calc.py/deeper", $"{repo}/blob/main/nope.txt" })
+        {
+            var res = await browser.GetAsync(missing);
+            Assert.Equal(HttpStatusCode.NotFound, res.StatusCode);
+            Assert.Contains("Page not found", await res.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public async Task Raw_files_are_plain_text_in_a_sandbox_never_html()
     {
         var owner = await server.SignUpAsync();

@@ -23,7 +23,8 @@ public sealed class AccountEmails(
     public async Task SendVerificationAsync(User user, string baseUrl, CancellationToken ct)
     {
         var token = await IssueAsync(user, EmailTokenPurpose.VerifyEmail, VerificationLifetime, ct);
-        var link = $"{baseUrl}/api/auth/verify-email?token={token}";
+        // The page, not the JSON route: a person opens this in a browser (API clients may still send the token there).
+        var link = $"{baseUrl}/verify-email?token={token}";
         mail.Enqueue(new EmailMessage(user.Email, $"Verify your email address for {options.InstanceName}",
             $"""
             Hi {user.Username},

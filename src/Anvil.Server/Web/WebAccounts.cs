@@ -20,7 +20,7 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
     {
         // "system" (or no choice) leaves the stylesheet to follow the browser.
         var theme = UserService.ReadPreferences(u)["theme"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
-        return new Viewer(u.Username, u.Name, UserViews.AvatarUrl(u, ""), theme is "light" or "dark" ? theme : null);
+        return new Viewer(u.Username, u.Name, UserViews.AvatarUrl(u, ""), theme is "light" or "dark" ? theme : null, u.EmailVerified);
     }
 
     public async Task<FormResult> SignInAsync(HttpContext http, string? login, string? password)
@@ -96,6 +96,30 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
         {
             return new FormResult(Sentence(e.Message));
         }
+    }
+
+    public async Task<FormResult> VerifyEmailAsync(string? token, CancellationToken ct)
+    {
+        try
+        {
+            await emails.VerifyEmailAsync(token, ct);
+            return FormResult.Done;
+        }
+        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest)
+        {
+            return new FormResult("This verification link is invalid, already used or expired.");
+        }
+    }
+
+    public async Task<FormResult> SendVerificationAsync(HttpContext http)
+    {
+        var user = SessionUser;
+        if (user.EmailVerified)
+        {
+            return new FormResult("Your email address is already verified.");
+        }
+        await emails.SendVerificationAsync(user, http.PublicBaseUrl(), http.RequestAborted);
+        return FormResult.Done;
     }
 
     public IReadOnlyList<string> TokenScopes => Scopes.All;

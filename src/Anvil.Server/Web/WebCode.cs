@@ -83,7 +83,21 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
     {
         var context = await OpenAsync(owner, repo, ct);
         var (gitRef, path) = Split(context, rest);
-        var tree = await browsing.GetTreeAsync(owner, repo, gitRef, path, withLastCommits: true, ct);
+        TreeListing tree;
+        try
+        {
+            tree = await browsing.GetTreeAsync(owner, repo, gitRef, path, withLastCommits: true, ct);
+        }
+        catch (AnvilException e) when (e.Kind == FailureKind.NotFound && path.Length > 0 && !context.IsEmpty)
+        {
+            // Not a directory: a file's path opens its blob, as on GitHub; anything else stays not found.
+            var contents = await browsing.GetContentsAsync(owner, repo, gitRef, path, ct);
+            if (contents.File is null)
+            {
+                throw;
+            }
+            return new TreeView(context, gitRef, contents.Entry.Path, [], new Dictionary<string, GitCommit>(), null, NamesFile: true);
+        }
         GitCommit? head = null;
         if (!context.IsEmpty)
         {

@@ -8,7 +8,7 @@ namespace Anvil.Web.Ports;
 // every access rule) exactly as the API endpoints do. Git shapes (commits, trees, diffs) pass through as they are.
 
 /// <summary>The signed-in person looking at a page.</summary>
-public sealed record Viewer(string Username, string Name, string AvatarUrl, string? Theme);
+public sealed record Viewer(string Username, string Name, string AvatarUrl, string? Theme, bool EmailVerified);
 
 public sealed record RepoSummary(string Owner, string Name, string Description, bool IsPrivate, string DefaultBranch,
     DateTime UpdatedAt, int Stars, int Forks, string? ForkedFrom)
@@ -42,8 +42,9 @@ public sealed record CreatedToken(string? Plaintext, string? Error);
 public sealed record SearchHits(IReadOnlyList<RepoSummary> Repos, IReadOnlyList<UserProfile> Users, bool HasMore);
 
 /// <param name="LastCommits">Per entry name, the latest commit that touched it.</param>
+/// <param name="NamesFile">The path is a file, not a directory (the page then sends the browser to its blob).</param>
 public sealed record TreeView(RepoContext Context, string Ref, string Path, IReadOnlyList<GitTreeEntry> Entries,
-    IReadOnlyDictionary<string, GitCommit> LastCommits, GitCommit? Head);
+    IReadOnlyDictionary<string, GitCommit> LastCommits, GitCommit? Head, bool NamesFile = false);
 
 /// <param name="File">Null when the path is a directory (the page then sends the browser to its tree).</param>
 public sealed record FileView(RepoContext Context, string Ref, string Path, GitFile? File);
@@ -85,6 +86,12 @@ public interface IWebAccounts
 
     /// <summary>Sets a new password with a mailed token (which signs the account out everywhere).</summary>
     Task<FormResult> ResetPasswordAsync(HttpContext http, string? token, string? password);
+
+    /// <summary>Verifies the address a mailed verification token was sent to; a used, expired or stale token says why not.</summary>
+    Task<FormResult> VerifyEmailAsync(string? token, CancellationToken ct);
+
+    /// <summary>Mails the signed-in viewer a new verification link, unless their address is verified already.</summary>
+    Task<FormResult> SendVerificationAsync(HttpContext http);
 
     /// <summary>The scopes a personal access token may carry, in their canonical order.</summary>
     IReadOnlyList<string> TokenScopes { get; }

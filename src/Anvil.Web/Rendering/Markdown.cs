@@ -37,13 +37,20 @@ public static class Markdown
             {
                 return;
             }
-            if (element.TagName == "INPUT" && element.GetAttribute("type") != "checkbox")
+            if (element.TagName == "INPUT")
             {
-                element.Remove();
-                return;
+                if (element.GetAttribute("type") != "checkbox")
+                {
+                    element.Remove();
+                    return;
+                }
+                // A task list's box has no <label>; its name says what it is, its state says whether it is done.
+                element.SetAttribute("aria-label", "Task");
             }
-            // Classes would let a README wear the page's own styles; only a code block's language is kept.
-            if (element.GetAttribute("class") is { } cls && !(element.TagName == "CODE" && cls.StartsWith("language-", StringComparison.Ordinal) && !cls.Contains(' ')))
+            // Classes would let a README wear the page's own styles; only a code block's language and Markdig's own
+            // task-list classes (which drop the bullet before a checkbox) are kept.
+            if (element.GetAttribute("class") is { } cls && !(element.TagName == "CODE" && cls.StartsWith("language-", StringComparison.Ordinal) && !cls.Contains(' '))
+                && !(element.TagName == "LI" && cls == "task-list-item"))
             {
                 element.RemoveAttribute("class");
             }

@@ -37,11 +37,14 @@ public sealed class MailPostgresServer : MailServer
 
 public abstract partial class AccountEmailTests(AnvilServer server)
 {
-    [GeneratedRegex(@"(\S+)/api/auth/verify-email\?token=([0-9a-f]{64})")]
+    // The mailed link opens the verify-email page; API clients send the same token to /api/auth/verify-email.
+    [GeneratedRegex(@"(\S+)/verify-email\?token=([0-9a-f]{64})")]
     private static partial Regex VerifyLink();
 
     [GeneratedRegex(@"(\S+)/reset-password\?token=([0-9a-f]{64})")]
     private static partial Regex ResetLink();
+
+    private static string ApiVerify(Match link) => "/api/auth/verify-email?token=" + link.Groups[2].Value;
 
     private static string NewName() => "mail" + Guid.NewGuid().ToString("N")[..10];
 
@@ -84,13 +87,21 @@ public abstract partial class AccountEmailTests(AnvilServer server)
         // No ANVIL_PUBLIC_URL here: the link is built from the address the sign-up arrived at.
         Assert.Equal(server.BaseUri.ToString().TrimEnd('/'), link.Groups[1].Value);
 
+        // The link is a page a person opens in a browser, not JSON.
         using var anonymous = server.Anonymous();
-        var verified = await (await anonymous.GetAsync(new Uri(link.Value))).JsonAsync();
-        Assert.True(verified["success"]!.GetValue<bool>());
+        anonymous.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        var page = await anonymous.GetAsync(new Uri(link.Value));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html; charset=utf-8", page.Content.Headers.ContentType?.ToString());
+        Assert.Contains("Your email address is verified.", await page.Content.ReadAsStringAsync());
         var after = await (await session.GetAsync("/api/auth/get-session")).JsonAsync();
         Assert.True(after["user"]!["emailVerified"]!.GetValue<bool>());
 
-        Assert.Equal("invalid or expired token", await (await anonymous.GetAsync(new Uri(link.Value))).ErrorAsync(HttpStatusCode.BadRequest));
+        // Used once: opened again, the page says so; the API answers the same token with its JSON refusal.
+        var again = await anonymous.GetAsync(new Uri(link.Value));
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Contains("invalid, already used or expired", await again.Content.ReadAsStringAsync());
+        Assert.Equal("invalid or expired token", await (await anonymous.GetAsync(ApiVerify(link))).ErrorAsync(HttpStatusCode.BadRequest));
         Assert.True((await (await session.GetAsync("/api/auth/get-session")).JsonAsync())["user"]!["emailVerified"]!.GetValue<bool>());
     }
 
@@ -99,15 +110,16 @@ public abstract partial class AccountEmailTests(AnvilServer server)
     {
         var (session, email, _) = await SignUpAsync(NewName());
         using var _ = session;
-        var oldLink = VerifyLink().Match(Assert.Single(await SmtpSink.WaitForMailAsync(email)).Text).Value;
+        var oldLink = VerifyLink().Match(Assert.Single(await SmtpSink.WaitForMailAsync(email)).Text);
         var newEmail = NewName() + "@example.com";
         (await session.PatchAsJsonAsync("/api/users/me/settings", new { email = newEmail })).EnsureSuccessStatusCode();
 
         using var anonymous = server.Anonymous();
-        await (await anonymous.GetAsync(new Uri(oldLink))).ErrorAsync(HttpStatusCode.BadRequest);
+        await (await anonymous.GetAsync(ApiVerify(oldLink))).ErrorAsync(HttpStatusCode.BadRequest);
         await (await session.PostAsync("/api/auth/send-verification-email", null)).JsonAsync();
-        var newLink = VerifyLink().Match(Assert.Single(await SmtpSink.WaitForMailAsync(newEmail)).Text).Value;
-        await (await anonymous.GetAsync(new Uri(newLink))).JsonAsync();
+        var newLink = VerifyLink().Match(Assert.Single(await SmtpSink.WaitForMailAsync(newEmail)).Text);
+        var verified = await (await anonymous.GetAsync(ApiVerify(newLink))).JsonAsync();
+        Assert.True(verified["success"]!.GetValue<bool>());
 
         Assert.True((await (await session.GetAsync("/api/auth/get-session")).JsonAsync())["user"]!["emailVerified"]!.GetValue<bool>());
         Assert.Equal("email is already verified", await (await session.PostAsync("/api/auth/send-verification-email", null)).ErrorAsync(HttpStatusCode.BadRequest));

@@ -30,7 +30,7 @@ public sealed class MailSettingsTests
         var user = await server.SignUpAsync(NewName());
 
         var mail = Assert.Single(await SmtpSink.WaitForMailAsync($"{user.Username}@example.com"));
-        Assert.Matches(@"https://git\.example\.test/api/auth/verify-email\?token=[0-9a-f]{64}\s", mail.Text);
+        Assert.Matches(@"https://git\.example\.test/verify-email\?token=[0-9a-f]{64}\s", mail.Text);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class Viewer : IAsyncDisposable
     }
 
     public static async Task<Viewer> OpenAsync(Chromium chromium, AnvilServer server, int width = 1280, int height = 800,
-        ColorScheme scheme = ColorScheme.Light, bool javaScript = true)
+        ColorScheme scheme = ColorScheme.Light, bool javaScript = true, bool bypassCsp = false)
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -48,6 +48,8 @@ public sealed class Viewer : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = scheme,
             JavaScriptEnabled = javaScript,
+            // Only for injecting test tooling inline (axe-core): the pages' own CSP allows no inline script.
+            BypassCSP = bypassCsp,
         });
         return new Viewer(server, context, await context.NewPageAsync());
     }

@@ -1,0 +1,58 @@
+using Anvil.Server.Tests.Infrastructure;
+using Anvil.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Anvil.Web.Tests;
+
+/// <summary>axe-core finds no serious or critical accessibility violation on any main page, in either theme.</summary>
+public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) : IClassFixture<SqliteServer>, IClassFixture<Chromium>
+{
+    [Fact]
+    public async Task Main_pages_have_no_serious_or_critical_axe_violations_in_light_or_dark()
+    {
+        var owner = await server.SignUpAsync("axe" + Guid.NewGuid().ToString("N")[..6]);
+        var second = await SampleRepository.PushAsyncForNewRepo(server, owner, "calculator");
+        var o = owner.Username;
+        var pages = new (string Name, string Path, bool SignedIn, int Status)[]
+        {
+            ("explore", "/", false, 200),
+            ("login", "/login", false, 200),
+            ("join", "/join", false, 200),
+            ("forgot-password", "/forgot-password", false, 200),
+            ("verify email refused", "/verify-email?token=nonsense", false, 400),
+            ("dashboard", "/", true, 200),
+            ("verify email, signed in", "/verify-email", true, 200),
+            ("new repository", "/new", true, 200),
+            ("profile", $"/{o}", false, 200),
+            ("repository home", $"/{o}/calculator", false, 200),
+            ("repository home signed in", $"/{o}/calculator", true, 200),
+            ("tree", $"/{o}/calculator/tree/main/docs", false, 200),
+            ("blob", $"/{o}/calculator/blob/main/src/calc.py#L10-L12", false, 200),
+            ("markdown blob", $"/{o}/calculator/blob/main/README.md", false, 200),
+            ("image", $"/{o}/calculator/blob/main/docs/logo.png", false, 200),
+            ("blame", $"/{o}/calculator/blame/main/src/calc.py", false, 200),
+            ("commits", $"/{o}/calculator/commits/main", false, 200),
+            ("commit", $"/{o}/calculator/commit/{second}", true, 200),
+            ("branches", $"/{o}/calculator/branches", false, 200),
+            ("search", "/search?q=calculator", false, 200),
+            ("user search", $"/search?q={o}&type=users", false, 200),
+            ("tokens", "/settings/tokens", true, 200),
+            ("not found", $"/{o}/missing", false, 404),
+        };
+        var failures = new List<string>();
+        foreach (var scheme in Screenshots.Schemes)
+        {
+            await using var anonymous = await Viewer.OpenAsync(chromium, server, scheme: scheme, bypassCsp: true);
+            await using var signedIn = await Viewer.OpenAsync(chromium, server, scheme: scheme, bypassCsp: true);
+            await signedIn.Page.Context.AddCookiesAsync([new Cookie { Name = "anvil_session", Value = owner.SessionToken, Url = server.BaseUri.ToString() }]);
+            foreach (var (name, path, withSession, status) in pages)
+            {
+                var viewer = withSession ? signedIn : anonymous;
+                Assert.Equal(status, await viewer.GoAsync(path));
+                var violations = await Axe.SeriousViolationsAsync(viewer.Page);
+                failures.AddRange(violations.Select(v => $"{name} ({path}, {scheme.ToString().ToLowerInvariant()}): {v}"));
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} serious or critical axe-core violations:\n\n" + string.Join("\n\n", failures));
+    }
+}
