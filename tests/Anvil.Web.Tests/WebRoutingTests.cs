@@ -47,6 +47,33 @@ public abstract class WebRoutingTests(AnvilServer server)
     }
 
     [Fact]
+    public async Task Assets_come_gzipped_to_clients_that_take_it_and_plain_to_the_rest()
+    {
+        using var c = Browser();
+        var html = await (await c.GetAsync("/login")).Content.ReadAsStringAsync();
+        var css = System.Text.RegularExpressions.Regex.Match(html, "/assets/anvil\\.css\\?v=[0-9a-f]+").Value;
+        var plain = await c.GetAsync(css);
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        var original = await plain.Content.ReadAsByteArrayAsync();
+
+        using var req = new HttpRequestMessage(HttpMethod.Get, css);
+        req.Headers.AcceptEncoding.ParseAdd("gzip, br;q=0.5");
+        var gzipped = await c.SendAsync(req);
+        Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", gzipped.Headers.Vary);
+        var compressed = await gzipped.Content.ReadAsByteArrayAsync();
+        Assert.True(compressed.Length < original.Length / 2, $"{compressed.Length} of {original.Length} bytes");
+        using var unzip = new System.IO.Compression.GZipStream(new MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress);
+        using var back = new MemoryStream();
+        await unzip.CopyToAsync(back);
+        Assert.Equal(original, back.ToArray());
+
+        using var refused = new HttpRequestMessage(HttpMethod.Get, css);
+        refused.Headers.AcceptEncoding.ParseAdd("gzip;q=0");
+        Assert.Empty((await c.SendAsync(refused)).Content.Headers.ContentEncoding);
+    }
+
+    [Fact]
     public async Task Unknown_pages_are_an_html_404_for_browsers_and_the_envelope_for_api_clients()
     {
         using var browser = Browser();

@@ -5,14 +5,15 @@ using Microsoft.AspNetCore.Http;
 namespace Anvil.Web.Rendering;
 
 /// <summary>
-/// The stylesheet, script and icon, embedded in this assembly and served from memory under <c>/assets/</c>. URLs carry
-/// a content hash, so a response may be cached for a year: a changed file is a new URL.
+/// The stylesheet, script and icon, embedded in this assembly and served from memory under <c>/assets/</c>, gzipped
+/// for clients that take it. URLs carry a content hash, so a response may be cached for a year: a changed file is a new URL.
 /// </summary>
 public static class WebAssets
 {
     public const string Folder = "assets";
 
-    private sealed record Asset(byte[] Bytes, string ContentType, string Hash);
+    /// <param name="Gzipped">The same bytes gzip-compressed once at start-up (null where it would not pay), for clients that accept it.</param>
+    private sealed record Asset(byte[] Bytes, byte[]? Gzipped, string ContentType, string Hash);
 
     private static readonly FrozenDictionary<string, Asset> All = Load();
 
@@ -35,10 +36,26 @@ public static class WebAssets
                 ".svg" => "image/svg+xml",
                 _ => "application/octet-stream",
             };
-            assets[name] = new Asset(bytes, type, Convert.ToHexStringLower(SHA256.HashData(bytes))[..12]);
+            assets[name] = new Asset(bytes, type.StartsWith("text/", StringComparison.Ordinal) || type == "image/svg+xml" ? Gzip(bytes) : null,
+                type, Convert.ToHexStringLower(SHA256.HashData(bytes))[..12]);
         }
         return assets.ToFrozenDictionary();
     }
+
+    private static byte[] Gzip(byte[] bytes)
+    {
+        using var memory = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(memory, System.IO.Compression.CompressionLevel.SmallestSize))
+        {
+            gzip.Write(bytes);
+        }
+        return memory.ToArray();
+    }
+
+    /// <summary>Whether the request's Accept-Encoding takes gzip (not refused with q=0).</summary>
+    private static bool AcceptsGzip(HttpRequest request) =>
+        Microsoft.Net.Http.Headers.StringWithQualityHeaderValue.TryParseList(request.Headers.AcceptEncoding.ToArray(), out var encodings)
+        && encodings.Any(e => (e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || e.Value == "*") && (e.Quality ?? 1) > 0);
 
     /// <summary>The versioned URL of an asset.</summary>
     public static string Url(string name) => $"/{Folder}/{name}?v={All[name].Hash}";
@@ -62,10 +79,22 @@ public static class WebAssets
             return;
         }
         response.ContentType = asset.ContentType;
-        response.ContentLength = asset.Bytes.Length;
+        // Static files only: they hold no secret, so compressing them over TLS leaks nothing (pages, with their
+        // antiforgery tokens, are left to the proxy to decide).
+        var body = asset.Bytes;
+        if (asset.Gzipped is { } gzipped)
+        {
+            response.Headers.Vary = "Accept-Encoding";
+            if (AcceptsGzip(http.Request))
+            {
+                response.Headers.ContentEncoding = "gzip";
+                body = gzipped;
+            }
+        }
+        response.ContentLength = body.Length;
         if (!HttpMethods.IsHead(http.Request.Method))
         {
-            await response.Body.WriteAsync(asset.Bytes, http.RequestAborted);
+            await response.Body.WriteAsync(body, http.RequestAborted);
         }
     }
 }
