@@ -72,16 +72,15 @@ public static class Logging
         }
     }
 
-    /// <summary>The database, named without its credentials.</summary>
+    /// <summary>The database, named without its credentials (parsed as the server itself reads DATABASE_URL).</summary>
     private static string DescribeDatabase(Infrastructure.AnvilOptions options)
     {
-        if (options.DatabaseUrl is not { Length: > 0 } url)
+        if (!options.UsePostgres)
         {
             return "SQLite " + options.SqlitePath;
         }
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            ? $"PostgreSQL {uri.Host}:{(uri.IsDefaultPort ? 5432 : uri.Port)}{uri.AbsolutePath}"
-            : "PostgreSQL";
+        var cs = new Npgsql.NpgsqlConnectionStringBuilder(Infrastructure.Data.DatabaseSetup.PostgresConnectionString(options.DatabaseUrl!));
+        return $"PostgreSQL {cs.Host}:{cs.Port}/{cs.Database}";
     }
 
     /// <summary>

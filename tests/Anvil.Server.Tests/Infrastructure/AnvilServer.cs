@@ -39,9 +39,6 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public bool CreatesSiteAdmin { get; init; } = true;
 
-    /// <summary>The installation's first account, an administrator (when <see cref="CreatesSiteAdmin"/>).</summary>
-    public Anvil.Server.Users.User? SiteAdmin { get; private set; }
-
     public async Task InitializeAsync()
     {
         if (Database == Database.Postgres)
@@ -53,7 +50,7 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
         {
             await using var scope = Services.CreateAsyncScope();
             var name = "siteadmin" + Guid.NewGuid().ToString("N")[..8];
-            SiteAdmin = await scope.ServiceProvider.GetRequiredService<Anvil.Server.Auth.AccountService>().CreateUserAsync(
+            await scope.ServiceProvider.GetRequiredService<Anvil.Server.Auth.AccountService>().CreateUserAsync(
                 new Anvil.Server.Auth.SignUpRequest($"{name}@example.com", name, "correct-horse-" + name, "Site admin"), isAdmin: true);
         }
     }
