@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 
 namespace Anvil.Web.Tests;
 
-/// <summary>On an instance where sign-up is by invitation, the link an administrator hands out opens the join page.</summary>
+/// <summary>Who may come in: the invitation link on an invite-only instance, and never a disabled account.</summary>
 public sealed class InvitationTests(SqliteServer server, Chromium chromium) : IClassFixture<SqliteServer>, IClassFixture<Chromium>
 {
     [Fact]
@@ -32,5 +32,20 @@ public sealed class InvitationTests(SqliteServer server, Chromium chromium) : IC
         await viewer.Page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
         await viewer.Page.WaitForURLAsync(invite.BaseUri + "");
         await Assertions.Expect(viewer.Page.Locator("header")).ToContainTextAsync(username);
+    }
+
+    [Fact]
+    public async Task A_disabled_account_is_told_so_on_the_sign_in_form()
+    {
+        var user = await server.SignUpAsync();
+        Assert.Equal(0, (await server.AdminAsync("user", "disable", user.Username)).Code);
+        await using var viewer = await Viewer.OpenAsync(chromium, server);
+        Assert.Equal(200, await viewer.GoAsync("/login"));
+        await viewer.Page.GetByLabel("Username or email address").FillAsync(user.Username);
+        await viewer.Page.GetByLabel("Password").FillAsync(user.Password);
+        await viewer.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(viewer.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("disabled");
+        Assert.Equal(200, await viewer.GoAsync("/login")); // still signed out: the form again, not a signed-in redirect
+        await Assertions.Expect(viewer.Page.GetByLabel("Password")).ToBeVisibleAsync();
     }
 }

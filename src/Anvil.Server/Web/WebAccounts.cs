@@ -34,7 +34,15 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
         {
             return new FormResult("Too many failed sign-in attempts. Try again later.");
         }
-        var user = await accounts.CheckPasswordAsync(login, password, http.RequestAborted);
+        User? user;
+        try
+        {
+            user = await accounts.CheckPasswordAsync(login, password, http.RequestAborted);
+        }
+        catch (AnvilException e) when (e.Kind == FailureKind.Forbidden)
+        {
+            return new FormResult(Sentence(e.Message)); // a disabled account, told to whoever knows its password
+        }
         if (user is null)
         {
             await limiter.RecordFailedSignInAsync(ip);
