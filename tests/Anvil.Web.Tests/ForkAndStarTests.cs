@@ -58,10 +58,12 @@ public abstract class ForkAndStarTests(AnvilServer server, Chromium chromium)
         await viewer.GoAsync($"/{o}/upstream");
         await page.GetByRole(AriaRole.Button, new() { Name = "☆ Star" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "1 stargazer", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/upstream/stargazers");
+        // The page, not every image on it: the avatar is waited for below, by itself.
+        await page.WaitForURLAsync($"**/{o}/upstream/stargazers", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         var people = page.Locator(".people-grid li");
         await Assertions.Expect(people).ToHaveCountAsync(1);
         await Assertions.Expect(people.GetByRole(AriaRole.Link, new() { Name = forker.Username })).ToHaveAttributeAsync("href", $"/{forker.Username}");
+        await page.WaitForFunctionAsync("() => { const img = document.querySelector('.people-grid li img.avatar'); return img && img.complete; }");
         Assert.True(await people.Locator("img.avatar").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the avatar loads");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Stargazers 1" })).ToBeVisibleAsync();
         viewer.AssertNoConsoleErrors();
