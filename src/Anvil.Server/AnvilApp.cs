@@ -17,6 +17,7 @@ using Anvil.Server.Repositories;
 using Anvil.Server.RateLimiting;
 using Anvil.Server.Search;
 using Anvil.Server.Users;
+using Anvil.Server.Web;
 using Anvil.Server.Webhooks;
 using Anvil.Server.Discord;
 using Anvil.Server.Email;
@@ -134,7 +135,7 @@ public static class AnvilApp
         services.AddPullRequests();
         // Antiforgery tokens are sealed with these keys: kept with the data so they survive restarts and are shared by nodes.
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys"))).SetApplicationName("Anvil");
-        services.AddAnvilWeb<Web.WebAccounts, Web.WebRepositories, Web.WebCode>();
+        services.AddWebPages();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -158,7 +159,7 @@ public static class AnvilApp
         app.MapIssueV1Endpoints();
         app.MapPullRequestEndpoints();
         app.MapPullRequestV1Endpoints();
-        app.MapAnvilWeb(); // last: its "/{owner}/{repo}/…" pages yield to every literal route above
+        app.MapWebPages(); // last: its "/{owner}/{repo}/…" pages yield to every literal route above
     }
 
     /// <summary>Migrates the database, then serves until stopped.</summary>

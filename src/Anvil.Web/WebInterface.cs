@@ -17,15 +17,11 @@ public static partial class WebInterface
     /// <summary>The reserved top-level names the pages and assets occupy (the host's user rules refuse them as usernames).</summary>
     public static readonly IReadOnlyList<string> TopLevelNames = ["login", "join", "logout", "forgot-password", "reset-password", "verify-email", "new", "search", "settings", WebAssets.Folder];
 
-    /// <summary>Registers the components; the host supplies <typeparamref name="TAccounts"/> and the other ports.</summary>
-    public static IServiceCollection AddAnvilWeb<TAccounts, TRepositories, TCode>(this IServiceCollection services)
-        where TAccounts : class, IWebAccounts where TRepositories : class, IWebRepositories where TCode : class, IWebCode
+    /// <summary>Registers the components; the host registers an implementation of every port in <c>Ports/</c> beside them.</summary>
+    public static IServiceCollection AddAnvilWeb(this IServiceCollection services)
     {
         services.AddRazorComponents();
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<PageOwner>(PageOwner.Name));
-        services.AddScoped<IWebAccounts, TAccounts>();
-        services.AddScoped<IWebRepositories, TRepositories>();
-        services.AddScoped<IWebCode, TCode>();
         return services;
     }
 
@@ -50,7 +46,8 @@ public static partial class WebInterface
         return app;
     }
 
-    public static void MapAnvilWeb(this IEndpointRouteBuilder app)
+    /// <summary>Maps the pages; the host adds its own conventions to them (e.g. a page's upload limit, from <see cref="AcceptsUploadAttribute"/>).</summary>
+    public static RazorComponentsEndpointConventionBuilder MapAnvilWeb(this IEndpointRouteBuilder app)
     {
         app.MapGet("/" + WebAssets.Folder + "/{name}", (HttpContext http, string name) => WebAssets.ServeAsync(http, name))
             .ExcludeFromDescription();
@@ -60,7 +57,8 @@ public static partial class WebInterface
         app.MapMethods("/{owner:" + PageOwner.Name + "}/{repo}/raw/{**rest}", [HttpMethods.Get, HttpMethods.Head],
             (HttpContext http, string owner, string repo, string rest, IWebCode code) => code.WriteRawAsync(http, owner, repo, rest))
             .ExcludeFromDescription();
-        app.MapRazorComponents<App>().Add(endpoint =>
+        var pages = app.MapRazorComponents<App>();
+        pages.Add(endpoint =>
         {
             // Pages are not API: they stay out of the OpenAPI document.
             endpoint.Metadata.Add(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute());
@@ -72,6 +70,14 @@ public static partial class WebInterface
                 route.RoutePattern = RoutePatternFactory.Parse(raw, null, new RouteValueDictionary { [m.Groups[1].Value] = new PageOwner() });
             }
         });
+        return pages;
+    }
+
+    /// <summary>A page whose form takes a file: its posts may carry up to <see cref="Bytes"/>, not the default body cap.</summary>
+    [AttributeUsage(AttributeTargets.Class)]
+    public sealed class AcceptsUploadAttribute(long bytes) : Attribute
+    {
+        public long Bytes { get; } = bytes;
     }
 
     [GeneratedRegex(@"^/\{(\w+)\}")]

@@ -37,20 +37,23 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("search", "/search?q=calculator", false, 200),
             ("user search", $"/search?q={o}&type=users", false, 200),
             ("tokens", "/settings/tokens", true, 200),
+            ("profile settings", "/settings/profile", true, 200),
+            ("password and sessions", "/settings/security", true, 200),
             ("not found", $"/{o}/missing", false, 404),
         };
         var failures = new List<string>();
+        foreach (var (width, height) in Screenshots.Sizes)
         foreach (var scheme in Screenshots.Schemes)
         {
-            await using var anonymous = await Viewer.OpenAsync(chromium, server, scheme: scheme, bypassCsp: true);
-            await using var signedIn = await Viewer.OpenAsync(chromium, server, scheme: scheme, bypassCsp: true);
+            await using var anonymous = await Viewer.OpenAsync(chromium, server, width, height, scheme, bypassCsp: true);
+            await using var signedIn = await Viewer.OpenAsync(chromium, server, width, height, scheme, bypassCsp: true);
             await signedIn.Page.Context.AddCookiesAsync([new Cookie { Name = "anvil_session", Value = owner.SessionToken, Url = server.BaseUri.ToString() }]);
             foreach (var (name, path, withSession, status) in pages)
             {
                 var viewer = withSession ? signedIn : anonymous;
                 Assert.Equal(status, await viewer.GoAsync(path));
                 var violations = await Axe.SeriousViolationsAsync(viewer.Page);
-                failures.AddRange(violations.Select(v => $"{name} ({path}, {scheme.ToString().ToLowerInvariant()}): {v}"));
+                failures.AddRange(violations.Select(v => $"{name} ({path}, {width} px, {scheme.ToString().ToLowerInvariant()}): {v}"));
             }
         }
         Assert.True(failures.Count == 0, $"{failures.Count} serious or critical axe-core violations:\n\n" + string.Join("\n\n", failures));

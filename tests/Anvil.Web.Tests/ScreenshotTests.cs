@@ -44,6 +44,8 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("forks", $"/{o}/calculator/forks", false, 200),
             ("stargazers", $"/{o}/calculator/stargazers", false, 200),
             ("tokens", "/settings/tokens", true, 200),
+            ("profile-settings", "/settings/profile", true, 200),
+            ("security-settings", "/settings/security", true, 200),
             ("not-found", $"/{o}/missing", false, 404),
         };
         foreach (var (width, height) in Screenshots.Sizes)

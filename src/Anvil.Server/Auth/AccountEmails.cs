@@ -111,7 +111,7 @@ public sealed class AccountEmails(
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         // Whoever knew the old password may hold a session: every one ends, as do the other reset links.
-        await db.Sessions.Where(s => s.UserId == user.Id).ExecuteDeleteAsync(ct);
+        await SessionService.EndAllAsync(db, user.Id, null, ct);
         await db.EmailTokens.Where(t => t.UserId == user.Id && t.Purpose == EmailTokenPurpose.ResetPassword).ExecuteDeleteAsync(ct);
         await events.CommitAsync(tx, ct);
         log.LogInformation("user {Username} ({UserId}) reset their password; sessions ended", user.Username, user.Id);

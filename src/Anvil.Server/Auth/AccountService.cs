@@ -145,4 +145,30 @@ public sealed class AccountService(AnvilDbContext db, IPasswordHasher<User> hash
         }
         return user;
     }
+
+    /// <summary>
+    /// Changes a signed-in user's password after checking the current one, and ends every other session: whoever
+    /// knew the old password may hold one. <paramref name="keepSessionToken"/> is the browser doing the change.
+    /// </summary>
+    public async Task ChangePasswordAsync(long userId, string? current, string? replacement, string? keepSessionToken, CancellationToken ct)
+    {
+        var user = await db.Users.FirstAsync(u => u.Id == userId, ct);
+        if (string.IsNullOrEmpty(current) || current.Length > 128
+            || hasher.VerifyHashedPassword(user, user.PasswordHash, current) == PasswordVerificationResult.Failed)
+        {
+            throw AnvilException.BadRequest("the current password is incorrect");
+        }
+        if (NameRules.PasswordProblem(replacement) is { } problem)
+        {
+            throw AnvilException.BadRequest(problem);
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        user.PasswordHash = hasher.HashPassword(user, replacement!);
+        user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        await SessionService.EndAllAsync(db, userId, keepSessionToken, ct);
+        await db.EmailTokens.Where(t => t.UserId == userId && t.Purpose == EmailTokenPurpose.ResetPassword).ExecuteDeleteAsync(ct);
+        await events.CommitAsync(tx, ct);
+        log.LogInformation("user {Username} ({UserId}) changed their password; other sessions ended", user.Username, user.Id);
+    }
 }

@@ -41,4 +41,26 @@ public sealed class SessionService(AnvilDbContext db, TimeProvider clock)
         var hash = Secrets.Digest(token);
         await db.Sessions.Where(s => s.TokenHash == hash).ExecuteDeleteAsync(ct);
     }
+
+    /// <summary>The user's live sessions, newest first.</summary>
+    public async Task<IReadOnlyList<Session>> ListAsync(long userId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.Sessions.AsNoTracking().Where(s => s.UserId == userId && s.ExpiresAt > now)
+            .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).ToListAsync(ct);
+    }
+
+    /// <summary>Signs the user out everywhere: every session ends, <paramref name="exceptToken"/>'s too unless it is given.</summary>
+    public Task EndAllAsync(long userId, string? exceptToken, CancellationToken ct) => EndAllAsync(db, userId, exceptToken, ct);
+
+    internal static async Task EndAllAsync(AnvilDbContext db, long userId, string? exceptToken, CancellationToken ct)
+    {
+        var sessions = db.Sessions.Where(s => s.UserId == userId);
+        if (!string.IsNullOrEmpty(exceptToken))
+        {
+            var keep = Secrets.Digest(exceptToken);
+            sessions = sessions.Where(s => s.TokenHash != keep);
+        }
+        await sessions.ExecuteDeleteAsync(ct);
+    }
 }

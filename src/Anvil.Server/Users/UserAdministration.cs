@@ -45,7 +45,7 @@ public sealed class UserAdministration(AnvilDbContext db, Repositories.Repositor
         await db.SaveChangesAsync(ct);
         if (disabled)
         {
-            await db.Sessions.Where(s => s.UserId == user.Id).ExecuteDeleteAsync(ct);
+            await Auth.SessionService.EndAllAsync(db, user.Id, null, ct);
         }
         log.LogInformation("user {Username} ({UserId}) {Change}", user.Username, user.Id, disabled ? "disabled" : "enabled");
         return user;

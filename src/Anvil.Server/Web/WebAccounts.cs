@@ -132,8 +132,14 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
 
     public IReadOnlyList<string> TokenScopes => Scopes.All;
 
-    // Token management needs a signed-in session (Current is null for anything else), as on the API.
-    private User SessionUser => Current is not null ? caller.User! : throw AnvilException.Unauthorized();
+    private User SessionUser => SessionUserOf(caller);
+
+    /// <summary>
+    /// The viewer of a page that manages their account (tokens, settings): only a browser's session, never a token,
+    /// may do so, as on the API.
+    /// </summary>
+    internal static User SessionUserOf(Caller caller) =>
+        caller.User is { } u && caller.Method == AuthMethod.Session ? u : throw AnvilException.Unauthorized();
 
     public async Task<IReadOnlyList<TokenRow>> TokensAsync(CancellationToken ct) =>
         (await tokens.ListAsync(SessionUser.Id, ct))

@@ -104,6 +104,38 @@ public interface IWebAccounts
     Task RevokeTokenAsync(long id, CancellationToken ct);
 }
 
+/// <summary>What /settings/profile edits. <paramref name="Theme"/> is "light", "dark" or "system".</summary>
+public sealed record ProfileSettings(string Name, string Bio, string Location, string Website, string Company, string Pronouns,
+    string Email, bool EmailVerified, string AvatarUrl, bool HasAvatar, string Theme);
+
+/// <param name="IsCurrent">The session of the browser looking at the page.</param>
+public sealed record SessionRow(long Id, string? UserAgent, DateTime CreatedAt, DateTime ExpiresAt, bool IsCurrent);
+
+/// <summary>The signed-in viewer's own settings; each method needs a signed-in session, as the API's do.</summary>
+public interface IWebSettings
+{
+    Task<ProfileSettings> ProfileAsync(CancellationToken ct);
+
+    /// <summary>Saves the profile fields (each as given; an empty one is cleared, but a name cannot be).</summary>
+    Task<FormResult> UpdateProfileAsync(string? name, string? bio, string? location, string? website, string? company, string? pronouns, CancellationToken ct);
+
+    /// <summary>Replaces the avatar with an uploaded PNG, JPEG, GIF or WebP image (checked by content).</summary>
+    Task<FormResult> SetAvatarAsync(IFormFile? file, CancellationToken ct);
+
+    Task RemoveAvatarAsync(CancellationToken ct);
+
+    /// <summary>Sets the theme preference the pages follow ("system" leaves it to the browser).</summary>
+    Task<FormResult> SetThemeAsync(string? theme, CancellationToken ct);
+
+    Task<IReadOnlyList<SessionRow>> SessionsAsync(HttpContext http, CancellationToken ct);
+
+    /// <summary>Changes the password after checking the current one; every other session ends, this browser stays signed in.</summary>
+    Task<FormResult> ChangePasswordAsync(HttpContext http, string? current, string? replacement, string? confirmation);
+
+    /// <summary>Ends every session of the viewer's, this browser's included.</summary>
+    Task SignOutEverywhereAsync(HttpContext http);
+}
+
 public interface IWebRepositories
 {
     /// <summary>Repositories the viewer may see, recently updated first.</summary>

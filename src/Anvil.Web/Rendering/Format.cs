@@ -44,4 +44,21 @@ public static class Format
         var lines = text.Replace("\r\n", "\n").Split('\n');
         return lines.Length > 1 && lines[^1].Length == 0 ? lines[..^1] : lines;
     }
+
+    /// <summary>"Firefox on Linux" from a User-Agent: enough for a person to tell their sessions apart.</summary>
+    public static string Browser(string? userAgent)
+    {
+        if (string.IsNullOrWhiteSpace(userAgent))
+        {
+            return "Unknown client";
+        }
+        var ua = userAgent;
+        // Order matters: Edge and Opera also say Chrome, Chrome also says Safari.
+        var browser = ua.Contains("Edg/") ? "Edge" : ua.Contains("OPR/") ? "Opera" : ua.Contains("Firefox/") ? "Firefox"
+            : ua.Contains("Chrome/") || ua.Contains("Chromium/") ? "Chrome" : ua.Contains("Safari/") ? "Safari"
+            : ua.StartsWith("git/", StringComparison.Ordinal) ? "git" : ua.Split('/', ' ')[0];
+        var system = ua.Contains("Android") ? "Android" : ua.Contains("iPhone") || ua.Contains("iPad") ? "iOS"
+            : ua.Contains("Windows") ? "Windows" : ua.Contains("Mac OS X") ? "macOS" : ua.Contains("Linux") ? "Linux" : null;
+        return system is null ? browser : browser + " on " + system;
+    }
 }

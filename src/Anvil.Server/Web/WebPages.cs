@@ -1,0 +1,28 @@
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Web;
+using Anvil.Web.Ports;
+
+namespace Anvil.Server.Web;
+
+/// <summary>The web interface in the host: its components, an adapter for each of its ports, and its routes.</summary>
+public static class WebPages
+{
+    public static IServiceCollection AddWebPages(this IServiceCollection services)
+    {
+        services.AddAnvilWeb();
+        services.AddScoped<IWebAccounts, WebAccounts>();
+        services.AddScoped<IWebSettings, WebSettings>();
+        services.AddScoped<IWebRepositories, WebRepositories>();
+        services.AddScoped<IWebCode, WebCode>();
+        return services;
+    }
+
+    public static void MapWebPages(this IEndpointRouteBuilder app) =>
+        app.MapAnvilWeb().Add(page =>
+        {
+            if (page.Metadata.OfType<WebInterface.AcceptsUploadAttribute>().FirstOrDefault() is { } upload)
+            {
+                page.Metadata.Add(new BodyLimit(upload.Bytes));
+            }
+        });
+}
