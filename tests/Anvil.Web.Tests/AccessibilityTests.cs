@@ -13,6 +13,7 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
         var owner = await server.SignUpAsync("axe" + Guid.NewGuid().ToString("N")[..6]);
         var second = await SampleRepository.PushAsyncForNewRepo(server, owner, "calculator");
         var o = owner.Username;
+        var issue = await SampleRepository.OpenIssueAsync(owner, "calculator");
         var pages = new (string Name, string Path, bool SignedIn, int Status)[]
         {
             ("explore", "/", false, 200),
@@ -37,6 +38,9 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("search", "/search?q=calculator", false, 200),
             ("user search", $"/search?q={o}&type=users", false, 200),
             ("tokens", "/settings/tokens", true, 200),
+            ("issues", $"/{o}/calculator/issues", false, 200),
+            ("issue", $"/{o}/calculator/issues/{issue}", false, 200),
+            ("pulls", $"/{o}/calculator/pulls", false, 200),
             ("profile settings", "/settings/profile", true, 200),
             ("password and sessions", "/settings/security", true, 200),
             ("not found", $"/{o}/missing", false, 404),

@@ -16,6 +16,7 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
         var owner = await server.SignUpAsync("octo" + Guid.NewGuid().ToString("N")[..6]);
         var second = await SampleRepository.PushAsyncForNewRepo(server, owner, "calculator");
         var o = owner.Username;
+        var issue = await SampleRepository.OpenIssueAsync(owner, "calculator");
         // Someone forked and starred it, so its forks and stargazers pages have something to show.
         var fan = await server.SignUpAsync("fan" + Guid.NewGuid().ToString("N")[..6]);
         using (var api = fan.Client())
@@ -44,6 +45,9 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("forks", $"/{o}/calculator/forks", false, 200),
             ("stargazers", $"/{o}/calculator/stargazers", false, 200),
             ("tokens", "/settings/tokens", true, 200),
+            ("issues", $"/{o}/calculator/issues", false, 200),
+            ("issue", $"/{o}/calculator/issues/{issue}", false, 200),
+            ("pulls", $"/{o}/calculator/pulls", false, 200),
             ("profile-settings", "/settings/profile", true, 200),
             ("security-settings", "/settings/security", true, 200),
             ("not-found", $"/{o}/missing", false, 404),

@@ -27,15 +27,18 @@ public static partial class NameRules
         Reserved.UnionWith(Anvil.Web.WebInterface.TopLevelNames);
     }
 
+    /// <summary>GitHub's limit, which every client and column of Anvil's follows.</summary>
+    public const int MaxUsernameLength = 39;
+
     public static string? UsernameProblem(string? username)
     {
         if (string.IsNullOrEmpty(username))
         {
             return "username is required";
         }
-        if (username.Length > 39)
+        if (username.Length > MaxUsernameLength)
         {
-            return "username must be at most 39 characters";
+            return $"username must be at most {MaxUsernameLength} characters";
         }
         if (!UsernamePattern().IsMatch(username))
         {

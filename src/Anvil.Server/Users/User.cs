@@ -38,8 +38,8 @@ internal sealed class UserConfiguration : Microsoft.EntityFrameworkCore.IEntityT
     {
         e.HasIndex(u => u.NormalizedUsername).IsUnique();
         e.HasIndex(u => u.NormalizedEmail).IsUnique();
-        e.Property(u => u.Username).HasMaxLength(39);
-        e.Property(u => u.NormalizedUsername).HasMaxLength(39);
+        e.Property(u => u.Username).HasMaxLength(NameRules.MaxUsernameLength);
+        e.Property(u => u.NormalizedUsername).HasMaxLength(NameRules.MaxUsernameLength);
         e.Property(u => u.Email).HasMaxLength(254);
         e.Property(u => u.NormalizedEmail).HasMaxLength(254);
     }

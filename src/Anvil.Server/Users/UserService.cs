@@ -15,7 +15,7 @@ public sealed class UserService(AnvilDbContext db, IBlobStore blobs, TimeProvide
 
     public Task<User?> FindByUsernameAsync(string username, CancellationToken ct)
     {
-        if (username.Length > 39)
+        if (username.Length > NameRules.MaxUsernameLength)
         {
             return Task.FromResult<User?>(null);
         }

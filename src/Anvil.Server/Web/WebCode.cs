@@ -10,7 +10,7 @@ namespace Anvil.Server.Web;
 
 /// <summary>Code browsing for the pages, through <see cref="BrowsingService"/> and so through the same access checks as the API.</summary>
 public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, RepositoryService repositories, RepositoryStore store,
-    GitReader reader, PublicAddress address, Auth.Caller caller) : IWebCode
+    GitReader reader, PublicAddress address, Auth.Caller caller, Issues.IssueService issues) : IWebCode
 {
     // One per request: a page that reads a tree and then its README opens the repository once.
     private (string Owner, string Repo, RepoContext Context)? _opened;
@@ -35,7 +35,9 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
         var tags = (await reader.ListTagsAsync(store.PathFor(r.OwnerId, r.Id), ct)).Select(t => t.Name).OrderDescending(StringComparer.Ordinal).ToList();
         var stats = (await repositories.StatsAsync([r], ct))[r.Id];
         var clone = $"{address.BaseUrl}/{Uri.EscapeDataString(r.Owner.Username)}/{Uri.EscapeDataString(r.Name)}.git";
-        return new RepoContext(WebRepositories.Summary(r, stats), grant.CanWrite, branches, tags, clone, branches.Count == 0, stats.StarredByViewer);
+        var tally = (await issues.TallyAsync([r.Id], ct)).GetValueOrDefault(r.Id) ?? Issues.IssueTally.Empty;
+        return new RepoContext(WebRepositories.Summary(r, stats), grant.CanWrite, branches, tags, clone, branches.Count == 0, stats.StarredByViewer,
+            tally.OpenIssues, tally.OpenPullRequests);
     }
 
     public async Task SetStarAsync(string owner, string repo, bool starred, CancellationToken ct)

@@ -14,6 +14,7 @@ public static class WebPages
         services.AddScoped<IWebSettings, WebSettings>();
         services.AddScoped<IWebRepositories, WebRepositories>();
         services.AddScoped<IWebCode, WebCode>();
+        services.AddScoped<IWebIssues, WebIssues>();
         return services;
     }
 

@@ -1,14 +1,39 @@
 using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Repositories;
 using Anvil.Server.Users;
 using Anvil.Web.Ports;
+using Anvil.Web.Rendering;
 using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Web;
 
-public sealed class WebRepositories(RepositoryService repositories, RepositoryAccess access, UserService users, Search.SearchService search)
-    : IWebRepositories
+public sealed class WebRepositories(RepositoryService repositories, RepositoryAccess access, UserService users, Search.SearchService search,
+    AnvilDbContext db) : IWebRepositories
 {
+    // A document names a handful of people and issues; a page of mentions is no reason to run an unbounded IN list.
+    private const int MaxReferences = 100;
+
+    public async Task<Markdown.References> ReferencesAsync(string? owner, string? repo, IReadOnlySet<string> usernames, IReadOnlySet<int> numbers,
+        CancellationToken ct)
+    {
+        var wanted = usernames.Where(u => u.Length <= NameRules.MaxUsernameLength).Take(MaxReferences).Select(NameRules.Normalize).ToList();
+        var people = wanted.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => wanted.Contains(u.NormalizedUsername))
+            .Select(u => u.Username).ToListAsync(ct);
+        var issues = new Dictionary<int, string>();
+        if (owner is not null && repo is not null && numbers.Count > 0)
+        {
+            var grant = await access.ReadAsync(owner, repo, ct);
+            var asked = numbers.Take(MaxReferences).ToList();
+            foreach (var issue in await db.Issues.AsNoTracking().Where(i => i.RepositoryId == grant.Repository.Id && asked.Contains(i.Number))
+                         .Select(i => new { i.Number, i.IsPullRequest }).ToListAsync(ct))
+            {
+                issues[issue.Number] = issue.IsPullRequest ? Links.Pull(owner, repo, issue.Number) : Links.Issue(owner, repo, issue.Number);
+            }
+        }
+        return new Markdown.References(new HashSet<string>(people, StringComparer.OrdinalIgnoreCase), issues);
+    }
+
     public async Task<IReadOnlyList<RepoSummary>> ExploreAsync(int limit, CancellationToken ct)
     {
         var repos = await access.Visible().Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)

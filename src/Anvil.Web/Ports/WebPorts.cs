@@ -1,4 +1,5 @@
 using Anvil.Git.Reading;
+using Anvil.Web.Rendering;
 using Microsoft.AspNetCore.Http;
 
 namespace Anvil.Web.Ports;
@@ -21,8 +22,9 @@ public sealed record UserProfile(string Username, string Name, string Bio, strin
 public sealed record ProfileView(UserProfile User, IReadOnlyList<RepoSummary> Repos, IReadOnlyList<RepoSummary> Starred);
 
 /// <summary>A repository as a page header shows it: who may do what, its refs and where to clone it from.</summary>
+/// <param name="OpenIssues">Open issues, for the Issues tab; <paramref name="OpenPulls"/> likewise for pull requests.</param>
 public sealed record RepoContext(RepoSummary Repo, bool CanWrite, IReadOnlyList<string> Branches, IReadOnlyList<string> Tags,
-    string CloneUrl, bool IsEmpty, bool StarredByViewer);
+    string CloneUrl, bool IsEmpty, bool StarredByViewer, int OpenIssues = 0, int OpenPulls = 0);
 
 /// <summary>A signed-in viewer, or what went wrong (a message for a person) when signing in or up fails.</summary>
 public sealed record FormResult(string? Error)
@@ -149,6 +151,13 @@ public interface IWebRepositories
 
     Task<CreatedRepo> CreateAsync(string? name, string? description, bool isPrivate, bool withReadme, CancellationToken ct);
 
+    /// <summary>
+    /// Where a document's references lead: which <paramref name="usernames"/> are people, and which
+    /// <paramref name="numbers"/> are issues or pull requests of <paramref name="owner"/>/<paramref name="repo"/>
+    /// (a repository the viewer reads; none outside one).
+    /// </summary>
+    Task<Markdown.References> ReferencesAsync(string? owner, string? repo, IReadOnlySet<string> usernames, IReadOnlySet<int> numbers, CancellationToken ct);
+
     /// <summary>The API's search (same qualifiers, same visibility filter) for repositories or users.</summary>
     Task<SearchHits> SearchAsync(string query, bool users, int offset, int limit, CancellationToken ct);
 }
@@ -183,4 +192,33 @@ public interface IWebCode
 
     /// <summary>Writes a file's bytes as the raw route serves them (never as HTML from this origin).</summary>
     Task WriteRawAsync(HttpContext http, string owner, string repo, string rest);
+}
+
+public sealed record LabelChip(string Name, string Color, string Description);
+
+/// <param name="IsMerged">A merged pull request (closed, but shown as merged).</param>
+public sealed record IssueRow(int Number, string Title, bool IsPull, bool IsOpen, bool IsMerged, bool IsDraft, string Author,
+    DateTime CreatedAt, DateTime? ClosedAt, int Comments, IReadOnlyList<LabelChip> Labels);
+
+/// <summary>A page of a repository's issues or pull requests, open or closed, newest first.</summary>
+public sealed record IssueListView(RepoContext Context, bool Pulls, bool Closed, int OpenCount, int ClosedCount, IReadOnlyList<IssueRow> Items, bool HasMore);
+
+/// <param name="Association">GitHub's author association ("Owner", "Member", "Collaborator", "Contributor"), or empty.</param>
+public sealed record CommentView(long Id, string Author, string AuthorAvatarUrl, string Association, DateTime CreatedAt, DateTime UpdatedAt, string Body);
+
+/// <param name="HeadLabel">"branch", or "owner:branch" from a fork.</param>
+public sealed record PullInfo(string BaseBranch, string HeadLabel, string? MergedBy, DateTime? MergedAt, int Commits, int Additions, int Deletions,
+    int ChangedFiles, bool? Mergeable);
+
+/// <summary>An issue or pull request and its conversation. <paramref name="Pull"/> is null for an issue.</summary>
+public sealed record IssueView(RepoContext Context, IssueRow Issue, CommentView Opening, IReadOnlyList<CommentView> Comments, bool MoreComments,
+    IReadOnlyList<string> Assignees, string? StateReason, bool Locked, PullInfo? Pull);
+
+/// <summary>Issues and pull requests, read through the same services (and access rules) as the API.</summary>
+public interface IWebIssues
+{
+    Task<IssueListView> ListAsync(string owner, string repo, bool pulls, bool closed, int skip, int limit, CancellationToken ct);
+
+    /// <summary>Issue or pull request <paramref name="number"/>, either kind; the page sends the browser to the other kind's URL.</summary>
+    Task<IssueView> GetAsync(string owner, string repo, int number, CancellationToken ct);
 }

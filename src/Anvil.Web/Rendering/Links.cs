@@ -22,6 +22,14 @@ public static class Links
 
     public static string Stargazers(string owner, string repo) => Repo(owner, repo) + "/stargazers";
 
+    public static string Issues(string owner, string repo) => Repo(owner, repo) + "/issues";
+
+    public static string Issue(string owner, string repo, int number) => Repo(owner, repo) + "/issues/" + number;
+
+    public static string Pulls(string owner, string repo) => Repo(owner, repo) + "/pulls";
+
+    public static string Pull(string owner, string repo, int number) => Repo(owner, repo) + "/pull/" + number;
+
     public static string User(string username) => "/" + E(username);
 
     private static string E(string segment) => Uri.EscapeDataString(segment);

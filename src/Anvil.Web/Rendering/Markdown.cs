@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Ganss.Xss;
 using Markdig;
 using Markdig.Syntax;
@@ -9,7 +10,7 @@ namespace Anvil.Web.Rendering;
 /// User Markdown as HTML: GitHub-flavoured (tables, task lists, autolinks, fenced code) and sanitized. In a repository,
 /// relative links resolve to its blob pages and relative images to its raw files, from the document's own folder.
 /// </summary>
-public static class Markdown
+public static partial class Markdown
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .UsePipeTables().UseTaskLists().UseAutoLinks().UseEmphasisExtras().UseAutoIdentifiers()
@@ -67,11 +68,102 @@ public static class Markdown
         return s;
     }
 
+    /// <summary>A parsed document and the <c>@user</c> and <c>#123</c> references its text makes (outside code and links).</summary>
+    public sealed class Parsed
+    {
+        internal MarkdownDocument Document { get; }
+        public IReadOnlySet<string> Mentions { get; }
+        public IReadOnlySet<int> IssueNumbers { get; }
+
+        internal Parsed(MarkdownDocument document)
+        {
+            Document = document;
+            var mentions = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var numbers = new HashSet<int>();
+            foreach (var literal in Texts(document))
+            {
+                foreach (Match m in Reference().Matches(literal.Content.ToString()))
+                {
+                    if (m.Groups["user"].Success)
+                    {
+                        mentions.Add(m.Groups["user"].Value);
+                    }
+                    else if (int.TryParse(m.Groups["number"].Value, out var n))
+                    {
+                        numbers.Add(n);
+                    }
+                }
+            }
+            Mentions = mentions;
+            IssueNumbers = numbers;
+        }
+    }
+
+    /// <summary>Where the references of a document lead: the people that exist, and the issues (or pull requests) of its repository.</summary>
+    /// <param name="Issues">Per existing number, the page it opens ("/o/r/issues/3" or "/o/r/pull/4").</param>
+    public sealed record References(IReadOnlySet<string> Users, IReadOnlyDictionary<int, string> Issues)
+    {
+        public static readonly References None = new(new HashSet<string>(), new Dictionary<int, string>());
+    }
+
+    // "@name" as GitHub finds it: not inside a word or an email address, a username's characters, no trailing hyphen.
+    // "#12" likewise not inside a word or after "&" (an HTML entity) or "/" (a URL fragment).
+    [GeneratedRegex(@"(?<![\w@/.`&#-])(?:@(?<user>[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})(?![\w-])|#(?<number>[1-9][0-9]{0,8})\b)")]
+    private static partial Regex Reference();
+
+    public static Parsed Parse(string markdown) => new(Markdig.Markdown.Parse(markdown, Pipeline));
+
+    /// <summary>The plain text runs of a document a reference may sit in: not in links, code or raw HTML.</summary>
+    private static List<LiteralInline> Texts(MarkdownDocument document) =>
+        document.Descendants<LiteralInline>().Where(l => l.FindParentOfType<LinkInline>().FirstOrDefault() is null).ToList();
+
+    private static void LinkReferences(MarkdownDocument document, References references)
+    {
+        foreach (var literal in Texts(document))
+        {
+            var text = literal.Content.ToString();
+            var matches = Reference().Matches(text);
+            var at = 0;
+            var replaced = false;
+            foreach (Match m in matches)
+            {
+                var url = m.Groups["user"].Success
+                    ? references.Users.Contains(m.Groups["user"].Value) ? Links.User(m.Groups["user"].Value) : null
+                    : int.TryParse(m.Groups["number"].Value, out var n) && references.Issues.TryGetValue(n, out var page) ? page : null;
+                if (url is null)
+                {
+                    continue;
+                }
+                if (m.Index > at)
+                {
+                    literal.InsertBefore(new LiteralInline(text[at..m.Index]));
+                }
+                var link = new LinkInline(url, "");
+                link.AppendChild(new LiteralInline(m.Value));
+                literal.InsertBefore(link);
+                at = m.Index + m.Length;
+                replaced = true;
+            }
+            if (replaced)
+            {
+                if (at < text.Length)
+                {
+                    literal.InsertBefore(new LiteralInline(text[at..]));
+                }
+                literal.Remove();
+            }
+        }
+    }
+
     /// <param name="blobBase">Where a relative link of the document points (the blob URL of its folder), or null outside a repository.</param>
     /// <param name="rawBase">Likewise for relative images.</param>
-    public static string ToHtml(string markdown, string? blobBase = null, string? rawBase = null)
+    public static string ToHtml(string markdown, string? blobBase = null, string? rawBase = null) =>
+        ToHtml(Parse(markdown), References.None, blobBase, rawBase);
+
+    /// <param name="references">Where the document's <c>@user</c> and <c>#123</c> lead; those not in it stay text.</param>
+    public static string ToHtml(Parsed parsed, References references, string? blobBase = null, string? rawBase = null)
     {
-        var document = Markdig.Markdown.Parse(markdown, Pipeline);
+        var document = parsed.Document;
         if (blobBase is not null && rawBase is not null)
         {
             foreach (var link in document.Descendants<LinkInline>())
@@ -82,6 +174,8 @@ public static class Markdown
                 }
             }
         }
+        // After the relative links are resolved: a reference's own link is already a page of this site.
+        LinkReferences(document, references);
         var html = document.ToHtml(Pipeline);
         return Sanitizer.Sanitize(html);
     }

@@ -21,7 +21,8 @@ public static class Readme
         return null;
     }
 
-    public static string? Render(FileView view, GitTreeEntry entry)
+    /// <summary>The file as HTML, its <c>@user</c> and <c>#123</c> references linked where they lead somewhere.</summary>
+    public static async Task<string?> RenderAsync(FileView view, GitTreeEntry entry, IWebRepositories repositories)
     {
         if (view.File is not { Content: { } bytes, IsBinary: false })
         {
@@ -34,7 +35,11 @@ public static class Readme
         }
         var repo = view.Context.Repo;
         var folder = entry.Path.Contains('/') ? entry.Path[..entry.Path.LastIndexOf('/')] : "";
-        return Markdown.ToHtml(text,
+        var parsed = Markdown.Parse(text);
+        var references = parsed.Mentions.Count + parsed.IssueNumbers.Count == 0
+            ? Markdown.References.None
+            : await repositories.ReferencesAsync(repo.Owner, repo.Name, parsed.Mentions, parsed.IssueNumbers, default);
+        return Markdown.ToHtml(parsed, references,
             Markdown.Base(Links.Blob(repo.Owner, repo.Name, view.Ref, ""), folder),
             Markdown.Base(Links.Raw(repo.Owner, repo.Name, view.Ref, ""), folder));
     }

@@ -61,4 +61,22 @@ public static class SampleRepository
         Assert.Equal(System.Net.HttpStatusCode.Created, res.StatusCode);
         return await PushAsync(server, owner.Username, owner.Password, repo);
     }
+
+    /// <summary>Opens an issue with a label, a mention and a comment on <paramref name="repo"/>; returns its number.</summary>
+    public static async Task<int> OpenIssueAsync(TestUser owner, string repo)
+    {
+        using var c = owner.Client();
+        var path = $"/api/v1/repos/{owner.Username}/{repo}/issues";
+        var res = await c.PostAsync(path, System.Net.Http.Json.JsonContent.Create(new
+        {
+            title = "Dividing by zero crashes the calculator",
+            body = $"Steps:\n\n1. `divide(1, 0)`\n2. See the traceback.\n\ncc @{owner.Username}",
+            labels = new[] { "bug" },
+        }));
+        Assert.Equal(System.Net.HttpStatusCode.Created, res.StatusCode);
+        var number = (int)(await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.Nodes.JsonNode>(res.Content))!["number"]!;
+        var comment = await c.PostAsync($"{path}/{number}/comments", System.Net.Http.Json.JsonContent.Create(new { body = "Confirmed: it raises **ZeroDivisionError**." }));
+        Assert.Equal(System.Net.HttpStatusCode.Created, comment.StatusCode);
+        return number;
+    }
 }
