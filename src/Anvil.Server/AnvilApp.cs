@@ -127,7 +127,8 @@ public static class AnvilApp
         services.AddSingleton<IssueNumberGate>();
         services.AddScoped<IssueService>();
         services.AddScoped<LabelService>();
-        services.AddScoped<ISearchResultPresenter, IssueSearchResults>();
+        services.AddScoped<IssueSearchResults>();
+        services.AddScoped<ISearchResultPresenter>(sp => sp.GetRequiredService<IssueSearchResults>());
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsForNewRepositories>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryForked>, DefaultLabelsForNewRepositories>();
         services.AddScoped<RepositoryMaintenance>();

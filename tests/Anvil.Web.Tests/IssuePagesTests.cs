@@ -68,6 +68,20 @@ public sealed class IssuePagesTests(SqliteServer server, Chromium chromium) : IC
         Assert.Equal(200, await viewer.GoAsync(new Uri((string)pull["html_url"]!).PathAndQuery));
         await page.GetByRole(AriaRole.Link, new() { Name = "Pull requests 1" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Add notes" })).ToBeVisibleAsync();
+
+        // Search finds them on their own tabs, with the API's qualifiers.
+        Assert.Equal(200, await viewer.GoAsync($"/search?q=division+repo:{o}/tracker&type=issues"));
+        await Assertions.Expect(page.Locator(".issue-list li")).ToHaveCountAsync(1);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Division by <b>zero</b>" }).ClickAsync();
+        Assert.EndsWith($"/{o}/tracker/issues/{number}", page.Url);
+        Assert.Equal(200, await viewer.GoAsync($"/search?q=notes+repo:{o}/tracker&type=issues"));
+        await Assertions.Expect(page.GetByText("No issues match")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Pull requests", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".issue-list li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Add notes" })).ToHaveAttributeAsync("href", $"/{o}/tracker/pull/{pull["number"]}");
+        Assert.Equal(200, await viewer.GoAsync($"/search?q=old+is:closed+repo:{o}/tracker&type=issues"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "An old question" })).ToBeVisibleAsync();
+
         Assert.Equal(404, await viewer.GoAsync($"/{o}/tracker/issues/12345"));
         viewer.ForgetConsoleErrors(); // the 404
         viewer.AssertNoConsoleErrors();

@@ -13,6 +13,14 @@ public sealed class IssueSearchResults(AnvilDbContext db, IssueService issues, P
 {
     public async Task<IEnumerable<object>> PresentAsync(IReadOnlyList<SearchDocument> docs, bool v1, CancellationToken ct)
     {
+        var ranked = await DetailsAsync(docs, ct);
+        var baseUrl = address.BaseUrl;
+        return v1 ? ranked.Select(d => d.ToV1(baseUrl)).ToList() : ranked.Select(d => d.ToSigmagit(baseUrl) with { Repository = new(d.Repository.Name, d.Repository.Owner.Username) }).ToList();
+    }
+
+    /// <summary>The issues of <paramref name="docs"/>, in their order (those deleted since they were indexed left out).</summary>
+    public async Task<List<IssueDetails>> DetailsAsync(IReadOnlyList<SearchDocument> docs, CancellationToken ct)
+    {
         var ids = docs.Where(d => d.IssueId is not null).Select(d => d.IssueId!.Value).ToList();
         var rows = await db.Issues.AsNoTracking().Include(i => i.Author).Include(i => i.ClosedBy).Where(i => ids.Contains(i.Id)).ToListAsync(ct);
         var repoIds = rows.Select(i => i.RepositoryId).Distinct().ToList();
@@ -25,8 +33,6 @@ public sealed class IssueSearchResults(AnvilDbContext db, IssueService issues, P
                 details[d.Issue.Id] = d;
             }
         }
-        var baseUrl = address.BaseUrl;
-        var ranked = ids.Where(details.ContainsKey).Select(id => details[id]);
-        return v1 ? ranked.Select(d => d.ToV1(baseUrl)).ToList() : ranked.Select(d => d.ToSigmagit(baseUrl) with { Repository = new(d.Repository.Name, d.Repository.Owner.Username) }).ToList();
+        return ids.Where(details.ContainsKey).Select(id => details[id]).ToList();
     }
 }

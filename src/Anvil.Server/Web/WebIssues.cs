@@ -20,7 +20,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Rep
         var grant = await access.ReadAsync(owner, repo, ct);
         var filter = IssueFilter.OpenIssues with { State = closed ? IssueStateFilter.Closed : IssueStateFilter.Open };
         var page = await issues.ListRowsAsync(grant, pullRequests, filter, skip, limit, ct);
-        var states = pullRequests ? await PullStatesAsync(page.Items.Select(i => i.Issue.Id).ToList(), ct) : [];
+        var states = pullRequests ? await PullStatesAsync(db, page.Items.Select(i => i.Issue.Id).ToList(), ct) : [];
         var rows = page.Items.Select(i => Row(i, states.GetValueOrDefault(i.Issue.Id))).ToList();
         var (open, shut) = pullRequests ? (page.Tally.OpenPullRequests, page.Tally.ClosedPullRequests) : (page.Tally.OpenIssues, page.Tally.ClosedIssues);
         return new IssueListView(context, pullRequests, closed, open, shut, rows, page.HasMore);
@@ -51,13 +51,13 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Rep
             issue.StateReason, issue.Locked, pull);
     }
 
-    private readonly record struct PullState(bool Merged, bool Draft);
+    internal readonly record struct PullState(bool Merged, bool Draft);
 
-    private async Task<Dictionary<long, PullState>> PullStatesAsync(List<long> issueIds, CancellationToken ct) =>
+    internal static async Task<Dictionary<long, PullState>> PullStatesAsync(AnvilDbContext db, List<long> issueIds, CancellationToken ct) =>
         await db.PullRequests.AsNoTracking().Where(p => issueIds.Contains(p.IssueId))
             .Select(p => new { p.IssueId, p.MergedAt, p.IsDraft }).ToDictionaryAsync(p => p.IssueId, p => new PullState(p.MergedAt != null, p.IsDraft), ct);
 
-    private static IssueRow Row(IssueDetails d, PullState pull) =>
+    internal static IssueRow Row(IssueDetails d, PullState pull) =>
         new(d.Issue.Number, d.Issue.Title, d.Issue.IsPullRequest, d.Issue.State == IssueState.Open, pull.Merged, pull.Draft, d.Issue.Author.Username,
             d.Issue.CreatedAt, d.Issue.ClosedAt, d.CommentCount, d.Labels.Select(l => new LabelChip(l.Name, l.Color, l.Description)).ToList());
 

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Web;
 
 public sealed class WebRepositories(RepositoryService repositories, RepositoryAccess access, UserService users, Search.SearchService search,
-    AnvilDbContext db) : IWebRepositories
+    Issues.IssueSearchResults issueHits, AnvilDbContext db) : IWebRepositories
 {
     // A document names a handful of people and issues; a page of mentions is no reason to run an unbounded IN list.
     private const int MaxReferences = 100;
@@ -65,15 +65,28 @@ public sealed class WebRepositories(RepositoryService repositories, RepositoryAc
         }
     }
 
-    public async Task<SearchHits> SearchAsync(string query, bool users, int offset, int limit, CancellationToken ct)
+    public async Task<SearchHits> SearchAsync(string query, SearchKind kind, int offset, int limit, CancellationToken ct)
     {
-        var found = await search.SearchAsync(users ? Search.SearchKinds.User : Search.SearchKinds.Repository, Search.SearchQuery.Parse(query), offset, limit, ct);
-        if (users)
+        var searched = kind switch
         {
-            var people = (await search.UsersAsync(found.Items, ct)).Select(Profile).ToList();
-            return new SearchHits([], people, found.HasMore);
+            SearchKind.Users => Search.SearchKinds.User,
+            SearchKind.Issues => Search.SearchKinds.Issue,
+            SearchKind.PullRequests => Search.SearchKinds.PullRequest,
+            _ => Search.SearchKinds.Repository,
+        };
+        var found = await search.SearchAsync(searched, Search.SearchQuery.Parse(query), offset, limit, ct);
+        switch (kind)
+        {
+            case SearchKind.Users:
+                return new SearchHits([], (await search.UsersAsync(found.Items, ct)).Select(Profile).ToList(), [], found.HasMore);
+            case SearchKind.Issues or SearchKind.PullRequests:
+                var details = await issueHits.DetailsAsync(found.Items, ct);
+                var states = await WebIssues.PullStatesAsync(db, details.Where(d => d.Issue.IsPullRequest).Select(d => d.Issue.Id).ToList(), ct);
+                var hits = details.Select(d => new IssueHit(d.Repository.Owner.Username, d.Repository.Name, WebIssues.Row(d, states.GetValueOrDefault(d.Issue.Id)))).ToList();
+                return new SearchHits([], [], hits, found.HasMore);
+            default:
+                return new SearchHits(await SummariesAsync(repositories, await search.RepositoriesAsync(found.Items, ct), ct), [], [], found.HasMore);
         }
-        return new SearchHits(await SummariesAsync(repositories, await search.RepositoriesAsync(found.Items, ct), ct), [], found.HasMore);
     }
 
     internal static UserProfile Profile(User u) => new(u.Username, u.Name, u.Bio, UserViews.AvatarUrl(u, ""), u.Location, u.Website, u.CreatedAt);

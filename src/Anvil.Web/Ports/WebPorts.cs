@@ -40,8 +40,14 @@ public sealed record TokenRow(long Id, string Name, IReadOnlyList<string> Scopes
 /// <param name="Plaintext">The new token, shown this once; null when <paramref name="Error"/> says why not.</param>
 public sealed record CreatedToken(string? Plaintext, string? Error);
 
-/// <summary>A page of search hits of one kind (the other list is empty).</summary>
-public sealed record SearchHits(IReadOnlyList<RepoSummary> Repos, IReadOnlyList<UserProfile> Users, bool HasMore);
+/// <summary>An issue or pull request found by search, with the repository it belongs to.</summary>
+public sealed record IssueHit(string Owner, string Repo, IssueRow Row);
+
+/// <summary>A page of search hits of one kind (the other lists are empty).</summary>
+public sealed record SearchHits(IReadOnlyList<RepoSummary> Repos, IReadOnlyList<UserProfile> Users, IReadOnlyList<IssueHit> Issues, bool HasMore);
+
+/// <summary>What a search looks for, as the tabs of /search name it.</summary>
+public enum SearchKind { Repositories, Issues, PullRequests, Users }
 
 /// <param name="LastCommits">Per entry name, the latest commit that touched it.</param>
 /// <param name="NamesFile">The path is a file, not a directory (the page then sends the browser to its blob).</param>
@@ -158,8 +164,8 @@ public interface IWebRepositories
     /// </summary>
     Task<Markdown.References> ReferencesAsync(string? owner, string? repo, IReadOnlySet<string> usernames, IReadOnlySet<int> numbers, CancellationToken ct);
 
-    /// <summary>The API's search (same qualifiers, same visibility filter) for repositories or users.</summary>
-    Task<SearchHits> SearchAsync(string query, bool users, int offset, int limit, CancellationToken ct);
+    /// <summary>The API's search (same qualifiers, same visibility filter) for one kind of thing.</summary>
+    Task<SearchHits> SearchAsync(string query, SearchKind kind, int offset, int limit, CancellationToken ct);
 }
 
 /// <summary>
