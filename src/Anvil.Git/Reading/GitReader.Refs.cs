@@ -31,6 +31,15 @@ public sealed partial class GitReader
         return tags;
     }
 
+    /// <summary>The branch whose tip was committed last (what a push most likely moved), or null in an empty repository.</summary>
+    public async Task<GitBranch?> LatestBranchAsync(string gitDir, CancellationToken ct = default)
+    {
+        var result = await GitCli.RunCheckedAsync(gitDir,
+            ["for-each-ref", "--count=1", "--sort=-committerdate", "--format=%(refname)%00%(objectname)", "--end-of-options", "refs/heads/"], ct: ct);
+        var f = Encoding.UTF8.GetString(result.Stdout).TrimEnd('\n').Split('\0');
+        return f.Length == 2 && f[0].StartsWith("refs/heads/", StringComparison.Ordinal) ? new GitBranch(f[0]["refs/heads/".Length..], f[1]) : null;
+    }
+
     /// <summary>The branch HEAD points at (short name), or null if HEAD is detached. The branch may not exist yet in an empty repository.</summary>
     public async Task<string?> GetDefaultBranchAsync(string gitDir, CancellationToken ct = default)
     {

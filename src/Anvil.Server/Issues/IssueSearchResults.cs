@@ -19,9 +19,12 @@ public sealed class IssueSearchResults(AnvilDbContext db, IssueService issues, P
     }
 
     /// <summary>The issues of <paramref name="docs"/>, in their order (those deleted since they were indexed left out).</summary>
-    public async Task<List<IssueDetails>> DetailsAsync(IReadOnlyList<SearchDocument> docs, CancellationToken ct)
+    public Task<List<IssueDetails>> DetailsAsync(IReadOnlyList<SearchDocument> docs, CancellationToken ct) =>
+        DetailsAsync(docs.Where(d => d.IssueId is not null).Select(d => d.IssueId!.Value).ToList(), ct);
+
+    /// <summary>Issues by id, across repositories, in the order of <paramref name="ids"/>; the caller has checked who may read them.</summary>
+    public async Task<List<IssueDetails>> DetailsAsync(IReadOnlyList<long> ids, CancellationToken ct)
     {
-        var ids = docs.Where(d => d.IssueId is not null).Select(d => d.IssueId!.Value).ToList();
         var rows = await db.Issues.AsNoTracking().Include(i => i.Author).Include(i => i.ClosedBy).Where(i => ids.Contains(i.Id)).ToListAsync(ct);
         var repoIds = rows.Select(i => i.RepositoryId).Distinct().ToList();
         var repos = await db.Repositories.AsNoTracking().Include(r => r.Owner).Where(r => repoIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);

@@ -15,6 +15,7 @@ public static class WebPages
         services.AddScoped<IWebRepositories, WebRepositories>();
         services.AddScoped<IWebCode, WebCode>();
         services.AddScoped<IWebIssues, WebIssues>();
+        services.AddScoped<IWebDashboard, WebDashboard>();
         return services;
     }
 

@@ -228,3 +228,21 @@ public interface IWebIssues
     /// <summary>Issue or pull request <paramref name="number"/>, either kind; the page sends the browser to the other kind's URL.</summary>
     Task<IssueView> GetAsync(string owner, string repo, int number, CancellationToken ct);
 }
+
+public enum ActivityKind { Pushed, OpenedIssue, ClosedIssue, OpenedPull, MergedPull, ClosedPull, Commented }
+
+/// <summary>Something that happened in one of the viewer's repositories.</summary>
+/// <param name="Actor">Who did it (a username), or for a push the latest commit's author name.</param>
+/// <param name="Detail">A push's branch, or the text a comment starts with.</param>
+public sealed record ActivityItem(DateTime At, ActivityKind Kind, string Actor, bool ActorIsUser, string Owner, string Repo, string Title, string Url, string? Detail);
+
+/// <summary>The signed-in home page: the viewer's repositories, work waiting for them, and what happened lately.</summary>
+/// <param name="AwaitingReview">Open pull requests, in repositories the viewer may write to, by others, not yet reviewed by the viewer at their head.</param>
+public sealed record DashboardView(IReadOnlyList<RepoSummary> Repos, bool MoreRepos, IReadOnlyList<IssueHit> Assigned, IReadOnlyList<IssueHit> AwaitingReview,
+    IReadOnlyList<ActivityItem> Activity);
+
+public interface IWebDashboard
+{
+    /// <summary>The signed-in viewer's dashboard.</summary>
+    Task<DashboardView> LoadAsync(CancellationToken ct);
+}
