@@ -47,13 +47,14 @@ public sealed class RateLimitHeadersMiddleware(RequestDelegate next, RateLimiter
 {
     public async Task InvokeAsync(HttpContext ctx)
     {
+        var isPage = ctx.GetEndpoint()?.Metadata.GetMetadata<Web.WebPage>() is not null;
         // Runners poll all day and are authenticated by their own tokens: the per-IP anonymous budget is not theirs.
-        if (!Surfaces.IsApi(ctx) || ctx.GetEndpoint()?.Metadata.GetMetadata<Actions.RunnerCredentials>() is not null)
+        if (!(isPage || Surfaces.IsApi(ctx)) || ctx.GetEndpoint()?.Metadata.GetMetadata<Actions.RunnerCredentials>() is not null)
         {
             await next(ctx);
             return;
         }
-        var state = new RateLimitState(Surfaces.Of(ctx));
+        var state = new RateLimitState(isPage ? ApiSurface.Web : Surfaces.Of(ctx));
         ctx.Features.Set(state);
         ctx.Response.OnStarting(async () =>
         {
@@ -74,7 +75,11 @@ public sealed class RateLimitHeadersMiddleware(RequestDelegate next, RateLimiter
         }
         var secondsLeft = (long)Math.Ceiling(Math.Max(0, (status.ResetAt - now).TotalSeconds));
         var h = response.Headers;
-        if (state.Surface == ApiSurface.V1)
+        if (state.Surface == ApiSurface.Web)
+        {
+            // A page carries no API budget headers (as on GitHub); a refused one says when to come back.
+        }
+        else if (state.Surface == ApiSurface.V1)
         {
             h["X-RateLimit-Limit"] = Str(status.Rule.Limit);
             h["X-RateLimit-Remaining"] = Str(status.Remaining);

@@ -47,6 +47,11 @@ public sealed class RateLimiter(IRateLimitCounter counter, AnvilOptions options)
             statuses.Add(await HitAsync(new RateRule("sg-minute", _limits.PerMinute, TimeSpan.FromMinutes(1)), client));
             statuses.Add(await HitAsync(new RateRule("sg-burst", _limits.Burst, TrafficLimits.BurstWindow), client));
         }
+        else if (surface == ApiSurface.Web)
+        {
+            var client = caller.UserId is { } userId ? $"user:{userId}" : $"ip:{ip}";
+            statuses.Add(await HitAsync(new RateRule("web-pages", _limits.PagesPerMinute, TimeSpan.FromMinutes(1)), client));
+        }
         return statuses.OfType<RateLimitStatus>().ToList();
     }
 

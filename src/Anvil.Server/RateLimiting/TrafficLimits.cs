@@ -22,6 +22,8 @@ public sealed record TrafficLimits
     public int SignUpsPerHour { get; init; } = 10;
     /// <summary>Password-reset requests per IP per hour, and reset mails per account per hour.</summary>
     public int PasswordResetsPerHour { get; init; } = 5;
+    /// <summary>Web pages per client (signed-in user or IP) per minute: a person clicks far below it, a scraper does not.</summary>
+    public int PagesPerMinute { get; init; } = 300;
     /// <summary>Concurrent git transport operations on this node; 0 = no cap.</summary>
     public int GitMaxConcurrency { get; init; } = 32;
     /// <summary>Open WebSocket connections per IP on this node; 0 = no cap.</summary>
@@ -42,6 +44,7 @@ public sealed record TrafficLimits
             SignInFailures = Read(config, d.SignInFailures, "ANVIL_RATELIMIT_SIGNIN_FAILURES_PER_15_MIN"),
             SignUpsPerHour = Read(config, d.SignUpsPerHour, "ANVIL_RATELIMIT_SIGNUPS_PER_HOUR"),
             PasswordResetsPerHour = Read(config, d.PasswordResetsPerHour, "ANVIL_RATELIMIT_PASSWORD_RESETS_PER_HOUR"),
+            PagesPerMinute = Read(config, d.PagesPerMinute, "ANVIL_RATELIMIT_PAGES_PER_MINUTE"),
             GitMaxConcurrency = Read(config, d.GitMaxConcurrency, "ANVIL_GIT_MAX_CONCURRENCY"),
             WebSocketsPerIp = Read(config, d.WebSocketsPerIp, "ANVIL_WS_MAX_PER_IP"),
         };

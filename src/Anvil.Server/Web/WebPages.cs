@@ -4,6 +4,16 @@ using Anvil.Web.Ports;
 
 namespace Anvil.Server.Web;
 
+/// <summary>Endpoint metadata of an HTML page (its own rate limit; errors as pages).</summary>
+public sealed class WebPage
+{
+    public static readonly WebPage Instance = new();
+
+    private WebPage()
+    {
+    }
+}
+
 /// <summary>The web interface in the host: its components, an adapter for each of its ports, and its routes.</summary>
 public static class WebPages
 {
@@ -22,6 +32,7 @@ public static class WebPages
     public static void MapWebPages(this IEndpointRouteBuilder app) =>
         app.MapAnvilWeb().Add(page =>
         {
+            page.Metadata.Add(WebPage.Instance);
             if (page.Metadata.OfType<WebInterface.AcceptsUploadAttribute>().FirstOrDefault() is { } upload)
             {
                 page.Metadata.Add(new BodyLimit(upload.Bytes));

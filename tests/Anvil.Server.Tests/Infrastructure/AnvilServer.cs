@@ -67,6 +67,7 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
             ["ANVIL_RATELIMIT_SIGNIN_FAILURES_PER_15_MIN"] = "0",
             ["ANVIL_RATELIMIT_SIGNUPS_PER_HOUR"] = "0",
             ["ANVIL_RATELIMIT_PASSWORD_RESETS_PER_HOUR"] = "0",
+            ["ANVIL_RATELIMIT_PAGES_PER_MINUTE"] = "0",
             // No background git gc under tests that look at a repository's objects, unless a test turns it on.
             ["ANVIL_MAINTENANCE_INTERVAL_SECONDS"] = "0",
         };

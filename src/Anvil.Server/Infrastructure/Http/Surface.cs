@@ -9,6 +9,8 @@ public enum ApiSurface
     Sigmagit,
     V1,
     Git,
+    /// <summary>The HTML pages.</summary>
+    Web,
 }
 
 public static class Surfaces
