@@ -53,7 +53,7 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["DATABASE_URL"] = databaseUrl ?? "";
         psi.Environment["ANVIL_MAINTENANCE_INTERVAL_SECONDS"] = "0";
         foreach (var key in new[] { "ANVIL_RATELIMIT_PER_MINUTE", "ANVIL_RATELIMIT_BURST", "ANVIL_RATELIMIT_API_AUTHED_PER_HOUR",
-                     "ANVIL_RATELIMIT_API_ANON_PER_HOUR", "ANVIL_RATELIMIT_SIGNUPS_PER_HOUR" })
+                     "ANVIL_RATELIMIT_API_ANON_PER_HOUR", "ANVIL_RATELIMIT_SIGNUPS_PER_HOUR", "ANVIL_RATELIMIT_PAGES_PER_MINUTE" })
         {
             psi.Environment[key] = "0";
         }
