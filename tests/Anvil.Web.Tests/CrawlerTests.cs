@@ -36,6 +36,13 @@ public sealed partial class CrawlerTests(SqliteServer server) : IClassFixture<Sq
             Assert.Equal(HttpStatusCode.Accepted, (await c.PostAsync($"/api/v1/repos/{owner.Username}/crawled/forks", null)).StatusCode);
             Assert.Equal(HttpStatusCode.NoContent, (await c.PutAsync($"/api/v1/user/starred/{owner.Username}/crawled", null)).StatusCode);
         }
+        // An issue with a mention and a comment, and one closed, so the issue pages and their links are crawled too.
+        var issue = await SampleRepository.OpenIssueAsync(owner, "crawled");
+        using (var c = owner.Client())
+        {
+            Assert.Equal(HttpStatusCode.Created, (await c.PostAsync($"/api/v1/repos/{owner.Username}/crawled/issues",
+                System.Net.Http.Json.JsonContent.Create(new { title = "Follow-up to #" + issue, body = $"See #{issue}.", assignees = new[] { owner.Username } }))).StatusCode);
+        }
         var anonymous = await CrawlAsync(null, $"/{owner.Username}/crawled");
         var signedIn = await CrawlAsync(owner.SessionToken, "/");
         Assert.Contains($"/{owner.Username}/crawled/blob/main/docs/guide.md", signedIn);
@@ -44,6 +51,9 @@ public sealed partial class CrawlerTests(SqliteServer server) : IClassFixture<Sq
         Assert.Contains("/the-author", anonymous);
         Assert.Contains($"/{owner.Username}/crawled/stargazers", anonymous);
         Assert.Contains($"/{fan.Username}/crawled", anonymous); // reached from the forks page
+        Assert.Contains($"/{owner.Username}/crawled/issues/{issue}", anonymous);
+        Assert.Contains($"/{owner.Username}/crawled/pulls", anonymous);
+        Assert.Contains("/settings/security", signedIn);
         Console.WriteLine($"crawled {anonymous.Count} pages signed out, {signedIn.Count} signed in");
         Assert.True(anonymous.Count > 20 && signedIn.Count > 20, "the crawl reached too little to mean anything");
     }

@@ -232,6 +232,7 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         var username = NewName("nojs");
         var owner = await server.SignUpAsync(username);
         await SampleRepository.PushAsyncForNewRepo(server, owner, "plain");
+        await SampleRepository.OpenIssueAsync(owner, "plain");
         await using var viewer = await Viewer.OpenAsync(chromium, server, javaScript: false);
         var page = viewer.Page;
         Assert.Equal(200, await viewer.GoAsync($"/{username}/plain"));
@@ -247,6 +248,11 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         await viewer.GoAsync($"/{username}/plain");
         await page.Locator("details.ref-menu summary").ClickAsync();
         await Assertions.Expect(page.Locator("details.ref-menu .menu-body a")).ToHaveTextAsync(["main"]);
+        // Issues: the list, then the conversation with its Markdown.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Issues 1" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Dividing by zero crashes the calculator" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".comment")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator(".comment-body strong")).ToHaveTextAsync("ZeroDivisionError");
         viewer.AssertNoConsoleErrors();
     }
 }
