@@ -49,4 +49,24 @@ public sealed class MarkdownTests
         Assert.Contains("1 &lt; 2", html);
         Assert.Contains("id=\"user-content-main\"", html); // never the page's own #main
     }
+
+    [Fact]
+    public void Mentions_and_issue_numbers_link_only_where_they_lead_and_never_inside_code_links_or_addresses()
+    {
+        var parsed = Markdown.Parse("Hi @alice and @Bob-2, see #12 and #7.\n\n`@alice #12` [@alice](https://x.example/) mail alice@example.com or a/b#12 &#12; @ghost- #0 @nobody");
+        Assert.Equal(["alice", "Bob-2", "nobody"], parsed.Mentions.Order(StringComparer.OrdinalIgnoreCase).ToArray());
+        Assert.Equal([7, 12], parsed.IssueNumbers.Order().ToArray());
+        var references = new Markdown.References(new HashSet<string>(["alice", "bob-2"], StringComparer.OrdinalIgnoreCase),
+            new Dictionary<int, string> { [12] = "/o/r/pull/12" });
+        var html = Markdown.ToHtml(parsed, references, Markdown.Base("/o/r/blob/main", ""), Markdown.Base("/o/r/raw/main", ""));
+        Assert.Contains("<a href=\"/alice\">@alice</a>", html);
+        Assert.Contains("<a href=\"/Bob-2\">@Bob-2</a>", html);
+        Assert.Contains("<a href=\"/o/r/pull/12\">#12</a>", html);
+        Assert.Contains("#7.", html); // no such issue: stays text
+        Assert.Contains("<code>@alice #12</code>", html);
+        Assert.Contains("<a href=\"https://x.example/\">@alice</a>", html);
+        Assert.Contains("alice@example.com", html);
+        Assert.DoesNotContain("href=\"/nobody\"", html);
+        Assert.Equal(1, html.Split("href=\"/alice\"").Length - 1);
+    }
 }
