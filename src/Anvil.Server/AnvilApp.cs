@@ -103,6 +103,7 @@ public static class AnvilApp
         services.AddSingleton(new Anvil.Git.SmartHttpService(Path.Combine(options.DataDir, "hooks")));
         services.AddScoped<RepositoryAccess>();
         services.AddScoped<RepositoryService>();
+        services.AddSingleton<RepositoryLanguages>();
         services.AddScoped<RepositoryViews>();
         services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryDeleted>, RepositoryGitCleanup>();
         services.AddScoped<NotificationService>();

@@ -89,6 +89,7 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         // The profile lists the repository.
         await viewer.GoAsync($"/{username}");
         await Assertions.Expect(page.Locator(".repo-list").First).ToContainTextAsync("calculator");
+        await Assertions.Expect(page.Locator(".repo-list").First.Locator(".repo-language")).ToHaveTextAsync("Python");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Starred 1" })).ToBeVisibleAsync();
 
         // Search from the header ("/" focuses the box).

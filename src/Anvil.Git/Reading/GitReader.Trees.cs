@@ -41,6 +41,25 @@ public sealed partial class GitReader
         return entry;
     }
 
+    /// <summary>Every file of the commit's tree (blobs, not symlinks or submodules) with its size, in tree order.</summary>
+    public async Task<IReadOnlyList<(string Path, long Size)>> ListFileSizesAsync(string gitDir, string commitOid, CancellationToken ct = default)
+    {
+        GitInput.ValidateRevision(commitOid);
+        var result = await GitCli.RunCheckedAsync(gitDir, ["ls-tree", "-r", "-l", "-z", "--full-tree", commitOid, "--"], ct: ct);
+        var files = new List<(string, long)>();
+        foreach (var record in Encoding.UTF8.GetString(result.Stdout).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // "<mode> <type> <oid> <size>\t<path>", the size padded with spaces.
+            var tab = record.IndexOf('\t');
+            var fields = tab < 0 ? [] : record[..tab].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length == 4 && fields[0] is "100644" or "100755" && fields[1] == "blob" && long.TryParse(fields[3], out var size))
+            {
+                files.Add((record[(tab + 1)..], size));
+            }
+        }
+        return files;
+    }
+
     /// <summary>
     /// Lists the directory at <paramref name="path"/>: directories and submodules first, then files, each group by ordinal
     /// name, with sizes for blobs and symlinks. Null when the path does not exist or is not a directory.

@@ -10,7 +10,7 @@ namespace Anvil.Server.Web;
 
 /// <summary>Code browsing for the pages, through <see cref="BrowsingService"/> and so through the same access checks as the API.</summary>
 public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, RepositoryService repositories, RepositoryStore store,
-    GitReader reader, PublicAddress address, Auth.Caller caller, Issues.IssueService issues) : IWebCode
+    GitReader reader, PublicAddress address, Auth.Caller caller, Issues.IssueService issues, RepoSummaries summaries) : IWebCode
 {
     // One per request: a page that reads a tree and then its README opens the repository once.
     private (string Owner, string Repo, RepoContext Context)? _opened;
@@ -71,7 +71,7 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
     {
         var context = await OpenAsync(owner, repo, ct);
         var page = await repositories.ListForksAsync(owner, repo, skip, limit, ct);
-        return new ForksView(context, await WebRepositories.SummariesAsync(repositories, page.Items, ct), page.HasMore);
+        return new ForksView(context, await summaries.ListAsync(page.Items, ct), page.HasMore);
     }
 
     public async Task<StargazersView> StargazersAsync(string owner, string repo, int skip, int limit, CancellationToken ct)

@@ -16,7 +16,7 @@ namespace Anvil.Server.Web;
 /// for assigned work).
 /// </summary>
 public sealed class WebDashboard(RepositoryService repositories, RepositoryAccess access, IssueSearchResults issueDetails, AnvilDbContext db,
-    RepositoryStore store, GitReader reader, Caller caller, TimeProvider clock) : IWebDashboard
+    RepositoryStore store, GitReader reader, Caller caller, TimeProvider clock, RepoSummaries summaries) : IWebDashboard
 {
     private const int RepoCount = 20;
     private const int ListCount = 10;
@@ -30,7 +30,7 @@ public sealed class WebDashboard(RepositoryService repositories, RepositoryAcces
         var mine = await repositories.ListMineAsync(0, 100, ct);
         var repos = mine.Items;
         var repoIds = repos.Select(r => r.Id).ToList();
-        var summaries = await WebRepositories.SummariesAsync(repositories, repos.Take(RepoCount).ToList(), ct);
+        var listed = await summaries.ListAsync(repos.Take(RepoCount).ToList(), ct);
 
         var readable = access.Visible().Select(r => r.Id);
         var assigned = await db.Issues.AsNoTracking()
@@ -45,7 +45,7 @@ public sealed class WebDashboard(RepositoryService repositories, RepositoryAcces
                 && !db.PullRequestReviews.Any(r => r.PullRequestId == p.Id && r.AuthorId == me && r.CommitOid == p.HeadOid))
             .OrderByDescending(p => p.Issue.UpdatedAt).ThenByDescending(p => p.Id).Select(p => p.IssueId).Take(ListCount).ToListAsync(ct);
 
-        return new DashboardView(summaries, repos.Count > RepoCount, await HitsAsync(assigned, ct), await HitsAsync(awaiting, ct),
+        return new DashboardView(listed, repos.Count > RepoCount, await HitsAsync(assigned, ct), await HitsAsync(awaiting, ct),
             await ActivityAsync(repos, ct));
     }
 

@@ -20,6 +20,7 @@ public static class WebPages
     public static IServiceCollection AddWebPages(this IServiceCollection services)
     {
         services.AddAnvilWeb();
+        services.AddScoped<RepoSummaries>();
         services.AddScoped<IWebAccounts, WebAccounts>();
         services.AddScoped<IWebSettings, WebSettings>();
         services.AddScoped<IWebRepositories, WebRepositories>();

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Web;
 
 public sealed class WebRepositories(RepositoryService repositories, RepositoryAccess access, UserService users, Search.SearchService search,
-    Issues.IssueSearchResults issueHits, AnvilDbContext db) : IWebRepositories
+    Issues.IssueSearchResults issueHits, RepoSummaries summaries, AnvilDbContext db) : IWebRepositories
 {
     // A document names a handful of people and issues; a page of mentions is no reason to run an unbounded IN list.
     private const int MaxReferences = 100;
@@ -38,18 +38,18 @@ public sealed class WebRepositories(RepositoryService repositories, RepositoryAc
     {
         var repos = await access.Visible().Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
             .OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id).Take(limit).ToListAsync(ct);
-        return await SummariesAsync(repositories, repos, ct);
+        return await summaries.ListAsync(repos, ct);
     }
 
     public async Task<IReadOnlyList<RepoSummary>> MineAsync(int limit, CancellationToken ct) =>
-        await SummariesAsync(repositories, (await repositories.ListMineAsync(0, limit, ct)).Items, ct);
+        await summaries.ListAsync((await repositories.ListMineAsync(0, limit, ct)).Items, ct);
 
     public async Task<ProfileView> ProfileAsync(string username, CancellationToken ct)
     {
         var user = await users.GetByUsernameAsync(username, ct);
         var repos = await repositories.ListOwnedAsync(user, 0, 100, ct);
         var starred = await repositories.StarredByAsync(user, 0, 30, ct);
-        return new ProfileView(Profile(user), await SummariesAsync(repositories, repos.Items, ct), await SummariesAsync(repositories, starred.Items, ct));
+        return new ProfileView(Profile(user), await summaries.ListAsync(repos.Items, ct), await summaries.ListAsync(starred.Items, ct));
     }
 
     public async Task<CreatedRepo> CreateAsync(string? name, string? description, bool isPrivate, bool withReadme, CancellationToken ct)
@@ -85,17 +85,11 @@ public sealed class WebRepositories(RepositoryService repositories, RepositoryAc
                 var hits = details.Select(d => new IssueHit(d.Repository.Owner.Username, d.Repository.Name, WebIssues.Row(d, states.GetValueOrDefault(d.Issue.Id)))).ToList();
                 return new SearchHits([], [], hits, found.HasMore);
             default:
-                return new SearchHits(await SummariesAsync(repositories, await search.RepositoriesAsync(found.Items, ct), ct), [], [], found.HasMore);
+                return new SearchHits(await summaries.ListAsync(await search.RepositoriesAsync(found.Items, ct), ct), [], [], found.HasMore);
         }
     }
 
     internal static UserProfile Profile(User u) => new(u.Username, u.Name, u.Bio, UserViews.AvatarUrl(u, ""), u.Location, u.Website, u.CreatedAt);
-
-    internal static async Task<IReadOnlyList<RepoSummary>> SummariesAsync(RepositoryService repositories, IReadOnlyList<Repository> repos, CancellationToken ct)
-    {
-        var stats = await repositories.StatsAsync(repos.ToList(), ct);
-        return repos.Select(r => Summary(r, stats.GetValueOrDefault(r.Id))).ToList();
-    }
 
     internal static RepoSummary Summary(Repository r, RepositoryStats? stats) =>
         new(r.Owner.Username, r.Name, r.Description, r.IsPrivate, r.DefaultBranch, r.UpdatedAt, stats?.Stars ?? 0, stats?.Forks ?? 0,

@@ -11,8 +11,9 @@ namespace Anvil.Web.Ports;
 /// <summary>The signed-in person looking at a page.</summary>
 public sealed record Viewer(string Username, string Name, string AvatarUrl, string? Theme, bool EmailVerified);
 
+/// <param name="Language">The language most of its code is in (a list shows it), with its colour as six hex digits.</param>
 public sealed record RepoSummary(string Owner, string Name, string Description, bool IsPrivate, string DefaultBranch,
-    DateTime UpdatedAt, int Stars, int Forks, string? ForkedFrom)
+    DateTime UpdatedAt, int Stars, int Forks, string? ForkedFrom, string? Language = null, string? LanguageColor = null)
 {
     public string FullName => Owner + "/" + Name;
 }
