@@ -26,6 +26,7 @@ public static partial class WebInterface
         services.AddScoped<IWebAccounts, TAccounts>();
         services.AddScoped<IWebRepositories, TRepositories>();
         services.AddScoped<IWebCode, TCode>();
+        services.AddSingleton<CodeHighlighter>();
         return services;
     }
 
