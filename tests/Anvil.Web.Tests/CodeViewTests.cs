@@ -190,6 +190,13 @@ public abstract class CodeViewTests(AnvilServer server, Chromium chromium)
         await page.GetByRole(AriaRole.Link, new() { Name = "Show all files" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("\\?diff=split$"));
         await Assertions.Expect(page.Locator("details.diff-file")).ToHaveCountAsync(100);
+
+        // A page number mangled by hand shows the first page.
+        foreach (var (start, first) in new[] { ("abc", "f000.txt"), ("-5", "f000.txt"), ("99999999999", "f000.txt"), ("1000", "zlong.txt") })
+        {
+            Assert.Equal(200, await viewer.GoAsync($"/{o}/long/commit/{sha}?start={start}"));
+            await Assertions.Expect(page.Locator("details.diff-file .diff-path").First).ToHaveTextAsync(first);
+        }
         viewer.AssertNoConsoleErrors();
     }
 }
