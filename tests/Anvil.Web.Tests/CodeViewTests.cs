@@ -64,6 +64,8 @@ public abstract class CodeViewTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(code.Locator("b, script, i")).ToHaveCountAsync(0);
         var source = Edited.TrimEnd('\n').Split('\n');
         await Assertions.Expect(code.Locator("td.lc")).ToHaveTextAsync(source);
+        // Exactly, whitespace and all (the assertion above forgives spacing; code must not gain or lose any).
+        Assert.Equal(source, await code.Locator("td.lc").EvaluateAllAsync<string[]>("cells => cells.map(c => c.textContent)"));
         // Line numbers and the #L2-L4 range are as before.
         await Assertions.Expect(code.Locator("tr.selected")).ToHaveCountAsync(3);
         await Assertions.Expect(code.Locator("tr.selected").First).ToHaveAttributeAsync("id", "L2");
@@ -138,6 +140,8 @@ public abstract class CodeViewTests(AnvilServer server, Chromium chromium)
         await page.WaitForURLAsync($"**/{o}/diffs/commit/{edit}");
         await Assertions.Expect(page.Locator("table.diff.split")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("table.diff tr.del td.lc")).ToHaveTextAsync("-    public int Answer() => 42;");
+        Assert.Equal(["+    public int Answer() => 43;", "+    public int Twice() => 86;"],
+            await page.Locator("table.diff tr.add td.lc").EvaluateAllAsync<string[]>("cells => cells.map(c => c.textContent)"));
     }
 
     [Fact]
