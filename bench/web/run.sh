@@ -35,12 +35,25 @@ start_anvil web
 anvil_user_and_repo "$ANVIL_URL" bench bench-password-1 bench
 git -C "$SRC" push -q "http://bench:bench-password-1@${ANVIL_URL#http://}/bench/bench.git" main
 HEAD_SHA=$(git -C "$SRC" rev-parse main)
+# A highlighted file: real C# (Anvil's own diff parser), in a repository of its own.
+anvil_create_repo "$ANVIL_URL" code
+CODE_SRC="$WORK/code-source"
+git init -q -b main "$CODE_SRC"
+cp "$REPO_ROOT/src/Anvil.Git/Reading/DiffParser.cs" "$CODE_SRC/"
+git -C "$CODE_SRC" add -A
+git -C "$CODE_SRC" -c user.name=Bench -c user.email=bench@example.com commit -q -m "C# to highlight"
+git -C "$CODE_SRC" push -q "http://bench:bench-password-1@${ANVIL_URL#http://}/bench/code.git" main
 COOKIE="Cookie: anvil_session=$ANVIL_TOKEN"
 ACCEPT="Accept: text/html"
 
-NAMES=("repository home" "tree, src/ ($FILES entries)" "file" "commit diff" "history, first page" "search (repositories)")
-PATHS=("/bench/bench" "/bench/bench/tree/main/src" "/bench/bench/blob/main/src/file7.txt"
-    "/bench/bench/commit/$HEAD_SHA" "/bench/bench/commits/main" "/search?q=bench")
+NAMES=("repository home" "tree, src/ ($FILES entries)" "file" "file, highlighted ($(wc -l <"$CODE_SRC/DiffParser.cs") lines of C#)" "commit diff"
+    "commit diff, split" "history, first page" "search (repositories)")
+PATHS=("/bench/bench" "/bench/bench/tree/main/src" "/bench/bench/blob/main/src/file7.txt" "/bench/code/blob/main/DiffParser.cs"
+    "/bench/bench/commit/$HEAD_SHA" "/bench/bench/commit/$HEAD_SHA?diff=split" "/bench/bench/commits/main" "/search?q=bench")
+# ONLY=REGEX measures just the pages whose names match (the sizes below are measured either way).
+if [[ -n ${ONLY:-} ]]; then
+    for i in "${!NAMES[@]}"; do [[ ${NAMES[$i]} =~ $ONLY ]] || unset "NAMES[$i]" "PATHS[$i]"; done
+fi
 
 # Signed in really is signed in: the page names the viewer's account menu, not "Sign in".
 page=$(curl -fsS -H "$ACCEPT" -H "$COOKIE" "$ANVIL_URL/bench/bench")
@@ -105,7 +118,7 @@ bench_summary web_worst_p50_ms "$WORST_P50"
 
 # --- sizes: the 200-entry tree page, and what a first visit downloads besides the HTML ------------------------
 step "sizes"
-curl -fsS -H "$ACCEPT" -H "$COOKIE" -o "$WORK/tree.html" "$ANVIL_URL${PATHS[1]}"
+curl -fsS -H "$ACCEPT" -H "$COOKIE" -o "$WORK/tree.html" "$ANVIL_URL/bench/bench/tree/main/src"
 TREE_BYTES=$(stat -c %s "$WORK/tree.html")
 TREE_GZ=$(gzip -9c "$WORK/tree.html" | wc -c)
 TREE_ENTRIES=$(grep -o 'href="/bench/bench/blob/main/src/file[0-9]*\.txt"' "$WORK/tree.html" | sort -u | wc -l)

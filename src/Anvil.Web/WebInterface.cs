@@ -22,6 +22,7 @@ public static partial class WebInterface
     {
         services.AddRazorComponents();
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<PageOwner>(PageOwner.Name));
+        services.AddSingleton<CodeHighlighter>();
         return services;
     }
 

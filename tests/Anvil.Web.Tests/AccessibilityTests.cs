@@ -34,6 +34,7 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("blame", $"/{o}/calculator/blame/main/src/calc.py", false, 200),
             ("commits", $"/{o}/calculator/commits/main", false, 200),
             ("commit", $"/{o}/calculator/commit/{second}", true, 200),
+            ("commit, split", $"/{o}/calculator/commit/{second}?diff=split", false, 200),
             ("branches", $"/{o}/calculator/branches", false, 200),
             ("search", "/search?q=calculator", false, 200),
             ("user search", $"/search?q={o}&type=users", false, 200),

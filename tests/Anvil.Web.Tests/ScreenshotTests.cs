@@ -40,6 +40,7 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("image", $"/{o}/calculator/blob/main/docs/logo.png", false, 200),
             ("commits", $"/{o}/calculator/commits/main", false, 200),
             ("commit", $"/{o}/calculator/commit/{second}", true, 200),
+            ("commit-split", $"/{o}/calculator/commit/{second}?diff=split", false, 200),
             ("search", "/search?q=calculator", false, 200),
             ("branches", $"/{o}/calculator/branches", false, 200),
             ("forks", $"/{o}/calculator/forks", false, 200),

@@ -32,7 +32,31 @@ public sealed partial class GitReader
         return await RunDiffAsync(gitDir, fromOid, toOid, limits ?? DiffLimits.Default, ct);
     }
 
-    private static async Task<GitDiff> RunDiffAsync(string gitDir, string fromOid, string toOid, DiffLimits limits, CancellationToken ct)
+    /// <summary>
+    /// A diff between two objects never changes, and running git for it is most of what a commit page costs: kept in
+    /// the reader's cache (one diff at most an eighth of it).
+    /// </summary>
+    private async Task<GitDiff> RunDiffAsync(string gitDir, string fromOid, string toOid, DiffLimits limits, CancellationToken ct)
+    {
+        var extra = fromOid + " " + limits;
+        if (TryGetCached<GitDiff>(gitDir, toOid, CacheKind.Diff, out var cached, extra))
+        {
+            return cached;
+        }
+        var diff = await RunDiffUncachedAsync(gitDir, fromOid, toOid, limits, ct);
+        var weight = DiffWeight(diff);
+        if (weight <= _options.CacheCapacityBytes / 8)
+        {
+            SetCached(gitDir, toOid, CacheKind.Diff, diff, weight, extra);
+        }
+        return diff;
+    }
+
+    private static long DiffWeight(GitDiff diff) =>
+        128 + diff.Files.Sum(f => 400L + 2L * (f.Path.Length + (f.OldPath?.Length ?? 0))
+            + f.Hunks.Sum(h => 120L + 2L * h.Header.Length + h.Lines.Sum(l => 72L + 2L * l.Content.Length)));
+
+    private static async Task<GitDiff> RunDiffUncachedAsync(string gitDir, string fromOid, string toOid, DiffLimits limits, CancellationToken ct)
     {
         // diff-tree is plumbing, so repository config cannot change its output format; the flags pin the rest.
         await using var git = RunningGit.Start(gitDir,

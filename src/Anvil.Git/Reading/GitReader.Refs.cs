@@ -5,11 +5,24 @@ namespace Anvil.Git.Reading;
 public sealed partial class GitReader
 {
     public async Task<IReadOnlyList<GitBranch>> ListBranchesAsync(string gitDir, CancellationToken ct = default)
+        => Branches(await ForEachRefAsync(gitDir, ["refs/heads/"], ct));
+
+    public async Task<IReadOnlyList<GitTag>> ListTagsAsync(string gitDir, CancellationToken ct = default)
+        => Tags(await ForEachRefAsync(gitDir, ["refs/tags/"], ct));
+
+    /// <summary>Branches and tags from one git process (a page header that shows both spawns one, not two).</summary>
+    public async Task<(IReadOnlyList<GitBranch> Branches, IReadOnlyList<GitTag> Tags)> ListBranchesAndTagsAsync(string gitDir, CancellationToken ct = default)
+    {
+        var refs = await ForEachRefAsync(gitDir, ["refs/heads/", "refs/tags/"], ct);
+        return (Branches(refs), Tags(refs));
+    }
+
+    private static List<GitBranch> Branches(List<RefRecord> refs)
     {
         var branches = new List<GitBranch>();
-        foreach (var r in await ForEachRefAsync(gitDir, "refs/heads/", ct))
+        foreach (var r in refs)
         {
-            if (r.Type == "commit")
+            if (r.Type == "commit" && r.Name.StartsWith("refs/heads/", StringComparison.Ordinal))
             {
                 branches.Add(new GitBranch(r.Name["refs/heads/".Length..], r.Oid));
             }
@@ -17,11 +30,15 @@ public sealed partial class GitReader
         return branches;
     }
 
-    public async Task<IReadOnlyList<GitTag>> ListTagsAsync(string gitDir, CancellationToken ct = default)
+    private static List<GitTag> Tags(List<RefRecord> refs)
     {
         var tags = new List<GitTag>();
-        foreach (var r in await ForEachRefAsync(gitDir, "refs/tags/", ct))
+        foreach (var r in refs)
         {
+            if (!r.Name.StartsWith("refs/tags/", StringComparison.Ordinal))
+            {
+                continue;
+            }
             var annotated = r.Type == "tag";
             var commit = annotated
                 ? (r.PeeledType == "commit" ? r.PeeledOid : null)
@@ -95,10 +112,10 @@ public sealed partial class GitReader
 
     private sealed record RefRecord(string Name, string Oid, string Type, string PeeledOid, string PeeledType);
 
-    private static async Task<List<RefRecord>> ForEachRefAsync(string gitDir, string prefix, CancellationToken ct)
+    private static async Task<List<RefRecord>> ForEachRefAsync(string gitDir, string[] prefixes, CancellationToken ct)
     {
         var result = await GitCli.RunCheckedAsync(gitDir,
-            ["for-each-ref", "--format=%(refname)%00%(objectname)%00%(objecttype)%00%(*objectname)%00%(*objecttype)", "--end-of-options", prefix], ct: ct);
+            ["for-each-ref", "--format=%(refname)%00%(objectname)%00%(objecttype)%00%(*objectname)%00%(*objecttype)", "--end-of-options", .. prefixes], ct: ct);
         var refs = new List<RefRecord>();
         foreach (var line in Encoding.UTF8.GetString(result.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -2,7 +2,7 @@ namespace Anvil.Git.Reading;
 
 public sealed record GitReaderOptions
 {
-    /// <summary>Approximate bytes of parsed objects (trees, commits, last-commit maps) kept in memory.</summary>
+    /// <summary>Approximate bytes of parsed objects (trees, commits, last-commit maps, diffs) kept in memory.</summary>
     public long CacheCapacityBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>Refuse to load trees or commits bigger than this; such objects mean abuse, not a real repository.</summary>
@@ -35,6 +35,7 @@ public sealed partial class GitReader(CatFilePool pool, GitReaderOptions? option
         Tree,
         TreeWithSizes,
         LastCommits,
+        Diff,
     }
 
     // Keyed by repository as well as oid: a shared cache entry must never reveal another repository's objects.

@@ -30,9 +30,10 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
     {
         var grant = await access.ReadAsync(owner, repo, ct);
         var r = grant.Repository;
-        var branches = (await browsing.ListBranchesAsync(owner, repo, ct)).Branches
-            .OrderByDescending(b => b.IsDefault).ThenBy(b => b.Name, StringComparer.Ordinal).Select(b => b.Name).ToList();
-        var tags = (await reader.ListTagsAsync(store.PathFor(r.OwnerId, r.Id), ct)).Select(t => t.Name).OrderDescending(StringComparer.Ordinal).ToList();
+        var refs = await reader.ListBranchesAndTagsAsync(store.PathFor(r.OwnerId, r.Id), ct);
+        var branches = refs.Branches.Select(b => b.Name)
+            .OrderByDescending(n => n == r.DefaultBranch).ThenBy(n => n, StringComparer.Ordinal).ToList();
+        var tags = refs.Tags.Select(t => t.Name).OrderDescending(StringComparer.Ordinal).ToList();
         var stats = (await repositories.StatsAsync([r], ct))[r.Id];
         var clone = $"{address.BaseUrl}/{Uri.EscapeDataString(r.Owner.Username)}/{Uri.EscapeDataString(r.Name)}.git";
         var tally = (await issues.TallyAsync([r.Id], ct)).GetValueOrDefault(r.Id) ?? Issues.IssueTally.Empty;

@@ -26,6 +26,11 @@ public class RefTests : ReaderTestBase
         Assert.NotEqual(first, tags["v1.0"].TargetOid);
         Assert.Null(tags["tree-tag"].CommitOid);
 
+        // Both from one process: the same lists as asking for each.
+        var both = await Reader.ListBranchesAndTagsAsync(repo.GitDir);
+        Assert.Equal(branches, both.Branches);
+        Assert.Equal(tags.Values.OrderBy(t => t.Name, StringComparer.Ordinal), both.Tags);
+
         Assert.Equal("main", await Reader.GetDefaultBranchAsync(repo.GitDir));
     }
 
