@@ -80,7 +80,11 @@ public static class PullRequestRules
         return BrowsingService.BranchNameProblem(branch) is null ? branch : throw AnvilException.Invalid($"{field} is not a valid branch name");
     }
 
-    public static AnvilException NotAllowed(string message) => new(FailureKind.NotAllowed, message);
+    public static AnvilException NotAllowed(string message) => new(FailureKind.NotAllowed, message) { GitHubMessage = AnvilException.NotMergeableText };
+
+    /// <summary>The merge named a head other than the pull request's (GitHub's 409 and its text).</summary>
+    public static AnvilException HeadModified() =>
+        new(FailureKind.Conflict, "head branch was modified; review and try the merge again") { GitHubMessage = "Head branch was modified. Review and try the merge again." };
 }
 
 /// <summary>
@@ -436,7 +440,7 @@ public sealed class PullRequestService(
         RequireMergeableState(found);
         if (req.Sha is { Length: > 0 } expected && !string.Equals(expected, found.HeadOid, StringComparison.OrdinalIgnoreCase))
         {
-            throw AnvilException.Conflict("head branch was modified; review and try the merge again");
+            throw PullRequestRules.HeadModified();
         }
 
         if (!await ClaimMergeAsync(found.Id, headOid: null, ct))
@@ -452,7 +456,7 @@ public sealed class PullRequestService(
             RequireMergeableState(pr);
             if (req.Sha is { Length: > 0 } again && !string.Equals(again, pr.HeadOid, StringComparison.OrdinalIgnoreCase))
             {
-                throw AnvilException.Conflict("head branch was modified; review and try the merge again");
+                throw PullRequestRules.HeadModified();
             }
             var gitDir = GitDir(repo);
             var baseRef = PullRequestRules.BranchRef(pr.BaseBranch);
@@ -595,9 +599,9 @@ public sealed class PullRequestService(
                     return rebased.Status switch
                     {
                         RebaseStatus.Rebased => rebased.NewHeadOid!,
-                        RebaseStatus.Conflicts => throw AnvilException.Conflict(
+                        RebaseStatus.Conflicts => throw AnvilException.Unmergeable(
                             $"rebasing conflicts in commit {rebased.ConflictingCommitOid}: {string.Join(", ", rebased.ConflictingPaths)}"),
-                        _ => throw AnvilException.Conflict("the base branch already contains every change of this pull request"),
+                        _ => throw AnvilException.Unmergeable("the base branch already contains every change of this pull request"),
                     };
                 }
             }
@@ -606,9 +610,9 @@ public sealed class PullRequestService(
         {
             throw e.Analysis.Status switch
             {
-                MergeStatus.Conflicts => AnvilException.Conflict($"merge conflict in {string.Join(", ", e.Analysis.ConflictingPaths)}"),
-                MergeStatus.UpToDate => AnvilException.Conflict("the base branch already contains every change of this pull request"),
-                _ => AnvilException.Conflict("the head and base branches share no history"),
+                MergeStatus.Conflicts => AnvilException.Unmergeable($"merge conflict in {string.Join(", ", e.Analysis.ConflictingPaths)}"),
+                MergeStatus.UpToDate => AnvilException.Unmergeable("the base branch already contains every change of this pull request"),
+                _ => AnvilException.Unmergeable("the head and base branches share no history"),
             };
         }
     }

@@ -74,7 +74,7 @@ public sealed class RepositoryService(
         }
         catch (DbUpdateException)
         {
-            throw AnvilException.Conflict($"repository '{repo.Name}' already exists");
+            throw AnvilException.Taken("Repository", "name", $"repository '{repo.Name}' already exists");
         }
         try
         {
@@ -93,7 +93,7 @@ public sealed class RepositoryService(
     {
         if (await db.Repositories.AnyAsync(r => r.OwnerId == ownerId && r.NormalizedName == normalizedName && r.Id != exceptId, ct))
         {
-            throw AnvilException.Conflict("a repository with that name already exists");
+            throw AnvilException.Taken("Repository", "name", "a repository with that name already exists");
         }
     }
 
@@ -183,7 +183,7 @@ public sealed class RepositoryService(
         }
         catch (DbUpdateException)
         {
-            throw AnvilException.Conflict("a repository with that name already exists");
+            throw AnvilException.Taken("Repository", "name", "a repository with that name already exists");
         }
         if (madePrivate)
         {
