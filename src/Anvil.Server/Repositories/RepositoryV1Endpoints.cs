@@ -75,8 +75,7 @@ public static class RepositoryV1Endpoints
         {
             var page = PageRequest.From(ctx.Request);
             var users = await service.StargazersAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, users.Total, users.HasMore);
-            return ApiJson.Json(ctx, users.Items.Select(u => u.ToV1Simple(ctx.PublicBaseUrl())));
+            return page.Answer(ctx, users, u => u.ToV1Simple(ctx.PublicBaseUrl()));
         });
 
         repo.MapGet("/collaborators", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
@@ -143,9 +142,6 @@ public static class RepositoryV1Endpoints
         _ => "read",
     };
 
-    private static async Task<JsonOk<List<RepositoryViews.V1>>> ListAsync(HttpContext ctx, PageRequest page, Page<Repository> repos, RepositoryViews views)
-    {
-        page.WriteLinkHeader(ctx, repos.Total, repos.HasMore);
-        return ApiJson.Json(ctx, await views.V1Async(repos.Items, ctx.RequestAborted));
-    }
+    private static async Task<JsonOk<List<RepositoryViews.V1>>> ListAsync(HttpContext ctx, PageRequest page, Page<Repository> repos, RepositoryViews views) =>
+        page.Answer(ctx, repos.With(await views.V1Async(repos.Items, ctx.RequestAborted)));
 }
