@@ -75,6 +75,15 @@ public sealed class BrowsingService(
         return (repo, new BranchInfo(branch, oid, branch == repo.DefaultBranch));
     }
 
+    /// <summary>A branch with its tip commit (and the accounts of its author and committer), as GitHub's single-branch answer shows it.</summary>
+    public async Task<(Repository Repository, BranchInfo Branch, GitCommit Commit, CommitUsers Users)> GetBranchWithCommitAsync(
+        string owner, string name, string branch, CancellationToken ct)
+    {
+        var (repo, info) = await GetBranchAsync(owner, name, branch, ct);
+        var commit = await reader.GetCommitAsync(store.PathFor(repo.OwnerId, repo.Id), info.CommitOid, ct) ?? throw BranchNotFound();
+        return (repo, info, commit, await UsersForAsync([commit], ct));
+    }
+
     /// <summary>
     /// Creates <paramref name="branch"/> at what <paramref name="fromRef"/> (default: the default branch) resolves to.
     /// The ref is written compare-and-swap against "absent", so of two concurrent creations exactly one wins.

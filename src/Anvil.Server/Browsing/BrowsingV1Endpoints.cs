@@ -23,8 +23,8 @@ public static class BrowsingV1Endpoints
         });
         repo.MapGet("/branches/{*branch}", async (HttpContext ctx, string owner, string name, string branch, BrowsingService browsing) =>
         {
-            var (repository, info) = await browsing.GetBranchAsync(owner, name, BrowsingEndpoints.CatchAll(branch), ctx.RequestAborted);
-            return ApiJson.Json(ctx, info.ToV1(LinksFor(ctx, repository)));
+            var (repository, info, tip, users) = await browsing.GetBranchWithCommitAsync(owner, name, BrowsingEndpoints.CatchAll(branch), ctx.RequestAborted);
+            return ApiJson.Json(ctx, info.ToV1(tip, users, LinksFor(ctx, repository)));
         });
 
         repo.MapGet("/commits", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>

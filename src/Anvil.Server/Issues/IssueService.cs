@@ -257,7 +257,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var title = IssueRules.ValidTitle(req.Title);
         var body = IssueRules.ValidBody(req.Body);
         // As on GitHub, only writers set labels and assignees on a new issue; from anyone else they are dropped.
@@ -381,7 +381,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var repo = grant.Repository;
         var happened = new List<object>();
         var issue = await WithRetryAsync(async () =>
@@ -529,7 +529,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     public async Task DeleteAsync(string owner, string name, int number, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var issue = await FindAsync(grant.Repository.Id, number, ct);
         await access.RequireAsync(grant.Repository, RepositoryPermission.Admin, ct);
         if (issue.IsPullRequest)
@@ -564,7 +564,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var issue = await FindAsync(grant.Repository.Id, number, ct);
         if (issue.Locked && !grant.CanWrite)
         {
@@ -592,7 +592,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var found = await CommentAsync(grant.Repository, commentId, number, ct);
         RequireCommentModeration(grant, found, user);
         var newBody = IssueRules.ValidBody(body, required: true);
@@ -614,7 +614,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var found = await CommentAsync(grant.Repository, commentId, number, ct);
         RequireCommentModeration(grant, found, user);
         await using var tx = await db.Database.BeginTransactionAsync(ct);

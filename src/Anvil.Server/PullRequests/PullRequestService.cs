@@ -175,7 +175,7 @@ public sealed class PullRequestService(
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var repo = grant.Repository;
         var headBranch = PullRequestRules.ValidBranch(req.HeadBranch, "headBranch");
         var baseBranch = PullRequestRules.ValidBranch(req.BaseBranch ?? repo.DefaultBranch, "baseBranch");
@@ -274,7 +274,7 @@ public sealed class PullRequestService(
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var repo = grant.Repository;
         var before = await FindAsync(repo.Id, number, ct);
         var isAuthor = before.Issue.AuthorId == user.Id;
@@ -694,6 +694,7 @@ public sealed class PullRequestService(
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
         var pr = await GetAsync(owner, name, number, ct);
+        RepositoryAccess.RequireNotArchived(pr.Repository);
         var state = reviewEvent?.ToUpperInvariant() switch
         {
             "APPROVE" or "APPROVED" => ReviewStates.Approved,
@@ -772,6 +773,7 @@ public sealed class PullRequestService(
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
         var pr = await GetAsync(owner, name, number, ct);
+        RepositoryAccess.RequireNotArchived(pr.Repository);
         if (pr.Issue.Locked && !(await access.PermissionAsync(pr.Repository, ct) >= RepositoryPermission.Write))
         {
             throw AnvilException.Forbidden("this pull request is locked; only collaborators may comment");

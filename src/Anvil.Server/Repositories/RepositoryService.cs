@@ -11,7 +11,7 @@ namespace Anvil.Server.Repositories;
 
 public sealed record CreateRepository(string? Name, string? Description, bool? IsPrivate, string? DefaultBranch, bool AutoInit);
 
-public sealed record UpdateRepository(string? Name, string? Description, bool? IsPrivate, string? DefaultBranch);
+public sealed record UpdateRepository(string? Name, string? Description, bool? IsPrivate, string? DefaultBranch, bool? IsArchived = null);
 
 /// <summary>Counts and the viewer's relation to a repository, as every repository view shows them.</summary>
 public sealed record RepositoryStats(int Stars, int Forks, bool StarredByViewer);
@@ -130,6 +130,15 @@ public sealed class RepositoryService(
     public async Task<Repository> UpdateAsync(string owner, string name, UpdateRepository req, CancellationToken ct)
     {
         var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        // An archive changes in one way only, as on GitHub: it is unarchived (and may then change as it likes).
+        if (req.IsArchived != false)
+        {
+            RepositoryAccess.RequireNotArchived(repo);
+        }
+        if (req.IsArchived is { } archived)
+        {
+            repo.IsArchived = archived;
+        }
         if (req.Name is not null && req.Name != repo.Name)
         {
             if (RepositoryNames.Problem(req.Name) is { } problem)

@@ -13,7 +13,7 @@ namespace Anvil.Server.Repositories;
 public static class RepositoryV1Endpoints
 {
     public sealed record CreateBody([property: Required] string? Name, string? Description, bool? Private, string? Visibility, bool? AutoInit, string? DefaultBranch);
-    public sealed record UpdateBody(string? Name, string? Description, bool? Private, string? Visibility, string? DefaultBranch);
+    public sealed record UpdateBody(string? Name, string? Description, bool? Private, string? Visibility, string? DefaultBranch, bool? Archived);
     public sealed record ForkBody(string? Name, string? Description);
     public sealed record CollaboratorBody(string? Permission);
 
@@ -50,7 +50,7 @@ public static class RepositoryV1Endpoints
         {
             var body = await input.ReadAsync();
             var updated = await service.UpdateAsync(owner, name,
-                new UpdateRepository(body.Name, body.Description, PrivateFlag(body.Private, body.Visibility), body.DefaultBranch), ctx.RequestAborted);
+                new UpdateRepository(body.Name, body.Description, PrivateFlag(body.Private, body.Visibility), body.DefaultBranch, body.Archived), ctx.RequestAborted);
             return ApiJson.Json(ctx, await views.V1Async(updated, ctx.RequestAborted));
         }).RequireUser(Scopes.RepoWrite);
         repo.MapDelete("", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
