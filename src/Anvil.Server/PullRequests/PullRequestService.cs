@@ -103,12 +103,12 @@ public sealed class PullRequestService(
 
     // ---- reading ----
 
-    public async Task<PullRequestPage> ListAsync(string owner, string name, PullStateFilter state, bool ignoreUnknown, int offset, int limit, CancellationToken ct)
+    public async Task<PullRequestPage> ListAsync(string owner, string name, PullListFilter filter, bool ignoreUnknown, int offset, int limit, CancellationToken ct)
     {
         var grant = await access.ReadAsync(owner, name, ct);
         var repo = grant.Repository;
         var query = Rows().Where(p => p.RepositoryId == repo.Id);
-        query = state switch
+        query = filter.State switch
         {
             PullStateFilter.Open => query.Where(p => p.Issue.State == IssueState.Open),
             PullStateFilter.ClosedUnmerged => query.Where(p => p.Issue.State == IssueState.Closed && p.MergedAt == null),
@@ -120,7 +120,7 @@ public sealed class PullRequestService(
         {
             query = query.Where(p => p.HeadRepositoryId != null);
         }
-        var page = await query.OrderByDescending(p => p.Issue.Number).ToPageAsync(offset, limit, ct);
+        var page = await filter.Apply(query, db).ToPageAsync(offset, limit, ct);
         return new PullRequestPage(await DetailsAsync(repo, page.Items, ct), page.HasMore, page.Total);
     }
 

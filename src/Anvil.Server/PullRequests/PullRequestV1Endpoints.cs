@@ -41,7 +41,10 @@ public static class PullRequestV1Endpoints
         repo.MapGet("", async (HttpContext ctx, string owner, string name, PullRequestService pulls, RepositoryViews views) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var list = await pulls.ListAsync(owner, name, StateFrom(ctx.Request), false, page.Offset, page.PerPage, ctx.RequestAborted);
+            var q = ctx.Request.Query;
+            var filter = new PullListFilter(StateFrom(ctx.Request), q["head"], q["base"], q["sort"].ToString() is { Length: > 0 } sort ? sort : null,
+                ctx.Request.Ascending());
+            var list = await pulls.ListAsync(owner, name, filter, false, page.Offset, page.PerPage, ctx.RequestAborted);
             var repos = await PullRequestViews.ReposOf(list.Items, views, ctx.RequestAborted);
             return page.Answer(ctx, list.Items, list.HasMore, list.Total, p => p.ToV1(ctx.PublicBaseUrl(), repos, 0));
         });

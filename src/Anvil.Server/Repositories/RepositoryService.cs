@@ -317,15 +317,14 @@ public sealed class RepositoryService(
     }
 
     /// <summary>A user's repositories the caller may see, newest first.</summary>
-    public async Task<Page<Repository>> ListOwnedAsync(User owner, int offset, int limit, CancellationToken ct) =>
-        await PageAsync(access.Visible().Where(r => r.OwnerId == owner.Id).OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id), offset, limit, ct);
+    public async Task<Page<Repository>> ListOwnedAsync(User owner, int offset, int limit, CancellationToken ct, RepositoryListFilter? order = null) =>
+        await PageAsync((order ?? new RepositoryListFilter()).Order(access.Visible().Where(r => r.OwnerId == owner.Id)), offset, limit, ct);
 
-    /// <summary>The signed-in user's own repositories and those they collaborate on.</summary>
-    public async Task<Page<Repository>> ListMineAsync(int offset, int limit, CancellationToken ct)
+    /// <summary>The signed-in user's own repositories and those they collaborate on (as <paramref name="filter"/> narrows and orders them).</summary>
+    public async Task<Page<Repository>> ListMineAsync(int offset, int limit, CancellationToken ct, RepositoryListFilter? filter = null)
     {
         var userId = caller.RequireUser().Id;
-        var query = access.Visible().Where(r => r.OwnerId == userId || db.Collaborators.Any(c => c.RepositoryId == r.Id && c.UserId == userId));
-        return await PageAsync(query.OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id), offset, limit, ct);
+        return await PageAsync((filter ?? new RepositoryListFilter()).Apply(access.Visible(), userId, db), offset, limit, ct);
     }
 
     private static async Task<Page<Repository>> PageAsync(IQueryable<Repository> query, int offset, int limit, CancellationToken ct) =>

@@ -34,13 +34,16 @@ public static class RepositoryV1Endpoints
         v1.MapGet("/user/repos", async (HttpContext ctx, RepositoryService service, RepositoryViews views) =>
         {
             var page = PageRequest.From(ctx.Request);
-            return await ListAsync(ctx, page, await service.ListMineAsync(page.Offset, page.PerPage, ctx.RequestAborted), views);
+            var q = ctx.Request.Query;
+            var filter = new RepositoryListFilter(Text(q["visibility"]), Text(q["affiliation"]), Text(q["type"]), Text(q["sort"]), ctx.Request.Ascending());
+            return await ListAsync(ctx, page, await service.ListMineAsync(page.Offset, page.PerPage, ctx.RequestAborted, filter), views);
         }).RequireUser(Scopes.RepoRead);
         v1.MapGet("/users/{username}/repos", async (HttpContext ctx, string username, UserService users, RepositoryService service, RepositoryViews views) =>
         {
             var page = PageRequest.From(ctx.Request);
             var owner = await users.GetByUsernameAsync(username, ctx.RequestAborted);
-            return await ListAsync(ctx, page, await service.ListOwnedAsync(owner, page.Offset, page.PerPage, ctx.RequestAborted), views);
+            var order = new RepositoryListFilter(Sort: Text(ctx.Request.Query["sort"]), Ascending: ctx.Request.Ascending());
+            return await ListAsync(ctx, page, await service.ListOwnedAsync(owner, page.Offset, page.PerPage, ctx.RequestAborted, order), views);
         }).CacheAnonymousReads();
 
         var repo = v1.MapGroup("/repos/{owner}/{name}").CacheAnonymousReads();
@@ -134,6 +137,8 @@ public static class RepositoryV1Endpoints
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
     }
+
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static string PermissionName(RepositoryPermission p) => p switch
     {
