@@ -238,6 +238,19 @@ public sealed class BrowsingService(
         return new CommitDetail(target, commit, diff, await UsersForAsync([commit], ct));
     }
 
+    /// <summary>One commit's change against its first parent (everything, for a root commit) as git's diff or patch text.</summary>
+    public async Task<byte[]> GetCommitChangeTextAsync(string owner, string name, string revision, ChangeText format, CancellationToken ct)
+    {
+        var target = await OpenAsync(owner, name, revision, ct);
+        var commit = target.IsEmpty ? null : await reader.GetCommitAsync(target.GitDir, target.CommitOid!, ct);
+        if (commit is null)
+        {
+            throw AnvilException.NotFound("commit not found");
+        }
+        var from = commit.ParentOids.Count > 0 ? commit.ParentOids[0] : GitInput.EmptyTreeOid;
+        return await reader.GetChangeTextAsync(target.GitDir, from, commit.Oid, format, ct);
+    }
+
     // ---- trees and files ----
 
     public async Task<TreeListing> GetTreeAsync(string owner, string name, string? revision, string? path, bool withLastCommits, CancellationToken ct)

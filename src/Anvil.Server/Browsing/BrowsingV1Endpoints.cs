@@ -37,8 +37,13 @@ public static class BrowsingV1Endpoints
             var links = LinksFor(ctx, list.Target.Repository);
             return page.Answer(ctx, list.Commits, list.HasMore, list.Total, c => c.ToV1(list.Users, links));
         });
-        repo.MapGet("/commits/{sha}", async (HttpContext ctx, string owner, string name, string sha, BrowsingService browsing) =>
+        repo.MapGet("/commits/{sha}", async Task<Results<JsonOk<BrowsingV1Views.CommitView>, FileContentHttpResult>> (HttpContext ctx, string owner,
+            string name, string sha, BrowsingService browsing) =>
         {
+            if (ChangeMediaTypes.Requested(ctx.Request) is { } format)
+            {
+                return ChangeMediaTypes.Answer(await browsing.GetCommitChangeTextAsync(owner, name, sha, format, ctx.RequestAborted), format);
+            }
             var detail = await browsing.GetCommitAsync(owner, name, sha, ctx.RequestAborted);
             return ApiJson.Json(ctx, detail.Commit.ToV1(detail.Users, LinksFor(ctx, detail.Target.Repository), detail.Diff));
         });

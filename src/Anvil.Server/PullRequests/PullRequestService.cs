@@ -144,6 +144,14 @@ public sealed class PullRequestService(
         return new PullRequestDiff(pr, from, diff);
     }
 
+    /// <summary>The pull request's change (merge base … head) as git's diff or patch text.</summary>
+    public async Task<byte[]> ChangeTextAsync(string owner, string name, int number, ChangeText format, CancellationToken ct)
+    {
+        var pr = await GetAsync(owner, name, number, ct);
+        var gitDir = GitDir(pr.Repository);
+        return await reader.GetChangeTextAsync(gitDir, await DiffBaseAsync(pr, gitDir, ct), pr.PullRequest.HeadOid, format, ct);
+    }
+
     public async Task<PullRequestCommits> CommitsAsync(string owner, string name, int number, int offset, int limit, CancellationToken ct)
     {
         var pr = await GetAsync(owner, name, number, ct);

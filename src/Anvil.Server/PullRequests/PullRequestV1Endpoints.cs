@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
@@ -70,8 +71,15 @@ public static class PullRequestV1Endpoints
         }).RequireUser(Scopes.RepoWrite);
 
         var one = repo.MapGroup("/{number:int}");
-        one.MapGet("", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls, RepositoryViews views) =>
-            ApiJson.Json(ctx, await ViewAsync(ctx, await pulls.GetAsync(owner, name, number, ctx.RequestAborted), views, pulls)));
+        one.MapGet("", async Task<Results<JsonOk<PullRequestViews.V1PullRequest>, FileContentHttpResult>> (HttpContext ctx, string owner, string name,
+            int number, PullRequestService pulls, RepositoryViews views) =>
+        {
+            if (ChangeMediaTypes.Requested(ctx.Request) is { } format)
+            {
+                return ChangeMediaTypes.Answer(await pulls.ChangeTextAsync(owner, name, number, format, ctx.RequestAborted), format);
+            }
+            return ApiJson.Json(ctx, await ViewAsync(ctx, await pulls.GetAsync(owner, name, number, ctx.RequestAborted), views, pulls));
+        });
         one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, int number, PullRequestService pulls, RepositoryViews views) =>
         {
             var b = await input.ReadAsync();
