@@ -52,6 +52,15 @@ public abstract class ChangeMediaTypeTests(PullsServer server)
         var (_, rootDiff) = await GetAsync(c, $"{repo.V1}/commits/{root}", "application/vnd.github.diff");
         Assert.StartsWith("diff --git a/README.md b/README.md\nnew file mode 100644\n", rootDiff);
 
+        // GitHub's page URLs with .diff and .patch: the same text, as plain text.
+        var pageDiff = await c.GetAsync($"/{repo.Owner.Username}/{repo.Name}/pull/{pr.Number()}.diff");
+        Assert.Equal("text/plain", pageDiff.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(diff, await pageDiff.Content.ReadAsStringAsync());
+        var pagePatch = await c.GetAsync($"/{repo.Owner.Username}/{repo.Name}/commit/{first}.patch");
+        Assert.Equal(commitPatch, await pagePatch.Content.ReadAsStringAsync());
+        Assert.Equal(commitDiff, await (await c.GetAsync($"/{repo.Owner.Username}/{repo.Name}/commit/{first}.diff")).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/{repo.Owner.Username}/{repo.Name}/pull/999.diff")).StatusCode);
+
         // Without the media type: JSON, as before.
         var json = await (await c.GetAsync($"{repo.V1}/pulls/{pr.Number()}")).JsonAsync();
         Assert.Equal("Feature", json.Str("title"));
@@ -69,6 +78,9 @@ public abstract class ChangeMediaTypeTests(PullsServer server)
         using var req = new HttpRequestMessage(HttpMethod.Get, $"{repo.V1}/commits/{head}");
         req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github.diff"));
         await (await c.SendAsync(req)).ErrorAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/{repo.Owner.Username}/{repo.Name}/commit/{head}.patch")).StatusCode);
+        using var anonymous = server.Anonymous();
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/{repo.Owner.Username}/{repo.Name}/commit/{head}.diff")).StatusCode);
     }
 }
 
