@@ -161,6 +161,7 @@ public static class AnvilApp
         app.MapIssueV1Endpoints();
         app.MapPullRequestEndpoints();
         app.MapPullRequestV1Endpoints();
+        app.MapChangeTextEndpoints();
         app.MapWebPages(); // last: its "/{owner}/{repo}/…" pages yield to every literal route above
     }
 

@@ -31,6 +31,12 @@ public sealed record GitCommit(
 
 public sealed record CommitPage(IReadOnlyList<GitCommit> Commits, bool HasMore);
 
+/// <summary>
+/// Which commits of a history to keep: touching <paramref name="Path"/>, committed from <paramref name="Since"/> up to
+/// <paramref name="Until"/>, authored with the address <paramref name="AuthorEmail"/>. All optional.
+/// </summary>
+public sealed record HistoryFilter(string? Path = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, string? AuthorEmail = null);
+
 public sealed record GitBranch(string Name, string CommitOid);
 
 /// <param name="TargetOid">What the ref points at: the tag object for annotated tags, otherwise the tagged object.</param>

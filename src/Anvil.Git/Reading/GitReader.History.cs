@@ -17,26 +17,60 @@ public sealed partial class GitReader
     /// A page of history reachable from <paramref name="startOid"/> in git's default order (reverse chronological, all
     /// parents), optionally limited to commits touching <paramref name="path"/>. <see cref="CommitPage.HasMore"/> is exact.
     /// </summary>
-    public async Task<CommitPage> GetCommitsAsync(string gitDir, string startOid, int skip, int limit, string? path = null, CancellationToken ct = default)
+    public Task<CommitPage> GetCommitsAsync(string gitDir, string startOid, int skip, int limit, string? path = null, CancellationToken ct = default) =>
+        GetCommitsAsync(gitDir, startOid, skip, limit, new HistoryFilter(path), ct);
+
+    /// <summary>A page of the history reachable from <paramref name="startOid"/> that <paramref name="filter"/> keeps.</summary>
+    public async Task<CommitPage> GetCommitsAsync(string gitDir, string startOid, int skip, int limit, HistoryFilter filter, CancellationToken ct = default)
     {
         GitInput.RequireOid(startOid, nameof(startOid));
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
-        var pathspec = GitInput.NormalizePath(path);
 
         // Asking for one extra commit tells whether another page exists without counting the whole history.
-        List<string> args = ["--literal-pathspecs", "rev-list", $"--skip={skip}", $"--max-count={limit + 1}", startOid, "--"];
-        if (pathspec.Length > 0)
-        {
-            args.Add(pathspec);
-        }
-        var result = await GitCli.RunCheckedAsync(gitDir, args, ct: ct);
+        var result = await GitCli.RunCheckedAsync(gitDir, RevList(startOid, filter, $"--skip={skip}", $"--max-count={limit + 1}"), ct: ct);
         var oids = result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var page = oids.Take(limit).ToList();
         var commits = await GetCommitsByOidAsync(gitDir, page, ct);
         return new CommitPage(commits.Select((c, i) => c ?? throw new InvalidDataException($"commit {page[i]} is missing")).ToList(), oids.Length > limit);
     }
+
+    /// <summary>How many commits reachable from <paramref name="startOid"/> <paramref name="filter"/> keeps (a walk of that history).</summary>
+    public async Task<int> CountCommitsAsync(string gitDir, string startOid, HistoryFilter filter, CancellationToken ct = default)
+    {
+        GitInput.RequireOid(startOid, nameof(startOid));
+        var result = await GitCli.RunCheckedAsync(gitDir, RevList(startOid, filter, "--count"), ct: ct);
+        return int.Parse(result.StdoutText.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static List<string> RevList(string startOid, HistoryFilter filter, params string[] options)
+    {
+        List<string> args = ["--literal-pathspecs", "rev-list", .. options];
+        if (filter.Since is { } since)
+        {
+            args.Add("--since=" + GitDate(since));
+        }
+        if (filter.Until is { } until)
+        {
+            args.Add("--until=" + GitDate(until));
+        }
+        if (filter.AuthorEmail is { } email)
+        {
+            // The whole "<email>" as a fixed string, any case: exactly that address, never a pattern.
+            args.AddRange(["--fixed-strings", "--regexp-ignore-case", $"--author=<{email}>"]);
+        }
+        args.AddRange([startOid, "--"]);
+        var pathspec = GitInput.NormalizePath(filter.Path);
+        if (pathspec.Length > 0)
+        {
+            args.Add(pathspec);
+        }
+        return args;
+    }
+
+    private static string GitDate(DateTimeOffset at) =>
+        at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// For each of <paramref name="entries"/> (children of the directory <paramref name="path"/>), the most recent commit

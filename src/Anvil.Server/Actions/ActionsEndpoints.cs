@@ -92,9 +92,8 @@ public static class ActionsEndpoints
                 query = query.Where(r => r.HeadSha == sha);
             }
             var runs = await query.OrderByDescending(r => r.Id).ToPageAsync(page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, runs.Total, runs.HasMore);
             var baseUrl = ctx.PublicBaseUrl();
-            return ApiJson.Json(ctx, new ActionsViews.RunList(runs.Total, runs.Items.Select(r => r.ToView(grant.Repository, baseUrl)).ToList()));
+            return page.AnswerWrapped(ctx, runs, list => new ActionsViews.RunList(list.Total, list.Items.Select(r => r.ToView(grant.Repository, baseUrl)).ToList()));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db) =>
@@ -349,12 +348,11 @@ public static class ActionsEndpoints
         }
         var page = PageRequest.From(ctx.Request);
         var artifacts = await query.ToPageAsync(page.Offset, page.PerPage, ctx.RequestAborted);
-        page.WriteLinkHeader(ctx, artifacts.Total, artifacts.HasMore);
         var runIds = artifacts.Items.Select(a => a.RunId).Distinct().ToList();
         var runs = await db.WorkflowRuns.AsNoTracking().Where(r => runIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ctx.RequestAborted);
         var baseUrl = ctx.PublicBaseUrl();
-        return ApiJson.Json(ctx, new ActionsViews.ArtifactList(artifacts.Total,
-            artifacts.Items.Select(a => a.ToView(store.ExpiresAt(a), runs[a.RunId], grant.Repository, baseUrl)).ToList()));
+        return page.AnswerWrapped(ctx, artifacts, list => new ActionsViews.ArtifactList(list.Total,
+            list.Items.Select(a => a.ToView(store.ExpiresAt(a), runs[a.RunId], grant.Repository, baseUrl)).ToList()));
     }
 
     private static async Task<WorkflowRun> FindRunAsync(AnvilDbContext db, RepositoryGrant grant, long id, CancellationToken ct) =>

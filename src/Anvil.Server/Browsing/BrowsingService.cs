@@ -30,7 +30,11 @@ public sealed class CommitUsers(IReadOnlyDictionary<string, User> byNormalizedEm
 
 public sealed record BranchList(Repository Repository, IReadOnlyList<BranchInfo> Branches);
 
-public sealed record CommitList(BrowseTarget Target, IReadOnlyList<GitCommit> Commits, bool HasMore, CommitUsers Users);
+/// <param name="Total">How many commits the whole list holds; null when not asked for.</param>
+public sealed record CommitList(BrowseTarget Target, IReadOnlyList<GitCommit> Commits, bool HasMore, CommitUsers Users, int? Total = null);
+
+/// <summary>Which commits of a history a list shows: touching a path, committed in a time range, by an author (username or email).</summary>
+public sealed record CommitQuery(string? Path, DateTimeOffset? Since = null, DateTimeOffset? Until = null, string? Author = null);
 
 public sealed record CommitDetail(BrowseTarget Target, GitCommit Commit, GitDiff Diff, CommitUsers Users);
 
@@ -69,6 +73,15 @@ public sealed class BrowsingService(
         var repo = (await access.ReadAsync(owner, name, ct)).Repository;
         var oid = await ResolveBranchAsync(store.PathFor(repo.OwnerId, repo.Id), branch, ct) ?? throw BranchNotFound();
         return (repo, new BranchInfo(branch, oid, branch == repo.DefaultBranch));
+    }
+
+    /// <summary>A branch with its tip commit (and the accounts of its author and committer), as GitHub's single-branch answer shows it.</summary>
+    public async Task<(Repository Repository, BranchInfo Branch, GitCommit Commit, CommitUsers Users)> GetBranchWithCommitAsync(
+        string owner, string name, string branch, CancellationToken ct)
+    {
+        var (repo, info) = await GetBranchAsync(owner, name, branch, ct);
+        var commit = await reader.GetCommitAsync(store.PathFor(repo.OwnerId, repo.Id), info.CommitOid, ct) ?? throw BranchNotFound();
+        return (repo, info, commit, await UsersForAsync([commit], ct));
     }
 
     /// <summary>
@@ -170,16 +183,46 @@ public sealed class BrowsingService(
 
     // ---- history ----
 
-    public async Task<CommitList> ListCommitsAsync(string owner, string name, string? revision, string? path, int skip, int limit, CancellationToken ct)
+    public Task<CommitList> ListCommitsAsync(string owner, string name, string? revision, string? path, int skip, int limit, CancellationToken ct) =>
+        ListCommitsAsync(owner, name, revision, new CommitQuery(path), skip, limit, count: false, ct);
+
+    /// <summary>A page of the history at <paramref name="revision"/> that <paramref name="query"/> keeps; with <paramref name="count"/>, its total too.</summary>
+    public async Task<CommitList> ListCommitsAsync(string owner, string name, string? revision, CommitQuery query, int skip, int limit, bool count,
+        CancellationToken ct)
     {
         var target = await OpenAsync(owner, name, revision, ct);
-        var pathspec = PathOf(path);
-        if (target.IsEmpty)
+        var pathspec = PathOf(query.Path);
+        if (query.Since > query.Until)
         {
-            return new CommitList(target, [], false, CommitUsers.None);
+            throw AnvilException.Invalid("since must not be after until");
         }
-        var page = await cache.GetCommitsAsync(reader, target.GitDir, target.CommitOid!, skip, limit, pathspec, ct);
-        return new CommitList(target, page.Commits, page.HasMore, await UsersForAsync(page.Commits, ct));
+        var email = await AuthorEmailAsync(query.Author, ct);
+        if (target.IsEmpty || email == "")
+        {
+            return new CommitList(target, [], false, CommitUsers.None, 0);
+        }
+        var filter = new HistoryFilter(pathspec, query.Since, query.Until, email);
+        var page = await cache.GetCommitsAsync(reader, target.GitDir, target.CommitOid!, skip, limit, filter, ct);
+        // Counting walks the whole history: only when a page alone does not tell the total.
+        int? total = !count ? null
+            : page.HasMore || (skip > 0 && page.Commits.Count == 0) ? await cache.CountCommitsAsync(reader, target.GitDir, target.CommitOid!, filter, ct)
+            : skip + page.Commits.Count;
+        return new CommitList(target, page.Commits, page.HasMore, await UsersForAsync(page.Commits, ct), total);
+    }
+
+    /// <summary>GitHub's <c>author</c>: an email address as given, or an account's address by its username; "" for no such account.</summary>
+    private async Task<string?> AuthorEmailAsync(string? author, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(author))
+        {
+            return null;
+        }
+        if (author.Contains('@'))
+        {
+            return author.Trim();
+        }
+        var normalized = NameRules.Normalize(author.Trim());
+        return await db.Users.AsNoTracking().Where(u => u.NormalizedUsername == normalized).Select(u => u.Email).FirstOrDefaultAsync(ct) ?? "";
     }
 
     /// <summary>One commit with what it changed against its first parent (the empty tree for a root commit).</summary>
@@ -193,6 +236,19 @@ public sealed class BrowsingService(
         var commit = await reader.GetCommitAsync(target.GitDir, target.CommitOid!, ct) ?? throw AnvilException.NotFound("commit not found");
         var diff = await reader.GetCommitDiffAsync(target.GitDir, commit.Oid, ct: ct) ?? throw AnvilException.NotFound("commit not found");
         return new CommitDetail(target, commit, diff, await UsersForAsync([commit], ct));
+    }
+
+    /// <summary>One commit's change against its first parent (everything, for a root commit) as git's diff or patch text.</summary>
+    public async Task<byte[]> GetCommitChangeTextAsync(string owner, string name, string revision, ChangeText format, CancellationToken ct)
+    {
+        var target = await OpenAsync(owner, name, revision, ct);
+        var commit = target.IsEmpty ? null : await reader.GetCommitAsync(target.GitDir, target.CommitOid!, ct);
+        if (commit is null)
+        {
+            throw AnvilException.NotFound("commit not found");
+        }
+        var from = commit.ParentOids.Count > 0 ? commit.ParentOids[0] : GitInput.EmptyTreeOid;
+        return await reader.GetChangeTextAsync(target.GitDir, from, commit.Oid, format, ct);
     }
 
     // ---- trees and files ----

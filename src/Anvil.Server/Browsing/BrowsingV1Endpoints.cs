@@ -19,26 +19,31 @@ public static class BrowsingV1Endpoints
             var page = PageRequest.From(ctx.Request);
             var list = await browsing.ListBranchesAsync(owner, name, ctx.RequestAborted);
             var links = LinksFor(ctx, list.Repository);
-            page.WriteLinkHeader(ctx, list.Branches.Count, list.Branches.Count > page.Offset + page.PerPage);
-            return ApiJson.Json(ctx, list.Branches.Skip(page.Offset).Take(page.PerPage).Select(b => b.ToV1(links)));
+            return page.Answer(ctx, page.Of(list.Branches), b => b.ToV1(links));
         });
         repo.MapGet("/branches/{*branch}", async (HttpContext ctx, string owner, string name, string branch, BrowsingService browsing) =>
         {
-            var (repository, info) = await browsing.GetBranchAsync(owner, name, BrowsingEndpoints.CatchAll(branch), ctx.RequestAborted);
-            return ApiJson.Json(ctx, info.ToV1(LinksFor(ctx, repository)));
+            var (repository, info, tip, users) = await browsing.GetBranchWithCommitAsync(owner, name, BrowsingEndpoints.CatchAll(branch), ctx.RequestAborted);
+            return ApiJson.Json(ctx, info.ToV1(tip, users, LinksFor(ctx, repository)));
         });
 
         repo.MapGet("/commits", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var list = await browsing.ListCommitsAsync(owner, name, ctx.Request.Query["sha"], ctx.Request.Query["path"], page.Offset, page.PerPage, ctx.RequestAborted);
-            // Counting a whole history for "last" would cost a walk of all of it; GitHub omits it too.
-            page.WriteLinkHeader(ctx, null, list.HasMore);
+            var q = ctx.Request.Query;
+            var query = new CommitQuery(q["path"], ctx.Request.Timestamp("since"), ctx.Request.Timestamp("until"), q["author"]);
+            // Counted, for "last": PyGithub's totalCount reads it.
+            var list = await browsing.ListCommitsAsync(owner, name, q["sha"], query, page.Offset, page.PerPage, count: true, ctx.RequestAborted);
             var links = LinksFor(ctx, list.Target.Repository);
-            return ApiJson.Json(ctx, list.Commits.Select(c => c.ToV1(list.Users, links)));
+            return page.Answer(ctx, list.Commits, list.HasMore, list.Total, c => c.ToV1(list.Users, links));
         });
-        repo.MapGet("/commits/{sha}", async (HttpContext ctx, string owner, string name, string sha, BrowsingService browsing) =>
+        repo.MapGet("/commits/{sha}", async Task<Results<JsonOk<BrowsingV1Views.CommitView>, FileContentHttpResult>> (HttpContext ctx, string owner,
+            string name, string sha, BrowsingService browsing) =>
         {
+            if (ChangeMediaTypes.Requested(ctx.Request) is { } format)
+            {
+                return ChangeMediaTypes.Answer(await browsing.GetCommitChangeTextAsync(owner, name, sha, format, ctx.RequestAborted), format);
+            }
             var detail = await browsing.GetCommitAsync(owner, name, sha, ctx.RequestAborted);
             return ApiJson.Json(ctx, detail.Commit.ToV1(detail.Users, LinksFor(ctx, detail.Target.Repository), detail.Diff));
         });

@@ -13,6 +13,16 @@ public static class BrowsingV1Views
 
     public sealed record Branch(string Name, CommitRef Commit, bool Protected);
 
+    public sealed record BranchLinks(string Self, string Html);
+
+    public sealed record StatusChecks(string EnforcementLevel, List<string> Contexts);
+
+    public sealed record BranchProtection(bool Enabled, StatusChecks RequiredStatusChecks);
+
+    /// <summary>GitHub's single-branch answer: the tip as a full commit object, hypermedia links, and protection (none on Anvil).</summary>
+    public sealed record BranchDetail(string Name, CommitView Commit,
+        [property: JsonPropertyName("_links")] BranchLinks Links, bool Protected, BranchProtection Protection, string ProtectionUrl);
+
     public sealed record GitPerson(string Name, string Email, DateTime Date);
 
     public sealed record GitCommitPart(GitPerson Author, GitPerson Committer, string Message, CommitRef Tree, string Url, int CommentCount);
@@ -56,6 +66,13 @@ public static class BrowsingV1Views
     private static string EscPath(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 
     public static Branch ToV1(this BranchInfo b, Links links) => new(b.Name, new CommitRef(b.CommitOid, links.Commit(b.CommitOid)), false);
+
+    public static BranchDetail ToV1(this BranchInfo b, GitCommit tip, CommitUsers users, Links links)
+    {
+        var self = $"{links.Api}/branches/{EscPath(b.Name)}";
+        return new BranchDetail(b.Name, tip.ToV1(users, links), new BranchLinks(self, $"{links.Html}/tree/{EscPath(b.Name)}"), false,
+            new BranchProtection(false, new StatusChecks("off", [])), self + "/protection");
+    }
 
     public static CommitView ToV1(this GitCommit c, CommitUsers users, Links links, GitDiff? diff = null)
     {

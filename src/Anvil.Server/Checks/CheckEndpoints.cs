@@ -54,19 +54,19 @@ public static class CheckEndpoints
             var page = PageRequest.From(ctx.Request);
             var q = ctx.Request.Query;
             var runs = await checks.ListForCommitAsync(grant.Repository, sha, q["check_name"], q["status"], page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, runs.Total, runs.HasMore);
             var baseUrl = ctx.PublicBaseUrl();
             var prs = await checks.PullRequestsAsync(grant.Repository, baseUrl, runs.Items.Select(r => r.HeadSha).ToList(), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new CheckViews.RunList(runs.Total, runs.Items.Select(r => r.ToView(grant.Repository, baseUrl, prs[r.HeadSha])).ToList()));
+            return page.AnswerWrapped(ctx, runs, list => new CheckViews.RunList(list.Total, list.Items.Select(r => r.ToView(grant.Repository, baseUrl, prs[r.HeadSha])).ToList()));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/commits/{sha}/check-suites", async (HttpContext ctx, string owner, string name, string sha, RepositoryAccess access, CheckService checks) =>
         {
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
-            var suites = await checks.SuitesForCommitAsync(grant.Repository, sha, ctx.RequestAborted);
+            var page = PageRequest.From(ctx.Request);
+            var suites = page.Of(await checks.SuitesForCommitAsync(grant.Repository, sha, ctx.RequestAborted));
             var baseUrl = ctx.PublicBaseUrl();
-            var prs = await checks.PullRequestsAsync(grant.Repository, baseUrl, suites.Select(s => s.Suite.HeadSha).ToList(), ctx.RequestAborted);
-            return ApiJson.Json(ctx, new CheckViews.SuiteList(suites.Count, suites.Select(s => s.ToView(grant.Repository, baseUrl, prs[s.Suite.HeadSha])).ToList()));
+            var prs = await checks.PullRequestsAsync(grant.Repository, baseUrl, suites.Items.Select(s => s.Suite.HeadSha).ToList(), ctx.RequestAborted);
+            return page.AnswerWrapped(ctx, suites, list => new CheckViews.SuiteList(list.Total, list.Items.Select(s => s.ToView(grant.Repository, baseUrl, prs[s.Suite.HeadSha])).ToList()));
         }).RequireScopeIfToken(Scopes.RepoRead);
     }
 

@@ -25,7 +25,8 @@ public static class IssueEndpoints
         }
         static string? Text(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
         return new IssueFilter(IssueFilter.ParseState(request.Query["state"]), IssueFilter.ParseLabels(request.Query["labels"]),
-            Text(request.Query["assignee"]), Text(request.Query["creator"]), before);
+            Text(request.Query["assignee"]), Text(request.Query["creator"]), before,
+            request.Timestamp("since"), Text(request.Query["mentioned"]), IssueOrder.Parse(Text(request.Query["sort"]), request.Ascending()));
     }
 
     public static void MapIssueEndpoints(this IEndpointRouteBuilder app)

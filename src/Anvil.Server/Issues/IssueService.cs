@@ -52,11 +52,15 @@ public enum IssueStateFilter
 }
 
 /// <summary>List filters. <see cref="Labels"/> must all be on an issue; <see cref="Assignee"/> also takes "none" and "*".</summary>
-public sealed record IssueFilter(IssueStateFilter State, IReadOnlyList<string> Labels, string? Assignee, string? Creator, int? Before)
+/// <param name="Since">Only issues updated at or after it.</param>
+/// <param name="Mentioned">Only issues that mentioned this user (a username).</param>
+/// <param name="Order">GitHub's <c>sort</c> and <c>direction</c>; newest first by default.</param>
+public sealed record IssueFilter(IssueStateFilter State, IReadOnlyList<string> Labels, string? Assignee, string? Creator, int? Before,
+    DateTimeOffset? Since = null, string? Mentioned = null, IssueOrder? Order = null)
 {
     public static readonly IssueFilter OpenIssues = new(IssueStateFilter.Open, [], null, null, null);
 
-    public bool IsPlain => Labels.Count == 0 && Assignee is null && Creator is null && Before is null;
+    public bool IsPlain => Labels.Count == 0 && Assignee is null && Creator is null && Before is null && Since is null && Mentioned is null;
 
     public static IssueStateFilter ParseState(string? state) => state switch
     {
@@ -173,6 +177,24 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
                 matchesNothing = true;
             }
         }
+        if (filter.Since is { } since)
+        {
+            var from = since.UtcDateTime;
+            query = query.Where(i => i.UpdatedAt >= from);
+        }
+        if (filter.Mentioned is { } mentioned)
+        {
+            // Mentions are what the notification rules found (whole @names, readers only), not a text search.
+            if (await UserIdAsync(mentioned, ct) is { } mentionedId)
+            {
+                query = query.Where(i => db.Notifications.Any(n => n.UserId == mentionedId && n.RepositoryId == i.RepositoryId
+                    && n.SubjectNumber == i.Number && n.Reason == Notifications.NotificationReasons.Mention));
+            }
+            else
+            {
+                matchesNothing = true;
+            }
+        }
         if (matchesNothing)
         {
             return new IssuePage(grant, [], false, 0, tally);
@@ -180,13 +202,14 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
 
         // Numbers first, from the (repository, kind, state, number) index alone, then only the rows of the page:
         // deep offsets skip index entries, not table rows.
-        var numbers = await query.OrderByDescending(i => i.Number).Select(i => i.Number).Skip(offset).Take(limit + 1).ToListAsync(ct);
+        var numbers = await (filter.Order ?? IssueOrder.Newest).Apply(query, db).Select(i => i.Number).Skip(offset).Take(limit + 1).ToListAsync(ct);
         var hasMore = numbers.Count > limit;
         if (hasMore)
         {
             numbers.RemoveAt(limit);
         }
-        var rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).Where(i => numbers.Contains(i.Number)).OrderByDescending(i => i.Number).ToListAsync(ct);
+        var rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).Where(i => numbers.Contains(i.Number)).ToListAsync(ct);
+        rows = rows.OrderBy(i => numbers.IndexOf(i.Number)).ToList();
         int? total = filter.IsPlain
             ? (isPullRequest, filter.State) switch
             {
@@ -257,7 +280,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var title = IssueRules.ValidTitle(req.Title);
         var body = IssueRules.ValidBody(req.Body);
         // As on GitHub, only writers set labels and assignees on a new issue; from anyone else they are dropped.
@@ -381,7 +404,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var repo = grant.Repository;
         var happened = new List<object>();
         var issue = await WithRetryAsync(async () =>
@@ -529,7 +552,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     public async Task DeleteAsync(string owner, string name, int number, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var issue = await FindAsync(grant.Repository.Id, number, ct);
         await access.RequireAsync(grant.Repository, RepositoryPermission.Admin, ct);
         if (issue.IsPullRequest)
@@ -564,7 +587,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var issue = await FindAsync(grant.Repository.Id, number, ct);
         if (issue.Locked && !grant.CanWrite)
         {
@@ -592,7 +615,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var found = await CommentAsync(grant.Repository, commentId, number, ct);
         RequireCommentModeration(grant, found, user);
         var newBody = IssueRules.ValidBody(body, required: true);
@@ -614,7 +637,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var found = await CommentAsync(grant.Repository, commentId, number, ct);
         RequireCommentModeration(grant, found, user);
         await using var tx = await db.Database.BeginTransactionAsync(ct);

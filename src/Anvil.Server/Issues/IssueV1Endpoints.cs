@@ -52,8 +52,7 @@ public static class IssueV1Endpoints
         {
             var page = PageRequest.From(ctx.Request);
             var list = await issues.ListAsync(owner, name, IssueEndpoints.FilterFrom(ctx.Request), page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, list.Total, list.HasMore);
-            return ApiJson.Json(ctx, list.Items.Select(i => i.ToV1(ctx.PublicBaseUrl())));
+            return page.Answer(ctx, list.Items, list.HasMore, list.Total, i => i.ToV1(ctx.PublicBaseUrl()));
         });
         repo.MapPost("/issues", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, IssueService issues) =>
         {
@@ -87,8 +86,7 @@ public static class IssueV1Endpoints
         {
             var page = PageRequest.From(ctx.Request);
             var (_, comments) = await issues.ListCommentsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, comments.Total, comments.HasMore);
-            return ApiJson.Json(ctx, comments.Items.Select(c => c.ToV1(ctx.PublicBaseUrl())));
+            return page.Answer(ctx, comments, c => c.ToV1(ctx.PublicBaseUrl()));
         });
         one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, IssueService issues) =>
         {
@@ -117,8 +115,7 @@ public static class IssueV1Endpoints
         {
             var page = PageRequest.From(ctx.Request);
             var (grant, list) = await labels.ListAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, list.Total, list.HasMore);
-            return ApiJson.Json(ctx, list.Items.Select(l => l.ToV1(grant.Repository, ctx.PublicBaseUrl())));
+            return page.Answer(ctx, list, l => l.ToV1(grant.Repository, ctx.PublicBaseUrl()));
         });
         repo.MapPost("/labels", async (HttpContext ctx, JsonBody<LabelBody> input, string owner, string name, LabelService labels) =>
         {

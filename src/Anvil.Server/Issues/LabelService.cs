@@ -180,7 +180,7 @@ public sealed class LabelService(AnvilDbContext db, RepositoryAccess access, Tim
     {
         if (await db.Labels.AnyAsync(l => l.RepositoryId == repositoryId && l.NormalizedName == normalizedName && l.Id != exceptId, ct))
         {
-            throw AnvilException.Conflict("a label with that name already exists");
+            throw AnvilException.Taken("Label", "name", "a label with that name already exists");
         }
     }
 
@@ -192,7 +192,7 @@ public sealed class LabelService(AnvilDbContext db, RepositoryAccess access, Tim
         }
         catch (DbUpdateException)
         {
-            throw AnvilException.Conflict("a label with that name already exists"); // lost a race to the unique index
+            throw AnvilException.Taken("Label", "name", "a label with that name already exists"); // lost a race to the unique index
         }
     }
 }

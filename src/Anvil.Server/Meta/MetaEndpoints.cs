@@ -6,7 +6,13 @@ namespace Anvil.Server.Meta;
 public static class MetaEndpoints
 {
     /// <summary>Feature identifiers clients may gate on; append as features land, never remove.</summary>
-    public static readonly List<string> Capabilities = ["pat-auth", "sessions", "avatars", "check-runs", "actions-lifecycle"];
+    public static readonly List<string> Capabilities =
+    [
+        "pat-auth", "sessions", "avatars", "check-runs", "actions-lifecycle",
+        // One per feature the v1 surface serves.
+        "repos", "stars", "forks", "collaborators", "issues", "labels", "pulls", "reviews", "merges", "branches", "commits",
+        "contents", "search", "notifications", "webhooks", "check-suites", "actions", "artifacts", "runners",
+    ];
 
     public sealed record Health(string Status);
 

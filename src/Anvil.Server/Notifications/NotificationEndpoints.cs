@@ -13,7 +13,7 @@ public static class NotificationEndpoints
         inbox.MapGet("", async (HttpContext ctx, NotificationService service) =>
         {
             var page = OffsetPage.From(ctx.Request);
-            var unreadOnly = ParseBool(ctx.Request.Query["unread"], "unread") ?? false;
+            var unreadOnly = ctx.Request.Bool("unread") ?? false;
             var list = await service.ListAsync(unreadOnly, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new NotificationViews.NotificationList(list.Items.Select(n => NotificationViews.ToSigmagit(n, ctx.PublicBaseUrl())),
                 list.HasMore, await service.UnreadCountAsync(ctx.RequestAborted)));
@@ -38,10 +38,9 @@ public static class NotificationEndpoints
         {
             var page = PageRequest.From(ctx.Request);
             // GitHub lists unread threads unless all=true.
-            var all = ParseBool(ctx.Request.Query["all"], "all") ?? false;
+            var all = ctx.Request.Bool("all") ?? false;
             var list = await service.ListAsync(!all, page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, list.Total, list.HasMore);
-            return ApiJson.Json(ctx, list.Items.Select(n => NotificationViews.ToV1(n, ctx.PublicBaseUrl())));
+            return page.Answer(ctx, list, n => NotificationViews.ToV1(n, ctx.PublicBaseUrl()));
         });
         v1.MapPut("", async (HttpContext ctx, NotificationService service) =>
         {
@@ -84,12 +83,4 @@ public static class NotificationEndpoints
 
     private static long ParseId(string id) =>
         long.TryParse(id, out var v) ? v : throw AnvilException.NotFound("notification not found");
-
-    private static bool? ParseBool(string? raw, string name) => raw switch
-    {
-        null or "" => null,
-        "true" or "1" => true,
-        "false" or "0" => false,
-        _ => throw AnvilException.BadRequest($"{name} must be true or false"),
-    };
 }

@@ -27,6 +27,8 @@ public static class OpenApiSummaries
     private static readonly Dictionary<string, string> Named = new()
     {
         ["GET /health"] = "Health check",
+        ["GET /{owner}/{repo}/pull/{number}.{format}"] = "Get a pull request's change as diff or patch text",
+        ["GET /{owner}/{repo}/commit/{sha}.{format}"] = "Get a commit's change as diff or patch text",
         ["GET /ws"] = "Open the live notification WebSocket",
         ["GET /{owner}/{repo}/info/refs"] = "Git: advertise refs (smart HTTP)",
         ["POST /{owner}/{repo}/git-upload-pack"] = "Git: fetch or clone (upload-pack)",

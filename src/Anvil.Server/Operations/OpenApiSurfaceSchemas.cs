@@ -17,11 +17,13 @@ namespace Anvil.Server.Operations;
 /// and response types are generated here, from the surface's own <see cref="JsonSerializerOptions"/>
 /// (the ones <see cref="ApiJson"/> reads and writes with), for the surface the operation's path is on.
 /// A type's component id is its name; a type shown on both surfaces gets one component per surface.
-/// Every API failure is the <c>{"error": …}</c> envelope: one shared <c>Error</c> schema for 4XX/5XX.
+/// Every API failure is the <c>{"error": …}</c> envelope: one shared <c>Error</c> schema for 4XX/5XX, and on v1
+/// <c>V1Error</c>, the same envelope with GitHub's fields beside it (<see cref="ErrorBodies"/>).
 /// </summary>
 public static class OpenApiSurfaceSchemas
 {
     public const string ErrorSchemaId = "Error";
+    public const string V1ErrorSchemaId = "V1Error";
 
     public static void AddSurfaceSchemas(this OpenApiOptions options)
     {
@@ -103,7 +105,7 @@ public static class OpenApiSurfaceSchemas
                 Description = "Failure: the error envelope, with the conventional status",
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    ["application/json"] = new() { Schema = schemas.Error },
+                    ["application/json"] = new() { Schema = schemas.ErrorFor(surface) },
                 },
             };
         }
@@ -117,24 +119,53 @@ public static class OpenApiSurfaceSchemas
 
         public Dictionary<string, IOpenApiSchema> Components { get; } = new(StringComparer.Ordinal);
 
-        public IOpenApiSchema Error
+        public IOpenApiSchema ErrorFor(ApiSurface surface)
         {
-            get
+            var id = surface == ApiSurface.V1 ? V1ErrorSchemaId : ErrorSchemaId;
+            if (!Components.ContainsKey(id))
             {
-                if (!Components.ContainsKey(ErrorSchemaId))
+                taken.Add(id);
+                Components[id] = surface == ApiSurface.V1 ? V1ErrorSchema() : ErrorSchema();
+            }
+            return new OpenApiSchemaReference(id, document);
+        }
+
+        private static OpenApiSchema ErrorSchema() => new()
+        {
+            Type = JsonSchemaType.Object,
+            Description = "Every failure on every API surface: a human-readable message.",
+            Properties = new Dictionary<string, IOpenApiSchema> { ["error"] = Text() },
+            Required = new HashSet<string> { "error" },
+        };
+
+        private static OpenApiSchema V1ErrorSchema() => new()
+        {
+            Type = JsonSchemaType.Object,
+            Description = "A v1 failure: the error envelope and GitHub's fields — message (GitHub's text where clients key on it), "
+                + "documentation_url, and on a 422 the fields that failed validation.",
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["error"] = Text(),
+                ["message"] = Text(),
+                ["documentation_url"] = Text(),
+                ["errors"] = new OpenApiSchema
                 {
-                    taken.Add(ErrorSchemaId);
-                    Components[ErrorSchemaId] = new OpenApiSchema
+                    Type = JsonSchemaType.Array,
+                    Items = new OpenApiSchema
                     {
                         Type = JsonSchemaType.Object,
-                        Description = "Every failure on every API surface: a human-readable message.",
-                        Properties = new Dictionary<string, IOpenApiSchema> { ["error"] = new OpenApiSchema { Type = JsonSchemaType.String } },
-                        Required = new HashSet<string> { "error" },
-                    };
-                }
-                return new OpenApiSchemaReference(ErrorSchemaId, document);
-            }
-        }
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["resource"] = Text(), ["field"] = Text(), ["code"] = Text(), ["message"] = Text(),
+                        },
+                        Required = new HashSet<string> { "resource", "code" },
+                    },
+                },
+            },
+            Required = new HashSet<string> { "error", "message", "documentation_url" },
+        };
+
+        private static OpenApiSchema Text() => new() { Type = JsonSchemaType.String };
 
         public IOpenApiSchema For(Type type, ApiSurface surface, bool forResponse) =>
             Schema(type, surface == ApiSurface.V1 ? Surfaces.V1Json : Surfaces.SigmagitJson, surface, forResponse);

@@ -42,7 +42,7 @@ public static class PullRequestEndpoints
         repo.MapGet("", async (HttpContext ctx, string owner, string name, PullRequestService pulls) =>
         {
             var page = OffsetPage.From(ctx.Request);
-            var list = await pulls.ListAsync(owner, name, StateFrom(ctx.Request), Flag(ctx.Request, "ignoreUnknown"), page.Offset, page.Limit, ctx.RequestAborted);
+            var list = await pulls.ListAsync(owner, name, new PullListFilter(StateFrom(ctx.Request)), Flag(ctx.Request, "ignoreUnknown"), page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new PullRequestViews.PullRequestList(list.Items.Select(p => p.ToSigmagit(ctx.PublicBaseUrl())), list.HasMore));
         });
         repo.MapPost("", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, PullRequestService pulls) =>

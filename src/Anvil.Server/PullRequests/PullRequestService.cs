@@ -80,7 +80,11 @@ public static class PullRequestRules
         return BrowsingService.BranchNameProblem(branch) is null ? branch : throw AnvilException.Invalid($"{field} is not a valid branch name");
     }
 
-    public static AnvilException NotAllowed(string message) => new(FailureKind.NotAllowed, message);
+    public static AnvilException NotAllowed(string message) => new(FailureKind.NotAllowed, message) { GitHubMessage = AnvilException.NotMergeableText };
+
+    /// <summary>The merge named a head other than the pull request's (GitHub's 409 and its text).</summary>
+    public static AnvilException HeadModified() =>
+        new(FailureKind.Conflict, "head branch was modified; review and try the merge again") { GitHubMessage = "Head branch was modified. Review and try the merge again." };
 }
 
 /// <summary>
@@ -99,12 +103,12 @@ public sealed class PullRequestService(
 
     // ---- reading ----
 
-    public async Task<PullRequestPage> ListAsync(string owner, string name, PullStateFilter state, bool ignoreUnknown, int offset, int limit, CancellationToken ct)
+    public async Task<PullRequestPage> ListAsync(string owner, string name, PullListFilter filter, bool ignoreUnknown, int offset, int limit, CancellationToken ct)
     {
         var grant = await access.ReadAsync(owner, name, ct);
         var repo = grant.Repository;
         var query = Rows().Where(p => p.RepositoryId == repo.Id);
-        query = state switch
+        query = filter.State switch
         {
             PullStateFilter.Open => query.Where(p => p.Issue.State == IssueState.Open),
             PullStateFilter.ClosedUnmerged => query.Where(p => p.Issue.State == IssueState.Closed && p.MergedAt == null),
@@ -116,7 +120,7 @@ public sealed class PullRequestService(
         {
             query = query.Where(p => p.HeadRepositoryId != null);
         }
-        var page = await query.OrderByDescending(p => p.Issue.Number).ToPageAsync(offset, limit, ct);
+        var page = await filter.Apply(query, db).ToPageAsync(offset, limit, ct);
         return new PullRequestPage(await DetailsAsync(repo, page.Items, ct), page.HasMore, page.Total);
     }
 
@@ -138,6 +142,14 @@ public sealed class PullRequestService(
         var from = await DiffBaseAsync(pr, gitDir, ct);
         var diff = await reader.GetDiffAsync(gitDir, from, pr.PullRequest.HeadOid, ct: ct) ?? throw AnvilException.NotFound("the pull request's commits are missing");
         return new PullRequestDiff(pr, from, diff);
+    }
+
+    /// <summary>The pull request's change (merge base … head) as git's diff or patch text.</summary>
+    public async Task<byte[]> ChangeTextAsync(string owner, string name, int number, ChangeText format, CancellationToken ct)
+    {
+        var pr = await GetAsync(owner, name, number, ct);
+        var gitDir = GitDir(pr.Repository);
+        return await reader.GetChangeTextAsync(gitDir, await DiffBaseAsync(pr, gitDir, ct), pr.PullRequest.HeadOid, format, ct);
     }
 
     public async Task<PullRequestCommits> CommitsAsync(string owner, string name, int number, int offset, int limit, CancellationToken ct)
@@ -171,7 +183,7 @@ public sealed class PullRequestService(
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var repo = grant.Repository;
         var headBranch = PullRequestRules.ValidBranch(req.HeadBranch, "headBranch");
         var baseBranch = PullRequestRules.ValidBranch(req.BaseBranch ?? repo.DefaultBranch, "baseBranch");
@@ -270,7 +282,7 @@ public sealed class PullRequestService(
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ReadAsync(owner, name, ct);
+        var grant = await access.ContributeAsync(owner, name, ct);
         var repo = grant.Repository;
         var before = await FindAsync(repo.Id, number, ct);
         var isAuthor = before.Issue.AuthorId == user.Id;
@@ -436,7 +448,7 @@ public sealed class PullRequestService(
         RequireMergeableState(found);
         if (req.Sha is { Length: > 0 } expected && !string.Equals(expected, found.HeadOid, StringComparison.OrdinalIgnoreCase))
         {
-            throw AnvilException.Conflict("head branch was modified; review and try the merge again");
+            throw PullRequestRules.HeadModified();
         }
 
         if (!await ClaimMergeAsync(found.Id, headOid: null, ct))
@@ -452,7 +464,7 @@ public sealed class PullRequestService(
             RequireMergeableState(pr);
             if (req.Sha is { Length: > 0 } again && !string.Equals(again, pr.HeadOid, StringComparison.OrdinalIgnoreCase))
             {
-                throw AnvilException.Conflict("head branch was modified; review and try the merge again");
+                throw PullRequestRules.HeadModified();
             }
             var gitDir = GitDir(repo);
             var baseRef = PullRequestRules.BranchRef(pr.BaseBranch);
@@ -595,9 +607,9 @@ public sealed class PullRequestService(
                     return rebased.Status switch
                     {
                         RebaseStatus.Rebased => rebased.NewHeadOid!,
-                        RebaseStatus.Conflicts => throw AnvilException.Conflict(
+                        RebaseStatus.Conflicts => throw AnvilException.Unmergeable(
                             $"rebasing conflicts in commit {rebased.ConflictingCommitOid}: {string.Join(", ", rebased.ConflictingPaths)}"),
-                        _ => throw AnvilException.Conflict("the base branch already contains every change of this pull request"),
+                        _ => throw AnvilException.Unmergeable("the base branch already contains every change of this pull request"),
                     };
                 }
             }
@@ -606,9 +618,9 @@ public sealed class PullRequestService(
         {
             throw e.Analysis.Status switch
             {
-                MergeStatus.Conflicts => AnvilException.Conflict($"merge conflict in {string.Join(", ", e.Analysis.ConflictingPaths)}"),
-                MergeStatus.UpToDate => AnvilException.Conflict("the base branch already contains every change of this pull request"),
-                _ => AnvilException.Conflict("the head and base branches share no history"),
+                MergeStatus.Conflicts => AnvilException.Unmergeable($"merge conflict in {string.Join(", ", e.Analysis.ConflictingPaths)}"),
+                MergeStatus.UpToDate => AnvilException.Unmergeable("the base branch already contains every change of this pull request"),
+                _ => AnvilException.Unmergeable("the head and base branches share no history"),
             };
         }
     }
@@ -690,6 +702,7 @@ public sealed class PullRequestService(
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
         var pr = await GetAsync(owner, name, number, ct);
+        RepositoryAccess.RequireNotArchived(pr.Repository);
         var state = reviewEvent?.ToUpperInvariant() switch
         {
             "APPROVE" or "APPROVED" => ReviewStates.Approved,
@@ -768,6 +781,7 @@ public sealed class PullRequestService(
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
         var pr = await GetAsync(owner, name, number, ct);
+        RepositoryAccess.RequireNotArchived(pr.Repository);
         if (pr.Issue.Locked && !(await access.PermissionAsync(pr.Repository, ct) >= RepositoryPermission.Write))
         {
             throw AnvilException.Forbidden("this pull request is locked; only collaborators may comment");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
@@ -41,10 +42,12 @@ public static class PullRequestV1Endpoints
         repo.MapGet("", async (HttpContext ctx, string owner, string name, PullRequestService pulls, RepositoryViews views) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var list = await pulls.ListAsync(owner, name, StateFrom(ctx.Request), false, page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, list.Total, list.HasMore);
+            var q = ctx.Request.Query;
+            var filter = new PullListFilter(StateFrom(ctx.Request), q["head"], q["base"], q["sort"].ToString() is { Length: > 0 } sort ? sort : null,
+                ctx.Request.Ascending());
+            var list = await pulls.ListAsync(owner, name, filter, false, page.Offset, page.PerPage, ctx.RequestAborted);
             var repos = await PullRequestViews.ReposOf(list.Items, views, ctx.RequestAborted);
-            return ApiJson.Json(ctx, list.Items.Select(p => p.ToV1(ctx.PublicBaseUrl(), repos, 0)));
+            return page.Answer(ctx, list.Items, list.HasMore, list.Total, p => p.ToV1(ctx.PublicBaseUrl(), repos, 0));
         });
         repo.MapPost("", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, PullRequestService pulls, RepositoryViews views) =>
         {
@@ -68,8 +71,15 @@ public static class PullRequestV1Endpoints
         }).RequireUser(Scopes.RepoWrite);
 
         var one = repo.MapGroup("/{number:int}");
-        one.MapGet("", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls, RepositoryViews views) =>
-            ApiJson.Json(ctx, await ViewAsync(ctx, await pulls.GetAsync(owner, name, number, ctx.RequestAborted), views, pulls)));
+        one.MapGet("", async Task<Results<JsonOk<PullRequestViews.V1PullRequest>, FileContentHttpResult>> (HttpContext ctx, string owner, string name,
+            int number, PullRequestService pulls, RepositoryViews views) =>
+        {
+            if (ChangeMediaTypes.Requested(ctx.Request) is { } format)
+            {
+                return ChangeMediaTypes.Answer(await pulls.ChangeTextAsync(owner, name, number, format, ctx.RequestAborted), format);
+            }
+            return ApiJson.Json(ctx, await ViewAsync(ctx, await pulls.GetAsync(owner, name, number, ctx.RequestAborted), views, pulls));
+        });
         one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, int number, PullRequestService pulls, RepositoryViews views) =>
         {
             var b = await input.ReadAsync();
@@ -81,17 +91,15 @@ public static class PullRequestV1Endpoints
         {
             var page = PageRequest.From(ctx.Request);
             var list = await pulls.CommitsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, list.Total, list.HasMore);
             var links = new BrowsingV1Views.Links(ctx.PublicBaseUrl(), list.PullRequest.Repository);
-            return ApiJson.Json(ctx, list.Commits.Select(c => c.ToV1(list.Users, links)));
+            return page.Answer(ctx, list.Commits, list.HasMore, list.Total, c => c.ToV1(list.Users, links));
         });
         one.MapGet("/files", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
         {
             var page = PageRequest.From(ctx.Request);
             var diff = await pulls.DiffAsync(owner, name, number, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, diff.Diff.Files.Count, diff.Diff.Files.Count > page.Offset + page.PerPage);
             var links = new BrowsingV1Views.Links(ctx.PublicBaseUrl(), diff.PullRequest.Repository);
-            return ApiJson.Json(ctx, diff.Diff.Files.Skip(page.Offset).Take(page.PerPage).Select(f => f.ToV1(diff.PullRequest.PullRequest.HeadOid, links)));
+            return page.Answer(ctx, page.Of(diff.Diff.Files), f => f.ToV1(diff.PullRequest.PullRequest.HeadOid, links));
         });
 
         one.MapGet("/merge", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
@@ -107,8 +115,7 @@ public static class PullRequestV1Endpoints
         {
             var page = PageRequest.From(ctx.Request);
             var (pr, reviews) = await pulls.ListReviewsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, reviews.Total, reviews.HasMore);
-            return ApiJson.Json(ctx, reviews.Items.Select(r => r.ToV1(pr, ctx.PublicBaseUrl())));
+            return page.Answer(ctx, reviews, r => r.ToV1(pr, ctx.PublicBaseUrl()));
         });
         one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, string owner, string name, int number, PullRequestService pulls) =>
         {
@@ -122,8 +129,7 @@ public static class PullRequestV1Endpoints
         {
             var page = PageRequest.From(ctx.Request);
             var (pr, comments) = await pulls.ListReviewCommentsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, comments.Total, comments.HasMore);
-            return ApiJson.Json(ctx, comments.Items.Select(c => c.ToV1(pr, ctx.PublicBaseUrl())));
+            return page.Answer(ctx, comments, c => c.ToV1(pr, ctx.PublicBaseUrl()));
         });
         one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, PullRequestService pulls) =>
         {

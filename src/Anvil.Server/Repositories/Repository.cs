@@ -22,6 +22,8 @@ public sealed class Repository
     public DateTime? PushedAt { get; set; }
     /// <summary>The last number given to an issue or pull request here; bumped atomically by IssueService.</summary>
     public int LastIssueNumber { get; set; }
+    /// <summary>Archived by an admin: read-only — pushes and every write refused, reads kept — until unarchived.</summary>
+    public bool IsArchived { get; set; }
 
     public string Visibility => IsPrivate ? "private" : "public";
 }

@@ -51,6 +51,28 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
     public async Task<RepositoryGrant> ReadAsync(string owner, string name, CancellationToken ct) =>
         await RequireAsync(owner, name, RepositoryPermission.Read, ct);
 
+    /// <summary>
+    /// The repository if the caller may read it and it takes contributions (it is not archived): for the writes any reader
+    /// may make — opening an issue or a pull request, commenting, reviewing — whose finer rules the feature applies.
+    /// </summary>
+    public async Task<RepositoryGrant> ContributeAsync(string owner, string name, CancellationToken ct)
+    {
+        var grant = await ReadAsync(owner, name, ct);
+        RequireNotArchived(grant.Repository);
+        return grant;
+    }
+
+    /// <summary>GitHub's 403 for any write to an archived repository.</summary>
+    public static void RequireNotArchived(Repository repo)
+    {
+        if (repo.IsArchived)
+        {
+            throw AnvilException.Forbidden(ArchivedMessage);
+        }
+    }
+
+    public const string ArchivedMessage = "Repository was archived so is read-only.";
+
     public async Task<RepositoryGrant> RequireAsync(string owner, string name, RepositoryPermission needed, CancellationToken ct)
     {
         var repo = await FindAsync(owner, name, ct) ?? throw await MovedOrNotFoundAsync(owner, name, ct);
@@ -103,6 +125,11 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
                 RepositoryPermission.Admin => "only the repository's owner or an admin may do this",
                 _ => "you do not have write access to this repository",
             });
+        }
+        // An archive keeps its settings open to its admins (to unarchive it), and nothing else that writes.
+        if (needed == RepositoryPermission.Write)
+        {
+            RequireNotArchived(repo);
         }
         return new RepositoryGrant(repo, permission);
     }

@@ -11,7 +11,7 @@ namespace Anvil.Server.Repositories;
 
 public sealed record CreateRepository(string? Name, string? Description, bool? IsPrivate, string? DefaultBranch, bool AutoInit);
 
-public sealed record UpdateRepository(string? Name, string? Description, bool? IsPrivate, string? DefaultBranch);
+public sealed record UpdateRepository(string? Name, string? Description, bool? IsPrivate, string? DefaultBranch, bool? IsArchived = null);
 
 /// <summary>Counts and the viewer's relation to a repository, as every repository view shows them.</summary>
 public sealed record RepositoryStats(int Stars, int Forks, bool StarredByViewer);
@@ -74,7 +74,7 @@ public sealed class RepositoryService(
         }
         catch (DbUpdateException)
         {
-            throw AnvilException.Conflict($"repository '{repo.Name}' already exists");
+            throw AnvilException.Taken("Repository", "name", $"repository '{repo.Name}' already exists");
         }
         try
         {
@@ -93,7 +93,7 @@ public sealed class RepositoryService(
     {
         if (await db.Repositories.AnyAsync(r => r.OwnerId == ownerId && r.NormalizedName == normalizedName && r.Id != exceptId, ct))
         {
-            throw AnvilException.Conflict("a repository with that name already exists");
+            throw AnvilException.Taken("Repository", "name", "a repository with that name already exists");
         }
     }
 
@@ -130,6 +130,15 @@ public sealed class RepositoryService(
     public async Task<Repository> UpdateAsync(string owner, string name, UpdateRepository req, CancellationToken ct)
     {
         var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        // An archive changes in one way only, as on GitHub: it is unarchived (and may then change as it likes).
+        if (req.IsArchived != false)
+        {
+            RepositoryAccess.RequireNotArchived(repo);
+        }
+        if (req.IsArchived is { } archived)
+        {
+            repo.IsArchived = archived;
+        }
         if (req.Name is not null && req.Name != repo.Name)
         {
             if (RepositoryNames.Problem(req.Name) is { } problem)
@@ -183,7 +192,7 @@ public sealed class RepositoryService(
         }
         catch (DbUpdateException)
         {
-            throw AnvilException.Conflict("a repository with that name already exists");
+            throw AnvilException.Taken("Repository", "name", "a repository with that name already exists");
         }
         if (madePrivate)
         {
@@ -308,15 +317,14 @@ public sealed class RepositoryService(
     }
 
     /// <summary>A user's repositories the caller may see, newest first.</summary>
-    public async Task<Page<Repository>> ListOwnedAsync(User owner, int offset, int limit, CancellationToken ct) =>
-        await PageAsync(access.Visible().Where(r => r.OwnerId == owner.Id).OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id), offset, limit, ct);
+    public async Task<Page<Repository>> ListOwnedAsync(User owner, int offset, int limit, CancellationToken ct, RepositoryListFilter? order = null) =>
+        await PageAsync((order ?? new RepositoryListFilter()).Order(access.Visible().Where(r => r.OwnerId == owner.Id)), offset, limit, ct);
 
-    /// <summary>The signed-in user's own repositories and those they collaborate on.</summary>
-    public async Task<Page<Repository>> ListMineAsync(int offset, int limit, CancellationToken ct)
+    /// <summary>The signed-in user's own repositories and those they collaborate on (as <paramref name="filter"/> narrows and orders them).</summary>
+    public async Task<Page<Repository>> ListMineAsync(int offset, int limit, CancellationToken ct, RepositoryListFilter? filter = null)
     {
         var userId = caller.RequireUser().Id;
-        var query = access.Visible().Where(r => r.OwnerId == userId || db.Collaborators.Any(c => c.RepositoryId == r.Id && c.UserId == userId));
-        return await PageAsync(query.OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id), offset, limit, ct);
+        return await PageAsync((filter ?? new RepositoryListFilter()).Apply(access.Visible(), userId, db), offset, limit, ct);
     }
 
     private static async Task<Page<Repository>> PageAsync(IQueryable<Repository> query, int offset, int limit, CancellationToken ct) =>

@@ -13,7 +13,7 @@ namespace Anvil.Server.Repositories;
 public static class RepositoryV1Endpoints
 {
     public sealed record CreateBody([property: Required] string? Name, string? Description, bool? Private, string? Visibility, bool? AutoInit, string? DefaultBranch);
-    public sealed record UpdateBody(string? Name, string? Description, bool? Private, string? Visibility, string? DefaultBranch);
+    public sealed record UpdateBody(string? Name, string? Description, bool? Private, string? Visibility, string? DefaultBranch, bool? Archived);
     public sealed record ForkBody(string? Name, string? Description);
     public sealed record CollaboratorBody(string? Permission);
 
@@ -34,13 +34,16 @@ public static class RepositoryV1Endpoints
         v1.MapGet("/user/repos", async (HttpContext ctx, RepositoryService service, RepositoryViews views) =>
         {
             var page = PageRequest.From(ctx.Request);
-            return await ListAsync(ctx, page, await service.ListMineAsync(page.Offset, page.PerPage, ctx.RequestAborted), views);
+            var q = ctx.Request.Query;
+            var filter = new RepositoryListFilter(Text(q["visibility"]), Text(q["affiliation"]), Text(q["type"]), Text(q["sort"]), ctx.Request.Ascending());
+            return await ListAsync(ctx, page, await service.ListMineAsync(page.Offset, page.PerPage, ctx.RequestAborted, filter), views);
         }).RequireUser(Scopes.RepoRead);
         v1.MapGet("/users/{username}/repos", async (HttpContext ctx, string username, UserService users, RepositoryService service, RepositoryViews views) =>
         {
             var page = PageRequest.From(ctx.Request);
             var owner = await users.GetByUsernameAsync(username, ctx.RequestAborted);
-            return await ListAsync(ctx, page, await service.ListOwnedAsync(owner, page.Offset, page.PerPage, ctx.RequestAborted), views);
+            var order = new RepositoryListFilter(Sort: Text(ctx.Request.Query["sort"]), Ascending: ctx.Request.Ascending());
+            return await ListAsync(ctx, page, await service.ListOwnedAsync(owner, page.Offset, page.PerPage, ctx.RequestAborted, order), views);
         }).CacheAnonymousReads();
 
         var repo = v1.MapGroup("/repos/{owner}/{name}").CacheAnonymousReads();
@@ -50,7 +53,7 @@ public static class RepositoryV1Endpoints
         {
             var body = await input.ReadAsync();
             var updated = await service.UpdateAsync(owner, name,
-                new UpdateRepository(body.Name, body.Description, PrivateFlag(body.Private, body.Visibility), body.DefaultBranch), ctx.RequestAborted);
+                new UpdateRepository(body.Name, body.Description, PrivateFlag(body.Private, body.Visibility), body.DefaultBranch, body.Archived), ctx.RequestAborted);
             return ApiJson.Json(ctx, await views.V1Async(updated, ctx.RequestAborted));
         }).RequireUser(Scopes.RepoWrite);
         repo.MapDelete("", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
@@ -75,8 +78,7 @@ public static class RepositoryV1Endpoints
         {
             var page = PageRequest.From(ctx.Request);
             var users = await service.StargazersAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, users.Total, users.HasMore);
-            return ApiJson.Json(ctx, users.Items.Select(u => u.ToV1Simple(ctx.PublicBaseUrl())));
+            return page.Answer(ctx, users, u => u.ToV1Simple(ctx.PublicBaseUrl()));
         });
 
         repo.MapGet("/collaborators", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
@@ -136,6 +138,8 @@ public static class RepositoryV1Endpoints
         }).RequireUser(Scopes.RepoWrite);
     }
 
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
     private static string PermissionName(RepositoryPermission p) => p switch
     {
         RepositoryPermission.Admin => "admin",
@@ -143,9 +147,6 @@ public static class RepositoryV1Endpoints
         _ => "read",
     };
 
-    private static async Task<JsonOk<List<RepositoryViews.V1>>> ListAsync(HttpContext ctx, PageRequest page, Page<Repository> repos, RepositoryViews views)
-    {
-        page.WriteLinkHeader(ctx, repos.Total, repos.HasMore);
-        return ApiJson.Json(ctx, await views.V1Async(repos.Items, ctx.RequestAborted));
-    }
+    private static async Task<JsonOk<List<RepositoryViews.V1>>> ListAsync(HttpContext ctx, PageRequest page, Page<Repository> repos, RepositoryViews views) =>
+        page.Answer(ctx, repos.With(await views.V1Async(repos.Items, ctx.RequestAborted)));
 }

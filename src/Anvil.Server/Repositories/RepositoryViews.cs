@@ -30,7 +30,52 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
         string DefaultBranch, string Visibility, DateTime CreatedAt, DateTime UpdatedAt, DateTime? PushedAt, int Size,
         int StargazersCount, int WatchersCount, int ForksCount, int Forks, int Watchers, int OpenIssuesCount, int OpenIssues,
         bool HasIssues, bool HasProjects, bool HasWiki, bool HasDownloads, bool Archived, bool Disabled, List<string> Topics,
-        V1Permissions? Permissions, V1? Parent, V1? Source);
+        V1Permissions? Permissions, V1? Parent, V1? Source, int NetworkCount)
+    {
+        // GitHub's hypermedia: every related collection's URL, templates ({/number}) as GitHub writes them.
+        public string ForksUrl => $"{Url}/forks";
+        public string KeysUrl => $"{Url}/keys{{/key_id}}";
+        public string CollaboratorsUrl => $"{Url}/collaborators{{/collaborator}}";
+        public string TeamsUrl => $"{Url}/teams";
+        public string HooksUrl => $"{Url}/hooks";
+        public string IssueEventsUrl => $"{Url}/issues/events{{/number}}";
+        public string EventsUrl => $"{Url}/events";
+        public string AssigneesUrl => $"{Url}/assignees{{/user}}";
+        public string BranchesUrl => $"{Url}/branches{{/branch}}";
+        public string TagsUrl => $"{Url}/tags";
+        public string BlobsUrl => $"{Url}/git/blobs{{/sha}}";
+        public string GitTagsUrl => $"{Url}/git/tags{{/sha}}";
+        public string GitRefsUrl => $"{Url}/git/refs{{/sha}}";
+        public string TreesUrl => $"{Url}/git/trees{{/sha}}";
+        public string StatusesUrl => $"{Url}/statuses/{{sha}}";
+        public string LanguagesUrl => $"{Url}/languages";
+        public string StargazersUrl => $"{Url}/stargazers";
+        public string ContributorsUrl => $"{Url}/contributors";
+        public string SubscribersUrl => $"{Url}/subscribers";
+        public string SubscriptionUrl => $"{Url}/subscription";
+        public string CommitsUrl => $"{Url}/commits{{/sha}}";
+        public string GitCommitsUrl => $"{Url}/git/commits{{/sha}}";
+        public string CommentsUrl => $"{Url}/comments{{/number}}";
+        public string IssueCommentUrl => $"{Url}/issues/comments{{/number}}";
+        public string ContentsUrl => $"{Url}/contents/{{+path}}";
+        public string CompareUrl => $"{Url}/compare/{{base}}...{{head}}";
+        public string MergesUrl => $"{Url}/merges";
+        public string ArchiveUrl => $"{Url}/{{archive_format}}{{/ref}}";
+        public string DownloadsUrl => $"{Url}/downloads";
+        public string IssuesUrl => $"{Url}/issues{{/number}}";
+        public string PullsUrl => $"{Url}/pulls{{/number}}";
+        public string MilestonesUrl => $"{Url}/milestones{{/number}}";
+        public string NotificationsUrl => $"{Url}/notifications{{?since,all,participating}}";
+        public string LabelsUrl => $"{Url}/labels{{/name}}";
+        public string ReleasesUrl => $"{Url}/releases{{/id}}";
+        public string DeploymentsUrl => $"{Url}/deployments";
+        /// <summary>Null: Anvil serves git over HTTP only (yet).</summary>
+        public string? SshUrl => null;
+        public string SvnUrl => HtmlUrl;
+        public string? MirrorUrl => null;
+        /// <summary>Nobody watches a repository on Anvil (there is no watching; participants are notified).</summary>
+        public int SubscribersCount => 0;
+    }
 
     /// <summary>
     /// The parents (of the forks among <paramref name="repos"/>) the viewer may see: a fork names its
@@ -89,8 +134,8 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
             result.Add(new V1(r.Id, UserViews.NodeId("R", r.Id), r.Name, $"{r.Owner.Username}/{r.Name}", r.IsPrivate, r.Owner.ToV1Simple(BaseUrl),
                 $"{BaseUrl}/{r.Owner.Username}/{r.Name}", r.Description.Length == 0 ? null : r.Description, r.ForkedFromId is not null, url,
                 CloneUrl(r), CloneUrl(r), null, null, r.DefaultBranch, r.Visibility, r.CreatedAt, r.UpdatedAt, r.PushedAt, 0,
-                s.Stars, s.Stars, s.Forks, s.Forks, s.Stars, tallies[r.Id].OpenIssuesCount, tallies[r.Id].OpenIssuesCount, true, false, false, false, false, false, [],
-                permissions, parent, parent));
+                s.Stars, s.Stars, s.Forks, s.Forks, s.Stars, tallies[r.Id].OpenIssuesCount, tallies[r.Id].OpenIssuesCount, true, false, false, false, r.IsArchived, false, [],
+                permissions, parent, parent, s.Forks));
         }
         return result;
     }

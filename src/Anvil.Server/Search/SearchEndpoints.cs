@@ -46,14 +46,13 @@ public static class SearchEndpoints
                 var found = kind == SearchKinds.Issue
                     ? await search.SearchIssuesAndPullsAsync(query, page.Offset, page.PerPage, ctx.RequestAborted)
                     : await search.SearchAsync(kind, query, page.Offset, page.PerPage, ctx.RequestAborted);
-                page.WriteLinkHeader(ctx, found.Total, found.HasMore);
                 IEnumerable<object> items = kind switch
                 {
                     SearchKinds.Repository => await repoViews.V1Async(await search.RepositoriesAsync(found.Items, ctx.RequestAborted), ctx.RequestAborted),
                     SearchKinds.User => (await search.UsersAsync(found.Items, ctx.RequestAborted)).Select(u => u.ToV1Simple(ctx.PublicBaseUrl())).ToList(),
                     _ => await IssueResultsAsync(ctx, found.Items, v1: true),
                 };
-                return ApiJson.Json(ctx, new V1Results(found.Total, false, items));
+                return page.AnswerWrapped(ctx, found, list => new V1Results(list.Total, false, items));
             }).CacheAnonymousReads();
         }
     }

@@ -15,8 +15,7 @@ public static class WebhookEndpoints
         {
             var page = PageRequest.From(ctx.Request);
             var (repo, hooks) = await service.ListAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, hooks.Total, hooks.HasMore);
-            return ApiJson.Json(ctx, hooks.Items.Select(h => WebhookViews.Hook(h, repo, ctx.PublicBaseUrl())));
+            return page.Answer(ctx, hooks, h => WebhookViews.Hook(h, repo, ctx.PublicBaseUrl()));
         });
         hooks.MapPost("", async (HttpContext ctx, JsonBody<CreateHook> input, string owner, string name, WebhookService service) =>
         {
@@ -49,8 +48,7 @@ public static class WebhookEndpoints
         {
             var page = PageRequest.From(ctx.Request);
             var deliveries = await service.DeliveriesAsync(owner, name, id, page.Offset, page.PerPage, ctx.RequestAborted);
-            page.WriteLinkHeader(ctx, deliveries.Total, deliveries.HasMore);
-            return ApiJson.Json(ctx, deliveries.Items.Select(WebhookViews.Delivery));
+            return page.Answer(ctx, deliveries, WebhookViews.Delivery);
         });
         hooks.MapGet("/{id}/deliveries/{deliveryId}", async (HttpContext ctx, string owner, string name, string id, string deliveryId,
             WebhookService service) =>

@@ -76,14 +76,22 @@ public sealed class RejectedRequestTests(SqliteServer server) : IClassFixture<Sq
         return responses;
     }
 
-    private static string AssertEnvelope(RawResponse res, int status)
+    /// <summary>
+    /// The envelope; <paramref name="v1"/> when Kestrel had read the request's path, on /api/v1, before rejecting it: then
+    /// the v1 body, with GitHub's message and documentation link beside the error.
+    /// </summary>
+    private string AssertEnvelope(RawResponse res, int status, bool v1 = false)
     {
         Assert.Equal(status, res.Status);
         Assert.StartsWith("application/json", res.Headers["Content-Type"]);
         Assert.Equal("no-store", res.Headers["Cache-Control"]);
         Assert.Matches("^[a-z0-9/:_-]{1,128}$", res.Headers["X-Request-Id"]);
         var body = JsonNode.Parse(res.Body)!.AsObject();
-        Assert.Single(body);
+        Assert.Equal(v1 ? ["error", "message", "documentation_url"] : ["error"], body.Select(kv => kv.Key));
+        if (v1)
+        {
+            Assert.Equal(server.BaseUri.GetLeftPart(UriPartial.Authority) + "/docs", body["documentation_url"]!.GetValue<string>());
+        }
         var message = body["error"]!.GetValue<string>();
         Assert.False(string.IsNullOrWhiteSpace(message));
         return message;
@@ -109,19 +117,19 @@ public sealed class RejectedRequestTests(SqliteServer server) : IClassFixture<Sq
     public async Task Oversized_headers_are_a_431_envelope_that_keeps_a_request_id_read_before_them()
     {
         var res = Assert.Single(await SendAsync($"GET /api/v1/meta HTTP/1.1\r\n{Host}X-Request-Id: probe-431\r\nX-Big: {new string('h', 40_000)}\r\n\r\n"));
-        Assert.Contains("too large", AssertEnvelope(res, 431));
+        Assert.Contains("too large", AssertEnvelope(res, 431, v1: true));
         Assert.Equal("probe-431", res.Headers["X-Request-Id"]);
     }
 
     [Theory]
-    [InlineData("GARBAGE\r\n\r\n", 400)]
-    [InlineData("GET /api/v1/meta\r\n\r\n", 400)]
-    [InlineData("GET  /api/v1/meta HTTP/1.1\r\n\r\n", 400)]
-    [InlineData("GET /api/v1/meta HTTP/1.1\r\nno colon here\r\n\r\n", 400)]
-    [InlineData("GET /api/v1/meta HTTP/7.0\r\nHost: x\r\n\r\n", 505)]
-    public async Task A_bad_request_line_or_header_is_an_envelope(string request, int status)
+    [InlineData("GARBAGE\r\n\r\n", 400, false)]
+    [InlineData("GET /api/v1/meta\r\n\r\n", 400, false)]
+    [InlineData("GET  /api/v1/meta HTTP/1.1\r\n\r\n", 400, false)]
+    [InlineData("GET /api/v1/meta HTTP/1.1\r\nno colon here\r\n\r\n", 400, true)]
+    [InlineData("GET /api/v1/meta HTTP/7.0\r\nHost: x\r\n\r\n", 505, false)]
+    public async Task A_bad_request_line_or_header_is_an_envelope(string request, int status, bool v1)
     {
-        AssertEnvelope(Assert.Single(await SendAsync(request)), status);
+        AssertEnvelope(Assert.Single(await SendAsync(request)), status, v1);
     }
 
     [Fact]

@@ -157,7 +157,11 @@ public abstract class CommentAndLabelTests(AnvilServer server)
         Assert.Equal("p1", renamed.Str("name"));
         Assert.Equal("00ff00", renamed.Str("color"));
         await (await c.PostAsJsonAsync($"{repo.V1}/labels", new { name = "x", color = "12345" })).ErrorAsync(HttpStatusCode.UnprocessableEntity);
-        await (await c.PostAsJsonAsync($"{repo.V1}/labels", new { name = "p1", color = "123456" })).ErrorAsync(HttpStatusCode.Conflict);
+        // A taken name is GitHub's 422 naming the field (the sigmagit surface's 409 is above).
+        var taken = await (await c.PostAsJsonAsync($"{repo.V1}/labels", new { name = "p1", color = "123456" })).ErrorBodyAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("Validation Failed", taken.Str("message"));
+        var field = Assert.Single(taken["errors"]!.AsArray())!;
+        Assert.Equal(("Label", "name", "already_exists"), (field.Str("resource"), field.Str("field"), field.Str("code")));
         await (await c.GetAsync($"{repo.V1}/labels/Priority%20High")).ErrorAsync(HttpStatusCode.NotFound);
         var page = await c.GetAsync($"{repo.V1}/labels?per_page=3");
         Assert.Equal(3, (await page.JsonAsync()).AsArray().Count);

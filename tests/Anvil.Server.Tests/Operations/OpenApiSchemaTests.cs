@@ -128,13 +128,16 @@ public sealed class OpenApiSchemaTests(SqliteServer server) : IClassFixture<Sqli
         var doc = await DocumentAsync();
         var error = Resolve(doc, doc["components"]!["schemas"]!["Error"]!);
         Assert.Equal(["error"], PropertyNames(error));
+        var v1Error = Resolve(doc, doc["components"]!["schemas"]!["V1Error"]!);
+        Assert.Equal(["error", "message", "documentation_url", "errors"], PropertyNames(v1Error));
         var undocumented = new List<string>();
         var count = 0;
         foreach (var (method, path, op) in ApiOperations(doc))
         {
             count++;
             var responses = op["responses"]!.AsObject();
-            Assert.Equal("#/components/schemas/Error", responses["4XX"]?["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>());
+            Assert.Equal(path.StartsWith("/api/v1/") ? "#/components/schemas/V1Error" : "#/components/schemas/Error",
+                responses["4XX"]?["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>());
             var success = responses.Where(r => r.Key.StartsWith('2')).ToList();
             var documented = success.Count > 0 && success.All(r =>
                 r.Value!["content"] is { } content

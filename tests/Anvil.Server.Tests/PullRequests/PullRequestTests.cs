@@ -217,7 +217,10 @@ public abstract class PullRequestTests(PullsServer server)
             var error = await (await c.PostAsJsonAsync($"{repo.Pulls}/{pr.Number()}/merge", new { mergeStrategy = strategy })).ErrorAsync(HttpStatusCode.Conflict);
             Assert.Contains("README.md", error);
         }
-        await (await c.PutAsJsonAsync($"{repo.V1}/pulls/{pr.Number()}/merge", new { merge_method = "merge" })).ErrorAsync(HttpStatusCode.Conflict);
+        // v1 answers as GitHub does: 405, "Pull Request is not mergeable".
+        var refused = await (await c.PutAsJsonAsync($"{repo.V1}/pulls/{pr.Number()}/merge", new { merge_method = "merge" })).ErrorBodyAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal("Pull Request is not mergeable", refused.Str("message"));
+        Assert.Contains("README.md", refused.Str("error"));
         Assert.Equal(baseBefore, await repo.RemoteAsync("main"));
         Assert.Equal("open", (await repo.PullAsync(pr.Number())).Str("state"));
 
@@ -254,7 +257,8 @@ public abstract class PullRequestTests(PullsServer server)
         await (await c.PatchAsJsonAsync($"{repo.Pulls}/{pr.Number()}", new { isDraft = false })).JsonAsync();
 
         await (await c.PostAsJsonAsync(url, new { mergeStrategy = "merge", sha = feature[0] })).ErrorAsync(HttpStatusCode.Conflict);
-        await (await c.PutAsJsonAsync($"{repo.V1}/pulls/{pr.Number()}/merge", new { sha = feature[0] })).ErrorAsync(HttpStatusCode.Conflict);
+        var stale = await (await c.PutAsJsonAsync($"{repo.V1}/pulls/{pr.Number()}/merge", new { sha = feature[0] })).ErrorBodyAsync(HttpStatusCode.Conflict);
+        Assert.Equal("Head branch was modified. Review and try the merge again.", stale.Str("message"));
         await (await c.PostAsJsonAsync(url, new { mergeStrategy = "octopus" })).ErrorAsync(HttpStatusCode.BadRequest);
         await (await c.PutAsJsonAsync($"{repo.V1}/pulls/{pr.Number()}/merge", new { merge_method = "octopus" })).ErrorAsync(HttpStatusCode.UnprocessableEntity);
         await (await c.SendRawAsync(HttpMethod.Post, url, "{not json")).ErrorAsync(HttpStatusCode.BadRequest);

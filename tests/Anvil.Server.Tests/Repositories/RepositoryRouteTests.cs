@@ -153,7 +153,9 @@ public abstract class RepositoryRouteTests(AnvilServer server)
         await RepoSetup.CreateAsync(owner, name);
         using var c = owner.Client();
         await (await c.PostAsJsonAsync("/api/repositories", new { name = name.ToUpperInvariant(), visibility = "public" })).ErrorAsync(HttpStatusCode.Conflict);
-        await (await c.PostAsJsonAsync("/api/v1/user/repos", new { name = name.ToLowerInvariant() })).ErrorAsync(HttpStatusCode.Conflict);
+        var taken = await (await c.PostAsJsonAsync("/api/v1/user/repos", new { name = name.ToLowerInvariant() })).ErrorBodyAsync(HttpStatusCode.UnprocessableEntity);
+        var field = Assert.Single(taken["errors"]!.AsArray())!;
+        Assert.Equal(("Repository", "name", "already_exists"), (field.Str("resource"), field.Str("field"), field.Str("code")));
         // Another owner may use it.
         await RepoSetup.CreateAsync(other, name);
         // Renaming onto a taken name conflicts; changing only the case of one's own name does not.

@@ -39,12 +39,12 @@ public static class ApiJson
         catch (JsonException e)
         {
             var at = e.Path is { Length: > 1 } path ? $" at {path}" : "";
-            throw AnvilException.BadRequest(e.Message.Contains("uplicate", StringComparison.Ordinal)
+            throw AnvilException.MalformedJson(e.Message.Contains("uplicate", StringComparison.Ordinal)
                 ? $"malformed JSON{at}: duplicate key in an object" : $"malformed JSON{at}");
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or FormatException)
         {
-            throw AnvilException.BadRequest("malformed JSON");
+            throw AnvilException.MalformedJson("malformed JSON");
         }
     }
 
@@ -71,21 +71,15 @@ public static class ApiJson
     internal static Task WriteAsync<T>(HttpContext ctx, T value, int status) =>
         Results.Json(value, Surfaces.JsonFor(ctx), "application/json; charset=utf-8", status).ExecuteAsync(ctx);
 
-    public static async Task WriteErrorAsync(HttpContext ctx, int status, string message)
+    /// <summary>The error body of <see cref="ErrorBodies"/> for the request's surface, with <paramref name="status"/>.</summary>
+    public static async Task WriteErrorAsync(HttpContext ctx, int status, string message, AnvilException? cause = null)
     {
         if (ctx.Response.HasStarted)
         {
             return;
         }
         ctx.Response.StatusCode = status;
-        ctx.Response.ContentType = ErrorContentType;
-        await ctx.Response.Body.WriteAsync(ErrorBody(message));
+        ctx.Response.ContentType = ErrorBodies.ContentType;
+        await ctx.Response.Body.WriteAsync(ErrorBodies.Build(ErrorBodies.Of(ctx, status, message, cause)));
     }
-
-    public const string ErrorContentType = "application/json; charset=utf-8";
-
-    /// <summary>The <c>{"error": …}</c> envelope, as every failure carries it.</summary>
-    public static byte[] ErrorBody(string message) => JsonSerializer.SerializeToUtf8Bytes(new ErrorEnvelope(message));
-
-    private sealed record ErrorEnvelope([property: System.Text.Json.Serialization.JsonPropertyName("error")] string Error);
 }

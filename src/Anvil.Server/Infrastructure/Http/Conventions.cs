@@ -79,7 +79,7 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
             {
                 ctx.Response.Headers["X-Accepted-OAuth-Scopes"] = e.RequiredScope;
             }
-            await WriteFailureAsync(ctx, e.Kind, e.Message);
+            await WriteFailureAsync(ctx, e.Kind, e.Message, e);
         }
         catch (BadHttpRequestException e)
         {
@@ -127,7 +127,7 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
         }
     }
 
-    private async Task WriteFailureAsync(HttpContext ctx, FailureKind kind, string message)
+    private async Task WriteFailureAsync(HttpContext ctx, FailureKind kind, string message, AnvilException? cause = null)
     {
         if (ctx.Response.HasStarted)
         {
@@ -146,7 +146,7 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
                 ? $"Bearer realm=\"{options.InstanceName}\", error=\"invalid_token\""
                 : $"Bearer realm=\"{options.InstanceName}\"";
         }
-        await ApiJson.WriteErrorAsync(ctx, status, message);
+        await ApiJson.WriteErrorAsync(ctx, status, message, cause);
     }
 
     /// <summary>The error envelope, or for a browser asking for a page outside the APIs the styled error page.</summary>
@@ -164,6 +164,8 @@ public sealed partial class ConventionsMiddleware(RequestDelegate next, ILogger<
         FailureKind.NotFound => 404,
         FailureKind.NotAllowed => 405,
         FailureKind.Conflict => 409,
+        FailureKind.AlreadyExists => v1 ? 422 : 409,
+        FailureKind.Unmergeable => v1 ? 405 : 409,
         FailureKind.Gone => 410,
         FailureKind.PayloadTooLarge => 413,
         FailureKind.UnsupportedMediaType => 415,

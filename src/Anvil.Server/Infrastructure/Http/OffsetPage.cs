@@ -25,7 +25,11 @@ public readonly record struct OffsetPage(int Offset, int Limit)
 }
 
 /// <summary>One page of a list, with the total for Link headers.</summary>
-public sealed record Page<T>(List<T> Items, bool HasMore, int Total);
+public sealed record Page<T>(List<T> Items, bool HasMore, int Total)
+{
+    /// <summary>The same page with its items in another shape (shaped as a batch: <paramref name="items"/> in the same order).</summary>
+    public Page<TOut> With<TOut>(List<TOut> items) => new(items, HasMore, Total);
+}
 
 public static class PageQueries
 {

@@ -34,15 +34,42 @@ public readonly record struct PageRequest(int Page, int PerPage)
         return v;
     }
 
+    /// <summary>The v1 list answer: the <c>Link</c> header for this page of <paramref name="list"/>, then its items in their v1 shape.</summary>
+    public JsonOk<List<TOut>> Answer<T, TOut>(HttpContext ctx, Page<T> list, Func<T, TOut> shape) =>
+        Answer(ctx, list.Items, list.HasMore, list.Total, shape);
+
+    /// <summary>The v1 list answer for a page already in its v1 shape.</summary>
+    public JsonOk<List<T>> Answer<T>(HttpContext ctx, Page<T> list) => Answer(ctx, list.Items, list.HasMore, list.Total, item => item);
+
+    /// <summary>
+    /// The v1 list answer for this page's <paramref name="items"/> of a list of <paramref name="total"/> (null when not
+    /// counted: then only next/prev can be linked, next while <paramref name="hasMore"/>).
+    /// </summary>
+    public JsonOk<List<TOut>> Answer<T, TOut>(HttpContext ctx, IEnumerable<T> items, bool hasMore, int? total, Func<T, TOut> shape)
+    {
+        WriteLinkHeader(ctx, total, hasMore);
+        return ApiJson.Json(ctx, items.Select(shape).ToList());
+    }
+
+    /// <summary>Like <see cref="Answer{T, TOut}(HttpContext, Page{T}, Func{T, TOut})"/> for a list GitHub wraps in an object (<c>{total_count, check_runs}</c>).</summary>
+    public JsonOk<TBody> AnswerWrapped<T, TBody>(HttpContext ctx, Page<T> list, Func<Page<T>, TBody> body)
+    {
+        WriteLinkHeader(ctx, list.Total, list.HasMore);
+        return ApiJson.Json(ctx, body(list));
+    }
+
+    /// <summary>This page of a list held whole in memory (a repository's branches, a diff's files).</summary>
+    public Page<T> Of<T>(IReadOnlyList<T> all) => new(all.Skip(Offset).Take(PerPage).ToList(), all.Count > Offset + PerPage, all.Count);
+
     /// <summary>
     /// Writes <c>Link</c> with absolute URLs, as GitHub does: next/last while there are pages after this one,
     /// first/prev after the first page, and no header at all when everything fits on one page. Without a known
-    /// <paramref name="total"/> (forward-only feeds) only next/prev, next when <paramref name="hasMore"/>.
+    /// <paramref name="total"/> (a list too costly to count) only next/prev, next when <paramref name="hasMore"/>.
     /// </summary>
-    public void WriteLinkHeader(HttpContext ctx, long? total, bool hasMore)
+    private void WriteLinkHeader(HttpContext ctx, int? total, bool hasMore)
     {
         var links = new List<string>();
-        var lastPage = total is { } t ? Math.Max(1, (int)((t + PerPage - 1) / PerPage)) : (int?)null;
+        var lastPage = total is { } t ? Math.Max(1, (int)((t + (long)PerPage - 1) / PerPage)) : (int?)null;
         var more = lastPage is { } lp ? Page < lp : hasMore;
         if (more)
         {

@@ -35,11 +35,13 @@ public static class RejectedRequests
         {
             Subscriptions.GetValue(listener, l => l.Subscribe(new Observer(), name => name == BadRequestEvent));
         }
+        var publicUrl = listen.ApplicationServices.GetService<AnvilOptions>()?.PublicUrl;
         listen.Use(next => async connection =>
         {
             var original = connection.Transport;
             var writer = new EnvelopingWriter(original.Output);
-            var output = new ConnectionOutput(writer);
+            // Without a configured public URL, the address the client reached (its Host header may not have been read).
+            var output = new ConnectionOutput(writer, publicUrl ?? (connection.LocalEndPoint is { } local ? "http://" + local : null));
             connection.Transport = new Duplex(original.Input, writer);
             Current.Value = output;
             try
@@ -55,9 +57,12 @@ public static class RejectedRequests
         });
     }
 
-    private sealed class ConnectionOutput(EnvelopingWriter writer)
+    private sealed class ConnectionOutput(EnvelopingWriter writer, string? baseUrl)
     {
         public EnvelopingWriter? Writer { get; set; } = writer;
+
+        /// <summary>The base URL for the v1 body's documentation link.</summary>
+        public string? BaseUrl { get; } = baseUrl;
     }
 
     private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
@@ -66,7 +71,7 @@ public static class RejectedRequests
     {
         public void OnNext(KeyValuePair<string, object?> value)
         {
-            if (value.Key != BadRequestEvent || value.Value is not IFeatureCollection features || Current.Value?.Writer is not { } writer)
+            if (value.Key != BadRequestEvent || value.Value is not IFeatureCollection features || Current.Value is not { Writer: { } writer } output)
             {
                 return;
             }
@@ -85,7 +90,7 @@ public static class RejectedRequests
                 return;
             }
             var status = features.Get<IBadRequestExceptionFeature>()?.Error is Microsoft.AspNetCore.Http.BadHttpRequestException e ? e.StatusCode : response.StatusCode;
-            writer.ReplaceNextResponse(Envelope(status, request, response.Headers));
+            writer.ReplaceNextResponse(Envelope(status, request, response.Headers, output.BaseUrl));
         }
 
         public void OnError(Exception error)
@@ -97,14 +102,17 @@ public static class RejectedRequests
         }
     }
 
-    private static byte[] Envelope(int status, IHttpRequestFeature? request, IHeaderDictionary kestrelHeaders)
+    private static byte[] Envelope(int status, IHttpRequestFeature? request, IHeaderDictionary kestrelHeaders, string? baseUrl)
     {
         // The headers of a rejected request may be cut short or missing; whatever was read of them is all there is.
         var requestId = ConventionsMiddleware.RequestIdFor(request?.Headers["X-Request-Id"].ToString());
-        var body = ApiJson.ErrorBody(ConventionsMiddleware.ReasonFor(status));
+        var path = request?.Path ?? "";
+        baseUrl ??= "http://localhost";
+        var body = ErrorBodies.Build(new ErrorBodies.Failure(status, ConventionsMiddleware.ReasonFor(status),
+            Surfaces.IsV1(path), baseUrl, path, request?.Headers.Authorization.Count > 0));
         var head = new StringBuilder()
             .Append("HTTP/1.1 ").Append(status).Append(' ').Append(ReasonPhrases.GetReasonPhrase(status)).Append("\r\n")
-            .Append("Content-Type: ").Append(ApiJson.ErrorContentType).Append("\r\n")
+            .Append("Content-Type: ").Append(ErrorBodies.ContentType).Append("\r\n")
             .Append("Content-Length: ").Append(body.Length).Append("\r\n")
             .Append("Cache-Control: no-store\r\n")
             .Append("X-Request-Id: ").Append(requestId).Append("\r\n")

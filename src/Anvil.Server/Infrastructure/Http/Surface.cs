@@ -18,6 +18,10 @@ public static class Surfaces
     public static ApiSurface Of(HttpContext ctx) =>
         ctx.Request.Path.StartsWithSegments("/api/v1") ? ApiSurface.V1 : ApiSurface.Sigmagit;
 
+    /// <summary>Whether a raw request path (as Kestrel read it, perhaps not even starting with '/') is on the v1 surface.</summary>
+    public static bool IsV1(string path) =>
+        path.StartsWith("/api/v1", StringComparison.OrdinalIgnoreCase) && (path.Length == 7 || path[7] == '/');
+
     /// <summary>The JSON surface a route path belongs to (for the OpenAPI document); null off the JSON APIs (git, WebSocket).</summary>
     public static ApiSurface? OfPath(PathString path) =>
         path.StartsWithSegments("/api/v1") ? ApiSurface.V1

@@ -1294,6 +1294,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<long?>("ForkedFromId")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("IsArchived")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("IsPrivate")
                         .HasColumnType("boolean");
 

@@ -1243,6 +1243,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long?>("ForkedFromId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsArchived")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsPrivate")
                         .HasColumnType("INTEGER");
 
