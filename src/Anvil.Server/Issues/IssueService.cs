@@ -186,7 +186,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         {
             numbers.RemoveAt(limit);
         }
-        var rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).Where(i => numbers.Contains(i.Number)).OrderByDescending(i => i.Number).ToListAsync(ct);
+        var rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).AsNoTracking().Where(i => numbers.Contains(i.Number)).OrderByDescending(i => i.Number).ToListAsync(ct);
         int? total = filter.IsPlain
             ? (isPullRequest, filter.State) switch
             {
@@ -228,17 +228,16 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             return [];
         }
         var ids = issues.Select(i => i.Id).ToList();
-        var labelLinks = await db.IssueLabels.Where(l => ids.Contains(l.IssueId)).Select(l => new { l.IssueId, l.Label }).ToListAsync(ct);
-        var assigneeLinks = await db.IssueAssignees.Where(a => ids.Contains(a.IssueId)).Select(a => new { a.IssueId, a.User }).ToListAsync(ct);
-        var commentCounts = await db.IssueComments.Where(c => ids.Contains(c.IssueId)).GroupBy(c => c.IssueId)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        // Read for the views only: nothing here is changed and saved, so nothing is tracked.
+        var labelLinks = await db.IssueLabels.AsNoTracking().Where(l => ids.Contains(l.IssueId)).Select(l => new { l.IssueId, l.Label }).ToListAsync(ct);
+        var assigneeLinks = await db.IssueAssignees.AsNoTracking().Where(a => ids.Contains(a.IssueId)).Select(a => new { a.IssueId, a.User }).ToListAsync(ct);
         var associations = await AssociationsAsync(repo, issues.Select(i => i.AuthorId), ct);
         var labelsOf = labelLinks.ToLookup(l => l.IssueId, l => l.Label);
         var assigneesOf = assigneeLinks.ToLookup(a => a.IssueId, a => a.User);
         return issues.Select(i => new IssueDetails(repo, i,
             labelsOf[i.Id].OrderBy(l => l.NormalizedName).ToList(),
             assigneesOf[i.Id].OrderBy(u => u.Id).ToList(),
-            commentCounts.GetValueOrDefault(i.Id), associations[i.AuthorId])).ToList();
+            i.CommentCount, associations[i.AuthorId])).ToList();
     }
 
     /// <summary>Open/closed counts per repository (zero for a repository without issues): what repository views show as open issues.</summary>
@@ -575,6 +574,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         db.IssueComments.Add(comment);
         issue.UpdatedAt = Now;
         await db.SaveChangesAsync(ct);
+        await Counts.AddAsync(db, issue, i => i.CommentCount, issue.Id, 1, ct);
         var added = await CommentAsync(grant.Repository, comment.Id, null, ct);
         await events.PublishAsync(new IssueCommented(grant.Repository, added.Issue, added.Comment, user), ct);
         await events.CommitAsync(tx, ct);
@@ -620,6 +620,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.IssueComments.Remove(found.Comment);
         await db.SaveChangesAsync(ct);
+        await Counts.AddAsync(db, found.Issue, i => i.CommentCount, found.Issue.Id, -1, ct);
         await events.PublishAsync(new IssueCommentDeleted(grant.Repository, found.Issue, found.Comment, user), ct);
         await events.CommitAsync(tx, ct);
     }

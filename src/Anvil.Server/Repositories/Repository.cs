@@ -22,6 +22,10 @@ public sealed class Repository
     public DateTime? PushedAt { get; set; }
     /// <summary>The last number given to an issue or pull request here; bumped atomically by IssueService.</summary>
     public int LastIssueNumber { get; set; }
+    /// <summary>Kept with the stars (<see cref="Infrastructure.Data.Counts"/>): every view shows it.</summary>
+    public int StarCount { get; set; }
+    /// <summary>Kept with the forks naming this repository as their parent (<see cref="Infrastructure.Data.Counts"/>).</summary>
+    public int ForkCount { get; set; }
 
     public string Visibility => IsPrivate ? "private" : "public";
 }

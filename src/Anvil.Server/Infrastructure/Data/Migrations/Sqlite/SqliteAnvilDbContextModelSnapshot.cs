@@ -757,6 +757,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long?>("ClosedById")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("CommentCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1240,6 +1243,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ForkCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ForkedFromId")
                         .HasColumnType("INTEGER");
 
@@ -1264,6 +1270,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<DateTime?>("PushedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("StarCount")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
