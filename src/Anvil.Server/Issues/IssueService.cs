@@ -244,11 +244,24 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     public async Task<IReadOnlyDictionary<long, IssueTally>> TallyAsync(IReadOnlyCollection<long> repositoryIds, CancellationToken ct)
     {
         var ids = repositoryIds.Distinct().ToList();
+        if (ids.Count == 1)
+        {
+            // Every repository view and issue list asks for one: compiled once, not translated per request.
+            var one = await TallyOfOne.For(db)(db, ids[0], ct);
+            return new Dictionary<long, IssueTally>
+            {
+                [ids[0]] = one is null ? IssueTally.Empty : new IssueTally(one.OpenIssues, one.ClosedIssues, one.OpenPullRequests, one.ClosedPullRequests),
+            };
+        }
         var rows = await db.IssueCounts.AsNoTracking().Where(c => ids.Contains(c.RepositoryId)).ToDictionaryAsync(c => c.RepositoryId, ct);
         return ids.ToDictionary(id => id, id => rows.TryGetValue(id, out var c)
             ? new IssueTally(c.OpenIssues, c.ClosedIssues, c.OpenPullRequests, c.ClosedPullRequests)
             : IssueTally.Empty);
     }
+
+    private static readonly CompiledPerDatabase<Func<AnvilDbContext, long, CancellationToken, Task<IssueCounts?>>> TallyOfOne = new(() =>
+        EF.CompileAsyncQuery((AnvilDbContext db, long repositoryId, CancellationToken ct) =>
+            db.IssueCounts.AsNoTracking().FirstOrDefault(c => c.RepositoryId == repositoryId)));
 
     // ---- creating ----
 
@@ -703,7 +716,10 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     private async Task<IReadOnlyDictionary<long, string>> AssociationsAsync(Repository repo, IEnumerable<long> userIds, CancellationToken ct)
     {
         var ids = userIds.Distinct().ToList();
-        var collaborators = (await db.Collaborators.Where(c => c.RepositoryId == repo.Id && ids.Contains(c.UserId)).Select(c => c.UserId).ToListAsync(ct)).ToHashSet();
+        // The owner is the owner whatever the table says: a page written by them alone needs no lookup.
+        var others = ids.Where(id => id != repo.OwnerId).ToList();
+        var collaborators = others.Count == 0 ? [] :
+            (await db.Collaborators.Where(c => c.RepositoryId == repo.Id && others.Contains(c.UserId)).Select(c => c.UserId).ToListAsync(ct)).ToHashSet();
         return ids.ToDictionary(id => id, id => id == repo.OwnerId ? "OWNER" : collaborators.Contains(id) ? "COLLABORATOR" : "NONE");
     }
 
