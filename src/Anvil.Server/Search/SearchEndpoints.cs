@@ -53,7 +53,7 @@ public static class SearchEndpoints
                     SearchKinds.User => (await search.UsersAsync(found.Items, ctx.RequestAborted)).Select(u => u.ToV1Simple(ctx.PublicBaseUrl())).ToList(),
                     _ => await IssueResultsAsync(ctx, found.Items, v1: true),
                 };
-                return ApiJson.Json(ctx, new V1Results(found.Total, false, items));
+                return ApiJson.Json(ctx, new V1Results(found.Total, found.Incomplete, items));
             }).CacheAnonymousReads();
         }
     }

@@ -1419,11 +1419,12 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("IssueId");
 
-                    b.HasIndex("RepositoryId");
-
                     b.HasIndex("UserId");
 
                     b.HasIndex("Kind", "RepositoryId");
+
+                    b.HasIndex("RepositoryId", "UpdatedAt", "Id")
+                        .IsDescending(false, true, true);
 
                     b.ToTable("SearchDocuments");
                 });

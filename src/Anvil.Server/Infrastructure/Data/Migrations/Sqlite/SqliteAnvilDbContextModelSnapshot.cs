@@ -1366,11 +1366,12 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("IssueId");
 
-                    b.HasIndex("RepositoryId");
-
                     b.HasIndex("UserId");
 
                     b.HasIndex("Kind", "RepositoryId");
+
+                    b.HasIndex("RepositoryId", "UpdatedAt", "Id")
+                        .IsDescending(false, true, true);
 
                     b.ToTable("SearchDocuments");
                 });
