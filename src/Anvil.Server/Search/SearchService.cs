@@ -50,7 +50,8 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
     private async Task<SearchPage> SearchAsync(IReadOnlyList<string> kinds, SearchQuery query, int offset, int limit, CancellationToken ct)
     {
         var (first, second) = (kinds[0], kinds[^1]);
-        IQueryable<SearchDocument> docs = db.Set<SearchDocument>().AsNoTracking().Where(d => d.Kind == first || d.Kind == second);
+        var matching = Matching(query);
+        var docs = (matching ?? db.Set<SearchDocument>()).AsNoTracking().Where(d => d.Kind == first || d.Kind == second);
         var issueKinds = kinds.All(k => k is SearchKinds.Issue or SearchKinds.PullRequest);
         if (kinds.Any(k => k is SearchKinds.Repository or SearchKinds.Issue or SearchKinds.PullRequest))
         {
@@ -90,11 +91,6 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
             docs = docs.Where(d => d.User!.NormalizedUsername == author);
         }
 
-        var hits = Matches(query);
-        if (hits is not null)
-        {
-            docs = docs.Where(d => hits.Contains(d.Id));
-        }
         // The newest matches, one more than ranked: both the count (up to the cap) and, past it, the order.
         var newest = await docs.OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id).Select(d => d.Id)
             .Take(MostRanked + 1).ToListAsync(ct);
@@ -103,7 +99,7 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
         {
             newest.RemoveAt(MostRanked);
         }
-        var ordered = hits is null || incomplete ? newest : await RankAsync(query, newest, ct);
+        var ordered = matching is null || incomplete ? newest : await RankAsync(query, newest, ct);
         var pageIds = ordered.Skip(offset).Take(limit + 1).ToList();
         var hasMore = pageIds.Count > limit;
         if (hasMore)
@@ -114,17 +110,22 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
         return new SearchPage(pageIds.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), hasMore, newest.Count, incomplete);
     }
 
-    /// <summary>The ids of the documents matching the query's free text, or null when it has none.</summary>
-    private IQueryable<long>? Matches(SearchQuery query)
+    /// <summary>
+    /// The documents matching the query's free text, or null when it has none. A query to filter further: the database
+    /// then weighs the text match with every other condition on the same rows (the repository's documents by recency,
+    /// or the text index when few match).
+    /// </summary>
+    private IQueryable<SearchDocument>? Matching(SearchQuery query)
     {
         if (db.Database.IsNpgsql())
         {
             var tsquery = query.ToTsQuery();
-            return tsquery.Length == 0 ? null : db.Database.SqlQuery<long>(
-                $"""SELECT d."Id" AS "Value" FROM "SearchDocuments" d WHERE d.search_vector @@ to_tsquery('simple', {tsquery})""");
+            return tsquery.Length == 0 ? null : db.Set<SearchDocument>().FromSql(
+                $"""SELECT * FROM "SearchDocuments" WHERE search_vector @@ to_tsquery('simple', {tsquery})""");
         }
         var fts = query.ToFts5();
-        return fts.Length == 0 ? null : db.Database.SqlQuery<long>($"SELECT rowid AS Value FROM search_fts WHERE search_fts MATCH {fts}");
+        return fts.Length == 0 ? null : db.Set<SearchDocument>().FromSql(
+            $"SELECT * FROM SearchDocuments WHERE Id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {fts})");
     }
 
     /// <summary>
