@@ -336,20 +336,10 @@ public sealed class RepositoryService(
     public async Task<IReadOnlyDictionary<long, RepositoryStats>> StatsAsync(IReadOnlyCollection<Repository> repos, CancellationToken ct)
     {
         // Stars and forks are kept on the rows; only whether the viewer starred each needs asking (never for nobody).
-        HashSet<long> starred = [];
-        if (caller.UserId is { } viewer && repos.Count > 0)
-        {
-            if (repos.Count == 1)
-            {
-                var id = repos.First().Id;
-                starred = await StarredOne.For(db)(db, id, viewer, ct) ? [id] : [];
-            }
-            else
-            {
-                var ids = repos.Select(r => r.Id).ToList();
-                starred = (await db.Stars.Where(s => s.UserId == viewer && ids.Contains(s.RepositoryId)).Select(s => s.RepositoryId).ToListAsync(ct)).ToHashSet();
-            }
-        }
+        var ids = repos.Select(r => r.Id).Distinct().ToList();
+        HashSet<long> starred = caller.UserId is not { } viewer || ids.Count == 0 ? []
+            : ids.Count == 1 ? (await StarredOne.For(db)(db, ids[0], viewer, ct) ? [ids[0]] : [])
+            : (await db.Stars.Where(s => s.UserId == viewer && ids.Contains(s.RepositoryId)).Select(s => s.RepositoryId).ToListAsync(ct)).ToHashSet();
         return repos.DistinctBy(r => r.Id).ToDictionary(r => r.Id, r => new RepositoryStats(r.StarCount, r.ForkCount, starred.Contains(r.Id)));
     }
 
