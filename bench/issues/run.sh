@@ -53,6 +53,12 @@ INSERT INTO "SearchDocuments" ("Kind", "RepositoryId", "UserId", "IssueId", "Tit
 SELECT 'issue', i."RepositoryId", i."AuthorId", i."Id", i."Title", i."Body", CASE WHEN i."State" = 0 THEN 'open' ELSE 'closed' END, i."UpdatedAt"
 FROM "Issues" i WHERE i."RepositoryId" = $repo;
 UPDATE "Repositories" SET "LastIssueNumber" = $count WHERE "Id" = $repo;
+-- The comment counts kept on the issue rows (a build from before they were kept has no such column).
+DO \$\$ BEGIN
+  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'Issues' AND column_name = 'CommentCount') THEN
+    UPDATE "Issues" SET "CommentCount" = 1 WHERE "RepositoryId" = $repo AND "Number" % 4 = 0;
+  END IF;
+END \$\$;
 INSERT INTO "IssueCounts" ("RepositoryId", "OpenIssues", "ClosedIssues", "OpenPullRequests", "ClosedPullRequests")
 VALUES ($repo, $count - $count / 10, $count / 10, 0, 0)
 ON CONFLICT ("RepositoryId") DO UPDATE SET "OpenIssues" = excluded."OpenIssues", "ClosedIssues" = excluded."ClosedIssues";

@@ -87,6 +87,8 @@ public static class AnvilApp
         services.AddAnonymousReadCache(options);
         services.AddRateLimiting();
         services.AddScoped<Caller>();
+        services.AddSingleton<CredentialCache>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, CredentialChangeInterceptor>();
         services.AddScoped<SessionService>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<AccountService>();

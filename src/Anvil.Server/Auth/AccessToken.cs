@@ -12,6 +12,9 @@ public sealed class AccessToken
     public DateTime CreatedAt { get; set; }
     public DateTime? ExpiresAt { get; set; }
     public DateTime? LastUsedAt { get; set; }
+
+    /// <summary>A detached copy: for a principal held across requests.</summary>
+    internal AccessToken Copy() => (AccessToken)MemberwiseClone();
 }
 
 internal sealed class AccessTokenConfiguration : Microsoft.EntityFrameworkCore.IEntityTypeConfiguration<AccessToken>

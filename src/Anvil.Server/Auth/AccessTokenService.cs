@@ -7,7 +7,7 @@ namespace Anvil.Server.Auth;
 
 public sealed record NewAccessToken(AccessToken Token, string Plaintext);
 
-public sealed class AccessTokenService(AnvilDbContext db, TimeProvider clock)
+public sealed class AccessTokenService(AnvilDbContext db, TimeProvider clock, CredentialCache cache)
 {
     public const int MaxTokensPerUser = 100;
     public const int MaxExpiryDays = 3650;
@@ -77,20 +77,36 @@ public sealed class AccessTokenService(AnvilDbContext db, TimeProvider clock)
             return null;
         }
         var hash = Secrets.Digest(plaintext);
+        var key = "t" + Convert.ToBase64String(hash);
+        if (cache.Find(key) is { Token: { } heldToken } held)
+        {
+            return (heldToken, held.User);
+        }
+        var generation = cache.Current();
         var now = clock.GetUtcNow().UtcDateTime;
-        var found = await db.AccessTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash && (t.ExpiresAt == null || t.ExpiresAt > now))
-            .Join(db.Users.Where(u => u.DisabledAt == null), t => t.UserId, u => u.Id, (t, u) => new { t, u })
-            .FirstOrDefaultAsync(ct);
+        var found = await FindLive.For(db)(db, hash, now, ct);
         if (found is null)
         {
             return null;
         }
-        // Recording every use would turn each read into a write; a minute's resolution is plenty.
-        if (found.t.LastUsedAt is null || now - found.t.LastUsedAt > TimeSpan.FromMinutes(1))
+        // Recording every use would turn each read into a write; a minute's resolution is plenty (and a held credential
+        // is not looked up at all, so it is recorded when its entry is next refreshed).
+        if (found.Token.LastUsedAt is null || now - found.Token.LastUsedAt > TimeSpan.FromMinutes(1))
         {
-            await db.AccessTokens.Where(t => t.Id == found.t.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
+            await db.AccessTokens.TagWith(CredentialChangeInterceptor.NotACredentialChange).Where(t => t.Id == found.Token.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
+            found.Token.LastUsedAt = now;
         }
-        return (found.t, found.u);
+        cache.Add(key, new Principal(found.User, found.Token, found.Token.ExpiresAt), generation);
+        return (found.Token, found.User);
     }
+
+    private sealed record LiveToken(AccessToken Token, User User);
+
+    private static readonly CompiledPerDatabase<Func<AnvilDbContext, byte[], DateTime, CancellationToken, Task<LiveToken?>>> FindLive = new(() =>
+        EF.CompileAsyncQuery((AnvilDbContext db, byte[] hash, DateTime now, CancellationToken ct) =>
+            db.AccessTokens.AsNoTracking()
+                .Where(t => t.TokenHash == hash && (t.ExpiresAt == null || t.ExpiresAt > now))
+                .Join(db.Users.Where(u => u.DisabledAt == null), t => t.UserId, u => u.Id, (t, u) => new LiveToken(t, u))
+                .FirstOrDefault()));
 }

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Auth;
 
-public sealed class SessionService(AnvilDbContext db, TimeProvider clock)
+public sealed class SessionService(AnvilDbContext db, TimeProvider clock, CredentialCache cache)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
 
@@ -29,12 +29,29 @@ public sealed class SessionService(AnvilDbContext db, TimeProvider clock)
     public async Task<User?> ResolveAsync(string token, CancellationToken ct)
     {
         var hash = Secrets.Digest(token);
-        var now = clock.GetUtcNow().UtcDateTime;
-        return await db.Sessions.AsNoTracking()
-            .Where(s => s.TokenHash == hash && s.ExpiresAt > now)
-            .Join(db.Users.Where(u => u.DisabledAt == null), s => s.UserId, u => u.Id, (s, u) => u)
-            .FirstOrDefaultAsync(ct);
+        var key = "s" + Convert.ToBase64String(hash);
+        if (cache.Find(key) is { } held)
+        {
+            return held.User;
+        }
+        var generation = cache.Current();
+        var found = await FindLive.For(db)(db, hash, clock.GetUtcNow().UtcDateTime, ct);
+        if (found is null)
+        {
+            return null;
+        }
+        cache.Add(key, new Principal(found.User, null, found.ExpiresAt), generation);
+        return found.User;
     }
+
+    private sealed record LiveSession(User User, DateTime ExpiresAt);
+
+    private static readonly CompiledPerDatabase<Func<AnvilDbContext, byte[], DateTime, CancellationToken, Task<LiveSession?>>> FindLive = new(() =>
+        EF.CompileAsyncQuery((AnvilDbContext db, byte[] hash, DateTime now, CancellationToken ct) =>
+            db.Sessions.AsNoTracking()
+                .Where(s => s.TokenHash == hash && s.ExpiresAt > now)
+                .Join(db.Users.Where(u => u.DisabledAt == null), s => s.UserId, u => u.Id, (s, u) => new LiveSession(u, s.ExpiresAt))
+                .FirstOrDefault()));
 
     public async Task EndAsync(string token, CancellationToken ct)
     {

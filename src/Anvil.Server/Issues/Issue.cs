@@ -36,6 +36,8 @@ public sealed class Issue
     public User? ClosedBy { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+    /// <summary>Kept with its comments (<see cref="Infrastructure.Data.Counts"/>): every list shows it.</summary>
+    public int CommentCount { get; set; }
 }
 
 public sealed class Label

@@ -208,7 +208,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         {
             numbers.RemoveAt(limit);
         }
-        var rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).Where(i => numbers.Contains(i.Number)).ToListAsync(ct);
+        var rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).AsNoTracking().Where(i => numbers.Contains(i.Number)).ToListAsync(ct);
         rows = rows.OrderBy(i => numbers.IndexOf(i.Number)).ToList();
         int? total = filter.IsPlain
             ? (isPullRequest, filter.State) switch
@@ -251,28 +251,40 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             return [];
         }
         var ids = issues.Select(i => i.Id).ToList();
-        var labelLinks = await db.IssueLabels.Where(l => ids.Contains(l.IssueId)).Select(l => new { l.IssueId, l.Label }).ToListAsync(ct);
-        var assigneeLinks = await db.IssueAssignees.Where(a => ids.Contains(a.IssueId)).Select(a => new { a.IssueId, a.User }).ToListAsync(ct);
-        var commentCounts = await db.IssueComments.Where(c => ids.Contains(c.IssueId)).GroupBy(c => c.IssueId)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        // Read for the views only: nothing here is changed and saved, so nothing is tracked.
+        var labelLinks = await db.IssueLabels.AsNoTracking().Where(l => ids.Contains(l.IssueId)).Select(l => new { l.IssueId, l.Label }).ToListAsync(ct);
+        var assigneeLinks = await db.IssueAssignees.AsNoTracking().Where(a => ids.Contains(a.IssueId)).Select(a => new { a.IssueId, a.User }).ToListAsync(ct);
         var associations = await AssociationsAsync(repo, issues.Select(i => i.AuthorId), ct);
         var labelsOf = labelLinks.ToLookup(l => l.IssueId, l => l.Label);
         var assigneesOf = assigneeLinks.ToLookup(a => a.IssueId, a => a.User);
         return issues.Select(i => new IssueDetails(repo, i,
             labelsOf[i.Id].OrderBy(l => l.NormalizedName).ToList(),
             assigneesOf[i.Id].OrderBy(u => u.Id).ToList(),
-            commentCounts.GetValueOrDefault(i.Id), associations[i.AuthorId])).ToList();
+            i.CommentCount, associations[i.AuthorId])).ToList();
     }
 
     /// <summary>Open/closed counts per repository (zero for a repository without issues): what repository views show as open issues.</summary>
     public async Task<IReadOnlyDictionary<long, IssueTally>> TallyAsync(IReadOnlyCollection<long> repositoryIds, CancellationToken ct)
     {
         var ids = repositoryIds.Distinct().ToList();
+        if (ids.Count == 1)
+        {
+            // Every repository view and issue list asks for one: compiled once, not translated per request.
+            var one = await TallyOfOne.For(db)(db, ids[0], ct);
+            return new Dictionary<long, IssueTally>
+            {
+                [ids[0]] = one is null ? IssueTally.Empty : new IssueTally(one.OpenIssues, one.ClosedIssues, one.OpenPullRequests, one.ClosedPullRequests),
+            };
+        }
         var rows = await db.IssueCounts.AsNoTracking().Where(c => ids.Contains(c.RepositoryId)).ToDictionaryAsync(c => c.RepositoryId, ct);
         return ids.ToDictionary(id => id, id => rows.TryGetValue(id, out var c)
             ? new IssueTally(c.OpenIssues, c.ClosedIssues, c.OpenPullRequests, c.ClosedPullRequests)
             : IssueTally.Empty);
     }
+
+    private static readonly CompiledPerDatabase<Func<AnvilDbContext, long, CancellationToken, Task<IssueCounts?>>> TallyOfOne = new(() =>
+        EF.CompileAsyncQuery((AnvilDbContext db, long repositoryId, CancellationToken ct) =>
+            db.IssueCounts.AsNoTracking().FirstOrDefault(c => c.RepositoryId == repositoryId)));
 
     // ---- creating ----
 
@@ -598,6 +610,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         db.IssueComments.Add(comment);
         issue.UpdatedAt = Now;
         await db.SaveChangesAsync(ct);
+        await Counts.AddAsync(db, issue, i => i.CommentCount, issue.Id, 1, ct);
         var added = await CommentAsync(grant.Repository, comment.Id, null, ct);
         await events.PublishAsync(new IssueCommented(grant.Repository, added.Issue, added.Comment, user), ct);
         await events.CommitAsync(tx, ct);
@@ -643,6 +656,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.IssueComments.Remove(found.Comment);
         await db.SaveChangesAsync(ct);
+        await Counts.AddAsync(db, found.Issue, i => i.CommentCount, found.Issue.Id, -1, ct);
         await events.PublishAsync(new IssueCommentDeleted(grant.Repository, found.Issue, found.Comment, user), ct);
         await events.CommitAsync(tx, ct);
     }
@@ -725,7 +739,10 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     private async Task<IReadOnlyDictionary<long, string>> AssociationsAsync(Repository repo, IEnumerable<long> userIds, CancellationToken ct)
     {
         var ids = userIds.Distinct().ToList();
-        var collaborators = (await db.Collaborators.Where(c => c.RepositoryId == repo.Id && ids.Contains(c.UserId)).Select(c => c.UserId).ToListAsync(ct)).ToHashSet();
+        // The owner is the owner whatever the table says: a page written by them alone needs no lookup.
+        var others = ids.Where(id => id != repo.OwnerId).ToList();
+        var collaborators = others.Count == 0 ? [] :
+            (await db.Collaborators.Where(c => c.RepositoryId == repo.Id && others.Contains(c.UserId)).Select(c => c.UserId).ToListAsync(ct)).ToHashSet();
         return ids.ToDictionary(id => id, id => id == repo.OwnerId ? "OWNER" : collaborators.Contains(id) ? "COLLABORATOR" : "NONE");
     }
 

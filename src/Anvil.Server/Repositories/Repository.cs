@@ -24,6 +24,10 @@ public sealed class Repository
     public int LastIssueNumber { get; set; }
     /// <summary>Archived by an admin: read-only — pushes and every write refused, reads kept — until unarchived.</summary>
     public bool IsArchived { get; set; }
+    /// <summary>Kept with the stars (<see cref="Infrastructure.Data.Counts"/>): every view shows it.</summary>
+    public int StarCount { get; set; }
+    /// <summary>Kept with the forks naming this repository as their parent (<see cref="Infrastructure.Data.Counts"/>).</summary>
+    public int ForkCount { get; set; }
 
     public string Visibility => IsPrivate ? "private" : "public";
 }

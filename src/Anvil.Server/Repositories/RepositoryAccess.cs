@@ -181,17 +181,14 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
         {
             return null;
         }
-        var find = FindByNormalizedName.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery(
-            (AnvilDbContext db, string normalizedOwner, string normalizedName, CancellationToken ct) =>
-                db.Repositories.Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
-                    .FirstOrDefault(r => r.Owner.NormalizedUsername == normalizedOwner && r.NormalizedName == normalizedName)));
-        return await find(db, NameRules.Normalize(owner), RepositoryNames.Normalize(name), ct);
+        return await FindByNormalizedName.For(db)(db, NameRules.Normalize(owner), RepositoryNames.Normalize(name), ct);
     }
 
-    // Every repository route starts here, so the lookup is compiled once rather than translated per request. A
-    // compiled query is bound to one model, hence one per context type (SQLite and PostgreSQL differ).
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<AnvilDbContext, string, string, CancellationToken, Task<Repository?>>>
-        FindByNormalizedName = new();
+    // Every repository route starts here, so the lookup is compiled once rather than translated per request.
+    private static readonly CompiledPerDatabase<Func<AnvilDbContext, string, string, CancellationToken, Task<Repository?>>> FindByNormalizedName = new(() =>
+        EF.CompileAsyncQuery((AnvilDbContext db, string normalizedOwner, string normalizedName, CancellationToken ct) =>
+            db.Repositories.Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
+                .FirstOrDefault(r => r.Owner.NormalizedUsername == normalizedOwner && r.NormalizedName == normalizedName)));
 
     public static AnvilException NotFound() => AnvilException.NotFound("repository not found");
 }

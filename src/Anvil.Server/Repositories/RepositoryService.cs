@@ -199,6 +199,8 @@ public sealed class RepositoryService(
             // Its forks copied it while it was public: they keep what they have and are split off (as on GitHub), so
             // none of them leads to, or counts towards, a repository their viewers may no longer see.
             await db.Repositories.Where(f => f.ForkedFromId == repo.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.ForkedFromId, (long?)null), ct);
+            await db.Repositories.Where(r => r.Id == repo.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.ForkCount, 0), ct);
+            Counts.Hold(db, repo, nameof(Repository.ForkCount), 0);
         }
         await events.CommitAsync(tx, ct);
         if (newDefault is not null)
@@ -250,6 +252,12 @@ public sealed class RepositoryService(
     /// </summary>
     private async Task RemoveAsync(IReadOnlyList<Repository> repos, CancellationToken ct)
     {
+        var removed = repos.Select(r => r.Id).ToHashSet();
+        foreach (var siblings in repos.Where(r => r.ForkedFromId is { } p && !removed.Contains(p)).GroupBy(r => r.ForkedFromId!.Value))
+        {
+            var (parentId, gone) = (siblings.Key, siblings.Count());
+            await db.Repositories.Where(r => r.Id == parentId).ExecuteUpdateAsync(s => s.SetProperty(r => r.ForkCount, r => r.ForkCount - gone), ct);
+        }
         db.Repositories.RemoveRange(repos);
         await db.SaveChangesAsync(ct);
         foreach (var repo in repos)
@@ -305,8 +313,11 @@ public sealed class RepositoryService(
             CreatedAt = Now,
             UpdatedAt = Now,
         };
-        await InsertWithGitAsync(fork, () => store.ForkAsync(parent.OwnerId, parent.Id, user.Id, fork.Id, ct),
-            () => events.PublishAsync(new RepositoryForked(parent, fork, user), ct), ct);
+        await InsertWithGitAsync(fork, () => store.ForkAsync(parent.OwnerId, parent.Id, user.Id, fork.Id, ct), async () =>
+        {
+            await Counts.AddAsync(db, parent, r => r.ForkCount, parent.Id, 1, ct);
+            await events.PublishAsync(new RepositoryForked(parent, fork, user), ct);
+        }, ct);
         return fork;
     }
 
@@ -332,20 +343,17 @@ public sealed class RepositoryService(
 
     public async Task<IReadOnlyDictionary<long, RepositoryStats>> StatsAsync(IReadOnlyCollection<Repository> repos, CancellationToken ct)
     {
-        var ids = repos.Select(r => r.Id).ToList();
-        var viewer = caller.UserId ?? 0; // no user has id 0, so an anonymous viewer has starred nothing
-        // One round trip for all three figures: this runs on every repository read.
-        var stats = await db.Repositories.Where(r => ids.Contains(r.Id))
-            .Select(r => new
-            {
-                r.Id,
-                Stars = db.Stars.Count(s => s.RepositoryId == r.Id),
-                Forks = db.Repositories.Count(f => f.ForkedFromId == r.Id),
-                Starred = db.Stars.Any(s => s.RepositoryId == r.Id && s.UserId == viewer),
-            })
-            .ToDictionaryAsync(x => x.Id, x => new RepositoryStats(x.Stars, x.Forks, x.Starred), ct);
-        return ids.ToDictionary(id => id, id => stats.GetValueOrDefault(id) ?? new RepositoryStats(0, 0, false));
+        // Stars and forks are kept on the rows; only whether the viewer starred each needs asking (never for nobody).
+        var ids = repos.Select(r => r.Id).Distinct().ToList();
+        HashSet<long> starred = caller.UserId is not { } viewer || ids.Count == 0 ? []
+            : ids.Count == 1 ? (await StarredOne.For(db)(db, ids[0], viewer, ct) ? [ids[0]] : [])
+            : (await db.Stars.Where(s => s.UserId == viewer && ids.Contains(s.RepositoryId)).Select(s => s.RepositoryId).ToListAsync(ct)).ToHashSet();
+        return repos.DistinctBy(r => r.Id).ToDictionary(r => r.Id, r => new RepositoryStats(r.StarCount, r.ForkCount, starred.Contains(r.Id)));
     }
+
+    private static readonly CompiledPerDatabase<Func<AnvilDbContext, long, long, CancellationToken, Task<bool>>> StarredOne = new(() =>
+        EF.CompileAsyncQuery((AnvilDbContext db, long repositoryId, long userId, CancellationToken ct) =>
+            db.Stars.Any(s => s.RepositoryId == repositoryId && s.UserId == userId)));
 
     /// <summary>Stars or unstars; both are idempotent.</summary>
     public async Task<Repository> SetStarAsync(string owner, string name, bool starred, CancellationToken ct)
@@ -375,6 +383,7 @@ public sealed class RepositoryService(
         {
             return repo; // a concurrent identical star won the race; the outcome is the same
         }
+        await Counts.AddAsync(db, repo, r => r.StarCount, repo.Id, starred ? 1 : -1, ct);
         await events.PublishAsync(new RepositoryStarred(repo, user, starred), ct);
         await events.CommitAsync(tx, ct);
         return repo;

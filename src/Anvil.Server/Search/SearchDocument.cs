@@ -42,6 +42,8 @@ internal sealed class SearchDocumentConfiguration : IEntityTypeConfiguration<Sea
     public void Configure(EntityTypeBuilder<SearchDocument> e)
     {
         e.HasIndex(d => new { d.Kind, d.RepositoryId });
+        // A search within one repository, newest first: what it answers when more match than it ranks.
+        e.HasIndex(d => new { d.RepositoryId, d.UpdatedAt, d.Id }).IsDescending(false, true, true);
         e.HasIndex(d => d.UserId);
         e.HasIndex(d => d.IssueId);
         e.Property(d => d.Kind).HasMaxLength(16);

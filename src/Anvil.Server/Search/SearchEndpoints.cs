@@ -52,7 +52,7 @@ public static class SearchEndpoints
                     SearchKinds.User => (await search.UsersAsync(found.Items, ctx.RequestAborted)).Select(u => u.ToV1Simple(ctx.PublicBaseUrl())).ToList(),
                     _ => await IssueResultsAsync(ctx, found.Items, v1: true),
                 };
-                return page.AnswerWrapped(ctx, found, list => new V1Results(list.Total, false, items));
+                return page.AnswerWrapped(ctx, new Page<SearchDocument>(found.Items, found.HasMore, found.Total), list => new V1Results(list.Total, found.Incomplete, items));
             }).CacheAnonymousReads();
         }
     }

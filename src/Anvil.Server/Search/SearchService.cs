@@ -11,18 +11,27 @@ namespace Anvil.Server.Search;
 public sealed record RankedHit(long Id, double Rank);
 
 /// <summary>
+/// One page of search results. <see cref="Total"/> counts at most <see cref="SearchService.MostRanked"/> matches;
+/// <see cref="Incomplete"/> says there were more (GitHub's <c>incomplete_results</c>).
+/// </summary>
+public sealed record SearchPage(List<SearchDocument> Items, bool HasMore, int Total, bool Incomplete)
+{
+    public static readonly SearchPage Empty = new([], false, 0, false);
+}
+
+/// <summary>
 /// Ranked full-text search over repositories, users, issues and pull requests, on SQLite FTS5 or
 /// PostgreSQL tsvector. Results are filtered by the same visibility rule as every other route.
 /// </summary>
 public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
 {
-    public Task<Page<SearchDocument>> SearchAsync(string kind, SearchQuery query, int offset, int limit, CancellationToken ct) =>
+    public Task<SearchPage> SearchAsync(string kind, SearchQuery query, int offset, int limit, CancellationToken ct) =>
         SearchAsync([kind], query, offset, limit, ct);
 
     /// <summary>
     /// GitHub's issue search: issues and pull requests together, unless <c>is:issue</c> or <c>is:pr</c> picks one.
     /// </summary>
-    public Task<Page<SearchDocument>> SearchIssuesAndPullsAsync(SearchQuery query, int offset, int limit, CancellationToken ct) =>
+    public Task<SearchPage> SearchIssuesAndPullsAsync(SearchQuery query, int offset, int limit, CancellationToken ct) =>
         SearchAsync(query.IsPullRequest switch
         {
             true => [SearchKinds.PullRequest],
@@ -30,27 +39,46 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
             null => [SearchKinds.Issue, SearchKinds.PullRequest],
         }, query, offset, limit, ct);
 
+    /// <summary>
+    /// Most matches a search ranks or counts. Past it, the answer says so (<see cref="SearchPage.Incomplete"/>, a total
+    /// of this many) and lists the newest matches first, unranked: a word in every issue of a big repository must not
+    /// cost a rank, and a sort, of each. GitHub likewise serves no result past the thousandth.
+    /// </summary>
+    public const int MostRanked = 1000;
+
     /// <param name="kinds">One kind, or two searched together.</param>
-    private async Task<Page<SearchDocument>> SearchAsync(IReadOnlyList<string> kinds, SearchQuery query, int offset, int limit, CancellationToken ct)
+    private async Task<SearchPage> SearchAsync(IReadOnlyList<string> kinds, SearchQuery query, int offset, int limit, CancellationToken ct)
     {
         var (first, second) = (kinds[0], kinds[^1]);
-        IQueryable<SearchDocument> docs = db.Set<SearchDocument>().Where(d => d.Kind == first || d.Kind == second);
+        var matching = Matching(query);
+        var docs = (matching ?? db.Set<SearchDocument>()).AsNoTracking().Where(d => d.Kind == first || d.Kind == second);
         var issueKinds = kinds.All(k => k is SearchKinds.Issue or SearchKinds.PullRequest);
         if (kinds.Any(k => k is SearchKinds.Repository or SearchKinds.Issue or SearchKinds.PullRequest))
         {
             var visible = access.Visible();
-            if (query.RepoOwner is not null)
-            {
-                var owner = NameRules.Normalize(query.RepoOwner);
-                var name = RepositoryNames.Normalize(query.RepoName!);
-                visible = visible.Where(r => r.Owner.NormalizedUsername == owner && r.NormalizedName == name);
-            }
             if (query.User is not null)
             {
                 var user = NameRules.Normalize(query.User);
                 visible = visible.Where(r => r.Owner.NormalizedUsername == user);
             }
-            docs = docs.Where(d => visible.Any(r => r.Id == d.RepositoryId));
+            if (query.RepoOwner is not null)
+            {
+                // One repository named: settle which (and whether the caller may see it) first, so the search runs
+                // within its documents only.
+                var owner = NameRules.Normalize(query.RepoOwner);
+                var name = RepositoryNames.Normalize(query.RepoName!);
+                var repoId = await visible.Where(r => r.Owner.NormalizedUsername == owner && r.NormalizedName == name)
+                    .Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
+                if (repoId is null)
+                {
+                    return SearchPage.Empty;
+                }
+                docs = docs.Where(d => d.RepositoryId == repoId);
+            }
+            else
+            {
+                docs = docs.Where(d => visible.Any(r => r.Id == d.RepositoryId));
+            }
         }
         if (query.State is not null && issueKinds)
         {
@@ -63,31 +91,74 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
             docs = docs.Where(d => d.User!.NormalizedUsername == author);
         }
 
-        var hits = Hits(query);
-        if (hits is null)
+        // The newest matches, one more than ranked: both the count (up to the cap) and, past it, the order.
+        var newest = await docs.OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id).Select(d => d.Id)
+            .Take(MostRanked + 1).ToListAsync(ct);
+        var incomplete = newest.Count > MostRanked;
+        if (incomplete)
         {
-            return await docs.OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id).ToPageAsync(offset, limit, ct);
+            newest.RemoveAt(MostRanked);
         }
-        var ranked = from d in docs
-                     join h in hits on d.Id equals h.Id
-                     orderby h.Rank, d.UpdatedAt descending, d.Id descending
-                     select d;
-        return await ranked.ToPageAsync(offset, limit, ct);
+        var ordered = matching is null || incomplete ? newest : await RankAsync(query, newest, ct);
+        var pageIds = ordered.Skip(offset).Take(limit + 1).ToList();
+        var hasMore = pageIds.Count > limit;
+        if (hasMore)
+        {
+            pageIds.RemoveAt(limit);
+        }
+        var rows = pageIds.Count == 0 ? [] : await db.Set<SearchDocument>().AsNoTracking().Where(d => pageIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
+        return new SearchPage(pageIds.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), hasMore, newest.Count, incomplete);
     }
 
-    /// <summary>The full-text matches with their rank, or null when the query has no free text.</summary>
-    private IQueryable<RankedHit>? Hits(SearchQuery query)
+    /// <summary>
+    /// The documents matching the query's free text, or null when it has none. A query to filter further: the database
+    /// then weighs the text match with every other condition on the same rows (the repository's documents by recency,
+    /// or the text index when few match).
+    /// </summary>
+    private IQueryable<SearchDocument>? Matching(SearchQuery query)
     {
         if (db.Database.IsNpgsql())
         {
             var tsquery = query.ToTsQuery();
-            return tsquery.Length == 0 ? null : db.Database.SqlQuery<RankedHit>(
-                $"""SELECT d."Id" AS "Id", -ts_rank(d.search_vector, to_tsquery('simple', {tsquery}))::float8 AS "Rank" FROM "SearchDocuments" d WHERE d.search_vector @@ to_tsquery('simple', {tsquery})""");
+            return tsquery.Length == 0 ? null : db.Set<SearchDocument>().FromSql(
+                $"""SELECT * FROM "SearchDocuments" WHERE search_vector @@ to_tsquery('simple', {tsquery})""");
         }
         var fts = query.ToFts5();
-        // bm25 is lower-is-better already; titles weigh ten times the body.
-        return fts.Length == 0 ? null : db.Database.SqlQuery<RankedHit>(
-            $"SELECT rowid AS Id, bm25(search_fts, 10.0, 1.0) AS Rank FROM search_fts WHERE search_fts MATCH {fts}");
+        return fts.Length == 0 ? null : db.Set<SearchDocument>().FromSql(
+            $"SELECT * FROM SearchDocuments WHERE Id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {fts})");
+    }
+
+    /// <summary>
+    /// <paramref name="newestFirst"/> (at most <see cref="MostRanked"/> matches, already filtered) by relevance, best first;
+    /// ties newest first. Only these are ranked, never every match of the whole index.
+    /// </summary>
+    private async Task<List<long>> RankAsync(SearchQuery query, List<long> newestFirst, CancellationToken ct)
+    {
+        if (newestFirst.Count <= 1)
+        {
+            return newestFirst;
+        }
+        List<RankedHit> ranks;
+        if (db.Database.IsNpgsql())
+        {
+            var ids = newestFirst.ToArray();
+            ranks = await db.Database.SqlQuery<RankedHit>(
+                $"""SELECT d."Id" AS "Id", -ts_rank(d.search_vector, to_tsquery('simple', {query.ToTsQuery()}))::float8 AS "Rank" FROM "SearchDocuments" d WHERE d."Id" = ANY({ids})""")
+                .ToListAsync(ct);
+        }
+        else
+        {
+            // bm25 is lower-is-better already; titles weigh ten times the body. FTS5 answers a rowid range in one pass
+            // over the match (a rowid IN list would run the match once per id); matches between them that are not
+            // among these are dropped below.
+            var (low, high) = (newestFirst.Min(), newestFirst.Max());
+            ranks = await db.Database.SqlQuery<RankedHit>(
+                $"SELECT rowid AS Id, bm25(search_fts, 10.0, 1.0) AS Rank FROM search_fts WHERE search_fts MATCH {query.ToFts5()} AND rowid BETWEEN {low} AND {high}")
+                .ToListAsync(ct);
+        }
+        var rankOf = ranks.ToDictionary(r => r.Id, r => r.Rank);
+        var age = newestFirst.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        return newestFirst.OrderBy(id => rankOf.GetValueOrDefault(id)).ThenBy(id => age[id]).ToList();
     }
 
     /// <summary>Loads the entities behind a page of documents, in the page's order.</summary>

@@ -30,6 +30,9 @@ public sealed class User
     public DateTime? EmailVerifiedAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>A detached copy (every property is a value): for a principal held across requests.</summary>
+    internal User Copy() => (User)MemberwiseClone();
 }
 
 internal sealed class UserConfiguration : Microsoft.EntityFrameworkCore.IEntityTypeConfiguration<User>

@@ -71,6 +71,9 @@ public sealed class UserAdministration(AnvilDbContext db, Repositories.Repositor
         await db.IssueComments.Where(c => c.AuthorId == user.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, ghost.Id), ct);
         await db.PullRequestReviews.Where(r => r.AuthorId == user.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.AuthorId, ghost.Id), ct);
         await db.PullRequestReviewComments.Where(c => c.AuthorId == user.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, ghost.Id), ct);
+        // Its stars go by cascade: the counts they made go first, in this transaction.
+        await db.Repositories.Where(r => db.Stars.Any(s => s.RepositoryId == r.Id && s.UserId == user.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.StarCount, r => r.StarCount - 1), ct);
         // The rest is the account's own (sessions, tokens, stars, memberships, notifications): it goes by cascade.
         await db.Users.Where(u => u.Id == user.Id).ExecuteDeleteAsync(ct);
         await events.CommitAsync(tx, ct);

@@ -37,6 +37,50 @@ public abstract class IssueSearchTests(AnvilServer server)
     }
 
     [Fact]
+    public async Task A_word_in_more_issues_than_are_ranked_answers_the_newest_first_with_a_capped_count()
+    {
+        var word = Word("everywhere");
+        var big = await TestRepo.CreateAsync(server);
+        var elsewhere = await TestRepo.CreateAsync(server);
+        await elsewhere.CreateIssueAsync($"{word} in another repository");
+        const int issues = 1005; // a few more than the 1,000 a search ranks
+        for (var start = 0; start < issues; start += 100)
+        {
+            await using var scope = server.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AnvilDbContext>();
+            var row = await db.Repositories.Include(r => r.Owner).FirstAsync(r => r.Name == big.Name && r.OwnerId == big.Owner.Id);
+            var author = await db.Users.FirstAsync(u => u.Id == big.Owner.Id);
+            var service = scope.ServiceProvider.GetRequiredService<IssueService>();
+            for (var n = start; n < Math.Min(start + 100, issues); n++)
+            {
+                await service.CreateIssueRowAsync(new RepositoryGrant(row, RepositoryPermission.Admin), author, $"{word} {n}", "the same body",
+                    isPullRequest: false, [], [], null, CancellationToken.None);
+            }
+        }
+
+        using var c = server.Anonymous();
+        var inRepo = await V1Async(c, $"{word} repo:{big.Owner.Username}/{big.Name}");
+        Assert.Equal(1000, inRepo.Int("total_count"));
+        Assert.True(inRepo["incomplete_results"]!.GetValue<bool>());
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"{word} {issues - 1 - i}"), Titles(inRepo, "items"));
+        var everywhere = await V1Async(c, word);
+        Assert.Equal(1000, everywhere.Int("total_count"));
+        Assert.True(everywhere["incomplete_results"]!.GetValue<bool>());
+        // The last page there is holds the thousandth; past it, nothing.
+        var last = await (await c.GetAsync($"/api/v1/search/issues?q={Uri.EscapeDataString(word)}&per_page=100&page=10")).JsonAsync();
+        Assert.Equal(100, last["items"]!.AsArray().Count);
+        Assert.Empty((await (await c.GetAsync($"/api/v1/search/issues?q={Uri.EscapeDataString(word)}&per_page=100&page=11")).JsonAsync())["items"]!.AsArray());
+        var sigmagit = await (await c.GetAsync($"/api/search?type=issues&q={Uri.EscapeDataString(word + " repo:" + big.Owner.Username + "/" + big.Name)}")).JsonAsync();
+        Assert.True(sigmagit["hasMore"]!.GetValue<bool>());
+        Assert.Equal($"{word} {issues - 1}", Titles(sigmagit, "results")[0]);
+
+        // Within the cap, matches are ranked and counted exactly.
+        var one = await V1Async(c, $"{word} repo:{elsewhere.Owner.Username}/{elsewhere.Name}");
+        Assert.Equal(1, one.Int("total_count"));
+        Assert.False(one["incomplete_results"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Issues_of_a_private_repository_are_found_only_by_those_who_may_see_it()
     {
         var word = Word("vis");

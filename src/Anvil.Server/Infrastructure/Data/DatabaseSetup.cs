@@ -10,7 +10,7 @@ public static class DatabaseSetup
     {
         if (options.UsePostgres)
         {
-            var cs = PostgresConnectionString(options.DatabaseUrl!);
+            var cs = PooledPostgresConnectionString(PostgresConnectionString(options.DatabaseUrl!));
             services.AddDbContextPool<PostgresAnvilDbContext>((sp, o) => ConfigurePostgres(o, cs).AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
             services.AddScoped<AnvilDbContext>(sp => sp.GetRequiredService<PostgresAnvilDbContext>());
         }
@@ -49,6 +49,36 @@ public static class DatabaseSetup
 
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
         o.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+
+    /// <summary>
+    /// The server's own connection pool: connections are not reset when EF returns them (Npgsql would otherwise send
+    /// <c>DISCARD ALL</c> before each reuse, and EF opens and closes a connection around every query) and the statements
+    /// run most are prepared once per physical connection. Safe because Anvil keeps no per-session server state: no
+    /// <c>SET</c> outside a transaction, no temporary tables, no session advisory locks, no <c>LISTEN</c> on pooled
+    /// connections (the cluster bus is Redis). Keep it so: state left on a connection would leak into the next request.
+    /// A setting the operator's own connection string gives keeps its value.
+    /// </summary>
+    internal static string PooledPostgresConnectionString(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var keys = given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!keys.Contains("NoResetOnClose"))
+        {
+            b.NoResetOnClose = true;
+        }
+        if (!keys.Contains("MaxAutoPrepare"))
+        {
+            // Anvil's hot reads are a few dozen distinct statements; past this many the least used are unprepared.
+            b.MaxAutoPrepare = 256;
+        }
+        if (!keys.Contains("AutoPrepareMinUsages"))
+        {
+            // Prepared on a second use, so one-off statements (migrations, administration) never are.
+            b.AutoPrepareMinUsages = 2;
+        }
+        return b.ConnectionString;
+    }
 
     internal static string SqliteConnectionString(string path) => $"Data Source={path};Pooling=True;Default Timeout=30";
 

@@ -794,6 +794,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<long?>("ClosedById")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("CommentCount")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1291,6 +1294,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<int>("ForkCount")
+                        .HasColumnType("integer");
+
                     b.Property<long?>("ForkedFromId")
                         .HasColumnType("bigint");
 
@@ -1318,6 +1324,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("PushedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("StarCount")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1413,11 +1422,12 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("IssueId");
 
-                    b.HasIndex("RepositoryId");
-
                     b.HasIndex("UserId");
 
                     b.HasIndex("Kind", "RepositoryId");
+
+                    b.HasIndex("RepositoryId", "UpdatedAt", "Id")
+                        .IsDescending(false, true, true);
 
                     b.ToTable("SearchDocuments");
                 });

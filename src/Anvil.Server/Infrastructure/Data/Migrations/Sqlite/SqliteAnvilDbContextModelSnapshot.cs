@@ -757,6 +757,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long?>("ClosedById")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("CommentCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1240,6 +1243,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ForkCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ForkedFromId")
                         .HasColumnType("INTEGER");
 
@@ -1267,6 +1273,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<DateTime?>("PushedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("StarCount")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -1360,11 +1369,12 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("IssueId");
 
-                    b.HasIndex("RepositoryId");
-
                     b.HasIndex("UserId");
 
                     b.HasIndex("Kind", "RepositoryId");
+
+                    b.HasIndex("RepositoryId", "UpdatedAt", "Id")
+                        .IsDescending(false, true, true);
 
                     b.ToTable("SearchDocuments");
                 });
