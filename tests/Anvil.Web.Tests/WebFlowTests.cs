@@ -187,6 +187,18 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Username 'assets' is reserved.");
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "anvil_session");
+
+        // A repository name already taken is told on the new-repository form.
+        using (var api = existing.Client())
+        {
+            (await api.PostAsync("/api/repositories", System.Net.Http.Json.JsonContent.Create(new { name = "taken" }))).EnsureSuccessStatusCode();
+        }
+        await viewer.SignInAsync(existing.Username, existing.Password);
+        await viewer.GoAsync("/new");
+        await page.GetByLabel("Repository name").FillAsync("taken");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create repository" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("already");
+        await Assertions.Expect(page.GetByLabel("Repository name")).ToHaveValueAsync("taken");
     }
 
     [Fact]

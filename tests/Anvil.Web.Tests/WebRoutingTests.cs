@@ -85,12 +85,18 @@ public abstract class WebRoutingTests(AnvilServer server)
         Assert.Contains(page.Headers.GetValues("X-Request-Id").Single(), html);
         Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
 
-        foreach (var path in new[] { "/api/nothing", "/api/v1/nothing/at/all", "/auth/nothing" })
+        foreach (var path in new[] { "/api/nothing", "/auth/nothing" })
         {
             var api = await browser.GetAsync(path);
             Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
             Assert.Equal("{\"error\":\"not found\"}", await api.Content.ReadAsStringAsync());
         }
+        // v1 answers GitHub's body beside the envelope's error.
+        var v1 = await browser.GetAsync("/api/v1/nothing/at/all");
+        Assert.Equal(HttpStatusCode.NotFound, v1.StatusCode);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await v1.Content.ReadAsStringAsync())!;
+        Assert.Equal("not found", (string?)body["error"]);
+        Assert.Equal("Not Found", (string?)body["message"]);
         // A POST to an unknown API path is the API's 404, not a page's antiforgery refusal.
         var post = await browser.PostAsync("/api/nothing", new StringContent("{}", null, "application/json"));
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);

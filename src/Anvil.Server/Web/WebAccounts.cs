@@ -64,7 +64,7 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
             user = await accounts.SignUpAsync(new SignUpRequest(email, username, password, null, invitation), http.RequestAborted);
         }
         // Forbidden: sign-up is closed, or by invitation and this one is missing or spent; the form says which.
-        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict or FailureKind.Forbidden)
+        catch (AnvilException e) when (e.IsInputRefusal() || e.Kind == FailureKind.Forbidden)
         {
             return new FormResult(Sentence(e.Message));
         }
@@ -100,7 +100,7 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
             await emails.ResetPasswordAsync(token, password, http.RequestAborted);
             return FormResult.Done;
         }
-        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.NotFound or FailureKind.Gone)
+        catch (AnvilException e) when (e.IsInputRefusal() || e.Kind is FailureKind.NotFound or FailureKind.Gone)
         {
             return new FormResult(Sentence(e.Message));
         }
@@ -153,7 +153,7 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
             var created = await tokens.CreateAsync(SessionUser.Id, name, scopes, expiresInDays, ct);
             return new CreatedToken(created.Plaintext, null);
         }
-        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict)
+        catch (AnvilException e) when (e.IsInputRefusal())
         {
             return new CreatedToken(null, Sentence(e.Message));
         }

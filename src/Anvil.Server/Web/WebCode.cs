@@ -55,11 +55,11 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
             var fork = await repositories.ForkAsync(owner, repo, null, null, ct);
             return new ForkResult(WebRepositories.Summary(fork, null), null);
         }
-        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict)
+        catch (AnvilException e) when (e.IsInputRefusal())
         {
             // GitHub's Fork button on a repository you already forked takes you to your fork.
             // (The name is taken in the viewer's own account, so that repository is theirs to read.)
-            if (e.Kind == FailureKind.Conflict && caller.User is { } viewer
+            if (e.Kind is FailureKind.Conflict or FailureKind.AlreadyExists && caller.User is { } viewer
                 && (await access.ReadAsync(viewer.Username, parent.Name, ct)).Repository is { } mine && mine.ForkedFromId == parent.Id)
             {
                 return new ForkResult(WebRepositories.Summary(mine, null), null);

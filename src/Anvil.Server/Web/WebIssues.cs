@@ -1,3 +1,4 @@
+using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Issues;
 using Anvil.Server.PullRequests;
@@ -49,6 +50,55 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Rep
             Association(c.AuthorAssociation), c.Comment.CreatedAt, c.Comment.UpdatedAt, c.Comment.Body)).ToList();
         return new IssueView(context, Row(details, state), opening, conversation, comments.HasMore, details.Assignees.Select(a => a.Username).ToList(),
             issue.StateReason, issue.Locked, pull);
+    }
+
+    public async Task<OpenedIssue> OpenAsync(string owner, string repo, string? title, string? body, CancellationToken ct)
+    {
+        try
+        {
+            var opened = await issues.CreateAsync(owner, repo, new NewIssue(title, body, null, null), ct);
+            return new OpenedIssue(opened.Issue.Number, null);
+        }
+        catch (AnvilException e) when (e.IsInputRefusal() || e.Kind == FailureKind.Forbidden)
+        {
+            return new OpenedIssue(null, WebAccounts.Sentence(e.Message));
+        }
+    }
+
+    public async Task<PostedComment> CommentAsync(string owner, string repo, int number, string? body, CancellationToken ct)
+    {
+        try
+        {
+            var posted = await issues.AddCommentAsync(owner, repo, number, body, ct);
+            return new PostedComment(posted.Comment.Id, null);
+        }
+        catch (AnvilException e) when (e.IsInputRefusal() || e.Kind == FailureKind.Forbidden)
+        {
+            return new PostedComment(null, WebAccounts.Sentence(e.Message));
+        }
+    }
+
+    public async Task<FormResult> SetStateAsync(string owner, string repo, int number, bool open, string? reason, CancellationToken ct)
+    {
+        try
+        {
+            var issue = (await issues.GetAsync(owner, repo, number, ct)).Issue;
+            var state = open ? "open" : "closed";
+            if (issue.IsPullRequest)
+            {
+                // A pull request's state goes through its own service: closing one also stops its checks and merge box.
+                await pulls.UpdateAsync(owner, repo, number, new PullRequestChanges(State: state), ct);
+            }
+            else
+            {
+                await issues.UpdateAsync(owner, repo, number, new IssueChanges(State: state, StateReason: open ? "reopened" : reason ?? "completed"), ct);
+            }
+            return FormResult.Done;
+        }
+        catch (AnvilException e) when (e.IsInputRefusal() || e.Kind == FailureKind.Forbidden)
+        {
+            return new FormResult(WebAccounts.Sentence(e.Message));
+        }
     }
 
     internal readonly record struct PullState(bool Merged, bool Draft);

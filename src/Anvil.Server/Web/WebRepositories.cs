@@ -59,7 +59,7 @@ public sealed class WebRepositories(RepositoryService repositories, RepositoryAc
             var repo = await repositories.CreateAsync(new CreateRepository(name ?? "", description, isPrivate, null, withReadme), ct);
             return new CreatedRepo(Summary(repo, null), null);
         }
-        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict)
+        catch (AnvilException e) when (e.IsInputRefusal())
         {
             return new CreatedRepo(null, WebAccounts.Sentence(e.Message));
         }

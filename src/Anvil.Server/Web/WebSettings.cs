@@ -72,7 +72,7 @@ public sealed class WebSettings(Caller caller, UserService users, AccountService
             await change();
             return FormResult.Done;
         }
-        catch (AnvilException e) when (e.Kind is FailureKind.BadRequest or FailureKind.Validation or FailureKind.Conflict or FailureKind.PayloadTooLarge)
+        catch (AnvilException e) when (e.IsInputRefusal())
         {
             return new FormResult(WebAccounts.Sentence(e.Message));
         }

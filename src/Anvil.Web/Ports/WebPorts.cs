@@ -228,7 +228,20 @@ public interface IWebIssues
 
     /// <summary>Issue or pull request <paramref name="number"/>, either kind; the page sends the browser to the other kind's URL.</summary>
     Task<IssueView> GetAsync(string owner, string repo, int number, CancellationToken ct);
+
+    /// <summary>Opens an issue as the signed-in viewer; the new issue's number, or why not.</summary>
+    Task<OpenedIssue> OpenAsync(string owner, string repo, string? title, string? body, CancellationToken ct);
+
+    /// <summary>Comments on an issue or pull request as the signed-in viewer; the new comment's id, or why not.</summary>
+    Task<PostedComment> CommentAsync(string owner, string repo, int number, string? body, CancellationToken ct);
+
+    /// <summary>Closes (with GitHub's reason, "completed" or "not_planned") or reopens an issue or pull request.</summary>
+    Task<FormResult> SetStateAsync(string owner, string repo, int number, bool open, string? reason, CancellationToken ct);
 }
+
+public sealed record OpenedIssue(int? Number, string? Error);
+
+public sealed record PostedComment(long? Id, string? Error);
 
 public enum ActivityKind { Pushed, OpenedIssue, ClosedIssue, OpenedPull, MergedPull, ClosedPull, Commented }
 
