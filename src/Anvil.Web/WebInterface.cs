@@ -15,7 +15,7 @@ namespace Anvil.Web;
 public static partial class WebInterface
 {
     /// <summary>The reserved top-level names the pages and assets occupy (the host's user rules refuse them as usernames).</summary>
-    public static readonly IReadOnlyList<string> TopLevelNames = ["login", "join", "logout", "forgot-password", "reset-password", "verify-email", "new", "search", "settings", WebAssets.Folder];
+    public static readonly IReadOnlyList<string> TopLevelNames = ["login", "join", "logout", "forgot-password", "reset-password", "verify-email", "new", "search", "settings", "notifications", WebAssets.Folder];
 
     /// <summary>Registers the components; the host registers an implementation of every port in <c>Ports/</c> beside them.</summary>
     public static IServiceCollection AddAnvilWeb(this IServiceCollection services)

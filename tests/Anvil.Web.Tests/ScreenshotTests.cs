@@ -50,6 +50,7 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("issue", $"/{o}/calculator/issues/{issue}", false, 200),
             ("issue-signed-in", $"/{o}/calculator/issues/{issue}", true, 200),
             ("new-issue", $"/{o}/calculator/issues/new", true, 200),
+            ("notifications", "/notifications?all=1", true, 200),
             ("pulls", $"/{o}/calculator/pulls", false, 200),
             ("profile-settings", "/settings/profile", true, 200),
             ("security-settings", "/settings/security", true, 200),

@@ -27,6 +27,7 @@ public static class WebPages
         services.AddScoped<IWebCode, WebCode>();
         services.AddScoped<IWebIssues, WebIssues>();
         services.AddScoped<IWebDashboard, WebDashboard>();
+        services.AddScoped<IWebNotifications, WebNotifications>();
         return services;
     }
 

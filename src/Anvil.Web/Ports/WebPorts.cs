@@ -260,3 +260,22 @@ public interface IWebDashboard
     /// <summary>The signed-in viewer's dashboard.</summary>
     Task<DashboardView> LoadAsync(CancellationToken ct);
 }
+
+/// <param name="Url">The page it is about, or null when that is gone (a deleted repository).</param>
+public sealed record NotificationRow(long Id, string? Repository, string SubjectType, int Number, string Title, string Reason, string? Actor,
+    bool Unread, DateTime CreatedAt, string? Url);
+
+public sealed record NotificationsView(IReadOnlyList<NotificationRow> Items, bool HasMore, int UnreadCount);
+
+/// <summary>The signed-in viewer's notifications, as the API filters them (only about what they may still read).</summary>
+public interface IWebNotifications
+{
+    Task<NotificationsView> ListAsync(bool all, int skip, int limit, CancellationToken ct);
+
+    /// <summary>Unread notifications, for the header; 0 when signed out.</summary>
+    Task<int> UnreadCountAsync(CancellationToken ct);
+
+    Task MarkReadAsync(long id, CancellationToken ct);
+
+    Task MarkAllReadAsync(CancellationToken ct);
+}
