@@ -297,7 +297,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     /// state re-labels why a closed issue is closed. Returns whether anything changed and the event the change raises
     /// (none for a re-label); <see cref="UpdateAsync"/> publishes it, the pull-request merge announces itself instead.
     /// </summary>
-    public async Task<(bool Changed, object? Event)> ChangeStateAsync(Repository repo, Issue issue, IssueState? newState, string? reason,
+    public async Task<(bool Changed, IDomainEvent? Event)> ChangeStateAsync(Repository repo, Issue issue, IssueState? newState, string? reason,
         User actor, CancellationToken ct)
     {
         if (newState is not { } state || state == issue.State)
@@ -344,7 +344,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         caller.RequireScope(Scopes.RepoWrite);
         var grant = await access.ContributeAsync(owner, name, ct);
         var repo = grant.Repository;
-        var happened = new List<object>();
+        var happened = new List<IDomainEvent>();
         var issue = await WithRetryAsync(async () =>
         {
             happened.Clear();
@@ -440,7 +440,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
                 await db.SaveChangesAsync(ct);
                 foreach (var evt in happened)
                 {
-                    await PublishAsync(evt, ct);
+                    await events.PublishAsync(evt, ct);
                 }
             }
             if (alsoInTransaction is not null)
@@ -661,15 +661,4 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             }
         }
     }
-
-    private Task PublishAsync(object evt, CancellationToken ct) => evt switch
-    {
-        IssueEdited e => events.PublishAsync(e, ct),
-        IssueClosed e => events.PublishAsync(e, ct),
-        IssueReopened e => events.PublishAsync(e, ct),
-        IssueLabelsChanged e => events.PublishAsync(e, ct),
-        IssueAssigneesChanged e => events.PublishAsync(e, ct),
-        IssueLockChanged e => events.PublishAsync(e, ct),
-        _ => Task.CompletedTask,
-    };
 }
