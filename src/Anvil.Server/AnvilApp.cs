@@ -6,6 +6,7 @@ using Anvil.Server.Cluster;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Events;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Infrastructure.Storage;
 using Anvil.Server.Issues;
@@ -107,10 +108,7 @@ public static class AnvilApp
         services.AddScoped<RepositoryService>();
         services.AddSingleton<RepositoryLanguages>();
         services.AddScoped<RepositoryViews>();
-        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryDeleted>, RepositoryGitCleanup>();
         services.AddScoped<NotificationService>();
-        IssueNotifications.Register(services);
-        services.AddScoped<Infrastructure.Events.IDomainEventHandler<ForksDeleted>, ForkDeletionNotifications>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, RepositorySearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, UserSearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, IssueSearchIndexer>();
@@ -132,11 +130,10 @@ public static class AnvilApp
         services.AddScoped<LabelService>();
         services.AddScoped<IssueSearchResults>();
         services.AddScoped<ISearchResultPresenter>(sp => sp.GetRequiredService<IssueSearchResults>());
-        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryCreated>, DefaultLabelsForNewRepositories>();
-        services.AddScoped<Infrastructure.Events.IDomainEventHandler<RepositoryForked>, DefaultLabelsForNewRepositories>();
         services.AddScoped<RepositoryMaintenance>();
         services.AddHostedService<RepositoryMaintenanceWorker>();
         services.AddPullRequests();
+        services.AddDomainEventHandlers();
         // Antiforgery tokens are sealed with these keys: kept with the data so they survive restarts and are shared by nodes.
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys"))).SetApplicationName("Anvil");
         services.AddWebPages();

@@ -76,20 +76,6 @@ internal sealed class GitOutputReader(Stream stream, int bufferSize = 64 * 1024)
         }
     }
 
-    /// <summary>Reads whatever is buffered or, if nothing is, one read's worth from the stream. 0 at end.</summary>
-    public async ValueTask<int> ReadSomeAsync(Memory<byte> destination, CancellationToken ct)
-    {
-        if (_start == _end && !await FillAsync(ct))
-        {
-            return 0;
-        }
-        var n = Math.Min(destination.Length, _end - _start);
-        _buffer.AsMemory(_start, n).CopyTo(destination);
-        _start += n;
-        BytesConsumed += n;
-        return n;
-    }
-
     private async ValueTask<bool> FillAsync(CancellationToken ct)
     {
         if (_eof)

@@ -13,27 +13,6 @@ namespace Anvil.Server.Actions;
 /// <summary>Marks runner-API routes: they authenticate with runner or job tokens themselves, never as a user.</summary>
 public sealed class RunnerCredentials : Auth.OwnCredentials;
 
-/// <summary>Queues push workflows when a push lands.</summary>
-public sealed class PushWorkflows(WorkflowService workflows) : IDomainEventHandler<RepositoryPushed>
-{
-    public Task HandleAsync(RepositoryPushed evt, CancellationToken ct) => workflows.OnPushAsync(evt.Repository, evt.Pusher, evt.Changes, ct);
-}
-
-/// <summary>Queues <c>pull_request</c> workflows when a pull request opens, reopens or its head moves, as GitHub does.</summary>
-public sealed class PullRequestWorkflows(WorkflowService workflows) :
-    IDomainEventHandler<PullRequests.PullRequestOpened>, IDomainEventHandler<PullRequests.PullRequestReopened>,
-    IDomainEventHandler<PullRequests.PullRequestSynchronized>
-{
-    public Task HandleAsync(PullRequests.PullRequestOpened evt, CancellationToken ct) => QueueAsync(evt.Repository, evt.PullRequest, evt.Actor, ct);
-
-    public Task HandleAsync(PullRequests.PullRequestReopened evt, CancellationToken ct) => QueueAsync(evt.Repository, evt.PullRequest, evt.Actor, ct);
-
-    public Task HandleAsync(PullRequests.PullRequestSynchronized evt, CancellationToken ct) => QueueAsync(evt.Repository, evt.PullRequest, evt.Actor, ct);
-
-    private Task QueueAsync(Repository repo, PullRequests.PullRequest pr, Users.User actor, CancellationToken ct) =>
-        workflows.OnPullRequestAsync(repo, pr.Issue.Number, pr.HeadOid, pr.BaseBranch, actor.Id, ct);
-}
-
 public static class ActionsServices
 {
     public static IServiceCollection AddActions(this IServiceCollection services)
@@ -45,11 +24,6 @@ public static class ActionsServices
         services.AddScoped<JobLogArchive>();
         services.AddScoped<ArtifactStore>();
         services.AddScoped<ArtifactUploads>();
-        services.AddScoped<IDomainEventHandler<RepositoryDeleted>, ActionsBlobCleanup>();
-        services.AddScoped<IDomainEventHandler<RepositoryPushed>, PushWorkflows>();
-        services.AddScoped<IDomainEventHandler<PullRequests.PullRequestOpened>, PullRequestWorkflows>();
-        services.AddScoped<IDomainEventHandler<PullRequests.PullRequestReopened>, PullRequestWorkflows>();
-        services.AddScoped<IDomainEventHandler<PullRequests.PullRequestSynchronized>, PullRequestWorkflows>();
         services.AddHostedService<ActionsWorker>();
         return services;
     }

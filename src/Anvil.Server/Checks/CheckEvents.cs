@@ -1,3 +1,4 @@
+using Anvil.Server.Infrastructure.Events;
 using Anvil.Server.Repositories;
 
 namespace Anvil.Server.Checks;
@@ -6,6 +7,6 @@ namespace Anvil.Server.Checks;
 // moving from queued to in progress is not an event. Each carries the run as it is after the change, with its suite;
 // the sender is the user who caused it (the API caller, or the user whose push or re-run queued an Actions job), when known.
 
-public sealed record CheckRunCreated(long RepositoryId, CheckRun CheckRun, long? SenderId);
+public sealed record CheckRunCreated(long RepositoryId, CheckRun CheckRun, long? SenderId) : IDomainEvent;
 
-public sealed record CheckRunCompleted(long RepositoryId, CheckRun CheckRun, long? SenderId);
+public sealed record CheckRunCompleted(long RepositoryId, CheckRun CheckRun, long? SenderId) : IDomainEvent;

@@ -9,220 +9,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Issues;
 
-public static class IssueRules
-{
-    public const int MaxTitle = 256;
-    public const int MaxBody = 65_536;
-
-    public static string ValidTitle(string? title)
-    {
-        var t = title?.Trim() ?? throw AnvilException.BadRequest("title is required");
-        return t.Length is >= 1 and <= MaxTitle ? t : throw AnvilException.Invalid($"title must be 1 to {MaxTitle} characters");
-    }
-
-    public static string ValidBody(string? body, bool required = false)
-    {
-        if (body is null && required)
-        {
-            throw AnvilException.BadRequest("body is required");
-        }
-        var b = body ?? "";
-        if (required && b.Trim().Length == 0)
-        {
-            throw AnvilException.Invalid("body must not be empty");
-        }
-        return b.Length <= MaxBody ? b : throw AnvilException.Invalid($"body must be at most {MaxBody} characters");
-    }
-
-    public static IssueState ParseState(string state) => state switch
-    {
-        "open" => IssueState.Open,
-        "closed" => IssueState.Closed,
-        _ => throw AnvilException.Invalid("state must be 'open' or 'closed'"),
-    };
-
-    public static string Name(IssueState state) => state == IssueState.Open ? "open" : "closed";
-}
-
-public enum IssueStateFilter
-{
-    Open,
-    Closed,
-    All,
-}
-
-/// <summary>List filters. <see cref="Labels"/> must all be on an issue; <see cref="Assignee"/> also takes "none" and "*".</summary>
-/// <param name="Since">Only issues updated at or after it.</param>
-/// <param name="Mentioned">Only issues that mentioned this user (a username).</param>
-/// <param name="Order">GitHub's <c>sort</c> and <c>direction</c>; newest first by default.</param>
-public sealed record IssueFilter(IssueStateFilter State, IReadOnlyList<string> Labels, string? Assignee, string? Creator, int? Before,
-    DateTimeOffset? Since = null, string? Mentioned = null, IssueOrder? Order = null)
-{
-    public static readonly IssueFilter OpenIssues = new(IssueStateFilter.Open, [], null, null, null);
-
-    public bool IsPlain => Labels.Count == 0 && Assignee is null && Creator is null && Before is null && Since is null && Mentioned is null;
-
-    public static IssueStateFilter ParseState(string? state) => state switch
-    {
-        null or "" or "open" => IssueStateFilter.Open,
-        "closed" => IssueStateFilter.Closed,
-        "all" => IssueStateFilter.All,
-        _ => throw AnvilException.Invalid("state must be one of open, closed, all"),
-    };
-
-    public static IReadOnlyList<string> ParseLabels(string? labels) =>
-        (labels ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-}
-
-public sealed record NewIssue(string? Title, string? Body, IReadOnlyList<string>? Labels, IReadOnlyList<string>? Assignees);
-
-/// <summary>
-/// A PATCH: null leaves a field alone. <see cref="Labels"/>/<see cref="Assignees"/> replace the set;
-/// <see cref="AddLabels"/>/<see cref="RemoveLabels"/> change it relative to what it is at commit time.
-/// </summary>
-public sealed record IssueChanges(
-    string? Title = null, string? Body = null, string? State = null, string? StateReason = null,
-    IReadOnlyList<string>? Labels = null, IReadOnlyList<string>? AddLabels = null, IReadOnlyList<string>? RemoveLabels = null,
-    IReadOnlyList<string>? Assignees = null, bool? Locked = null);
-
-/// <summary>An issue with everything its views show.</summary>
-public sealed record IssueDetails(Repository Repository, Issue Issue, IReadOnlyList<Label> Labels, IReadOnlyList<User> Assignees,
-    int CommentCount, string AuthorAssociation);
-
-public sealed record CommentDetails(Repository Repository, Issue Issue, IssueComment Comment, string AuthorAssociation);
-
-/// <summary>Open and closed counts of a repository's issues and pull requests.</summary>
-public sealed record IssueTally(int OpenIssues, int ClosedIssues, int OpenPullRequests, int ClosedPullRequests)
-{
-    public static readonly IssueTally Empty = new(0, 0, 0, 0);
-
-    /// <summary>GitHub's <c>open_issues_count</c>: open issues and open pull requests together.</summary>
-    public int OpenIssuesCount => OpenIssues + OpenPullRequests;
-}
-
-/// <summary>One page of issues. <see cref="Total"/> is null when counting it would cost a scan (filtered lists).</summary>
-public sealed record IssuePage(RepositoryGrant Grant, List<IssueDetails> Items, bool HasMore, int? Total, IssueTally Tally);
-
 /// <summary>
 /// The rules of issues (and of the issue half of pull requests): numbering, who may do what,
 /// validation, counts, comments. Knows nothing of HTTP; both surfaces call it.
 /// </summary>
-public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAccess access, LabelService labels, DomainEvents events,
+public sealed partial class IssueService(AnvilDbContext db, Caller caller, RepositoryAccess access, LabelService labels, DomainEvents events,
     IssueNumberGate gate, TimeProvider clock)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     // ---- reading ----
-
-    public async Task<IssuePage> ListAsync(string owner, string name, IssueFilter filter, int offset, int limit, CancellationToken ct)
-    {
-        var grant = await access.ReadAsync(owner, name, ct);
-        return await ListRowsAsync(grant, isPullRequest: false, filter, offset, limit, ct);
-    }
-
-    /// <summary>Issues or pull requests of a repository, newest first. Public for the pull-request list.</summary>
-    public async Task<IssuePage> ListRowsAsync(RepositoryGrant grant, bool isPullRequest, IssueFilter filter, int offset, int limit, CancellationToken ct)
-    {
-        var repo = grant.Repository;
-        var tally = (await TallyAsync([repo.Id], ct))[repo.Id];
-        var query = db.Issues.Where(i => i.RepositoryId == repo.Id && i.IsPullRequest == isPullRequest);
-        query = filter.State switch
-        {
-            IssueStateFilter.Open => query.Where(i => i.State == IssueState.Open),
-            IssueStateFilter.Closed => query.Where(i => i.State == IssueState.Closed),
-            _ => query,
-        };
-        if (filter.Before is { } before)
-        {
-            query = query.Where(i => i.Number < before);
-        }
-        var matchesNothing = false;
-        if (filter.Labels.Count > 0)
-        {
-            var normalized = filter.Labels.Select(LabelRules.Normalize).Distinct().ToList();
-            var labelIds = await db.Labels.Where(l => l.RepositoryId == repo.Id && normalized.Contains(l.NormalizedName)).Select(l => l.Id).ToListAsync(ct);
-            matchesNothing |= labelIds.Count < normalized.Count;
-            foreach (var labelId in labelIds)
-            {
-                query = query.Where(i => db.IssueLabels.Any(l => l.IssueId == i.Id && l.LabelId == labelId));
-            }
-        }
-        if (filter.Assignee is { } assignee)
-        {
-            if (assignee == "none")
-            {
-                query = query.Where(i => !db.IssueAssignees.Any(a => a.IssueId == i.Id));
-            }
-            else if (assignee == "*")
-            {
-                query = query.Where(i => db.IssueAssignees.Any(a => a.IssueId == i.Id));
-            }
-            else if (await UserIdAsync(assignee, ct) is { } assigneeId)
-            {
-                query = query.Where(i => db.IssueAssignees.Any(a => a.IssueId == i.Id && a.UserId == assigneeId));
-            }
-            else
-            {
-                matchesNothing = true;
-            }
-        }
-        if (filter.Creator is { } creator)
-        {
-            if (await UserIdAsync(creator, ct) is { } creatorId)
-            {
-                query = query.Where(i => i.AuthorId == creatorId);
-            }
-            else
-            {
-                matchesNothing = true;
-            }
-        }
-        if (filter.Since is { } since)
-        {
-            var from = since.UtcDateTime;
-            query = query.Where(i => i.UpdatedAt >= from);
-        }
-        if (filter.Mentioned is { } mentioned)
-        {
-            // Mentions are what the notification rules found (whole @names, readers only), not a text search.
-            if (await UserIdAsync(mentioned, ct) is { } mentionedId)
-            {
-                query = query.Where(i => db.Notifications.Any(n => n.UserId == mentionedId && n.RepositoryId == i.RepositoryId
-                    && n.SubjectNumber == i.Number && n.Reason == Notifications.NotificationReasons.Mention));
-            }
-            else
-            {
-                matchesNothing = true;
-            }
-        }
-        if (matchesNothing)
-        {
-            return new IssuePage(grant, [], false, 0, tally);
-        }
-
-        // Numbers first, from the (repository, kind, state, number) index alone, then only the rows of the page:
-        // deep offsets skip index entries, not table rows.
-        var numbers = await (filter.Order ?? IssueOrder.Newest).Apply(query, db).Select(i => i.Number).Skip(offset).Take(limit + 1).ToListAsync(ct);
-        var hasMore = numbers.Count > limit;
-        if (hasMore)
-        {
-            numbers.RemoveAt(limit);
-        }
-        var rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).AsNoTracking().Where(i => numbers.Contains(i.Number)).ToListAsync(ct);
-        rows = rows.OrderBy(i => numbers.IndexOf(i.Number)).ToList();
-        int? total = filter.IsPlain
-            ? (isPullRequest, filter.State) switch
-            {
-                (false, IssueStateFilter.Open) => tally.OpenIssues,
-                (false, IssueStateFilter.Closed) => tally.ClosedIssues,
-                (false, _) => tally.OpenIssues + tally.ClosedIssues,
-                (true, IssueStateFilter.Open) => tally.OpenPullRequests,
-                (true, IssueStateFilter.Closed) => tally.ClosedPullRequests,
-                (true, _) => tally.OpenPullRequests + tally.ClosedPullRequests,
-            }
-            : hasMore || offset > 0 ? null : rows.Count;
-        return new IssuePage(grant, await DetailsAsync(repo, rows, ct), hasMore, total, tally);
-    }
 
     /// <summary>An issue or a pull request by number (as on GitHub, the issue routes answer for both).</summary>
     public async Task<IssueDetails> GetAsync(string owner, string name, int number, CancellationToken ct)
@@ -386,23 +182,43 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
     }
 
     /// <summary>
-    /// Sets an issue row's state (closed-by, timestamps and the repository's tallies) inside the caller's transaction,
-    /// without saving or publishing. For the pull-request merge, which closes its issue in the same transaction as
-    /// its own row; everything else changes state through <see cref="UpdateAsync"/>.
+    /// The one place an issue opens or closes: its state, <c>state_reason</c>, closed-by, timestamps and the repository's
+    /// tallies, inside the caller's transaction, without saving or publishing. A <paramref name="reason"/> without a new
+    /// state re-labels why a closed issue is closed. Returns whether anything changed and the event the change raises
+    /// (none for a re-label); <see cref="UpdateAsync"/> publishes it, the pull-request merge announces itself instead.
     /// </summary>
-    public async Task ApplyStateAsync(Issue issue, IssueState newState, User actor, CancellationToken ct)
+    public async Task<(bool Changed, IDomainEvent? Event)> ChangeStateAsync(Repository repo, Issue issue, IssueState? newState, string? reason,
+        User actor, CancellationToken ct)
     {
-        if (issue.State == newState)
+        if (newState is not { } state || state == issue.State)
         {
-            return;
+            if (reason is null || issue.State != IssueState.Closed || reason == IssueRules.Reopened || reason == issue.StateReason)
+            {
+                return (false, null);
+            }
+            issue.StateReason = IssueRules.CloseReason(reason);
+            issue.UpdatedAt = Now;
+            return (true, null);
+        }
+        if (state == IssueState.Open && issue.IsPullRequest && await db.PullRequests.AnyAsync(p => p.IssueId == issue.Id && p.MergedAt != null, ct))
+        {
+            throw AnvilException.Invalid("a merged pull request cannot be reopened"); // through the issue routes either
         }
         await AdjustTallyAsync(issue.RepositoryId, issue.IsPullRequest, issue.State, -1, ct);
-        await AdjustTallyAsync(issue.RepositoryId, issue.IsPullRequest, newState, +1, ct);
-        issue.State = newState;
-        issue.ClosedAt = newState == IssueState.Closed ? Now : null;
-        issue.ClosedById = newState == IssueState.Closed ? actor.Id : null;
-        issue.StateReason = newState == IssueState.Closed ? "completed" : "reopened";
+        await AdjustTallyAsync(issue.RepositoryId, issue.IsPullRequest, state, +1, ct);
+        issue.State = state;
         issue.UpdatedAt = Now;
+        if (state == IssueState.Closed)
+        {
+            issue.ClosedAt = Now;
+            issue.ClosedById = actor.Id;
+            issue.StateReason = IssueRules.CloseReason(reason);
+            return (true, new IssueClosed(repo, issue, actor));
+        }
+        issue.ClosedAt = null;
+        issue.ClosedById = null;
+        issue.StateReason = IssueRules.Reopened;
+        return (true, new IssueReopened(repo, issue, actor));
     }
 
     // ---- changing ----
@@ -418,7 +234,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
         caller.RequireScope(Scopes.RepoWrite);
         var grant = await access.ContributeAsync(owner, name, ct);
         var repo = grant.Repository;
-        var happened = new List<object>();
+        var happened = new List<IDomainEvent>();
         var issue = await WithRetryAsync(async () =>
         {
             happened.Clear();
@@ -446,12 +262,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             var title = changes.Title is null ? null : IssueRules.ValidTitle(changes.Title);
             var body = changes.Body is null ? null : IssueRules.ValidBody(changes.Body);
             var state = changes.State is null ? (IssueState?)null : IssueRules.ParseState(changes.State);
-            var reason = changes.StateReason switch
-            {
-                null => null,
-                "completed" or "not_planned" or "reopened" => changes.StateReason,
-                _ => throw AnvilException.Invalid("state_reason must be one of completed, not_planned, reopened"),
-            };
+            var reason = IssueRules.ParseStateReason(changes.StateReason);
             var setLabels = changes.Labels is null ? null : await labels.ResolveAsync(repo.Id, changes.Labels, ct);
             var addLabels = changes.AddLabels is null ? null : await labels.ResolveAsync(repo.Id, changes.AddLabels, ct);
             var removeLabels = changes.RemoveLabels is null ? null : await labels.ResolveAsync(repo.Id, changes.RemoveLabels, ct);
@@ -468,37 +279,12 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
                     body is not null && body != previousBody ? previousBody : null));
                 changed = true;
             }
-            if (state == IssueState.Open && issue.State == IssueState.Closed && issue.IsPullRequest
-                && await db.PullRequests.AnyAsync(p => p.IssueId == issue.Id && p.MergedAt != null, ct))
+            var (stateChanged, stateEvent) = await ChangeStateAsync(repo, issue, state, reason, user, ct);
+            if (stateEvent is not null)
             {
-                throw AnvilException.Invalid("a merged pull request cannot be reopened"); // through the issue routes either
+                happened.Add(stateEvent);
             }
-            if (state is { } newState && newState != issue.State)
-            {
-                await AdjustTallyAsync(repo.Id, issue.IsPullRequest, issue.State, -1, ct);
-                await AdjustTallyAsync(repo.Id, issue.IsPullRequest, newState, +1, ct);
-                issue.State = newState;
-                if (newState == IssueState.Closed)
-                {
-                    issue.ClosedAt = Now;
-                    issue.ClosedById = user.Id;
-                    issue.StateReason = reason is null or "reopened" ? "completed" : reason;
-                    happened.Add(new IssueClosed(repo, issue, user));
-                }
-                else
-                {
-                    issue.ClosedAt = null;
-                    issue.ClosedById = null;
-                    issue.StateReason = "reopened";
-                    happened.Add(new IssueReopened(repo, issue, user));
-                }
-                changed = true;
-            }
-            else if (reason is not null && issue.State == IssueState.Closed && reason != "reopened" && reason != issue.StateReason)
-            {
-                issue.StateReason = reason;
-                changed = true;
-            }
+            changed |= stateChanged;
             if (setLabels is not null || addLabels is not null || removeLabels is not null)
             {
                 var links = await db.IssueLabels.Include(l => l.Label).Where(l => l.IssueId == issue.Id).ToListAsync(ct);
@@ -544,7 +330,7 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
                 await db.SaveChangesAsync(ct);
                 foreach (var evt in happened)
                 {
-                    await PublishAsync(evt, ct);
+                    await events.PublishAsync(evt, ct);
                 }
             }
             if (alsoInTransaction is not null)
@@ -582,109 +368,6 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             await events.CommitAsync(tx, ct);
             return row;
         }, ct);
-    }
-
-    // ---- comments ----
-
-    public async Task<(IssueDetails Issue, Page<CommentDetails> Comments)> ListCommentsAsync(string owner, string name, int number, int offset, int limit, CancellationToken ct)
-    {
-        var issue = await GetAsync(owner, name, number, ct);
-        var page = await db.IssueComments.Include(c => c.Author).Where(c => c.IssueId == issue.Issue.Id).OrderBy(c => c.Id).ToPageAsync(offset, limit, ct);
-        var associations = await AssociationsAsync(issue.Repository, page.Items.Select(c => c.AuthorId), ct);
-        return (issue, new Page<CommentDetails>(
-            page.Items.Select(c => new CommentDetails(issue.Repository, issue.Issue, c, associations[c.AuthorId])).ToList(), page.HasMore, page.Total));
-    }
-
-    public async Task<CommentDetails> AddCommentAsync(string owner, string name, int number, string? body, CancellationToken ct)
-    {
-        var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ContributeAsync(owner, name, ct);
-        var issue = await FindAsync(grant.Repository.Id, number, ct);
-        if (issue.Locked && !grant.CanWrite)
-        {
-            throw AnvilException.Forbidden("this issue is locked; only collaborators may comment");
-        }
-        var comment = new IssueComment { IssueId = issue.Id, AuthorId = user.Id, Body = IssueRules.ValidBody(body, required: true), CreatedAt = Now, UpdatedAt = Now };
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.IssueComments.Add(comment);
-        issue.UpdatedAt = Now;
-        await db.SaveChangesAsync(ct);
-        await Counts.AddAsync(db, issue, i => i.CommentCount, issue.Id, 1, ct);
-        var added = await CommentAsync(grant.Repository, comment.Id, null, ct);
-        await events.PublishAsync(new IssueCommented(grant.Repository, added.Issue, added.Comment, user), ct);
-        await events.CommitAsync(tx, ct);
-        return added;
-    }
-
-    /// <summary>A comment of this repository; <paramref name="number"/>, when given, must be its issue.</summary>
-    public async Task<CommentDetails> GetCommentAsync(string owner, string name, long commentId, int? number, CancellationToken ct)
-    {
-        var grant = await access.ReadAsync(owner, name, ct);
-        return await CommentAsync(grant.Repository, commentId, number, ct);
-    }
-
-    public async Task<CommentDetails> UpdateCommentAsync(string owner, string name, long commentId, int? number, string? body, CancellationToken ct)
-    {
-        var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ContributeAsync(owner, name, ct);
-        var found = await CommentAsync(grant.Repository, commentId, number, ct);
-        RequireCommentModeration(grant, found, user);
-        var newBody = IssueRules.ValidBody(body, required: true);
-        var comment = found.Comment;
-        var previous = comment.Body;
-        if (newBody != previous)
-        {
-            comment.Body = newBody;
-            comment.UpdatedAt = Now;
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.SaveChangesAsync(ct);
-            await events.PublishAsync(new IssueCommentEdited(grant.Repository, found.Issue, comment, user, previous), ct);
-            await events.CommitAsync(tx, ct);
-        }
-        return found;
-    }
-
-    public async Task DeleteCommentAsync(string owner, string name, long commentId, int? number, CancellationToken ct)
-    {
-        var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ContributeAsync(owner, name, ct);
-        var found = await CommentAsync(grant.Repository, commentId, number, ct);
-        RequireCommentModeration(grant, found, user);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.IssueComments.Remove(found.Comment);
-        await db.SaveChangesAsync(ct);
-        await Counts.AddAsync(db, found.Issue, i => i.CommentCount, found.Issue.Id, -1, ct);
-        await events.PublishAsync(new IssueCommentDeleted(grant.Repository, found.Issue, found.Comment, user), ct);
-        await events.CommitAsync(tx, ct);
-    }
-
-    /// <summary>Authors edit and delete their own comments (not on a locked issue); writers moderate any, as on GitHub.</summary>
-    private static void RequireCommentModeration(RepositoryGrant grant, CommentDetails found, User user)
-    {
-        if (grant.CanWrite)
-        {
-            return;
-        }
-        if (found.Comment.AuthorId != user.Id)
-        {
-            throw AnvilException.Forbidden("only the comment's author or a collaborator may change this comment");
-        }
-        if (found.Issue.Locked)
-        {
-            throw AnvilException.Forbidden("this issue is locked");
-        }
-    }
-
-    private async Task<CommentDetails> CommentAsync(Repository repo, long commentId, int? number, CancellationToken ct)
-    {
-        var comment = await db.IssueComments.Include(c => c.Author).Include(c => c.Issue)
-            .FirstOrDefaultAsync(c => c.Id == commentId && c.Issue.RepositoryId == repo.Id && (number == null || c.Issue.Number == number), ct)
-            ?? throw AnvilException.NotFound("comment not found");
-        var associations = await AssociationsAsync(repo, [comment.AuthorId], ct);
-        return new CommentDetails(repo, comment.Issue, comment, associations[comment.AuthorId]);
     }
 
     // ---- helpers ----
@@ -762,46 +445,6 @@ public sealed class IssueService(AnvilDbContext db, Caller caller, RepositoryAcc
             catch (DbUpdateException)
             {
                 throw AnvilException.Conflict("the issue was changed at the same time; try again");
-            }
-        }
-    }
-
-    private Task PublishAsync(object evt, CancellationToken ct) => evt switch
-    {
-        IssueEdited e => events.PublishAsync(e, ct),
-        IssueClosed e => events.PublishAsync(e, ct),
-        IssueReopened e => events.PublishAsync(e, ct),
-        IssueLabelsChanged e => events.PublishAsync(e, ct),
-        IssueAssigneesChanged e => events.PublishAsync(e, ct),
-        IssueLockChanged e => events.PublishAsync(e, ct),
-        _ => Task.CompletedTask,
-    };
-}
-
-/// <summary>
-/// Serializes issue creation per repository within this process (striped, so memory stays fixed). Only an
-/// optimisation of connection use under bursts: correctness comes from the database row lock.
-/// </summary>
-public sealed class IssueNumberGate
-{
-    private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
-
-    public async Task<IDisposable> EnterAsync(long repositoryId, CancellationToken ct)
-    {
-        var stripe = _stripes[(int)((ulong)repositoryId % (ulong)_stripes.Length)];
-        await stripe.WaitAsync(ct);
-        return new Turn(stripe);
-    }
-
-    private sealed class Turn(SemaphoreSlim stripe) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                stripe.Release();
             }
         }
     }

@@ -21,15 +21,6 @@ public sealed class IssueNotifications(NotificationService notifications, AnvilD
     public const string Assigned = "assigned you";
     public const string Commented = "commented";
 
-    public static IServiceCollection Register(IServiceCollection services) => services
-        .AddScoped<IDomainEventHandler<IssueOpened>, IssueNotifications>()
-        .AddScoped<IDomainEventHandler<IssueEdited>, IssueNotifications>()
-        .AddScoped<IDomainEventHandler<IssueClosed>, IssueNotifications>()
-        .AddScoped<IDomainEventHandler<IssueReopened>, IssueNotifications>()
-        .AddScoped<IDomainEventHandler<IssueAssigneesChanged>, IssueNotifications>()
-        .AddScoped<IDomainEventHandler<IssueCommented>, IssueNotifications>()
-        .AddScoped<IDomainEventHandler<IssueCommentEdited>, IssueNotifications>();
-
     public async Task HandleAsync(IssueOpened evt, CancellationToken ct)
     {
         var to = new Recipients();

@@ -668,7 +668,7 @@ public sealed class PullRequestService(
                 pr.MergeBaseOid = mergeBase ?? pr.MergeBaseOid;
                 pr.MergingSince = null;
                 pr.MergeCheckPending = false;
-                await issues.ApplyStateAsync(pr.Issue, IssueState.Closed, user, CancellationToken.None);
+                await issues.ChangeStateAsync(repo, pr.Issue, IssueState.Closed, null, user, CancellationToken.None);
                 await db.SaveChangesAsync(CancellationToken.None);
                 // Announced with the record it announces: a crash after the commit cannot lose the merge's webhooks.
                 var details = await GetByIdAsync(repo, pullRequestId, CancellationToken.None);

@@ -5,7 +5,7 @@ namespace Anvil.Server.Webhooks;
 
 public static class WebhookServices
 {
-    /// <summary>Webhooks: the queue and its worker, and one handler per event source.</summary>
+    /// <summary>Webhooks: the queue and its worker, and payloads (the handlers are wired in AddDomainEventHandlers).</summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
         services.AddSingleton<WebhookSignal>();
@@ -14,13 +14,6 @@ public static class WebhookServices
         services.AddScoped<WebhookQueue>();
         services.AddScoped<WebhookPayloads>();
         services.AddScoped<WebhookService>();
-        services.AddScoped<IDomainEventHandler<RepositoryPushed>, PushWebhooks>();
-        services.AddScoped<IDomainEventHandler<RepositoryStarred>, StarWebhooks>();
-        services.AddScoped<IDomainEventHandler<RepositoryForked>, ForkWebhooks>();
-        services.AddScoped<IDomainEventHandler<CollaboratorRemoved>, MemberWebhooks>();
-        services.AddScoped<IDomainEventHandler<Checks.CheckRunCreated>, CheckRunEventHooks>();
-        services.AddScoped<IDomainEventHandler<Checks.CheckRunCompleted>, CheckRunEventHooks>();
-        IssueWebhooks.Register(services);
         return services;
     }
 }

@@ -5,28 +5,15 @@ using Anvil.Server.Tests.Infrastructure;
 
 namespace Anvil.Server.Tests.Issues;
 
-/// <summary>A server for issue tests: they send bursts (200 concurrent creates), so rate limits are off.</summary>
+/// <summary>The servers issue tests share (rate limits are off on every test server; they send bursts of 200 creates).</summary>
 public sealed class IssuesSqliteServer : AnvilServer
 {
-    public IssuesSqliteServer() => IssueServers.DisableRateLimits(Settings);
     public override Database Database => Database.Sqlite;
 }
 
 public sealed class IssuesPostgresServer : AnvilServer
 {
-    public IssuesPostgresServer() => IssueServers.DisableRateLimits(Settings);
     public override Database Database => Database.Postgres;
-}
-
-public static class IssueServers
-{
-    public static void DisableRateLimits(Dictionary<string, string?> settings)
-    {
-        foreach (var key in new[] { "ANVIL_RATELIMIT_PER_MINUTE", "ANVIL_RATELIMIT_BURST", "ANVIL_RATELIMIT_API_ANON_PER_HOUR", "ANVIL_RATELIMIT_API_AUTHED_PER_HOUR" })
-        {
-            settings[key] = "0";
-        }
-    }
 }
 
 /// <summary>A repository to file issues in, with its owner and the two API roots.</summary>

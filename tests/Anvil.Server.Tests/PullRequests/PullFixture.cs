@@ -7,12 +7,11 @@ using Anvil.Server.Tests.Issues;
 
 namespace Anvil.Server.Tests.PullRequests;
 
-/// <summary>A server for pull-request tests: no rate limits (tests poll), webhooks may reach loopback receivers.</summary>
+/// <summary>A server for pull-request tests: webhooks may reach loopback receivers (rate limits are off on every test server).</summary>
 public abstract class PullsServer : AnvilServer
 {
     protected PullsServer()
     {
-        IssueServers.DisableRateLimits(Settings);
         Settings["ANVIL_WEBHOOK_ALLOW_HOSTS"] = "127.0.0.1";
         Settings["ANVIL_WEBHOOK_RETRY_BASE_SECONDS"] = "0.3";
     }

@@ -5,8 +5,14 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Anvil.Server.Infrastructure.Events;
 
+/// <summary>
+/// Something that happened, published through <see cref="DomainEvents"/> and delivered by its runtime type to every
+/// <see cref="IDomainEventHandler{TEvent}"/> of that type (all registered in <c>AddDomainEventHandlers</c>).
+/// </summary>
+public interface IDomainEvent;
+
 /// <summary>Reacts to something that happened (a push, a new issue…): webhooks, Actions, notifications subscribe here.</summary>
-public interface IDomainEventHandler<in TEvent>
+public interface IDomainEventHandler<in TEvent> where TEvent : IDomainEvent
 {
     Task HandleAsync(TEvent evt, CancellationToken ct);
 }
@@ -25,7 +31,7 @@ public sealed class DomainEvents(IServiceProvider services, AnvilOptions options
     private readonly List<Held> _held = [];
     private readonly Stack<Dispatch> _dispatching = new();
 
-    private sealed record Held(IDbContextTransaction Transaction, object Event, OutboxEvent? Row);
+    private sealed record Held(IDbContextTransaction Transaction, IDomainEvent Event, OutboxEvent? Row);
 
     /// <summary>The handler now running for an event from the outbox, and how many keys it has taken.</summary>
     private sealed class Dispatch(long outboxId, bool replay)
@@ -38,7 +44,7 @@ public sealed class DomainEvents(IServiceProvider services, AnvilOptions options
 
     private AnvilDbContext Db => services.GetRequiredService<AnvilDbContext>();
 
-    public async Task PublishAsync<TEvent>(TEvent evt, CancellationToken ct) where TEvent : notnull
+    public async Task PublishAsync(IDomainEvent evt, CancellationToken ct)
     {
         var row = ToOutbox(evt);
         if (Db.Database.CurrentTransaction is { } open)
@@ -76,7 +82,7 @@ public sealed class DomainEvents(IServiceProvider services, AnvilOptions options
     }
 
     /// <summary>Dispatches an event read back from the outbox (its raiser never did): handlers skip what they already did.</summary>
-    internal async Task ReplayAsync(object evt, long outboxId, CancellationToken ct)
+    internal async Task ReplayAsync(IDomainEvent evt, long outboxId, CancellationToken ct)
     {
         await DeliverAsync(evt, new Dispatch(outboxId, replay: true), ct);
         await MarkDispatchedAsync(outboxId, ct);
@@ -98,7 +104,7 @@ public sealed class DomainEvents(IServiceProvider services, AnvilOptions options
     /// <summary>Whether the running handler may have run for this event before (a dispatch after a crash).</summary>
     public bool Replaying => _dispatching.TryPeek(out var current) && current.Replay;
 
-    private OutboxEvent? ToOutbox(object evt)
+    private OutboxEvent? ToOutbox(IDomainEvent evt)
     {
         string payload;
         try
@@ -128,7 +134,7 @@ public sealed class DomainEvents(IServiceProvider services, AnvilOptions options
         row.Id = ids[0];
     }
 
-    private async Task DispatchAsync(object evt, OutboxEvent? row, CancellationToken ct)
+    private async Task DispatchAsync(IDomainEvent evt, OutboxEvent? row, CancellationToken ct)
     {
         await DeliverAsync(evt, row is null ? null : new Dispatch(row.Id, replay: false), ct);
         if (row is not null)
@@ -144,7 +150,7 @@ public sealed class DomainEvents(IServiceProvider services, AnvilOptions options
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.DispatchedAt, now), CancellationToken.None);
     }
 
-    private void CrashHereIfTestAsks(object evt)
+    private void CrashHereIfTestAsks(IDomainEvent evt)
     {
         if (options.TestCrashAfterCommit is { } name && name == evt.GetType().Name)
         {
@@ -155,10 +161,10 @@ public sealed class DomainEvents(IServiceProvider services, AnvilOptions options
 
     private static readonly MethodInfo DeliverTyped = typeof(DomainEvents).GetMethod(nameof(DeliverTypedAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
-    private Task DeliverAsync(object evt, Dispatch? dispatch, CancellationToken ct) =>
+    private Task DeliverAsync(IDomainEvent evt, Dispatch? dispatch, CancellationToken ct) =>
         (Task)DeliverTyped.MakeGenericMethod(evt.GetType()).Invoke(this, [evt, dispatch, ct])!;
 
-    private async Task DeliverTypedAsync<TEvent>(TEvent evt, Dispatch? dispatch, CancellationToken ct)
+    private async Task DeliverTypedAsync<TEvent>(TEvent evt, Dispatch? dispatch, CancellationToken ct) where TEvent : IDomainEvent
     {
         foreach (var handler in services.GetServices<IDomainEventHandler<TEvent>>())
         {

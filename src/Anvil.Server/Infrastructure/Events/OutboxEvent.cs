@@ -71,6 +71,7 @@ public static class OutboxSerializer
     public static string TypeName(Type type) => type.FullName ?? type.Name;
 
     /// <summary>The event, or null when its type is not one of Anvil's (renamed since, say).</summary>
-    public static object? Deserialize(string typeName, string payload) =>
-        typeof(OutboxSerializer).Assembly.GetType(typeName) is { } type ? JsonSerializer.Deserialize(payload, type, Options) : null;
+    public static IDomainEvent? Deserialize(string typeName, string payload) =>
+        typeof(OutboxSerializer).Assembly.GetType(typeName) is { } type && type.IsAssignableTo(typeof(IDomainEvent))
+            ? (IDomainEvent?)JsonSerializer.Deserialize(payload, type, Options) : null;
 }

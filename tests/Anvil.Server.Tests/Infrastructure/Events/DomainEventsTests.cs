@@ -9,7 +9,7 @@ namespace Anvil.Server.Tests.Infrastructure.Events;
 /// <summary>Events reach handlers after the change they announce is committed, and never for one rolled back.</summary>
 public sealed class DomainEventsTests : IAsyncLifetime
 {
-    public sealed record Happened(string What);
+    public sealed record Happened(string What) : IDomainEvent;
 
     private sealed class Recorder : IDomainEventHandler<Happened>
     {

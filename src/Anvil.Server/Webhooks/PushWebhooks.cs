@@ -68,52 +68,6 @@ public sealed class PushWebhooks(WebhookQueue queue, WebhookPayloads payloads, R
         : null;
 }
 
-public sealed class StarWebhooks(WebhookQueue queue, WebhookPayloads payloads, TimeProvider clock) : IDomainEventHandler<RepositoryStarred>
-{
-    public async Task HandleAsync(RepositoryStarred evt, CancellationToken ct)
-    {
-        var fields = new JsonObject
-        {
-            ["action"] = evt.Starred ? "created" : "deleted",
-            ["starred_at"] = evt.Starred ? Infrastructure.Http.Rfc3339DateTimeConverter.Format(clock.GetUtcNow().UtcDateTime) : null,
-        };
-        await queue.DispatchAsync(evt.Repository, "star", await payloads.BuildAsync(evt.Repository, evt.Actor, fields, ct), ct);
-    }
-}
-
-/// <summary><c>fork</c> goes to the parent's hooks: <c>forkee</c> is the new repository.</summary>
-public sealed class ForkWebhooks(WebhookQueue queue, WebhookPayloads payloads) : IDomainEventHandler<RepositoryForked>
-{
-    public async Task HandleAsync(RepositoryForked evt, CancellationToken ct)
-    {
-        var fields = new JsonObject { ["forkee"] = await payloads.RepositoryAsync(evt.Fork, ct) };
-        await queue.DispatchAsync(evt.Parent, "fork", await payloads.BuildAsync(evt.Parent, evt.Actor, fields, ct), ct);
-    }
-}
-
-/// <summary>
-/// <c>member</c> (action <c>removed</c>) when a collaborator goes; <c>deleted_forks</c> lists the forks of theirs that
-/// went with their access (an Anvil addition to GitHub's payload).
-/// </summary>
-public sealed class MemberWebhooks(WebhookQueue queue, WebhookPayloads payloads) : IDomainEventHandler<CollaboratorRemoved>
-{
-    public async Task HandleAsync(CollaboratorRemoved evt, CancellationToken ct)
-    {
-        var fields = new JsonObject
-        {
-            ["action"] = "removed",
-            ["member"] = payloads.Sender(evt.Member),
-            ["deleted_forks"] = new JsonArray(evt.DeletedForks.Select(f => (JsonNode)new JsonObject
-            {
-                ["id"] = f.Id,
-                ["full_name"] = f.FullName,
-                ["forked_from"] = f.ParentFullName,
-            }).ToArray()),
-        };
-        await queue.DispatchAsync(evt.Repository, "member", await payloads.BuildAsync(evt.Repository, evt.Actor, fields, ct), ct);
-    }
-}
-
 /// <summary>A commit as a push payload lists it.</summary>
 public sealed record PushCommit(string Id, string TreeId, string Message, string Timestamp, string AuthorName, string AuthorEmail,
     string CommitterName, string CommitterEmail, List<string> Added, List<string> Removed, List<string> Modified)

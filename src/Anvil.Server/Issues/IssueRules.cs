@@ -1,0 +1,53 @@
+using Anvil.Server.Infrastructure;
+
+namespace Anvil.Server.Issues;
+
+public static class IssueRules
+{
+    public const int MaxTitle = 256;
+    public const int MaxBody = 65_536;
+
+    public static string ValidTitle(string? title)
+    {
+        var t = title?.Trim() ?? throw AnvilException.BadRequest("title is required");
+        return t.Length is >= 1 and <= MaxTitle ? t : throw AnvilException.Invalid($"title must be 1 to {MaxTitle} characters");
+    }
+
+    public static string ValidBody(string? body, bool required = false)
+    {
+        if (body is null && required)
+        {
+            throw AnvilException.BadRequest("body is required");
+        }
+        var b = body ?? "";
+        if (required && b.Trim().Length == 0)
+        {
+            throw AnvilException.Invalid("body must not be empty");
+        }
+        return b.Length <= MaxBody ? b : throw AnvilException.Invalid($"body must be at most {MaxBody} characters");
+    }
+
+    public static IssueState ParseState(string state) => state switch
+    {
+        "open" => IssueState.Open,
+        "closed" => IssueState.Closed,
+        _ => throw AnvilException.Invalid("state must be 'open' or 'closed'"),
+    };
+
+    public static string Name(IssueState state) => state == IssueState.Open ? "open" : "closed";
+
+    // GitHub's state_reason: why an issue was last closed, or that it was reopened.
+    public const string Completed = "completed";
+    public const string NotPlanned = "not_planned";
+    public const string Reopened = "reopened";
+
+    public static string? ParseStateReason(string? reason) => reason switch
+    {
+        null => null,
+        Completed or NotPlanned or Reopened => reason,
+        _ => throw AnvilException.Invalid($"state_reason must be one of {Completed}, {NotPlanned}, {Reopened}"),
+    };
+
+    /// <summary>What a close records: <c>not_planned</c> when asked, otherwise <c>completed</c> (a close is never "reopened").</summary>
+    public static string CloseReason(string? asked) => asked == NotPlanned ? NotPlanned : Completed;
+}
