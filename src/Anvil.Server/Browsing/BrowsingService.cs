@@ -68,6 +68,12 @@ public sealed class BrowsingService(
         return new BranchList(repo, branches.Select(b => new BranchInfo(b.Name, b.CommitOid, b.Name == repo.DefaultBranch)).ToList());
     }
 
+    public async Task<(Repository Repository, IReadOnlyList<GitTag> Tags)> ListTagsAsync(string owner, string name, CancellationToken ct)
+    {
+        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        return (repo, await reader.ListTagsAsync(store.PathFor(repo.OwnerId, repo.Id), ct));
+    }
+
     public async Task<(Repository Repository, BranchInfo Branch)> GetBranchAsync(string owner, string name, string branch, CancellationToken ct)
     {
         var repo = (await access.ReadAsync(owner, name, ct)).Repository;

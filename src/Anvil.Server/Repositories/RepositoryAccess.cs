@@ -21,12 +21,21 @@ public sealed record RepositoryGrant(Repository Repository, RepositoryPermission
 public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
 {
     /// <summary>What the user may do, before any token cap.</summary>
-    private async Task<RepositoryPermission> UserPermissionAsync(Repository repo, CancellationToken ct)
+    private async Task<RepositoryPermission> UserPermissionAsync(Repository repo, CancellationToken ct) =>
+        caller.User is { } user ? await GrantedAsync(repo, user, ct) : RepositoryPermission.None;
+
+    /// <summary>What <paramref name="user"/> may do in <paramref name="repo"/> on their own account (no token): GitHub's collaborator permission.</summary>
+    public async Task<RepositoryPermission> PermissionOfAsync(Repository repo, Users.User user, CancellationToken ct)
     {
-        if (caller.User is not { } user)
-        {
-            return RepositoryPermission.None;
-        }
+        var granted = await GrantedAsync(repo, user, ct);
+        return !repo.IsPrivate && granted < RepositoryPermission.Read ? RepositoryPermission.Read : granted;
+    }
+
+    public Task<bool> IsCollaboratorAsync(Repository repo, Users.User user, CancellationToken ct) =>
+        db.Collaborators.AnyAsync(c => c.RepositoryId == repo.Id && c.UserId == user.Id, ct);
+
+    private async Task<RepositoryPermission> GrantedAsync(Repository repo, Users.User user, CancellationToken ct)
+    {
         if (user.Id == repo.OwnerId || user.IsAdmin)
         {
             return RepositoryPermission.Admin;
