@@ -19,7 +19,7 @@ public abstract class RepositoryFactsCompatibilityTests(AnvilServer server)
     }
 
     [Fact]
-    public async Task Languages_tags_and_readme_match_what_was_pushed()
+    public async Task Languages_tags_readme_and_compare_match_what_was_pushed()
     {
         var (owner, github) = await OctokitClients.SignUpAsync(server);
         await github.Repository.Create(new NewRepository("facts"));
@@ -44,6 +44,18 @@ public abstract class RepositoryFactsCompatibilityTests(AnvilServer server)
         var readme = await github.Repository.Content.GetReadme(owner.Username, "facts");
         Assert.Equal("README.md", readme.Name);
         Assert.Equal("# facts\n", readme.Content);
+
+        await git.OkAsync(work, "checkout", "-q", "-b", "feature");
+        var feature = await git.CommitFileAsync(work, "lib.py", "x = 1\n", "Add lib");
+        await git.OkAsync(work, "push", "-q", GitClient.Url(server, owner.Username, "facts", owner.Username, owner.Password), "feature");
+        var compare = await github.Repository.Commit.Compare(owner.Username, "facts", "main", "feature");
+        Assert.Equal("ahead", compare.Status);
+        Assert.Equal(1, compare.AheadBy);
+        Assert.Equal(0, compare.BehindBy);
+        Assert.Equal(1, compare.TotalCommits);
+        Assert.Equal(feature, Assert.Single(compare.Commits).Sha);
+        Assert.Equal("lib.py", Assert.Single(compare.Files).Filename);
+        Assert.Equal(head, compare.MergeBaseCommit.Sha);
 
         var (_, stranger) = await OctokitClients.SignUpAsync(server);
         await github.Repository.Create(new NewRepository("secret") { Private = true, AutoInit = true });

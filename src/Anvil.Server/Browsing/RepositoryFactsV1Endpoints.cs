@@ -6,10 +6,14 @@ using Anvil.Server.Repositories;
 
 namespace Anvil.Server.Browsing;
 
-/// <summary>What a repository is made of, in GitHub's paths and shapes: its languages, tags and README.</summary>
+/// <summary>What a repository is made of, in GitHub's paths and shapes: its languages, tags, README, and how two refs compare.</summary>
 public static class RepositoryFactsV1Endpoints
 {
     public sealed record Tag(string Name, BrowsingV1Views.CommitRef Commit, string ZipballUrl, string TarballUrl, string NodeId);
+
+    public sealed record Compare(string Url, string HtmlUrl, string PermalinkUrl, string DiffUrl, string PatchUrl,
+        BrowsingV1Views.CommitView BaseCommit, BrowsingV1Views.CommitView MergeBaseCommit, string Status, int AheadBy, int BehindBy,
+        int TotalCommits, List<BrowsingV1Views.CommitView> Commits, List<BrowsingV1Views.File> Files);
 
     public static void MapRepositoryFactsV1Endpoints(this IEndpointRouteBuilder app)
     {
@@ -31,6 +35,26 @@ public static class RepositoryFactsV1Endpoints
             // Newest names first, as GitHub lists them (v2.0 before v1.9 before v1.10 is git's order, not a person's).
             var ordered = tags.OrderByDescending(t => t.Name, NaturalOrder.Instance).ToList();
             return page.Answer(ctx, page.Of(ordered), t => ToV1(t, links));
+        });
+
+        // GitHub's {basehead}: "base...head" (three dots; two are accepted too, as GitHub does).
+        repo.MapGet("/compare/{*basehead}", async (HttpContext ctx, string owner, string name, string basehead, BrowsingService browsing) =>
+        {
+            var spec = BrowsingEndpoints.CatchAll(basehead);
+            var dots = spec.Contains("...") ? "..." : "..";
+            var parts = spec.Split(dots, 2);
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+            {
+                throw AnvilException.BadRequest("basehead must be BASE...HEAD");
+            }
+            var c = await browsing.CompareAsync(owner, name, parts[0], parts[1], ctx.RequestAborted);
+            var links = new BrowsingV1Views.Links(ctx.PublicBaseUrl(), c.Repository);
+            var status = (c.AheadBy, c.BehindBy) switch { (0, 0) => "identical", (_, 0) => "ahead", (0, _) => "behind", _ => "diverged" };
+            var html = $"{links.Html}/compare/{Uri.EscapeDataString(parts[0])}...{Uri.EscapeDataString(parts[1])}";
+            return ApiJson.Json(ctx, new Compare($"{links.Api}/compare/{Uri.EscapeDataString(parts[0])}...{Uri.EscapeDataString(parts[1])}", html,
+                $"{links.Html}/compare/{c.Base.Oid}...{c.HeadOid}", html + ".diff", html + ".patch", c.Base.ToV1(c.Users, links),
+                c.MergeBase.ToV1(c.Users, links), status, c.AheadBy, c.BehindBy, c.AheadBy, c.Commits.Select(x => x.ToV1(c.Users, links)).ToList(),
+                c.Diff.Files.Select(f => f.ToV1(c.HeadOid, links)).ToList()));
         });
 
         repo.MapGet("/readme", (HttpContext ctx, string owner, string name, BrowsingService browsing) => ReadmeAsync(ctx, owner, name, "", browsing));

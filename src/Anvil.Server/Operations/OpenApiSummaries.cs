@@ -69,6 +69,7 @@ public static class OpenApiSummaries
         ["GET /api/v1/repos/{owner}/{name}/languages"] = "List a repository's languages (bytes of code each)",
         ["GET /api/v1/repos/{owner}/{name}/tags"] = "List tags",
         ["GET /api/v1/repos/{owner}/{name}/readme"] = "Get the README",
+        ["GET /api/v1/repos/{owner}/{name}/compare/{basehead}"] = "Compare two commits (BASE...HEAD)",
         ["GET /api/v1/repos/{owner}/{name}/readme/{dir}"] = "Get a directory's README",
         ["GET /api/search"] = "Search repositories, issues, pull requests or users",
         ["GET /api/v1/search/repositories"] = "Search repositories", ["GET /api/v1/search/users"] = "Search users",

@@ -88,6 +88,44 @@ public abstract class V1RepositoryFactsTests(AnvilServer server)
     }
 
     [Fact]
+    public async Task Compare_says_how_two_refs_differ_in_GitHubs_shape()
+    {
+        var (owner, name, c, wt) = await PushedRepoAsync();
+        using var _ = c;
+        using var __ = wt;
+        var first = wt.Head();
+        wt.Git("checkout", "-q", "-b", "feature");
+        var featureCommit = wt.Write("feature.txt", "new\n").Commit("feature work");
+        wt.Git("checkout", "-q", "main");
+        var mainCommit = wt.Write("main.txt", "main\n").Commit("main work");
+        wt.Push(owner, owner.Username, name, "main", "feature");
+        var v1 = $"/api/v1/repos/{owner.Username}/{name}";
+
+        var diverged = await (await c.GetAsync($"{v1}/compare/main...feature")).JsonAsync();
+        Assert.Equal("diverged", diverged.Str("status"));
+        Assert.Equal(1, diverged["ahead_by"]!.GetValue<int>());
+        Assert.Equal(1, diverged["behind_by"]!.GetValue<int>());
+        Assert.Equal(1, diverged["total_commits"]!.GetValue<int>());
+        Assert.Equal(featureCommit, Assert.Single(diverged["commits"]!.AsArray())!.Str("sha"));
+        Assert.Equal("feature.txt", Assert.Single(diverged["files"]!.AsArray())!.Str("filename"));
+        Assert.Equal(mainCommit, diverged.Str("base_commit.sha"));
+        Assert.Equal(first, diverged.Str("merge_base_commit.sha"));
+
+        var ahead = await (await c.GetAsync($"{v1}/compare/v1.9...main")).JsonAsync();
+        Assert.Equal("ahead", ahead.Str("status"));
+        Assert.Equal(0, ahead["behind_by"]!.GetValue<int>());
+        Assert.Equal("behind", (await (await c.GetAsync($"{v1}/compare/main...{first}")).JsonAsync()).Str("status"));
+        var same = await (await c.GetAsync($"{v1}/compare/main..main")).JsonAsync();
+        Assert.Equal("identical", same.Str("status"));
+        Assert.Empty(same["files"]!.AsArray());
+
+        await (await c.GetAsync($"{v1}/compare/main")).ErrorAsync(HttpStatusCode.BadRequest);
+        await (await c.GetAsync($"{v1}/compare/main...")).ErrorAsync(HttpStatusCode.BadRequest);
+        await (await c.GetAsync($"{v1}/compare/main...no-such-branch")).ErrorAsync(HttpStatusCode.NotFound);
+        await (await c.GetAsync($"{v1}/compare/main...--output=x")).ErrorAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Collaborator_check_and_permission_answer_as_GitHub_does()
     {
         var (owner, name, c, wt) = await PushedRepoAsync();
