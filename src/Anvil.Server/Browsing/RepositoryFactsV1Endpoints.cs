@@ -50,8 +50,9 @@ public static class RepositoryFactsV1Endpoints
             var c = await browsing.CompareAsync(owner, name, parts[0], parts[1], ctx.RequestAborted);
             var links = new BrowsingV1Views.Links(ctx.PublicBaseUrl(), c.Repository);
             var status = (c.AheadBy, c.BehindBy) switch { (0, 0) => "identical", (_, 0) => "ahead", (0, _) => "behind", _ => "diverged" };
-            var html = $"{links.Html}/compare/{Uri.EscapeDataString(parts[0])}...{Uri.EscapeDataString(parts[1])}";
-            return ApiJson.Json(ctx, new Compare($"{links.Api}/compare/{Uri.EscapeDataString(parts[0])}...{Uri.EscapeDataString(parts[1])}", html,
+            var range = $"{Uri.EscapeDataString(parts[0])}...{Uri.EscapeDataString(parts[1])}";
+            var html = $"{links.Html}/compare/{range}";
+            return ApiJson.Json(ctx, new Compare($"{links.Api}/compare/{range}", html,
                 $"{links.Html}/compare/{c.Base.Oid}...{c.HeadOid}", html + ".diff", html + ".patch", c.Base.ToV1(c.Users, links),
                 c.MergeBase.ToV1(c.Users, links), status, c.AheadBy, c.BehindBy, c.AheadBy, c.Commits.Select(x => x.ToV1(c.Users, links)).ToList(),
                 c.Diff.Files.Select(f => f.ToV1(c.HeadOid, links)).ToList()));
