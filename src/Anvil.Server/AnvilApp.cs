@@ -143,10 +143,12 @@ public static class AnvilApp
     {
         app.MapObservabilityEndpoints();
         app.MapMetaEndpoints();
+        app.MapRateLimitEndpoints();
         app.MapAuthEndpoints();
         app.MapUserEndpoints();
         app.MapRepositoryEndpoints();
         app.MapRepositoryV1Endpoints();
+        app.MapRepositoryFactsV1Endpoints();
         app.MapGitHttpEndpoints();
         app.MapNotificationEndpoints();
         app.MapSearchEndpoints();

@@ -36,6 +36,9 @@ public sealed record CommitList(BrowseTarget Target, IReadOnlyList<GitCommit> Co
 /// <summary>Which commits of a history a list shows: touching a path, committed in a time range, by an author (username or email).</summary>
 public sealed record CommitQuery(string? Path, DateTimeOffset? Since = null, DateTimeOffset? Until = null, string? Author = null);
 
+public sealed record Comparison(Repository Repository, GitCommit Base, GitCommit MergeBase, string HeadOid, int AheadBy, int BehindBy,
+    IReadOnlyList<GitCommit> Commits, GitDiff Diff, CommitUsers Users);
+
 public sealed record CommitDetail(BrowseTarget Target, GitCommit Commit, GitDiff Diff, CommitUsers Users);
 
 /// <param name="LastCommits">Per entry name, the latest commit that changed it; null unless asked for.</param>
@@ -66,6 +69,12 @@ public sealed class BrowsingService(
         var repo = (await access.ReadAsync(owner, name, ct)).Repository;
         var branches = await reader.ListBranchesAsync(store.PathFor(repo.OwnerId, repo.Id), ct);
         return new BranchList(repo, branches.Select(b => new BranchInfo(b.Name, b.CommitOid, b.Name == repo.DefaultBranch)).ToList());
+    }
+
+    public async Task<(Repository Repository, IReadOnlyList<GitTag> Tags)> ListTagsAsync(string owner, string name, CancellationToken ct)
+    {
+        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        return (repo, await reader.ListTagsAsync(store.PathFor(repo.OwnerId, repo.Id), ct));
     }
 
     public async Task<(Repository Repository, BranchInfo Branch)> GetBranchAsync(string owner, string name, string branch, CancellationToken ct)
@@ -252,6 +261,32 @@ public sealed class BrowsingService(
     }
 
     // ---- trees and files ----
+
+    /// <summary>
+    /// <paramref name="head"/> against <paramref name="baseRef"/> as GitHub's compare answers it: the commits on head since their
+    /// merge base (oldest first, at most 250), how far each side moved, and the change from the merge base to head.
+    /// </summary>
+    public async Task<Comparison> CompareAsync(string owner, string name, string baseRef, string head, CancellationToken ct)
+    {
+        var target = await OpenAsync(owner, name, baseRef, ct);
+        if (target.IsEmpty)
+        {
+            throw AnvilException.NotFound("this repository is empty");
+        }
+        var headOid = await reader.ResolveAsync(target.GitDir, Revision(head), ct) ?? throw AnvilException.NotFound("ref not found");
+        var baseOid = target.CommitOid!;
+        var mergeBase = await Merger.MergeBaseAsync(target.GitDir, baseOid, headOid, ct)
+            ?? throw AnvilException.NotFound($"No common ancestor between {baseRef} and {head}.");
+        var counts = (await GitCli.RunCheckedAsync(target.GitDir, ["rev-list", "--left-right", "--count", $"{baseOid}...{headOid}", "--"], ct: ct))
+            .StdoutText.Split('\t', StringSplitOptions.TrimEntries);
+        var (behind, ahead) = (int.Parse(counts[0]), int.Parse(counts[1]));
+        var commits = await reader.GetRangeAsync(target.GitDir, baseOid, headOid, 250, ct);
+        var diff = await reader.GetDiffAsync(target.GitDir, mergeBase, headOid, ct: ct) ?? throw AnvilException.NotFound("ref not found");
+        var baseCommit = (await reader.GetCommitAsync(target.GitDir, baseOid, ct))!;
+        var mergeBaseCommit = (await reader.GetCommitAsync(target.GitDir, mergeBase, ct))!;
+        var users = await UsersForAsync([baseCommit, mergeBaseCommit, .. commits], ct);
+        return new Comparison(target.Repository, baseCommit, mergeBaseCommit, headOid, ahead, behind, commits, diff, users);
+    }
 
     public async Task<TreeListing> GetTreeAsync(string owner, string name, string? revision, string? path, bool withLastCommits, CancellationToken ct)
     {

@@ -63,6 +63,14 @@ public static class OpenApiSummaries
         ["POST /api/repositories/{owner}/{name}/fork"] = "Fork a repository",
         ["POST /api/v1/repos/{owner}/{name}/forks"] = "Fork a repository",
         ["PUT /api/v1/repos/{owner}/{name}/collaborators/{username}"] = "Add a collaborator or change their permission",
+        ["GET /api/v1/repos/{owner}/{name}/collaborators/{username}"] = "Check whether a user is a collaborator",
+        ["GET /api/v1/repos/{owner}/{name}/collaborators/{username}/permission"] = "Get a collaborator's permission",
+        ["GET /api/v1/rate_limit"] = "Get your rate limit status (not counted against it)",
+        ["GET /api/v1/repos/{owner}/{name}/languages"] = "List a repository's languages (bytes of code each)",
+        ["GET /api/v1/repos/{owner}/{name}/tags"] = "List tags",
+        ["GET /api/v1/repos/{owner}/{name}/readme"] = "Get the README",
+        ["GET /api/v1/repos/{owner}/{name}/compare/{basehead}"] = "Compare two commits (BASE...HEAD)",
+        ["GET /api/v1/repos/{owner}/{name}/readme/{dir}"] = "Get a directory's README",
         ["GET /api/search"] = "Search repositories, issues, pull requests or users",
         ["GET /api/v1/search/repositories"] = "Search repositories", ["GET /api/v1/search/users"] = "Search users",
         ["GET /api/v1/search/issues"] = "Search issues and pull requests",
@@ -118,8 +126,8 @@ public static class OpenApiSummaries
     /// <summary>The summary of <paramref name="method"/> <paramref name="path"/>, or null when neither rule nor table has one.</summary>
     public static string? For(string method, string path)
     {
-        // As the document shows it: no route constraints ({id:long} is {id}), no trailing slash.
-        path = System.Text.RegularExpressions.Regex.Replace(path, @"\{([^}:]+):[^}]*\}", "{$1}").TrimEnd('/');
+        // As the document shows it: no route constraints ({id:long} is {id}) or catch-all stars ({*dir} is {dir}), no trailing slash.
+        path = System.Text.RegularExpressions.Regex.Replace(path, @"\{\*{0,2}([^}:]+)(:[^}]*)?\}", "{$1}").TrimEnd('/');
         if (Named.TryGetValue($"{method} {path}", out var named))
         {
             return named;

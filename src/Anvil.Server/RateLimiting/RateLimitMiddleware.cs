@@ -115,6 +115,13 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limite
             return;
         }
         var ip = ctx.ClientIp();
+        if (ctx.GetEndpoint()?.Metadata.GetMetadata<UncountedRequest>() is not null && state.Surface == ApiSurface.V1)
+        {
+            // Asking how much budget is left costs none of it (GitHub's GET /rate_limit).
+            state.Record(await limiter.PeekV1Async(caller, ip) is { } standing ? [standing] : []);
+            await next(ctx);
+            return;
+        }
         state.Record(await limiter.ChargeRequestAsync(state.Surface, caller, ip));
         if (state.Statuses.Any(s => s.Exceeded))
         {

@@ -22,7 +22,7 @@ public sealed record RateLimitStatus(RateRule Rule, long Used, DateTimeOffset Re
 /// Which limits apply to a request and what key each is counted under. This is the one place
 /// that knows the rules of SPEC.md "Rate limits"; the middlewares only ask it.
 /// </summary>
-public sealed class RateLimiter(IRateLimitCounter counter, AnvilOptions options)
+public sealed class RateLimiter(IRateLimitCounter counter, AnvilOptions options, TimeProvider time)
 {
     private readonly TrafficLimits _limits = options.Limits;
 
@@ -32,14 +32,8 @@ public sealed class RateLimiter(IRateLimitCounter counter, AnvilOptions options)
         var statuses = new List<RateLimitStatus?>();
         if (surface == ApiSurface.V1)
         {
-            // PATs are keyed by token: each of a user's tokens has the full budget, as on GitHub.
-            var hour = TimeSpan.FromHours(1);
-            statuses.Add(caller switch
-            {
-                { AccessTokenId: { } tokenId } => await HitAsync(new RateRule("v1-authed", _limits.ApiAuthedPerHour, hour), $"token:{tokenId}"),
-                { UserId: { } userId } => await HitAsync(new RateRule("v1-authed", _limits.ApiAuthedPerHour, hour), $"user:{userId}"),
-                _ => await HitAsync(new RateRule("v1-anon", _limits.ApiAnonPerHour, hour), $"ip:{ip}"),
-            });
+            var (rule, client) = V1Bucket(caller, ip);
+            statuses.Add(await HitAsync(rule, client));
         }
         else if (surface == ApiSurface.Sigmagit)
         {
@@ -54,6 +48,29 @@ public sealed class RateLimiter(IRateLimitCounter counter, AnvilOptions options)
         }
         return statuses.OfType<RateLimitStatus>().ToList();
     }
+
+    /// <summary>
+    /// Where the caller stands against the v1 hourly budget, without counting a hit (what <c>GET /rate_limit</c> reports);
+    /// null when that limit is off or the counter store is down.
+    /// </summary>
+    public async Task<RateLimitStatus?> PeekV1Async(Caller caller, IPAddress ip)
+    {
+        var (rule, client) = V1Bucket(caller, ip);
+        if (!rule.Enabled || await counter.PeekAsync(Key(rule, client)) is not { } count)
+        {
+            return null;
+        }
+        // No window open yet: the next hit opens a full one.
+        return new RateLimitStatus(rule, count.Count, count.Count == 0 ? time.GetUtcNow() + rule.Window : count.ResetAt);
+    }
+
+    // PATs are keyed by token: each of a user's tokens has the full budget, as on GitHub.
+    private (RateRule Rule, string Client) V1Bucket(Caller caller, IPAddress ip) => caller switch
+    {
+        { AccessTokenId: { } tokenId } => (new RateRule("v1-authed", _limits.ApiAuthedPerHour, TimeSpan.FromHours(1)), $"token:{tokenId}"),
+        { UserId: { } userId } => (new RateRule("v1-authed", _limits.ApiAuthedPerHour, TimeSpan.FromHours(1)), $"user:{userId}"),
+        _ => (new RateRule("v1-anon", _limits.ApiAnonPerHour, TimeSpan.FromHours(1)), $"ip:{ip}"),
+    };
 
     /// <summary>Counts a sign-up attempt from <paramref name="ip"/>.</summary>
     public Task<RateLimitStatus?> ChargeSignUpAsync(IPAddress ip) => HitAsync(SignUpRule, $"ip:{ip}");

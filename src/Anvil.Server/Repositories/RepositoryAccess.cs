@@ -21,12 +21,21 @@ public sealed record RepositoryGrant(Repository Repository, RepositoryPermission
 public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
 {
     /// <summary>What the user may do, before any token cap.</summary>
-    private async Task<RepositoryPermission> UserPermissionAsync(Repository repo, CancellationToken ct)
+    private async Task<RepositoryPermission> UserPermissionAsync(Repository repo, CancellationToken ct) =>
+        caller.User is { } user ? await GrantedAsync(repo, user, ct) : RepositoryPermission.None;
+
+    /// <summary>What <paramref name="user"/> may do in <paramref name="repo"/> on their own account (no token): GitHub's collaborator permission.</summary>
+    public async Task<RepositoryPermission> PermissionOfAsync(Repository repo, Users.User user, CancellationToken ct) =>
+        AnyoneReadsPublic(repo, await GrantedAsync(repo, user, ct));
+
+    private static RepositoryPermission AnyoneReadsPublic(Repository repo, RepositoryPermission granted) =>
+        !repo.IsPrivate && granted < RepositoryPermission.Read ? RepositoryPermission.Read : granted;
+
+    public Task<bool> IsCollaboratorAsync(Repository repo, Users.User user, CancellationToken ct) =>
+        db.Collaborators.AnyAsync(c => c.RepositoryId == repo.Id && c.UserId == user.Id, ct);
+
+    private async Task<RepositoryPermission> GrantedAsync(Repository repo, Users.User user, CancellationToken ct)
     {
-        if (caller.User is not { } user)
-        {
-            return RepositoryPermission.None;
-        }
         if (user.Id == repo.OwnerId || user.IsAdmin)
         {
             return RepositoryPermission.Admin;
@@ -41,11 +50,8 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
         : caller.Has(Scopes.RepoRead) ? RepositoryPermission.Read
         : RepositoryPermission.None;
 
-    public async Task<RepositoryPermission> PermissionAsync(Repository repo, CancellationToken ct)
-    {
-        var granted = (RepositoryPermission)Math.Min((int)await UserPermissionAsync(repo, ct), (int)TokenCap);
-        return !repo.IsPrivate && granted < RepositoryPermission.Read ? RepositoryPermission.Read : granted;
-    }
+    public async Task<RepositoryPermission> PermissionAsync(Repository repo, CancellationToken ct) =>
+        AnyoneReadsPublic(repo, (RepositoryPermission)Math.Min((int)await UserPermissionAsync(repo, ct), (int)TokenCap));
 
     /// <summary>The repository if the caller may at least read it; otherwise "not found".</summary>
     public async Task<RepositoryGrant> ReadAsync(string owner, string name, CancellationToken ct) =>

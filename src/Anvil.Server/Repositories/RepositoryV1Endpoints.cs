@@ -98,6 +98,22 @@ public static class RepositoryV1Endpoints
                 return node;
             }));
         }).RequireUser(Scopes.RepoRead);
+        // Both need push access, as on GitHub ("Must have push access to view repository collaborators").
+        repo.MapGet("/collaborators/{username}", async (HttpContext ctx, string owner, string name, string username, RepositoryAccess access, UserService users) =>
+        {
+            var (repository, user) = await CollaboratorAsync(ctx, owner, name, username, access, users);
+            return repository.OwnerId == user.Id || await access.IsCollaboratorAsync(repository, user, ctx.RequestAborted)
+                ? TypedResults.NoContent()
+                : throw AnvilException.NotFound("not a collaborator");
+        }).RequireUser(Scopes.RepoRead);
+        repo.MapGet("/collaborators/{username}/permission", async (HttpContext ctx, string owner, string name, string username, RepositoryAccess access,
+            UserService users) =>
+        {
+            var (repository, user) = await CollaboratorAsync(ctx, owner, name, username, access, users);
+            var permission = await access.PermissionOfAsync(repository, user, ctx.RequestAborted);
+            var role = permission == RepositoryPermission.None ? "none" : PermissionName(permission);
+            return ApiJson.Json(ctx, new CollaboratorPermission(role, role, user.ToV1Simple(ctx.PublicBaseUrl())));
+        }).RequireUser(Scopes.RepoRead);
         repo.MapPut("/collaborators/{username}", async (HttpContext ctx, OptionalJsonBody<CollaboratorBody> input, string owner, string name, string username, RepositoryService service) =>
         {
             var body = await input.ReadAsync(new CollaboratorBody(null));
@@ -136,6 +152,15 @@ public static class RepositoryV1Endpoints
             await service.SetStarAsync(owner, name, false, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
+    }
+
+    public sealed record CollaboratorPermission(string Permission, string RoleName, UserViews.V1SimpleUser User);
+
+    private static async Task<(Repository Repository, User User)> CollaboratorAsync(HttpContext ctx, string owner, string name, string username,
+        RepositoryAccess access, UserService users)
+    {
+        var repository = (await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted)).Repository;
+        return (repository, await users.GetByUsernameAsync(username, ctx.RequestAborted));
     }
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

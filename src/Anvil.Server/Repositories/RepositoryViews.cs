@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Repositories;
 
 /// <summary>The JSON shapes of a repository on each surface, with counts and the viewer's relation filled in.</summary>
-public sealed class RepositoryViews(RepositoryService repositories, RepositoryAccess access, Issues.IssueService issues, Auth.Caller caller, PublicAddress address)
+public sealed class RepositoryViews(RepositoryService repositories, RepositoryAccess access, Issues.IssueService issues, Auth.Caller caller, PublicAddress address,
+    RepositoryLanguages languages)
 {
     public sealed record ForkParent(string Id, string Name, string FullName, UserViews.Summary Owner);
 
@@ -133,7 +134,7 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
             var url = $"{BaseUrl}/api/v1/repos/{r.Owner.Username}/{r.Name}";
             result.Add(new V1(r.Id, UserViews.NodeId("R", r.Id), r.Name, $"{r.Owner.Username}/{r.Name}", r.IsPrivate, r.Owner.ToV1Simple(BaseUrl),
                 $"{BaseUrl}/{r.Owner.Username}/{r.Name}", r.Description.Length == 0 ? null : r.Description, r.ForkedFromId is not null, url,
-                CloneUrl(r), CloneUrl(r), null, null, r.DefaultBranch, r.Visibility, r.CreatedAt, r.UpdatedAt, r.PushedAt, 0,
+                CloneUrl(r), CloneUrl(r), null, (await languages.PrimaryAsync(r, ct))?.Name, r.DefaultBranch, r.Visibility, r.CreatedAt, r.UpdatedAt, r.PushedAt, 0,
                 s.Stars, s.Stars, s.Forks, s.Forks, s.Stars, tallies[r.Id].OpenIssuesCount, tallies[r.Id].OpenIssuesCount, true, false, false, false, r.IsArchived, false, [],
                 permissions, parent, parent, s.Forks));
         }

@@ -149,6 +149,42 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task V1_rate_limit_reports_the_budget_in_GitHubs_shape_without_spending_it()
+    {
+        await using var server = await LimitedServers.StartAsync(
+            ("ANVIL_RATELIMIT_API_AUTHED_PER_HOUR", "5"), ("ANVIL_RATELIMIT_API_ANON_PER_HOUR", "2"));
+        using var anonymous = server.Anonymous();
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var fresh = await anonymous.GetAsync("/api/v1/rate_limit");
+        var report = await fresh.JsonAsync();
+        Assert.Equal(2, report["resources"]!["core"]!["limit"]!.GetValue<int>());
+        Assert.Equal(2, report["resources"]!["core"]!["remaining"]!.GetValue<int>());
+        Assert.Equal(0, report["resources"]!["core"]!["used"]!.GetValue<int>());
+        Assert.Equal("core", report["resources"]!["core"]!.Str("resource"));
+        Assert.Equal("search", report["resources"]!["search"]!.Str("resource"));
+        Assert.InRange(report["rate"]!["reset"]!.GetValue<long>(), before + 3599, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3601);
+        Assert.Equal("2", fresh.Header("X-RateLimit-Remaining"));
+
+        await (await anonymous.GetAsync(V1Path)).JsonAsync();
+        await (await anonymous.GetAsync(V1Path)).JsonAsync();
+        await (await anonymous.GetAsync(V1Path)).ErrorAsync(HttpStatusCode.TooManyRequests);
+        // A spent budget can still be asked about, and asking spends nothing.
+        for (var i = 0; i < 3; i++)
+        {
+            var spent = await (await anonymous.GetAsync("/api/v1/rate_limit")).JsonAsync();
+            Assert.Equal(0, spent["rate"]!["remaining"]!.GetValue<int>());
+            Assert.Equal(3, spent["rate"]!["used"]!.GetValue<int>());
+        }
+
+        var user = await server.SignUpAsync();
+        using var withToken = server.WithBearer(await user.CreateTokenAsync("user:read"));
+        await (await withToken.GetAsync("/api/v1/user")).JsonAsync();
+        var mine = await (await withToken.GetAsync("/api/v1/rate_limit")).JsonAsync();
+        Assert.Equal(5, mine["resources"]!["core"]!["limit"]!.GetValue<int>());
+        Assert.Equal(4, mine["resources"]!["core"]!["remaining"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Zero_disables_a_limit_and_sends_no_headers()
     {
         await using var server = await LimitedServers.StartAsync(); // the fixture's default: all 0

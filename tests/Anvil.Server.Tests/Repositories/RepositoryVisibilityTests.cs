@@ -113,6 +113,10 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         await ExpectAsync(stars, visible ? HttpStatusCode.OK : hidden, "sigmagit stars");
         var gazers = await v.Api.GetAsync($"/api/v1/repos/{s.Path}/stargazers");
         await ExpectAsync(gazers, visible ? HttpStatusCode.OK : hidden, "v1 stargazers");
+        foreach (var route in new[] { "languages", "tags", "readme", "compare/main...main" })
+        {
+            await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/{route}"), visible ? HttpStatusCode.OK : hidden, "v1 " + route);
+        }
         Assert.Equal(visible, await ListsAsync(v.Api, $"/api/users/{s.Owner.Username}/repositories", "repositories", s.Name));
         Assert.Equal(visible, await ListsAsync(v.Api, $"/api/v1/users/{s.Owner.Username}/repos", "", s.Name));
 
@@ -228,6 +232,13 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
             For(IsOwner(kind), HttpStatusCode.OK), "v1 update");
         await ExpectAsync(await v.Api.PutAsJsonAsync($"/api/v1/repos/{s.Path}/collaborators/{s.Stranger.Username}", new { permission = "read" }),
             For(IsOwner(kind), HttpStatusCode.NoContent), "add collaborator");
+        // Checking a collaborator needs push access and a repo scope (a read token's will do).
+        HttpStatusCode ForCollaboratorCheck(HttpStatusCode ok) =>
+            kind == "owner-token-no-repo-scope" ? HttpStatusCode.Forbidden : For(CanWrite(kind), ok, routeNeedsWriteScope: false);
+        await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/collaborators/{s.Reader.Username}"),
+            ForCollaboratorCheck(HttpStatusCode.NoContent), "check collaborator");
+        await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/collaborators/{s.Reader.Username}/permission"),
+            ForCollaboratorCheck(HttpStatusCode.OK), "collaborator permission");
         await ExpectAsync(await v.Api.DeleteAsync($"/api/v1/repos/{s.Path}/collaborators/{s.Stranger.Username}"),
             For(IsOwner(kind), HttpStatusCode.NoContent), "remove collaborator");
         await ExpectAsync(await v.Api.DeleteAsync($"/api/v1/repos/{s.Path}"), For(IsOwner(kind), HttpStatusCode.NoContent), "v1 delete");
