@@ -28,7 +28,7 @@ public abstract class ForkAndStarTests(AnvilServer server, Chromium chromium)
         Assert.Equal(200, await viewer.GoAsync($"/{o}/upstream"));
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "0 forks" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Fork", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/{forker.Username}/upstream");
+        await page.WaitForURLAsync($"**/{forker.Username}/upstream", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(page.Locator(".repo-head")).ToContainTextAsync($"forked from {o}/upstream");
         await Assertions.Expect(page.Locator(".markdown-body h1")).ToHaveTextAsync("Calculator");
         using (var api = forker.Client())
@@ -37,17 +37,19 @@ public abstract class ForkAndStarTests(AnvilServer server, Chromium chromium)
             Assert.Equal($"{o}/upstream", fork.GetProperty("parent").GetProperty("full_name").GetString());
         }
 
+        // Navigations wait for the document, not for every image and script on it (the load event has timed out under a
+        // full run's load); the assertions after each wait for what they look at.
         // The parent's fork count links to the list of forks.
         await viewer.GoAsync($"/{o}/upstream");
         await page.GetByRole(AriaRole.Link, new() { Name = "1 fork", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/upstream/forks");
+        await page.WaitForURLAsync($"**/{o}/upstream/forks", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(page.Locator(".repo-list li a").First).ToHaveTextAsync($"{forker.Username}/upstream");
         await Assertions.Expect(page.Locator(".repo-list")).ToContainTextAsync($"Forked from {o}/upstream");
 
         // Forking again takes the person to the fork they already have.
         await viewer.GoAsync($"/{o}/upstream");
         await page.GetByRole(AriaRole.Button, new() { Name = "Fork", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/{forker.Username}/upstream");
+        await page.WaitForURLAsync($"**/{forker.Username}/upstream", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         using (var api = owner.Client())
         {
             var forks = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/repos/{o}/upstream/forks");
@@ -110,7 +112,7 @@ public abstract class ForkAndStarTests(AnvilServer server, Chromium chromium)
         Assert.Equal(200, await viewer.GoAsync($"/{o}/popular/stargazers"));
         await Assertions.Expect(page.Locator(".people-grid li")).ToHaveCountAsync(Anvil.Web.Pages.Repo.Stargazers.PerPage);
         await page.GetByRole(AriaRole.Link, new() { Name = "Next" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/popular/stargazers?page=2");
+        await page.WaitForURLAsync($"**/{o}/popular/stargazers?page=2", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(page.Locator(".people-grid li")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Next" })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Link, new() { Name = "Previous" }).ClickAsync();
