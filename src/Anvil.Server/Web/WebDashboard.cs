@@ -56,8 +56,7 @@ public sealed class WebDashboard(RepositoryService repositories, RepositoryAcces
             return [];
         }
         var details = await issueDetails.DetailsAsync(issueIds, ct);
-        var states = await WebIssues.PullStatesAsync(db, details.Where(d => d.Issue.IsPullRequest).Select(d => d.Issue.Id).ToList(), ct);
-        return details.Select(d => new IssueHit(d.Repository.Owner.Username, d.Repository.Name, WebIssues.Row(d, states.GetValueOrDefault(d.Issue.Id)))).ToList();
+        return await WebIssues.HitsAsync(db, details, ct);
     }
 
     /// <summary>Issues and pull requests opened and closed, comments, and pushes in the viewer's repositories, newest first.</summary>

@@ -103,6 +103,13 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Rep
 
     internal readonly record struct PullState(bool Merged, bool Draft);
 
+    /// <summary>Issues and pull requests from several repositories as the lists of search and the dashboard show them.</summary>
+    internal static async Task<IReadOnlyList<IssueHit>> HitsAsync(AnvilDbContext db, IReadOnlyList<IssueDetails> details, CancellationToken ct)
+    {
+        var states = await PullStatesAsync(db, details.Where(d => d.Issue.IsPullRequest).Select(d => d.Issue.Id).ToList(), ct);
+        return details.Select(d => new IssueHit(d.Repository.Owner.Username, d.Repository.Name, Row(d, states.GetValueOrDefault(d.Issue.Id)))).ToList();
+    }
+
     internal static async Task<Dictionary<long, PullState>> PullStatesAsync(AnvilDbContext db, List<long> issueIds, CancellationToken ct) =>
         await db.PullRequests.AsNoTracking().Where(p => issueIds.Contains(p.IssueId))
             .Select(p => new { p.IssueId, p.MergedAt, p.IsDraft }).ToDictionaryAsync(p => p.IssueId, p => new PullState(p.MergedAt != null, p.IsDraft), ct);

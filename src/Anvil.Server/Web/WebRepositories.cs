@@ -81,9 +81,7 @@ public sealed class WebRepositories(RepositoryService repositories, RepositoryAc
                 return new SearchHits([], (await search.UsersAsync(found.Items, ct)).Select(Profile).ToList(), [], found.HasMore);
             case SearchKind.Issues or SearchKind.PullRequests:
                 var details = await issueHits.DetailsAsync(found.Items, ct);
-                var states = await WebIssues.PullStatesAsync(db, details.Where(d => d.Issue.IsPullRequest).Select(d => d.Issue.Id).ToList(), ct);
-                var hits = details.Select(d => new IssueHit(d.Repository.Owner.Username, d.Repository.Name, WebIssues.Row(d, states.GetValueOrDefault(d.Issue.Id)))).ToList();
-                return new SearchHits([], [], hits, found.HasMore);
+                return new SearchHits([], [], await WebIssues.HitsAsync(db, details, ct), found.HasMore);
             default:
                 return new SearchHits(await summaries.ListAsync(await search.RepositoriesAsync(found.Items, ct), ct), [], [], found.HasMore);
         }
