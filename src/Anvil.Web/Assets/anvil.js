@@ -68,4 +68,11 @@
     window.addEventListener("hashchange", paint);
     paint();
   }
+
+  // A destructive button asks first (data-confirm); without script the form posts as it is.
+  document.addEventListener("submit", (event) => {
+    const button = event.submitter;
+    const question = button instanceof HTMLElement ? button.dataset.confirm : undefined;
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
 })();
