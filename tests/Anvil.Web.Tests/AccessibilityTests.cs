@@ -14,6 +14,7 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
         var second = await SampleRepository.PushAsyncForNewRepo(server, owner, "calculator");
         var o = owner.Username;
         var issue = await SampleRepository.OpenIssueAsync(owner, "calculator");
+        await SampleRepository.TriageIssueAsync(owner, "calculator", issue);
         var pages = new (string Name, string Path, bool SignedIn, int Status)[]
         {
             ("explore", "/", false, 200),
@@ -43,6 +44,10 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("issue", $"/{o}/calculator/issues/{issue}", false, 200),
             ("issue-signed-in", $"/{o}/calculator/issues/{issue}", true, 200),
             ("new-issue", $"/{o}/calculator/issues/new", true, 200),
+            ("issue, editing", $"/{o}/calculator/issues/{issue}?edit=0", true, 200),
+            ("labels", $"/{o}/calculator/labels", true, 200),
+            ("labels, signed out", $"/{o}/calculator/labels", false, 200),
+            ("issues, filtered", $"/{o}/calculator/issues?label=bug&sort=updated-desc", false, 200),
             ("notifications", "/notifications?all=1", true, 200),
             ("pulls", $"/{o}/calculator/pulls", false, 200),
             ("profile settings", "/settings/profile", true, 200),

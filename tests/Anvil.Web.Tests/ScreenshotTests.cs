@@ -17,6 +17,7 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
         var second = await SampleRepository.PushAsyncForNewRepo(server, owner, "calculator");
         var o = owner.Username;
         var issue = await SampleRepository.OpenIssueAsync(owner, "calculator");
+        await SampleRepository.TriageIssueAsync(owner, "calculator", issue);
         // Someone forked and starred it, so its forks and stargazers pages have something to show.
         var fan = await server.SignUpAsync("fan" + Guid.NewGuid().ToString("N")[..6]);
         using (var api = fan.Client())
@@ -50,6 +51,9 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("issue", $"/{o}/calculator/issues/{issue}", false, 200),
             ("issue-signed-in", $"/{o}/calculator/issues/{issue}", true, 200),
             ("new-issue", $"/{o}/calculator/issues/new", true, 200),
+            ("issue-editing", $"/{o}/calculator/issues/{issue}?edit=0", true, 200),
+            ("labels", $"/{o}/calculator/labels", true, 200),
+            ("issues-filtered", $"/{o}/calculator/issues?label=bug&sort=updated-desc", false, 200),
             ("notifications", "/notifications?all=1", true, 200),
             ("pulls", $"/{o}/calculator/pulls", false, 200),
             ("profile-settings", "/settings/profile", true, 200),

@@ -34,6 +34,12 @@ public static class Links
 
     public static string Labels(string owner, string repo) => Repo(owner, repo) + "/labels";
 
+    public static string Compare(string owner, string repo) => Repo(owner, repo) + "/compare";
+
+    /// <summary>GitHub's /compare/base...head; a fork's head is "owner:branch".</summary>
+    public static string Compare(string owner, string repo, string @base, string head) =>
+        Compare(owner, repo) + "/" + RefPath(@base) + "..." + RefPath(head).Replace("%3A", ":", StringComparison.Ordinal); // "owner:branch" reads as GitHub writes it
+
     /// <summary>The issue (or pull request) list filtered by a label, as a label chip links to it.</summary>
     public static string IssuesLabelled(string owner, string repo, string label, bool pulls = false) =>
         (pulls ? Pulls(owner, repo) : Issues(owner, repo)) + "?label=" + E(label);

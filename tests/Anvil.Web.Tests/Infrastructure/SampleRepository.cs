@@ -79,4 +79,16 @@ public static class SampleRepository
         Assert.Equal(System.Net.HttpStatusCode.Created, comment.StatusCode);
         return number;
     }
+
+    /// <summary>Gives issue <paramref name="number"/> some history: a new title, an assignee, a close and a reopen.</summary>
+    public static async Task TriageIssueAsync(TestUser owner, string repo, int number)
+    {
+        using var c = owner.Client();
+        var path = $"/api/v1/repos/{owner.Username}/{repo}/issues/{number}";
+        foreach (var change in new object[] { new { title = "Dividing by zero crashes", assignees = new[] { owner.Username } }, new { state = "closed" }, new { state = "open" } })
+        {
+            var res = await c.PatchAsync(path, System.Net.Http.Json.JsonContent.Create(change));
+            Assert.Equal(System.Net.HttpStatusCode.OK, res.StatusCode);
+        }
+    }
 }
