@@ -28,6 +28,8 @@ public static class WebPages
         services.AddScoped<IWebIssues, WebIssues>();
         services.AddScoped<IWebDashboard, WebDashboard>();
         services.AddScoped<IWebNotifications, WebNotifications>();
+        services.AddScoped<IWebRepoSettings, WebRepoSettings>();
+        services.AddScoped<IWebAccountLinks, WebAccountLinks>();
         return services;
     }
 
