@@ -61,6 +61,8 @@ public sealed class HookSettingsTests(WebhookSqliteServer server, Chromium chrom
         await Assertions.Expect(delivery.GetByLabel($"Request payload of {guid}")).ToContainTextAsync("\"action\": \"opened\"");
         await Assertions.Expect(delivery.GetByLabel($"Response headers of {guid}")).ToContainTextAsync("X-Receiver: test");
         await Assertions.Expect(delivery.GetByLabel($"Response body of {guid}")).ToHaveTextAsync("thanks");
+        Directory.CreateDirectory(Screenshots.Folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots.Folder, "repo-hook-delivery-full-1280-light.png"), FullPage = true });
         // The greeting ping was delivered too.
         await Assertions.Expect(page.Locator("details.delivery", new() { HasText = "ping" })).ToHaveCountAsync(1);
 
