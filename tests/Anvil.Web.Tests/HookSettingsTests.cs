@@ -10,7 +10,7 @@ namespace Anvil.Web.Tests;
 
 /// <summary>
 /// Webhooks made in the browser deliver to a real listener and their page shows what went over the wire; the Actions
-/// page makes a runner token that registers a runner; a person's notification and Discord settings.
+/// page makes a runner token that registers a runner, listed there until removed; a person's notification and Discord settings.
 /// </summary>
 public sealed class HookSettingsTests(WebhookSqliteServer server, Chromium chromium) : IClassFixture<WebhookSqliteServer>, IClassFixture<Chromium>
 {
@@ -114,10 +114,16 @@ public sealed class HookSettingsTests(WebhookSqliteServer server, Chromium chrom
         using var anonymous = server.Anonymous();
         var registered = await anonymous.PostAsJsonAsync("/api/v1/runners/register", new { token, name = "web-made", labels = new[] { "linux" } });
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        Assert.Equal(200, await viewer.GoAsync($"/{o}/ci/settings/actions"));
+        await Assertions.Expect(page.Locator(".token-list li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".token-list li")).ToContainTextAsync("web-made");
+        await Assertions.Expect(page.Locator(".token-list li")).ToContainTextAsync("linux");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove runner web-made" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No runner is registered for this repository.")).ToBeVisibleAsync();
         using (var api = owner.Client())
         {
             var runners = (await api.GetFromJsonAsync<JsonNode>($"/api/v1/repos/{o}/ci/actions/runners"))!;
-            Assert.Contains("web-made", runners.ToJsonString());
+            Assert.Equal(0, (int)runners["total_count"]!);
         }
         viewer.AssertNoConsoleErrors();
     }

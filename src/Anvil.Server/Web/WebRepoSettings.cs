@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Anvil.Server.Actions;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Repositories;
@@ -91,7 +92,7 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
         var context = await ContextAsync(owner, repo, ct);
         var list = await repositories.ListCollaboratorsAsync(owner, repo, ct);
         return new CollaboratorsView(context, list
-            .Select(c => new CollaboratorRow(c.User.Username, UserViews.AvatarUrl(c.User, ""), PermissionName(c.Permission), c.CreatedAt))
+            .Select(c => new CollaboratorRow(c.User.Username, UserViews.AvatarUrl(c.User, ""), RepositoryV1Endpoints.PermissionName(c.Permission), c.CreatedAt))
             .OrderBy(c => c.Username, StringComparer.OrdinalIgnoreCase).ToList());
     }
 
@@ -134,13 +135,6 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
         await AdministeredAsync(owner, repo, ct);
         await repositories.RemoveCollaboratorAsync(owner, repo, username, ct);
     }
-
-    private static string PermissionName(RepositoryPermission p) => p switch
-    {
-        RepositoryPermission.Admin => "admin",
-        RepositoryPermission.Write => "write",
-        _ => "read",
-    };
 
     public async Task<HooksView> HooksAsync(string owner, string repo, CancellationToken ct)
     {
@@ -206,7 +200,22 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
             deliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
     }
 
-    public Task<RepoContext> ActionsAsync(string owner, string repo, CancellationToken ct) => ContextAsync(owner, repo, ct);
+    public async Task<RunnersView> RunnersAsync(string owner, string repo, CancellationToken ct)
+    {
+        var r = await AdministeredAsync(owner, repo, ct);
+        var list = await runners.ListAsync(r.Id, ct);
+        return new RunnersView(await code.OpenAsync(owner, repo, ct), list
+            .Select(x => new RunnerRow(x.Id, x.Name, x.Labels.Split(' ', StringSplitOptions.RemoveEmptyEntries), x.LastSeenAt)).ToList());
+    }
+
+    public async Task RemoveRunnerAsync(string owner, string repo, long id, CancellationToken ct)
+    {
+        var r = await AdministeredAsync(owner, repo, ct);
+        if (!await runners.RemoveAsync(id, r.Id, ct))
+        {
+            throw AnvilException.NotFound("runner not found");
+        }
+    }
 
     public async Task<RunnerToken> CreateRunnerTokenAsync(string owner, string repo, CancellationToken ct)
     {
@@ -218,48 +227,19 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
     private static HookRow Row(Webhook h) => new(h.Id, h.Url, h.ContentType, h.Secret is not null, h.EventList, h.Active,
         h.LastResponseCode, h.LastResponseStatus ?? "unused", h.UpdatedAt);
 
-    private static DeliveryDetail Detail(WebhookDelivery d, IReadOnlyList<WebhookAttempt> attempts)
+    /// <summary>The API's view of a delivery (its latest attempt's request and response), as the page shows it.</summary>
+    private static DeliveryDetail Detail(WebhookDelivery delivery, IReadOnlyList<WebhookAttempt> attempts)
     {
-        var last = attempts.LastOrDefault();
-        return new DeliveryDetail(d.Id, d.Guid, d.Event, d.Action, d.State.ToString().ToLowerInvariant(), d.LastStatus ?? "Pending", d.Redelivery,
-            d.DeliveredAt ?? d.CreatedAt, (d.LastDurationMs ?? 0) / 1000.0, last?.Url, Headers(last?.RequestHeaders), Indented(d.Payload),
-            last?.StatusCode, Headers(last?.ResponseHeaders), last?.ResponseBody, last?.Error);
+        var d = WebhookViews.Detail(delivery, attempts);
+        var last = d.Attempts.LastOrDefault();
+        return new DeliveryDetail(d.Id, d.Guid, d.Event, d.Action, d.State, d.Status, d.Redelivery, d.DeliveredAt, d.Duration, d.Url,
+            Headers(d.Request.Headers), d.Request.Payload?.ToJsonString(IndentedJson) ?? "", last?.StatusCode, Headers(d.Response.Headers),
+            d.Response.Payload, last?.Error);
     }
 
-    /// <summary>An attempt's headers, stored as a JSON object of name → value.</summary>
-    private static IReadOnlyList<WireHeader> Headers(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return [];
-        }
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            return doc.RootElement.ValueKind != JsonValueKind.Object
-                ? []
-                : doc.RootElement.EnumerateObject()
-                    .Select(p => new WireHeader(p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()))
-                    .ToList();
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-    }
-
-    private static string Indented(string payload)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(payload);
-            return JsonSerializer.Serialize(doc.RootElement, IndentedJson);
-        }
-        catch (JsonException)
-        {
-            return payload;
-        }
-    }
+    private static IReadOnlyList<WireHeader> Headers(JsonNode? headers) => headers is JsonObject o
+        ? o.Select(h => new WireHeader(h.Key, h.Value is JsonValue v && v.TryGetValue<string>(out var text) ? text : h.Value?.ToJsonString() ?? "")).ToList()
+        : [];
 
     private static readonly JsonSerializerOptions IndentedJson = new()
     {

@@ -43,6 +43,11 @@ public sealed record DeliveryDetail(long Id, Guid Guid, string Event, string? Ac
 /// <param name="MoreDeliveries">Older deliveries exist beyond those shown.</param>
 public sealed record HookView(RepoContext Context, HookRow Hook, IReadOnlyList<DeliveryDetail> Deliveries, bool MoreDeliveries);
 
+/// <summary>A runner registered for this repository; <paramref name="LastSeenAt"/> is its latest poll for work.</summary>
+public sealed record RunnerRow(long Id, string Name, IReadOnlyList<string> Labels, DateTime LastSeenAt);
+
+public sealed record RunnersView(RepoContext Context, IReadOnlyList<RunnerRow> Runners);
+
 /// <summary>A runner registration token, shown once.</summary>
 public sealed record RunnerToken(string Token, DateTime ExpiresAt);
 
@@ -83,8 +88,11 @@ public interface IWebRepoSettings
     /// <summary>Sends a past delivery again (a new delivery with the same payload and id).</summary>
     Task RedeliverAsync(string owner, string repo, long id, long deliveryId, CancellationToken ct);
 
-    /// <summary>The Actions settings page's repository (admins only).</summary>
-    Task<RepoContext> ActionsAsync(string owner, string repo, CancellationToken ct);
+    /// <summary>The repository's own runners (not the instance's shared ones).</summary>
+    Task<RunnersView> RunnersAsync(string owner, string repo, CancellationToken ct);
+
+    /// <summary>Removes one of the repository's runners (its credential stops working); another's is "not found".</summary>
+    Task RemoveRunnerAsync(string owner, string repo, long id, CancellationToken ct);
 
     /// <summary>A new runner registration token for this repository, as the API's <c>runners/registration-token</c> makes.</summary>
     Task<RunnerToken> CreateRunnerTokenAsync(string owner, string repo, CancellationToken ct);
