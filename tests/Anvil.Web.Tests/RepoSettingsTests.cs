@@ -166,6 +166,25 @@ public sealed class RepoSettingsTests(SqliteServer server, Chromium chromium) : 
         await Assertions.Expect(other.Page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true })).ToHaveCountAsync(0);
         Assert.Equal(404, await other.GoAsync($"/{o}/secret/settings"));
         Assert.Equal(404, await other.GoAsync($"/{o}/secret/settings/collaborators"));
+        // Nor may they post the settings' forms, even with a valid antiforgery token of their own: the 404 page, nothing changed.
+        Assert.Equal(200, await other.GoAsync($"/{o}/secret/issues/new"));
+        var antiforgery = await other.Page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
+        var forgedDelete = await other.Page.APIRequest.PostAsync($"/{o}/secret/settings", new()
+        {
+            Form = FormOf(other.Page.APIRequest, ("_handler", "delete"), ("__RequestVerificationToken", antiforgery!), ("Confirmation", $"{o}/secret")),
+        });
+        Assert.Equal(404, forgedDelete.Status);
+        var forgedAdd = await other.Page.APIRequest.PostAsync($"/{o}/secret/settings/collaborators", new()
+        {
+            Form = FormOf(other.Page.APIRequest, ("_handler", "add"), ("__RequestVerificationToken", antiforgery!), ("Username", friend.Username), ("Permission", "admin")),
+        });
+        Assert.Equal(404, forgedAdd.Status);
+        other.ForgetConsoleErrors();
+        using (var api = owner.Client())
+        {
+            Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/v1/repos/{o}/secret")).StatusCode);
+            Assert.Equal("write", (string?)(await api.GetFromJsonAsync<JsonArray>($"/api/v1/repos/{o}/secret/collaborators"))!.Single()!["role_name"]);
+        }
 
         await page.GetByRole(AriaRole.Button, new() { Name = $"Remove {friend.Username}" }).ClickAsync();
         await Assertions.Expect(page.GetByText("No one but you has access yet.")).ToBeVisibleAsync();
@@ -175,6 +194,16 @@ public sealed class RepoSettingsTests(SqliteServer server, Chromium chromium) : 
             Assert.Empty((await api.GetFromJsonAsync<JsonArray>($"/api/v1/repos/{o}/secret/collaborators"))!);
         }
         admin.AssertNoConsoleErrors();
+    }
+
+    private static IFormData FormOf(IAPIRequestContext request, params (string Name, string Value)[] fields)
+    {
+        var form = request.CreateFormData();
+        foreach (var (name, value) in fields)
+        {
+            form.Set(name, value);
+        }
+        return form;
     }
 
     [Fact]

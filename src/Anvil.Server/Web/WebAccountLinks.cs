@@ -27,8 +27,7 @@ public sealed class WebAccountLinks(Caller caller, UserService users, DiscordLin
 
     public async Task<DiscordLinkView> DiscordAsync(CancellationToken ct)
     {
-        _ = Me;
-        var link = await discord.OwnLinkAsync(ct);
+        var link = await discord.OwnLinkAsync(ct); // which asks for a signed-in session, as linking does
         return new DiscordLinkView(discord.BotConfigured, link?.DiscordId, link?.Verified ?? false, link?.CreatedAt);
     }
 
@@ -52,7 +51,6 @@ public sealed class WebAccountLinks(Caller caller, UserService users, DiscordLin
 
     public async Task UnlinkDiscordAsync(CancellationToken ct)
     {
-        _ = Me;
         if (await discord.OwnLinkAsync(ct) is { } link)
         {
             await discord.UnlinkAsync(link.DiscordId, ct);
