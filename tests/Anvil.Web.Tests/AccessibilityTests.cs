@@ -15,6 +15,7 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
         var o = owner.Username;
         var issue = await SampleRepository.OpenIssueAsync(owner, "calculator");
         await SampleRepository.TriageIssueAsync(owner, "calculator", issue);
+        var hookId = await RepoSettingsFixtures.AddCollaboratorAndHookAsync(server, owner, "calculator");
         var pages = new (string Name, string Path, bool SignedIn, int Status)[]
         {
             ("explore", "/", false, 200),
@@ -52,6 +53,14 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("pulls", $"/{o}/calculator/pulls", false, 200),
             ("profile settings", "/settings/profile", true, 200),
             ("password and sessions", "/settings/security", true, 200),
+            ("repository settings", $"/{o}/calculator/settings", true, 200),
+            ("collaborators", $"/{o}/calculator/settings/collaborators", true, 200),
+            ("webhooks", $"/{o}/calculator/settings/hooks", true, 200),
+            ("new webhook", $"/{o}/calculator/settings/hooks/new", true, 200),
+            ("webhook", $"/{o}/calculator/settings/hooks/{hookId}", true, 200),
+            ("actions settings", $"/{o}/calculator/settings/actions", true, 200),
+            ("notification settings", "/settings/notifications", true, 200),
+            ("discord settings", "/settings/discord", true, 200),
             ("not found", $"/{o}/missing", false, 404),
         };
         var failures = new List<string>();

@@ -54,6 +54,9 @@ public sealed partial class CrawlerTests(SqliteServer server) : IClassFixture<Sq
         Assert.Contains($"/{owner.Username}/crawled/issues/{issue}", anonymous);
         Assert.Contains($"/{owner.Username}/crawled/pulls", anonymous);
         Assert.Contains("/settings/security", signedIn);
+        Assert.Contains($"/{owner.Username}/crawled/settings/hooks/new", signedIn); // through the Settings tab of its admin
+        Assert.Contains("/settings/discord", signedIn);
+        Assert.DoesNotContain($"/{owner.Username}/crawled/settings", anonymous);
         Console.WriteLine($"crawled {anonymous.Count} pages signed out, {signedIn.Count} signed in");
         Assert.True(anonymous.Count > 20 && signedIn.Count > 20, "the crawl reached too little to mean anything");
     }

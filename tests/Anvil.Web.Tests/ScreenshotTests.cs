@@ -25,6 +25,7 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             (await api.PostAsync($"/api/v1/repos/{o}/calculator/forks", null)).EnsureSuccessStatusCode();
             (await api.PutAsync($"/api/v1/user/starred/{o}/calculator", null)).EnsureSuccessStatusCode();
         }
+        var hookId = await RepoSettingsFixtures.AddCollaboratorAndHookAsync(server, owner, "calculator");
         var pages = new (string Name, string Path, bool SignedIn, int Status)[]
         {
             ("explore", "/", false, 200),
@@ -58,6 +59,14 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("pulls", $"/{o}/calculator/pulls", false, 200),
             ("profile-settings", "/settings/profile", true, 200),
             ("security-settings", "/settings/security", true, 200),
+            ("repo-settings", $"/{o}/calculator/settings", true, 200),
+            ("repo-collaborators", $"/{o}/calculator/settings/collaborators", true, 200),
+            ("repo-hooks", $"/{o}/calculator/settings/hooks", true, 200),
+            ("repo-hook-new", $"/{o}/calculator/settings/hooks/new", true, 200),
+            ("repo-hook", $"/{o}/calculator/settings/hooks/{hookId}", true, 200),
+            ("repo-actions-settings", $"/{o}/calculator/settings/actions", true, 200),
+            ("notification-settings", "/settings/notifications", true, 200),
+            ("discord-settings", "/settings/discord", true, 200),
             ("not-found", $"/{o}/missing", false, 404),
         };
         foreach (var (width, height) in Screenshots.Sizes)

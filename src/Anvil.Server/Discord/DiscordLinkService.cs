@@ -133,6 +133,16 @@ public sealed class DiscordLinkService(AnvilDbContext db, Caller caller, Discord
         return new LinkStatus(true, link.Verified, link.User);
     }
 
+    /// <summary>The signed-in user's own link, if any (their settings page shows it); a session, as linking needs.</summary>
+    public async Task<DiscordLink?> OwnLinkAsync(CancellationToken ct)
+    {
+        var user = RequireSessionUser();
+        return await db.Set<DiscordLink>().AsNoTracking().FirstOrDefaultAsync(l => l.UserId == user.Id, ct);
+    }
+
+    /// <summary>Whether the instance talks to a Discord bot at all (<c>WEBHOOK_SECRET</c> is set).</summary>
+    public bool BotConfigured => options.WebhookSecret is not null;
+
     private void RequireBotOrUser()
     {
         if (!bot.IsBot)

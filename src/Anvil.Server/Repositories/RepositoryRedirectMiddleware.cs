@@ -49,7 +49,9 @@ public sealed class RepositoryRedirectMiddleware(RequestDelegate next)
         var ownerAt = -1;
         for (var i = 0; i + 1 < pattern.Count; i++)
         {
-            if (ParameterName(pattern[i]) == "owner" && ParameterName(pattern[i + 1]) is "name" or "repo")
+            // The pages name them {Owner}/{Repo}, the API {owner}/{name}.
+            if (string.Equals(ParameterName(pattern[i]), "owner", StringComparison.OrdinalIgnoreCase)
+                && ParameterName(pattern[i + 1])?.ToLowerInvariant() is "name" or "repo")
             {
                 ownerAt = i;
                 break;

@@ -165,7 +165,8 @@ public static class RepositoryV1Endpoints
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static string PermissionName(RepositoryPermission p) => p switch
+    /// <summary>GitHub's role name of a permission (the pages show it too).</summary>
+    public static string PermissionName(RepositoryPermission p) => p switch
     {
         RepositoryPermission.Admin => "admin",
         RepositoryPermission.Write => "write",

@@ -162,5 +162,6 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
     public Task RevokeTokenAsync(long id, CancellationToken ct) => tokens.RevokeAsync(SessionUser.Id, id, ct);
 
     /// <summary>A service's message ("username is already taken") as a sentence on a page.</summary>
-    internal static string Sentence(string message) => message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + ".";
+    internal static string Sentence(string message) =>
+        message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? "" : ".");
 }

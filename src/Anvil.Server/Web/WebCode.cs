@@ -38,7 +38,7 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
         var clone = $"{address.BaseUrl}/{Uri.EscapeDataString(r.Owner.Username)}/{Uri.EscapeDataString(r.Name)}.git";
         var tally = (await issues.TallyAsync([r.Id], ct)).GetValueOrDefault(r.Id) ?? Issues.IssueTally.Empty;
         return new RepoContext(WebRepositories.Summary(r, stats), grant.CanWrite, branches, tags, clone, branches.Count == 0, stats.StarredByViewer,
-            tally.OpenIssues, tally.OpenPullRequests);
+            tally.OpenIssues, tally.OpenPullRequests, grant.IsAdmin);
     }
 
     public async Task SetStarAsync(string owner, string repo, bool starred, CancellationToken ct)

@@ -29,6 +29,8 @@ public static class WebPages
         services.AddScoped<IWebDashboard, WebDashboard>();
         services.AddScoped<IWebNotifications, WebNotifications>();
         services.AddScoped<IWebPulls, WebPulls>();
+        services.AddScoped<IWebRepoSettings, WebRepoSettings>();
+        services.AddScoped<IWebAccountLinks, WebAccountLinks>();
         return services;
     }
 

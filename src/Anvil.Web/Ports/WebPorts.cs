@@ -24,8 +24,9 @@ public sealed record ProfileView(UserProfile User, IReadOnlyList<RepoSummary> Re
 
 /// <summary>A repository as a page header shows it: who may do what, its refs and where to clone it from.</summary>
 /// <param name="OpenIssues">Open issues, for the Issues tab; <paramref name="OpenPulls"/> likewise for pull requests.</param>
+/// <param name="CanAdmin">The viewer administers it (the Settings tab).</param>
 public sealed record RepoContext(RepoSummary Repo, bool CanWrite, IReadOnlyList<string> Branches, IReadOnlyList<string> Tags,
-    string CloneUrl, bool IsEmpty, bool StarredByViewer, int OpenIssues = 0, int OpenPulls = 0);
+    string CloneUrl, bool IsEmpty, bool StarredByViewer, int OpenIssues = 0, int OpenPulls = 0, bool CanAdmin = false);
 
 /// <summary>A signed-in viewer, or what went wrong (a message for a person) when signing in or up fails.</summary>
 public sealed record FormResult(string? Error)

@@ -44,6 +44,10 @@ public static class Links
     public static string IssuesLabelled(string owner, string repo, string label, bool pulls = false) =>
         (pulls ? Pulls(owner, repo) : Issues(owner, repo)) + "?label=" + E(label);
 
+    /// <summary>A repository's settings; <paramref name="section"/> is "collaborators", "hooks", "hooks/{id}", "actions" or none (general).</summary>
+    public static string RepoSettings(string owner, string repo, string? section = null) =>
+        Repo(owner, repo) + "/settings" + (section is null ? "" : "/" + section);
+
     private static string E(string segment) => Uri.EscapeDataString(segment);
 
     /// <summary>A ref or path keeps its slashes; each segment is escaped.</summary>
