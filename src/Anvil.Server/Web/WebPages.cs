@@ -28,6 +28,7 @@ public static class WebPages
         services.AddScoped<IWebIssues, WebIssues>();
         services.AddScoped<IWebDashboard, WebDashboard>();
         services.AddScoped<IWebNotifications, WebNotifications>();
+        services.AddScoped<IWebActions, WebActions>();
         return services;
     }
 
