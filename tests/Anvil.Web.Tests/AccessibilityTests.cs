@@ -14,6 +14,7 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
         var second = await SampleRepository.PushAsyncForNewRepo(server, owner, "calculator");
         var o = owner.Username;
         var issue = await SampleRepository.OpenIssueAsync(owner, "calculator");
+        var run = await SampleRun.PushAndFinishAsync(server, owner, "calculator");
         var pages = new (string Name, string Path, bool SignedIn, int Status)[]
         {
             ("explore", "/", false, 200),
@@ -47,6 +48,11 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("pulls", $"/{o}/calculator/pulls", false, 200),
             ("profile settings", "/settings/profile", true, 200),
             ("password and sessions", "/settings/security", true, 200),
+            ("actions", $"/{o}/calculator/actions", false, 200),
+            ("actions run", $"/{o}/calculator/actions/runs/{run.RunId}", true, 200),
+            ("actions job", $"/{o}/calculator/actions/runs/{run.RunId}/job/{run.JobId}", false, 200),
+            ("check run", $"/{o}/calculator/runs/{run.CheckRunId}", false, 200),
+            ("commit with checks", $"/{o}/calculator/commit/{run.Sha}", false, 200),
             ("not found", $"/{o}/missing", false, 404),
         };
         var failures = new List<string>();
