@@ -66,7 +66,7 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(page.Locator(".run-heading")).ToContainTextAsync($"CI #{runId}");
         var jobView = await repo.GetAsync($"/actions/jobs/{jobId}");
         Assert.Equal(200, await viewer.GoAsync(new Uri(jobView.Str("html_url")).PathAndQuery));
-        await Assertions.Expect(page.Locator(".job-title")).ToHaveTextAsync("build");
+        await Assertions.Expect(page.Locator(".job-title a")).ToHaveTextAsync("build");
 
         var waiting = page.Locator("details[data-step-name='Wait for the test']");
         await Assertions.Expect(waiting.Locator("pre")).ToContainTextAsync("waiting for release", new() { Timeout = Slow });
@@ -103,7 +103,7 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
         // The job's check run: its html_url opens its page, which leads to the job; the commit lists it.
         var checkRun = await repo.GetAsync($"/check-runs/{long.Parse(jobView.Str("check_run_url").Split('/')[^1])}");
         Assert.Equal(200, await viewer.GoAsync(new Uri(checkRun.Str("html_url")).PathAndQuery));
-        await Assertions.Expect(page.Locator(".run-heading")).ToHaveTextAsync("build");
+        await Assertions.Expect(page.Locator(".run-heading")).ToHaveTextAsync("Success build");
         await Assertions.Expect(page.Locator(".run-summary")).ToContainTextAsync("Success");
         await page.GetByRole(AriaRole.Link, new() { Name = "View job in Actions" }).ClickAsync();
         await page.WaitForURLAsync($"**/{o}/{r}/actions/runs/{runId}/job/{jobId}");
@@ -248,7 +248,7 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
         await using var viewer = await Viewer.OpenAsync(chromium, server);
         var page = viewer.Page;
         Assert.Equal(200, await viewer.GoAsync(new Uri(created.Str("html_url")).PathAndQuery));
-        await Assertions.Expect(page.Locator(".run-heading")).ToHaveTextAsync("lint");
+        await Assertions.Expect(page.Locator(".run-heading")).ToHaveTextAsync("Failure lint");
         await Assertions.Expect(page.Locator(".run-summary")).ToContainTextAsync("Failure");
         await Assertions.Expect(page.Locator(".check-output-title")).ToHaveTextAsync("2 problems");
         await Assertions.Expect(page.Locator(".check-output .markdown-body strong")).ToHaveTextAsync("2");
