@@ -95,7 +95,7 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(row).ToContainTextAsync($"#{runId}: Commit pushed by {o}");
         await Assertions.Expect(row.Locator(".branch-name")).ToHaveTextAsync("main");
         await Assertions.Expect(row.Locator(".run-icon")).ToHaveAttributeAsync("aria-label", "Success");
-        await Assertions.Expect(row).ToContainTextAsync("⏱");
+        await Assertions.Expect(row.Locator(".run-meta")).ToContainTextAsync("Duration ");
         Assert.Equal(200, await viewer.GoAsync($"/{o}/{r}/actions?status=failure"));
         await Assertions.Expect(page.Locator(".run-list li")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator(".blankslate")).ToContainTextAsync("No runs match");
