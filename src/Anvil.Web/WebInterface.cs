@@ -61,6 +61,9 @@ public static partial class WebInterface
         app.MapGet("/{owner:" + PageOwner.Name + "}/{repo}/actions/runs/{run:long}/job/{job:long}/live",
             (HttpContext http, string owner, string repo, long run, long job, IWebActions actions) => actions.StreamLogAsync(http, owner, repo, run, job))
             .ExcludeFromDescription();
+        app.MapGet("/{owner:" + PageOwner.Name + "}/{repo}/actions/runs/{run:long}/job/{job:long}/logs",
+            (HttpContext http, string owner, string repo, long run, long job, IWebActions actions) => actions.WriteRawLogAsync(http, owner, repo, run, job))
+            .ExcludeFromDescription();
         var pages = app.MapRazorComponents<App>();
         pages.Add(endpoint =>
         {

@@ -206,7 +206,7 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
         var (runId, jobId) = await FirstRunAsync(repo);
         var checkRunId = long.Parse((await repo.GetAsync($"/actions/jobs/{jobId}")).Str("check_run_url").Split('/')[^1]);
         string[] paths = [$"/{o}/{r}/actions", $"/{o}/{r}/actions/runs/{runId}", $"/{o}/{r}/actions/runs/{runId}/job/{jobId}",
-            $"/{o}/{r}/actions/runs/{runId}/job/{jobId}/live", $"/{o}/{r}/runs/{checkRunId}"];
+            $"/{o}/{r}/actions/runs/{runId}/job/{jobId}/live", $"/{o}/{r}/actions/runs/{runId}/job/{jobId}/logs", $"/{o}/{r}/runs/{checkRunId}"];
 
         var stranger = await server.SignUpAsync();
         await using (var strangerView = await SignedInAsync(stranger))
@@ -230,6 +230,12 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(viewer.Page.Locator(".run-heading .run-icon")).ToHaveAttributeAsync("aria-label", "In progress");
         Assert.Equal(200, await viewer.GoAsync($"/{o}/{r}/runs/{checkRunId}"));
         await Assertions.Expect(viewer.Page.Locator(".run-summary")).ToContainTextAsync("In progress");
+        await viewer.Page.GoBackAsync();
+        var rawLog = $"/{o}/{r}/actions/runs/{runId}/job/{jobId}/logs";
+        await Assertions.Expect(viewer.Page.GetByRole(AriaRole.Link, new() { Name = "View raw log" })).ToHaveAttributeAsync("href", rawLog);
+        var raw = await viewer.Page.Context.APIRequest.GetAsync(rawLog);
+        Assert.Equal(200, raw.Status);
+        Assert.Equal("Job build on runner\n\n▶ Greet\nsecret line of the private log\n", await raw.TextAsync());
         viewer.AssertNoConsoleErrors();
     }
 

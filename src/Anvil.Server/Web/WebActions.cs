@@ -135,14 +135,18 @@ public sealed class WebActions(IWebCode code, RepositoryAccess access, AnvilDbCo
     public async Task<IReadOnlyList<CheckState>> PullCheckStatesAsync(string owner, string repo, int number, CancellationToken ct) =>
         await CheckStatesAsync(owner, repo, (await pulls.GetAsync(owner, repo, number, ct)).PullRequest.HeadOid, ct);
 
+    public async Task WriteRawLogAsync(HttpContext http, string owner, string repo, long runId, long jobId)
+    {
+        var job = await FindJobAsync(owner, repo, runId, jobId, http.RequestAborted);
+        await using var log = await logs.OpenAsync(job, http.RequestAborted);
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        http.Response.Headers.CacheControl = "no-store";
+        await log.CopyToAsync(http.Response.Body, http.RequestAborted);
+    }
+
     public async Task StreamLogAsync(HttpContext http, string owner, string repo, long runId, long jobId)
     {
-        var repoId = (await access.ReadAsync(owner, repo, http.RequestAborted)).Repository.Id;
-        var job = await ActionsQueries.FindJobAsync(db, repoId, jobId, http.RequestAborted);
-        if (job.RunId != runId)
-        {
-            throw AnvilException.NotFound("job not found");
-        }
+        var job = await FindJobAsync(owner, repo, runId, jobId, http.RequestAborted);
         var after = int.TryParse(http.Request.Headers["Last-Event-ID"], out var resumed) ? resumed
             : int.TryParse(http.Request.Query["after"], out var asked) ? asked : -1;
         http.Response.ContentType = "text/event-stream; charset=utf-8";
@@ -188,6 +192,14 @@ public sealed class WebActions(IWebCode code, RepositoryAccess access, AnvilDbCo
         {
             // The browser left, the server is stopping, or the answer's time is up (the browser reconnects).
         }
+    }
+
+    /// <summary>A job of a run the viewer may read, by the page's address (a job of another run is not found).</summary>
+    private async Task<WorkflowJob> FindJobAsync(string owner, string repo, long runId, long jobId, CancellationToken ct)
+    {
+        var repoId = (await access.ReadAsync(owner, repo, ct)).Repository.Id;
+        var job = await ActionsQueries.FindJobAsync(db, repoId, jobId, ct);
+        return job.RunId == runId ? job : throw AnvilException.NotFound("job not found");
     }
 
     /// <summary>The log so far and the last chunk it holds: from the rows while the job runs, else the archived blob.</summary>

@@ -70,6 +70,9 @@ public interface IWebActions
     /// <summary>The check states of a pull request's head commit.</summary>
     Task<IReadOnlyList<CheckState>> PullCheckStatesAsync(string owner, string repo, int number, CancellationToken ct);
 
+    /// <summary>A job's whole log as plain text, as it is now (GitHub's "View raw logs"). Unreadable: the 404 refusal.</summary>
+    Task WriteRawLogAsync(HttpContext http, string owner, string repo, long runId, long jobId);
+
     /// <summary>
     /// A job's log as server-sent events while it runs: a <c>log</c> event per new chunk (its id the chunk's seq, so a
     /// reconnect resumes), then <c>end</c> once the job has completed (or restarted). Unreadable: the 404 refusal.

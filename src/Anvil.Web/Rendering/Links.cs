@@ -39,6 +39,8 @@ public static class Links
     /// <summary>The job's log as server-sent events (see <c>IWebActions.StreamLogAsync</c>).</summary>
     public static string ActionsJobLive(string owner, string repo, long runId, long jobId) => ActionsJob(owner, repo, runId, jobId) + "/live";
 
+    public static string ActionsJobRawLog(string owner, string repo, long runId, long jobId) => ActionsJob(owner, repo, runId, jobId) + "/logs";
+
     public static string CheckRun(string owner, string repo, long id) => Repo(owner, repo) + "/runs/" + id;
 
     public static string User(string username) => "/" + E(username);
