@@ -17,7 +17,7 @@ namespace Anvil.Server.Web;
 public sealed class WebActions(IWebCode code, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows, CheckService checks, JobLogArchive logs,
     PullRequestService pulls, Caller caller, IHostApplicationLifetime lifetime) : IWebActions
 {
-    /// <summary>A page shows this much of a job's log; the API's logs endpoint has the rest.</summary>
+    /// <summary>A page shows this much of a job's log; its raw log has the rest.</summary>
     private const int MaxLogBytes = 1024 * 1024;
     private static readonly TimeSpan LivePoll = TimeSpan.FromSeconds(1);
     /// <summary>A live log answer ends after this; the browser reconnects where it left off (Last-Event-ID).</summary>
