@@ -96,6 +96,9 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(row.Locator(".branch-name")).ToHaveTextAsync("main");
         await Assertions.Expect(row.Locator(".run-icon")).ToHaveAttributeAsync("aria-label", "Success");
         await Assertions.Expect(row.Locator(".run-meta")).ToContainTextAsync("Duration ");
+        Assert.Equal(200, await viewer.GoAsync($"/{o}/{r}/actions?workflow=.anvil/workflows/ci.yml&branch=main&status=success"));
+        await Assertions.Expect(page.Locator(".run-list li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByLabel("Workflow")).ToHaveValueAsync(".anvil/workflows/ci.yml");
         Assert.Equal(200, await viewer.GoAsync($"/{o}/{r}/actions?status=failure"));
         await Assertions.Expect(page.Locator(".run-list li")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator(".blankslate")).ToContainTextAsync("No runs match");

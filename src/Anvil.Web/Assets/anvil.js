@@ -71,9 +71,10 @@
 
   // Actions: a running job's log grows on the page (server-sent events from the job's ".../live" address), folded per
   // step as the page folds it: a "▶ step name" line starts the next step of that name. When the job ends, the page
-  // reloads to show its final state. Without script the page shows the log so far and a reload shows more.
+  // loads again to show its final state. Without script the page shows the log so far and a reload shows more.
+  // A browser holds only a few connections per site: a run with many running jobs streams the first few, the rest wait for the reload.
   const stepMarker = "\u25B6 ";
-  for (const steps of document.querySelectorAll("[data-live-log]")) {
+  for (const steps of [...document.querySelectorAll("[data-live-log]")].slice(0, 3)) {
     if (!window.EventSource) break;
     const parts = [...steps.querySelectorAll("details[data-log-part]")];
     let current = Number(steps.dataset.logPart) || 0;
@@ -111,7 +112,8 @@
     });
     source.addEventListener("end", () => {
       source.close();
-      location.reload();
+      // A fresh GET, never a form's re-post (the page may be the answer to a refused one).
+      location.replace(location.pathname + location.search);
     });
   }
 })();
