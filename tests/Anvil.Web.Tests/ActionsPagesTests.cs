@@ -243,6 +243,31 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
     }
 
     [Fact]
+    public async Task An_invalid_workflow_s_run_says_why_and_its_check_leads_to_it()
+    {
+        using var repo = await ActionsRepo.CreateAsync(server);
+        var (o, r) = (repo.Owner.Username, repo.Name);
+        var sha = await repo.PushAsync("main", (".anvil/workflows/broken.yml", "name: Broken\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    stepz: []\n"));
+        var runs = await ActionsRepo.EventuallyAsync(repo.RunsAsync, x => x["total_count"]!.GetValue<int>() == 1, "the run");
+        var run = runs["workflow_runs"]![0]!;
+        var runId = run["id"]!.GetValue<long>();
+
+        await using var viewer = await SignedInAsync(repo.Owner, javaScript: false);
+        var page = viewer.Page;
+        Assert.Equal(200, await viewer.GoAsync($"/{o}/{r}/actions/runs/{runId}"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("This workflow file is invalid.");
+        await Assertions.Expect(page.Locator(".run-error")).ToContainTextAsync(run.Str("error"));
+        await Assertions.Expect(page.Locator(".run-heading .run-icon")).ToHaveAttributeAsync("aria-label", "Failure");
+        // Re-running it would run the same broken file: the page offers no button (the API refuses it too).
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Re-run all jobs" })).ToHaveCountAsync(0);
+
+        Assert.Equal(200, await viewer.GoAsync($"/{o}/{r}/commit/{sha}"));
+        await Assertions.Expect(page.Locator(".check-states li").GetByRole(AriaRole.Link, new() { Name = "broken.yml", Exact = true }))
+            .ToHaveAttributeAsync("href", $"/{o}/{r}/actions/runs/{runId}");
+        viewer.AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task A_check_run_from_the_api_shows_its_sanitized_markdown_output()
     {
         using var repo = await ActionsRepo.CreateAsync(server);
