@@ -124,7 +124,7 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
         var release = Release();
         using var repo = await ActionsRepo.CreateAsync(server);
         var (o, r) = (repo.Owner.Username, repo.Name);
-        await repo.PushAsync("main", (".anvil/workflows/slow.yml", $$"""
+        var sha = await repo.PushAsync("main", (".anvil/workflows/slow.yml", $$"""
             name: Slow
             on: push
             jobs:
@@ -183,6 +183,11 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
         Assert.Equal(200, await viewer.GoAsync(path));
         await Assertions.Expect(page.Locator(".run-heading .run-icon")).ToHaveAttributeAsync("aria-label", "Success");
         await Assertions.Expect(page.Locator("details[data-step-name='Wait'] pre")).ToContainTextAsync("finished");
+        // The commit lists the job's check once, in its re-run's state, though both attempts have a check run.
+        Assert.Equal(2, (await repo.GetAsync($"/commits/{sha}/check-runs"))["total_count"]!.GetValue<int>());
+        Assert.Equal(200, await viewer.GoAsync($"/{o}/{r}/commit/{sha}"));
+        await Assertions.Expect(page.Locator(".check-states li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".check-states li .run-icon")).ToHaveAttributeAsync("aria-label", "Success");
         viewer.AssertNoConsoleErrors();
     }
 
