@@ -1,3 +1,5 @@
+using Anvil.Server.Repositories;
+using Anvil.Server.Users;
 using Anvil.Server.Infrastructure;
 
 namespace Anvil.Server.Issues;
@@ -50,4 +52,19 @@ public static class IssueRules
 
     /// <summary>What a close records: <c>not_planned</c> when asked, otherwise <c>completed</c> (a close is never "reopened").</summary>
     public static string CloseReason(string? asked) => asked == NotPlanned ? NotPlanned : Completed;
+
+    // ---- who may do what (the services enforce these; pages ask them to show only the buttons that work) ----
+
+    /// <summary>Title and body: collaborators, and the author while the issue is not locked.</summary>
+    public static bool MayEdit(RepositoryGrant grant, Issue issue, User user) => grant.CanWrite || (issue.AuthorId == user.Id && !issue.Locked);
+
+    /// <summary>Closing and reopening: collaborators and the author.</summary>
+    public static bool MayChangeState(RepositoryGrant grant, Issue issue, User user) => grant.CanWrite || issue.AuthorId == user.Id;
+
+    /// <summary>Labels, assignees and the lock: collaborators only.</summary>
+    public static bool MayTriage(RepositoryGrant grant) => grant.CanWrite;
+
+    /// <summary>A comment: collaborators moderate any; its author edits and deletes it while the issue is not locked.</summary>
+    public static bool MayModerate(RepositoryGrant grant, Issue issue, IssueComment comment, User user) =>
+        grant.CanWrite || (comment.AuthorId == user.Id && !issue.Locked);
 }

@@ -31,7 +31,8 @@ public sealed partial class IssueService
         {
             throw AnvilException.Forbidden("this issue is locked; only collaborators may comment");
         }
-        var comment = new IssueComment { IssueId = issue.Id, AuthorId = user.Id, Body = IssueRules.ValidBody(body, required: true), CreatedAt = Now, UpdatedAt = Now };
+        var now = Now; // one instant: a comment whose times differ was edited
+        var comment = new IssueComment { IssueId = issue.Id, AuthorId = user.Id, Body = IssueRules.ValidBody(body, required: true), CreatedAt = now, UpdatedAt = now };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.IssueComments.Add(comment);
         issue.UpdatedAt = Now;
@@ -90,17 +91,11 @@ public sealed partial class IssueService
     /// <summary>Authors edit and delete their own comments (not on a locked issue); writers moderate any, as on GitHub.</summary>
     private static void RequireCommentModeration(RepositoryGrant grant, CommentDetails found, User user)
     {
-        if (grant.CanWrite)
+        if (!IssueRules.MayModerate(grant, found.Issue, found.Comment, user))
         {
-            return;
-        }
-        if (found.Comment.AuthorId != user.Id)
-        {
-            throw AnvilException.Forbidden("only the comment's author or a collaborator may change this comment");
-        }
-        if (found.Issue.Locked)
-        {
-            throw AnvilException.Forbidden("this issue is locked");
+            throw AnvilException.Forbidden(found.Comment.AuthorId != user.Id
+                ? "only the comment's author or a collaborator may change this comment"
+                : "this issue is locked");
         }
     }
 

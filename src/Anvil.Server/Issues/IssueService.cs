@@ -240,20 +240,19 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
             happened.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var issue = await FindAsync(repo.Id, number, ct);
-            var isAuthor = issue.AuthorId == user.Id;
 
             // Who may do what, decided before anything changes.
-            if ((changes.Title is not null || changes.Body is not null) && !(grant.CanWrite || (isAuthor && !issue.Locked)))
+            if ((changes.Title is not null || changes.Body is not null) && !IssueRules.MayEdit(grant, issue, user))
             {
                 throw AnvilException.Forbidden(issue.Locked ? "this issue is locked" : "only the author or a collaborator may edit this issue");
             }
-            if ((changes.State is not null || changes.StateReason is not null) && !grant.CanWrite && !isAuthor)
+            if ((changes.State is not null || changes.StateReason is not null) && !IssueRules.MayChangeState(grant, issue, user))
             {
                 throw AnvilException.Forbidden("only the author or a collaborator may close or reopen this issue");
             }
             var triage = changes.Labels is not null || changes.AddLabels is not null || changes.RemoveLabels is not null
                 || changes.Assignees is not null || changes.Locked is not null;
-            if (triage && !grant.CanWrite)
+            if (triage && !IssueRules.MayTriage(grant))
             {
                 throw AnvilException.Forbidden("only collaborators may change labels, assignees or the lock");
             }

@@ -95,6 +95,27 @@ public static class IssueV1Endpoints
             return ApiJson.Created(ctx, comment.ToV1(ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
 
+        one.MapGet("/events", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var (issue, events) = await issues.ListEventsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            return page.Answer(ctx, events, e => e.ToV1(issue.Repository, ctx.PublicBaseUrl()));
+        });
+        one.MapGet("/timeline", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var (issue, items) = await issues.TimelineAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            return page.Answer(ctx, items, i => i.ToV1(issue.Repository, ctx.PublicBaseUrl()));
+        });
+        repo.MapGet("/issues/events", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var events = await issues.ListRepositoryEventsAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
+            return page.Answer(ctx, events, e => e.ToV1(ctx.PublicBaseUrl()));
+        });
+        repo.MapGet("/issues/events/{id:long}", async (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
+            ApiJson.Json(ctx, (await issues.GetEventAsync(owner, name, id, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));
+
         var comment = repo.MapGroup("/issues/comments/{id:long}");
         comment.MapGet("", async (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
             ApiJson.Json(ctx, (await issues.GetCommentAsync(owner, name, id, null, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));

@@ -1,3 +1,4 @@
+using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Issues;
@@ -10,27 +11,31 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Web;
 
 /// <summary>Issue and pull request pages over <see cref="IssueService"/> and <see cref="PullRequestService"/>, as the API reads them.</summary>
-public sealed class WebIssues(IssueService issues, PullRequestService pulls, RepositoryAccess access, IWebCode code, AnvilDbContext db) : IWebIssues
+public sealed class WebIssues(IssueService issues, PullRequestService pulls, LabelService labelService, RepositoryAccess access, Caller caller, IWebCode code,
+    AnvilDbContext db) : IWebIssues
 {
-    // A conversation longer than this shows its first comments and says there are more (the API pages the rest).
-    private const int MaxComments = 250;
+    // A conversation longer than this shows its first entries and says there are more (the API pages the rest).
+    private const int MaxTimeline = 300;
 
-    public async Task<IssueListView> ListAsync(string owner, string repo, bool pullRequests, bool closed, int skip, int limit, CancellationToken ct)
+    public async Task<IssueListView> ListAsync(string owner, string repo, bool pullRequests, IssueQuery query, int skip, int limit, CancellationToken ct)
     {
         var context = await code.OpenAsync(owner, repo, ct);
         var grant = await access.ReadAsync(owner, repo, ct);
-        var filter = IssueFilter.OpenIssues with { State = closed ? IssueStateFilter.Closed : IssueStateFilter.Open };
+        var filter = new IssueFilter(query.Closed ? IssueStateFilter.Closed : IssueStateFilter.Open, query.Label ?? [], query.Assignee, query.Author, null,
+            Order: query.IsPlain ? null : IssueOrder.Parse(query.Sort, query.Ascending));
         var page = await issues.ListRowsAsync(grant, pullRequests, filter, skip, limit, ct);
         var states = pullRequests ? await PullStatesAsync(db, page.Items.Select(i => i.Issue.Id).ToList(), ct) : [];
         var rows = page.Items.Select(i => Row(i, states.GetValueOrDefault(i.Issue.Id))).ToList();
         var (open, shut) = pullRequests ? (page.Tally.OpenPullRequests, page.Tally.ClosedPullRequests) : (page.Tally.OpenIssues, page.Tally.ClosedIssues);
-        return new IssueListView(context, pullRequests, closed, open, shut, rows, page.HasMore);
+        var filtered = !filter.IsPlain;
+        return new IssueListView(context, pullRequests, query, filtered ? null : open, filtered ? null : shut, rows, page.HasMore, await LabelChipsAsync(grant, ct));
     }
 
     public async Task<IssueView> GetAsync(string owner, string repo, int number, CancellationToken ct)
     {
         var context = await code.OpenAsync(owner, repo, ct);
-        var (details, comments) = await issues.ListCommentsAsync(owner, repo, number, 0, MaxComments, ct);
+        var grant = await access.ReadAsync(owner, repo, ct);
+        var (details, timeline) = await issues.TimelineAsync(owner, repo, number, 0, MaxTimeline, ct);
         var issue = details.Issue;
         PullInfo? pull = null;
         var state = default(PullState);
@@ -44,12 +49,36 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Rep
             pull = new PullInfo(pr.BaseBranch, headLabel, head.MergedBy, pr.MergedAt, pr.CommitCount, pr.Additions, pr.Deletions, pr.ChangedFiles, pr.Mergeable);
             state = new PullState(pr.IsMerged, pr.IsDraft);
         }
+        var viewer = caller.User;
+        var may = viewer is null ? IssuePermissions.None
+            : new IssuePermissions(IssueRules.MayEdit(grant, issue, viewer), IssueRules.MayChangeState(grant, issue, viewer), IssueRules.MayTriage(grant));
         var opening = new CommentView(0, issue.Author.Username, UserViews.AvatarUrl(issue.Author, ""), Association(details.AuthorAssociation),
-            issue.CreatedAt, issue.UpdatedAt, issue.Body);
-        var conversation = comments.Items.Select(c => new CommentView(c.Comment.Id, c.Comment.Author.Username, UserViews.AvatarUrl(c.Comment.Author, ""),
-            Association(c.AuthorAssociation), c.Comment.CreatedAt, c.Comment.UpdatedAt, c.Comment.Body)).ToList();
-        return new IssueView(context, Row(details, state), opening, conversation, comments.HasMore, details.Assignees.Select(a => a.Username).ToList(),
-            issue.StateReason, issue.Locked, pull);
+            issue.CreatedAt, issue.UpdatedAt, issue.Body, may.Edit);
+        var sourceStates = await PullStatesAsync(db, timeline.Items.Select(t => t.Source).OfType<IssueDetails>().Where(d => d.Issue.IsPullRequest)
+            .Select(d => d.Issue.Id).ToList(), ct);
+        var entries = timeline.Items.Select(t => t.Comment is { } c
+            ? new TimelineEntry(new CommentView(c.Comment.Id, c.Comment.Author.Username, UserViews.AvatarUrl(c.Comment.Author, ""), Association(c.AuthorAssociation),
+                c.Comment.CreatedAt, c.Comment.UpdatedAt, c.Comment.Body, viewer is not null && IssueRules.MayModerate(grant, issue, c.Comment, viewer)), null)
+            : new TimelineEntry(null, Event(t.Event!, t.Source is { } s ? Row(s, sourceStates.GetValueOrDefault(s.Issue.Id)) : null))).ToList();
+        var (labels, candidates) = may.Triage ? (await LabelChipsAsync(grant, ct), await AssigneeCandidatesAsync(grant.Repository, ct)) : ([], []);
+        return new IssueView(context, Row(details, state), opening, entries, timeline.HasMore, details.Assignees.Select(a => a.Username).ToList(),
+            issue.StateReason, issue.Locked, pull, may, labels, candidates);
+    }
+
+    private static EventView Event(TimelineEvent t, IssueRow? source) =>
+        new(t.Id, t.Kind, t.Actor?.Username, t.CreatedAt, t.LabelName is { } name ? new LabelChip(name, t.LabelColor ?? "ededed", "") : null,
+            t.SubjectUser?.Username, t.RenamedFrom, t.RenamedTo, t.CommitId, source, t.StateReason);
+
+    private async Task<IReadOnlyList<LabelChip>> LabelChipsAsync(RepositoryGrant grant, CancellationToken ct) =>
+        await db.Labels.AsNoTracking().Where(l => l.RepositoryId == grant.Repository.Id).OrderBy(l => l.NormalizedName)
+            .Select(l => new LabelChip(l.Name, l.Color, l.Description)).ToListAsync(ct);
+
+    /// <summary>Those GitHub offers to assign: the owner and the collaborators.</summary>
+    private async Task<IReadOnlyList<string>> AssigneeCandidatesAsync(Repository repo, CancellationToken ct)
+    {
+        var owner = await db.Users.AsNoTracking().Where(u => u.Id == repo.OwnerId).Select(u => u.Username).ToListAsync(ct);
+        var collaborators = await db.Collaborators.AsNoTracking().Where(c => c.RepositoryId == repo.Id).Select(c => c.User.Username).ToListAsync(ct);
+        return owner.Concat(collaborators.Order(StringComparer.OrdinalIgnoreCase)).ToList();
     }
 
     public async Task<OpenedIssue> OpenAsync(string owner, string repo, string? title, string? body, CancellationToken ct)
@@ -78,21 +107,80 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Rep
         }
     }
 
-    public async Task<FormResult> SetStateAsync(string owner, string repo, int number, bool open, string? reason, CancellationToken ct)
-    {
-        try
+    public Task<FormResult> SetStateAsync(string owner, string repo, int number, bool open, string? reason, CancellationToken ct) =>
+        AttemptAsync(async () =>
         {
-            var issue = (await issues.GetAsync(owner, repo, number, ct)).Issue;
             var state = open ? "open" : "closed";
-            if (issue.IsPullRequest)
+            if (await IsPullAsync(owner, repo, number, ct))
             {
-                // A pull request's state goes through its own service: closing one also stops its checks and merge box.
                 await pulls.UpdateAsync(owner, repo, number, new PullRequestChanges(State: state), ct);
             }
             else
             {
                 await issues.UpdateAsync(owner, repo, number, new IssueChanges(State: state, StateReason: open ? "reopened" : reason ?? "completed"), ct);
             }
+        });
+
+    public Task<FormResult> EditAsync(string owner, string repo, int number, string? title, string? body, CancellationToken ct) =>
+        AttemptAsync(async () =>
+        {
+            if (await IsPullAsync(owner, repo, number, ct))
+            {
+                await pulls.UpdateAsync(owner, repo, number, new PullRequestChanges(Title: title, Body: body), ct);
+            }
+            else
+            {
+                await issues.UpdateAsync(owner, repo, number, new IssueChanges(title, body), ct);
+            }
+        });
+
+    /// <summary>
+    /// A pull request's title, body and state change through its own service: its webhooks say <c>pull_request</c>, and
+    /// closing one also settles its checks and merge box.
+    /// </summary>
+    private async Task<bool> IsPullAsync(string owner, string repo, int number, CancellationToken ct) =>
+        (await issues.GetAsync(owner, repo, number, ct)).Issue.IsPullRequest;
+
+    public Task<FormResult> SetLabelsAsync(string owner, string repo, int number, IReadOnlyList<string> labels, CancellationToken ct) =>
+        AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Labels: labels.ToList()), ct));
+
+    public Task<FormResult> SetAssigneesAsync(string owner, string repo, int number, IReadOnlyList<string> usernames, CancellationToken ct) =>
+        AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Assignees: usernames.ToList()), ct));
+
+    public Task<FormResult> SetLockAsync(string owner, string repo, int number, bool locked, CancellationToken ct) =>
+        AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Locked: locked), ct));
+
+    public Task<FormResult> EditCommentAsync(string owner, string repo, int number, long commentId, string? body, CancellationToken ct) =>
+        AttemptAsync(() => issues.UpdateCommentAsync(owner, repo, commentId, number, body, ct));
+
+    public Task<FormResult> DeleteCommentAsync(string owner, string repo, int number, long commentId, CancellationToken ct) =>
+        AttemptAsync(() => issues.DeleteCommentAsync(owner, repo, commentId, number, ct));
+
+    public async Task<LabelsView> LabelsAsync(string owner, string repo, CancellationToken ct)
+    {
+        var context = await code.OpenAsync(owner, repo, ct);
+        var grant = await access.ReadAsync(owner, repo, ct);
+        var open = await db.IssueLabels.AsNoTracking().Where(l => l.Label.RepositoryId == grant.Repository.Id)
+            .Join(db.Issues.Where(i => i.State == IssueState.Open), l => l.IssueId, i => i.Id, (l, i) => l.LabelId)
+            .GroupBy(id => id).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var labels = await db.Labels.AsNoTracking().Where(l => l.RepositoryId == grant.Repository.Id).OrderBy(l => l.NormalizedName).ToListAsync(ct);
+        return new LabelsView(context, labels.Select(l => new LabelRow(new LabelChip(l.Name, l.Color, l.Description), open.GetValueOrDefault(l.Id))).ToList());
+    }
+
+    public Task<FormResult> SaveLabelAsync(string owner, string repo, string? name, string? newName, string? color, string? description, CancellationToken ct) =>
+        AttemptAsync(() => name is null
+            ? labelService.CreateAsync(owner, repo, new LabelInput(newName, color, description ?? ""), ct)
+            : labelService.UpdateAsync(owner, repo, LabelKey.ByName(name), new LabelInput(newName, color, description ?? ""), ct));
+
+    public Task<FormResult> DeleteLabelAsync(string owner, string repo, string name, CancellationToken ct) =>
+        AttemptAsync(() => labelService.DeleteAsync(owner, repo, LabelKey.ByName(name), ct));
+
+    /// <summary>Runs a change; what the person asked wrongly (or may not do) becomes the sentence the page shows.</summary>
+    private static async Task<FormResult> AttemptAsync(Func<Task> change)
+    {
+        try
+        {
+            await change();
             return FormResult.Done;
         }
         catch (AnvilException e) when (e.IsInputRefusal() || e.Kind == FailureKind.Forbidden)

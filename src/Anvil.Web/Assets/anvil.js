@@ -69,6 +69,13 @@
     paint();
   }
 
+  // A destructive button asks first (data-confirm); without script the form posts as it is.
+  document.addEventListener("submit", (event) => {
+    const button = event.submitter;
+    const question = button instanceof HTMLElement ? button.dataset.confirm : undefined;
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
   // Actions: a running job's log grows on the page (server-sent events from the job's ".../live" address), folded per
   // step as the page folds it: a "▶ step name" line starts the next step of that name. When the job ends, the page
   // loads again to show its final state. Without script the page shows the log so far and a reload shows more.

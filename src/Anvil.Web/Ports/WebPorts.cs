@@ -207,24 +207,76 @@ public sealed record LabelChip(string Name, string Color, string Description);
 public sealed record IssueRow(int Number, string Title, bool IsPull, bool IsOpen, bool IsMerged, bool IsDraft, string Author,
     DateTime CreatedAt, DateTime? ClosedAt, int Comments, IReadOnlyList<LabelChip> Labels);
 
-/// <summary>A page of a repository's issues or pull requests, open or closed, newest first.</summary>
-public sealed record IssueListView(RepoContext Context, bool Pulls, bool Closed, int OpenCount, int ClosedCount, IReadOnlyList<IssueRow> Items, bool HasMore);
+/// <summary>A page of a repository's issues or pull requests, open or closed, as <paramref name="Query"/> filters and orders them.</summary>
+/// <param name="OpenCount">Open ones in the repository; null when a filter is applied (the tabs then show no counts).</param>
+/// <param name="RepoLabels">The repository's labels, for the label filter.</param>
+public sealed record IssueListView(RepoContext Context, bool Pulls, IssueQuery Query, int? OpenCount, int? ClosedCount, IReadOnlyList<IssueRow> Items, bool HasMore,
+    IReadOnlyList<LabelChip> RepoLabels)
+{
+    public bool Closed => Query.Closed;
+}
 
 /// <param name="Association">GitHub's author association ("Owner", "Member", "Collaborator", "Contributor"), or empty.</param>
-public sealed record CommentView(long Id, string Author, string AuthorAvatarUrl, string Association, DateTime CreatedAt, DateTime UpdatedAt, string Body);
+/// <param name="CanModerate">The viewer may edit and delete it (its author, or a collaborator).</param>
+public sealed record CommentView(long Id, string Author, string AuthorAvatarUrl, string Association, DateTime CreatedAt, DateTime UpdatedAt, string Body,
+    bool CanModerate = false);
+
+/// <summary>
+/// Something that happened to an issue besides a comment, named as GitHub's issue events are ("labeled", "assigned",
+/// "renamed", "closed", "merged", "referenced", "cross-referenced"…), with what the kind needs.
+/// </summary>
+/// <param name="Actor">Who did it; null for a deleted account.</param>
+/// <param name="Subject">The person assigned or unassigned.</param>
+/// <param name="Source">The issue or pull request that mentions this one, for "cross-referenced".</param>
+public sealed record EventView(long Id, string Kind, string? Actor, DateTime At, LabelChip? Label = null, string? Subject = null, string? RenamedFrom = null,
+    string? RenamedTo = null, string? CommitId = null, IssueRow? Source = null, string? StateReason = null);
+
+/// <summary>One entry of a conversation: a comment or an event.</summary>
+public sealed record TimelineEntry(CommentView? Comment, EventView? Event)
+{
+    public DateTime At => Comment?.CreatedAt ?? Event!.At;
+}
 
 /// <param name="HeadLabel">"branch", or "owner:branch" from a fork.</param>
 public sealed record PullInfo(string BaseBranch, string HeadLabel, string? MergedBy, DateTime? MergedAt, int Commits, int Additions, int Deletions,
     int ChangedFiles, bool? Mergeable);
 
-/// <summary>An issue or pull request and its conversation. <paramref name="Pull"/> is null for an issue.</summary>
-public sealed record IssueView(RepoContext Context, IssueRow Issue, CommentView Opening, IReadOnlyList<CommentView> Comments, bool MoreComments,
-    IReadOnlyList<string> Assignees, string? StateReason, bool Locked, PullInfo? Pull);
+/// <summary>What the viewer may do to an issue, by the rules the services enforce (the page shows only what will work).</summary>
+/// <param name="Edit">Change the title and the opening post.</param>
+/// <param name="ChangeState">Close and reopen.</param>
+/// <param name="Triage">Labels, assignees and the lock.</param>
+public sealed record IssuePermissions(bool Edit, bool ChangeState, bool Triage)
+{
+    public static readonly IssuePermissions None = new(false, false, false);
+}
 
-/// <summary>Issues and pull requests, read through the same services (and access rules) as the API.</summary>
+/// <summary>An issue or pull request and its conversation. <paramref name="Pull"/> is null for an issue.</summary>
+/// <param name="MoreTimeline">The conversation is longer than the page shows.</param>
+/// <param name="RepoLabels">Every label of the repository, for those who may triage (empty for others).</param>
+/// <param name="AssigneeCandidates">Who may be assigned (the owner and collaborators), for those who may triage.</param>
+public sealed record IssueView(RepoContext Context, IssueRow Issue, CommentView Opening, IReadOnlyList<TimelineEntry> Timeline, bool MoreTimeline,
+    IReadOnlyList<string> Assignees, string? StateReason, bool Locked, PullInfo? Pull, IssuePermissions May,
+    IReadOnlyList<LabelChip> RepoLabels, IReadOnlyList<string> AssigneeCandidates);
+
+/// <summary>A repository's labels, each with how many open issues and pull requests carry it.</summary>
+public sealed record LabelsView(RepoContext Context, IReadOnlyList<LabelRow> Labels);
+
+public sealed record LabelRow(LabelChip Label, int OpenIssues);
+
+/// <summary>Which of a repository's issues or pull requests a list shows (GitHub's list filters).</summary>
+/// <param name="Label">Names that must all be on it.</param>
+/// <param name="Assignee">A username, or "none" for unassigned.</param>
+/// <param name="Sort">"created" (default), "updated" or "comments"; <paramref name="Ascending"/> reverses it.</param>
+public sealed record IssueQuery(bool Closed, string? Author = null, IReadOnlyList<string>? Label = null, string? Assignee = null, string Sort = "created",
+    bool Ascending = false)
+{
+    public bool IsPlain => Author is null && (Label is null || Label.Count == 0) && Assignee is null && Sort == "created" && !Ascending;
+}
+
+/// <summary>Issues and pull requests, read and changed through the same services (and access rules) as the API.</summary>
 public interface IWebIssues
 {
-    Task<IssueListView> ListAsync(string owner, string repo, bool pulls, bool closed, int skip, int limit, CancellationToken ct);
+    Task<IssueListView> ListAsync(string owner, string repo, bool pulls, IssueQuery query, int skip, int limit, CancellationToken ct);
 
     /// <summary>Issue or pull request <paramref name="number"/>, either kind; the page sends the browser to the other kind's URL.</summary>
     Task<IssueView> GetAsync(string owner, string repo, int number, CancellationToken ct);
@@ -237,6 +289,28 @@ public interface IWebIssues
 
     /// <summary>Closes (with GitHub's reason, "completed" or "not_planned") or reopens an issue or pull request.</summary>
     Task<FormResult> SetStateAsync(string owner, string repo, int number, bool open, string? reason, CancellationToken ct);
+
+    /// <summary>Changes the title or the opening post (null leaves one as it is).</summary>
+    Task<FormResult> EditAsync(string owner, string repo, int number, string? title, string? body, CancellationToken ct);
+
+    /// <summary>Sets exactly these labels (by name).</summary>
+    Task<FormResult> SetLabelsAsync(string owner, string repo, int number, IReadOnlyList<string> labels, CancellationToken ct);
+
+    /// <summary>Sets exactly these assignees (by username).</summary>
+    Task<FormResult> SetAssigneesAsync(string owner, string repo, int number, IReadOnlyList<string> usernames, CancellationToken ct);
+
+    Task<FormResult> SetLockAsync(string owner, string repo, int number, bool locked, CancellationToken ct);
+
+    Task<FormResult> EditCommentAsync(string owner, string repo, int number, long commentId, string? body, CancellationToken ct);
+
+    Task<FormResult> DeleteCommentAsync(string owner, string repo, int number, long commentId, CancellationToken ct);
+
+    Task<LabelsView> LabelsAsync(string owner, string repo, CancellationToken ct);
+
+    /// <summary>Creates a label (<paramref name="name"/> null) or changes label <paramref name="name"/>.</summary>
+    Task<FormResult> SaveLabelAsync(string owner, string repo, string? name, string? newName, string? color, string? description, CancellationToken ct);
+
+    Task<FormResult> DeleteLabelAsync(string owner, string repo, string name, CancellationToken ct);
 }
 
 public sealed record OpenedIssue(int? Number, string? Error);

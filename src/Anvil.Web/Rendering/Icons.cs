@@ -19,4 +19,22 @@ public static class Icons
     public const string File = "<svg class=\"icon\" aria-hidden=\"true\"><use href=\"#icon-file\"/></svg>";
 
     public const string Submodule = "<svg class=\"icon\" aria-hidden=\"true\"><use href=\"#icon-submodule\"/></svg>";
+
+    /// <summary>The small icon beside a timeline event, by GitHub's event name.</summary>
+    public static string ForEvent(string kind) => kind switch
+    {
+        "labeled" or "unlabeled" => Event("<path d=\"M2 2.5h5.2l6.3 6.3-4.7 4.7L2.5 7.2V2.5Z\"/><circle cx=\"5\" cy=\"5\" r=\"1\"/>"),
+        "assigned" or "unassigned" => Event("<circle cx=\"8\" cy=\"5\" r=\"2.75\"/><path d=\"M2.5 14c.6-3 2.8-4.5 5.5-4.5s4.9 1.5 5.5 4.5\"/>"),
+        "renamed" => Event("<path d=\"M11 2.5 13.5 5 6 12.5H3.5V10Z\"/>"),
+        "locked" or "unlocked" => Event("<rect x=\"3\" y=\"7\" width=\"10\" height=\"7\" rx=\"1\"/><path d=\"M5.5 7V5a2.5 2.5 0 0 1 5 0v2\"/>"),
+        "closed" => Event("<circle cx=\"8\" cy=\"8\" r=\"6\"/><path d=\"m5.5 8 2 2 3-3.5\"/>"),
+        "reopened" => Event("<circle cx=\"8\" cy=\"8\" r=\"6\"/><circle cx=\"8\" cy=\"8\" r=\"1\"/>"),
+        "merged" => Event("<circle cx=\"4.5\" cy=\"3.5\" r=\"1.5\"/><circle cx=\"4.5\" cy=\"12.5\" r=\"1.5\"/><circle cx=\"11.5\" cy=\"8\" r=\"1.5\"/><path d=\"M4.5 5v6M4.5 5c0 2 2 3 5.5 3\"/>"),
+        "referenced" => Event("<circle cx=\"8\" cy=\"8\" r=\"2.5\"/><path d=\"M1 8h4.5M10.5 8H15\"/>"),
+        "cross-referenced" => Event("<path d=\"M6.5 9.5 9.5 6.5M7 4.5l1.5-1.5a2.8 2.8 0 0 1 4 4L11 8.5M9 11.5 7.5 13a2.8 2.8 0 0 1-4-4L5 7.5\"/>"),
+        _ => Event("<circle cx=\"8\" cy=\"8\" r=\"5\"/>"),
+    };
+
+    private static string Event(string shapes) =>
+        "<svg width=\"16\" height=\"16\" viewBox=\"0 0 16 16\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.4\" stroke-linecap=\"round\" stroke-linejoin=\"round\">" + shapes + "</svg>";
 }

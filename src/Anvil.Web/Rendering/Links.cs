@@ -45,6 +45,12 @@ public static class Links
 
     public static string User(string username) => "/" + E(username);
 
+    public static string Labels(string owner, string repo) => Repo(owner, repo) + "/labels";
+
+    /// <summary>The issue (or pull request) list filtered by a label, as a label chip links to it.</summary>
+    public static string IssuesLabelled(string owner, string repo, string label, bool pulls = false) =>
+        (pulls ? Pulls(owner, repo) : Issues(owner, repo)) + "?label=" + E(label);
+
     private static string E(string segment) => Uri.EscapeDataString(segment);
 
     /// <summary>A ref or path keeps its slashes; each segment is escaped.</summary>

@@ -40,6 +40,7 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Issues.IssueAssignee> IssueAssignees => Set<Issues.IssueAssignee>();
     public DbSet<Issues.IssueComment> IssueComments => Set<Issues.IssueComment>();
     public DbSet<Issues.IssueCounts> IssueCounts => Set<Issues.IssueCounts>();
+    public DbSet<Issues.TimelineEvent> TimelineEvents => Set<Issues.TimelineEvent>();
     public DbSet<PullRequests.PullRequest> PullRequests => Set<PullRequests.PullRequest>();
     public DbSet<PullRequests.PullRequestReview> PullRequestReviews => Set<PullRequests.PullRequestReview>();
     public DbSet<PullRequests.PullRequestReviewComment> PullRequestReviewComments => Set<PullRequests.PullRequestReviewComment>();

@@ -16,6 +16,7 @@ public static class DomainEventHandlers
     /// </summary>
     public static IServiceCollection AddDomainEventHandlers(this IServiceCollection services) => services
         .AddHandler<RepositoryGitCleanup>()
+        .AddHandler<TimelineRecorder>()
         .AddHandler<IssueNotifications>()
         .AddHandler<ForkDeletionNotifications>()
         .AddHandler<ActionsBlobCleanup>()
