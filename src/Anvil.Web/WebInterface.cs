@@ -58,6 +58,12 @@ public static partial class WebInterface
         app.MapMethods("/{owner:" + PageOwner.Name + "}/{repo}/raw/{**rest}", [HttpMethods.Get, HttpMethods.Head],
             (HttpContext http, string owner, string repo, string rest, IWebCode code) => code.WriteRawAsync(http, owner, repo, rest))
             .ExcludeFromDescription();
+        app.MapGet("/{owner:" + PageOwner.Name + "}/{repo}/actions/runs/{run:long}/job/{job:long}/live",
+            (HttpContext http, string owner, string repo, long run, long job, IWebActions actions) => actions.StreamLogAsync(http, owner, repo, run, job))
+            .ExcludeFromDescription();
+        app.MapGet("/{owner:" + PageOwner.Name + "}/{repo}/actions/runs/{run:long}/job/{job:long}/logs",
+            (HttpContext http, string owner, string repo, long run, long job, IWebActions actions) => actions.WriteRawLogAsync(http, owner, repo, run, job))
+            .ExcludeFromDescription();
         var pages = app.MapRazorComponents<App>();
         pages.Add(endpoint =>
         {

@@ -16,6 +16,7 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
         var issue = await SampleRepository.OpenIssueAsync(owner, "calculator");
         await SampleRepository.TriageIssueAsync(owner, "calculator", issue);
         var hookId = await RepoSettingsFixtures.AddCollaboratorAndHookAsync(server, owner, "calculator");
+        var run = await SampleRun.PushAndFinishAsync(server, owner, "calculator");
         var pages = new (string Name, string Path, bool SignedIn, int Status)[]
         {
             ("explore", "/", false, 200),
@@ -61,6 +62,11 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("actions settings", $"/{o}/calculator/settings/actions", true, 200),
             ("notification settings", "/settings/notifications", true, 200),
             ("discord settings", "/settings/discord", true, 200),
+            ("actions", $"/{o}/calculator/actions", false, 200),
+            ("actions run", $"/{o}/calculator/actions/runs/{run.RunId}", true, 200),
+            ("actions job", $"/{o}/calculator/actions/runs/{run.RunId}/job/{run.JobId}", false, 200),
+            ("check run", $"/{o}/calculator/runs/{run.CheckRunId}", false, 200),
+            ("commit with checks", $"/{o}/calculator/commit/{run.Sha}", false, 200),
             ("not found", $"/{o}/missing", false, 404),
         };
         var failures = new List<string>();

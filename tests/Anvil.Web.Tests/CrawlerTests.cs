@@ -43,6 +43,7 @@ public sealed partial class CrawlerTests(SqliteServer server) : IClassFixture<Sq
             Assert.Equal(HttpStatusCode.Created, (await c.PostAsync($"/api/v1/repos/{owner.Username}/crawled/issues",
                 System.Net.Http.Json.JsonContent.Create(new { title = "Follow-up to #" + issue, body = $"See #{issue}.", assignees = new[] { owner.Username } }))).StatusCode);
         }
+        var run = await SampleRun.PushAndFinishAsync(server, owner, "crawled");
         var anonymous = await CrawlAsync(null, $"/{owner.Username}/crawled");
         var signedIn = await CrawlAsync(owner.SessionToken, "/");
         Assert.Contains($"/{owner.Username}/crawled/blob/main/docs/guide.md", signedIn);
@@ -57,6 +58,8 @@ public sealed partial class CrawlerTests(SqliteServer server) : IClassFixture<Sq
         Assert.Contains($"/{owner.Username}/crawled/settings/hooks/new", signedIn); // through the Settings tab of its admin
         Assert.Contains("/settings/discord", signedIn);
         Assert.DoesNotContain($"/{owner.Username}/crawled/settings", anonymous);
+        Assert.Contains($"/{owner.Username}/crawled/actions/runs/{run.RunId}/job/{run.JobId}", anonymous);
+        Assert.Contains($"/{owner.Username}/crawled/runs/{run.CheckRunId}", anonymous);
         Console.WriteLine($"crawled {anonymous.Count} pages signed out, {signedIn.Count} signed in");
         Assert.True(anonymous.Count > 20 && signedIn.Count > 20, "the crawl reached too little to mean anything");
     }

@@ -18,6 +18,7 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
         var o = owner.Username;
         var issue = await SampleRepository.OpenIssueAsync(owner, "calculator");
         await SampleRepository.TriageIssueAsync(owner, "calculator", issue);
+        var run = await SampleRun.PushAndFinishAsync(server, owner, "calculator");
         // Someone forked and starred it, so its forks and stargazers pages have something to show.
         var fan = await server.SignUpAsync("fan" + Guid.NewGuid().ToString("N")[..6]);
         using (var api = fan.Client())
@@ -67,6 +68,11 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("repo-actions-settings", $"/{o}/calculator/settings/actions", true, 200),
             ("notification-settings", "/settings/notifications", true, 200),
             ("discord-settings", "/settings/discord", true, 200),
+            ("actions", $"/{o}/calculator/actions", false, 200),
+            ("actions-run", $"/{o}/calculator/actions/runs/{run.RunId}", true, 200),
+            ("actions-job", $"/{o}/calculator/actions/runs/{run.RunId}/job/{run.JobId}", false, 200),
+            ("check-run", $"/{o}/calculator/runs/{run.CheckRunId}", false, 200),
+            ("commit-checks", $"/{o}/calculator/commit/{run.Sha}", false, 200),
             ("not-found", $"/{o}/missing", false, 404),
         };
         foreach (var (width, height) in Screenshots.Sizes)

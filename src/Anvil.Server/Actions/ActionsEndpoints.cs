@@ -47,24 +47,8 @@ public static class ActionsEndpoints
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
             var page = PageRequest.From(ctx.Request);
             var q = ctx.Request.Query;
-            var query = db.WorkflowRuns.AsNoTracking().Where(r => r.RepositoryId == grant.Repository.Id);
-            if (q["event"].ToString() is { Length: > 0 } ev)
-            {
-                query = query.Where(r => r.Event == ev);
-            }
-            if (q["status"].ToString() is { Length: > 0 } status)
-            {
-                query = status is "success" or "failure" or "cancelled" or "skipped" or "neutral" or "timed_out"
-                    ? query.Where(r => r.Conclusion == status) : query.Where(r => r.Status == status);
-            }
-            if (q["branch"].ToString() is { Length: > 0 } branch)
-            {
-                query = query.Where(r => r.Ref == "refs/heads/" + branch);
-            }
-            if (q["head_sha"].ToString() is { Length: > 0 } sha)
-            {
-                query = query.Where(r => r.HeadSha == sha);
-            }
+            var query = ActionsQueries.Filter(db.WorkflowRuns.AsNoTracking().Where(r => r.RepositoryId == grant.Repository.Id),
+                q["event"], q["status"], q["branch"], q["head_sha"]);
             var runs = await query.OrderByDescending(r => r.Id).ToPageAsync(page.Offset, page.PerPage, ctx.RequestAborted);
             var baseUrl = ctx.PublicBaseUrl();
             return page.AnswerWrapped(ctx, runs, list => new ActionsViews.RunList(list.Total, list.Items.Select(r => r.ToView(grant.Repository, baseUrl)).ToList()));
@@ -329,11 +313,9 @@ public static class ActionsEndpoints
             list.Items.Select(a => a.ToView(store.ExpiresAt(a), runs[a.RunId], grant.Repository, baseUrl)).ToList()));
     }
 
-    private static async Task<WorkflowRun> FindRunAsync(AnvilDbContext db, RepositoryGrant grant, long id, CancellationToken ct) =>
-        await db.WorkflowRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.RepositoryId == grant.Repository.Id, ct)
-        ?? throw AnvilException.NotFound("workflow run not found");
+    private static Task<WorkflowRun> FindRunAsync(AnvilDbContext db, RepositoryGrant grant, long id, CancellationToken ct) =>
+        ActionsQueries.FindRunAsync(db, grant.Repository.Id, id, ct);
 
-    private static async Task<WorkflowJob> FindJobAsync(AnvilDbContext db, RepositoryGrant grant, long id, CancellationToken ct) =>
-        await db.WorkflowJobs.AsNoTracking().Include(j => j.Run).FirstOrDefaultAsync(j => j.Id == id && j.RepositoryId == grant.Repository.Id, ct)
-        ?? throw AnvilException.NotFound("job not found");
+    private static Task<WorkflowJob> FindJobAsync(AnvilDbContext db, RepositoryGrant grant, long id, CancellationToken ct) =>
+        ActionsQueries.FindJobAsync(db, grant.Repository.Id, id, ct);
 }

@@ -21,6 +21,8 @@ public static class ActionsBlobs
     public static IEnumerable<string> RepositoryPrefixes(long repositoryId) => [$"actions/logs/{repositoryId}/", $"actions/artifacts/{repositoryId}/"];
 }
 
+public sealed record LogChunk(int Seq, byte[] Data);
+
 /// <summary>
 /// A job's log: <see cref="JobLogChunk"/> rows while it runs (appends are idempotent per seq), one blob once
 /// it has finished. The blob is written before the job is marked archived and the rows deleted, so at every
@@ -99,18 +101,23 @@ public sealed class JobLogArchive(AnvilDbContext db, IBlobStore blobs, TimeProvi
     /// <summary>Forgets an archived log (a re-run starts the job's log afresh); best effort, after the job row was reset.</summary>
     public Task DeleteBlobAsync(long repositoryId, long jobId) => blobs.DeleteBestEffortAsync(ActionsBlobs.LogKey(repositoryId, jobId), log);
 
+    /// <summary>The log rows of a job still running (or not yet archived) after <paramref name="afterSeq"/>, in order: what a live view has not shown yet.</summary>
+    public Task<List<LogChunk>> ChunksAfterAsync(long jobId, int afterSeq, CancellationToken ct) =>
+        db.JobLogChunks.AsNoTracking().Where(c => c.JobId == jobId && c.Seq > afterSeq).OrderBy(c => c.Seq)
+            .Select(c => new LogChunk(c.Seq, c.Data)).ToListAsync(ct);
+
     /// <summary>The job's log rows joined in order, or null when it has none.</summary>
     private async Task<MemoryStream?> ReadChunksAsync(long jobId, CancellationToken ct)
     {
-        var chunks = await db.JobLogChunks.AsNoTracking().Where(c => c.JobId == jobId).OrderBy(c => c.Seq).Select(c => c.Data).ToListAsync(ct);
+        var chunks = await ChunksAfterAsync(jobId, -1, ct);
         if (chunks.Count == 0)
         {
             return null;
         }
-        var content = new MemoryStream(chunks.Sum(c => c.Length));
+        var content = new MemoryStream(chunks.Sum(c => c.Data.Length));
         foreach (var chunk in chunks)
         {
-            content.Write(chunk);
+            content.Write(chunk.Data);
         }
         content.Position = 0;
         return content;

@@ -31,6 +31,7 @@ public static class WebPages
         services.AddScoped<IWebPulls, WebPulls>();
         services.AddScoped<IWebRepoSettings, WebRepoSettings>();
         services.AddScoped<IWebAccountLinks, WebAccountLinks>();
+        services.AddScoped<IWebActions, WebActions>();
         return services;
     }
 

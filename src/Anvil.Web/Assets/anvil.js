@@ -75,4 +75,52 @@
     const question = button instanceof HTMLElement ? button.dataset.confirm : undefined;
     if (question && !window.confirm(question)) event.preventDefault();
   });
+
+  // Actions: a running job's log grows on the page (server-sent events from the job's ".../live" address), folded per
+  // step as the page folds it: a "▶ step name" line starts the next step of that name. When the job ends, the page
+  // loads again to show its final state. Without script the page shows the log so far and a reload shows more.
+  // A browser holds only a few connections per site: a run with many running jobs streams the first few, the rest wait for the reload.
+  const stepMarker = "\u25B6 ";
+  for (const steps of [...document.querySelectorAll("[data-live-log]")].slice(0, 3)) {
+    if (!window.EventSource) break;
+    const parts = [...steps.querySelectorAll("details[data-log-part]")];
+    let current = Number(steps.dataset.logPart) || 0;
+    let partial = "";
+    const url = new URL(steps.dataset.liveLog, location.href);
+    url.searchParams.set("after", steps.dataset.logSeq);
+    const source = new EventSource(url);
+    steps.closest(".job")?.querySelector(".job-live-note")?.setAttribute("hidden", "");
+    const nextStep = (name) => {
+      for (let i = current + 1; i < parts.length; i++) {
+        if (parts[i].dataset.stepName === name) return i;
+      }
+      return -1;
+    };
+    source.addEventListener("log", (event) => {
+      const lines = (partial + event.data).split("\n");
+      partial = lines.pop();
+      let text = "";
+      const flush = () => {
+        if (text) parts[current].querySelector("pre").append(text);
+        text = "";
+      };
+      for (const line of lines) {
+        const step = line.startsWith(stepMarker) ? nextStep(line.slice(stepMarker.length)) : -1;
+        if (step < 0) {
+          text += line + "\n";
+          continue;
+        }
+        flush();
+        parts[current].open = false;
+        current = step;
+        parts[current].open = true;
+      }
+      flush();
+    });
+    source.addEventListener("end", () => {
+      source.close();
+      // A fresh GET, never a form's re-post (the page may be the answer to a refused one).
+      location.replace(location.pathname + location.search);
+    });
+  }
 })();

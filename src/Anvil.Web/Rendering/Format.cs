@@ -61,4 +61,16 @@ public static class Format
             : ua.Contains("Windows") ? "Windows" : ua.Contains("Mac OS X") ? "macOS" : ua.Contains("Linux") ? "Linux" : null;
         return system is null ? browser : browser + " on " + system;
     }
+
+    /// <summary>"1m 5s", "2h 3m", "12s": how long a run, job or step took.</summary>
+    public static string Duration(TimeSpan span)
+    {
+        var s = (long)Math.Max(0, span.TotalSeconds);
+        return s switch
+        {
+            < 60 => $"{s}s",
+            < 3600 => $"{s / 60}m {s % 60}s",
+            _ => $"{s / 3600}h {s % 3600 / 60}m",
+        };
+    }
 }

@@ -30,6 +30,19 @@ public static class Links
 
     public static string Pull(string owner, string repo, int number) => Repo(owner, repo) + "/pull/" + number;
 
+    public static string Actions(string owner, string repo) => Repo(owner, repo) + "/actions";
+
+    public static string ActionsRun(string owner, string repo, long runId) => Actions(owner, repo) + "/runs/" + runId;
+
+    public static string ActionsJob(string owner, string repo, long runId, long jobId) => ActionsRun(owner, repo, runId) + "/job/" + jobId;
+
+    /// <summary>The job's log as server-sent events (see <c>IWebActions.StreamLogAsync</c>).</summary>
+    public static string ActionsJobLive(string owner, string repo, long runId, long jobId) => ActionsJob(owner, repo, runId, jobId) + "/live";
+
+    public static string ActionsJobRawLog(string owner, string repo, long runId, long jobId) => ActionsJob(owner, repo, runId, jobId) + "/logs";
+
+    public static string CheckRun(string owner, string repo, long id) => Repo(owner, repo) + "/runs/" + id;
+
     public static string User(string username) => "/" + E(username);
 
     public static string Labels(string owner, string repo) => Repo(owner, repo) + "/labels";
