@@ -163,7 +163,7 @@ public sealed class MergeabilityWorker(IServiceScopeFactory scopes, Mergeability
 /// fork into the base repository), those whose base now contains their head are merged (merged on the command line and
 /// pushed, as GitHub notices), and every other open pull request whose base or head moved gets its mergeability rechecked.
 /// </summary>
-public sealed class PullRequestPushHandler(AnvilDbContext db, PullRequestService pulls, MergeabilityQueue mergeability)
+public sealed class PullRequestPushHandler(AnvilDbContext db, PullRequestService pulls, PullRequestMerger merger, MergeabilityQueue mergeability)
     : IDomainEventHandler<RepositoryPushed>
 {
     public async Task HandleAsync(RepositoryPushed evt, CancellationToken ct)
@@ -194,7 +194,7 @@ public sealed class PullRequestPushHandler(AnvilDbContext db, PullRequestService
             var onBranch = await open.Where(p => p.RepositoryId == repoId && p.BaseBranch == branch).Select(p => p.Id).ToListAsync(ct);
             foreach (var id in onBranch)
             {
-                if (await pulls.DetectMergeByPushAsync(evt.Repository, id, change, evt.Pusher, ct))
+                if (await merger.DetectMergeByPushAsync(evt.Repository, id, change, evt.Pusher, ct))
                 {
                     merged.Add(id);
                 }
