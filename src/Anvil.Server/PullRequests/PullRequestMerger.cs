@@ -265,7 +265,7 @@ public sealed class PullRequestMerger(
                 await issues.ChangeStateAsync(repo, pr.Issue, IssueState.Closed, null, user, CancellationToken.None);
                 await db.SaveChangesAsync(CancellationToken.None);
                 // Announced with the record it announces: a crash after the commit cannot lose the merge's webhooks.
-                var details = await pulls.GetByIdAsync(repo, pullRequestId, CancellationToken.None);
+                var details = await pulls.LoadAsync(repo, pullRequestId, CancellationToken.None);
                 await events.PublishAsync(new PullRequestMerged(repo, details.PullRequest, user), CancellationToken.None);
                 await events.CommitAsync(tx, CancellationToken.None);
                 return;

@@ -14,6 +14,9 @@ public static class PullRequestRules
 
     public static string HeadRef(int number) => $"refs/pull/{number}/head";
 
+    /// <summary>Where a new pull request's head waits in the base repository until its number is committed.</summary>
+    public static string StagedHeadRef(Guid attempt) => $"refs/anvil/staged-pulls/{attempt:N}";
+
     public static string BranchRef(string branch) => "refs/heads/" + branch;
 
     public static string Strategy(string? strategy) => strategy switch

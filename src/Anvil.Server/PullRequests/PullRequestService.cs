@@ -142,26 +142,26 @@ public sealed class PullRequestService(
         var withLabels = grant.CanWrite ? await labels.ResolveAsync(repo.Id, req.Labels ?? [], ct) : [];
         var withAssignees = grant.CanWrite ? await issues.AssignableAsync(repo, req.Assignees ?? [], ct) : [];
 
-        PullRequest? created = null;
+        // The head's commits go into the base repository first (a fork's objects are its own), so merge-tree and diffs work
+        // there. No git runs inside the transaction below (on SQLite it locks the whole database): they are staged under a
+        // ref of their own now, and refs/pull/N/head, which keeps them reachable as on GitHub, is written once N is committed.
+        var staged = PullRequestRules.StagedHeadRef(Guid.NewGuid());
+        var committed = false;
         PullRequestDetails? opened = null;
-        string? writtenRef = null;
         try
         {
-            var issue = await issues.CreateIssueRowAsync(grant, user, req.Title, req.Body, isPullRequest: true, withLabels, withAssignees,
+            var headOid = await RepositoryStore.FetchRefAsync(gitDir, headGitDir, PullRequestRules.BranchRef(headBranch), staged, ct)
+                ?? throw AnvilException.Invalid($"head branch '{headBranch}' does not exist");
+            var mergeBase = await Merger.MergeBaseAsync(gitDir, baseOid, headOid, ct)
+                ?? throw AnvilException.Invalid($"{headBranch} and {baseBranch} have entirely different histories");
+            if (mergeBase == headOid)
+            {
+                throw AnvilException.Invalid($"there are no commits between {baseBranch} and {headBranch}");
+            }
+            await issues.CreateIssueRowAsync(grant, user, req.Title, req.Body, isPullRequest: true, withLabels, withAssignees,
                 async (issue, c) =>
                 {
-                    // The head's commits go into the base repository first (a fork's objects are its own), so merge-tree
-                    // and diffs work there; refs/pull/N/head keeps them reachable, as on GitHub.
-                    writtenRef = PullRequestRules.HeadRef(issue.Number);
-                    var headOid = await RepositoryStore.FetchRefAsync(gitDir, headGitDir, PullRequestRules.BranchRef(headBranch), writtenRef, c)
-                        ?? throw AnvilException.Invalid($"head branch '{headBranch}' does not exist");
-                    var mergeBase = await Merger.MergeBaseAsync(gitDir, baseOid, headOid, c)
-                        ?? throw AnvilException.Invalid($"{headBranch} and {baseBranch} have entirely different histories");
-                    if (mergeBase == headOid)
-                    {
-                        throw AnvilException.Invalid($"there are no commits between {baseBranch} and {headBranch}");
-                    }
-                    created = new PullRequest
+                    var created = new PullRequest
                     {
                         IssueId = issue.Id,
                         RepositoryId = repo.Id,
@@ -178,21 +178,31 @@ public sealed class PullRequestService(
                     db.PullRequests.Add(created);
                     await db.SaveChangesAsync(c);
                     // Raised inside the transaction: the event commits (to the outbox) with the pull request, or not at all.
-                    opened = await GetByIdAsync(repo, created.Id, c);
+                    opened = await LoadAsync(repo, created.Id, c);
                     await events.PublishAsync(new PullRequestOpened(repo, opened.PullRequest, user), c);
                 }, ct);
-            writtenRef = null; // committed: the ref belongs to the pull request now
-            mergeability.Signal();
-            return opened!;
+            committed = true;
         }
         finally
         {
-            if (writtenRef is not null)
+            if (!committed)
             {
-                // Rolled back: the number goes back to the sequence, so must its ref.
-                await RepositoryStore.RemoveRefAsync(gitDir, writtenRef, CancellationToken.None);
+                // Refused or rolled back: nothing of it stays, its staged commits included.
+                await RepositoryStore.RemoveRefAsync(gitDir, staged, CancellationToken.None);
             }
         }
+        mergeability.Signal();
+        try
+        {
+            // Committed, so no longer the request's to cancel. Should this fail, the staged ref keeps the commits
+            // reachable, and the next push to the head branch writes refs/pull/N/head.
+            await RepositoryStore.FetchRefAsync(gitDir, gitDir, staged, PullRequestRules.HeadRef(opened!.Issue.Number), CancellationToken.None);
+            await RepositoryStore.RemoveRefAsync(gitDir, staged, CancellationToken.None);
+        }
+        catch (GitCommandException)
+        {
+        }
+        return opened;
     }
 
     /// <summary>Forks of one another, or of the same parent: head commits can only come from the base's network.</summary>
@@ -207,6 +217,7 @@ public sealed class PullRequestService(
         caller.RequireScope(Scopes.RepoWrite);
         var grant = await access.ContributeAsync(owner, name, ct);
         var repo = grant.Repository;
+        // Read to decide what may be done; the change itself re-reads the rows in its transaction.
         var before = await FindAsync(repo.Id, number, ct);
         var isAuthor = before.Issue.AuthorId == user.Id;
         string? newBase = null;
@@ -240,10 +251,12 @@ public sealed class PullRequestService(
         var (previousTitle, previousBody) = (before.Issue.Title, before.Issue.Body);
         var (previousBase, previousBaseOid) = (before.BaseBranch, before.BaseOid);
 
-        // The pull request's own fields and its events commit in the issue's transaction: one change, never half of it.
-        async Task ApplyAsync()
+        // One transaction, the issue's: its fields, the pull request's and the events of both commit as one change, or none
+        // of it does. The git work (the new base's tip) was done above, before it opened.
+        await issues.UpdateAsync(owner, name, number, new IssueChanges(changes.Title, changes.Body, changes.State), ct, async issue =>
         {
-            var pr = await db.PullRequests.FirstAsync(p => p.Id == before.Id, ct);
+            // Tracked, so its issue is the one just changed; re-read on a retry, like the issue.
+            var pr = await Rows().FirstAsync(p => p.Id == before.Id, ct);
             var draftChanged = changes.IsDraft is { } draft && draft != pr.IsDraft;
             if (draftChanged)
             {
@@ -258,37 +271,25 @@ public sealed class PullRequestService(
             if (newBase is not null)
             {
                 await mergeability.RequestAsync([pr.Id], ct);
+                await db.Entry(pr).ReloadAsync(ct); // the request reset its mergeability in the database, not here
             }
-            var now = await GetByIdAsync(repo, pr.Id, ct);
-            var titleChanged = now.Issue.Title != previousTitle;
-            var bodyChanged = now.Issue.Body != previousBody;
+            var titleChanged = issue.Title != previousTitle;
+            var bodyChanged = issue.Body != previousBody;
             if (titleChanged || bodyChanged || newBase is not null)
             {
-                await events.PublishAsync(new PullRequestEdited(repo, now.PullRequest, user, titleChanged ? previousTitle : null,
+                await events.PublishAsync(new PullRequestEdited(repo, pr, user, titleChanged ? previousTitle : null,
                     bodyChanged ? previousBody : null, newBase is null ? null : previousBase, newBase is null ? null : previousBaseOid), ct);
             }
             if (draftChanged)
             {
-                await events.PublishAsync(new PullRequestDraftChanged(repo, now.PullRequest, user, now.PullRequest.IsDraft), ct);
+                await events.PublishAsync(new PullRequestDraftChanged(repo, pr, user, pr.IsDraft), ct);
             }
-        }
-        db.ChangeTracker.Clear();
-        if (changes.Title is not null || changes.Body is not null || changes.State is not null)
-        {
-            await issues.UpdateAsync(owner, name, number, new IssueChanges(changes.Title, changes.Body, changes.State), ct, _ => ApplyAsync());
-        }
-        else
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await ApplyAsync();
-            await events.CommitAsync(tx, ct);
-        }
+        });
         if (newBase is not null)
         {
             mergeability.Signal(); // committed now: the checker sees the request it may have woken too early for
         }
-        var after = await GetByIdAsync(repo, before.Id, ct);
-        return after;
+        return await GetByIdAsync(repo, before.Id, ct);
     }
 
     /// <summary>
@@ -364,16 +365,24 @@ public sealed class PullRequestService(
         .Include(p => p.HeadRepository).ThenInclude(r => r!.Owner)
         .Include(p => p.MergedBy);
 
+    /// <summary>A pull request as it is now, untracked: to read or to decide on, never to change and save.</summary>
     internal async Task<PullRequest> FindAsync(long repositoryId, int number, CancellationToken ct) =>
-        await Rows().FirstOrDefaultAsync(p => p.RepositoryId == repositoryId && p.Issue.Number == number, ct)
+        await Rows().AsNoTracking().FirstOrDefaultAsync(p => p.RepositoryId == repositoryId && p.Issue.Number == number, ct)
         ?? throw AnvilException.NotFound("pull request not found");
 
     /// <summary>A pull request by row id, without an access check: for subscribers of its events.</summary>
     public async Task<PullRequestDetails> GetByIdAsync(Repository repo, long id, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        return await DetailsAsync(repo, await Rows().FirstAsync(p => p.Id == id, ct), ct);
+        return await LoadAsync(repo, id, ct);
     }
+
+    /// <summary>
+    /// A pull request by row id as this change sees it, for its events: inside the change's transaction, where the
+    /// tracked rows are what it saved (clearing them there would drop what the transaction's owner still holds).
+    /// </summary>
+    internal async Task<PullRequestDetails> LoadAsync(Repository repo, long id, CancellationToken ct) =>
+        await DetailsAsync(repo, await Rows().FirstAsync(p => p.Id == id, ct), ct);
 
     /// <summary>The id of the pull request whose issue half is <paramref name="issueId"/>.</summary>
     public Task<long> GetByIssueIdAsync(Repository repo, long issueId, CancellationToken ct) =>
