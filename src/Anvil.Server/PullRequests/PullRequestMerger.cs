@@ -72,7 +72,8 @@ public sealed class PullRequestMerger(
                 throw AnvilException.Conflict($"base branch '{pr.BaseBranch}' moved while merging; try again");
             }
             merged = true;
-            await RecordMergeAsync(repo, pr.Id, user, baseOid, mergeBase, newOid, ct);
+            var closes = await ClosedByMergeAsync(repo, gitDir, pr, mergeBase, CancellationToken.None);
+            await RecordMergeAsync(repo, pr.Id, user, baseOid, mergeBase, newOid, closes, ct);
             // Tracked again with its owner, which push subscribers (webhook payloads) read from the repository they get.
             repo = await db.Repositories.Include(r => r.Owner).FirstAsync(r => r.Id == repo.Id, ct);
             await repositories.OnPushedAsync(repo, user, [new RefChange(baseRef, baseOid, newOid)], ct);
@@ -95,7 +96,7 @@ public sealed class PullRequestMerger(
     /// <returns>Whether this call recorded the merge.</returns>
     public async Task<bool> DetectMergeByPushAsync(Repository repo, long pullRequestId, RefChange change, User pusher, CancellationToken ct)
     {
-        var row = await db.PullRequests.AsNoTracking().Include(p => p.Issue).FirstOrDefaultAsync(p => p.Id == pullRequestId, ct);
+        var row = await pulls.Rows().AsNoTracking().FirstOrDefaultAsync(p => p.Id == pullRequestId, ct);
         if (row is null || row.IsMerged || row.Issue.State != IssueState.Open || change.IsDelete)
         {
             return false;
@@ -121,7 +122,8 @@ public sealed class PullRequestMerger(
             }
             var baseBefore = change.IsCreate ? change.NewOid : change.OldOid;
             var mergeBase = change.IsCreate ? row.HeadOid : await Merger.MergeBaseAsync(gitDir, baseBefore, row.HeadOid, ct);
-            await RecordMergeAsync(repo, row.Id, pusher, baseBefore, mergeBase, change.NewOid, ct);
+            var closes = await ClosedByMergeAsync(repo, gitDir, row, mergeBase, ct);
+            await RecordMergeAsync(repo, row.Id, pusher, baseBefore, mergeBase, change.NewOid, closes, ct);
             recorded = true;
         }
         finally
@@ -242,11 +244,28 @@ public sealed class PullRequestMerger(
         new(string.IsNullOrWhiteSpace(user.Name) || user.Name.IndexOfAny(['<', '>', '\n', '\r', '\0']) >= 0 ? user.Username : user.Name.Trim(), user.Email);
 
     /// <summary>
-    /// The base already moved: record the merge. Retried, because failing here would leave a merged branch behind an
-    /// open pull request.
+    /// The issues of <paramref name="repo"/> the merge closes: those its body and its commits' messages name with a closing
+    /// keyword, when it goes into the default branch (as on GitHub, a merge elsewhere closes nothing). Read from git
+    /// before the merge is recorded, so that no git runs inside that transaction.
+    /// </summary>
+    private async Task<IReadOnlyList<int>> ClosedByMergeAsync(Repository repo, string gitDir, PullRequest pr, string? mergeBase, CancellationToken ct)
+    {
+        if (pr.BaseBranch != repo.DefaultBranch)
+        {
+            return [];
+        }
+        var commits = mergeBase is null || mergeBase == pr.HeadOid ? []
+            : await reader.GetRangeAsync(gitDir, mergeBase, pr.HeadOid, PullRequestRules.MaxCommits, ct);
+        return ClosingKeywords.IssueNumbers(commits.Select(c => c.Message).Prepend(pr.Issue.Body), repo.Owner.Username, repo.Name);
+    }
+
+    /// <summary>
+    /// The base already moved: record the merge, and close the issues it closes (<paramref name="closes"/>: open issues
+    /// among them, not pull requests) as completed, by the one who merged. Retried, because failing here would leave a
+    /// merged branch behind an open pull request.
     /// </summary>
     private async Task RecordMergeAsync(Repository repo, long pullRequestId, User user, string baseOid, string? mergeBase, string mergeCommit,
-        CancellationToken ct)
+        IReadOnlyList<int> closes, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -267,6 +286,20 @@ public sealed class PullRequestMerger(
                 // Announced with the record it announces: a crash after the commit cannot lose the merge's webhooks.
                 var details = await pulls.LoadAsync(repo, pullRequestId, CancellationToken.None);
                 await events.PublishAsync(new PullRequestMerged(repo, details.PullRequest, user), CancellationToken.None);
+                var numbers = closes.ToList();
+                var closed = numbers.Count == 0 ? [] : await db.Issues.Include(i => i.Author)
+                    .Where(i => i.RepositoryId == repo.Id && numbers.Contains(i.Number) && !i.IsPullRequest && i.State == IssueState.Open)
+                    .OrderBy(i => i.Number).ToListAsync(CancellationToken.None);
+                var closings = new List<IDomainEvent>();
+                foreach (var issue in closed)
+                {
+                    closings.Add((await issues.ChangeStateAsync(repo, issue, IssueState.Closed, IssueRules.Completed, user, CancellationToken.None)).Event!);
+                }
+                await db.SaveChangesAsync(CancellationToken.None);
+                foreach (var closing in closings)
+                {
+                    await events.PublishAsync(closing, CancellationToken.None);
+                }
                 await events.CommitAsync(tx, CancellationToken.None);
                 return;
             }
