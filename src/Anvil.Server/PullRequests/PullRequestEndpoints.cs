@@ -84,7 +84,7 @@ public static class PullRequestEndpoints
         one.MapGet("/review-comments", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var page = OffsetPage.From(ctx.Request);
-            var (_, comments) = await reviewing.ListReviewCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
+            var (_, comments, _) = await reviewing.ListReviewCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new PullRequestViews.ReviewCommentList(comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), comments.HasMore));
         });
         // A general comment is the issue's; one on a line (path or inReplyTo) is a review comment.
@@ -98,7 +98,7 @@ public static class PullRequestEndpoints
                 var comment = await issues.AddCommentAsync(owner, name, number, b.Body, ctx.RequestAborted);
                 return ApiJson.Created(ctx, new IssueViews.CommentEnvelope(comment.ToSigmagit(ctx.PublicBaseUrl())));
             }
-            var (_, inline) = await reviewing.AddReviewCommentAsync(owner, name, number,
+            var (_, inline, _) = await reviewing.AddReviewCommentAsync(owner, name, number,
                 new NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitOid, Id(b.InReplyTo, "inReplyTo")), ctx.RequestAborted);
             return ApiJson.Created(ctx, new PullRequestViews.ReviewCommentEnvelope(inline.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
@@ -106,13 +106,13 @@ public static class PullRequestEndpoints
         one.MapGet("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var page = OffsetPage.From(ctx.Request);
-            var (_, reviews) = await reviewing.ListReviewsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
+            var (_, reviews, _) = await reviewing.ListReviewsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new PullRequestViews.ReviewList(reviews.Items.Select(r => r.ToSigmagit(ctx.PublicBaseUrl())), reviews.HasMore));
         });
         one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var b = await input.ReadAsync();
-            var (_, review) = await reviewing.ReviewAsync(owner, name, number, b.Event ?? b.State, b.Body, b.CommitOid,
+            var (_, review, _) = await reviewing.ReviewAsync(owner, name, number, b.Event ?? b.State, b.Body, b.CommitOid,
                 b.Comments?.Select(c => new NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList(), ctx.RequestAborted);
             return ApiJson.Created(ctx, new PullRequestViews.ReviewEnvelope(review.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);

@@ -15,22 +15,22 @@ namespace Anvil.Server.PullRequests;
 
 /// <summary>Reviews (approve, request changes, comment) and comments on lines of a pull request's diff.</summary>
 public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, RepositoryAccess access, DomainEvents events, PullRequestService pulls,
-    TimeProvider clock)
+    IssueService issues, TimeProvider clock)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReview> Reviews)> ListReviewsAsync(string owner, string name, int number,
+    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReview> Reviews, IReadOnlyDictionary<long, string> Associations)> ListReviewsAsync(string owner, string name, int number,
         int offset, int limit, CancellationToken ct)
     {
         var pr = await pulls.GetAsync(owner, name, number, ct);
         var page = await db.PullRequestReviews.Include(r => r.Author).Where(r => r.PullRequestId == pr.PullRequest.Id).OrderBy(r => r.Id)
             .ToPageAsync(offset, limit, ct);
-        return (pr, page);
+        return (pr, page, await issues.AssociationsAsync(pr.Repository, page.Items.Select(r => r.AuthorId), ct));
     }
 
 
     /// <summary>Submits a review: approve, request changes or comment, with optional line comments.</summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review)> ReviewAsync(string owner, string name, int number, string? reviewEvent,
+    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> ReviewAsync(string owner, string name, int number, string? reviewEvent,
         string? body, string? commitOid, IReadOnlyList<NewReviewComment>? comments, CancellationToken ct)
     {
         var user = caller.RequireUser();
@@ -96,20 +96,20 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
             }
             await events.CommitAsync(tx, ct);
         }
-        return (pr, review);
+        return (pr, review, await AssociationAsync(pr.Repository, user.Id, ct));
     }
 
-    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReviewComment> Comments)> ListReviewCommentsAsync(string owner, string name,
+    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReviewComment> Comments, IReadOnlyDictionary<long, string> Associations)> ListReviewCommentsAsync(string owner, string name,
         int number, int offset, int limit, CancellationToken ct)
     {
         var pr = await pulls.GetAsync(owner, name, number, ct);
         var page = await db.PullRequestReviewComments.Include(c => c.Author).Where(c => c.PullRequestId == pr.PullRequest.Id).OrderBy(c => c.Id)
             .ToPageAsync(offset, limit, ct);
-        return (pr, page);
+        return (pr, page, await issues.AssociationsAsync(pr.Repository, page.Items.Select(c => c.AuthorId), ct));
     }
 
     /// <summary>A comment on one line of the diff (or a reply to one), outside any review.</summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment)> AddReviewCommentAsync(string owner, string name, int number,
+    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> AddReviewCommentAsync(string owner, string name, int number,
         NewReviewComment req, CancellationToken ct)
     {
         var user = caller.RequireUser();
@@ -151,7 +151,7 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
         comment.Author = user;
         await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, comment, user), ct);
         await events.CommitAsync(tx, ct);
-        return (pr, comment);
+        return (pr, comment, await AssociationAsync(pr.Repository, user.Id, ct));
     }
 
     /// <summary>The commit a review is about: the head unless another is named, which must be the head too (older heads are not kept).</summary>
@@ -211,4 +211,8 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
         }
         throw AnvilException.Invalid($"line {line} of '{req.Path}' is not part of the diff on the {side} side");
     }
+
+    /// <summary>One user's <c>author_association</c> with the repository (<see cref="IssueService.AssociationsAsync"/>).</summary>
+    public async Task<string> AssociationAsync(Repository repo, long userId, CancellationToken ct) =>
+        (await issues.AssociationsAsync(repo, [userId], ct))[userId];
 }

@@ -31,7 +31,7 @@ public static class PullRequestV1Endpoints
     private static async Task<PullRequestViews.V1PullRequest> ViewAsync(HttpContext ctx, PullRequestDetails pr, RepositoryViews views, PullRequestReviews reviewing)
     {
         var repos = await PullRequestViews.ReposOf([pr], views, ctx.RequestAborted);
-        var (_, comments) = await reviewing.ListReviewCommentsAsync(pr.Repository.Owner.Username, pr.Repository.Name, pr.Issue.Number, 0, 1, ctx.RequestAborted);
+        var (_, comments, _) = await reviewing.ListReviewCommentsAsync(pr.Repository.Owner.Username, pr.Repository.Name, pr.Issue.Number, 0, 1, ctx.RequestAborted);
         return pr.ToV1(ctx.PublicBaseUrl(), repos, comments.Total);
     }
 
@@ -114,29 +114,29 @@ public static class PullRequestV1Endpoints
         one.MapGet("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (pr, reviews) = await reviewing.ListReviewsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
-            return page.Answer(ctx, reviews, r => r.ToV1(pr, ctx.PublicBaseUrl()));
+            var (pr, reviews, associations) = await reviewing.ListReviewsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            return page.Answer(ctx, reviews, r => r.ToV1(pr, associations[r.AuthorId], ctx.PublicBaseUrl()));
         });
         one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var b = await input.ReadAsync();
-            var (pr, review) = await reviewing.ReviewAsync(owner, name, number, b.Event, b.Body, b.CommitId,
+            var (pr, review, association) = await reviewing.ReviewAsync(owner, name, number, b.Event, b.Body, b.CommitId,
                 b.Comments?.Select(c => new NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList(), ctx.RequestAborted);
-            return ApiJson.Json(ctx, review.ToV1(pr, ctx.PublicBaseUrl()));
+            return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
 
         one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (pr, comments) = await reviewing.ListReviewCommentsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
-            return page.Answer(ctx, comments, c => c.ToV1(pr, ctx.PublicBaseUrl()));
+            var (pr, comments, associations) = await reviewing.ListReviewCommentsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            return page.Answer(ctx, comments, c => c.ToV1(pr, associations[c.AuthorId], ctx.PublicBaseUrl()));
         });
         one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var b = await input.ReadAsync();
-            var (pr, comment) = await reviewing.AddReviewCommentAsync(owner, name, number,
+            var (pr, comment, association) = await reviewing.AddReviewCommentAsync(owner, name, number,
                 new NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitId, b.InReplyTo), ctx.RequestAborted);
-            return ApiJson.Created(ctx, comment.ToV1(pr, ctx.PublicBaseUrl()));
+            return ApiJson.Created(ctx, comment.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
     }
 }
