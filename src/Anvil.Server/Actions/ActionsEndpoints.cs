@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
+using Anvil.Git;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
@@ -59,7 +60,8 @@ public static class ActionsEndpoints
             }
             if (q["branch"].ToString() is { Length: > 0 } branch)
             {
-                query = query.Where(r => r.Ref == "refs/heads/" + branch);
+                var fullRef = RefNames.Branch(branch);
+                query = query.Where(r => r.Ref == fullRef);
             }
             if (q["head_sha"].ToString() is { Length: > 0 } sha)
             {

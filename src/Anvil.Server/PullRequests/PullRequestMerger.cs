@@ -61,7 +61,7 @@ public sealed class PullRequestMerger(
                 throw PullRequestRules.HeadModified();
             }
             var gitDir = pulls.GitDir(repo);
-            var baseRef = PullRequestRules.BranchRef(pr.BaseBranch);
+            var baseRef = RefNames.Branch(pr.BaseBranch);
             var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, baseRef, ct)
                 ?? throw PullRequestRules.NotAllowed($"base branch '{pr.BaseBranch}' does not exist");
             var mergeBase = await Merger.MergeBaseAsync(gitDir, baseOid, pr.HeadOid, ct);

@@ -1,4 +1,4 @@
-using Anvil.Server.Browsing;
+using Anvil.Git;
 using Anvil.Server.Infrastructure;
 
 namespace Anvil.Server.PullRequests;
@@ -17,8 +17,6 @@ public static class PullRequestRules
     /// <summary>Where a new pull request's head waits in the base repository until its number is committed.</summary>
     public static string StagedHeadRef(Guid attempt) => $"refs/anvil/staged-pulls/{attempt:N}";
 
-    public static string BranchRef(string branch) => "refs/heads/" + branch;
-
     public static string Strategy(string? strategy) => strategy switch
     {
         null or "" or Merge => Merge,
@@ -33,7 +31,7 @@ public static class PullRequestRules
         {
             throw AnvilException.BadRequest($"{field} is required");
         }
-        return BrowsingService.BranchNameProblem(branch) is null ? branch : throw AnvilException.Invalid($"{field} is not a valid branch name");
+        return RefNames.IsValidBranch(branch) ? branch : throw AnvilException.Invalid($"{field} is not a valid branch name");
     }
 
     public static AnvilException NotAllowed(string message) => new(FailureKind.NotAllowed, message) { GitHubMessage = AnvilException.NotMergeableText };

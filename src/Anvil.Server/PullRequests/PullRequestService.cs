@@ -96,7 +96,7 @@ public sealed class PullRequestService(
         {
             return recorded;
         }
-        var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, PullRequestRules.BranchRef(p.BaseBranch), ct) ?? p.BaseOid;
+        var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, RefNames.Branch(p.BaseBranch), ct) ?? p.BaseOid;
         return await Merger.MergeBaseAsync(gitDir, baseOid, p.HeadOid, ct) ?? p.MergeBaseOid ?? GitInput.EmptyTreeOid;
     }
 
@@ -128,9 +128,9 @@ public sealed class PullRequestService(
         }
         var gitDir = GitDir(repo);
         var headGitDir = GitDir(headRepo);
-        var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, PullRequestRules.BranchRef(baseBranch), ct)
+        var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, RefNames.Branch(baseBranch), ct)
             ?? throw AnvilException.Invalid($"base branch '{baseBranch}' does not exist");
-        if (await RepositoryStore.ResolveRefAsync(headGitDir, PullRequestRules.BranchRef(headBranch), ct) is null)
+        if (await RepositoryStore.ResolveRefAsync(headGitDir, RefNames.Branch(headBranch), ct) is null)
         {
             throw AnvilException.Invalid($"head branch '{headBranch}' does not exist");
         }
@@ -150,7 +150,7 @@ public sealed class PullRequestService(
         PullRequestDetails? opened = null;
         try
         {
-            var headOid = await RepositoryStore.FetchRefAsync(gitDir, headGitDir, PullRequestRules.BranchRef(headBranch), staged, ct)
+            var headOid = await RepositoryStore.FetchRefAsync(gitDir, headGitDir, RefNames.Branch(headBranch), staged, ct)
                 ?? throw AnvilException.Invalid($"head branch '{headBranch}' does not exist");
             var mergeBase = await Merger.MergeBaseAsync(gitDir, baseOid, headOid, ct)
                 ?? throw AnvilException.Invalid($"{headBranch} and {baseBranch} have entirely different histories");
@@ -240,7 +240,7 @@ public sealed class PullRequestService(
             {
                 throw AnvilException.Invalid("head and base must be different branches");
             }
-            newBaseOid = await RepositoryStore.ResolveRefAsync(GitDir(repo), PullRequestRules.BranchRef(newBase), ct)
+            newBaseOid = await RepositoryStore.ResolveRefAsync(GitDir(repo), RefNames.Branch(newBase), ct)
                 ?? throw AnvilException.Invalid($"base branch '{newBase}' does not exist");
         }
         var reopening = changes.State == "open" && before.Issue.State == IssueState.Closed;
@@ -331,7 +331,7 @@ public sealed class PullRequestService(
         // The branch can move again while this runs; looking once more afterwards converges on its latest commit.
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var fetched = await RepositoryStore.FetchRefAsync(gitDir, GitDir(headRepo), PullRequestRules.BranchRef(pr.HeadBranch),
+            var fetched = await RepositoryStore.FetchRefAsync(gitDir, GitDir(headRepo), RefNames.Branch(pr.HeadBranch),
                 PullRequestRules.HeadRef(pr.Issue.Number), ct);
             if (fetched is null)
             {
@@ -342,7 +342,7 @@ public sealed class PullRequestService(
             }
             pr.HeadBranchDeleted = false;
             pr.HeadOid = fetched;
-            if (await RepositoryStore.ResolveRefAsync(GitDir(headRepo), PullRequestRules.BranchRef(pr.HeadBranch), ct) == fetched)
+            if (await RepositoryStore.ResolveRefAsync(GitDir(headRepo), RefNames.Branch(pr.HeadBranch), ct) == fetched)
             {
                 break;
             }

@@ -34,7 +34,7 @@ public sealed class RepositoryService(
             throw req.Name is null ? AnvilException.BadRequest(problem) : AnvilException.Invalid(problem);
         }
         var defaultBranch = req.DefaultBranch ?? FallbackDefaultBranch;
-        if (!RepositoryNames.IsValidBranchName(defaultBranch))
+        if (!RefNames.IsValidBranch(defaultBranch))
         {
             throw AnvilException.Invalid("defaultBranch is not a valid branch name");
         }
@@ -170,13 +170,13 @@ public sealed class RepositoryService(
         string? newDefault = null;
         if (req.DefaultBranch is not null && req.DefaultBranch != repo.DefaultBranch)
         {
-            if (!RepositoryNames.IsValidBranchName(req.DefaultBranch))
+            if (!RefNames.IsValidBranch(req.DefaultBranch))
             {
                 throw AnvilException.Invalid("defaultBranch is not a valid branch name");
             }
             var gitDir = store.PathFor(repo.OwnerId, repo.Id);
-            var hasBranches = (await GitCli.RunAsync(gitDir, ["for-each-ref", "--count=1", "refs/heads/"], ct: ct)).Stdout.Length > 0;
-            var exists = (await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", "refs/heads/" + req.DefaultBranch], ct: ct)).Success;
+            var hasBranches = (await GitCli.RunAsync(gitDir, ["for-each-ref", "--count=1", RefNames.BranchPrefix], ct: ct)).Stdout.Length > 0;
+            var exists = (await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", RefNames.Branch(req.DefaultBranch)], ct: ct)).Success;
             if (hasBranches && !exists)
             {
                 throw AnvilException.Invalid($"branch '{req.DefaultBranch}' does not exist");
@@ -482,12 +482,12 @@ public sealed class RepositoryService(
         tracked.PushedAt = Now;
         tracked.UpdatedAt = Now;
         // The first branch pushed to an empty repository becomes its default, as on GitHub.
-        var defaultRef = "refs/heads/" + tracked.DefaultBranch;
+        var defaultRef = RefNames.Branch(tracked.DefaultBranch);
         var gitDir = store.PathFor(repo.OwnerId, repo.Id);
         if (!(await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", defaultRef], ct: ct)).Success
-            && changes.FirstOrDefault(c => !c.IsDelete && c.RefName.StartsWith("refs/heads/", StringComparison.Ordinal)) is { } first)
+            && changes.Where(c => !c.IsDelete).Select(c => RefNames.BranchOf(c.RefName)).OfType<string>().FirstOrDefault() is { } first)
         {
-            tracked.DefaultBranch = first.RefName["refs/heads/".Length..];
+            tracked.DefaultBranch = first;
             await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, tracked.DefaultBranch, ct);
         }
         await db.SaveChangesAsync(ct);
