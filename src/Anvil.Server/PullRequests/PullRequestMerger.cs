@@ -1,11 +1,9 @@
 using Anvil.Git;
 using Anvil.Git.Reading;
 using Anvil.Server.Auth;
-using Anvil.Server.Browsing;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Events;
-using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Issues;
 using Anvil.Server.Repositories;
 using Anvil.Server.Users;

@@ -1,7 +1,5 @@
-using Anvil.Git;
 using Anvil.Git.Reading;
 using Anvil.Server.Auth;
-using Anvil.Server.Browsing;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Events;
