@@ -30,13 +30,13 @@ public static class RefNames
         refName.StartsWith(TagPrefix, StringComparison.Ordinal) ? refName[TagPrefix.Length..] : null;
 
     /// <summary>
-    /// Whether <paramref name="refName"/> is a full ref name git accepts, mirroring <c>git check-ref-format</c> without
-    /// <c>--allow-onelevel</c> (so "refs/heads/x", not "x"). Done in C# rather than by running git because the server
-    /// checks every name it gets.
+    /// Whether <paramref name="refName"/> is a ref name git accepts, mirroring <c>git check-ref-format</c>: a full name
+    /// ("refs/heads/x", not "x") unless <paramref name="allowOneLevel"/> (<c>--allow-onelevel</c>). Done in C# rather than
+    /// by running git because the server checks every name it gets.
     /// </summary>
-    public static bool IsValid(string? refName)
+    public static bool IsValid(string? refName, bool allowOneLevel = false)
     {
-        if (string.IsNullOrEmpty(refName) || refName == "@" || !refName.Contains('/'))
+        if (string.IsNullOrEmpty(refName) || refName == "@" || (!allowOneLevel && !refName.Contains('/')))
         {
             return false;
         }

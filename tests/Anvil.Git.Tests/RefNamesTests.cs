@@ -36,6 +36,19 @@ public sealed class RefNamesTests
         Assert.Null(RefNames.BranchProblem("0123456789abcdef0123456789abcdef012345678"));
     }
 
+    [Theory]
+    [InlineData("main")]
+    [InlineData("HEAD")]
+    [InlineData("@")]
+    [InlineData("a..b")]
+    [InlineData("x.lock")]
+    [InlineData("a/b")]
+    public async Task One_level_names_are_valid_exactly_when_git_allows_them(string name)
+    {
+        var git = await GitCli.RunAsync(null, ["check-ref-format", "--allow-onelevel", name]);
+        Assert.Equal(git.Success, RefNames.IsValid(name, allowOneLevel: true));
+    }
+
     [Fact]
     public void Branch_and_tag_refs_are_named_and_read_back()
     {
