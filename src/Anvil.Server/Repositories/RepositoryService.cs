@@ -477,19 +477,21 @@ public sealed class RepositoryService(
         }
         // Every way refs move (push, merge, branch API) comes through here: trees and histories cached before are stale.
         changeClock.Tick();
+        // The first branch pushed to an empty repository becomes its default, as on GitHub. Git first: none runs while
+        // the transaction below is open (on SQLite it would hold the whole database meanwhile).
+        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        string? newDefault = null;
+        if (!(await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", RefNames.Branch(repo.DefaultBranch)], ct: ct)).Success
+            && changes.Where(c => !c.IsDelete).Select(c => RefNames.BranchOf(c.RefName)).OfType<string>().FirstOrDefault() is { } first)
+        {
+            newDefault = first;
+            await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, newDefault, ct);
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var tracked = await db.Repositories.FirstAsync(r => r.Id == repo.Id, ct);
         tracked.PushedAt = Now;
         tracked.UpdatedAt = Now;
-        // The first branch pushed to an empty repository becomes its default, as on GitHub.
-        var defaultRef = RefNames.Branch(tracked.DefaultBranch);
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
-        if (!(await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", defaultRef], ct: ct)).Success
-            && changes.Where(c => !c.IsDelete).Select(c => RefNames.BranchOf(c.RefName)).OfType<string>().FirstOrDefault() is { } first)
-        {
-            tracked.DefaultBranch = first;
-            await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, tracked.DefaultBranch, ct);
-        }
+        tracked.DefaultBranch = newDefault ?? tracked.DefaultBranch;
         await db.SaveChangesAsync(ct);
         log.LogInformation("refs of repository {Repository} ({Id}) moved by {User}: {Refs}", repo.Owner?.Username + "/" + repo.Name,
             repo.Id, pusher.Username, string.Join(", ", changes.Select(c => $"{c.RefName} {Short(c.OldOid)}..{Short(c.NewOid)}")));
