@@ -477,14 +477,11 @@ public sealed class RepositoryService(
         }
         // Every way refs move (push, merge, branch API) comes through here: trees and histories cached before are stale.
         changeClock.Tick();
-        // The first branch pushed to an empty repository becomes its default, as on GitHub. Git first: none runs while
-        // the transaction below is open (on SQLite it would hold the whole database meanwhile).
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
-        string? newDefault = null;
-        if (!(await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", RefNames.Branch(repo.DefaultBranch)], ct: ct)).Success
-            && changes.Where(c => !c.IsDelete).Select(c => RefNames.BranchOf(c.RefName)).OfType<string>().FirstOrDefault() is { } first)
+        // The first branch pushed to an empty repository becomes its default, as on GitHub; git's part before the transaction.
+        var hasDefault = (await GitCli.RunAsync(store.PathFor(repo.OwnerId, repo.Id), ["show-ref", "--verify", "--quiet", RefNames.Branch(repo.DefaultBranch)], ct: ct)).Success;
+        var newDefault = hasDefault ? null : changes.Where(c => !c.IsDelete).Select(c => RefNames.BranchOf(c.RefName)).OfType<string>().FirstOrDefault();
+        if (newDefault is not null)
         {
-            newDefault = first;
             await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, newDefault, ct);
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
