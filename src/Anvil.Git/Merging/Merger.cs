@@ -190,7 +190,7 @@ public static class Merger
     /// </summary>
     private static async Task<string> ResolveCommitAsync(string gitDir, string rev, CancellationToken ct)
     {
-        if (!RepositoryStore.IsValidOid(rev) && !(RepositoryStore.IsValidRefName(rev) && rev.StartsWith("refs/", StringComparison.Ordinal)))
+        if (!RepositoryStore.IsValidOid(rev) && !(RefNames.IsValid(rev) && rev.StartsWith("refs/", StringComparison.Ordinal)))
         {
             throw new ArgumentException($"expected an object id or a full ref name, got '{rev}'", nameof(rev));
         }

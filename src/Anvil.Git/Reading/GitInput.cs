@@ -66,8 +66,9 @@ public static class GitInput
     }
 
     /// <summary>
-    /// Checks a branch name, tag name, full ref or hex oid from a URL. Stricter than git-check-ref-format on purpose:
-    /// revision syntax (~ ^ : @{ ..) would let a URL walk history or search commit messages.
+    /// Checks a branch name, tag name, full ref or hex oid from a URL: a name git takes as a ref (<see cref="RefNames.IsValid"/>,
+    /// one level allowed), which keeps out revision syntax (~ ^ : @{ ..) that would let a URL walk history or search commit
+    /// messages. Stricter than git on purpose where a URL is concerned: no leading '-' (an option), no whitespace at all.
     /// </summary>
     public static void ValidateRevision(string revision)
     {
@@ -83,27 +84,9 @@ public static class GitInput
         {
             throw new GitRevisionException("revision may not start with '-'");
         }
-        if (revision.Contains("..") || revision.Contains("@{") || revision.Contains("//") || revision == "@")
-        {
-            throw new GitRevisionException("revision contains a forbidden sequence");
-        }
-        foreach (var c in revision)
-        {
-            if (char.IsControl(c) || char.IsWhiteSpace(c) || c is '~' or '^' or ':' or '?' or '*' or '[' or '\\' or '\x7f')
-            {
-                throw new GitRevisionException("revision contains a forbidden character");
-            }
-        }
-        if (revision.StartsWith('/') || revision.EndsWith('/') || revision.EndsWith('.') || revision.EndsWith(".lock", StringComparison.Ordinal))
+        if (!RefNames.IsValid(revision, allowOneLevel: true) || revision.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
         {
             throw new GitRevisionException("revision is not a valid ref name");
-        }
-        foreach (var component in revision.Split('/'))
-        {
-            if (component.StartsWith('.'))
-            {
-                throw new GitRevisionException("ref name components may not start with '.'");
-            }
         }
     }
 

@@ -5,15 +5,15 @@ namespace Anvil.Git.Reading;
 public sealed partial class GitReader
 {
     public async Task<IReadOnlyList<GitBranch>> ListBranchesAsync(string gitDir, CancellationToken ct = default)
-        => Branches(await ForEachRefAsync(gitDir, ["refs/heads/"], ct));
+        => Branches(await ForEachRefAsync(gitDir, [RefNames.BranchPrefix], ct));
 
     public async Task<IReadOnlyList<GitTag>> ListTagsAsync(string gitDir, CancellationToken ct = default)
-        => Tags(await ForEachRefAsync(gitDir, ["refs/tags/"], ct));
+        => Tags(await ForEachRefAsync(gitDir, [RefNames.TagPrefix], ct));
 
     /// <summary>Branches and tags from one git process (a page header that shows both spawns one, not two).</summary>
     public async Task<(IReadOnlyList<GitBranch> Branches, IReadOnlyList<GitTag> Tags)> ListBranchesAndTagsAsync(string gitDir, CancellationToken ct = default)
     {
-        var refs = await ForEachRefAsync(gitDir, ["refs/heads/", "refs/tags/"], ct);
+        var refs = await ForEachRefAsync(gitDir, [RefNames.BranchPrefix, RefNames.TagPrefix], ct);
         return (Branches(refs), Tags(refs));
     }
 
@@ -22,9 +22,9 @@ public sealed partial class GitReader
         var branches = new List<GitBranch>();
         foreach (var r in refs)
         {
-            if (r.Type == "commit" && r.Name.StartsWith("refs/heads/", StringComparison.Ordinal))
+            if (r.Type == "commit" && RefNames.BranchOf(r.Name) is { } branch)
             {
-                branches.Add(new GitBranch(r.Name["refs/heads/".Length..], r.Oid));
+                branches.Add(new GitBranch(branch, r.Oid));
             }
         }
         return branches;
@@ -35,7 +35,7 @@ public sealed partial class GitReader
         var tags = new List<GitTag>();
         foreach (var r in refs)
         {
-            if (!r.Name.StartsWith("refs/tags/", StringComparison.Ordinal))
+            if (RefNames.TagOf(r.Name) is not { } tag)
             {
                 continue;
             }
@@ -43,7 +43,7 @@ public sealed partial class GitReader
             var commit = annotated
                 ? (r.PeeledType == "commit" ? r.PeeledOid : null)
                 : (r.Type == "commit" ? r.Oid : null);
-            tags.Add(new GitTag(r.Name["refs/tags/".Length..], r.Oid, commit, annotated));
+            tags.Add(new GitTag(tag, r.Oid, commit, annotated));
         }
         return tags;
     }
@@ -52,9 +52,9 @@ public sealed partial class GitReader
     public async Task<GitBranch?> LatestBranchAsync(string gitDir, CancellationToken ct = default)
     {
         var result = await GitCli.RunCheckedAsync(gitDir,
-            ["for-each-ref", "--count=1", "--sort=-committerdate", "--format=%(refname)%00%(objectname)", "--end-of-options", "refs/heads/"], ct: ct);
+            ["for-each-ref", "--count=1", "--sort=-committerdate", "--format=%(refname)%00%(objectname)", "--end-of-options", RefNames.BranchPrefix], ct: ct);
         var f = Encoding.UTF8.GetString(result.Stdout).TrimEnd('\n').Split('\0');
-        return f.Length == 2 && f[0].StartsWith("refs/heads/", StringComparison.Ordinal) ? new GitBranch(f[0]["refs/heads/".Length..], f[1]) : null;
+        return f.Length == 2 && RefNames.BranchOf(f[0]) is { } branch ? new GitBranch(branch, f[1]) : null;
     }
 
     /// <summary>The branch HEAD points at (short name), or null if HEAD is detached. The branch may not exist yet in an empty repository.</summary>
@@ -62,7 +62,7 @@ public sealed partial class GitReader
     {
         var result = await GitCli.RunAsync(gitDir, ["symbolic-ref", "--quiet", "HEAD"], ct: ct);
         var target = result.StdoutText.Trim();
-        return result.Success && target.StartsWith("refs/heads/", StringComparison.Ordinal) ? target["refs/heads/".Length..] : null;
+        return result.Success ? RefNames.BranchOf(target) : null;
     }
 
     /// <summary>
@@ -85,8 +85,8 @@ public sealed partial class GitReader
         }
         else
         {
-            candidates.Add("refs/heads/" + refOrOid);
-            candidates.Add("refs/tags/" + refOrOid);
+            candidates.Add(RefNames.Branch(refOrOid));
+            candidates.Add(RefNames.Tag(refOrOid));
         }
         // Names are validated above (no spaces, line breaks or revision syntax), so they are safe in the batch protocol,
         // and the fixed ^{commit} suffix is the only revision syntax that reaches git.

@@ -1,6 +1,6 @@
 namespace Anvil.Git;
 
-/// <summary>Compare-and-swap ref updates and the validation of ref names and object ids.</summary>
+/// <summary>Compare-and-swap ref updates, and the validation of object ids (ref names are <see cref="RefNames"/>').</summary>
 public sealed partial class RepositoryStore
 {
     /// <summary>The all-zero object id: as an expected old value it means "the ref must not exist".</summary>
@@ -70,42 +70,9 @@ public sealed partial class RepositoryStore
     public static bool IsValidOid(string? oid)
         => oid is { Length: 40 } && oid.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 
-    /// <summary>
-    /// Whether <paramref name="refName"/> is a full ref name git accepts, mirroring
-    /// <c>git check-ref-format</c> without <c>--allow-onelevel</c> (so "refs/heads/x", not "x").
-    /// Done in C# rather than by running git because the server calls it for every name it gets.
-    /// </summary>
-    public static bool IsValidRefName(string? refName)
-    {
-        if (string.IsNullOrEmpty(refName) || refName == "@" || !refName.Contains('/'))
-        {
-            return false;
-        }
-        if (refName.EndsWith('.') || refName.Contains("..") || refName.Contains("@{"))
-        {
-            return false;
-        }
-        foreach (var c in refName)
-        {
-            if (c < 0x20 || c == 0x7f || c is ' ' or '~' or '^' or ':' or '?' or '*' or '[' or '\\')
-            {
-                return false;
-            }
-        }
-        foreach (var component in refName.Split('/'))
-        {
-            // Covers a leading or trailing slash and "//" too: they make an empty component.
-            if (component.Length == 0 || component.StartsWith('.') || component.EndsWith(".lock", StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static void RequireRefName(string refName)
     {
-        if (!IsValidRefName(refName))
+        if (!RefNames.IsValid(refName))
         {
             throw new ArgumentException($"invalid ref name '{refName}'", nameof(refName));
         }

@@ -108,8 +108,8 @@ public sealed partial class RepositoryStore
 
     private static string BranchRef(string branch)
     {
-        var name = "refs/heads/" + branch;
-        if (!IsValidRefName(name))
+        var name = RefNames.Branch(branch);
+        if (!RefNames.IsValid(name))
         {
             throw new ArgumentException($"invalid branch name '{branch}'", nameof(branch));
         }

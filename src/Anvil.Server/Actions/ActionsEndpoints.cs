@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
+using Anvil.Git;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;

@@ -1,3 +1,4 @@
+using Anvil.Git;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,8 @@ public static class ActionsQueries
         }
         if (!string.IsNullOrEmpty(branch))
         {
-            query = query.Where(r => r.Ref == "refs/heads/" + branch);
+            var fullRef = RefNames.Branch(branch);
+            query = query.Where(r => r.Ref == fullRef);
         }
         if (!string.IsNullOrEmpty(headSha))
         {

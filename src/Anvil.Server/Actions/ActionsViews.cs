@@ -1,4 +1,5 @@
 using System.Text;
+using Anvil.Git;
 using Anvil.Server.Repositories;
 
 namespace Anvil.Server.Actions;
@@ -52,7 +53,7 @@ public static class ActionsViews
 
     private static string Api(string baseUrl, Repository repo) => $"{baseUrl}/api/v1/repos/{repo.Owner.Username}/{repo.Name}";
 
-    private static string? Branch(string fullRef) => fullRef.StartsWith("refs/heads/", StringComparison.Ordinal) ? fullRef[11..] : null;
+    private static string? Branch(string fullRef) => RefNames.BranchOf(fullRef);
 
     public static Run ToView(this WorkflowRun r, Repository repo, string baseUrl)
     {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Anvil.Git;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -12,18 +13,16 @@ public sealed record RefFilter(IReadOnlyList<string> Branches, IReadOnlyList<str
     /// <summary>Whether a push or pull request on <paramref name="fullRef"/> matches, with GitHub's rules.</summary>
     public bool Matches(string fullRef)
     {
-        if (fullRef.StartsWith("refs/heads/", StringComparison.Ordinal))
+        if (RefNames.BranchOf(fullRef) is { } branch)
         {
-            var branch = fullRef["refs/heads/".Length..];
             if (Branches.Count == 0 && BranchesIgnore.Count == 0)
             {
                 return Tags.Count == 0 && TagsIgnore.Count == 0; // only tag filters: branches don't trigger
             }
             return Branches.Count > 0 ? Branches.Any(p => Glob.IsMatch(p, branch)) : !BranchesIgnore.Any(p => Glob.IsMatch(p, branch));
         }
-        if (fullRef.StartsWith("refs/tags/", StringComparison.Ordinal))
+        if (RefNames.TagOf(fullRef) is { } tag)
         {
-            var tag = fullRef["refs/tags/".Length..];
             if (Tags.Count == 0 && TagsIgnore.Count == 0)
             {
                 return Branches.Count == 0 && BranchesIgnore.Count == 0;

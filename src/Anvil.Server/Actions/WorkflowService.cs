@@ -49,22 +49,22 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
     /// </summary>
     public Task<List<WorkflowRun>> OnPullRequestAsync(Repository baseRepo, int number, string headSha, string baseBranch, long actorId, CancellationToken ct) =>
         QueueAsync(baseRepo, headSha, $"refs/pull/{number}/head", "pull_request", actorId,
-            t => t.PullRequest?.Matches("refs/heads/" + baseBranch) == true, null, ct);
+            t => t.PullRequest?.Matches(RefNames.Branch(baseBranch)) == true, null, ct);
 
     /// <summary>Runs the workflow <paramref name="file"/> (a name in a workflow directory, or its path) on <paramref name="gitRef"/>.</summary>
     public async Task<WorkflowRun> DispatchAsync(Repository repo, string file, string? gitRef, long actorId, CancellationToken ct)
     {
         var gitDir = store.PathFor(repo.OwnerId, repo.Id);
         var refName = string.IsNullOrWhiteSpace(gitRef) ? repo.DefaultBranch : gitRef.Trim();
-        var fullRef = refName.StartsWith("refs/", StringComparison.Ordinal) ? refName : "refs/heads/" + refName;
-        var sha = await reader.ResolveAsync(gitDir, fullRef, ct) ?? (refName.StartsWith("refs/", StringComparison.Ordinal) ? null : await reader.ResolveAsync(gitDir, "refs/tags/" + refName, ct));
+        var fullRef = refName.StartsWith("refs/", StringComparison.Ordinal) ? refName : RefNames.Branch(refName);
+        var sha = await reader.ResolveAsync(gitDir, fullRef, ct) ?? (refName.StartsWith("refs/", StringComparison.Ordinal) ? null : await reader.ResolveAsync(gitDir, RefNames.Tag(refName), ct));
         if (sha is null)
         {
             throw AnvilException.Invalid($"no ref named '{refName}'");
         }
-        if (await reader.ResolveAsync(gitDir, "refs/tags/" + refName, ct) is not null && await reader.ResolveAsync(gitDir, fullRef, ct) is null)
+        if (await reader.ResolveAsync(gitDir, RefNames.Tag(refName), ct) is not null && await reader.ResolveAsync(gitDir, fullRef, ct) is null)
         {
-            fullRef = "refs/tags/" + refName;
+            fullRef = RefNames.Tag(refName);
         }
         var files = await WorkflowFilesAsync(gitDir, sha, ct);
         var path = files.FirstOrDefault(f => f == file || f.EndsWith("/" + file, StringComparison.Ordinal))
@@ -153,7 +153,7 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
             Conclusion = error is null ? null : CheckConclusion.Failure, Error = error, ActorId = actorId, CreatedAt = now, UpdatedAt = now,
             CompletedAt = error is null ? null : now,
         };
-        var branch = fullRef.StartsWith("refs/heads/", StringComparison.Ordinal) ? fullRef["refs/heads/".Length..] : null;
+        var branch = RefNames.BranchOf(fullRef);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.WorkflowRuns.Add(run);
         await db.SaveChangesAsync(ct);
@@ -304,7 +304,7 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
     public static Dictionary<string, string?> GithubContext(WorkflowRun run) => new()
     {
         ["ref"] = run.Ref,
-        ["ref_name"] = run.Ref.StartsWith("refs/heads/", StringComparison.Ordinal) ? run.Ref[11..] : run.Ref.StartsWith("refs/tags/", StringComparison.Ordinal) ? run.Ref[10..] : run.Ref,
+        ["ref_name"] = RefNames.BranchOf(run.Ref) ?? RefNames.TagOf(run.Ref) ?? run.Ref,
         ["event_name"] = run.Event,
         ["sha"] = run.HeadSha,
         ["workflow"] = run.Name,
@@ -369,7 +369,7 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
         {
             throw AnvilException.Conflict("the run was re-run concurrently");
         }
-        var branch = run.Ref.StartsWith("refs/heads/", StringComparison.Ordinal) ? run.Ref[11..] : null;
+        var branch = RefNames.BranchOf(run.Ref);
         var jobs = await db.WorkflowJobs.Where(j => j.RunId == run.Id).ToListAsync(ct);
         foreach (var job in jobs)
         {

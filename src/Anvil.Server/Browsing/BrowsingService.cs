@@ -105,9 +105,9 @@ public sealed class BrowsingService(
         {
             throw AnvilException.BadRequest("branch is required");
         }
-        if (BranchNameProblem(branch) is { } problem)
+        if (RefNames.BranchProblem(branch) is { } problem)
         {
-            throw AnvilException.Invalid(problem);
+            throw AnvilException.Invalid(problem == BranchNameProblem.Reserved ? "branch name is reserved" : "branch is not a valid branch name");
         }
         var gitDir = store.PathFor(repo.OwnerId, repo.Id);
         var from = string.IsNullOrEmpty(fromRef) ? repo.DefaultBranch : Revision(fromRef);
@@ -123,7 +123,7 @@ public sealed class BrowsingService(
                 throw AnvilException.Conflict($"branch '{branch}' conflicts with existing branch '{existing.Name}'");
             }
         }
-        var refName = "refs/heads/" + branch;
+        var refName = RefNames.Branch(branch);
         if (!await CompareAndSwapAsync(() => RepositoryStore.UpdateRefAsync(gitDir, refName, oid, RepositoryStore.ZeroOid, ct)))
         {
             throw AnvilException.Conflict($"branch '{branch}' already exists");
@@ -142,7 +142,7 @@ public sealed class BrowsingService(
         }
         var gitDir = store.PathFor(repo.OwnerId, repo.Id);
         var oid = await ResolveBranchAsync(gitDir, branch, ct) ?? throw BranchNotFound();
-        var refName = "refs/heads/" + branch;
+        var refName = RefNames.Branch(branch);
         if (!await CompareAndSwapAsync(() => RepositoryStore.DeleteRefAsync(gitDir, refName, oid, ct)))
         {
             throw AnvilException.Conflict($"branch '{branch}' changed while it was being deleted; try again");
@@ -169,24 +169,8 @@ public sealed class BrowsingService(
         }
     }
 
-    /// <summary>Why <paramref name="branch"/> cannot be a new branch's name, or null if it can.</summary>
-    public static string? BranchNameProblem(string branch)
-    {
-        // Names must also be readable back from a URL, so revision syntax is refused even where git would allow it,
-        // and names git would confuse with an object id or HEAD are refused too.
-        if (!RepositoryStore.IsValidRefName("refs/heads/" + branch) || !IsPlainRevision(branch))
-        {
-            return "branch is not a valid branch name";
-        }
-        if (branch == "HEAD" || branch.StartsWith("refs/", StringComparison.Ordinal) || GitInput.IsFullOid(branch.ToLowerInvariant()))
-        {
-            return "branch name is reserved";
-        }
-        return null;
-    }
-
     private async Task<string?> ResolveBranchAsync(string gitDir, string branch, CancellationToken ct) =>
-        await reader.ResolveAsync(gitDir, "refs/heads/" + Revision(branch), ct);
+        await reader.ResolveAsync(gitDir, RefNames.Branch(Revision(branch)), ct);
 
     private static AnvilException BranchNotFound() => AnvilException.NotFound("branch not found");
 
@@ -397,19 +381,6 @@ public sealed class BrowsingService(
         catch (GitInputException e)
         {
             throw AnvilException.BadRequest(e.Message);
-        }
-    }
-
-    private static bool IsPlainRevision(string revision)
-    {
-        try
-        {
-            GitInput.ValidateRevision(revision);
-            return true;
-        }
-        catch (GitInputException)
-        {
-            return false;
         }
     }
 

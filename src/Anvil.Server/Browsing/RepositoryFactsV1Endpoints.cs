@@ -1,3 +1,4 @@
+using Anvil.Git;
 using Anvil.Git.Reading;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Caching;
@@ -66,7 +67,7 @@ public static class RepositoryFactsV1Endpoints
     private static Tag ToV1(GitTag t, BrowsingV1Views.Links links)
     {
         var sha = t.CommitOid ?? t.TargetOid;
-        var tagPath = string.Join('/', ("refs/tags/" + t.Name).Split('/').Select(Uri.EscapeDataString));
+        var tagPath = string.Join('/', (RefNames.Tag(t.Name)).Split('/').Select(Uri.EscapeDataString));
         return new Tag(t.Name, new BrowsingV1Views.CommitRef(sha, links.Commit(sha)), $"{links.Api}/zipball/{tagPath}", $"{links.Api}/tarball/{tagPath}",
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("REF_" + t.Name)));
     }

@@ -417,8 +417,13 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
         return normalized.Select(n => byName[n]).ToList();
     }
 
-    /// <summary>GitHub's <c>author_association</c> of each user with the repository.</summary>
-    private async Task<IReadOnlyDictionary<long, string>> AssociationsAsync(Repository repo, IEnumerable<long> userIds, CancellationToken ct)
+    /// <summary>
+    /// GitHub's <c>author_association</c> of each user with the repository, the one answer for issues, comments, pull
+    /// requests and reviews alike. As GitHub documents it, it is the user's relation to the repository (OWNER, COLLABORATOR
+    /// for one invited to it, NONE), not to the thing they wrote: a collaborator reviewing someone's pull request is a
+    /// COLLABORATOR there too.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, string>> AssociationsAsync(Repository repo, IEnumerable<long> userIds, CancellationToken ct)
     {
         var ids = userIds.Distinct().ToList();
         // The owner is the owner whatever the table says: a page written by them alone needs no lookup.

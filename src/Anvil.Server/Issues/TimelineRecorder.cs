@@ -97,7 +97,7 @@ public sealed class TimelineRecorder(AnvilDbContext db, DomainEvents events, Rep
         var repo = evt.Repository;
         var gitDir = store.PathFor(repo.OwnerId, repo.Id);
         var mentions = new List<(string Commit, int Number)>();
-        foreach (var change in evt.Changes.Where(c => !c.IsDelete && c.RefName.StartsWith("refs/heads/", StringComparison.Ordinal)))
+        foreach (var change in evt.Changes.Where(c => !c.IsDelete && RefNames.BranchOf(c.RefName) is not null))
         {
             foreach (var (commit, message) in await MessagesMentioningAsync(gitDir, change, ct))
             {
@@ -132,7 +132,7 @@ public sealed class TimelineRecorder(AnvilDbContext db, DomainEvents events, Rep
     private static async Task<List<(string Oid, string Message)>> MessagesMentioningAsync(string gitDir, RefChange change, CancellationToken ct)
     {
         List<string> range = change.IsCreate
-            ? [change.NewOid, "--not", "--exclude=" + change.RefName["refs/heads/".Length..], "--branches"]
+            ? [change.NewOid, "--not", "--exclude=" + RefNames.BranchOf(change.RefName), "--branches"]
             : [$"{change.OldOid}..{change.NewOid}"];
         var result = await GitCli.RunAsync(gitDir,
             ["log", $"--max-count={MaxPushedCommits}", "--fixed-strings", "--grep=#", "--format=%H%x00%B%x1e", .. range, "--"], ct: ct);

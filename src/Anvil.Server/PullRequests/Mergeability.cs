@@ -61,7 +61,7 @@ public sealed class MergeabilityChecker(AnvilDbContext db, RepositoryStore store
         var (commits, additions, deletions, files) = (pr.CommitCount, pr.Additions, pr.Deletions, pr.ChangedFiles);
         if (pr.Issue.State == IssueState.Open)
         {
-            var tip = await RepositoryStore.ResolveRefAsync(gitDir, PullRequestRules.BranchRef(pr.BaseBranch), ct);
+            var tip = await RepositoryStore.ResolveRefAsync(gitDir, RefNames.Branch(pr.BaseBranch), ct);
             if (tip is null || pr.HeadBranchDeleted)
             {
                 mergeable = false;
@@ -163,13 +163,12 @@ public sealed class MergeabilityWorker(IServiceScopeFactory scopes, Mergeability
 /// fork into the base repository), those whose base now contains their head are merged (merged on the command line and
 /// pushed, as GitHub notices), and every other open pull request whose base or head moved gets its mergeability rechecked.
 /// </summary>
-public sealed class PullRequestPushHandler(AnvilDbContext db, PullRequestService pulls, MergeabilityQueue mergeability)
+public sealed class PullRequestPushHandler(AnvilDbContext db, PullRequestService pulls, PullRequestMerger merger, MergeabilityQueue mergeability)
     : IDomainEventHandler<RepositoryPushed>
 {
     public async Task HandleAsync(RepositoryPushed evt, CancellationToken ct)
     {
-        var branches = evt.Changes.Where(c => c.RefName.StartsWith("refs/heads/", StringComparison.Ordinal))
-            .Select(c => c.RefName["refs/heads/".Length..]).Distinct().ToList();
+        var branches = evt.Changes.Select(c => RefNames.BranchOf(c.RefName)).OfType<string>().Distinct().ToList();
         if (branches.Count == 0)
         {
             return;
@@ -188,13 +187,16 @@ public sealed class PullRequestPushHandler(AnvilDbContext db, PullRequestService
         }
         // Heads first: a push that moves both a head and its base (or deletes the merged head) is judged on the latest head.
         var merged = new HashSet<long>();
-        foreach (var change in evt.Changes.Where(c => c.RefName.StartsWith("refs/heads/", StringComparison.Ordinal) && !c.IsDelete))
+        foreach (var change in evt.Changes.Where(c => !c.IsDelete))
         {
-            var branch = change.RefName["refs/heads/".Length..];
+            if (RefNames.BranchOf(change.RefName) is not { } branch)
+            {
+                continue;
+            }
             var onBranch = await open.Where(p => p.RepositoryId == repoId && p.BaseBranch == branch).Select(p => p.Id).ToListAsync(ct);
             foreach (var id in onBranch)
             {
-                if (await pulls.DetectMergeByPushAsync(evt.Repository, id, change, evt.Pusher, ct))
+                if (await merger.DetectMergeByPushAsync(evt.Repository, id, change, evt.Pusher, ct))
                 {
                     merged.Add(id);
                 }

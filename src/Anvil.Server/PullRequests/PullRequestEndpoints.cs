@@ -81,15 +81,15 @@ public static class PullRequestEndpoints
             var (_, comments) = await issues.ListCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new IssueViews.CommentList(comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), comments.HasMore));
         });
-        one.MapGet("/review-comments", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapGet("/review-comments", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var page = OffsetPage.From(ctx.Request);
-            var (_, comments) = await pulls.ListReviewCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
+            var (_, comments, _) = await reviewing.ListReviewCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new PullRequestViews.ReviewCommentList(comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), comments.HasMore));
         });
         // A general comment is the issue's; one on a line (path or inReplyTo) is a review comment.
         one.MapPost("/comments", async Task<Results<JsonCreated<IssueViews.CommentEnvelope>, JsonCreated<PullRequestViews.ReviewCommentEnvelope>>> (
-            HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, PullRequestService pulls, IssueService issues) =>
+            HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, PullRequestService pulls, PullRequestReviews reviewing, IssueService issues) =>
         {
             var b = await input.ReadAsync();
             if (b.Path is null && b.InReplyTo is null)
@@ -98,29 +98,29 @@ public static class PullRequestEndpoints
                 var comment = await issues.AddCommentAsync(owner, name, number, b.Body, ctx.RequestAborted);
                 return ApiJson.Created(ctx, new IssueViews.CommentEnvelope(comment.ToSigmagit(ctx.PublicBaseUrl())));
             }
-            var (_, inline) = await pulls.AddReviewCommentAsync(owner, name, number,
-                new PullRequestService.NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitOid, Id(b.InReplyTo, "inReplyTo")), ctx.RequestAborted);
+            var (_, inline, _) = await reviewing.AddReviewCommentAsync(owner, name, number,
+                new NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitOid, Id(b.InReplyTo, "inReplyTo")), ctx.RequestAborted);
             return ApiJson.Created(ctx, new PullRequestViews.ReviewCommentEnvelope(inline.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
 
-        one.MapGet("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapGet("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var page = OffsetPage.From(ctx.Request);
-            var (_, reviews) = await pulls.ListReviewsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
+            var (_, reviews, _) = await reviewing.ListReviewsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new PullRequestViews.ReviewList(reviews.Items.Select(r => r.ToSigmagit(ctx.PublicBaseUrl())), reviews.HasMore));
         });
-        one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var b = await input.ReadAsync();
-            var (_, review) = await pulls.ReviewAsync(owner, name, number, b.Event ?? b.State, b.Body, b.CommitOid,
-                b.Comments?.Select(c => new PullRequestService.NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList(), ctx.RequestAborted);
+            var (_, review, _) = await reviewing.ReviewAsync(owner, name, number, b.Event ?? b.State, b.Body, b.CommitOid,
+                b.Comments?.Select(c => new NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList(), ctx.RequestAborted);
             return ApiJson.Created(ctx, new PullRequestViews.ReviewEnvelope(review.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
 
-        one.MapPost("/merge", async (HttpContext ctx, OptionalJsonBody<MergeBody> input, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapPost("/merge", async (HttpContext ctx, OptionalJsonBody<MergeBody> input, string owner, string name, int number, PullRequestMerger merger) =>
         {
             var b = await input.ReadAsync(null) ?? new MergeBody(null, null, null, null);
-            var outcome = await pulls.MergeAsync(owner, name, number, new MergeRequest(b.MergeStrategy, b.CommitTitle, b.CommitMessage, b.Sha), ctx.RequestAborted);
+            var outcome = await merger.MergeAsync(owner, name, number, new MergeRequest(b.MergeStrategy, b.CommitTitle, b.CommitMessage, b.Sha), ctx.RequestAborted);
             return ApiJson.Json(ctx, new PullRequestViews.MergeOutcome(true, outcome.MergeCommitOid, outcome.PullRequest.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
     }

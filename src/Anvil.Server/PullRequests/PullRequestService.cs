@@ -13,93 +13,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.PullRequests;
 
-public sealed record NewPullRequest(string? Title, string? Body, string? HeadBranch, string? BaseBranch, string? HeadOwner, string? HeadRepo,
-    bool? IsDraft, IReadOnlyList<string>? Labels, IReadOnlyList<string>? Assignees);
-
-/// <summary>A PATCH: null leaves a field alone.</summary>
-public sealed record PullRequestChanges(string? Title = null, string? Body = null, string? State = null, string? BaseBranch = null, bool? IsDraft = null);
-
-/// <param name="Strategy">merge, squash or rebase (default merge).</param>
-/// <param name="Sha">When given, the head must still be this commit.</param>
-public sealed record MergeRequest(string? Strategy, string? CommitTitle, string? CommitMessage, string? Sha);
-
-public enum PullStateFilter
-{
-    Open,
-    /// <summary>Closed without being merged (sigmagit's <c>closed</c>).</summary>
-    ClosedUnmerged,
-    /// <summary>Every closed one, merged or not (GitHub's <c>closed</c>).</summary>
-    Closed,
-    Merged,
-    All,
-}
-
-/// <summary>A pull request with everything its views show. <see cref="HeadRepository"/> is null when gone or not visible to the caller.</summary>
-/// <param name="Checks">The combined state of the check runs on the head commit.</param>
-public sealed record PullRequestDetails(IssueDetails Details, PullRequest PullRequest, Repository? HeadRepository, Checks.CommitChecks Checks)
-{
-    public Repository Repository => Details.Repository;
-    public Issue Issue => Details.Issue;
-}
-
-public sealed record PullRequestPage(List<PullRequestDetails> Items, bool HasMore, int Total);
-
-public sealed record PullRequestDiff(PullRequestDetails PullRequest, string FromOid, GitDiff Diff);
-
-public sealed record PullRequestCommits(PullRequestDetails PullRequest, IReadOnlyList<GitCommit> Commits, bool HasMore, int Total, CommitUsers Users);
-
-public sealed record MergeOutcome(PullRequestDetails PullRequest, string MergeCommitOid);
-
-public static class PullRequestRules
-{
-    public const string Merge = "merge";
-    public const string Squash = "squash";
-    public const string Rebase = "rebase";
-
-    /// <summary>A pull request lists at most this many commits (GitHub: 250).</summary>
-    public const int MaxCommits = 250;
-
-    public static string HeadRef(int number) => $"refs/pull/{number}/head";
-
-    public static string BranchRef(string branch) => "refs/heads/" + branch;
-
-    public static string Strategy(string? strategy) => strategy switch
-    {
-        null or "" or Merge => Merge,
-        Squash => Squash,
-        Rebase => Rebase,
-        _ => throw AnvilException.Invalid("merge strategy must be one of merge, squash, rebase"),
-    };
-
-    public static string ValidBranch(string? branch, string field)
-    {
-        if (string.IsNullOrWhiteSpace(branch))
-        {
-            throw AnvilException.BadRequest($"{field} is required");
-        }
-        return BrowsingService.BranchNameProblem(branch) is null ? branch : throw AnvilException.Invalid($"{field} is not a valid branch name");
-    }
-
-    public static AnvilException NotAllowed(string message) => new(FailureKind.NotAllowed, message) { GitHubMessage = AnvilException.NotMergeableText };
-
-    /// <summary>The merge named a head other than the pull request's (GitHub's 409 and its text).</summary>
-    public static AnvilException HeadModified() =>
-        new(FailureKind.Conflict, "head branch was modified; review and try the merge again") { GitHubMessage = "Head branch was modified. Review and try the merge again." };
-}
-
 /// <summary>
 /// The rules of pull requests: opening one from a branch of the same repository or of a fork, keeping its head in the
-/// base repository, its diff and commits (merge base … head), and merging it for real. The issue half (number,
-/// title, body, state, labels, assignees, comments) goes through <see cref="IssueService"/>.
+/// base repository, its diff and commits (merge base … head), and changing it. The issue half (number, title, body,
+/// state, labels, assignees, comments) goes through <see cref="IssueService"/>; merging is <see cref="PullRequestMerger"/>'s
+/// and reviews are <see cref="PullRequestReviews"/>'.
 /// </summary>
 public sealed class PullRequestService(
     AnvilDbContext db, Caller caller, RepositoryAccess access, RepositoryStore store, GitReader reader, IssueService issues,
-    LabelService labels, RepositoryService repositories, BrowsingService browsing, DomainEvents events, MergeabilityQueue mergeability, Checks.CheckService checks, TimeProvider clock)
+    LabelService labels, BrowsingService browsing, DomainEvents events, MergeabilityQueue mergeability, Checks.CheckService checks)
 {
-    private DateTime Now => clock.GetUtcNow().UtcDateTime;
-
-    /// <summary>How long a merge may hold its claim before another attempt may take over (a crashed node's claim).</summary>
-    private static readonly TimeSpan MergeClaimLifetime = TimeSpan.FromMinutes(10);
 
     // ---- reading ----
 
@@ -173,7 +96,7 @@ public sealed class PullRequestService(
         {
             return recorded;
         }
-        var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, PullRequestRules.BranchRef(p.BaseBranch), ct) ?? p.BaseOid;
+        var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, RefNames.Branch(p.BaseBranch), ct) ?? p.BaseOid;
         return await Merger.MergeBaseAsync(gitDir, baseOid, p.HeadOid, ct) ?? p.MergeBaseOid ?? GitInput.EmptyTreeOid;
     }
 
@@ -205,9 +128,9 @@ public sealed class PullRequestService(
         }
         var gitDir = GitDir(repo);
         var headGitDir = GitDir(headRepo);
-        var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, PullRequestRules.BranchRef(baseBranch), ct)
+        var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, RefNames.Branch(baseBranch), ct)
             ?? throw AnvilException.Invalid($"base branch '{baseBranch}' does not exist");
-        if (await RepositoryStore.ResolveRefAsync(headGitDir, PullRequestRules.BranchRef(headBranch), ct) is null)
+        if (await RepositoryStore.ResolveRefAsync(headGitDir, RefNames.Branch(headBranch), ct) is null)
         {
             throw AnvilException.Invalid($"head branch '{headBranch}' does not exist");
         }
@@ -219,26 +142,26 @@ public sealed class PullRequestService(
         var withLabels = grant.CanWrite ? await labels.ResolveAsync(repo.Id, req.Labels ?? [], ct) : [];
         var withAssignees = grant.CanWrite ? await issues.AssignableAsync(repo, req.Assignees ?? [], ct) : [];
 
-        PullRequest? created = null;
+        // The head's commits go into the base repository first (a fork's objects are its own), so merge-tree and diffs work
+        // there. No git runs inside the transaction below (on SQLite it locks the whole database): they are staged under a
+        // ref of their own now, and refs/pull/N/head, which keeps them reachable as on GitHub, is written once N is committed.
+        var staged = PullRequestRules.StagedHeadRef(Guid.NewGuid());
+        var committed = false;
         PullRequestDetails? opened = null;
-        string? writtenRef = null;
         try
         {
-            var issue = await issues.CreateIssueRowAsync(grant, user, req.Title, req.Body, isPullRequest: true, withLabels, withAssignees,
+            var headOid = await RepositoryStore.FetchRefAsync(gitDir, headGitDir, RefNames.Branch(headBranch), staged, ct)
+                ?? throw AnvilException.Invalid($"head branch '{headBranch}' does not exist");
+            var mergeBase = await Merger.MergeBaseAsync(gitDir, baseOid, headOid, ct)
+                ?? throw AnvilException.Invalid($"{headBranch} and {baseBranch} have entirely different histories");
+            if (mergeBase == headOid)
+            {
+                throw AnvilException.Invalid($"there are no commits between {baseBranch} and {headBranch}");
+            }
+            await issues.CreateIssueRowAsync(grant, user, req.Title, req.Body, isPullRequest: true, withLabels, withAssignees,
                 async (issue, c) =>
                 {
-                    // The head's commits go into the base repository first (a fork's objects are its own), so merge-tree
-                    // and diffs work there; refs/pull/N/head keeps them reachable, as on GitHub.
-                    writtenRef = PullRequestRules.HeadRef(issue.Number);
-                    var headOid = await RepositoryStore.FetchRefAsync(gitDir, headGitDir, PullRequestRules.BranchRef(headBranch), writtenRef, c)
-                        ?? throw AnvilException.Invalid($"head branch '{headBranch}' does not exist");
-                    var mergeBase = await Merger.MergeBaseAsync(gitDir, baseOid, headOid, c)
-                        ?? throw AnvilException.Invalid($"{headBranch} and {baseBranch} have entirely different histories");
-                    if (mergeBase == headOid)
-                    {
-                        throw AnvilException.Invalid($"there are no commits between {baseBranch} and {headBranch}");
-                    }
-                    created = new PullRequest
+                    var created = new PullRequest
                     {
                         IssueId = issue.Id,
                         RepositoryId = repo.Id,
@@ -255,21 +178,31 @@ public sealed class PullRequestService(
                     db.PullRequests.Add(created);
                     await db.SaveChangesAsync(c);
                     // Raised inside the transaction: the event commits (to the outbox) with the pull request, or not at all.
-                    opened = await GetByIdAsync(repo, created.Id, c);
+                    opened = await LoadAsync(repo, created.Id, c);
                     await events.PublishAsync(new PullRequestOpened(repo, opened.PullRequest, user), c);
                 }, ct);
-            writtenRef = null; // committed: the ref belongs to the pull request now
-            mergeability.Signal();
-            return opened!;
+            committed = true;
         }
         finally
         {
-            if (writtenRef is not null)
+            if (!committed)
             {
-                // Rolled back: the number goes back to the sequence, so must its ref.
-                await RepositoryStore.RemoveRefAsync(gitDir, writtenRef, CancellationToken.None);
+                // Refused or rolled back: nothing of it stays, its staged commits included.
+                await RepositoryStore.RemoveRefAsync(gitDir, staged, CancellationToken.None);
             }
         }
+        mergeability.Signal();
+        try
+        {
+            // Committed, so no longer the request's to cancel. Should this fail, the staged ref keeps the commits
+            // reachable, and the next push to the head branch writes refs/pull/N/head.
+            await RepositoryStore.FetchRefAsync(gitDir, gitDir, staged, PullRequestRules.HeadRef(opened!.Issue.Number), CancellationToken.None);
+            await RepositoryStore.RemoveRefAsync(gitDir, staged, CancellationToken.None);
+        }
+        catch (GitCommandException)
+        {
+        }
+        return opened;
     }
 
     /// <summary>Forks of one another, or of the same parent: head commits can only come from the base's network.</summary>
@@ -284,6 +217,7 @@ public sealed class PullRequestService(
         caller.RequireScope(Scopes.RepoWrite);
         var grant = await access.ContributeAsync(owner, name, ct);
         var repo = grant.Repository;
+        // Read to decide what may be done; the change itself re-reads the rows in its transaction.
         var before = await FindAsync(repo.Id, number, ct);
         var isAuthor = before.Issue.AuthorId == user.Id;
         string? newBase = null;
@@ -306,7 +240,7 @@ public sealed class PullRequestService(
             {
                 throw AnvilException.Invalid("head and base must be different branches");
             }
-            newBaseOid = await RepositoryStore.ResolveRefAsync(GitDir(repo), PullRequestRules.BranchRef(newBase), ct)
+            newBaseOid = await RepositoryStore.ResolveRefAsync(GitDir(repo), RefNames.Branch(newBase), ct)
                 ?? throw AnvilException.Invalid($"base branch '{newBase}' does not exist");
         }
         var reopening = changes.State == "open" && before.Issue.State == IssueState.Closed;
@@ -317,10 +251,12 @@ public sealed class PullRequestService(
         var (previousTitle, previousBody) = (before.Issue.Title, before.Issue.Body);
         var (previousBase, previousBaseOid) = (before.BaseBranch, before.BaseOid);
 
-        // The pull request's own fields and its events commit in the issue's transaction: one change, never half of it.
-        async Task ApplyAsync()
+        // One transaction, the issue's: its fields, the pull request's and the events of both commit as one change, or none
+        // of it does. The git work (the new base's tip) was done above, before it opened.
+        await issues.UpdateAsync(owner, name, number, new IssueChanges(changes.Title, changes.Body, changes.State), ct, async issue =>
         {
-            var pr = await db.PullRequests.FirstAsync(p => p.Id == before.Id, ct);
+            // Tracked, so its issue is the one just changed; re-read on a retry, like the issue.
+            var pr = await Rows().FirstAsync(p => p.Id == before.Id, ct);
             var draftChanged = changes.IsDraft is { } draft && draft != pr.IsDraft;
             if (draftChanged)
             {
@@ -335,37 +271,25 @@ public sealed class PullRequestService(
             if (newBase is not null)
             {
                 await mergeability.RequestAsync([pr.Id], ct);
+                await db.Entry(pr).ReloadAsync(ct); // the request reset its mergeability in the database, not here
             }
-            var now = await GetByIdAsync(repo, pr.Id, ct);
-            var titleChanged = now.Issue.Title != previousTitle;
-            var bodyChanged = now.Issue.Body != previousBody;
+            var titleChanged = issue.Title != previousTitle;
+            var bodyChanged = issue.Body != previousBody;
             if (titleChanged || bodyChanged || newBase is not null)
             {
-                await events.PublishAsync(new PullRequestEdited(repo, now.PullRequest, user, titleChanged ? previousTitle : null,
+                await events.PublishAsync(new PullRequestEdited(repo, pr, user, titleChanged ? previousTitle : null,
                     bodyChanged ? previousBody : null, newBase is null ? null : previousBase, newBase is null ? null : previousBaseOid), ct);
             }
             if (draftChanged)
             {
-                await events.PublishAsync(new PullRequestDraftChanged(repo, now.PullRequest, user, now.PullRequest.IsDraft), ct);
+                await events.PublishAsync(new PullRequestDraftChanged(repo, pr, user, pr.IsDraft), ct);
             }
-        }
-        db.ChangeTracker.Clear();
-        if (changes.Title is not null || changes.Body is not null || changes.State is not null)
-        {
-            await issues.UpdateAsync(owner, name, number, new IssueChanges(changes.Title, changes.Body, changes.State), ct, _ => ApplyAsync());
-        }
-        else
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await ApplyAsync();
-            await events.CommitAsync(tx, ct);
-        }
+        });
         if (newBase is not null)
         {
             mergeability.Signal(); // committed now: the checker sees the request it may have woken too early for
         }
-        var after = await GetByIdAsync(repo, before.Id, ct);
-        return after;
+        return await GetByIdAsync(repo, before.Id, ct);
     }
 
     /// <summary>
@@ -407,7 +331,7 @@ public sealed class PullRequestService(
         // The branch can move again while this runs; looking once more afterwards converges on its latest commit.
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var fetched = await RepositoryStore.FetchRefAsync(gitDir, GitDir(headRepo), PullRequestRules.BranchRef(pr.HeadBranch),
+            var fetched = await RepositoryStore.FetchRefAsync(gitDir, GitDir(headRepo), RefNames.Branch(pr.HeadBranch),
                 PullRequestRules.HeadRef(pr.Issue.Number), ct);
             if (fetched is null)
             {
@@ -418,7 +342,7 @@ public sealed class PullRequestService(
             }
             pr.HeadBranchDeleted = false;
             pr.HeadOid = fetched;
-            if (await RepositoryStore.ResolveRefAsync(GitDir(headRepo), PullRequestRules.BranchRef(pr.HeadBranch), ct) == fetched)
+            if (await RepositoryStore.ResolveRefAsync(GitDir(headRepo), RefNames.Branch(pr.HeadBranch), ct) == fetched)
             {
                 break;
             }
@@ -431,473 +355,34 @@ public sealed class PullRequestService(
         }
     }
 
-    // ---- merging ----
-
-    public async Task<MergeOutcome> MergeAsync(string owner, string name, int number, MergeRequest req, CancellationToken ct)
-    {
-        var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var read = await access.ReadAsync(owner, name, ct);
-        var found = await FindAsync(read.Repository.Id, number, ct);
-        var repo = (await access.RequireAsync(read.Repository, RepositoryPermission.Write, ct)).Repository;
-        var strategy = PullRequestRules.Strategy(req.Strategy);
-        if (req.Sha is { Length: > 0 } sha && !RepositoryStore.IsValidOid(sha.ToLowerInvariant()))
-        {
-            throw AnvilException.Invalid("sha must be a full commit id");
-        }
-        RequireMergeableState(found);
-        if (req.Sha is { Length: > 0 } expected && !string.Equals(expected, found.HeadOid, StringComparison.OrdinalIgnoreCase))
-        {
-            throw PullRequestRules.HeadModified();
-        }
-
-        if (!await ClaimMergeAsync(found.Id, headOid: null, ct))
-        {
-            throw AnvilException.Conflict("this pull request is already being merged");
-        }
-        var merged = false;
-        try
-        {
-            // Re-read under the claim: the state checked above may have changed meanwhile.
-            db.ChangeTracker.Clear();
-            var pr = await Rows().FirstAsync(p => p.Id == found.Id, ct);
-            RequireMergeableState(pr);
-            if (req.Sha is { Length: > 0 } again && !string.Equals(again, pr.HeadOid, StringComparison.OrdinalIgnoreCase))
-            {
-                throw PullRequestRules.HeadModified();
-            }
-            var gitDir = GitDir(repo);
-            var baseRef = PullRequestRules.BranchRef(pr.BaseBranch);
-            var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, baseRef, ct)
-                ?? throw PullRequestRules.NotAllowed($"base branch '{pr.BaseBranch}' does not exist");
-            var mergeBase = await Merger.MergeBaseAsync(gitDir, baseOid, pr.HeadOid, ct);
-            var newOid = await CreateMergeAsync(gitDir, pr, baseOid, strategy, req, user, ct);
-
-            if (!await RepositoryStore.UpdateRefAsync(gitDir, baseRef, newOid, baseOid, ct))
-            {
-                throw AnvilException.Conflict($"base branch '{pr.BaseBranch}' moved while merging; try again");
-            }
-            merged = true;
-            await RecordMergeAsync(repo, pr.Id, user, baseOid, mergeBase, newOid, ct);
-            // Tracked again with its owner, which push subscribers (webhook payloads) read from the repository they get.
-            repo = await db.Repositories.Include(r => r.Owner).FirstAsync(r => r.Id == repo.Id, ct);
-            await repositories.OnPushedAsync(repo, user, [new RefChange(baseRef, baseOid, newOid)], ct);
-            return new MergeOutcome(await GetByIdAsync(repo, pr.Id, ct), newOid);
-        }
-        finally
-        {
-            if (!merged)
-            {
-                await ReleaseMergeClaimAsync(found.Id);
-            }
-        }
-    }
-
-    /// <summary>
-    /// <paramref name="change"/> moved the base branch of the open pull request <paramref name="pullRequestId"/>. When the branch now
-    /// contains the head commit (merged on the command line and pushed), the pull request is merged, as on GitHub: by the pusher,
-    /// with the pushed commit as its merge commit. Claimed like a merge through the API, so of the two only one records it.
-    /// </summary>
-    /// <returns>Whether this call recorded the merge.</returns>
-    public async Task<bool> DetectMergeByPushAsync(Repository repo, long pullRequestId, RefChange change, User pusher, CancellationToken ct)
-    {
-        var row = await db.PullRequests.AsNoTracking().Include(p => p.Issue).FirstOrDefaultAsync(p => p.Id == pullRequestId, ct);
-        if (row is null || row.IsMerged || row.Issue.State != IssueState.Open || change.IsDelete)
-        {
-            return false;
-        }
-        var gitDir = GitDir(repo);
-        if (!await Merger.IsAncestorAsync(gitDir, row.HeadOid, change.NewOid, ct))
-        {
-            return false;
-        }
-        // The head must still be the one found in the base; a merge through the API holding its claim records the merge itself.
-        if (!await ClaimMergeAsync(row.Id, row.HeadOid, ct))
-        {
-            return false;
-        }
-        var recorded = false;
-        try
-        {
-            // Re-read under the claim: it may have been closed meanwhile, and a closed pull request is not merged by a push.
-            var open = await db.Issues.AsNoTracking().Where(i => i.Id == row.IssueId).Select(i => i.State).FirstAsync(ct) == IssueState.Open;
-            if (!open)
-            {
-                return false;
-            }
-            var baseBefore = change.IsCreate ? change.NewOid : change.OldOid;
-            var mergeBase = change.IsCreate ? row.HeadOid : await Merger.MergeBaseAsync(gitDir, baseBefore, row.HeadOid, ct);
-            await RecordMergeAsync(repo, row.Id, pusher, baseBefore, mergeBase, change.NewOid, ct);
-            recorded = true;
-        }
-        finally
-        {
-            if (!recorded)
-            {
-                await ReleaseMergeClaimAsync(row.Id);
-            }
-        }
-        return true;
-    }
-
-    /// <summary>
-    /// Claims the merge of a pull request (through the API or noticed in a push): of concurrent attempts only one gets it;
-    /// a claim older than <see cref="MergeClaimLifetime"/> was abandoned and may be taken. With <paramref name="headOid"/>,
-    /// only while the head is still that commit.
-    /// </summary>
-    private async Task<bool> ClaimMergeAsync(long pullRequestId, string? headOid, CancellationToken ct)
-    {
-        var now = Now;
-        var staleBefore = now - MergeClaimLifetime;
-        var unclaimed = db.PullRequests.Where(p => p.Id == pullRequestId && p.MergedAt == null && (p.MergingSince == null || p.MergingSince < staleBefore));
-        if (headOid is not null)
-        {
-            unclaimed = unclaimed.Where(p => p.HeadOid == headOid);
-        }
-        return await unclaimed.ExecuteUpdateAsync(s => s.SetProperty(p => p.MergingSince, now), ct) == 1;
-    }
-
-    /// <summary>Gives a claim back when the merge did not happen; runs even when the request was cancelled.</summary>
-    private Task ReleaseMergeClaimAsync(long pullRequestId) =>
-        db.PullRequests.Where(p => p.Id == pullRequestId).ExecuteUpdateAsync(s => s.SetProperty(p => p.MergingSince, (DateTime?)null), CancellationToken.None);
-
-    private static void RequireMergeableState(PullRequest pr)
-    {
-        if (pr.IsMerged)
-        {
-            throw PullRequestRules.NotAllowed("this pull request is already merged");
-        }
-        if (pr.Issue.State != IssueState.Open)
-        {
-            throw PullRequestRules.NotAllowed("this pull request is closed");
-        }
-        if (pr.IsDraft)
-        {
-            throw PullRequestRules.NotAllowed("this pull request is still a draft");
-        }
-        if (pr.HeadBranchDeleted)
-        {
-            throw PullRequestRules.NotAllowed("the head branch was deleted");
-        }
-    }
-
-    /// <summary>Writes the new commits (nothing moves yet) and returns what the base branch should become.</summary>
-    private async Task<string> CreateMergeAsync(string gitDir, PullRequest pr, string baseOid, string strategy, MergeRequest req, User user, CancellationToken ct)
-    {
-        var merger = Signature(user);
-        var author = pr.Issue.Author;
-        try
-        {
-            switch (strategy)
-            {
-                case PullRequestRules.Merge:
-                {
-                    var from = pr.HeadRepository is { } head && head.Id != pr.RepositoryId ? $"{head.Owner.Username}/{pr.HeadBranch}" : pr.HeadBranch;
-                    var message = Message(req, $"Merge pull request #{pr.Issue.Number} from {from}", pr.Issue.Title);
-                    return await Merger.CreateMergeCommitAsync(gitDir, baseOid, pr.HeadOid, message, merger, merger, ct);
-                }
-                case PullRequestRules.Squash:
-                {
-                    var message = Message(req, $"{pr.Issue.Title} (#{pr.Issue.Number})", await SquashedMessagesAsync(gitDir, baseOid, pr.HeadOid, ct));
-                    return await Merger.CreateSquashCommitAsync(gitDir, baseOid, pr.HeadOid, message, Signature(author), merger, ct);
-                }
-                default:
-                {
-                    var rebased = await Merger.RebaseAsync(gitDir, baseOid, pr.HeadOid, merger, ct);
-                    return rebased.Status switch
-                    {
-                        RebaseStatus.Rebased => rebased.NewHeadOid!,
-                        RebaseStatus.Conflicts => throw AnvilException.Unmergeable(
-                            $"rebasing conflicts in commit {rebased.ConflictingCommitOid}: {string.Join(", ", rebased.ConflictingPaths)}"),
-                        _ => throw AnvilException.Unmergeable("the base branch already contains every change of this pull request"),
-                    };
-                }
-            }
-        }
-        catch (MergeNotPossibleException e)
-        {
-            throw e.Analysis.Status switch
-            {
-                MergeStatus.Conflicts => AnvilException.Unmergeable($"merge conflict in {string.Join(", ", e.Analysis.ConflictingPaths)}"),
-                MergeStatus.UpToDate => AnvilException.Unmergeable("the base branch already contains every change of this pull request"),
-                _ => AnvilException.Unmergeable("the head and base branches share no history"),
-            };
-        }
-    }
-
-    /// <summary>The title (default given) and a body (default given), as git's "subject, blank line, body".</summary>
-    private static string Message(MergeRequest req, string defaultTitle, string defaultBody)
-    {
-        var title = string.IsNullOrWhiteSpace(req.CommitTitle) ? null : req.CommitTitle.Trim();
-        if (req.CommitMessage is { } body && title is null && req.CommitMessage.Trim().Length > 0)
-        {
-            // sigmagit's commitMessage is the whole message.
-            return body;
-        }
-        var text = (title ?? defaultTitle) + "\n\n" + (req.CommitMessage ?? defaultBody);
-        return text.TrimEnd() + "\n";
-    }
-
-    private async Task<string> SquashedMessagesAsync(string gitDir, string baseOid, string headOid, CancellationToken ct)
-    {
-        var commits = await reader.GetRangeAsync(gitDir, baseOid, headOid, PullRequestRules.MaxCommits, ct);
-        return string.Join("\n\n", commits.Select(c => "* " + c.Message.Trim()));
-    }
-
-    private static Anvil.Git.GitSignature Signature(User user) =>
-        new(string.IsNullOrWhiteSpace(user.Name) || user.Name.IndexOfAny(['<', '>', '\n', '\r', '\0']) >= 0 ? user.Username : user.Name.Trim(), user.Email);
-
-    /// <summary>
-    /// The base already moved: record the merge. Retried, because failing here would leave a merged branch behind an
-    /// open pull request.
-    /// </summary>
-    private async Task RecordMergeAsync(Repository repo, long pullRequestId, User user, string baseOid, string? mergeBase, string mergeCommit,
-        CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                db.ChangeTracker.Clear();
-                await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
-                var pr = await db.PullRequests.Include(p => p.Issue).FirstAsync(p => p.Id == pullRequestId, CancellationToken.None);
-                pr.MergedAt = Now;
-                pr.MergedById = user.Id;
-                pr.MergeCommitOid = mergeCommit;
-                pr.BaseOid = baseOid;
-                pr.MergeBaseOid = mergeBase ?? pr.MergeBaseOid;
-                pr.MergingSince = null;
-                pr.MergeCheckPending = false;
-                await issues.ChangeStateAsync(repo, pr.Issue, IssueState.Closed, null, user, CancellationToken.None);
-                await db.SaveChangesAsync(CancellationToken.None);
-                // Announced with the record it announces: a crash after the commit cannot lose the merge's webhooks.
-                var details = await GetByIdAsync(repo, pullRequestId, CancellationToken.None);
-                await events.PublishAsync(new PullRequestMerged(repo, details.PullRequest, user), CancellationToken.None);
-                await events.CommitAsync(tx, CancellationToken.None);
-                return;
-            }
-            catch (DbUpdateException) when (attempt < 5 && !ct.IsCancellationRequested)
-            {
-            }
-        }
-    }
-
-    // ---- reviews and review comments ----
-
-    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReview> Reviews)> ListReviewsAsync(string owner, string name, int number,
-        int offset, int limit, CancellationToken ct)
-    {
-        var pr = await GetAsync(owner, name, number, ct);
-        var page = await db.PullRequestReviews.Include(r => r.Author).Where(r => r.PullRequestId == pr.PullRequest.Id).OrderBy(r => r.Id)
-            .ToPageAsync(offset, limit, ct);
-        return (pr, page);
-    }
-
-    public sealed record NewReviewComment(string? Body, string? Path, int? Line, string? Side, string? CommitOid, long? InReplyTo);
-
-    /// <summary>Submits a review: approve, request changes or comment, with optional line comments.</summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review)> ReviewAsync(string owner, string name, int number, string? reviewEvent,
-        string? body, string? commitOid, IReadOnlyList<NewReviewComment>? comments, CancellationToken ct)
-    {
-        var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var pr = await GetAsync(owner, name, number, ct);
-        RepositoryAccess.RequireNotArchived(pr.Repository);
-        var state = reviewEvent?.ToUpperInvariant() switch
-        {
-            "APPROVE" or "APPROVED" => ReviewStates.Approved,
-            "REQUEST_CHANGES" or "CHANGES_REQUESTED" => ReviewStates.ChangesRequested,
-            "COMMENT" or "COMMENTED" => ReviewStates.Commented,
-            null => throw AnvilException.BadRequest("event is required (APPROVE, REQUEST_CHANGES or COMMENT)"),
-            _ => throw AnvilException.Invalid("event must be one of APPROVE, REQUEST_CHANGES, COMMENT"),
-        };
-        var text = IssueRules.ValidBody(body);
-        if (state != ReviewStates.Approved && text.Trim().Length == 0 && (comments is null || comments.Count == 0))
-        {
-            throw AnvilException.Invalid("a review that comments or requests changes needs a body");
-        }
-        if (state != ReviewStates.Commented && pr.Issue.AuthorId == user.Id)
-        {
-            throw AnvilException.Invalid("you cannot approve or request changes on your own pull request");
-        }
-        if (pr.Issue.Locked && !(await access.PermissionAsync(pr.Repository, ct) >= RepositoryPermission.Write))
-        {
-            throw AnvilException.Forbidden("this pull request is locked; only collaborators may review");
-        }
-        var commit = ValidCommit(commitOid, pr);
-        var lineComments = new List<PullRequestReviewComment>();
-        if (comments is { Count: > 0 })
-        {
-            var diff = await DiffAsync(owner, name, number, ct);
-            foreach (var c in comments)
-            {
-                lineComments.Add(await NewLineCommentAsync(pr, diff, user, c with { CommitOid = commit }, ct));
-            }
-        }
-        var review = new PullRequestReview
-        {
-            PullRequestId = pr.PullRequest.Id,
-            AuthorId = user.Id,
-            State = state,
-            Body = text,
-            CommitOid = commit,
-            SubmittedAt = Now,
-        };
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            db.PullRequestReviews.Add(review);
-            await db.SaveChangesAsync(ct);
-            foreach (var c in lineComments)
-            {
-                c.ReviewId = review.Id;
-                db.PullRequestReviewComments.Add(c);
-            }
-            await db.SaveChangesAsync(ct);
-            review.Author = user;
-            await events.PublishAsync(new PullRequestReviewSubmitted(pr.Repository, pr.PullRequest, review, user), ct);
-            foreach (var c in lineComments)
-            {
-                c.Author = user;
-                await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, c, user), ct);
-            }
-            await events.CommitAsync(tx, ct);
-        }
-        return (pr, review);
-    }
-
-    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReviewComment> Comments)> ListReviewCommentsAsync(string owner, string name,
-        int number, int offset, int limit, CancellationToken ct)
-    {
-        var pr = await GetAsync(owner, name, number, ct);
-        var page = await db.PullRequestReviewComments.Include(c => c.Author).Where(c => c.PullRequestId == pr.PullRequest.Id).OrderBy(c => c.Id)
-            .ToPageAsync(offset, limit, ct);
-        return (pr, page);
-    }
-
-    /// <summary>A comment on one line of the diff (or a reply to one), outside any review.</summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment)> AddReviewCommentAsync(string owner, string name, int number,
-        NewReviewComment req, CancellationToken ct)
-    {
-        var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var pr = await GetAsync(owner, name, number, ct);
-        RepositoryAccess.RequireNotArchived(pr.Repository);
-        if (pr.Issue.Locked && !(await access.PermissionAsync(pr.Repository, ct) >= RepositoryPermission.Write))
-        {
-            throw AnvilException.Forbidden("this pull request is locked; only collaborators may comment");
-        }
-        PullRequestReviewComment comment;
-        if (req.InReplyTo is { } parentId)
-        {
-            var parent = await db.PullRequestReviewComments.FirstOrDefaultAsync(c => c.Id == parentId && c.PullRequestId == pr.PullRequest.Id, ct)
-                ?? throw AnvilException.NotFound("the comment replied to does not exist");
-            comment = new PullRequestReviewComment
-            {
-                PullRequestId = pr.PullRequest.Id,
-                AuthorId = user.Id,
-                Body = IssueRules.ValidBody(req.Body, required: true),
-                Path = parent.Path,
-                Line = parent.Line,
-                Side = parent.Side,
-                CommitOid = parent.CommitOid,
-                DiffHunk = parent.DiffHunk,
-                InReplyToId = parent.InReplyToId ?? parent.Id,
-                CreatedAt = Now,
-                UpdatedAt = Now,
-            };
-        }
-        else
-        {
-            var diff = await DiffAsync(owner, name, number, ct);
-            comment = await NewLineCommentAsync(pr, diff, user, req with { CommitOid = ValidCommit(req.CommitOid, pr) }, ct);
-        }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.PullRequestReviewComments.Add(comment);
-        await db.SaveChangesAsync(ct);
-        comment.Author = user;
-        await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, comment, user), ct);
-        await events.CommitAsync(tx, ct);
-        return (pr, comment);
-    }
-
-    /// <summary>The commit a review is about: the head unless another is named, which must be the head too (older heads are not kept).</summary>
-    private static string ValidCommit(string? commitOid, PullRequestDetails pr)
-    {
-        if (string.IsNullOrEmpty(commitOid))
-        {
-            return pr.PullRequest.HeadOid;
-        }
-        var oid = commitOid.ToLowerInvariant();
-        return oid == pr.PullRequest.HeadOid ? oid : throw AnvilException.Invalid("commit_id must be the pull request's head commit");
-    }
-
-    /// <summary>Validates that the line is in the diff on that side and captures its hunk.</summary>
-    private Task<PullRequestReviewComment> NewLineCommentAsync(PullRequestDetails pr, PullRequestDiff diff, User user, NewReviewComment req, CancellationToken ct)
-    {
-        var body = IssueRules.ValidBody(req.Body, required: true);
-        if (string.IsNullOrEmpty(req.Path))
-        {
-            throw AnvilException.BadRequest("path is required");
-        }
-        if (req.Line is not { } line)
-        {
-            throw AnvilException.BadRequest("line is required");
-        }
-        var side = (req.Side ?? "RIGHT").ToUpperInvariant() switch
-        {
-            "RIGHT" => "RIGHT",
-            "LEFT" => "LEFT",
-            _ => throw AnvilException.Invalid("side must be LEFT or RIGHT"),
-        };
-        var file = diff.Diff.Files.FirstOrDefault(f => f.Path == req.Path)
-            ?? throw AnvilException.Invalid($"path '{req.Path}' is not part of this pull request's diff");
-        foreach (var hunk in file.Hunks)
-        {
-            var index = hunk.Lines.ToList().FindIndex(l => (side == "RIGHT" ? l.NewLineNumber : l.OldLineNumber) == line
-                && (side == "RIGHT" ? l.Type != DiffLineType.Deletion : l.Type != DiffLineType.Addition));
-            if (index < 0)
-            {
-                continue;
-            }
-            var hunkText = hunk.Header + "\n" + string.Join("\n", hunk.Lines.Take(index + 1).Select(l =>
-                (l.Type switch { DiffLineType.Addition => '+', DiffLineType.Deletion => '-', _ => ' ' }) + l.Content));
-            return Task.FromResult(new PullRequestReviewComment
-            {
-                PullRequestId = pr.PullRequest.Id,
-                AuthorId = user.Id,
-                Body = body,
-                Path = file.Path,
-                Line = line,
-                Side = side,
-                CommitOid = req.CommitOid ?? pr.PullRequest.HeadOid,
-                DiffHunk = hunkText,
-                CreatedAt = Now,
-                UpdatedAt = Now,
-            });
-        }
-        throw AnvilException.Invalid($"line {line} of '{req.Path}' is not part of the diff on the {side} side");
-    }
-
     // ---- helpers ----
 
-    private string GitDir(Repository repo) => store.PathFor(repo.OwnerId, repo.Id);
+    internal string GitDir(Repository repo) => store.PathFor(repo.OwnerId, repo.Id);
 
-    private IQueryable<PullRequest> Rows() => db.PullRequests
+    internal IQueryable<PullRequest> Rows() => db.PullRequests
         .Include(p => p.Issue).ThenInclude(i => i.Author)
         .Include(p => p.Issue).ThenInclude(i => i.ClosedBy)
         .Include(p => p.HeadRepository).ThenInclude(r => r!.Owner)
         .Include(p => p.MergedBy);
 
-    private async Task<PullRequest> FindAsync(long repositoryId, int number, CancellationToken ct) =>
-        await Rows().FirstOrDefaultAsync(p => p.RepositoryId == repositoryId && p.Issue.Number == number, ct)
+    /// <summary>A pull request as it is now, untracked: to read or to decide on, never to change and save.</summary>
+    internal async Task<PullRequest> FindAsync(long repositoryId, int number, CancellationToken ct) =>
+        await Rows().AsNoTracking().FirstOrDefaultAsync(p => p.RepositoryId == repositoryId && p.Issue.Number == number, ct)
         ?? throw AnvilException.NotFound("pull request not found");
 
     /// <summary>A pull request by row id, without an access check: for subscribers of its events.</summary>
     public async Task<PullRequestDetails> GetByIdAsync(Repository repo, long id, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        return await DetailsAsync(repo, await Rows().FirstAsync(p => p.Id == id, ct), ct);
+        return await LoadAsync(repo, id, ct);
     }
+
+    /// <summary>
+    /// A pull request by row id as this change sees it, for its events: inside the change's transaction, where the
+    /// tracked rows are what it saved (clearing them there would drop what the transaction's owner still holds).
+    /// </summary>
+    internal async Task<PullRequestDetails> LoadAsync(Repository repo, long id, CancellationToken ct) =>
+        await DetailsAsync(repo, await Rows().FirstAsync(p => p.Id == id, ct), ct);
 
     /// <summary>The id of the pull request whose issue half is <paramref name="issueId"/>.</summary>
     public Task<long> GetByIssueIdAsync(Repository repo, long issueId, CancellationToken ct) =>

@@ -6,10 +6,12 @@ namespace Anvil.Server.PullRequests;
 
 public static class PullRequestServices
 {
-    /// <summary>Pull requests: the service and the mergeability queue and worker (their event handlers are wired in AddDomainEventHandlers).</summary>
+    /// <summary>Pull requests: the service, the merger, reviews, and the mergeability queue and worker (their event handlers are wired in AddDomainEventHandlers).</summary>
     public static IServiceCollection AddPullRequests(this IServiceCollection services)
     {
         services.AddScoped<PullRequestService>();
+        services.AddScoped<PullRequestMerger>();
+        services.AddScoped<PullRequestReviews>();
         services.AddSingleton<MergeabilitySignal>();
         services.AddScoped<MergeabilityQueue>();
         services.AddScoped<MergeabilityChecker>();

@@ -28,10 +28,10 @@ public static class PullRequestV1Endpoints
         _ => throw AnvilException.Invalid("state must be one of open, closed, all"),
     };
 
-    private static async Task<PullRequestViews.V1PullRequest> ViewAsync(HttpContext ctx, PullRequestDetails pr, RepositoryViews views, PullRequestService pulls)
+    private static async Task<PullRequestViews.V1PullRequest> ViewAsync(HttpContext ctx, PullRequestDetails pr, RepositoryViews views, PullRequestReviews reviewing)
     {
         var repos = await PullRequestViews.ReposOf([pr], views, ctx.RequestAborted);
-        var (_, comments) = await pulls.ListReviewCommentsAsync(pr.Repository.Owner.Username, pr.Repository.Name, pr.Issue.Number, 0, 1, ctx.RequestAborted);
+        var (_, comments, _) = await reviewing.ListReviewCommentsAsync(pr.Repository.Owner.Username, pr.Repository.Name, pr.Issue.Number, 0, 1, ctx.RequestAborted);
         return pr.ToV1(ctx.PublicBaseUrl(), repos, comments.Total);
     }
 
@@ -49,7 +49,7 @@ public static class PullRequestV1Endpoints
             var repos = await PullRequestViews.ReposOf(list.Items, views, ctx.RequestAborted);
             return page.Answer(ctx, list.Items, list.HasMore, list.Total, p => p.ToV1(ctx.PublicBaseUrl(), repos, 0));
         });
-        repo.MapPost("", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, PullRequestService pulls, RepositoryViews views) =>
+        repo.MapPost("", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, PullRequestService pulls, PullRequestReviews reviewing, RepositoryViews views) =>
         {
             var b = await input.ReadAsync();
             // GitHub's head is "branch" or "owner:branch" (a fork of the same name as the base repository, or head_repo).
@@ -67,24 +67,24 @@ public static class PullRequestV1Endpoints
             }
             var pr = await pulls.CreateAsync(owner, name, new NewPullRequest(b.Title, b.Body, headBranch, b.Base ?? throw AnvilException.Invalid("base is required"),
                 headOwner, headRepo, b.Draft, null, null), ctx.RequestAborted);
-            return ApiJson.Created(ctx, await ViewAsync(ctx, pr, views, pulls));
+            return ApiJson.Created(ctx, await ViewAsync(ctx, pr, views, reviewing));
         }).RequireUser(Scopes.RepoWrite);
 
         var one = repo.MapGroup("/{number:int}");
         one.MapGet("", async Task<Results<JsonOk<PullRequestViews.V1PullRequest>, FileContentHttpResult>> (HttpContext ctx, string owner, string name,
-            int number, PullRequestService pulls, RepositoryViews views) =>
+            int number, PullRequestService pulls, PullRequestReviews reviewing, RepositoryViews views) =>
         {
             if (ChangeMediaTypes.Requested(ctx.Request) is { } format)
             {
                 return ChangeMediaTypes.Answer(await pulls.ChangeTextAsync(owner, name, number, format, ctx.RequestAborted), format);
             }
-            return ApiJson.Json(ctx, await ViewAsync(ctx, await pulls.GetAsync(owner, name, number, ctx.RequestAborted), views, pulls));
+            return ApiJson.Json(ctx, await ViewAsync(ctx, await pulls.GetAsync(owner, name, number, ctx.RequestAborted), views, reviewing));
         });
-        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, int number, PullRequestService pulls, RepositoryViews views) =>
+        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, int number, PullRequestService pulls, PullRequestReviews reviewing, RepositoryViews views) =>
         {
             var b = await input.ReadAsync();
             var pr = await pulls.UpdateAsync(owner, name, number, new PullRequestChanges(b.Title, b.Body, b.State, b.Base, b.Draft), ctx.RequestAborted);
-            return ApiJson.Json(ctx, await ViewAsync(ctx, pr, views, pulls));
+            return ApiJson.Json(ctx, await ViewAsync(ctx, pr, views, reviewing));
         }).RequireUser(Scopes.RepoWrite);
 
         one.MapGet("/commits", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
@@ -104,39 +104,39 @@ public static class PullRequestV1Endpoints
 
         one.MapGet("/merge", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
             await pulls.IsMergedAsync(owner, name, number, ctx.RequestAborted) ? TypedResults.NoContent() : throw AnvilException.NotFound("pull request is not merged"));
-        one.MapPut("/merge", async (HttpContext ctx, OptionalJsonBody<MergeBody> input, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapPut("/merge", async (HttpContext ctx, OptionalJsonBody<MergeBody> input, string owner, string name, int number, PullRequestMerger merger) =>
         {
             var b = await input.ReadAsync(null) ?? new MergeBody(null, null, null, null);
-            var outcome = await pulls.MergeAsync(owner, name, number, new MergeRequest(b.MergeMethod, b.CommitTitle, b.CommitMessage, b.Sha), ctx.RequestAborted);
+            var outcome = await merger.MergeAsync(owner, name, number, new MergeRequest(b.MergeMethod, b.CommitTitle, b.CommitMessage, b.Sha), ctx.RequestAborted);
             return ApiJson.Json(ctx, new PullRequestViews.V1MergeResult(outcome.MergeCommitOid, true, "Pull Request successfully merged"));
         }).RequireUser(Scopes.RepoWrite);
 
-        one.MapGet("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapGet("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (pr, reviews) = await pulls.ListReviewsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
-            return page.Answer(ctx, reviews, r => r.ToV1(pr, ctx.PublicBaseUrl()));
+            var (pr, reviews, associations) = await reviewing.ListReviewsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            return page.Answer(ctx, reviews, r => r.ToV1(pr, associations[r.AuthorId], ctx.PublicBaseUrl()));
         });
-        one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var b = await input.ReadAsync();
-            var (pr, review) = await pulls.ReviewAsync(owner, name, number, b.Event, b.Body, b.CommitId,
-                b.Comments?.Select(c => new PullRequestService.NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList(), ctx.RequestAborted);
-            return ApiJson.Json(ctx, review.ToV1(pr, ctx.PublicBaseUrl()));
+            var (pr, review, association) = await reviewing.ReviewAsync(owner, name, number, b.Event, b.Body, b.CommitId,
+                b.Comments?.Select(c => new NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList(), ctx.RequestAborted);
+            return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
 
-        one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (pr, comments) = await pulls.ListReviewCommentsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
-            return page.Answer(ctx, comments, c => c.ToV1(pr, ctx.PublicBaseUrl()));
+            var (pr, comments, associations) = await reviewing.ListReviewCommentsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            return page.Answer(ctx, comments, c => c.ToV1(pr, associations[c.AuthorId], ctx.PublicBaseUrl()));
         });
-        one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var b = await input.ReadAsync();
-            var (pr, comment) = await pulls.AddReviewCommentAsync(owner, name, number,
-                new PullRequestService.NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitId, b.InReplyTo), ctx.RequestAborted);
-            return ApiJson.Created(ctx, comment.ToV1(pr, ctx.PublicBaseUrl()));
+            var (pr, comment, association) = await reviewing.AddReviewCommentAsync(owner, name, number,
+                new NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitId, b.InReplyTo), ctx.RequestAborted);
+            return ApiJson.Created(ctx, comment.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
     }
 }

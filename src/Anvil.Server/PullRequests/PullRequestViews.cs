@@ -139,18 +139,16 @@ public static class PullRequestViews
         return repos.Select((r, i) => (r.Id, View: v1[i])).ToDictionary(x => x.Id, x => x.View);
     }
 
-    public static V1Review ToV1(this PullRequestReview review, PullRequestDetails pr, string baseUrl) =>
+    /// <param name="association">The reviewer's <c>author_association</c> (<see cref="IssueService.AssociationsAsync"/>).</param>
+    public static V1Review ToV1(this PullRequestReview review, PullRequestDetails pr, string association, string baseUrl) =>
         new(review.Id, UserViews.NodeId("PRR", review.Id), review.Author.ToV1Simple(baseUrl), review.Body, review.State,
             $"{Html(pr.Repository, baseUrl)}/pull/{pr.Issue.Number}#pullrequestreview-{review.Id}",
-            $"{Api(pr.Repository, baseUrl)}/pulls/{pr.Issue.Number}", Association(pr, review.AuthorId), review.SubmittedAt, review.CommitOid);
+            $"{Api(pr.Repository, baseUrl)}/pulls/{pr.Issue.Number}", association, review.SubmittedAt, review.CommitOid);
 
-    public static V1ReviewComment ToV1(this PullRequestReviewComment c, PullRequestDetails pr, string baseUrl) =>
+    /// <param name="association">The commenter's <c>author_association</c> (<see cref="IssueService.AssociationsAsync"/>).</param>
+    public static V1ReviewComment ToV1(this PullRequestReviewComment c, PullRequestDetails pr, string association, string baseUrl) =>
         new($"{Api(pr.Repository, baseUrl)}/pulls/comments/{c.Id}", c.ReviewId, c.Id, UserViews.NodeId("PRRC", c.Id), c.DiffHunk, c.Path,
             c.CommitOid, c.CommitOid, c.InReplyToId, c.Author.ToV1Simple(baseUrl), c.Body, c.CreatedAt, c.UpdatedAt,
             $"{Html(pr.Repository, baseUrl)}/pull/{pr.Issue.Number}#discussion_r{c.Id}", $"{Api(pr.Repository, baseUrl)}/pulls/{pr.Issue.Number}",
-            Association(pr, c.AuthorId), c.Line, c.Line, c.Side, null, null, "line");
-
-    /// <summary>OWNER for the repository's owner, otherwise what the pull request's author has (or NONE).</summary>
-    private static string Association(PullRequestDetails pr, long userId) =>
-        userId == pr.Repository.OwnerId ? "OWNER" : userId == pr.Issue.AuthorId ? pr.Details.AuthorAssociation : "NONE";
+            association, c.Line, c.Line, c.Side, null, null, "line");
 }

@@ -29,12 +29,4 @@ public static partial class RepositoryNames
     }
 
     public static string Normalize(string name) => name.ToLowerInvariant();
-
-    /// <summary>
-    /// Whether <paramref name="branch"/> may be a default branch: git's rules for branch names
-    /// (<c>check-ref-format --branch</c> also refuses a leading '-' and "HEAD"), within the column's length.
-    /// </summary>
-    public static bool IsValidBranchName(string branch) =>
-        branch.Length is > 0 and <= 255 && !branch.StartsWith('-') && branch != "HEAD"
-        && Anvil.Git.RepositoryStore.IsValidRefName("refs/heads/" + branch);
 }

@@ -34,7 +34,7 @@ public sealed class RepositoryService(
             throw req.Name is null ? AnvilException.BadRequest(problem) : AnvilException.Invalid(problem);
         }
         var defaultBranch = req.DefaultBranch ?? FallbackDefaultBranch;
-        if (!RepositoryNames.IsValidBranchName(defaultBranch))
+        if (!RefNames.IsValidBranch(defaultBranch))
         {
             throw AnvilException.Invalid("defaultBranch is not a valid branch name");
         }
@@ -170,13 +170,13 @@ public sealed class RepositoryService(
         string? newDefault = null;
         if (req.DefaultBranch is not null && req.DefaultBranch != repo.DefaultBranch)
         {
-            if (!RepositoryNames.IsValidBranchName(req.DefaultBranch))
+            if (!RefNames.IsValidBranch(req.DefaultBranch))
             {
                 throw AnvilException.Invalid("defaultBranch is not a valid branch name");
             }
             var gitDir = store.PathFor(repo.OwnerId, repo.Id);
-            var hasBranches = (await GitCli.RunAsync(gitDir, ["for-each-ref", "--count=1", "refs/heads/"], ct: ct)).Stdout.Length > 0;
-            var exists = (await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", "refs/heads/" + req.DefaultBranch], ct: ct)).Success;
+            var hasBranches = (await GitCli.RunAsync(gitDir, ["for-each-ref", "--count=1", RefNames.BranchPrefix], ct: ct)).Stdout.Length > 0;
+            var exists = (await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", RefNames.Branch(req.DefaultBranch)], ct: ct)).Success;
             if (hasBranches && !exists)
             {
                 throw AnvilException.Invalid($"branch '{req.DefaultBranch}' does not exist");
@@ -477,19 +477,18 @@ public sealed class RepositoryService(
         }
         // Every way refs move (push, merge, branch API) comes through here: trees and histories cached before are stale.
         changeClock.Tick();
+        // The first branch pushed to an empty repository becomes its default, as on GitHub; git's part before the transaction.
+        var hasDefault = (await GitCli.RunAsync(store.PathFor(repo.OwnerId, repo.Id), ["show-ref", "--verify", "--quiet", RefNames.Branch(repo.DefaultBranch)], ct: ct)).Success;
+        var newDefault = hasDefault ? null : changes.Where(c => !c.IsDelete).Select(c => RefNames.BranchOf(c.RefName)).OfType<string>().FirstOrDefault();
+        if (newDefault is not null)
+        {
+            await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, newDefault, ct);
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var tracked = await db.Repositories.FirstAsync(r => r.Id == repo.Id, ct);
         tracked.PushedAt = Now;
         tracked.UpdatedAt = Now;
-        // The first branch pushed to an empty repository becomes its default, as on GitHub.
-        var defaultRef = "refs/heads/" + tracked.DefaultBranch;
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
-        if (!(await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", defaultRef], ct: ct)).Success
-            && changes.FirstOrDefault(c => !c.IsDelete && c.RefName.StartsWith("refs/heads/", StringComparison.Ordinal)) is { } first)
-        {
-            tracked.DefaultBranch = first.RefName["refs/heads/".Length..];
-            await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, tracked.DefaultBranch, ct);
-        }
+        tracked.DefaultBranch = newDefault ?? tracked.DefaultBranch;
         await db.SaveChangesAsync(ct);
         log.LogInformation("refs of repository {Repository} ({Id}) moved by {User}: {Refs}", repo.Owner?.Username + "/" + repo.Name,
             repo.Id, pusher.Username, string.Join(", ", changes.Select(c => $"{c.RefName} {Short(c.OldOid)}..{Short(c.NewOid)}")));

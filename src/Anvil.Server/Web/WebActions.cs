@@ -1,3 +1,4 @@
+using Anvil.Git;
 using System.Text;
 using Anvil.Server.Actions;
 using Anvil.Server.Auth;
@@ -236,7 +237,7 @@ public sealed class WebActions(IWebCode code, RepositoryAccess access, AnvilDbCo
         var actorIds = runs.Select(r => r.ActorId).OfType<long>().Distinct().ToList();
         var actors = await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Username, ct);
         return runs.Select(r => new RunRow(r.Id, r.Name, r.WorkflowPath, r.Event, r.Ref,
-            r.Ref.StartsWith("refs/heads/", StringComparison.Ordinal) ? r.Ref["refs/heads/".Length..] : null, r.HeadSha, r.Status, r.Conclusion,
+            RefNames.BranchOf(r.Ref), r.HeadSha, r.Status, r.Conclusion,
             r.ActorId is { } a ? actors.GetValueOrDefault(a) : null, r.RunAttempt, r.CreatedAt, r.CompletedAt)).ToList();
     }
 }

@@ -38,12 +38,12 @@ public sealed class WebPulls(BrowsingService browsing, PullRequestService pulls,
             var baseRef = @base;
             if (headRepo.Id != target.Id)
             {
-                var baseOid = await RepositoryStore.ResolveRefAsync(store.PathFor(target.OwnerId, target.Id), "refs/heads/" + @base, ct);
+                var baseOid = await RepositoryStore.ResolveRefAsync(store.PathFor(target.OwnerId, target.Id), RefNames.Branch(@base), ct);
                 var forkHasIt = baseOid is not null
                     && (await GitCli.RunAsync(store.PathFor(headRepo.OwnerId, headRepo.Id), ["cat-file", "-e", baseOid + "^{commit}"], ct: ct)).Success;
                 baseRef = forkHasIt ? baseOid! : @base;
             }
-            var compared = await browsing.CompareAsync(headRepo.Owner.Username, headRepo.Name, baseRef, "refs/heads/" + headBranch, ct);
+            var compared = await browsing.CompareAsync(headRepo.Owner.Username, headRepo.Name, baseRef, RefNames.Branch(headBranch), ct);
             var authors = compared.Commits.Select(c => (c.Oid, User: compared.Users.For(c.Author)?.Username)).Where(a => a.User is not null)
                 .ToDictionary(a => a.Oid, a => a.User!);
             var open = await db.PullRequests.AsNoTracking().Where(p => p.RepositoryId == target.Id && p.HeadRepositoryId == headRepo.Id

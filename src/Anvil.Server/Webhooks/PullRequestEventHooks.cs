@@ -10,7 +10,7 @@ namespace Anvil.Server.Webhooks;
 /// <c>pull_request</c> (opened, edited, closed, reopened, synchronize, converted_to_draft, ready_for_review; a merge is
 /// <c>closed</c> with <c>merged: true</c>), <c>pull_request_review</c> and <c>pull_request_review_comment</c>, in GitHub's payloads.
 /// </summary>
-public sealed class PullRequestEventHooks(WebhookQueue queue, WebhookPayloads payloads, PullRequestService pulls, RepositoryViews views)
+public sealed class PullRequestEventHooks(WebhookQueue queue, WebhookPayloads payloads, PullRequestService pulls, PullRequestReviews reviews, RepositoryViews views)
     : IDomainEventHandler<PullRequestOpened>, IDomainEventHandler<PullRequestEdited>, IDomainEventHandler<PullRequestClosed>,
       IDomainEventHandler<PullRequestReopened>, IDomainEventHandler<PullRequestSynchronized>, IDomainEventHandler<PullRequestDraftChanged>,
       IDomainEventHandler<PullRequestMerged>, IDomainEventHandler<PullRequestReviewSubmitted>, IDomainEventHandler<PullRequestReviewCommented>
@@ -57,7 +57,7 @@ public sealed class PullRequestEventHooks(WebhookQueue queue, WebhookPayloads pa
         var fields = new JsonObject
         {
             ["action"] = "submitted",
-            ["review"] = WebhookPayloads.Node(evt.Review.ToV1(pr, payloads.BaseUrl)),
+            ["review"] = WebhookPayloads.Node(evt.Review.ToV1(pr, await reviews.AssociationAsync(evt.Repository, evt.Review.AuthorId, ct), payloads.BaseUrl)),
             ["pull_request"] = await PullRequestAsync(pr, ct),
         };
         await queue.DispatchAsync(evt.Repository, "pull_request_review", await payloads.BuildAsync(evt.Repository, evt.Actor, fields, ct), ct);
@@ -69,7 +69,7 @@ public sealed class PullRequestEventHooks(WebhookQueue queue, WebhookPayloads pa
         var fields = new JsonObject
         {
             ["action"] = "created",
-            ["comment"] = WebhookPayloads.Node(evt.Comment.ToV1(pr, payloads.BaseUrl)),
+            ["comment"] = WebhookPayloads.Node(evt.Comment.ToV1(pr, await reviews.AssociationAsync(evt.Repository, evt.Comment.AuthorId, ct), payloads.BaseUrl)),
             ["pull_request"] = await PullRequestAsync(pr, ct),
         };
         await queue.DispatchAsync(evt.Repository, "pull_request_review_comment", await payloads.BuildAsync(evt.Repository, evt.Actor, fields, ct), ct);

@@ -43,13 +43,15 @@ public sealed class PushWebhooks(WebhookQueue queue, WebhookPayloads payloads, R
             };
             await queue.DispatchAsync(repo, "push", await payloads.BuildAsync(repo, evt.Pusher, push, ct), ct);
 
-            if (RefKind(change.RefName) is not { } kind || (!change.IsCreate && !change.IsDelete))
+            var (kind, name) = RefNames.BranchOf(change.RefName) is { } branch ? ("branch", branch)
+                : RefNames.TagOf(change.RefName) is { } tag ? ("tag", tag) : (null, null);
+            if (kind is null || (!change.IsCreate && !change.IsDelete))
             {
                 continue;
             }
             var refEvent = new JsonObject
             {
-                ["ref"] = change.RefName[(kind == "branch" ? "refs/heads/" : "refs/tags/").Length..],
+                ["ref"] = name,
                 ["ref_type"] = kind,
             };
             if (change.IsCreate)
@@ -62,10 +64,6 @@ public sealed class PushWebhooks(WebhookQueue queue, WebhookPayloads payloads, R
         }
     }
 
-    private static string? RefKind(string refName) =>
-        refName.StartsWith("refs/heads/", StringComparison.Ordinal) ? "branch"
-        : refName.StartsWith("refs/tags/", StringComparison.Ordinal) ? "tag"
-        : null;
 }
 
 /// <summary>A commit as a push payload lists it.</summary>
@@ -114,7 +112,7 @@ public static class PushCommits
     }
 
     private static IEnumerable<string> ExcludeSelf(string refName) =>
-        refName.StartsWith("refs/heads/", StringComparison.Ordinal) ? ["--exclude=" + refName["refs/heads/".Length..]] : [];
+        RefNames.BranchOf(refName) is { } branch ? ["--exclude=" + branch] : [];
 
     public static async Task<PushCommit?> OneAsync(string gitDir, string oid, CancellationToken ct)
     {

@@ -60,7 +60,7 @@ public sealed class RefUpdateTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => RepositoryStore.UpdateRefAsync(gitDir, "refs/heads/x", "HEAD", RepositoryStore.ZeroOid));
     }
 
-    public static TheoryData<string> RefNames => new()
+    public static TheoryData<string> RefNameCases => new()
     {
         "refs/heads/main", "refs/heads/feature/x", "refs/tags/v1.0", "refs/heads/@", "refs/heads/@b", "refs/heads/-a",
         "refs/heads/ä", "refs/heads/a.b", "main", "@", "", "refs/heads//a", "/refs/heads/a", "refs/heads/a/",
@@ -70,11 +70,11 @@ public sealed class RefUpdateTests : IDisposable
     };
 
     [Theory]
-    [MemberData(nameof(RefNames))]
-    public async Task IsValidRefName_agrees_with_git_check_ref_format(string name)
+    [MemberData(nameof(RefNameCases))]
+    public async Task RefNames_IsValid_agrees_with_git_check_ref_format(string name)
     {
         var git = await GitCli.RunAsync(null, ["check-ref-format", name]);
-        Assert.Equal(git.Success, RepositoryStore.IsValidRefName(name));
+        Assert.Equal(git.Success, RefNames.IsValid(name));
     }
 
     [Fact]

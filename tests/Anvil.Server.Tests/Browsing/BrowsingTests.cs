@@ -395,6 +395,10 @@ public abstract class BrowsingTests(AnvilServer server)
         {
             await (await c.PostAsJsonAsync($"{path}/branches", new { branch = bad })).ErrorAsync(HttpStatusCode.BadRequest);
         }
+        // To git "refs/x" is a branch name like any other (refs/heads/refs/x), so it is one here, on every route.
+        var refsX = await (await c.PostAsJsonAsync($"{path}/branches", new { branch = "refs/x" })).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal("refs/x", refsX.Str("branch.name"));
+        Assert.True((await (await c.DeleteAsync($"{path}/branches/refs/x")).JsonAsync())["success"]!.GetValue<bool>());
         await (await c.PostAsJsonAsync($"{path}/branches", new { fromRef = "main" })).ErrorAsync(HttpStatusCode.BadRequest);
         await (await c.PostAsJsonAsync($"{path}/branches", new { branch = "ok", fromRef = "nope" })).ErrorAsync(HttpStatusCode.BadRequest);
         await (await c.SendRawAsync(HttpMethod.Post, $"{path}/branches", "{")).ErrorAsync(HttpStatusCode.BadRequest);

@@ -187,6 +187,8 @@ public abstract class RepositoryRouteTests(AnvilServer server)
         { "POST", "/api/v1/user/repos", """{"name":"ok-name","visibility":"secret"}""", 400 },
         { "POST", "/api/v1/user/repos", """{"name":"ok-name","default_branch":"-bad"}""", 422 },
         { "POST", "/api/v1/user/repos", """{"name":"ok-name","default_branch":"HEAD"}""", 422 },
+        // git would read 40 hex digits as a commit: GitHub refuses such a branch name, and so does every route here.
+        { "POST", "/api/v1/user/repos", """{"name":"ok-name","default_branch":"0123456789abcdef0123456789abcdef01234567"}""", 422 },
         { "POST", "/api/v1/user/repos", """{"name":"ok-name","default_branch":"LONGBRANCH"}""", 422 },
         { "POST", "/api/v1/user/repos", """{"name":"ok-name","description":"DESC"}""", 422 },
         { "PATCH", "/api/repositories/~", "{", 400 },
