@@ -108,7 +108,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Lab
     }
 
     public Task<FormResult> SetStateAsync(string owner, string repo, int number, bool open, string? reason, CancellationToken ct) =>
-        AttemptAsync(async () =>
+        FormRefusals.AttemptAsync(async () =>
         {
             var state = open ? "open" : "closed";
             if (await IsPullAsync(owner, repo, number, ct))
@@ -122,7 +122,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Lab
         });
 
     public Task<FormResult> EditAsync(string owner, string repo, int number, string? title, string? body, CancellationToken ct) =>
-        AttemptAsync(async () =>
+        FormRefusals.AttemptAsync(async () =>
         {
             if (await IsPullAsync(owner, repo, number, ct))
             {
@@ -142,19 +142,19 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Lab
         (await issues.GetAsync(owner, repo, number, ct)).Issue.IsPullRequest;
 
     public Task<FormResult> SetLabelsAsync(string owner, string repo, int number, IReadOnlyList<string> labels, CancellationToken ct) =>
-        AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Labels: labels.ToList()), ct));
+        FormRefusals.AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Labels: labels.ToList()), ct));
 
     public Task<FormResult> SetAssigneesAsync(string owner, string repo, int number, IReadOnlyList<string> usernames, CancellationToken ct) =>
-        AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Assignees: usernames.ToList()), ct));
+        FormRefusals.AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Assignees: usernames.ToList()), ct));
 
     public Task<FormResult> SetLockAsync(string owner, string repo, int number, bool locked, CancellationToken ct) =>
-        AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Locked: locked), ct));
+        FormRefusals.AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Locked: locked), ct));
 
     public Task<FormResult> EditCommentAsync(string owner, string repo, int number, long commentId, string? body, CancellationToken ct) =>
-        AttemptAsync(() => issues.UpdateCommentAsync(owner, repo, commentId, number, body, ct));
+        FormRefusals.AttemptAsync(() => issues.UpdateCommentAsync(owner, repo, commentId, number, body, ct));
 
     public Task<FormResult> DeleteCommentAsync(string owner, string repo, int number, long commentId, CancellationToken ct) =>
-        AttemptAsync(() => issues.DeleteCommentAsync(owner, repo, commentId, number, ct));
+        FormRefusals.AttemptAsync(() => issues.DeleteCommentAsync(owner, repo, commentId, number, ct));
 
     public async Task<LabelsView> LabelsAsync(string owner, string repo, CancellationToken ct)
     {
@@ -168,26 +168,13 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Lab
     }
 
     public Task<FormResult> SaveLabelAsync(string owner, string repo, string? name, string? newName, string? color, string? description, CancellationToken ct) =>
-        AttemptAsync(() => name is null
+        FormRefusals.AttemptAsync(() => name is null
             ? labelService.CreateAsync(owner, repo, new LabelInput(newName, color, description ?? ""), ct)
             : labelService.UpdateAsync(owner, repo, LabelKey.ByName(name), new LabelInput(newName, color, description ?? ""), ct));
 
     public Task<FormResult> DeleteLabelAsync(string owner, string repo, string name, CancellationToken ct) =>
-        AttemptAsync(() => labelService.DeleteAsync(owner, repo, LabelKey.ByName(name), ct));
+        FormRefusals.AttemptAsync(() => labelService.DeleteAsync(owner, repo, LabelKey.ByName(name), ct));
 
-    /// <summary>Runs a change; what the person asked wrongly (or may not do) becomes the sentence the page shows.</summary>
-    private static async Task<FormResult> AttemptAsync(Func<Task> change)
-    {
-        try
-        {
-            await change();
-            return FormResult.Done;
-        }
-        catch (AnvilException e) when (e.IsInputRefusal() || e.Kind == FailureKind.Forbidden)
-        {
-            return new FormResult(WebAccounts.Sentence(e.Message));
-        }
-    }
 
     internal readonly record struct PullState(bool Merged, bool Draft);
 

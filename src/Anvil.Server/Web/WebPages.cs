@@ -29,6 +29,7 @@ public static class WebPages
         services.AddScoped<IWebDashboard, WebDashboard>();
         services.AddScoped<IWebNotifications, WebNotifications>();
         services.AddScoped<IWebPulls, WebPulls>();
+        services.AddScoped<IWebMergeBox, WebMergeBox>();
         services.AddScoped<IWebRepoSettings, WebRepoSettings>();
         services.AddScoped<IWebAccountLinks, WebAccountLinks>();
         services.AddScoped<IWebActions, WebActions>();

@@ -28,3 +28,28 @@ public interface IWebPulls
     /// <summary>Opens a pull request from <paramref name="head"/> ("branch" or "owner:branch") into <paramref name="base"/>.</summary>
     Task<OpenedIssue> OpenAsync(string owner, string repo, string @base, string head, string? title, string? body, bool draft, CancellationToken ct);
 }
+
+/// <summary>
+/// What the merge box of an open pull request says and offers. <paramref name="State"/> is GitHub's <c>mergeable_state</c>
+/// (clean, unstable, dirty, unknown, draft), or "merged" / "closed".
+/// </summary>
+/// <param name="ConflictingFiles">The files that conflict with the base, when <paramref name="State"/> is dirty.</param>
+/// <param name="CanMerge">The viewer may merge (writes to the base repository).</param>
+/// <param name="CanMarkReady">The viewer may turn a draft into a pull request ready for review (its author or a writer).</param>
+/// <param name="HeadOid">The head commit the viewer saw: a merge of anything newer is refused rather than surprising them.</param>
+/// <param name="CanDeleteHead">Merged or closed, with its head branch still there and the viewer allowed to delete it.</param>
+public sealed record MergeBoxView(string State, IReadOnlyList<string> ConflictingFiles, int ChecksTotal, int ChecksPending, int ChecksFailed,
+    bool CanMerge, bool CanMarkReady, string HeadOid, string HeadLabel, bool CanDeleteHead);
+
+/// <summary>The merge box's actions, through the pull request services.</summary>
+public interface IWebMergeBox
+{
+    Task<MergeBoxView> LoadAsync(string owner, string repo, int number, CancellationToken ct);
+
+    /// <summary>Merges with "merge", "squash" or "rebase"; an empty title or message leaves the service's default.</summary>
+    Task<FormResult> MergeAsync(string owner, string repo, int number, string? strategy, string? title, string? message, string? sha, CancellationToken ct);
+
+    Task<FormResult> SetDraftAsync(string owner, string repo, int number, bool draft, CancellationToken ct);
+
+    Task<FormResult> DeleteHeadBranchAsync(string owner, string repo, int number, CancellationToken ct);
+}
