@@ -27,6 +27,10 @@ public static class OpenApiSummaries
     private static readonly Dictionary<string, string> Named = new()
     {
         ["GET /health"] = "Health check",
+        ["GET /api/v1/repos/{owner}/{name}/issues/events"] = "List issue events for a repository",
+        ["GET /api/v1/repos/{owner}/{name}/issues/events/{id}"] = "Get an issue event",
+        ["GET /api/v1/repos/{owner}/{name}/issues/{number}/events"] = "List issue events",
+        ["GET /api/v1/repos/{owner}/{name}/issues/{number}/timeline"] = "List timeline events for an issue",
         ["GET /{owner}/{repo}/pull/{number}.{format}"] = "Get a pull request's change as diff or patch text",
         ["GET /{owner}/{repo}/commit/{sha}.{format}"] = "Get a commit's change as diff or patch text",
         ["GET /ws"] = "Open the live notification WebSocket",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Web;
 
 /// <summary>Issue and pull request pages over <see cref="IssueService"/> and <see cref="PullRequestService"/>, as the API reads them.</summary>
-public sealed class WebIssues(IssueService issues, PullRequestService pulls, LabelService labelService, RepositoryAccess access, Caller caller, IWebCode code,
+public sealed class WebIssues(IssueService issues, PullRequestService pulls, PullRequestReviews reviews, LabelService labelService, RepositoryAccess access, Caller caller, IWebCode code,
     AnvilDbContext db) : IWebIssues
 {
     // A conversation longer than this shows its first entries and says there are more (the API pages the rest).
@@ -60,6 +60,14 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Lab
             ? new TimelineEntry(new CommentView(c.Comment.Id, c.Comment.Author.Username, UserViews.AvatarUrl(c.Comment.Author, ""), Association(c.AuthorAssociation),
                 c.Comment.CreatedAt, c.Comment.UpdatedAt, c.Comment.Body, viewer is not null && IssueRules.MayModerate(grant, issue, c.Comment, viewer)), null)
             : new TimelineEntry(null, Event(t.Event!, t.Source is { } s ? Row(s, sourceStates.GetValueOrDefault(s.Issue.Id)) : null))).ToList();
+        if (issue.IsPullRequest)
+        {
+            // Reviews are the pull request's own; GitHub's conversation shows them where they happened.
+            var (_, submitted, _) = await reviews.ListReviewsAsync(owner, repo, number, 0, MaxTimeline, ct);
+            entries = entries.Concat(submitted.Items.Select(r => new TimelineEntry(null,
+                    new EventView(r.Id, "reviewed", r.Author.Username, r.SubmittedAt, StateReason: r.State, Body: r.Body))))
+                .OrderBy(e => e.At).ToList();
+        }
         var (labels, candidates) = may.Triage ? (await LabelChipsAsync(grant, ct), await AssigneeCandidatesAsync(grant.Repository, ct)) : ([], []);
         return new IssueView(context, Row(details, state), opening, entries, timeline.HasMore, details.Assignees.Select(a => a.Username).ToList(),
             issue.StateReason, issue.Locked, pull, may, labels, candidates);

@@ -30,6 +30,7 @@ public static class WebPages
         services.AddScoped<IWebNotifications, WebNotifications>();
         services.AddScoped<IWebPulls, WebPulls>();
         services.AddScoped<IWebMergeBox, WebMergeBox>();
+        services.AddScoped<IWebPullTabs, WebPullTabs>();
         services.AddScoped<IWebRepoSettings, WebRepoSettings>();
         services.AddScoped<IWebAccountLinks, WebAccountLinks>();
         services.AddScoped<IWebActions, WebActions>();

@@ -53,3 +53,27 @@ public interface IWebMergeBox
 
     Task<FormResult> DeleteHeadBranchAsync(string owner, string repo, int number, CancellationToken ct);
 }
+
+/// <summary>A comment on one line of a pull request's diff. <paramref name="Side"/> is "RIGHT" (the new line) or "LEFT".</summary>
+public sealed record LineCommentView(long Id, string Author, string Path, int Line, string Side, string Body, DateTime CreatedAt);
+
+/// <summary>A pull request's "Files changed" tab: its diff, the comments on its lines, and whether the viewer may review.</summary>
+/// <param name="CanReview">Signed in and allowed to review (approving or requesting changes needs someone other than the author).</param>
+public sealed record PullFilesView(GitDiff Diff, string HeadOid, IReadOnlyList<LineCommentView> Comments, bool CanReview, bool IsAuthor);
+
+/// <summary>A pull request's "Commits" tab.</summary>
+public sealed record PullCommitsView(IReadOnlyList<GitCommit> Commits, IReadOnlyDictionary<string, string> Authors, bool HasMore);
+
+/// <summary>A pull request's tabs besides the conversation, and reviewing, through the pull request services.</summary>
+public interface IWebPullTabs
+{
+    Task<PullFilesView> FilesAsync(string owner, string repo, int number, CancellationToken ct);
+
+    Task<PullCommitsView> CommitsAsync(string owner, string repo, int number, CancellationToken ct);
+
+    /// <summary>Submits a review: <paramref name="verdict"/> is "comment", "approve" or "request_changes".</summary>
+    Task<FormResult> ReviewAsync(string owner, string repo, int number, string? verdict, string? body, CancellationToken ct);
+
+    /// <summary>Comments on line <paramref name="line"/> of <paramref name="path"/> (the new side) at the head commit.</summary>
+    Task<FormResult> CommentOnLineAsync(string owner, string repo, int number, string? path, int? line, string? body, CancellationToken ct);
+}

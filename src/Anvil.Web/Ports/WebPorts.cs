@@ -224,13 +224,15 @@ public sealed record CommentView(long Id, string Author, string AuthorAvatarUrl,
 
 /// <summary>
 /// Something that happened to an issue besides a comment, named as GitHub's issue events are ("labeled", "assigned",
-/// "renamed", "closed", "merged", "referenced", "cross-referenced"…), with what the kind needs.
+/// "renamed", "closed", "merged", "referenced", "cross-referenced", "reviewed"…), with what the kind needs.
 /// </summary>
 /// <param name="Actor">Who did it; null for a deleted account.</param>
 /// <param name="Subject">The person assigned or unassigned.</param>
 /// <param name="Source">The issue or pull request that mentions this one, for "cross-referenced".</param>
+/// <param name="StateReason">A close's reason; for a review ("reviewed"), its verdict: APPROVED, CHANGES_REQUESTED or COMMENTED.</param>
+/// <param name="Body">A review's text (Markdown).</param>
 public sealed record EventView(long Id, string Kind, string? Actor, DateTime At, LabelChip? Label = null, string? Subject = null, string? RenamedFrom = null,
-    string? RenamedTo = null, string? CommitId = null, IssueRow? Source = null, string? StateReason = null);
+    string? RenamedTo = null, string? CommitId = null, IssueRow? Source = null, string? StateReason = null, string? Body = null);
 
 /// <summary>One entry of a conversation: a comment or an event.</summary>
 public sealed record TimelineEntry(CommentView? Comment, EventView? Event)

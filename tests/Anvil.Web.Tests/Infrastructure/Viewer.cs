@@ -85,7 +85,7 @@ public sealed class Viewer : IAsyncDisposable
         await Page.GetByLabel("Username").FillAsync(username);
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Page.WaitForURLAsync(Server.BaseUri + "");
+        await Page.WaitForURLAsync(Server.BaseUri + "", new() { WaitUntil = WaitUntilState.DOMContentLoaded }); // the load event can lag on a busy machine
     }
 
     public async Task SignInAsync(string login, string password)
@@ -94,7 +94,7 @@ public sealed class Viewer : IAsyncDisposable
         await Page.GetByLabel("Username or email address").FillAsync(login);
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.WaitForURLAsync(Server.BaseUri + "");
+        await Page.WaitForURLAsync(Server.BaseUri + "", new() { WaitUntil = WaitUntilState.DOMContentLoaded }); // the load event can lag on a busy machine
     }
 
     public async ValueTask DisposeAsync() => await _context.CloseAsync();
