@@ -15,6 +15,7 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
         var o = owner.Username;
         var issue = await SampleRepository.OpenIssueAsync(owner, "calculator");
         await SampleRepository.TriageIssueAsync(owner, "calculator", issue);
+        var pull = await SamplePull.OpenAsync(server, owner, "calculator", issue);
         var hookId = await RepoSettingsFixtures.AddCollaboratorAndHookAsync(server, owner, "calculator");
         var run = await SampleRun.PushAndFinishAsync(server, owner, "calculator");
         var pages = new (string Name, string Path, bool SignedIn, int Status)[]
@@ -52,6 +53,12 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("issues, filtered", $"/{o}/calculator/issues?label=bug&sort=updated-desc", false, 200),
             ("notifications", "/notifications?all=1", true, 200),
             ("pulls", $"/{o}/calculator/pulls", false, 200),
+            ("pull", $"/{o}/calculator/pull/{pull}", true, 200),
+            ("pull-files", $"/{o}/calculator/pull/{pull}/files", true, 200),
+            ("pull-commits", $"/{o}/calculator/pull/{pull}/commits", false, 200),
+            ("pull-checks", $"/{o}/calculator/pull/{pull}/checks", false, 200),
+            ("compare", $"/{o}/calculator/compare/main...{SamplePull.Branch}", true, 200),
+            ("compare-chooser", $"/{o}/calculator/compare", true, 200),
             ("profile settings", "/settings/profile", true, 200),
             ("password and sessions", "/settings/security", true, 200),
             ("repository settings", $"/{o}/calculator/settings", true, 200),

@@ -38,6 +38,8 @@ public sealed partial class CrawlerTests(SqliteServer server) : IClassFixture<Sq
         }
         // An issue with a mention and a comment, and one closed, so the issue pages and their links are crawled too.
         var issue = await SampleRepository.OpenIssueAsync(owner, "crawled");
+        await SampleRepository.TriageIssueAsync(owner, "crawled", issue);
+        var pull = await SamplePull.OpenAsync(server, owner, "crawled", issue);
         using (var c = owner.Client())
         {
             Assert.Equal(HttpStatusCode.Created, (await c.PostAsync($"/api/v1/repos/{owner.Username}/crawled/issues",
@@ -60,6 +62,8 @@ public sealed partial class CrawlerTests(SqliteServer server) : IClassFixture<Sq
         Assert.DoesNotContain($"/{owner.Username}/crawled/settings", anonymous);
         Assert.Contains($"/{owner.Username}/crawled/actions/runs/{run.RunId}/job/{run.JobId}", anonymous);
         Assert.Contains($"/{owner.Username}/crawled/runs/{run.CheckRunId}", anonymous);
+        Assert.Contains($"/{owner.Username}/crawled/pull/{pull}/files", anonymous);
+        Assert.Contains($"/{owner.Username}/crawled/labels", signedIn);
         Console.WriteLine($"crawled {anonymous.Count} pages signed out, {signedIn.Count} signed in");
         Assert.True(anonymous.Count > 20 && signedIn.Count > 20, "the crawl reached too little to mean anything");
     }

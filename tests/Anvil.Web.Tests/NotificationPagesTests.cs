@@ -51,4 +51,29 @@ public sealed class NotificationPagesTests(SqliteServer server, Chromium chromiu
         Assert.Equal(200, await anonymous.GoAsync("/notifications"));
         Assert.Contains("/login?return_to=%2Fnotifications", anonymous.Page.Url);
     }
+
+    [Fact]
+    public async Task The_bell_lights_up_live_when_someone_comments_while_the_page_is_open()
+    {
+        var owner = await server.SignUpAsync("live" + Guid.NewGuid().ToString("N")[..6]);
+        var other = await server.SignUpAsync();
+        await SampleRepository.PushAsyncForNewRepo(server, owner, "calculator");
+        var number = await SampleRepository.OpenIssueAsync(owner, "calculator");
+        await using var viewer = await Viewer.OpenAsync(chromium, server);
+        await viewer.SignInAsync(owner.Username, owner.Password);
+        Assert.Equal(200, await viewer.GoAsync($"/{owner.Username}/calculator"));
+        var bell = viewer.Page.Locator(".header-bell");
+        await Assertions.Expect(bell).ToHaveAttributeAsync("aria-label", "Notifications");
+        // The socket is open once the page has run its script; a notification sent before that would be missed.
+        await Assertions.Expect(bell).ToHaveAttributeAsync("data-live", "open", new() { Timeout = 15_000 });
+        using (var api = other.Client())
+        {
+            var res = await api.PostAsync($"/api/v1/repos/{owner.Username}/calculator/issues/{number}/comments",
+                System.Net.Http.Json.JsonContent.Create(new { body = "Same here." }));
+            Assert.Equal(System.Net.HttpStatusCode.Created, res.StatusCode);
+        }
+        await Assertions.Expect(bell).ToHaveAttributeAsync("aria-label", "Notifications, 1 unread", new() { Timeout = 15_000 });
+        await Assertions.Expect(bell).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("has-unread"));
+        viewer.AssertNoConsoleErrors();
+    }
 }

@@ -18,6 +18,7 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
         var o = owner.Username;
         var issue = await SampleRepository.OpenIssueAsync(owner, "calculator");
         await SampleRepository.TriageIssueAsync(owner, "calculator", issue);
+        var pull = await SamplePull.OpenAsync(server, owner, "calculator", issue);
         var run = await SampleRun.PushAndFinishAsync(server, owner, "calculator");
         // Someone forked and starred it, so its forks and stargazers pages have something to show.
         var fan = await server.SignUpAsync("fan" + Guid.NewGuid().ToString("N")[..6]);
@@ -58,6 +59,12 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("issues-filtered", $"/{o}/calculator/issues?label=bug&sort=updated-desc", false, 200),
             ("notifications", "/notifications?all=1", true, 200),
             ("pulls", $"/{o}/calculator/pulls", false, 200),
+            ("pull", $"/{o}/calculator/pull/{pull}", true, 200),
+            ("pull-files", $"/{o}/calculator/pull/{pull}/files", true, 200),
+            ("pull-commits", $"/{o}/calculator/pull/{pull}/commits", false, 200),
+            ("pull-checks", $"/{o}/calculator/pull/{pull}/checks", false, 200),
+            ("compare", $"/{o}/calculator/compare/main...{SamplePull.Branch}", true, 200),
+            ("compare-chooser", $"/{o}/calculator/compare", true, 200),
             ("profile-settings", "/settings/profile", true, 200),
             ("security-settings", "/settings/security", true, 200),
             ("repo-settings", $"/{o}/calculator/settings", true, 200),

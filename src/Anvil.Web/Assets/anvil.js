@@ -123,4 +123,29 @@
       location.replace(location.pathname + location.search);
     });
   }
+
+  // The header's bell lights up when a notification arrives (the /ws socket, signed in by the session cookie); without
+  // script the count is as of the page load.
+  const bell = document.querySelector(".header-bell");
+  if (bell instanceof HTMLElement && "WebSocket" in window) {
+    let unread = Number(bell.dataset.unread || "0");
+    const connect = (delay) => {
+      const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`);
+      socket.addEventListener("open", () => { delay = 1000; bell.dataset.live = "open"; });
+      socket.addEventListener("message", (event) => {
+        let message;
+        try { message = JSON.parse(event.data); } catch { return; }
+        if (message.type !== "notification") return;
+        unread += 1;
+        bell.dataset.unread = String(unread);
+        bell.classList.add("has-unread");
+        bell.setAttribute("aria-label", `Notifications, ${unread} unread`);
+      });
+      socket.addEventListener("close", () => {
+        delete bell.dataset.live;
+        setTimeout(() => connect(Math.min(delay * 2, 60000)), delay);
+      });
+    };
+    connect(1000);
+  }
 })();

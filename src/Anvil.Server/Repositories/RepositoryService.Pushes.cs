@@ -1,0 +1,41 @@
+using Anvil.Git;
+using Anvil.Server.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Repositories;
+
+/// <summary>What every ref move (a push, a merge, a branch created or deleted through the API) records and announces.</summary>
+public sealed partial class RepositoryService
+{
+    /// <summary>Records what a push did and tells subscribers (webhooks, Actions, pull requests).</summary>
+    public async Task OnPushedAsync(Repository repo, User pusher, IReadOnlyList<Git.RefChange> changes, CancellationToken ct)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+        // Every way refs move (push, merge, branch API) comes through here: trees and histories cached before are stale.
+        changeClock.Tick();
+        // The first branch pushed to an empty repository becomes its default, as on GitHub; git's part before the transaction.
+        var hasDefault = (await GitCli.RunAsync(store.PathFor(repo.OwnerId, repo.Id), ["show-ref", "--verify", "--quiet", RefNames.Branch(repo.DefaultBranch)], ct: ct)).Success;
+        var newDefault = hasDefault ? null : changes.Where(c => !c.IsDelete).Select(c => RefNames.BranchOf(c.RefName)).OfType<string>().FirstOrDefault();
+        if (newDefault is not null)
+        {
+            await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, newDefault, ct);
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var tracked = await db.Repositories.FirstAsync(r => r.Id == repo.Id, ct);
+        tracked.PushedAt = Now;
+        tracked.UpdatedAt = Now;
+        tracked.DefaultBranch = newDefault ?? tracked.DefaultBranch;
+        await db.SaveChangesAsync(ct);
+        log.LogInformation("refs of repository {Repository} ({Id}) moved by {User}: {Refs}", repo.Owner?.Username + "/" + repo.Name,
+            repo.Id, pusher.Username, string.Join(", ", changes.Select(c => $"{c.RefName} {Short(c.OldOid)}..{Short(c.NewOid)}")));
+        // The refs moved already (git did that); the event commits with the push's record, so its webhooks, runs and
+        // pull request updates survive a crash from here on.
+        await events.PublishAsync(new RepositoryPushed(tracked, pusher, changes), ct);
+        await events.CommitAsync(tx, ct);
+    }
+
+    private static string Short(string oid) => oid.Length > 7 ? oid[..7] : oid;
+}
