@@ -64,6 +64,12 @@ public static partial class WebInterface
         app.MapGet("/{owner:" + PageOwner.Name + "}/{repo}/actions/runs/{run:long}/job/{job:long}/logs",
             (HttpContext http, string owner, string repo, long run, long job, IWebActions actions) => actions.WriteRawLogAsync(http, owner, repo, run, job))
             .ExcludeFromDescription();
+        foreach (var kind in new[] { "issues", "pull" })
+        {
+            app.MapGet("/{owner:" + PageOwner.Name + "}/{repo}/" + kind + "/{number:int}/live",
+                (HttpContext http, string owner, string repo, int number, IWebIssues issues) => issues.StreamChangesAsync(http, owner, repo, number))
+                .ExcludeFromDescription();
+        }
         var pages = app.MapRazorComponents<App>();
         pages.Add(endpoint =>
         {

@@ -12,7 +12,7 @@ namespace Anvil.Server.Web;
 
 /// <summary>Issue and pull request pages over <see cref="IssueService"/> and <see cref="PullRequestService"/>, as the API reads them.</summary>
 public sealed class WebIssues(IssueService issues, PullRequestService pulls, PullRequestReviews reviews, LabelService labelService, RepositoryAccess access, Caller caller, IWebCode code,
-    AnvilDbContext db) : IWebIssues
+    AnvilDbContext db, IHostApplicationLifetime lifetime) : IWebIssues
 {
     // A conversation longer than this shows its first entries and says there are more (the API pages the rest).
     private const int MaxTimeline = 300;
@@ -183,6 +183,71 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Pul
     public Task<FormResult> DeleteLabelAsync(string owner, string repo, string name, CancellationToken ct) =>
         FormRefusals.AttemptAsync(() => labelService.DeleteAsync(owner, repo, LabelKey.ByName(name), ct));
 
+
+    // An open page asks this often whether it is out of date; a stream ends after a while and the browser reconnects.
+    private static readonly TimeSpan LivePoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LiveAnswerLifetime = TimeSpan.FromMinutes(5);
+
+    public async Task<string> VersionAsync(string owner, string repo, int number, CancellationToken ct)
+    {
+        var issue = (await issues.GetAsync(owner, repo, number, ct)).Issue;
+        return await StampAsync(issue.Id, ct);
+    }
+
+    private async Task<string> StampAsync(long issueId, CancellationToken ct)
+    {
+        var row = await db.Issues.AsNoTracking().Where(i => i.Id == issueId).Select(i => new
+        {
+            i.UpdatedAt, i.CommentCount,
+            Edited = db.IssueComments.Where(c => c.IssueId == i.Id).Max(c => (DateTime?)c.UpdatedAt),
+            Event = db.TimelineEvents.Where(t => t.IssueId == i.Id).Max(t => (long?)t.Id),
+        }).FirstOrDefaultAsync(ct);
+        var pull = await db.PullRequests.AsNoTracking().Where(p => p.IssueId == issueId).Select(p => new
+        {
+            p.HeadOid, p.Mergeable, p.MergedAt, p.IsDraft,
+            Review = db.PullRequestReviews.Where(r => r.PullRequestId == p.Id).Max(r => (long?)r.Id),
+            LineComment = db.PullRequestReviewComments.Where(c => c.PullRequestId == p.Id).Max(c => (long?)c.Id),
+            Checks = db.CheckRuns.Where(c => c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid).Count(),
+            ChecksDone = db.CheckRuns.Where(c => c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid && c.CompletedAt != null).Count(),
+        }).FirstOrDefaultAsync(ct);
+        var text = $"{row?.UpdatedAt.Ticks}:{row?.CommentCount}:{row?.Edited?.Ticks}:{row?.Event}|{pull?.HeadOid}:{pull?.Mergeable}:{pull?.MergedAt?.Ticks}:"
+            + $"{pull?.IsDraft}:{pull?.Review}:{pull?.LineComment}:{pull?.Checks}:{pull?.ChecksDone}";
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
+    }
+
+    public async Task StreamChangesAsync(HttpContext http, string owner, string repo, int number)
+    {
+        var issue = (await issues.GetAsync(owner, repo, number, http.RequestAborted)).Issue;
+        var since = http.Request.Query["since"].ToString();
+        http.Response.ContentType = "text/event-stream; charset=utf-8";
+        http.Response.Headers.CacheControl = "no-store";
+        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        stop.CancelAfter(LiveAnswerLifetime);
+        var ct = stop.Token;
+        try
+        {
+            await http.Response.WriteAsync("retry: 2000\n\n", ct);
+            await http.Response.Body.FlushAsync(ct);
+            while (true)
+            {
+                var now = await StampAsync(issue.Id, ct);
+                if (now != since)
+                {
+                    await http.Response.WriteAsync($"event: changed\ndata: {now}\n\n", ct);
+                    await http.Response.Body.FlushAsync(ct);
+                    return;
+                }
+                await http.Response.WriteAsync(": waiting\n\n", ct);
+                await http.Response.Body.FlushAsync(ct);
+                await Task.Delay(LivePoll, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The browser left, the server is stopping, or the answer's time is up (the browser reconnects).
+        }
+    }
 
     internal readonly record struct PullState(bool Merged, bool Draft);
 

@@ -148,4 +148,38 @@
     };
     connect(1000);
   }
+
+  // An issue or pull request updates itself while open: when the server says its stamp changed (a comment, a review, an
+  // event, a push, a check), the conversation, sidebar and merge box are read again and swapped in, keeping what is
+  // being typed in the comment box. Without script a reload shows the same.
+  const live = document.querySelector("[data-live-issue]");
+  if (live instanceof HTMLElement && window.EventSource && window.DOMParser) {
+    const listen = () => {
+      const url = new URL(live.dataset.liveIssue, location.href);
+      url.searchParams.set("since", live.dataset.version || "");
+      const source = new EventSource(url);
+      source.addEventListener("changed", async () => {
+        source.close();
+        try {
+          const answer = await fetch(location.pathname + location.search, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+          if (!answer.ok) return;
+          const fresh = new DOMParser().parseFromString(await answer.text(), "text/html").querySelector("[data-live-issue]");
+          if (!(fresh instanceof HTMLElement)) return;
+          const typing = document.getElementById("comment-body");
+          const draft = typing instanceof HTMLTextAreaElement ? typing.value : null;
+          const focused = document.activeElement === typing;
+          live.replaceChildren(...fresh.childNodes);
+          live.dataset.version = fresh.dataset.version || "";
+          const box = document.getElementById("comment-body");
+          if (box instanceof HTMLTextAreaElement && draft !== null) {
+            box.value = draft;
+            if (focused) box.focus();
+          }
+        } finally {
+          listen();
+        }
+      });
+    };
+    listen();
+  }
 })();

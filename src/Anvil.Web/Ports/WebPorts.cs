@@ -314,6 +314,15 @@ public interface IWebIssues
     Task<FormResult> SaveLabelAsync(string owner, string repo, string? name, string? newName, string? color, string? description, CancellationToken ct);
 
     Task<FormResult> DeleteLabelAsync(string owner, string repo, string name, CancellationToken ct);
+
+    /// <summary>
+    /// A stamp of everything an issue's or pull request's page shows (comments, events, reviews, state, head, checks): the
+    /// page carries it, and a changed stamp means the page is out of date.
+    /// </summary>
+    Task<string> VersionAsync(string owner, string repo, int number, CancellationToken ct);
+
+    /// <summary>Server-sent events to an open page: one "changed" as soon as <c>?since=</c> is no longer the stamp, then the end.</summary>
+    Task StreamChangesAsync(HttpContext http, string owner, string repo, int number);
 }
 
 public sealed record OpenedIssue(int? Number, string? Error);
