@@ -184,8 +184,9 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Pul
         FormRefusals.AttemptAsync(() => labelService.DeleteAsync(owner, repo, LabelKey.ByName(name), ct));
 
 
-    // An open page asks this often whether it is out of date; a stream ends after a while and the browser reconnects.
-    private static readonly TimeSpan LivePoll = TimeSpan.FromSeconds(1);
+    // An open page asks this often whether it is out of date (three small reads each time); a stream ends after a while
+    // and the browser reconnects.
+    private static readonly TimeSpan LivePoll = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan LiveAnswerLifetime = TimeSpan.FromMinutes(5);
 
     public async Task<string> VersionAsync(string owner, string repo, int number, CancellationToken ct)
