@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # The web interface's pages: time to first byte and server CPU per request of the repository home, a 200-entry
 # tree, a file, a commit's diff, the history and search, anonymous and signed in (session cookie), on a Release
-# build with SQLite and a repository of 2,000 commits over 200 files; the HTML size of that tree page; and the CSS
-# and JS a first visit downloads, gzipped. Prints a Markdown section on stdout (progress on stderr).
+# build with SQLite and a repository of 2,000 commits over 200 files; signed in, the issue and pull request pages
+# (issue 23) over data seeded through the API: the issue list of ISSUES issues, an issue with COMMENTS comments and
+# timeline events, a pull request of PR_FILES changed files (conversation, Files changed, Commits), the compare page
+# of its branch, and the labels page; the HTML size of that tree page; and the CSS and JS a first visit downloads,
+# gzipped. Prints a Markdown section on stdout (progress on stderr).
 #
-#   bench/web/run.sh              # COMMITS=2000 FILES=200 RUNS=300
+#   bench/web/run.sh              # COMMITS=2000 FILES=200 RUNS=300 ISSUES=300 COMMENTS=100 PR_FILES=50
 #   BENCH_QUICK=1 bench/web/run.sh
 #
 # The generated repository is cached in bench/results/tmp/ (git-ignored), as bench/git does.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 
-if quick; then : "${RUNS:=60}" "${WARM_SECONDS:=2}"; fi
+if quick; then : "${RUNS:=60}" "${WARM_SECONDS:=2}" "${ISSUES:=40}" "${COMMENTS:=20}"; fi
 COMMITS=${COMMITS:-2000} FILES=${FILES:-200} RUNS=${RUNS:-300} WARM_SECONDS=${WARM_SECONDS:-8}
+ISSUES=${ISSUES:-300} COMMENTS=${COMMENTS:-100} PR_FILES=${PR_FILES:-50}
 # Targets from issue 22.
 P50_TARGET_MS=10 TREE_HTML_TARGET=100000 ASSETS_GZ_TARGET=50000
 
@@ -46,23 +50,92 @@ git -C "$CODE_SRC" push -q "http://bench:bench-password-1@${ANVIL_URL#http://}/b
 COOKIE="Cookie: anvil_session=$ANVIL_TOKEN"
 ACCEPT="Accept: text/html"
 
+# --- issues and a pull request, through the API and the git CLI ----------------------------------------------
+# api METHOD PATH [JSON]: one call to the GitHub-shaped API as the repository's owner; the answer on stdout.
+api() {
+    local out
+    out=$(curl -sS --fail-with-body -X "$1" "$ANVIL_URL/api/v1/repos/bench/bench$2" -H "Authorization: Bearer $ANVIL_TOKEN" \
+        -H 'Content-Type: application/json' ${3:+-d "$3"}) || { echo "$1 $2 failed: $out" >&2; return 1; }
+    echo "$out"
+}
+step "seeding $ISSUES issues, $COMMENTS comments on one, a pull request of $PR_FILES files"
+t0=$SECONDS
+for l in "needs triage" "regression" "blocked" "performance" "security" "docs" "ui" "api" "git" "ci"; do
+    api POST /labels "{\"name\":\"$l\",\"color\":\"$(printf '%06x' $((RANDOM * 511)))\",\"description\":\"Issues about $l\"}" >/dev/null
+done
+# Issue 1: a long conversation, its comments interleaved with labelled, assigned, closed, reopened and renamed events.
+DISCUSSION=$(json_get "$(api POST /issues '{"title":"A long discussion","body":"What the **timeline** of a busy issue costs to render.\n\n- one\n- two"}')" number)
+for ((c = 1; c <= COMMENTS; c++)); do
+    api POST "/issues/$DISCUSSION/comments" "{\"body\":\"Comment $c of the discussion, with *Markdown*, \`code\` and a list:\\n\\n- first point\\n- second point\\n\\n\`\`\`\\nlet x = $c;\\n\`\`\`\"}" >/dev/null
+    ((c == COMMENTS / 5)) && api PATCH "/issues/$DISCUSSION" '{"labels":["bug","performance"]}' >/dev/null
+    ((c == COMMENTS * 2 / 5)) && api PATCH "/issues/$DISCUSSION" '{"assignees":["bench"]}' >/dev/null
+    ((c == COMMENTS * 3 / 5)) && api PATCH "/issues/$DISCUSSION" '{"state":"closed"}' >/dev/null && api PATCH "/issues/$DISCUSSION" '{"state":"open"}' >/dev/null
+    ((c == COMMENTS * 4 / 5)) && api PATCH "/issues/$DISCUSSION" '{"title":"A long discussion of the timeline","labels":["performance"]}' >/dev/null
+done
+# The rest of the list: every 3rd labelled bug, every 5th assigned, every 10th closed.
+for ((n = 2; n <= ISSUES; n++)); do
+    labels='[]' assignees='[]'
+    ((n % 3 == 0)) && labels='["bug"]'
+    ((n % 5 == 0)) && assignees='["bench"]'
+    api POST /issues "{\"title\":\"Issue number $n\",\"body\":\"Steps to reproduce issue $n\",\"labels\":$labels,\"assignees\":$assignees}" >/dev/null
+    ((n % 10 == 0)) && api PATCH "/issues/$n" '{"state":"closed"}' >/dev/null
+done
+# A branch off main changing PR_FILES files over 5 commits (a few hunks each), pushed with git, and a pull request.
+PR_SRC="$WORK/pr-source"
+git clone -q "$SRC" "$PR_SRC"
+git -C "$PR_SRC" checkout -q -b feature
+for ((f = 0; f < PR_FILES; f++)); do
+    sed -i -e '20s/$/, changed/' -e '100s/$/, changed/' -e '150d' "$PR_SRC/src/file$f.txt"
+    printf 'an added line %d\n' 1 2 3 4 5 >>"$PR_SRC/src/file$f.txt"
+    if (((f + 1) % (PR_FILES / 5 > 0 ? PR_FILES / 5 : 1) == 0 || f + 1 == PR_FILES)); then
+        git -C "$PR_SRC" -c user.name=Bench -c user.email=bench@example.com commit -qam "Change files up to $f"
+    fi
+done
+git -C "$PR_SRC" push -q "http://bench:bench-password-1@${ANVIL_URL#http://}/bench/bench.git" feature
+PULL=$(json_get "$(api POST /pulls '{"title":"Change many files","body":"Touches many files.","head":"feature","base":"main"}')" number)
+for ((c = 1; c <= 10; c++)); do
+    api POST "/issues/$PULL/comments" "{\"body\":\"Pull request comment $c\"}" >/dev/null
+done
+PULL_HEAD=$(git -C "$PR_SRC" rev-parse HEAD)
+for f in 0 1 2; do
+    api POST "/pulls/$PULL/comments" "{\"body\":\"A line comment on file $f\",\"commit_id\":\"$PULL_HEAD\",\"path\":\"src/file$f.txt\",\"line\":20,\"side\":\"RIGHT\"}" >/dev/null
+done
+api POST "/pulls/$PULL/reviews" '{"event":"COMMENT","body":"A review of the whole change."}' >/dev/null
+log "seeded in $((SECONDS - t0)) s"
+
 NAMES=("repository home" "tree, src/ ($FILES entries)" "file" "file, highlighted ($(wc -l <"$CODE_SRC/DiffParser.cs") lines of C#)" "commit diff"
-    "commit diff, split" "history, first page" "search (repositories)")
+    "commit diff, split" "history, first page" "search (repositories)"
+    "issue list ($ISSUES issues)" "issue, $COMMENTS comments and events" "pull request, conversation" "pull request, files changed ($PR_FILES files)"
+    "pull request, commits" "compare main...feature" "labels")
 PATHS=("/bench/bench" "/bench/bench/tree/main/src" "/bench/bench/blob/main/src/file7.txt" "/bench/code/blob/main/DiffParser.cs"
-    "/bench/bench/commit/$HEAD_SHA" "/bench/bench/commit/$HEAD_SHA?diff=split" "/bench/bench/commits/main" "/search?q=bench")
+    "/bench/bench/commit/$HEAD_SHA" "/bench/bench/commit/$HEAD_SHA?diff=split" "/bench/bench/commits/main" "/search?q=bench"
+    "/bench/bench/issues" "/bench/bench/issues/$DISCUSSION" "/bench/bench/pull/$PULL" "/bench/bench/pull/$PULL/files"
+    "/bench/bench/pull/$PULL/commits" "/bench/bench/compare/main...feature" "/bench/bench/labels")
+# Who each page is measured for: the issue and pull request pages (issue 23) signed in only.
+VIEWERS=("anonymous signed-in" "anonymous signed-in" "anonymous signed-in" "anonymous signed-in" "anonymous signed-in"
+    "anonymous signed-in" "anonymous signed-in" "anonymous signed-in"
+    signed-in signed-in signed-in signed-in signed-in signed-in signed-in)
 # ONLY=REGEX measures just the pages whose names match (the sizes below are measured either way).
 if [[ -n ${ONLY:-} ]]; then
-    for i in "${!NAMES[@]}"; do [[ ${NAMES[$i]} =~ $ONLY ]] || unset "NAMES[$i]" "PATHS[$i]"; done
+    for i in "${!NAMES[@]}"; do [[ ${NAMES[$i]} =~ $ONLY ]] || unset "NAMES[$i]" "PATHS[$i]" "VIEWERS[$i]"; done
 fi
 
 # Signed in really is signed in: the page names the viewer's account menu, not "Sign in".
 page=$(curl -fsS -H "$ACCEPT" -H "$COOKIE" "$ANVIL_URL/bench/bench")
 grep -q 'Sign out' <<<"$page" || { echo "the session cookie did not sign in" >&2; exit 1; }
+# The seeded pages show what was seeded: every comment of the discussion, every file of the pull request.
+page=$(curl -fsS -H "$ACCEPT" -H "$COOKIE" "$ANVIL_URL/bench/bench/issues/$DISCUSSION")
+[[ $(grep -oE 'Comment [0-9]+ of the discussion' <<<"$page" | sort -u | wc -l) == "$COMMENTS" ]] || { echo "the issue page lacks comments" >&2; exit 1; }
+for p in "pull/$PULL/files" "compare/main...feature"; do
+    page=$(curl -fsS -H "$ACCEPT" -H "$COOKIE" "$ANVIL_URL/bench/bench/$p")
+    [[ $(grep -oE 'src/file[0-9]+\.txt' <<<"$page" | sort -u | wc -l) == "$PR_FILES" ]] || { echo "$p does not show $PR_FILES files" >&2; exit 1; }
+done
 
 # Warm-up: each page fetched for WARM_SECONDS so the JIT reaches its optimized tier and the caches fill.
 step "warming every page ($WARM_SECONDS s each)"
-for p in "${PATHS[@]}"; do
-    for who in anonymous signed-in; do
+for i in "${!PATHS[@]}"; do
+    p=${PATHS[$i]}
+    for who in ${VIEWERS[$i]}; do
         headers=(-H "$ACCEPT")
         [[ $who == signed-in ]] && headers+=(-H "$COOKIE")
         code=$(curl -s -o /dev/null -w '%{http_code}' "${headers[@]}" "$ANVIL_URL$p")
@@ -101,7 +174,7 @@ ROWS=()
 WORST_P50=0
 MISSED=0
 for i in "${!PATHS[@]}"; do
-    for who in anonymous signed-in; do
+    for who in ${VIEWERS[$i]}; do
         step "curl ×$RUNS: ${NAMES[$i]} ($who)"
         if [[ $who == anonymous ]]; then
             read -r p50 p90 total cpu bytes < <(measure "${PATHS[$i]}")
@@ -151,6 +224,12 @@ A Release build on SQLite, rate limits off; the repository has $COMMITS commits 
 ones carry the \`anvil_session\` cookie of the repository's owner. "CPU/req" is the server process's user + system
 time over the run divided by the requests (µs, from /proc), which does not depend on what else the machine does;
 the latencies do (load average $LOAD_BEFORE before, $(load_avg) after; curl shares the cores with the server).
+
+The issue and pull request pages are measured signed in only, over data seeded through the API and pushed with
+\`git\`: $ISSUES issues (every 3rd labelled, every 5th assigned, every 10th closed) and 10 more labels; issue
+#$DISCUSSION has $COMMENTS Markdown comments among labelled, assigned, closed, reopened and renamed events; pull
+request #$PULL changes $PR_FILES files (3 hunks each) over 5 commits on \`feature\` and has 10 comments, 3 line comments
+and a review.
 
 | page | path | TTFB p50 (ms) | TTFB p90 (ms) | total p50 (ms) | CPU/req (µs) | HTML (KiB) | p50 ≤ $P50_TARGET_MS ms |
 |---|---|---|---|---|---|---|---|

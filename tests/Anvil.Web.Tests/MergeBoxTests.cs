@@ -7,7 +7,7 @@ using Microsoft.Playwright;
 
 namespace Anvil.Web.Tests;
 
-/// <summary>A pull request's merge box, without script: ready for review, squash-merge with a message, Fixes #N, delete the branch, conflicts.</summary>
+/// <summary>A pull request's merge box, without script: ready for review, squash-merge with a message, Fixes #N, delete the branch, conflicts, checks.</summary>
 public sealed class MergeBoxTests(SqliteServer server, Chromium chromium) : IClassFixture<SqliteServer>, IClassFixture<Chromium>
 {
     private static async Task<string> BranchAsync(AnvilServer server, TestUser owner, string repo, string branch, string file, string content, string message, string from = "main")
@@ -80,6 +80,31 @@ public sealed class MergeBoxTests(SqliteServer server, Chromium chromium) : ICla
         Assert.Equal(200, await viewer.GoAsync($"/{o}/calculator/issues/1"));
         await Assertions.Expect(page.Locator(".state-badge").First).ToHaveTextAsync("Closed");
         await Assertions.Expect(page.Locator(".timeline-event", new() { HasText = "mentioned this issue in" })).ToContainTextAsync("Read negative numbers #2");
+        viewer.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task The_checks_on_the_head_commit_are_listed_each_leading_to_its_run()
+    {
+        var owner = await server.SignUpAsync();
+        await SampleRepository.PushAsyncForNewRepo(server, owner, "calculator");
+        var o = owner.Username;
+        using var api = owner.Client();
+        var head = await BranchAsync(server, owner, "calculator", "linted", "src/lint.py", "LINT = True\n", "Lint me");
+        await (await api.PostAsJsonAsync($"/api/v1/repos/{o}/calculator/pulls", new { title = "Lint me", head = "linted", @base = "main" })).JsonAsync(HttpStatusCode.Created);
+        var main = (await api.GetFromJsonAsync<JsonNode>($"/api/v1/repos/{o}/calculator/commits/main"))!["sha"]!.GetValue<string>();
+        var lint = await (await api.PostAsJsonAsync($"/api/v1/repos/{o}/calculator/check-runs",
+            new { name = "lint", head_sha = head, status = "completed", conclusion = "failure" })).JsonAsync(HttpStatusCode.Created);
+        await (await api.PostAsJsonAsync($"/api/v1/repos/{o}/calculator/check-runs",
+            new { name = "on-main", head_sha = main, status = "completed", conclusion = "success" })).JsonAsync(HttpStatusCode.Created);
+
+        await using var viewer = await Viewer.OpenAsync(chromium, server, javaScript: false);
+        var page = viewer.Page;
+        Assert.Equal(200, await viewer.GoAsync($"/{o}/calculator/pull/1"));
+        await Assertions.Expect(page.Locator(".check-states-title")).ToHaveTextAsync("All checks have failed");
+        await Assertions.Expect(page.Locator(".check-states li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".check-states li").GetByRole(AriaRole.Link, new() { Name = "lint" }))
+            .ToHaveAttributeAsync("href", $"/{o}/calculator/runs/{lint["id"]!.GetValue<long>()}");
         viewer.AssertNoConsoleErrors();
     }
 

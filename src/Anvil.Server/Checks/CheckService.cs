@@ -141,6 +141,16 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
     public async Task<Page<CheckRun>> ListForCommitAsync(Repository repo, string sha, string? checkName, string? status, int offset, int limit, CancellationToken ct)
     {
         var resolved = await ResolveCommitAsync(repo, sha, ct) ?? throw AnvilException.NotFound("commit not found");
+        return await ListForResolvedCommitAsync(repo, resolved, checkName, status, offset, limit, ct);
+    }
+
+    /// <summary>
+    /// As <see cref="ListForCommitAsync"/> for the full sha of a commit the caller already knows is in the repository (one it
+    /// resolved, or a pull request's recorded head): no git process. A sha that is no commit here has no runs.
+    /// </summary>
+    public async Task<Page<CheckRun>> ListForResolvedCommitAsync(Repository repo, string resolved, string? checkName, string? status, int offset, int limit,
+        CancellationToken ct)
+    {
         if (status is not null && !CheckStatus.All.Contains(status))
         {
             throw AnvilException.Invalid($"status must be one of {string.Join(", ", CheckStatus.All)}");

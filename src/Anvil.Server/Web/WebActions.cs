@@ -111,16 +111,24 @@ public sealed class WebActions(IWebCode code, RepositoryAccess access, AnvilDbCo
     public async Task<IReadOnlyList<CheckState>> CheckStatesAsync(string owner, string repo, string sha, CancellationToken ct)
     {
         var grant = await access.ReadAsync(owner, repo, ct);
-        if (await checks.ResolveCommitAsync(grant.Repository, sha, ct) is not { } resolved)
-        {
-            return [];
-        }
-        var page = await checks.ListForCommitAsync(grant.Repository, resolved, null, null, 0, 100, ct);
+        return await checks.ResolveCommitAsync(grant.Repository, sha, ct) is { } resolved ? await StatesAsync(owner, repo, grant.Repository, resolved, ct) : [];
+    }
+
+    // The head the server recorded for a pull request is a commit it fetched: no git process to check that it is one.
+    public async Task<IReadOnlyList<CheckState>> PullCheckStatesAsync(string owner, string repo, int number, CancellationToken ct)
+    {
+        var pr = await pulls.GetAsync(owner, repo, number, ct);
+        return await StatesAsync(owner, repo, pr.Repository, pr.PullRequest.HeadOid, ct);
+    }
+
+    private async Task<IReadOnlyList<CheckState>> StatesAsync(string owner, string repo, Repository repository, string resolved, CancellationToken ct)
+    {
+        var page = await checks.ListForResolvedCommitAsync(repository, resolved, null, null, 0, 100, ct);
         // Newest first: a re-run's check replaces the earlier attempt's of the same name.
         var latest = page.Items.DistinctBy(r => (r.Suite.App, r.Name)).OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
         var jobIds = latest.Where(r => r.Suite.App == CheckApp.Actions.Slug)
             .Select(r => ActionsQueries.ParseCheckExternalId(r.ExternalId).JobId).OfType<long>().ToList();
-        var runOfJob = await db.WorkflowJobs.AsNoTracking().Where(j => jobIds.Contains(j.Id) && j.RepositoryId == grant.Repository.Id)
+        var runOfJob = await db.WorkflowJobs.AsNoTracking().Where(j => jobIds.Contains(j.Id) && j.RepositoryId == repository.Id)
             .ToDictionaryAsync(j => j.Id, j => j.RunId, ct);
         return latest.Select(r =>
         {
@@ -132,9 +140,6 @@ public sealed class WebActions(IWebCode code, RepositoryAccess access, AnvilDbCo
             return new CheckState(r.Name, r.Status, r.Conclusion, app.Name, url);
         }).ToList();
     }
-
-    public async Task<IReadOnlyList<CheckState>> PullCheckStatesAsync(string owner, string repo, int number, CancellationToken ct) =>
-        await CheckStatesAsync(owner, repo, (await pulls.GetAsync(owner, repo, number, ct)).PullRequest.HeadOid, ct);
 
     public async Task WriteRawLogAsync(HttpContext http, string owner, string repo, long runId, long jobId)
     {
