@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
+using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -110,7 +111,7 @@ public abstract class CodeViewTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(page.Locator("table.diff tr.add .hl-n")).ToHaveTextAsync(["43", "86"]);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Split" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("\\?diff=split$"));
+        await page.WaitForURLAsync(new Regex("\\?diff=split$"), Document);
         var split = page.Locator("table.diff.split");
         await Assertions.Expect(split).ToBeVisibleAsync();
         // The changed line: the old one on the left, the new beside it on the right, each with its own line number.
@@ -137,7 +138,7 @@ public abstract class CodeViewTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(split).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Unified" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/diffs/commit/{edit}");
+        await page.WaitForURLAsync($"**/{o}/diffs/commit/{edit}", Document);
         await Assertions.Expect(page.Locator("table.diff.split")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("table.diff tr.del td.lc")).ToHaveTextAsync("-    public int Answer() => 42;");
         Assert.Equal(["+    public int Answer() => 43;", "+    public int Twice() => 86;"],
@@ -177,7 +178,7 @@ public abstract class CodeViewTests(AnvilServer server, Chromium chromium)
 
         // The next page has the rest, and keeps the split view.
         await page.GetByRole(AriaRole.Link, new() { Name = "Show the next 2 files" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("\\?diff=split&start=100$"));
+        await page.WaitForURLAsync(new Regex("\\?diff=split&start=100$"), Document);
         await Assertions.Expect(page.Locator("details.diff-file .diff-path")).ToHaveTextAsync(["f100.txt", "zlong.txt"]);
         await Assertions.Expect(page.Locator(".diff-more")).ToHaveCountAsync(0);
         // The long file is cut: its header and a link, no lines.
@@ -186,13 +187,13 @@ public abstract class CodeViewTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(longFile.Locator(".diff-cut")).ToContainTextAsync("Large diffs are not shown by default.");
 
         await longFile.GetByRole(AriaRole.Link, new() { Name = "Load the diff of zlong.txt" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("\\?diff=split&file=zlong.txt#diff-[0-9a-f]{16}$"));
+        await page.WaitForURLAsync(new Regex("\\?diff=split&file=zlong.txt#diff-[0-9a-f]{16}$"), Document);
         await Assertions.Expect(page.Locator("details.diff-file")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("table.diff.split td.lc.add")).ToHaveCountAsync(1200);
         await Assertions.Expect(page.Locator("table.diff.split td.lc.add").Last).ToHaveTextAsync("+line 1200");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Show all files" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("\\?diff=split$"));
+        await page.WaitForURLAsync(new Regex("\\?diff=split$"), Document);
         await Assertions.Expect(page.Locator("details.diff-file")).ToHaveCountAsync(100);
 
         // A page number mangled by hand shows the first page.

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
+using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -56,7 +57,7 @@ public sealed class PullReviewTests(SqliteServer server, Chromium chromium) : IC
         await page.GetByLabel("Leave a comment").FillAsync("Please handle negative exponents.");
         await page.GetByLabel("Request changes").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit review" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/calculator/pull/1");
+        await page.WaitForURLAsync($"**/{o}/calculator/pull/1", Document);
         await Assertions.Expect(page.Locator(".timeline-review").Last).ToContainTextAsync($"{o} requested changes");
         await Assertions.Expect(page.Locator(".timeline-review-body").Last).ToContainTextAsync("Please handle negative exponents.");
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
+using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -25,7 +26,7 @@ public sealed class RepoSettingsTests(SqliteServer server, Chromium chromium) : 
 
         Assert.Equal(200, await viewer.GoAsync($"/{o}/calculator"));
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Repository" }).GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/calculator/settings");
+        await page.WaitForURLAsync($"**/{o}/calculator/settings", Document);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "General" })).ToBeVisibleAsync();
 
         // A name that is not allowed is refused with the reason and nothing changes.
@@ -41,7 +42,7 @@ public sealed class RepoSettingsTests(SqliteServer server, Chromium chromium) : 
 
         await page.GetByLabel("Repository name").FillAsync("abacus");
         await page.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/abacus/settings?saved=1");
+        await page.WaitForURLAsync($"**/{o}/abacus/settings?saved=1", Document);
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
         await Assertions.Expect(page.GetByLabel("Repository name")).ToHaveValueAsync("abacus");
 
@@ -105,7 +106,7 @@ public sealed class RepoSettingsTests(SqliteServer server, Chromium chromium) : 
 
         await page.GetByLabel("To confirm, type").FillAsync($"{o}/doomed");
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete this repository" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}");
+        await page.WaitForURLAsync($"**/{o}", Document);
         Assert.Equal(404, await viewer.GoAsync($"/{o}/doomed"));
         viewer.ForgetConsoleErrors(); // that 404
         using (var api = owner.Client())
