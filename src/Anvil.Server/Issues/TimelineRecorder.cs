@@ -131,11 +131,8 @@ public sealed class TimelineRecorder(AnvilDbContext db, DomainEvents events, Rep
     /// <summary>The pushed commits (oid, message) that contain a '#', newest first, from one <c>git log</c>.</summary>
     private static async Task<List<(string Oid, string Message)>> MessagesMentioningAsync(string gitDir, RefChange change, CancellationToken ct)
     {
-        List<string> range = change.IsCreate
-            ? [change.NewOid, "--not", "--exclude=" + RefNames.BranchOf(change.RefName), "--branches"]
-            : [$"{change.OldOid}..{change.NewOid}"];
         var result = await GitCli.RunAsync(gitDir,
-            ["log", $"--max-count={MaxPushedCommits}", "--fixed-strings", "--grep=#", "--format=%H%x00%B%x1e", .. range, "--"], ct: ct);
+            ["log", $"--max-count={MaxPushedCommits}", "--fixed-strings", "--grep=#", "--format=%H%x00%B%x1e", .. Webhooks.PushCommits.Range(change), "--"], ct: ct);
         if (!result.Success)
         {
             return [];

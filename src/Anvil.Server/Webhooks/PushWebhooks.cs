@@ -97,10 +97,7 @@ public static class PushCommits
     /// </summary>
     public static async Task<List<PushCommit>> ListAsync(string gitDir, RefChange change, int max, CancellationToken ct)
     {
-        List<string> range = change.IsCreate
-            ? [change.NewOid, "--not", .. ExcludeSelf(change.RefName), "--branches"]
-            : [$"{change.OldOid}..{change.NewOid}"];
-        var result = await GitCli.RunAsync(gitDir, ["log", $"--max-count={max}", "--format=" + Format, .. range, "--"], ct: ct);
+        var result = await GitCli.RunAsync(gitDir, ["log", $"--max-count={max}", "--format=" + Format, .. Range(change), "--"], ct: ct);
         if (!result.Success)
         {
             return [];
@@ -110,6 +107,14 @@ public static class PushCommits
         await FillChangesAsync(gitDir, commits, ct);
         return commits;
     }
+
+    /// <summary>
+    /// The revisions <c>git log</c> takes for what <paramref name="change"/> brought in: <c>old..new</c> for an update; for a
+    /// new ref, what no other branch already had.
+    /// </summary>
+    public static List<string> Range(RefChange change) => change.IsCreate
+        ? [change.NewOid, "--not", .. ExcludeSelf(change.RefName), "--branches"]
+        : [$"{change.OldOid}..{change.NewOid}"];
 
     private static IEnumerable<string> ExcludeSelf(string refName) =>
         RefNames.BranchOf(refName) is { } branch ? ["--exclude=" + branch] : [];
