@@ -391,7 +391,7 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
 
     /// <summary>
     /// The users named, who must be able to read the repository: anyone for a public one; for a private one its
-    /// owner, collaborators and site admins (RepositoryAccess's rule, for a user other than the caller).
+    /// owner, collaborators and site admins (RepositoryAccess's one rule, for users other than the caller).
     /// </summary>
     public async Task<List<User>> AssignableAsync(Repository repo, IEnumerable<string> usernames, CancellationToken ct)
     {
@@ -405,9 +405,8 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
         {
             throw AnvilException.Invalid("an issue can have at most 10 assignees");
         }
-        var found = await db.Users.AsNoTracking()
+        var found = await access.ReadersOf(repo).AsNoTracking()
             .Where(u => normalized.Contains(u.NormalizedUsername))
-            .Where(u => !repo.IsPrivate || u.Id == repo.OwnerId || u.IsAdmin || db.Collaborators.Any(c => c.RepositoryId == repo.Id && c.UserId == u.Id))
             .ToListAsync(ct);
         var byName = found.ToDictionary(u => u.NormalizedUsername);
         if (normalized.FirstOrDefault(n => !byName.ContainsKey(n)) is { } missing)

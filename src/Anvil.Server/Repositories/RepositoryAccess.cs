@@ -2,6 +2,7 @@ using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Users;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Repositories;
@@ -141,9 +142,23 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
     }
 
     /// <summary>
-    /// Those of <paramref name="userIds"/> who may read <paramref name="repo"/> in their own right (whatever the caller's
-    /// token): the only users it is safe to tell about it.
+    /// The one rule of who may read a repository in their own right, whatever the credential: anyone a public one; the
+    /// owner, its collaborators and site admins a private one. Every "may U read R" asks this expression, bound one way
+    /// (the repositories a user reads) or the other (the users who read a repository).
     /// </summary>
+    private Expression<Func<Repository, long, bool, bool>> Reads =>
+        (r, userId, isAdmin) => !r.IsPrivate || isAdmin || r.OwnerId == userId
+            || db.Collaborators.Any(c => c.RepositoryId == r.Id && c.UserId == userId);
+
+    /// <summary>The users who may read <paramref name="repo"/> in their own right: the only users it is safe to tell about it.</summary>
+    public IQueryable<User> ReadersOf(Repository repo)
+    {
+        var user = Expression.Parameter(typeof(User), "u");
+        var body = Bind(Reads, Expression.Constant(repo), Expression.Property(user, nameof(User.Id)), Expression.Property(user, nameof(User.IsAdmin)));
+        return db.Users.Where(Expression.Lambda<Func<User, bool>>(body, user));
+    }
+
+    /// <summary>Those of <paramref name="userIds"/> who may read <paramref name="repo"/> in their own right.</summary>
     public async Task<List<long>> ReadersAmongAsync(Repository repo, IReadOnlyCollection<long> userIds, CancellationToken ct)
     {
         var users = userIds.Distinct().ToList();
@@ -151,9 +166,7 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
         {
             return users;
         }
-        return await db.Users.Where(u => users.Contains(u.Id)
-                && (u.Id == repo.OwnerId || u.IsAdmin || db.Collaborators.Any(c => c.RepositoryId == repo.Id && c.UserId == u.Id)))
-            .Select(u => u.Id).ToListAsync(ct);
+        return await ReadersOf(repo).Where(u => users.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct);
     }
 
     /// <summary>Repositories whose rows the caller may see, as a query to filter further.</summary>
@@ -169,13 +182,23 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
     /// </summary>
     public IQueryable<Repository> ReadableBy(long? userId, bool isAdmin)
     {
-        var query = db.Repositories.AsQueryable();
-        if (isAdmin && userId is not null)
-        {
-            return query;
-        }
-        return query.Where(r => !r.IsPrivate || (userId != null && (r.OwnerId == userId
-            || db.Collaborators.Any(c => c.RepositoryId == r.Id && c.UserId == userId))));
+        var repo = Expression.Parameter(typeof(Repository), "r");
+        // Nobody signed in is no user's id and no admin: the rule leaves them the public repositories. The reader is read
+        // through a member of a constant, as a closure would be, so EF sends it as a parameter rather than a literal.
+        var reader = Expression.Constant(new Reader(userId ?? 0L, userId is not null && isAdmin));
+        var body = Bind(Reads, repo, Expression.Property(reader, nameof(Reader.Id)), Expression.Property(reader, nameof(Reader.IsAdmin)));
+        return db.Repositories.Where(Expression.Lambda<Func<Repository, bool>>(body, repo));
+    }
+
+    private sealed record Reader(long Id, bool IsAdmin);
+
+    private static Expression Bind(LambdaExpression rule, params Expression[] arguments) =>
+        new ParameterBinder(rule.Parameters.Zip(arguments).ToDictionary(p => p.First, p => p.Second)).Visit(rule.Body);
+
+    private sealed class ParameterBinder(Dictionary<ParameterExpression, Expression> bound) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) =>
+            bound.TryGetValue(node, out var argument) ? argument : base.VisitParameter(node);
     }
 
     /// <summary>The repository named <c>owner/name</c> with no access check: for operator tools (the admin CLI) only.</summary>
