@@ -112,6 +112,7 @@ public static class AnvilApp
         services.AddSingleton<SearchIndexInterceptor.IIndexer, RepositorySearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, UserSearchIndexer>();
         services.AddSingleton<SearchIndexInterceptor.IIndexer, IssueSearchIndexer>();
+        services.AddSingleton<SearchIndexInterceptor.IIndexer, IssueCommentSearchIndexer>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SearchIndexInterceptor>();
         services.AddScoped<SearchService>();
         services.AddScoped<CheckService>();

@@ -32,7 +32,7 @@ public sealed partial class IssueService
             throw AnvilException.Forbidden("this issue is locked; only collaborators may comment");
         }
         var now = Now; // one instant: a comment whose times differ was edited
-        var comment = new IssueComment { IssueId = issue.Id, AuthorId = user.Id, Body = IssueRules.ValidBody(body, required: true), CreatedAt = now, UpdatedAt = now };
+        var comment = new IssueComment { IssueId = issue.Id, Issue = issue, AuthorId = user.Id, Body = IssueRules.ValidBody(body, required: true), CreatedAt = now, UpdatedAt = now };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.IssueComments.Add(comment);
         issue.UpdatedAt = Now;

@@ -11,6 +11,8 @@ public static class SearchKinds
     public const string User = "user";
     public const string Issue = "issue";
     public const string PullRequest = "pull";
+    /// <summary>A comment on an issue or pull request: found through its issue, never listed itself.</summary>
+    public const string IssueComment = "comment";
 }
 
 /// <summary>
@@ -28,8 +30,11 @@ public sealed class SearchDocument
     public Repository? Repository { get; set; }
     public long? UserId { get; set; }
     public User? User { get; set; }
-    /// <summary>For issues and pulls: the issue row (set by the issues feature).</summary>
+    /// <summary>For issues and pulls: the issue row (set by the issues feature); for comments: the issue commented on.</summary>
     public long? IssueId { get; set; }
+    /// <summary>For comments: the comment row; the document goes with it (with its issue, its author, its repository).</summary>
+    public long? CommentId { get; set; }
+    public Issues.IssueComment? Comment { get; set; }
     public required string Title { get; set; }
     public string Body { get; set; } = "";
     /// <summary>open / closed for issues and pulls; null otherwise.</summary>
@@ -46,9 +51,11 @@ internal sealed class SearchDocumentConfiguration : IEntityTypeConfiguration<Sea
         e.HasIndex(d => new { d.RepositoryId, d.UpdatedAt, d.Id }).IsDescending(false, true, true);
         e.HasIndex(d => d.UserId);
         e.HasIndex(d => d.IssueId);
+        e.HasIndex(d => d.CommentId);
         e.Property(d => d.Kind).HasMaxLength(16);
         e.Property(d => d.State).HasMaxLength(16);
         e.HasOne(d => d.Repository).WithMany().HasForeignKey(d => d.RepositoryId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne(d => d.Comment).WithMany().HasForeignKey(d => d.CommentId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne(d => d.User).WithMany().HasForeignKey(d => d.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

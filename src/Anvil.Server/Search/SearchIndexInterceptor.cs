@@ -213,7 +213,37 @@ public sealed class IssueSearchIndexer : SearchIndexInterceptor.IIndexer
     public SearchDocument? Find(DbContext db, object entity)
     {
         var id = ((Issue)entity).Id;
-        return db.Set<SearchDocument>().Local.FirstOrDefault(d => d.IssueId == id)
-            ?? db.Set<SearchDocument>().FirstOrDefault(d => d.IssueId == id);
+        return db.Set<SearchDocument>().Local.FirstOrDefault(d => d.IssueId == id && d.Kind != SearchKinds.IssueComment)
+            ?? db.Set<SearchDocument>().FirstOrDefault(d => d.IssueId == id && d.Kind != SearchKinds.IssueComment);
+    }
+}
+
+/// <summary>
+/// Comments on issues and pull requests: a search finds the issue by what was said in its comments, as GitHub does.
+/// A comment's document names its issue and repository and goes with the comment (the database cascades, so a deleted
+/// issue or repository takes its comments' documents along).
+/// </summary>
+public sealed class IssueCommentSearchIndexer : SearchIndexInterceptor.IIndexer
+{
+    public bool Handles(object entity) => entity is IssueComment;
+
+    public void Fill(object entity, SearchDocument doc)
+    {
+        var comment = (IssueComment)entity;
+        doc.Kind = SearchKinds.IssueComment;
+        // Comments are added with their issue tracked, so EF has fixed up the navigation by now.
+        doc.RepositoryId = comment.Issue.RepositoryId;
+        doc.IssueId = comment.IssueId;
+        doc.Comment = comment;
+        doc.Title = "";
+        doc.Body = comment.Body;
+        doc.UpdatedAt = comment.UpdatedAt;
+    }
+
+    public SearchDocument? Find(DbContext db, object entity)
+    {
+        var id = ((IssueComment)entity).Id;
+        return db.Set<SearchDocument>().Local.FirstOrDefault(d => d.CommentId == id)
+            ?? db.Set<SearchDocument>().FirstOrDefault(d => d.CommentId == id);
     }
 }

@@ -20,8 +20,10 @@ public sealed record SearchPage(List<SearchDocument> Items, bool HasMore, int To
 }
 
 /// <summary>
-/// Ranked full-text search over repositories, users, issues and pull requests, on SQLite FTS5 or
-/// PostgreSQL tsvector. Results are filtered by the same visibility rule as every other route.
+/// Ranked full-text search over repositories, users, issues (with their comments) and pull requests, on SQLite FTS5 or
+/// PostgreSQL tsvector. Results are filtered by the same visibility rule as every other route. Words match their
+/// forms (<c>flamingos</c> finds <c>flamingo</c>): FTS5's porter stemmer; on PostgreSQL the <c>english</c>
+/// configuration beside <c>simple</c>, which keeps the words English drops (a repository called "the").
 /// </summary>
 public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
 {
@@ -51,8 +53,11 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
     {
         var (first, second) = (kinds[0], kinds[^1]);
         var matching = Matching(query);
-        var docs = (matching ?? db.Set<SearchDocument>()).AsNoTracking().Where(d => d.Kind == first || d.Kind == second);
         var issueKinds = kinds.All(k => k is SearchKinds.Issue or SearchKinds.PullRequest);
+        var docs = (issueKinds ? db.Set<SearchDocument>() : matching ?? db.Set<SearchDocument>()).AsNoTracking()
+            .Where(d => d.Kind == first || d.Kind == second);
+        // Where the words may be said: issues are found by their comments too.
+        var said = issueKinds ? matching?.Where(m => m.Kind == first || m.Kind == second || m.Kind == SearchKinds.IssueComment) : null;
         if (kinds.Any(k => k is SearchKinds.Repository or SearchKinds.Issue or SearchKinds.PullRequest))
         {
             var visible = access.Visible();
@@ -74,11 +79,18 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
                     return SearchPage.Empty;
                 }
                 docs = docs.Where(d => d.RepositoryId == repoId);
+                said = said?.Where(m => m.RepositoryId == repoId);
             }
             else
             {
                 docs = docs.Where(d => visible.Any(r => r.Id == d.RepositoryId));
+                said = said?.Where(m => visible.Any(r => r.Id == m.RepositoryId));
             }
+        }
+        if (said is not null)
+        {
+            var issueIds = said.Select(m => m.IssueId);
+            docs = docs.Where(d => issueIds.Contains(d.IssueId));
         }
         if (query.State is not null && issueKinds)
         {
@@ -121,7 +133,7 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
         {
             var tsquery = query.ToTsQuery();
             return tsquery.Length == 0 ? null : db.Set<SearchDocument>().FromSql(
-                $"""SELECT * FROM "SearchDocuments" WHERE search_vector @@ to_tsquery('simple', {tsquery})""");
+                $"""SELECT * FROM "SearchDocuments" WHERE search_vector @@ (to_tsquery('english', {tsquery}) || to_tsquery('simple', {tsquery}))""");
         }
         var fts = query.ToFts5();
         return fts.Length == 0 ? null : db.Set<SearchDocument>().FromSql(
@@ -142,8 +154,9 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
         if (db.Database.IsNpgsql())
         {
             var ids = newestFirst.ToArray();
+            var tsquery = query.ToTsQuery();
             ranks = await db.Database.SqlQuery<RankedHit>(
-                $"""SELECT d."Id" AS "Id", -ts_rank(d.search_vector, to_tsquery('simple', {query.ToTsQuery()}))::float8 AS "Rank" FROM "SearchDocuments" d WHERE d."Id" = ANY({ids})""")
+                $"""SELECT d."Id" AS "Id", -ts_rank(d.search_vector, to_tsquery('english', {tsquery}) || to_tsquery('simple', {tsquery}))::float8 AS "Rank" FROM "SearchDocuments" d WHERE d."Id" = ANY({ids})""")
                 .ToListAsync(ct);
         }
         else

@@ -204,6 +204,63 @@ public abstract class IssueSearchTests(AnvilServer server)
         Assert.Empty(await SigmagitAsync(c, after));
         Assert.Equal(0, (await V1Async(c, after))["total_count"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task Words_match_their_forms()
+    {
+        var word = Word("forms");
+        var repo = await TestRepo.CreateAsync(server);
+        await repo.CreateIssueAsync($"{word} flamingos running wild");
+        using var c = repo.Owner.Client();
+        Assert.Equal([$"{word} flamingos running wild"], await SigmagitAsync(c, $"flamingo {word}"));
+        Assert.Equal([$"{word} flamingos running wild"], Titles(await V1Async(c, $"{word} runs"), "items"));
+        // Words English stems leave out still find what says them.
+        await repo.CreateIssueAsync("Which one");
+        Assert.Equal(["Which one"], Titles(await V1Async(c, $"which repo:{repo.Owner.Username}/{repo.Name}"), "items"));
+        Assert.Empty(await SigmagitAsync(c, $"{word} penguin"));
+    }
+
+    [Fact]
+    public async Task Comments_find_their_issue_once_and_follow_edits_deletes_and_visibility()
+    {
+        var word = Word("said");
+        var repo = await TestRepo.CreateAsync(server);
+        var secret = await TestRepo.CreateAsync(server, isPrivate: true, owner: repo.Owner);
+        using var c = repo.Owner.Client();
+        var issue = await repo.CreateIssueAsync($"{word} in the title too");
+        var quiet = await repo.CreateIssueAsync("Nothing in the title");
+        var comment = (await (await c.PostAsJsonAsync($"{repo.Api}/issues/{quiet.Int("number")}/comments", new { body = $"I said {word} yesterday" }))
+            .JsonAsync(HttpStatusCode.Created))["comment"]!;
+        await (await c.PostAsJsonAsync($"{repo.Api}/issues/{issue.Int("number")}/comments", new { body = $"and {word} again" })).JsonAsync(HttpStatusCode.Created);
+        await (await c.PostAsJsonAsync($"{secret.Api}/issues/{(await secret.CreateIssueAsync("Private")).Int("number")}/comments",
+            new { body = $"a secret {word}" })).JsonAsync(HttpStatusCode.Created);
+
+        var v1 = await V1Async(c, word);
+        Assert.Equal(3, v1.Int("total_count"));
+        Assert.Equal($"{word} in the title too", Titles(v1, "items")[0]); // the title outweighs what was said below
+        Assert.Equal(["Nothing in the title", "Private", $"{word} in the title too"], Titles(v1, "items").Order());
+        using var stranger = (await server.SignUpAsync()).Client();
+        var seen = await V1Async(stranger, word);
+        Assert.Equal(2, seen.Int("total_count"));
+        Assert.DoesNotContain("Private", Titles(seen, "items"));
+        Assert.Equal(["Nothing in the title"], await SigmagitAsync(c, $"{word} yesterday repo:{repo.Owner.Username}/{repo.Name} is:open"));
+
+        var commentUrl = $"{repo.Api}/issues/{quiet.Int("number")}/comments/{comment.Str("id")}";
+        var edited = Word("edited");
+        await (await c.PatchAsJsonAsync(commentUrl, new { body = $"now {edited}" })).JsonAsync();
+        Assert.Equal(["Nothing in the title"], await SigmagitAsync(c, edited));
+        Assert.DoesNotContain("Nothing in the title", await SigmagitAsync(c, word));
+        await (await c.DeleteAsync(commentUrl)).JsonAsync();
+        Assert.Empty(await SigmagitAsync(c, edited));
+
+        // A deleted issue takes its comments' documents along.
+        await (await c.DeleteAsync($"{repo.Api}/issues/{issue.Int("number")}")).JsonAsync();
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AnvilDbContext>();
+        Assert.Equal(0, await db.Issues.CountAsync(i => i.Title == $"{word} in the title too"));
+        Assert.Equal(1, (await V1Async(c, word)).Int("total_count"));
+        Assert.Equal(0, await db.SearchDocuments.CountAsync(d => d.Kind == "comment" && d.Body == $"and {word} again"));
+    }
 }
 
 public sealed class IssueSearchTestsOnSqlite(IssuesSqliteServer s) : IssueSearchTests(s), IClassFixture<IssuesSqliteServer>;

@@ -1470,6 +1470,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long?>("CommentId")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("IssueId")
                         .HasColumnType("bigint");
 
@@ -1496,6 +1499,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CommentId");
 
                     b.HasIndex("IssueId");
 
@@ -2246,6 +2251,11 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
             modelBuilder.Entity("Anvil.Server.Search.SearchDocument", b =>
                 {
+                    b.HasOne("Anvil.Server.Issues.IssueComment", "Comment")
+                        .WithMany()
+                        .HasForeignKey("CommentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Anvil.Server.Repositories.Repository", "Repository")
                         .WithMany()
                         .HasForeignKey("RepositoryId")
@@ -2255,6 +2265,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Comment");
 
                     b.Navigation("Repository");
 

@@ -1415,6 +1415,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("CommentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("IssueId")
                         .HasColumnType("INTEGER");
 
@@ -1441,6 +1444,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CommentId");
 
                     b.HasIndex("IssueId");
 
@@ -2183,6 +2188,11 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Anvil.Server.Search.SearchDocument", b =>
                 {
+                    b.HasOne("Anvil.Server.Issues.IssueComment", "Comment")
+                        .WithMany()
+                        .HasForeignKey("CommentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Anvil.Server.Repositories.Repository", "Repository")
                         .WithMany()
                         .HasForeignKey("RepositoryId")
@@ -2192,6 +2202,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Comment");
 
                     b.Navigation("Repository");
 
