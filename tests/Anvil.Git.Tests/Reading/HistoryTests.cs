@@ -7,7 +7,7 @@ namespace Anvil.Git.Tests.Reading;
 public sealed class LargeHistoryFixture : IDisposable
 {
     public const int CommitCount = 10_000;
-    internal TestRepo Repo { get; } = TestRepo.Create();
+    internal GitWorkTree Repo { get; } = GitWorkTree.Create();
     public string[] OidByNumber { get; } = new string[CommitCount + 1];
     public string Head => OidByNumber[CommitCount];
 
@@ -31,7 +31,7 @@ public sealed class LargeHistoryFixture : IDisposable
             stream.Append('\n');
         }
         var marks = Path.Combine(Repo.WorkDir, "marks");
-        Repo.GitBytes(Encoding.UTF8.GetBytes(stream.ToString()), "fast-import", "--quiet", "--export-marks=" + marks);
+        Repo.Run(Encoding.UTF8.GetBytes(stream.ToString()), "fast-import", "--quiet", "--export-marks=" + marks);
         foreach (var line in File.ReadAllLines(marks))
         {
             var parts = line.Split(' ');
@@ -52,7 +52,7 @@ public class HistoryTests(LargeHistoryFixture large) : ReaderTestBase, IClassFix
         const string message = "Summary with \"quotes\", tabs\tand ünïcödé\n\nBody line\x01with control\n%x00 %H not a format\n";
         repo.Write("a", "2");
         repo.Git("add", "-A");
-        repo.GitBytes(Encoding.UTF8.GetBytes(message), "commit", "-q", "--cleanup=verbatim", "-F", "-");
+        repo.Run(Encoding.UTF8.GetBytes(message), "commit", "-q", "--cleanup=verbatim", "-F", "-");
         var second = repo.Head();
 
         var commit = await Reader.GetCommitAsync(repo.GitDir, second);

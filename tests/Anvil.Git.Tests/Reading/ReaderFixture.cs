@@ -16,9 +16,9 @@ public abstract class ReaderTestBase : IDisposable
     protected CatFilePool Pool { get; }
     protected GitReader Reader { get; }
 
-    internal TestRepo NewRepo()
+    internal GitWorkTree NewRepo()
     {
-        var repo = TestRepo.Create();
+        var repo = GitWorkTree.Create();
         _owned.Add(repo);
         return repo;
     }

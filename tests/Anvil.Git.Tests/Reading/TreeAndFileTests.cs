@@ -5,7 +5,7 @@ namespace Anvil.Git.Tests.Reading;
 
 public class TreeAndFileTests : ReaderTestBase
 {
-    private (TestRepo Repo, string Commit, string SubmoduleCommit) BuildMixedRepo()
+    private (GitWorkTree Repo, string Commit, string SubmoduleCommit) BuildMixedRepo()
     {
         var repo = NewRepo();
         repo.Write("zeta.txt", "z\n")

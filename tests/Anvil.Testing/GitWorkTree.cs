@@ -1,15 +1,12 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
-using Anvil.Server.Tests.Infrastructure;
 
-namespace Anvil.Server.Tests.Browsing;
+namespace Anvil.Testing;
 
 /// <summary>
 /// A throwaway working repository driven by the real git CLI in an isolated environment (no system or user config,
-/// no prompts), pushed to a test server over smart HTTP. Commit dates advance one minute per git call so history
-/// order is deterministic.
+/// no prompts): what tests commit, then read with Anvil.Git or push to a test server. Commit dates advance one minute per
+/// git call so history order is deterministic.
 /// </summary>
 public sealed class GitWorkTree : IDisposable
 {
@@ -17,6 +14,7 @@ public sealed class GitWorkTree : IDisposable
 
     private readonly string _root;
     public string WorkDir { get; }
+    public string GitDir => Path.Combine(WorkDir, ".git");
     public string AuthorName { get; set; } = "Ada Author";
     public string AuthorEmail { get; set; } = "ada@example.com";
 
@@ -105,23 +103,6 @@ public sealed class GitWorkTree : IDisposable
     }
 
     public string Head() => Git("rev-parse", "HEAD");
-
-    public static string PushUrl(TestUser user, string owner, string repo) =>
-        $"http://{Uri.EscapeDataString(user.Username)}:{Uri.EscapeDataString(user.Password)}@{user.Server.BaseUri.Authority}/{owner}/{repo}.git";
-
-    /// <summary>Pushes with the user's username and password over smart HTTP.</summary>
-    public void Push(TestUser user, string owner, string repo, params string[] refspecs) =>
-        Git(["push", "-q", PushUrl(user, owner, repo), .. refspecs.Length > 0 ? refspecs : ["--all"]]);
-
-    /// <summary>Creates a repository owned by <paramref name="user"/> through the API.</summary>
-    public static async Task<string> CreateRepositoryAsync(TestUser user, bool isPrivate = false, string? name = null)
-    {
-        name ??= "repo-" + Guid.NewGuid().ToString("N")[..8];
-        using var c = user.Client();
-        var res = await c.PostAsJsonAsync("/api/repositories", new { name, visibility = isPrivate ? "private" : "public" });
-        await res.JsonAsync(System.Net.HttpStatusCode.Created);
-        return name;
-    }
 
     public void Dispose()
     {
