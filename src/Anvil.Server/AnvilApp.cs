@@ -115,6 +115,7 @@ public static class AnvilApp
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SearchIndexInterceptor>();
         services.AddScoped<SearchService>();
         services.AddScoped<CheckService>();
+        services.AddScoped<CommitStatusService>();
         services.AddActions();
         services.AddSingleton<NotificationHub>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
@@ -153,6 +154,7 @@ public static class AnvilApp
         app.MapNotificationEndpoints();
         app.MapSearchEndpoints();
         app.MapCheckEndpoints();
+        app.MapCommitStatusEndpoints();
         app.MapActionsEndpoints();
         app.MapWebhookEndpoints();
         app.MapDiscordEndpoints();
