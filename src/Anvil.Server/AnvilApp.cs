@@ -21,6 +21,7 @@ using Anvil.Server.Users;
 using Anvil.Server.Web;
 using Anvil.Server.Webhooks;
 using Anvil.Server.Discord;
+using Anvil.Server.GitData;
 using Anvil.Server.Email;
 using Anvil.Web;
 using Microsoft.AspNetCore.DataProtection;
@@ -116,6 +117,7 @@ public static class AnvilApp
         services.AddScoped<SearchService>();
         services.AddScoped<CheckService>();
         services.AddScoped<CommitStatusService>();
+        services.AddScoped<GitDataService>();
         services.AddActions();
         services.AddSingleton<NotificationHub>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
@@ -155,6 +157,7 @@ public static class AnvilApp
         app.MapSearchEndpoints();
         app.MapCheckEndpoints();
         app.MapCommitStatusEndpoints();
+        app.MapGitDataEndpoints();
         app.MapActionsEndpoints();
         app.MapWebhookEndpoints();
         app.MapDiscordEndpoints();
