@@ -38,7 +38,7 @@ public static class CommitStatusEndpoints
             var (_, list) = await statuses.ListAsync(grant.Repository, @ref, page.Offset, page.PerPage, ctx.RequestAborted);
             var baseUrl = ctx.PublicBaseUrl();
             return page.Answer(ctx, list, s => s.ToView(grant.Repository, baseUrl));
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        });
 
         repo.MapGet("/commits/{ref}/status", async (HttpContext ctx, string owner, string name, string @ref, RepositoryAccess access,
             CommitStatusService statuses, RepositoryViews views) =>
@@ -52,7 +52,7 @@ public static class CommitStatusEndpoints
             return page.AnswerWrapped(ctx, page.Of(combined.Latest), list => new CombinedView(combined.State,
                 list.Items.Select(s => s.ToView(grant.Repository, baseUrl)).ToList(), combined.Sha, list.Total, repository,
                 $"{api}/commits/{combined.Sha}", $"{api}/commits/{combined.Sha}/status"));
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        });
     }
 
     private static string RepoApi(Repository repo, string baseUrl) => $"{baseUrl}/api/v1/repos/{repo.Owner.Username}/{repo.Name}";

@@ -35,11 +35,10 @@ public static class GitDataEndpoints
         {
             var (target, found) = await data.GetRefAsync(owner, name, BrowsingEndpoints.CatchAll(@ref), ctx.RequestAborted);
             return ApiJson.Json(ctx, found.ToView(LinksFor(ctx, target)));
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        });
         git.MapGet("/matching-refs/{*ref}", (HttpContext ctx, string owner, string name, string? @ref, GitDataService data) =>
-            MatchingAsync(ctx, owner, name, BrowsingEndpoints.CatchAll(@ref ?? ""), data)).RequireScopeIfToken(Scopes.RepoRead);
-        git.MapGet("/refs", (HttpContext ctx, string owner, string name, GitDataService data) => MatchingAsync(ctx, owner, name, "", data))
-            .RequireScopeIfToken(Scopes.RepoRead);
+            MatchingAsync(ctx, owner, name, BrowsingEndpoints.CatchAll(@ref ?? ""), data));
+        git.MapGet("/refs", (HttpContext ctx, string owner, string name, GitDataService data) => MatchingAsync(ctx, owner, name, "", data));
         // The older form Octokit.NET still calls: one ref when the name is exact, else every ref under it as a namespace.
         git.MapGet("/refs/{*ref}", async Task<Results<JsonOk<GitDataViews.Ref>, JsonOk<List<GitDataViews.Ref>>>> (HttpContext ctx, string owner,
             string name, string @ref, GitDataService data) =>
@@ -54,7 +53,7 @@ public static class GitDataEndpoints
             }
             var under = refs.Where(r => r.Name.StartsWith(full + "/", StringComparison.Ordinal)).Select(r => r.ToView(links)).ToList();
             return under.Count > 0 ? ApiJson.Json(ctx, under) : throw AnvilException.NotFound("Not Found");
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        });
 
         git.MapPost("/refs", async (HttpContext ctx, JsonBody<RefBody> input, string owner, string name, GitDataService data) =>
         {
@@ -78,7 +77,7 @@ public static class GitDataEndpoints
         {
             var (target, blob) = await data.GetBlobAsync(owner, name, sha, ctx.RequestAborted);
             return ApiJson.Json(ctx, blob.ToView(LinksFor(ctx, target)));
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        });
         git.MapPost("/blobs", async (HttpContext ctx, JsonBody<BlobBody> input, string owner, string name, GitDataService data) =>
         {
             var body = await input.ReadAsync();
@@ -92,7 +91,7 @@ public static class GitDataEndpoints
             var recursive = ctx.Request.Query.ContainsKey("recursive");
             var (target, tree, entries, truncated) = await data.GetTreeAsync(owner, name, BrowsingEndpoints.CatchAll(sha), recursive, ctx.RequestAborted);
             return ApiJson.Json(ctx, entries.ToView(tree, truncated, LinksFor(ctx, target)));
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        });
         git.MapPost("/trees", async (HttpContext ctx, JsonBody<TreeBody> input, string owner, string name, GitDataService data) =>
         {
             var body = await input.ReadAsync();
@@ -105,7 +104,7 @@ public static class GitDataEndpoints
         {
             var (target, commit) = await data.GetCommitAsync(owner, name, sha, ctx.RequestAborted);
             return ApiJson.Json(ctx, commit.ToView(LinksFor(ctx, target)));
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        });
         git.MapPost("/commits", async (HttpContext ctx, JsonBody<CommitBody> input, string owner, string name, GitDataService data) =>
         {
             var b = await input.ReadAsync();
@@ -117,7 +116,7 @@ public static class GitDataEndpoints
         {
             var (target, tag) = await data.GetTagAsync(owner, name, sha, ctx.RequestAborted);
             return ApiJson.Json(ctx, tag.ToView(LinksFor(ctx, target)));
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        });
         git.MapPost("/tags", async (HttpContext ctx, JsonBody<TagBody> input, string owner, string name, GitDataService data) =>
         {
             var b = await input.ReadAsync();
