@@ -118,6 +118,7 @@ public static class AnvilApp
         services.AddScoped<CheckService>();
         services.AddScoped<CommitStatusService>();
         services.AddScoped<GitDataService>();
+        services.AddScoped<ContentWriteService>();
         services.AddActions();
         services.AddSingleton<NotificationHub>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
@@ -158,6 +159,8 @@ public static class AnvilApp
         app.MapCheckEndpoints();
         app.MapCommitStatusEndpoints();
         app.MapGitDataEndpoints();
+        app.MapContentWriteEndpoints();
+        app.MapArchiveEndpoints();
         app.MapActionsEndpoints();
         app.MapWebhookEndpoints();
         app.MapDiscordEndpoints();

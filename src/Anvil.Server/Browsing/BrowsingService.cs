@@ -312,6 +312,12 @@ public sealed class BrowsingService(
 
     private static AnvilException PathNotFound() => AnvilException.NotFound("path not found");
 
+    /// <summary>The commit an archive of <paramref name="revision"/> (default: the default branch) holds; not found in an empty repository.</summary>
+    public async Task<BrowseTarget> ResolveForArchiveAsync(string owner, string name, string? revision, CancellationToken ct)
+    {
+        var target = await OpenAsync(owner, name, revision, ct);
+        return target.IsEmpty ? throw AnvilException.NotFound("this repository is empty") : target;
+    }
 
     // ---- shared ----
 

@@ -129,15 +129,11 @@ public sealed partial class GitDataService(RepositoryAccess access, RepositorySt
         string path;
         try
         {
-            path = GitInput.NormalizePath(e.Path);
+            path = GitInput.NormalizeWritePath(e.Path);
         }
         catch (GitInputException ex)
         {
             throw AnvilException.Invalid("Tree", "path", $"tree.path is invalid: {ex.Message}");
-        }
-        if (path.Length == 0 || path.Split('/').Any(s => s.Equals(".git", StringComparison.OrdinalIgnoreCase)))
-        {
-            throw AnvilException.Invalid("Tree", "path", "tree.path must name a file or directory (and no .git)");
         }
         var mode = e.Mode is "40000" ? "040000" : e.Mode;
         if (mode is null || !TypeOfMode.TryGetValue(mode, out var type))
