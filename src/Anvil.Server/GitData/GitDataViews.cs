@@ -62,7 +62,8 @@ public static class GitDataViews
         new(r.Name, NodeId("Ref", r.Name), $"{links.Api}/git/{r.Name}", new ObjectRef(TypeName(r.Type), r.Oid, links.Object(TypeName(r.Type), r.Oid)));
 
     public static Blob ToView(this GitObject blob, Links links) =>
-        new(Convert.ToBase64String(blob.Data, Base64FormattingOptions.InsertLineBreaks).Replace("\r\n", "\n") + "\n", "base64",
+        // GitHub's base64: lines of 76 characters (as MIME wraps them), each ending in a newline.
+        new(blob.Data.Length == 0 ? "" : Convert.ToBase64String(blob.Data, Base64FormattingOptions.InsertLineBreaks).Replace("\r\n", "\n") + "\n", "base64",
             links.Object("blob", blob.Oid), blob.Oid, blob.Size, NodeId("Blob", blob.Oid));
 
     public static Tree ToView(this IReadOnlyList<GitTreeEntry> entries, string sha, bool truncated, Links links) =>
