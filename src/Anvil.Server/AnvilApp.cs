@@ -21,6 +21,7 @@ using Anvil.Server.Users;
 using Anvil.Server.Web;
 using Anvil.Server.Webhooks;
 using Anvil.Server.Discord;
+using Anvil.Server.GitData;
 using Anvil.Server.Email;
 using Anvil.Web;
 using Microsoft.AspNetCore.DataProtection;
@@ -116,6 +117,9 @@ public static class AnvilApp
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SearchIndexInterceptor>();
         services.AddScoped<SearchService>();
         services.AddScoped<CheckService>();
+        services.AddScoped<CommitStatusService>();
+        services.AddScoped<GitDataService>();
+        services.AddScoped<ContentWriteService>();
         services.AddActions();
         services.AddSingleton<NotificationHub>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHub>());
@@ -154,6 +158,10 @@ public static class AnvilApp
         app.MapNotificationEndpoints();
         app.MapSearchEndpoints();
         app.MapCheckEndpoints();
+        app.MapCommitStatusEndpoints();
+        app.MapGitDataEndpoints();
+        app.MapContentWriteEndpoints();
+        app.MapArchiveEndpoints();
         app.MapActionsEndpoints();
         app.MapWebhookEndpoints();
         app.MapDiscordEndpoints();

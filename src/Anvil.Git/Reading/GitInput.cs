@@ -66,6 +66,24 @@ public static class GitInput
     }
 
     /// <summary>
+    /// A path a client writes to (a tree entry, a contents change): a normalized path that names something (not the root) and
+    /// has no <c>.git</c> segment, which git itself would refuse to check out.
+    /// </summary>
+    public static string NormalizeWritePath(string? path)
+    {
+        var p = NormalizePath(path);
+        if (p.Length == 0)
+        {
+            throw new GitPathException("path must name a file or directory");
+        }
+        if (p.Split('/').Any(s => s.Equals(".git", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new GitPathException("path may not contain a .git segment");
+        }
+        return p;
+    }
+
+    /// <summary>
     /// Checks a branch name, tag name, full ref or hex oid from a URL: a name git takes as a ref (<see cref="RefNames.IsValid"/>,
     /// one level allowed), which keeps out revision syntax (~ ^ : @{ ..) that would let a URL walk history or search commit
     /// messages. Stricter than git on purpose where a URL is concerned: no leading '-' (an option), no whitespace at all.

@@ -23,6 +23,9 @@ internal sealed class RunningGit : IAsyncDisposable
 
     public GitOutputReader Output { get; }
 
+    /// <summary>git's stdout itself, for output copied through whole (an archive); use either this or <see cref="Output"/>.</summary>
+    public Stream RawOutput => _process.StandardOutput.BaseStream;
+
     public static RunningGit Start(string gitDir, IReadOnlyList<string> args) => new(GitCli.Start(gitDir, args), args);
 
     /// <summary>Call after reading all output; throws if git failed.</summary>

@@ -23,6 +23,15 @@ public sealed record GitSignature(string Name, string Email, DateTimeOffset? Whe
         }
     }
 
+    /// <summary>"Name &lt;email&gt; 1700000000 +0100", as a tag's tagger line records it; no date given means <paramref name="now"/>.</summary>
+    internal string HeaderLine(DateTimeOffset now)
+    {
+        Validate(Name, nameof(Name));
+        Validate(Email, nameof(Email));
+        var w = When ?? now;
+        return $"{Name} <{Email}> {w.ToUnixTimeSeconds()} {FormatOffset(w.Offset)}";
+    }
+
     internal static Dictionary<string, string> Environment(GitSignature author, GitSignature committer)
     {
         var env = new Dictionary<string, string>();

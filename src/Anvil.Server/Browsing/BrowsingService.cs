@@ -123,12 +123,10 @@ public sealed class BrowsingService(
                 throw AnvilException.Conflict($"branch '{branch}' conflicts with existing branch '{existing.Name}'");
             }
         }
-        var refName = RefNames.Branch(branch);
-        if (!await CompareAndSwapAsync(() => RepositoryStore.UpdateRefAsync(gitDir, refName, oid, RepositoryStore.ZeroOid, ct)))
+        if (!await repositories.MoveRefAsync(repo, user, RefNames.Branch(branch), RepositoryStore.ZeroOid, oid, ct))
         {
             throw AnvilException.Conflict($"branch '{branch}' already exists");
         }
-        await repositories.OnPushedAsync(repo, user, [new RefChange(refName, RepositoryStore.ZeroOid, oid)], ct);
         return new BranchInfo(branch, oid, branch == repo.DefaultBranch);
     }
 
@@ -142,30 +140,9 @@ public sealed class BrowsingService(
         }
         var gitDir = store.PathFor(repo.OwnerId, repo.Id);
         var oid = await ResolveBranchAsync(gitDir, branch, ct) ?? throw BranchNotFound();
-        var refName = RefNames.Branch(branch);
-        if (!await CompareAndSwapAsync(() => RepositoryStore.DeleteRefAsync(gitDir, refName, oid, ct)))
+        if (!await repositories.MoveRefAsync(repo, user, RefNames.Branch(branch), oid, RepositoryStore.ZeroOid, ct))
         {
             throw AnvilException.Conflict($"branch '{branch}' changed while it was being deleted; try again");
-        }
-        await repositories.OnPushedAsync(repo, user, [new RefChange(refName, oid, RepositoryStore.ZeroOid)], ct);
-    }
-
-    /// <summary>
-    /// Runs a compare-and-swap ref update. A concurrent update that holds the ref's lock longer than git waits for
-    /// it makes git fail while the ref still looks unchanged, which is neither a win nor a loss yet: try again, and
-    /// the next attempt sees the outcome.
-    /// </summary>
-    private static async Task<bool> CompareAndSwapAsync(Func<Task<bool>> update)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await update();
-            }
-            catch (GitCommandException) when (attempt < 3)
-            {
-            }
         }
     }
 
@@ -334,6 +311,13 @@ public sealed class BrowsingService(
     }
 
     private static AnvilException PathNotFound() => AnvilException.NotFound("path not found");
+
+    /// <summary>The commit an archive of <paramref name="revision"/> (default: the default branch) holds; not found in an empty repository.</summary>
+    public async Task<BrowseTarget> ResolveForArchiveAsync(string owner, string name, string? revision, CancellationToken ct)
+    {
+        var target = await OpenAsync(owner, name, revision, ct);
+        return target.IsEmpty ? throw AnvilException.NotFound("this repository is empty") : target;
+    }
 
     // ---- shared ----
 

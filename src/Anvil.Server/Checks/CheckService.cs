@@ -20,7 +20,7 @@ public sealed record CheckSuiteState(CheckSuite Suite, string Status, string? Co
 
 public enum CombinedCheckState
 {
-    /// <summary>No check runs on the commit.</summary>
+    /// <summary>No check runs and no commit statuses on the commit.</summary>
     None,
     Pending,
     Success,
@@ -31,7 +31,7 @@ public enum CombinedCheckState
 public sealed record CommitChecks(CombinedCheckState State, int Total, int Pending, int Succeeded, int Failed);
 
 /// <summary>Check runs and suites: created by integrations through the API and by Actions for each job.</summary>
-public sealed partial class CheckService(AnvilDbContext db, RepositoryStore store, DomainEvents events, TimeProvider clock)
+public sealed partial class CheckService(AnvilDbContext db, RepositoryStore store, DomainEvents events, TimeProvider clock, CommitStatusService statuses)
 {
     public const int MaxSummaryChars = 64 * 1024;
     public const int MaxTextChars = 256 * 1024;
@@ -217,8 +217,9 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
     }
 
     /// <summary>
-    /// The combined state of every check run on a commit (the pull-request feature's merge box asks here):
-    /// pending while any run is unfinished, failure when any concluded badly, else success.
+    /// The combined state of every check run and of each context's latest commit status on a commit (the pull-request
+    /// feature's merge box asks here): pending while any run is unfinished or a status pending, failure when any run
+    /// concluded badly or a status failed or errored, else success.
     /// </summary>
     public async Task<CommitChecks> CombinedStateAsync(long repositoryId, string sha, CancellationToken ct) =>
         (await CombinedStatesAsync(repositoryId, [sha], ct))[sha];
@@ -229,16 +230,20 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
         var wanted = shas.Distinct().ToList();
         var runs = await db.CheckRuns.AsNoTracking().Where(r => r.RepositoryId == repositoryId && wanted.Contains(r.HeadSha))
             .Select(r => new { r.HeadSha, r.Status, r.Conclusion }).ToListAsync(ct);
+        var latestStatuses = await statuses.LatestStatesAsync(repositoryId, wanted, ct);
         return wanted.ToDictionary(sha => sha, sha =>
         {
             var mine = runs.Where(r => r.HeadSha == sha).ToList();
-            var pending = mine.Count(r => r.Status != CheckStatus.Completed);
-            var failed = mine.Count(r => r.Status == CheckStatus.Completed && CheckConclusion.IsFailing(r.Conclusion));
-            var state = mine.Count == 0 ? CombinedCheckState.None
+            var mineStatuses = latestStatuses.Where(s => s.Sha == sha).Select(s => s.State).ToList();
+            var total = mine.Count + mineStatuses.Count;
+            var pending = mine.Count(r => r.Status != CheckStatus.Completed) + mineStatuses.Count(s => s == CommitStatusState.Pending);
+            var failed = mine.Count(r => r.Status == CheckStatus.Completed && CheckConclusion.IsFailing(r.Conclusion))
+                + mineStatuses.Count(CommitStatusState.IsFailing);
+            var state = total == 0 ? CombinedCheckState.None
                 : pending > 0 ? CombinedCheckState.Pending
                 : failed > 0 ? CombinedCheckState.Failure
                 : CombinedCheckState.Success;
-            return new CommitChecks(state, mine.Count, pending, mine.Count - pending - failed, failed);
+            return new CommitChecks(state, total, pending, total - pending - failed, failed);
         });
     }
 

@@ -8,7 +8,7 @@ namespace Anvil.Server.Repositories;
 public sealed partial class RepositoryService
 {
     /// <summary>Records what a push did and tells subscribers (webhooks, Actions, pull requests).</summary>
-    public async Task OnPushedAsync(Repository repo, User pusher, IReadOnlyList<Git.RefChange> changes, CancellationToken ct)
+    public async Task OnPushedAsync(Repository repo, User pusher, IReadOnlyList<RefChange> changes, CancellationToken ct)
     {
         if (changes.Count == 0)
         {
@@ -35,6 +35,42 @@ public sealed partial class RepositoryService
         // pull request updates survive a crash from here on.
         await events.PublishAsync(new RepositoryPushed(tracked, pusher, changes), ct);
         await events.CommitAsync(tx, ct);
+    }
+
+    /// <summary>
+    /// Moves one ref compare-and-swap — from <paramref name="expectedOldOid"/> (<see cref="RepositoryStore.ZeroOid"/>: it must not
+    /// exist) to <paramref name="newOid"/> (<see cref="RepositoryStore.ZeroOid"/>: delete it) — and records and announces it like a
+    /// push. False, with nothing recorded, when the ref held something else: another writer won.
+    /// </summary>
+    public async Task<bool> MoveRefAsync(Repository repo, User pusher, string refName, string expectedOldOid, string newOid, CancellationToken ct)
+    {
+        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var moved = await CompareAndSwapAsync(() => newOid == RepositoryStore.ZeroOid
+            ? RepositoryStore.DeleteRefAsync(gitDir, refName, expectedOldOid, ct)
+            : RepositoryStore.UpdateRefAsync(gitDir, refName, newOid, expectedOldOid, ct));
+        if (moved)
+        {
+            await OnPushedAsync(repo, pusher, [new RefChange(refName, expectedOldOid, newOid)], ct);
+        }
+        return moved;
+    }
+
+    /// <summary>
+    /// A concurrent update that holds the ref's lock longer than git waits for it makes git fail while the ref still looks
+    /// unchanged, which is neither a win nor a loss yet: try again, and the next attempt sees the outcome.
+    /// </summary>
+    private static async Task<bool> CompareAndSwapAsync(Func<Task<bool>> update)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await update();
+            }
+            catch (GitCommandException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     private static string Short(string oid) => oid.Length > 7 ? oid[..7] : oid;

@@ -48,6 +48,38 @@ public abstract class PullRequestChecksTests(PullsServer server)
     }
 
     [Fact]
+    public async Task Commit_statuses_count_beside_check_runs_in_the_merge_state()
+    {
+        using var repo = await PullRepo.CreateAsync(server);
+        var head = await repo.CommitAsync("feature", "feature.txt", "one\n", from: "main");
+        await repo.PushAsync("feature");
+        var number = (await repo.CreatePullAsync(repo.Owner, new { title = "Statused", headBranch = "feature", baseBranch = "main" })).Number();
+        await repo.MergeableAsync(number, true);
+        using var c = repo.Owner.Client();
+        async Task<string> MergeableState() => (await (await c.GetAsync($"{repo.V1}/pulls/{number}")).JsonAsync()).Str("mergeable_state");
+
+        await (await c.PostAsJsonAsync($"{repo.V1}/statuses/{head}", new { state = "pending", context = "ci/build" })).JsonAsync(System.Net.HttpStatusCode.Created);
+        Assert.Equal("unstable", await MergeableState());
+        var pending = await repo.PullAsync(number);
+        Assert.Equal("pending", pending.Str("checks.state"));
+        Assert.Equal(1, pending["checks"]!["total"]!.GetValue<int>());
+
+        // Only a context's latest status counts.
+        await (await c.PostAsJsonAsync($"{repo.V1}/statuses/{head}", new { state = "success", context = "ci/build" })).JsonAsync(System.Net.HttpStatusCode.Created);
+        Assert.Equal("clean", await MergeableState());
+        await (await c.PostAsJsonAsync($"{repo.V1}/check-runs", new { name = "lint", head_sha = head, conclusion = "success" })).JsonAsync(System.Net.HttpStatusCode.Created);
+        var both = await repo.PullAsync(number);
+        Assert.Equal("success", both.Str("checks.state"));
+        Assert.Equal(2, both["checks"]!["total"]!.GetValue<int>());
+
+        await (await c.PostAsJsonAsync($"{repo.V1}/statuses/{head}", new { state = "error", context = "ci/deploy" })).JsonAsync(System.Net.HttpStatusCode.Created);
+        Assert.Equal("unstable", await MergeableState());
+        var failed = await repo.PullAsync(number);
+        Assert.Equal("failure", failed.Str("checks.state"));
+        Assert.Equal((3, 1), (failed["checks"]!["total"]!.GetValue<int>(), failed["checks"]!["failed"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Opening_and_pushing_to_a_pull_request_queue_its_pull_request_workflows()
     {
         using var repo = await PullRepo.CreateAsync(server);

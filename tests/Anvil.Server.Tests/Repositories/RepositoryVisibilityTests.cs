@@ -113,7 +113,8 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         await ExpectAsync(stars, visible ? HttpStatusCode.OK : hidden, "sigmagit stars");
         var gazers = await v.Api.GetAsync($"/api/v1/repos/{s.Path}/stargazers");
         await ExpectAsync(gazers, visible ? HttpStatusCode.OK : hidden, "v1 stargazers");
-        foreach (var route in new[] { "languages", "tags", "readme", "compare/main...main" })
+        foreach (var route in new[] { "languages", "tags", "readme", "compare/main...main", "commits/main/statuses", "commits/main/status",
+            "git/ref/heads/main", "git/matching-refs/heads", "git/refs", "git/refs/heads/main", "git/trees/main", "tarball/main", "zipball" })
         {
             await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/{route}"), visible ? HttpStatusCode.OK : hidden, "v1 " + route);
         }
@@ -224,6 +225,21 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
             await ExpectAsync(push, !visible ? HttpStatusCode.NotFound : CanWrite(kind) ? HttpStatusCode.OK : HttpStatusCode.Forbidden,
                 "git info/refs receive-pack");
         }
+
+        // Statuses, git objects and contents: writers.
+        string sha;
+        using (var oc0 = s.Owner.Client())
+        {
+            sha = (await (await oc0.GetAsync($"/api/v1/repos/{s.Path}/branches/main")).JsonAsync()).Str("commit.sha");
+        }
+        await ExpectAsync(await v.Api.PostAsJsonAsync($"/api/v1/repos/{s.Path}/statuses/{sha}", new { state = "success" }),
+            For(CanWrite(kind), HttpStatusCode.Created), "create status");
+        await ExpectAsync(await v.Api.PostAsJsonAsync($"/api/v1/repos/{s.Path}/git/blobs", new { content = "x" }),
+            For(CanWrite(kind), HttpStatusCode.Created), "create blob");
+        await ExpectAsync(await v.Api.PostAsJsonAsync($"/api/v1/repos/{s.Path}/git/refs", new { @ref = $"refs/heads/by-{kind}", sha }),
+            For(CanWrite(kind), HttpStatusCode.Created), "create ref");
+        await ExpectAsync(await v.Api.PutAsJsonAsync($"/api/v1/repos/{s.Path}/contents/{kind}.txt", new { message = "m", content = "eA==" }),
+            For(CanWrite(kind), HttpStatusCode.Created), "create file");
 
         // Settings and collaborators: the owner only.
         await ExpectAsync(await v.Api.PatchAsJsonAsync($"/api/repositories/{s.Path}", new { description = "changed by " + kind }),

@@ -1,0 +1,66 @@
+using Anvil.Server.Auth;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Repositories;
+using Anvil.Server.Users;
+
+namespace Anvil.Server.Checks;
+
+/// <summary>GitHub's commit statuses API under <c>/api/v1/repos/{owner}/{name}</c>.</summary>
+public static class CommitStatusEndpoints
+{
+    public sealed record StatusBody(string? State, string? TargetUrl, string? Description, string? Context);
+
+    public sealed record StatusView(string Url, string? AvatarUrl, long Id, string NodeId, string State, string? Description, string? TargetUrl,
+        string Context, DateTime CreatedAt, DateTime UpdatedAt, UserViews.V1SimpleUser? Creator);
+
+    public sealed record CombinedView(string State, List<StatusView> Statuses, string Sha, int TotalCount, RepositoryViews.V1 Repository,
+        string CommitUrl, string Url);
+
+    public static void MapCommitStatusEndpoints(this IEndpointRouteBuilder app)
+    {
+        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
+
+        repo.MapPost("/statuses/{sha}", async (HttpContext ctx, JsonBody<StatusBody> input, string owner, string name, string sha, RepositoryAccess access,
+            CommitStatusService statuses, Caller caller) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var body = await input.ReadAsync();
+            var status = await statuses.CreateAsync(grant.Repository, sha,
+                new CommitStatusFields(body.State, body.TargetUrl, body.Description, body.Context), caller.RequireUser(), ctx.RequestAborted);
+            return ApiJson.Created(ctx, status.ToView(grant.Repository, ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+
+        repo.MapGet("/commits/{ref}/statuses", async (HttpContext ctx, string owner, string name, string @ref, RepositoryAccess access,
+            CommitStatusService statuses) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var page = PageRequest.From(ctx.Request);
+            var (_, list) = await statuses.ListAsync(grant.Repository, @ref, page.Offset, page.PerPage, ctx.RequestAborted);
+            var baseUrl = ctx.PublicBaseUrl();
+            return page.Answer(ctx, list, s => s.ToView(grant.Repository, baseUrl));
+        });
+
+        repo.MapGet("/commits/{ref}/status", async (HttpContext ctx, string owner, string name, string @ref, RepositoryAccess access,
+            CommitStatusService statuses, RepositoryViews views) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var page = PageRequest.From(ctx.Request);
+            var combined = await statuses.CombinedAsync(grant.Repository, @ref, ctx.RequestAborted);
+            var baseUrl = ctx.PublicBaseUrl();
+            var api = RepoApi(grant.Repository, baseUrl);
+            var repository = await views.V1Async(grant.Repository, ctx.RequestAborted);
+            return page.AnswerWrapped(ctx, page.Of(combined.Latest), list => new CombinedView(combined.State,
+                list.Items.Select(s => s.ToView(grant.Repository, baseUrl)).ToList(), combined.Sha, list.Total, repository,
+                $"{api}/commits/{combined.Sha}", $"{api}/commits/{combined.Sha}/status"));
+        });
+    }
+
+    private static string RepoApi(Repository repo, string baseUrl) => $"{baseUrl}/api/v1/repos/{repo.Owner.Username}/{repo.Name}";
+
+    public static StatusView ToView(this CommitStatus s, Repository repo, string baseUrl)
+    {
+        var creator = s.Creator?.ToV1Simple(baseUrl);
+        return new StatusView($"{RepoApi(repo, baseUrl)}/statuses/{s.Sha}", creator?.AvatarUrl, s.Id, UserViews.NodeId("SC", s.Id), s.State,
+            s.Description, s.TargetUrl, s.Context, s.CreatedAt, s.UpdatedAt, creator);
+    }
+}

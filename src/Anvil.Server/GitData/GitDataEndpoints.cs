@@ -1,0 +1,144 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Anvil.Server.Auth;
+using Anvil.Server.Browsing;
+using Anvil.Server.Infrastructure;
+using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Repositories;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Anvil.Server.GitData;
+
+/// <summary>GitHub's git data API under <c>/api/v1/repos/{owner}/{name}/git</c>: refs, blobs, trees, commits and annotated tags.</summary>
+public static class GitDataEndpoints
+{
+    public sealed record RefBody(string? Ref, string? Sha);
+
+    public sealed record UpdateRefBody(string? Sha, bool? Force);
+
+    public sealed record BlobBody(string? Content, string? Encoding);
+
+    /// <summary>Tree entries stay JSON objects: GitHub tells an explicit <c>"sha": null</c> (delete the path) from a missing one.</summary>
+    public sealed record TreeBody(string? BaseTree, List<JsonObject>? Tree);
+
+    public sealed record CommitBody(string? Message, string? Tree, List<string>? Parents, PersonInput? Author, PersonInput? Committer);
+
+    public sealed record TagBody(string? Tag, string? Message, string? Object, string? Type, PersonInput? Tagger);
+
+    private static GitDataViews.Links LinksFor(HttpContext ctx, GitDataService.Target target) => new(ctx.PublicBaseUrl(), target.Repository);
+
+    public static void MapGitDataEndpoints(this IEndpointRouteBuilder app)
+    {
+        var git = app.MapGroup("/api/v1/repos/{owner}/{name}/git");
+
+        git.MapGet("/ref/{*ref}", async (HttpContext ctx, string owner, string name, string @ref, GitDataService data) =>
+        {
+            var (target, found) = await data.GetRefAsync(owner, name, BrowsingEndpoints.CatchAll(@ref), ctx.RequestAborted);
+            return ApiJson.Json(ctx, found.ToView(LinksFor(ctx, target)));
+        });
+        git.MapGet("/matching-refs/{*ref}", (HttpContext ctx, string owner, string name, string? @ref, GitDataService data) =>
+            MatchingAsync(ctx, owner, name, BrowsingEndpoints.CatchAll(@ref ?? ""), data));
+        git.MapGet("/refs", (HttpContext ctx, string owner, string name, GitDataService data) => MatchingAsync(ctx, owner, name, "", data));
+        // The older form Octokit.NET still calls: one ref when the name is exact, else every ref under it as a namespace.
+        git.MapGet("/refs/{*ref}", async Task<Results<JsonOk<GitDataViews.Ref>, JsonOk<List<GitDataViews.Ref>>>> (HttpContext ctx, string owner,
+            string name, string @ref, GitDataService data) =>
+        {
+            var prefix = BrowsingEndpoints.CatchAll(@ref).TrimEnd('/');
+            var (target, refs) = await data.MatchingRefsAsync(owner, name, prefix, ctx.RequestAborted);
+            var links = LinksFor(ctx, target);
+            var full = prefix.StartsWith("refs/", StringComparison.Ordinal) ? prefix : "refs/" + prefix;
+            if (refs.FirstOrDefault(r => r.Name == full) is { } exact)
+            {
+                return ApiJson.Json(ctx, exact.ToView(links));
+            }
+            var under = refs.Where(r => r.Name.StartsWith(full + "/", StringComparison.Ordinal)).Select(r => r.ToView(links)).ToList();
+            return under.Count > 0 ? ApiJson.Json(ctx, under) : throw AnvilException.NotFound("Not Found");
+        });
+
+        git.MapPost("/refs", async (HttpContext ctx, JsonBody<RefBody> input, string owner, string name, GitDataService data) =>
+        {
+            var body = await input.ReadAsync();
+            var (target, created) = await data.CreateRefAsync(owner, name, body.Ref, body.Sha, ctx.RequestAborted);
+            return ApiJson.Created(ctx, created.ToView(LinksFor(ctx, target)));
+        }).RequireUser(Scopes.RepoWrite);
+        git.MapPatch("/refs/{*ref}", async (HttpContext ctx, JsonBody<UpdateRefBody> input, string owner, string name, string @ref, GitDataService data) =>
+        {
+            var body = await input.ReadAsync();
+            var (target, updated) = await data.UpdateRefAsync(owner, name, BrowsingEndpoints.CatchAll(@ref), body.Sha, body.Force ?? false, ctx.RequestAborted);
+            return ApiJson.Json(ctx, updated.ToView(LinksFor(ctx, target)));
+        }).RequireUser(Scopes.RepoWrite);
+        git.MapDelete("/refs/{*ref}", async (HttpContext ctx, string owner, string name, string @ref, GitDataService data) =>
+        {
+            await data.DeleteRefAsync(owner, name, BrowsingEndpoints.CatchAll(@ref), ctx.RequestAborted);
+            return TypedResults.NoContent();
+        }).RequireUser(Scopes.RepoWrite);
+
+        git.MapGet("/blobs/{sha}", async (HttpContext ctx, string owner, string name, string sha, GitDataService data) =>
+        {
+            var (target, blob) = await data.GetBlobAsync(owner, name, sha, ctx.RequestAborted);
+            return ApiJson.Json(ctx, blob.ToView(LinksFor(ctx, target)));
+        });
+        git.MapPost("/blobs", async (HttpContext ctx, JsonBody<BlobBody> input, string owner, string name, GitDataService data) =>
+        {
+            var body = await input.ReadAsync();
+            var (target, sha) = await data.CreateBlobAsync(owner, name, body.Content, body.Encoding, ctx.RequestAborted);
+            return ApiJson.Created(ctx, new GitDataViews.BlobCreated(LinksFor(ctx, target).Object("blob", sha), sha));
+        }).RequireUser(Scopes.RepoWrite);
+
+        git.MapGet("/trees/{*sha}", async (HttpContext ctx, string owner, string name, string sha, GitDataService data) =>
+        {
+            // GitHub: any value of recursive (even "0" or "false") asks for the whole tree.
+            var recursive = ctx.Request.Query.ContainsKey("recursive");
+            var (target, tree, entries, truncated) = await data.GetTreeAsync(owner, name, BrowsingEndpoints.CatchAll(sha), recursive, ctx.RequestAborted);
+            return ApiJson.Json(ctx, entries.ToView(tree, truncated, LinksFor(ctx, target)));
+        });
+        git.MapPost("/trees", async (HttpContext ctx, JsonBody<TreeBody> input, string owner, string name, GitDataService data) =>
+        {
+            var body = await input.ReadAsync();
+            var entries = body.Tree?.Select(TreeEntry).ToList();
+            var (target, sha, listing) = await data.CreateTreeAsync(owner, name, body.BaseTree, entries, ctx.RequestAborted);
+            return ApiJson.Created(ctx, listing.ToView(sha, false, LinksFor(ctx, target)));
+        }).RequireUser(Scopes.RepoWrite);
+
+        git.MapGet("/commits/{sha}", async (HttpContext ctx, string owner, string name, string sha, GitDataService data) =>
+        {
+            var (target, commit) = await data.GetCommitAsync(owner, name, sha, ctx.RequestAborted);
+            return ApiJson.Json(ctx, commit.ToView(LinksFor(ctx, target)));
+        });
+        git.MapPost("/commits", async (HttpContext ctx, JsonBody<CommitBody> input, string owner, string name, GitDataService data) =>
+        {
+            var b = await input.ReadAsync();
+            var (target, commit) = await data.CreateCommitAsync(owner, name, b.Message, b.Tree, b.Parents, b.Author, b.Committer, ctx.RequestAborted);
+            return ApiJson.Created(ctx, commit.ToView(LinksFor(ctx, target)));
+        }).RequireUser(Scopes.RepoWrite);
+
+        git.MapGet("/tags/{sha}", async (HttpContext ctx, string owner, string name, string sha, GitDataService data) =>
+        {
+            var (target, tag) = await data.GetTagAsync(owner, name, sha, ctx.RequestAborted);
+            return ApiJson.Json(ctx, tag.ToView(LinksFor(ctx, target)));
+        });
+        git.MapPost("/tags", async (HttpContext ctx, JsonBody<TagBody> input, string owner, string name, GitDataService data) =>
+        {
+            var b = await input.ReadAsync();
+            var (target, tag) = await data.CreateTagAsync(owner, name, b.Tag, b.Message, b.Object, b.Type, b.Tagger, ctx.RequestAborted);
+            return ApiJson.Created(ctx, tag.ToView(LinksFor(ctx, target)));
+        }).RequireUser(Scopes.RepoWrite);
+    }
+
+    private static async Task<JsonOk<List<GitDataViews.Ref>>> MatchingAsync(HttpContext ctx, string owner, string name, string prefix, GitDataService data)
+    {
+        var (target, refs) = await data.MatchingRefsAsync(owner, name, prefix, ctx.RequestAborted);
+        var links = LinksFor(ctx, target);
+        return ApiJson.Json(ctx, refs.Select(r => r.ToView(links)).ToList());
+    }
+
+    private static TreeEntryInput TreeEntry(JsonObject e) =>
+        new(Text(e, "path"), Text(e, "mode"), Text(e, "type"), Text(e, "sha"), Text(e, "content"), e.TryGetPropertyValue("sha", out var sha) && sha is null);
+
+    private static string? Text(JsonObject o, string key) => o[key] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => throw AnvilException.Invalid("Tree", key, $"tree.{key} must be a string"),
+    };
+}
