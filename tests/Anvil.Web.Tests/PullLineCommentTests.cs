@@ -63,7 +63,7 @@ public sealed class PullLineCommentTests(SqliteServer server, Chromium chromium)
         await PlusAsync(page, 1);
         var form = page.Locator("tr.thread-row #line-form");
         await Assertions.Expect(form).ToBeVisibleAsync();
-        Assert.Equal("1", await LineAboveAsync(page.Locator("tr.thread-row", new() { Has = form })));
+        Assert.Equal("1", await LineAboveAsync(page.Locator("tr.thread-row", new() { Has = page.Locator("#line-form") })));
         Assert.Equal("same-document", await page.EvaluateAsync<string?>("window.anvilTestMark ?? null"));
         Assert.EndsWith(files, page.Url);
         // Cancel closes it; opening it elsewhere moves it.

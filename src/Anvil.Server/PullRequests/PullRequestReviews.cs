@@ -75,9 +75,12 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     }
 
     /// <summary>The caller's pending review on the pull request and how many comments it holds, if they have one.</summary>
-    public async Task<(PullRequestReview Review, int Comments)?> PendingReviewAsync(string owner, string name, int number, CancellationToken ct)
+    public async Task<(PullRequestReview Review, int Comments)?> PendingReviewAsync(string owner, string name, int number, CancellationToken ct) =>
+        await PendingReviewAsync(await pulls.GetAsync(owner, name, number, ct), ct);
+
+    /// <summary><see cref="PendingReviewAsync(string, string, int, CancellationToken)"/> of a pull request already read (and so readable).</summary>
+    public async Task<(PullRequestReview Review, int Comments)?> PendingReviewAsync(PullRequestDetails pr, CancellationToken ct)
     {
-        var pr = await pulls.GetAsync(owner, name, number, ct);
         if (caller.User is not { } user || await PendingOfAsync(pr, user.Id, ct) is not { } review)
         {
             return null;

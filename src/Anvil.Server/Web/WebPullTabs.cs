@@ -14,7 +14,7 @@ public sealed class WebPullTabs(PullRequestService pulls, PullRequestReviews rev
     {
         var diff = await pulls.DiffAsync(owner, repo, number, ct);
         var (pr, comments, _) = await reviews.ListReviewCommentsAsync(owner, repo, number, 0, MaxLineComments, ct);
-        var pending = await reviews.PendingReviewAsync(owner, repo, number, ct);
+        var pending = await reviews.PendingReviewAsync(pr, ct);
         var lines = comments.Items.Select(c => new LineCommentView(c.Id, c.Author.Username, c.Path, c.Line, c.Side, c.Body, c.CreatedAt, c.InReplyToId,
             pending is { } p && c.ReviewId == p.Review.Id)).ToList();
         var viewer = caller.User;
