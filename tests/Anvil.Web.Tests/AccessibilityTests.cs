@@ -18,6 +18,7 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
         var pull = await SamplePull.OpenAsync(server, owner, "calculator", issue);
         var hookId = await RepoSettingsFixtures.AddCollaboratorAndHookAsync(server, owner, "calculator");
         var run = await SampleRun.PushAndFinishAsync(server, owner, "calculator");
+        await SamplePull.StartReviewAsync(owner, o, "calculator", pull);
         var pages = new (string Name, string Path, bool SignedIn, int Status)[]
         {
             ("explore", "/", false, 200),
@@ -55,6 +56,8 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("pulls", $"/{o}/calculator/pulls", false, 200),
             ("pull", $"/{o}/calculator/pull/{pull}", true, 200),
             ("pull-files", $"/{o}/calculator/pull/{pull}/files", true, 200),
+            ("pull-files-split", $"/{o}/calculator/pull/{pull}/files?diff=split", true, 200),
+            ("pull-files-comment-form", $"/{o}/calculator/pull/{pull}/files?line=src/power.py:R:2#line-form", true, 200),
             ("pull-commits", $"/{o}/calculator/pull/{pull}/commits", false, 200),
             ("pull-checks", $"/{o}/calculator/pull/{pull}/checks", false, 200),
             ("compare", $"/{o}/calculator/compare/main...{SamplePull.Branch}", true, 200),

@@ -71,11 +71,13 @@ public sealed class PullRequestFlowTests(ActionsSqliteServer server, Chromium ch
         var page = alice.Page;
         await alice.SignInAsync(a.Username, a.Password);
         Assert.Equal(200, await alice.GoAsync($"/{a.Username}/{r}/pull/2/files"));
-        await page.Locator(".line-comment-new > summary").ClickAsync();
-        await page.GetByLabel("Line", new() { Exact = true }).FillAsync("2");
+        var line2 = page.Locator("table.diff tr", new() { Has = page.Locator("a[href*='line=start.py:R:2#']") });
+        await line2.HoverAsync();
+        await line2.GetByRole(AriaRole.Link, new() { Name = "+", Exact = true }).ClickAsync();
         await page.Locator(".line-comment-form textarea").FillAsync("Why 0 and not None?");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add comment" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".line-comment")).ToContainTextAsync("Why 0 and not None?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add single comment" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tr.thread-row .line-comment")).ToContainTextAsync("Why 0 and not None?");
+        Assert.Equal("2", await page.Locator("tr.thread-row").EvaluateAsync<string>("row => row.previousElementSibling.cells[1].firstChild.textContent"));
         await page.Locator(".review-box > summary").ClickAsync();
         await page.GetByLabel("Leave a comment").FillAsync("Please return None.");
         await page.GetByLabel("Request changes").CheckAsync();

@@ -46,12 +46,16 @@ public sealed class PullReviewTests(SqliteServer server, Chromium chromium) : IC
         await page.Locator(".pull-tabs").GetByRole(AriaRole.Link, new() { Name = "Files changed" }).ClickAsync();
         await Assertions.Expect(page.Locator(".diff-path")).ToContainTextAsync("src/power.py");
 
-        await page.Locator(".line-comment-new > summary").ClickAsync();
-        await page.GetByLabel("Line", new() { Exact = true }).FillAsync("2");
+        // Without script the line's "+" is a link to the page with the form open on that line.
+        await page.Locator("table.diff a[href*='line=src/power.py:R:2#']").ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"\?line=src/power\.py:R:2#line-form$"), Document);
+        await Assertions.Expect(page.GetByLabel("Comment on line R2")).ToBeVisibleAsync();
         await page.Locator(".line-comment-form textarea").FillAsync("Use `pow` for **integers** too?");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add comment" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".line-comment")).ToContainTextAsync("on line 2");
-        await Assertions.Expect(page.Locator(".line-comment strong")).ToHaveTextAsync("integers");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add single comment" }).ClickAsync();
+        await page.WaitForURLAsync($"**/{o}/calculator/pull/1/files", Document);
+        // The comment is drawn under line 2.
+        await Assertions.Expect(page.Locator("tr.thread-row .line-comment strong")).ToHaveTextAsync("integers");
+        Assert.Equal("2", await page.Locator("tr.thread-row").EvaluateAsync<string>("row => row.previousElementSibling.cells[1].firstChild.textContent"));
 
         await page.Locator(".review-box > summary").ClickAsync();
         await page.GetByLabel("Leave a comment").FillAsync("Please handle negative exponents.");

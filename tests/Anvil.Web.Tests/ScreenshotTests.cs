@@ -20,6 +20,7 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
         await SampleRepository.TriageIssueAsync(owner, "calculator", issue);
         var pull = await SamplePull.OpenAsync(server, owner, "calculator", issue);
         var run = await SampleRun.PushAndFinishAsync(server, owner, "calculator");
+        await SamplePull.StartReviewAsync(owner, o, "calculator", pull);
         // Someone forked and starred it, so its forks and stargazers pages have something to show.
         var fan = await server.SignUpAsync("fan" + Guid.NewGuid().ToString("N")[..6]);
         using (var api = fan.Client())
@@ -61,6 +62,8 @@ public sealed class ScreenshotTests(SqliteServer server, Chromium chromium) : IC
             ("pulls", $"/{o}/calculator/pulls", false, 200),
             ("pull", $"/{o}/calculator/pull/{pull}", true, 200),
             ("pull-files", $"/{o}/calculator/pull/{pull}/files", true, 200),
+            ("pull-files-split", $"/{o}/calculator/pull/{pull}/files?diff=split", true, 200),
+            ("pull-files-comment-form", $"/{o}/calculator/pull/{pull}/files?line=src/power.py:R:2#line-form", true, 200),
             ("pull-commits", $"/{o}/calculator/pull/{pull}/commits", false, 200),
             ("pull-checks", $"/{o}/calculator/pull/{pull}/checks", false, 200),
             ("compare", $"/{o}/calculator/compare/main...{SamplePull.Branch}", true, 200),

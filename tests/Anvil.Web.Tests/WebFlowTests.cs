@@ -84,8 +84,8 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(file).ToHaveCountAsync(1);
         await Assertions.Expect(file.Locator(".diff-path")).ToHaveTextAsync("src/calc.py");
         await Assertions.Expect(file.Locator(".diff-counts")).ToHaveTextAsync("+1 −1");
-        await Assertions.Expect(file.Locator("tr.add .lc")).ToHaveTextAsync("+def divide(a, b):  # new");
-        await Assertions.Expect(file.Locator("tr.del .lc")).ToHaveTextAsync("-# line 12");
+        Assert.Equal(["+def divide(a, b):  # new"], await file.Locator("tr.add td:nth-child(3)").EvaluateAllAsync<string[]>(DiffCells.Seen));
+        Assert.Equal(["-# line 12"], await file.Locator("tr.del td:nth-child(3)").EvaluateAllAsync<string[]>(DiffCells.Seen));
 
         // The profile lists the repository.
         await viewer.GoAsync($"/{username}");

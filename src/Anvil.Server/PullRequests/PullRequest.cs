@@ -64,9 +64,11 @@ public static class ReviewStates
     public const string Approved = "APPROVED";
     public const string ChangesRequested = "CHANGES_REQUESTED";
     public const string Commented = "COMMENTED";
+    /// <summary>Started, not submitted: only its author sees it and its comments (GitHub's pending review).</summary>
+    public const string Pending = "PENDING";
 }
 
-/// <summary>A submitted review: approve, request changes, or comment, on the head commit of the time.</summary>
+/// <summary>A review: approve, request changes, or comment, on the head commit of the time; or one still pending, which only its author sees.</summary>
 public sealed class PullRequestReview
 {
     public long Id { get; set; }
@@ -77,7 +79,10 @@ public sealed class PullRequestReview
     public required string State { get; set; }
     public string Body { get; set; } = "";
     public required string CommitOid { get; set; }
+    /// <summary>When it was submitted; for a pending review, when it was started.</summary>
     public DateTime SubmittedAt { get; set; }
+
+    public bool IsPending => State == ReviewStates.Pending;
 }
 
 /// <summary>A comment on one line of a file in the pull request's diff (GitHub's review comment).</summary>
@@ -131,6 +136,7 @@ internal sealed class PullRequestConfiguration : IEntityTypeConfiguration<PullRe
         e.Property(r => r.State).HasMaxLength(20);
         e.Property(r => r.Body).HasMaxLength(IssueRules.MaxBody);
         e.Property(r => r.CommitOid).HasMaxLength(40);
+        e.Ignore(r => r.IsPending);
         e.HasOne<PullRequest>().WithMany().HasForeignKey(r => r.PullRequestId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne(r => r.Author).WithMany().HasForeignKey(r => r.AuthorId).OnDelete(DeleteBehavior.Cascade);
     }

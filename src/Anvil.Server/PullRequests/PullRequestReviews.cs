@@ -21,8 +21,7 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
         int offset, int limit, CancellationToken ct)
     {
         var pr = await pulls.GetAsync(owner, name, number, ct);
-        var page = await db.PullRequestReviews.Include(r => r.Author).Where(r => r.PullRequestId == pr.PullRequest.Id).OrderBy(r => r.Id)
-            .ToPageAsync(offset, limit, ct);
+        var page = await VisibleReviews(pr).Include(r => r.Author).OrderBy(r => r.Id).ToPageAsync(offset, limit, ct);
         return (pr, page, await issues.AssociationsAsync(pr.Repository, page.Items.Select(r => r.AuthorId), ct));
     }
 
@@ -31,78 +30,163 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> ReviewAsync(string owner, string name, int number, string? reviewEvent,
         string? body, string? commitOid, IReadOnlyList<NewReviewComment>? comments, CancellationToken ct)
     {
-        var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var pr = await pulls.GetAsync(owner, name, number, ct);
-        RepositoryAccess.RequireNotArchived(pr.Repository);
-        var state = reviewEvent?.ToUpperInvariant() switch
-        {
-            "APPROVE" or "APPROVED" => ReviewStates.Approved,
-            "REQUEST_CHANGES" or "CHANGES_REQUESTED" => ReviewStates.ChangesRequested,
-            "COMMENT" or "COMMENTED" => ReviewStates.Commented,
-            null => throw AnvilException.BadRequest("event is required (APPROVE, REQUEST_CHANGES or COMMENT)"),
-            _ => throw AnvilException.Invalid("event must be one of APPROVE, REQUEST_CHANGES, COMMENT"),
-        };
+        var (user, pr) = await RequireMayReviewAsync(owner, name, number, "review", ct);
+        var state = SubmittedState(reviewEvent);
         var text = IssueRules.ValidBody(body);
-        if (state != ReviewStates.Approved && text.Trim().Length == 0 && (comments is null || comments.Count == 0))
-        {
-            throw AnvilException.Invalid("a review that comments or requests changes needs a body");
-        }
-        if (state != ReviewStates.Commented && pr.Issue.AuthorId == user.Id)
-        {
-            throw AnvilException.Invalid("you cannot approve or request changes on your own pull request");
-        }
-        if (pr.Issue.Locked && !(await access.PermissionAsync(pr.Repository, ct) >= RepositoryPermission.Write))
-        {
-            throw AnvilException.Forbidden("this pull request is locked; only collaborators may review");
-        }
+        RequireVerdictAllowed(pr, user, state, text, comments?.Count ?? 0);
         var commit = ValidCommit(commitOid, pr);
-        var lineComments = new List<PullRequestReviewComment>();
-        if (comments is { Count: > 0 })
-        {
-            var diff = await pulls.DiffAsync(owner, name, number, ct);
-            foreach (var c in comments)
-            {
-                lineComments.Add(await NewLineCommentAsync(pr, diff, user, c with { CommitOid = commit }, ct));
-            }
-        }
-        var review = new PullRequestReview
-        {
-            PullRequestId = pr.PullRequest.Id,
-            AuthorId = user.Id,
-            State = state,
-            Body = text,
-            CommitOid = commit,
-            SubmittedAt = Now,
-        };
+        var lineComments = await NewLineCommentsAsync(pr, user, commit, comments, ct);
+        var review = new PullRequestReview { PullRequestId = pr.PullRequest.Id, AuthorId = user.Id, State = state, Body = text, CommitOid = commit, SubmittedAt = Now };
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            db.PullRequestReviews.Add(review);
-            await db.SaveChangesAsync(ct);
-            foreach (var c in lineComments)
-            {
-                c.ReviewId = review.Id;
-                db.PullRequestReviewComments.Add(c);
-            }
-            await db.SaveChangesAsync(ct);
-            review.Author = user;
-            await events.PublishAsync(new PullRequestReviewSubmitted(pr.Repository, pr.PullRequest, review, user), ct);
-            foreach (var c in lineComments)
-            {
-                c.Author = user;
-                await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, c, user), ct);
-            }
+            await AddWithCommentsAsync(review, lineComments, ct);
+            await PublishSubmittedAsync(pr, review, lineComments, user, ct);
             await events.CommitAsync(tx, ct);
         }
         return (pr, review, await AssociationAsync(pr.Repository, user.Id, ct));
+    }
+
+    /// <summary>
+    /// Starts the caller's pending review (GitHub's review created without an event): it and its comments are seen by no one
+    /// else, and tell no one, until <see cref="SubmitReviewAsync"/>. One pending review per reviewer and pull request.
+    /// </summary>
+    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> StartReviewAsync(string owner, string name, int number,
+        string? body, string? commitOid, IReadOnlyList<NewReviewComment>? comments, CancellationToken ct)
+    {
+        var (user, pr) = await RequireMayReviewAsync(owner, name, number, "review", ct);
+        var text = IssueRules.ValidBody(body);
+        var commit = ValidCommit(commitOid, pr);
+        var lineComments = await NewLineCommentsAsync(pr, user, commit, comments, ct);
+        var review = new PullRequestReview
+        {
+            PullRequestId = pr.PullRequest.Id, AuthorId = user.Id, State = ReviewStates.Pending, Body = text, CommitOid = commit, SubmittedAt = Now,
+        };
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (await PendingOfAsync(pr, user.Id, ct) is not null)
+            {
+                throw AnvilException.Invalid("you already have a pending review on this pull request; submit or delete it first");
+            }
+            await AddWithCommentsAsync(review, lineComments, ct);
+            await tx.CommitAsync(ct);
+        }
+        review.Author = user;
+        return (pr, review, await AssociationAsync(pr.Repository, user.Id, ct));
+    }
+
+    /// <summary>The caller's pending review on the pull request and how many comments it holds, if they have one.</summary>
+    public async Task<(PullRequestReview Review, int Comments)?> PendingReviewAsync(string owner, string name, int number, CancellationToken ct) =>
+        await PendingReviewAsync(await pulls.GetAsync(owner, name, number, ct), ct);
+
+    /// <summary><see cref="PendingReviewAsync(string, string, int, CancellationToken)"/> of a pull request already read (and so readable).</summary>
+    public async Task<(PullRequestReview Review, int Comments)?> PendingReviewAsync(PullRequestDetails pr, CancellationToken ct)
+    {
+        if (caller.User is not { } user || await PendingOfAsync(pr, user.Id, ct) is not { } review)
+        {
+            return null;
+        }
+        return (review, await db.PullRequestReviewComments.CountAsync(c => c.ReviewId == review.Id, ct));
+    }
+
+    /// <summary>A line comment (or a reply) added to the caller's pending review, which is started if they have none.</summary>
+    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> AddPendingCommentAsync(string owner, string name,
+        int number, NewReviewComment req, CancellationToken ct)
+    {
+        var (user, pr) = await RequireMayReviewAsync(owner, name, number, "review", ct);
+        var comment = await NewCommentAsync(pr, user, req, ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var review = await PendingOfAsync(pr, user.Id, ct);
+            if (review is null)
+            {
+                review = new PullRequestReview
+                {
+                    PullRequestId = pr.PullRequest.Id, AuthorId = user.Id, State = ReviewStates.Pending, CommitOid = pr.PullRequest.HeadOid, SubmittedAt = Now,
+                };
+                db.PullRequestReviews.Add(review);
+                await db.SaveChangesAsync(ct);
+            }
+            comment.ReviewId = review.Id;
+            db.PullRequestReviewComments.Add(comment);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        comment.Author = user;
+        return (pr, comment, await AssociationAsync(pr.Repository, user.Id, ct));
+    }
+
+    /// <summary>
+    /// Submits the caller's pending review as comment, approval or request for changes: from now on everyone sees it and its
+    /// comments, and it is announced (events, notifications, webhooks) once, as a review submitted at once is.
+    /// </summary>
+    /// <param name="body">Replaces the review's body when given.</param>
+    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> SubmitReviewAsync(string owner, string name, int number,
+        long reviewId, string? reviewEvent, string? body, CancellationToken ct)
+    {
+        var (user, pr) = await RequireMayReviewAsync(owner, name, number, "review", ct);
+        var review = await OwnPendingAsync(pr, user, reviewId, ct);
+        var state = SubmittedState(reviewEvent);
+        var text = body is null ? review.Body : IssueRules.ValidBody(body);
+        var comments = await db.PullRequestReviewComments.Where(c => c.ReviewId == review.Id).OrderBy(c => c.Id).ToListAsync(ct);
+        RequireVerdictAllowed(pr, user, state, text, comments.Count);
+        var now = Now;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Conditional, so two submissions racing announce the review once.
+            var submitted = await db.PullRequestReviews.Where(r => r.Id == review.Id && r.State == ReviewStates.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, state).SetProperty(r => r.Body, text).SetProperty(r => r.SubmittedAt, now), ct);
+            if (submitted == 0)
+            {
+                throw AnvilException.Invalid("this review has already been submitted");
+            }
+            (review.State, review.Body, review.SubmittedAt) = (state, text, now);
+            await PublishSubmittedAsync(pr, review, comments, user, ct);
+            await events.CommitAsync(tx, ct);
+        }
+        return (pr, review, await AssociationAsync(pr.Repository, user.Id, ct));
+    }
+
+    /// <summary>Deletes the caller's pending review and its comments (a submitted review stays).</summary>
+    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> DeletePendingReviewAsync(string owner, string name, int number,
+        long reviewId, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        var pr = await pulls.GetAsync(owner, name, number, ct);
+        var review = await OwnPendingAsync(pr, user, reviewId, ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.PullRequestReviewComments.Where(c => c.ReviewId == review.Id).ExecuteDeleteAsync(ct);
+            await db.PullRequestReviews.Where(r => r.Id == review.Id && r.State == ReviewStates.Pending).ExecuteDeleteAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        return (pr, review, await AssociationAsync(pr.Repository, user.Id, ct));
+    }
+
+    /// <summary>One review, as the caller may see it: another reviewer's pending review does not exist for them.</summary>
+    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> GetReviewAsync(string owner, string name, int number,
+        long reviewId, CancellationToken ct)
+    {
+        var pr = await pulls.GetAsync(owner, name, number, ct);
+        var review = await VisibleReviews(pr).Include(r => r.Author).FirstOrDefaultAsync(r => r.Id == reviewId, ct)
+            ?? throw AnvilException.NotFound("review not found");
+        return (pr, review, await AssociationAsync(pr.Repository, review.AuthorId, ct));
+    }
+
+    /// <summary>The line comments of one review (<see cref="GetReviewAsync"/>'s visibility).</summary>
+    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReviewComment> Comments, IReadOnlyDictionary<long, string> Associations)> ListCommentsOfReviewAsync(
+        string owner, string name, int number, long reviewId, int offset, int limit, CancellationToken ct)
+    {
+        var (pr, review, _) = await GetReviewAsync(owner, name, number, reviewId, ct);
+        var page = await db.PullRequestReviewComments.Include(c => c.Author).Where(c => c.ReviewId == review.Id).OrderBy(c => c.Id).ToPageAsync(offset, limit, ct);
+        return (pr, page, await issues.AssociationsAsync(pr.Repository, page.Items.Select(c => c.AuthorId), ct));
     }
 
     public async Task<(PullRequestDetails PullRequest, Page<PullRequestReviewComment> Comments, IReadOnlyDictionary<long, string> Associations)> ListReviewCommentsAsync(string owner, string name,
         int number, int offset, int limit, CancellationToken ct)
     {
         var pr = await pulls.GetAsync(owner, name, number, ct);
-        var page = await db.PullRequestReviewComments.Include(c => c.Author).Where(c => c.PullRequestId == pr.PullRequest.Id).OrderBy(c => c.Id)
-            .ToPageAsync(offset, limit, ct);
+        var page = await VisibleComments(pr).Include(c => c.Author).OrderBy(c => c.Id).ToPageAsync(offset, limit, ct);
         return (pr, page, await issues.AssociationsAsync(pr.Repository, page.Items.Select(c => c.AuthorId), ct));
     }
 
@@ -110,38 +194,11 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> AddReviewCommentAsync(string owner, string name, int number,
         NewReviewComment req, CancellationToken ct)
     {
-        var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var pr = await pulls.GetAsync(owner, name, number, ct);
-        RepositoryAccess.RequireNotArchived(pr.Repository);
-        if (pr.Issue.Locked && !(await access.PermissionAsync(pr.Repository, ct) >= RepositoryPermission.Write))
+        var (user, pr) = await RequireMayReviewAsync(owner, name, number, "comment", ct);
+        var comment = await NewCommentAsync(pr, user, req, ct);
+        if (comment.ReviewId is not null)
         {
-            throw AnvilException.Forbidden("this pull request is locked; only collaborators may comment");
-        }
-        PullRequestReviewComment comment;
-        if (req.InReplyTo is { } parentId)
-        {
-            var parent = await db.PullRequestReviewComments.FirstOrDefaultAsync(c => c.Id == parentId && c.PullRequestId == pr.PullRequest.Id, ct)
-                ?? throw AnvilException.NotFound("the comment replied to does not exist");
-            comment = new PullRequestReviewComment
-            {
-                PullRequestId = pr.PullRequest.Id,
-                AuthorId = user.Id,
-                Body = IssueRules.ValidBody(req.Body, required: true),
-                Path = parent.Path,
-                Line = parent.Line,
-                Side = parent.Side,
-                CommitOid = parent.CommitOid,
-                DiffHunk = parent.DiffHunk,
-                InReplyToId = parent.InReplyToId ?? parent.Id,
-                CreatedAt = Now,
-                UpdatedAt = Now,
-            };
-        }
-        else
-        {
-            var diff = await pulls.DiffAsync(owner, name, number, ct);
-            comment = await NewLineCommentAsync(pr, diff, user, req with { CommitOid = ValidCommit(req.CommitOid, pr) }, ct);
+            throw AnvilException.Invalid("the comment replied to is in your pending review: reply within the review, or submit it first");
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.PullRequestReviewComments.Add(comment);
@@ -150,6 +207,140 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
         await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, comment, user), ct);
         await events.CommitAsync(tx, ct);
         return (pr, comment, await AssociationAsync(pr.Repository, user.Id, ct));
+    }
+
+    /// <summary>Reviews the caller sees: the submitted ones, and their own pending one.</summary>
+    private IQueryable<PullRequestReview> VisibleReviews(PullRequestDetails pr)
+    {
+        var me = caller.User?.Id;
+        return db.PullRequestReviews.Where(r => r.PullRequestId == pr.PullRequest.Id && (r.State != ReviewStates.Pending || r.AuthorId == me));
+    }
+
+    /// <summary>Line comments the caller sees: those outside reviews and those of the reviews they see.</summary>
+    private IQueryable<PullRequestReviewComment> VisibleComments(PullRequestDetails pr)
+    {
+        var me = caller.User?.Id;
+        return db.PullRequestReviewComments.Where(c => c.PullRequestId == pr.PullRequest.Id
+            && (c.ReviewId == null || db.PullRequestReviews.Any(r => r.Id == c.ReviewId && (r.State != ReviewStates.Pending || r.AuthorId == me))));
+    }
+
+    private Task<PullRequestReview?> PendingOfAsync(PullRequestDetails pr, long userId, CancellationToken ct) =>
+        db.PullRequestReviews.FirstOrDefaultAsync(r => r.PullRequestId == pr.PullRequest.Id && r.AuthorId == userId && r.State == ReviewStates.Pending, ct);
+
+    /// <summary>The caller's own pending review by id; anyone else's is not found (it is not theirs to see), a submitted one is not pending.</summary>
+    private async Task<PullRequestReview> OwnPendingAsync(PullRequestDetails pr, User user, long reviewId, CancellationToken ct)
+    {
+        var review = await VisibleReviews(pr).FirstOrDefaultAsync(r => r.Id == reviewId, ct) ?? throw AnvilException.NotFound("review not found");
+        if (review.AuthorId != user.Id)
+        {
+            throw AnvilException.Forbidden("only its author may submit or delete a review");
+        }
+        review.Author = user;
+        return review.IsPending ? review : throw AnvilException.Invalid("this review has already been submitted");
+    }
+
+    /// <summary>The signed-in caller, who may review or comment on this pull request (not archived; a locked one only for collaborators).</summary>
+    private async Task<(User User, PullRequestDetails PullRequest)> RequireMayReviewAsync(string owner, string name, int number, string what, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        var pr = await pulls.GetAsync(owner, name, number, ct);
+        RepositoryAccess.RequireNotArchived(pr.Repository);
+        if (pr.Issue.Locked && !(await access.PermissionAsync(pr.Repository, ct) >= RepositoryPermission.Write))
+        {
+            throw AnvilException.Forbidden($"this pull request is locked; only collaborators may {what}");
+        }
+        return (user, pr);
+    }
+
+    private static string SubmittedState(string? reviewEvent) => reviewEvent?.ToUpperInvariant() switch
+    {
+        "APPROVE" or "APPROVED" => ReviewStates.Approved,
+        "REQUEST_CHANGES" or "CHANGES_REQUESTED" => ReviewStates.ChangesRequested,
+        "COMMENT" or "COMMENTED" => ReviewStates.Commented,
+        null or "" => throw AnvilException.BadRequest("event is required (APPROVE, REQUEST_CHANGES or COMMENT)"),
+        _ => throw AnvilException.Invalid("event must be one of APPROVE, REQUEST_CHANGES, COMMENT"),
+    };
+
+    private static void RequireVerdictAllowed(PullRequestDetails pr, User user, string state, string body, int comments)
+    {
+        if (state != ReviewStates.Approved && body.Trim().Length == 0 && comments == 0)
+        {
+            throw AnvilException.Invalid("a review that comments or requests changes needs a body");
+        }
+        if (state != ReviewStates.Commented && pr.Issue.AuthorId == user.Id)
+        {
+            throw AnvilException.Invalid("you cannot approve or request changes on your own pull request");
+        }
+    }
+
+    private async Task<List<PullRequestReviewComment>> NewLineCommentsAsync(PullRequestDetails pr, User user, string commit, IReadOnlyList<NewReviewComment>? comments,
+        CancellationToken ct)
+    {
+        var lineComments = new List<PullRequestReviewComment>();
+        if (comments is { Count: > 0 })
+        {
+            var diff = await pulls.DiffAsync(pr.Repository.Owner.Username, pr.Repository.Name, pr.Issue.Number, ct);
+            foreach (var c in comments)
+            {
+                lineComments.Add(await NewLineCommentAsync(pr, diff, user, c with { CommitOid = commit }, ct));
+            }
+        }
+        return lineComments;
+    }
+
+    private async Task AddWithCommentsAsync(PullRequestReview review, List<PullRequestReviewComment> comments, CancellationToken ct)
+    {
+        db.PullRequestReviews.Add(review);
+        await db.SaveChangesAsync(ct);
+        foreach (var c in comments)
+        {
+            c.ReviewId = review.Id;
+            db.PullRequestReviewComments.Add(c);
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Announces a submitted review and its line comments, the one way for a review submitted at once or a pending one submitted.</summary>
+    private async Task PublishSubmittedAsync(PullRequestDetails pr, PullRequestReview review, List<PullRequestReviewComment> comments, User user, CancellationToken ct)
+    {
+        review.Author = user;
+        await events.PublishAsync(new PullRequestReviewSubmitted(pr.Repository, pr.PullRequest, review, user), ct);
+        foreach (var c in comments)
+        {
+            c.Author = user;
+            await events.PublishAsync(new PullRequestReviewCommented(pr.Repository, pr.PullRequest, c, user), ct);
+        }
+    }
+
+    /// <summary>
+    /// A new comment on a line of the head's diff, or a reply to a comment the caller sees (same line, same thread). A reply to
+    /// a comment of the caller's pending review carries that review's id.
+    /// </summary>
+    private async Task<PullRequestReviewComment> NewCommentAsync(PullRequestDetails pr, User user, NewReviewComment req, CancellationToken ct)
+    {
+        if (req.InReplyTo is not { } parentId)
+        {
+            var diff = await pulls.DiffAsync(pr.Repository.Owner.Username, pr.Repository.Name, pr.Issue.Number, ct);
+            return await NewLineCommentAsync(pr, diff, user, req with { CommitOid = ValidCommit(req.CommitOid, pr) }, ct);
+        }
+        var parent = await VisibleComments(pr).FirstOrDefaultAsync(c => c.Id == parentId, ct)
+            ?? throw AnvilException.NotFound("the comment replied to does not exist");
+        return new PullRequestReviewComment
+        {
+            PullRequestId = pr.PullRequest.Id,
+            ReviewId = parent.ReviewId is { } pending && await db.PullRequestReviews.AnyAsync(r => r.Id == pending && r.State == ReviewStates.Pending, ct) ? pending : null,
+            AuthorId = user.Id,
+            Body = IssueRules.ValidBody(req.Body, required: true),
+            Path = parent.Path,
+            Line = parent.Line,
+            Side = parent.Side,
+            CommitOid = parent.CommitOid,
+            DiffHunk = parent.DiffHunk,
+            InReplyToId = parent.InReplyToId ?? parent.Id,
+            CreatedAt = Now,
+            UpdatedAt = Now,
+        };
     }
 
     /// <summary>The commit a review is about: the head unless another is named, which must be the head too (older heads are not kept).</summary>

@@ -19,6 +19,7 @@ public static class PullRequestV1Endpoints
     public sealed record ReviewCommentBody(string? Body, string? Path, int? Line, string? Side);
     public sealed record ReviewBody(string? CommitId, string? Body, string? Event, List<ReviewCommentBody>? Comments);
     public sealed record CommentBody([property: Required] string? Body, string? CommitId, string? Path, int? Line, string? Side, long? InReplyTo);
+    public sealed record ReviewEventBody(string? Body, [property: Required] string? Event);
 
     private static PullStateFilter StateFrom(HttpRequest request) => request.Query["state"].ToString() switch
     {
@@ -117,13 +118,39 @@ public static class PullRequestV1Endpoints
             var (pr, reviews, associations) = await reviewing.ListReviewsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, reviews, r => r.ToV1(pr, associations[r.AuthorId], ctx.PublicBaseUrl()));
         });
+        // As GitHub: without an event the review is created PENDING, seen only by its author until submitted.
         one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, string owner, string name, int number, PullRequestReviews reviewing) =>
         {
             var b = await input.ReadAsync();
-            var (pr, review, association) = await reviewing.ReviewAsync(owner, name, number, b.Event, b.Body, b.CommitId,
-                b.Comments?.Select(c => new NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList(), ctx.RequestAborted);
+            var comments = b.Comments?.Select(c => new NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList();
+            var (pr, review, association) = string.IsNullOrEmpty(b.Event)
+                ? await reviewing.StartReviewAsync(owner, name, number, b.Body, b.CommitId, comments, ctx.RequestAborted)
+                : await reviewing.ReviewAsync(owner, name, number, b.Event, b.Body, b.CommitId, comments, ctx.RequestAborted);
             return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
+        one.MapGet("/reviews/{id:long}", async (HttpContext ctx, string owner, string name, int number, long id, PullRequestReviews reviewing) =>
+        {
+            var (pr, review, association) = await reviewing.GetReviewAsync(owner, name, number, id, ctx.RequestAborted);
+            return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
+        });
+        one.MapDelete("/reviews/{id:long}", async (HttpContext ctx, string owner, string name, int number, long id, PullRequestReviews reviewing) =>
+        {
+            var (pr, review, association) = await reviewing.DeletePendingReviewAsync(owner, name, number, id, ctx.RequestAborted);
+            return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapPost("/reviews/{id:long}/events", async (HttpContext ctx, JsonBody<ReviewEventBody> input, string owner, string name, int number, long id,
+            PullRequestReviews reviewing) =>
+        {
+            var b = await input.ReadAsync();
+            var (pr, review, association) = await reviewing.SubmitReviewAsync(owner, name, number, id, b.Event, b.Body, ctx.RequestAborted);
+            return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapGet("/reviews/{id:long}/comments", async (HttpContext ctx, string owner, string name, int number, long id, PullRequestReviews reviewing) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var (pr, comments, associations) = await reviewing.ListCommentsOfReviewAsync(owner, name, number, id, page.Offset, page.PerPage, ctx.RequestAborted);
+            return page.Answer(ctx, comments, c => c.ToV1(pr, associations[c.AuthorId], ctx.PublicBaseUrl()));
+        });
 
         one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
         {

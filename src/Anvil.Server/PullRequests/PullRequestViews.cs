@@ -88,7 +88,7 @@ public static class PullRequestViews
     public sealed record V1MergeResult(string Sha, bool Merged, string Message);
 
     public sealed record V1Review(long Id, string NodeId, UserViews.V1SimpleUser User, string Body, string State, string HtmlUrl,
-        string PullRequestUrl, string AuthorAssociation, DateTime SubmittedAt, string CommitId);
+        string PullRequestUrl, string AuthorAssociation, DateTime? SubmittedAt, string CommitId);
 
     public sealed record V1ReviewComment(string Url, long? PullRequestReviewId, long Id, string NodeId, string DiffHunk, string Path,
         string CommitId, string OriginalCommitId, long? InReplyToId, UserViews.V1SimpleUser User, string Body, DateTime CreatedAt,
@@ -143,7 +143,7 @@ public static class PullRequestViews
     public static V1Review ToV1(this PullRequestReview review, PullRequestDetails pr, string association, string baseUrl) =>
         new(review.Id, UserViews.NodeId("PRR", review.Id), review.Author.ToV1Simple(baseUrl), review.Body, review.State,
             $"{Html(pr.Repository, baseUrl)}/pull/{pr.Issue.Number}#pullrequestreview-{review.Id}",
-            $"{Api(pr.Repository, baseUrl)}/pulls/{pr.Issue.Number}", association, review.SubmittedAt, review.CommitOid);
+            $"{Api(pr.Repository, baseUrl)}/pulls/{pr.Issue.Number}", association, review.IsPending ? null : review.SubmittedAt, review.CommitOid);
 
     /// <param name="association">The commenter's <c>author_association</c> (<see cref="IssueService.AssociationsAsync"/>).</param>
     public static V1ReviewComment ToV1(this PullRequestReviewComment c, PullRequestDetails pr, string association, string baseUrl) =>

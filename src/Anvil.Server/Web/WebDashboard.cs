@@ -3,6 +3,7 @@ using Anvil.Git.Reading;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Issues;
+using Anvil.Server.PullRequests;
 using Anvil.Server.Repositories;
 using Anvil.Web.Ports;
 using Anvil.Web.Rendering;
@@ -42,7 +43,7 @@ public sealed class WebDashboard(RepositoryService repositories, RepositoryAcces
             .Where(c => c.UserId == me && c.Permission >= RepositoryPermission.Write && repoIds.Contains(c.RepositoryId)).Select(c => c.RepositoryId).ToListAsync(ct));
         var awaiting = await db.PullRequests.AsNoTracking()
             .Where(p => writable.Contains(p.RepositoryId) && p.Issue.State == IssueState.Open && !p.IsDraft && p.Issue.AuthorId != me
-                && !db.PullRequestReviews.Any(r => r.PullRequestId == p.Id && r.AuthorId == me && r.CommitOid == p.HeadOid))
+                && !db.PullRequestReviews.Any(r => r.PullRequestId == p.Id && r.AuthorId == me && r.CommitOid == p.HeadOid && r.State != ReviewStates.Pending))
             .OrderByDescending(p => p.Issue.UpdatedAt).ThenByDescending(p => p.Id).Select(p => p.IssueId).Take(ListCount).ToListAsync(ct);
 
         return new DashboardView(listed, repos.Count > RepoCount, await HitsAsync(assigned, ct), await HitsAsync(awaiting, ct),

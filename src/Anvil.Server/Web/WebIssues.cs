@@ -64,7 +64,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Pul
         {
             // Reviews are the pull request's own; GitHub's conversation shows them where they happened.
             var (_, submitted, _) = await reviews.ListReviewsAsync(owner, repo, number, 0, MaxTimeline, ct);
-            entries = entries.Concat(submitted.Items.Select(r => new TimelineEntry(null,
+            entries = entries.Concat(submitted.Items.Where(r => !r.IsPending).Select(r => new TimelineEntry(null,
                     new EventView(r.Id, "reviewed", r.Author.Username, r.SubmittedAt, StateReason: r.State, Body: r.Body))))
                 .OrderBy(e => e.At).ToList();
         }
@@ -206,13 +206,14 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Pul
         var pull = await db.PullRequests.AsNoTracking().Where(p => p.IssueId == issueId).Select(p => new
         {
             p.HeadOid, p.Mergeable, p.MergedAt, p.IsDraft,
-            Review = db.PullRequestReviews.Where(r => r.PullRequestId == p.Id).Max(r => (long?)r.Id),
-            LineComment = db.PullRequestReviewComments.Where(c => c.PullRequestId == p.Id).Max(c => (long?)c.Id),
+            // Pending reviews change nothing anyone else sees; one submitted keeps its id, so its time counts.
+            Review = db.PullRequestReviews.Where(r => r.PullRequestId == p.Id && r.State != ReviewStates.Pending).Max(r => (DateTime?)r.SubmittedAt),
+            LineComment = db.PullRequestReviewComments.Where(c => c.PullRequestId == p.Id && c.ReviewId == null).Max(c => (long?)c.Id),
             Checks = db.CheckRuns.Where(c => c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid).Count(),
             ChecksDone = db.CheckRuns.Where(c => c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid && c.CompletedAt != null).Count(),
         }).FirstOrDefaultAsync(ct);
         var text = $"{row?.UpdatedAt.Ticks}:{row?.CommentCount}:{row?.Edited?.Ticks}:{row?.Event}|{pull?.HeadOid}:{pull?.Mergeable}:{pull?.MergedAt?.Ticks}:"
-            + $"{pull?.IsDraft}:{pull?.Review}:{pull?.LineComment}:{pull?.Checks}:{pull?.ChecksDone}";
+            + $"{pull?.IsDraft}:{pull?.Review?.Ticks}:{pull?.LineComment}:{pull?.Checks}:{pull?.ChecksDone}";
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
     }
 

@@ -14,9 +14,12 @@ public sealed class WebPullTabs(PullRequestService pulls, PullRequestReviews rev
     {
         var diff = await pulls.DiffAsync(owner, repo, number, ct);
         var (pr, comments, _) = await reviews.ListReviewCommentsAsync(owner, repo, number, 0, MaxLineComments, ct);
-        var lines = comments.Items.Select(c => new LineCommentView(c.Id, c.Author.Username, c.Path, c.Line, c.Side, c.Body, c.CreatedAt)).ToList();
+        var pending = await reviews.PendingReviewAsync(pr, ct);
+        var lines = comments.Items.Select(c => new LineCommentView(c.Id, c.Author.Username, c.Path, c.Line, c.Side, c.Body, c.CreatedAt, c.InReplyToId,
+            pending is { } p && c.ReviewId == p.Review.Id)).ToList();
         var viewer = caller.User;
-        return new PullFilesView(diff.Diff, pr.PullRequest.HeadOid, lines, viewer is not null, viewer is not null && viewer.Id == pr.Details.Issue.AuthorId);
+        return new PullFilesView(diff.Diff, pr.PullRequest.HeadOid, lines, viewer is not null, viewer is not null && viewer.Id == pr.Details.Issue.AuthorId,
+            pending is { } mine ? new PendingReviewView(mine.Review.Id, mine.Comments) : null);
     }
 
     public async Task<PullCommitsView> CommitsAsync(string owner, string repo, int number, CancellationToken ct)
@@ -28,8 +31,31 @@ public sealed class WebPullTabs(PullRequestService pulls, PullRequestReviews rev
     }
 
     public Task<FormResult> ReviewAsync(string owner, string repo, int number, string? verdict, string? body, CancellationToken ct) =>
-        FormRefusals.AttemptAsync(() => reviews.ReviewAsync(owner, repo, number, verdict ?? "comment", body, null, null, ct));
+        FormRefusals.AttemptAsync(async () =>
+        {
+            if (await reviews.PendingReviewAsync(owner, repo, number, ct) is { } pending)
+            {
+                await reviews.SubmitReviewAsync(owner, repo, number, pending.Review.Id, verdict ?? "comment", string.IsNullOrWhiteSpace(body) ? null : body, ct);
+                return;
+            }
+            await reviews.ReviewAsync(owner, repo, number, verdict ?? "comment", body, null, null, ct);
+        });
 
-    public Task<FormResult> CommentOnLineAsync(string owner, string repo, int number, string? path, int? line, string? body, CancellationToken ct) =>
-        FormRefusals.AttemptAsync(() => reviews.AddReviewCommentAsync(owner, repo, number, new NewReviewComment(body, path, line, "RIGHT", null, null), ct));
+    public Task<FormResult> CommentOnLineAsync(string owner, string repo, int number, LineCommentForm form, CancellationToken ct)
+    {
+        var side = form.Side?.ToUpperInvariant() switch { "L" or "LEFT" => "LEFT", _ => "RIGHT" };
+        var comment = new NewReviewComment(form.Body, form.Path, form.Line, side, null, form.InReplyTo);
+        return FormRefusals.AttemptAsync(() => form.ToReview
+            ? reviews.AddPendingCommentAsync(owner, repo, number, comment, ct)
+            : reviews.AddReviewCommentAsync(owner, repo, number, comment, ct));
+    }
+
+    public Task<FormResult> DiscardReviewAsync(string owner, string repo, int number, CancellationToken ct) =>
+        FormRefusals.AttemptAsync(async () =>
+        {
+            if (await reviews.PendingReviewAsync(owner, repo, number, ct) is { } pending)
+            {
+                await reviews.DeletePendingReviewAsync(owner, repo, number, pending.Review.Id, ct);
+            }
+        });
 }

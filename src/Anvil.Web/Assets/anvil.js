@@ -183,3 +183,65 @@
     listen();
   }
 })();
+
+// Pull request review comments (Files changed): a line's "+" or a thread's "Reply…" opens the comment form in place
+// (the server's <template id="line-comment-template">), instead of loading the page with ?line= or ?reply=.
+(() => {
+  "use strict";
+  const template = document.getElementById("line-comment-template");
+  if (!template) return;
+  const close = () => {
+    const open = document.getElementById("line-form");
+    if (!open) return;
+    const row = open.closest("tr.thread-row");
+    for (const reply of document.querySelectorAll(".thread-reply[hidden]")) reply.hidden = false;
+    open.remove();
+    if (row && !row.querySelector(".thread")) row.remove();
+  };
+  const openForm = (place, values, label) => {
+    close();
+    const form = template.content.firstElementChild.cloneNode(true);
+    for (const [name, value] of Object.entries(values)) form.querySelector(`input[name="${name}"]`).value = value;
+    form.querySelector("label[for='line-comment-body']").textContent = label;
+    place(form);
+    form.querySelector("textarea").focus();
+  };
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (!target || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const cancel = target.closest("#line-form .line-comment-cancel");
+    if (cancel) {
+      event.preventDefault();
+      close();
+      return;
+    }
+    const plus = target.closest("table.diff td > a");
+    if (plus) {
+      const m = /[?&]line=([^&#]*)/.exec(plus.getAttribute("href"));
+      const parts = m ? decodeURIComponent(m[1]).split(":") : [];
+      if (parts.length < 3) return;
+      event.preventDefault();
+      const line = parts.pop(), side = parts.pop(), path = parts.join(":");
+      const row = plus.closest("tr");
+      openForm((form) => {
+        let thread = row.nextElementSibling;
+        if (!thread || !thread.classList.contains("thread-row")) {
+          thread = document.createElement("tr");
+          thread.className = "thread-row";
+          const cell = thread.insertCell();
+          cell.colSpan = row.closest("table").classList.contains("split") ? 4 : 3;
+          row.after(thread);
+        }
+        thread.cells[0].append(form);
+      }, { Path: path, Side: side, Line: line, InReplyTo: "" }, `Comment on line ${side}${line}`);
+      return;
+    }
+    const reply = target.closest(".thread-reply");
+    if (reply) {
+      const m = /[?&]reply=(\d+)/.exec(reply.getAttribute("href"));
+      if (!m) return;
+      event.preventDefault();
+      openForm((form) => { reply.hidden = true; reply.after(form); }, { Path: "", Side: "", Line: "", InReplyTo: m[1] }, "Reply");
+    }
+  });
+})();

@@ -55,11 +55,16 @@ public interface IWebMergeBox
 }
 
 /// <summary>A comment on one line of a pull request's diff. <paramref name="Side"/> is "RIGHT" (the new line) or "LEFT".</summary>
-public sealed record LineCommentView(long Id, string Author, string Path, int Line, string Side, string Body, DateTime CreatedAt);
+/// <param name="InReplyTo">For a reply, the first comment of its thread.</param>
+/// <param name="Pending">In the viewer's pending review: no one else sees it yet.</param>
+public sealed record LineCommentView(long Id, string Author, string Path, int Line, string Side, string Body, DateTime CreatedAt, long? InReplyTo = null,
+    bool Pending = false);
 
 /// <summary>A pull request's "Files changed" tab: its diff, the comments on its lines, and whether the viewer may review.</summary>
 /// <param name="CanReview">Signed in and allowed to review (approving or requesting changes needs someone other than the author).</param>
-public sealed record PullFilesView(GitDiff Diff, string HeadOid, IReadOnlyList<LineCommentView> Comments, bool CanReview, bool IsAuthor);
+/// <param name="Pending">The viewer's pending review, if they have one.</param>
+public sealed record PullFilesView(GitDiff Diff, string HeadOid, IReadOnlyList<LineCommentView> Comments, bool CanReview, bool IsAuthor,
+    PendingReviewView? Pending = null);
 
 /// <summary>A pull request's "Commits" tab.</summary>
 public sealed record PullCommitsView(IReadOnlyList<GitCommit> Commits, IReadOnlyDictionary<string, string> Authors, bool HasMore);
@@ -71,9 +76,15 @@ public interface IWebPullTabs
 
     Task<PullCommitsView> CommitsAsync(string owner, string repo, int number, CancellationToken ct);
 
-    /// <summary>Submits a review: <paramref name="verdict"/> is "comment", "approve" or "request_changes".</summary>
+    /// <summary>
+    /// Submits the viewer's pending review, or a new review when they have none: <paramref name="verdict"/> is "comment",
+    /// "approve" or "request_changes".
+    /// </summary>
     Task<FormResult> ReviewAsync(string owner, string repo, int number, string? verdict, string? body, CancellationToken ct);
 
-    /// <summary>Comments on line <paramref name="line"/> of <paramref name="path"/> (the new side) at the head commit.</summary>
-    Task<FormResult> CommentOnLineAsync(string owner, string repo, int number, string? path, int? line, string? body, CancellationToken ct);
+    /// <summary>Comments on a line of the diff at the head commit, or replies in a thread: at once, or into the viewer's pending review.</summary>
+    Task<FormResult> CommentOnLineAsync(string owner, string repo, int number, LineCommentForm form, CancellationToken ct);
+
+    /// <summary>Deletes the viewer's pending review and its comments.</summary>
+    Task<FormResult> DiscardReviewAsync(string owner, string repo, int number, CancellationToken ct);
 }

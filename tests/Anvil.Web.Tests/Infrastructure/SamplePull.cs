@@ -31,4 +31,14 @@ public static class SamplePull
         await (await api.PostAsJsonAsync($"{path}/{number}/reviews", new { @event = "COMMENT", body = "Looks close; see the note on line 2." })).JsonAsync(HttpStatusCode.OK);
         return number;
     }
+
+    /// <summary>A pending review of <paramref name="by"/> with one comment on line 1 of src/power.py (only they see it).</summary>
+    public static async Task StartReviewAsync(TestUser by, string owner, string repo, int number)
+    {
+        using var api = by.Client();
+        await (await api.PostAsJsonAsync($"/api/v1/repos/{owner}/{repo}/pulls/{number}/reviews", new
+        {
+            comments = new object[] { new { path = "src/power.py", line = 1, side = "RIGHT", body = "Maybe call it `pow`, like **Python**?" } },
+        })).JsonAsync(HttpStatusCode.OK);
+    }
 }
