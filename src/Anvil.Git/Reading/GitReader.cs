@@ -36,6 +36,9 @@ public sealed partial class GitReader(CatFilePool pool, GitReaderOptions? option
         TreeWithSizes,
         LastCommits,
         Diff,
+        MergeBase,
+        Range,
+        AheadBehind,
     }
 
     // Keyed by repository as well as oid: a shared cache entry must never reveal another repository's objects.

@@ -11,9 +11,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Web;
 
 /// <summary>Issue and pull request pages over <see cref="IssueService"/> and <see cref="PullRequestService"/>, as the API reads them.</summary>
-public sealed class WebIssues(IssueService issues, PullRequestService pulls, PullRequestReviews reviews, LabelService labelService, RepositoryAccess access, Caller caller, IWebCode code,
-    AnvilDbContext db, IHostApplicationLifetime lifetime) : IWebIssues
+public sealed class WebIssues(IssueService issues, PullRequestService pulls, WebPullRequestLoads loads, PullRequestReviews reviews, LabelService labelService,
+    RepositoryAccess access, Caller caller, IWebCode code, AnvilDbContext db, IHostApplicationLifetime lifetime) : IWebIssues
 {
+    // The issue this request's page showed (read, so access checked): its live stamp needs no second read of it.
+    private (string Owner, string Repo, int Number, long Id)? _shown;
+
     // A conversation longer than this shows its first entries and says there are more (the API pages the rest).
     private const int MaxTimeline = 300;
 
@@ -35,20 +38,22 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Pul
     {
         var context = await code.OpenAsync(owner, repo, ct);
         var grant = await access.ReadAsync(owner, repo, ct);
-        var (details, timeline) = await issues.TimelineAsync(owner, repo, number, 0, MaxTimeline, ct);
+        var details = await issues.GetAsync(owner, repo, number, ct);
         var issue = details.Issue;
         PullInfo? pull = null;
         var state = default(PullState);
+        PullRequestDetails? loaded = null;
         if (issue.IsPullRequest)
         {
-            var pr = (await pulls.GetAsync(owner, repo, number, ct)).PullRequest;
-            var head = await db.PullRequests.AsNoTracking().Where(p => p.Id == pr.Id)
-                .Select(p => new { HeadOwner = p.HeadRepository != null ? p.HeadRepository.Owner.Username : null, MergedBy = p.MergedBy != null ? p.MergedBy.Username : null })
-                .FirstAsync(ct);
-            var headLabel = head.HeadOwner is { } o && !string.Equals(o, owner, StringComparison.OrdinalIgnoreCase) ? o + ":" + pr.HeadBranch : pr.HeadBranch;
-            pull = new PullInfo(pr.BaseBranch, headLabel, head.MergedBy, pr.MergedAt, pr.CommitCount, pr.Additions, pr.Deletions, pr.ChangedFiles, pr.Mergeable);
+            loaded = await loads.GetAsync(owner, repo, number, ct);
+            var pr = loaded.PullRequest;
+            var headOwner = pr.HeadRepository?.Owner.Username;
+            var headLabel = headOwner is { } o && !string.Equals(o, owner, StringComparison.OrdinalIgnoreCase) ? o + ":" + pr.HeadBranch : pr.HeadBranch;
+            pull = new PullInfo(pr.BaseBranch, headLabel, pr.MergedBy?.Username, pr.MergedAt, pr.CommitCount, pr.Additions, pr.Deletions, pr.ChangedFiles, pr.Mergeable);
             state = new PullState(pr.IsMerged, pr.IsDraft);
         }
+        _shown = (owner, repo, number, issue.Id);
+        var timeline = await issues.TimelineAsync(details, 0, MaxTimeline, ct);
         var viewer = caller.User;
         var may = viewer is null ? IssuePermissions.None
             : new IssuePermissions(IssueRules.MayEdit(grant, issue, viewer), IssueRules.MayChangeState(grant, issue, viewer), IssueRules.MayTriage(grant));
@@ -60,10 +65,10 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Pul
             ? new TimelineEntry(new CommentView(c.Comment.Id, c.Comment.Author.Username, UserViews.AvatarUrl(c.Comment.Author, ""), Association(c.AuthorAssociation),
                 c.Comment.CreatedAt, c.Comment.UpdatedAt, c.Comment.Body, viewer is not null && IssueRules.MayModerate(grant, issue, c.Comment, viewer)), null)
             : new TimelineEntry(null, Event(t.Event!, t.Source is { } s ? Row(s, sourceStates.GetValueOrDefault(s.Issue.Id)) : null))).ToList();
-        if (issue.IsPullRequest)
+        if (loaded is not null)
         {
             // Reviews are the pull request's own; GitHub's conversation shows them where they happened.
-            var (_, submitted, _) = await reviews.ListReviewsAsync(owner, repo, number, 0, MaxTimeline, ct);
+            var (_, submitted, _) = await reviews.ListReviewsAsync(loaded, 0, MaxTimeline, ct);
             entries = entries.Concat(submitted.Items.Select(r => new TimelineEntry(null,
                     new EventView(r.Id, "reviewed", r.Author.Username, r.SubmittedAt, StateReason: r.State, Body: r.Body))))
                 .OrderBy(e => e.At).ToList();
@@ -184,35 +189,42 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Pul
         FormRefusals.AttemptAsync(() => labelService.DeleteAsync(owner, repo, LabelKey.ByName(name), ct));
 
 
-    // An open page asks this often whether it is out of date (three small reads each time); a stream ends after a while
+    // An open page asks this often whether it is out of date (one small read each time); a stream ends after a while
     // and the browser reconnects.
     private static readonly TimeSpan LivePoll = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan LiveAnswerLifetime = TimeSpan.FromMinutes(5);
 
     public async Task<string> VersionAsync(string owner, string repo, int number, CancellationToken ct)
     {
-        var issue = (await issues.GetAsync(owner, repo, number, ct)).Issue;
-        return await StampAsync(issue.Id, ct);
+        var id = _shown is { } s && s.Owner == owner && s.Repo == repo && s.Number == number ? s.Id : (await issues.GetAsync(owner, repo, number, ct)).Issue.Id;
+        return await StampAsync(id, ct);
     }
 
     private async Task<string> StampAsync(long issueId, CancellationToken ct)
     {
-        var row = await db.Issues.AsNoTracking().Where(i => i.Id == issueId).Select(i => new
-        {
-            i.UpdatedAt, i.CommentCount,
-            Edited = db.IssueComments.Where(c => c.IssueId == i.Id).Max(c => (DateTime?)c.UpdatedAt),
-            Event = db.TimelineEvents.Where(t => t.IssueId == i.Id).Max(t => (long?)t.Id),
-        }).FirstOrDefaultAsync(ct);
-        var pull = await db.PullRequests.AsNoTracking().Where(p => p.IssueId == issueId).Select(p => new
-        {
-            p.HeadOid, p.Mergeable, p.MergedAt, p.IsDraft,
-            Review = db.PullRequestReviews.Where(r => r.PullRequestId == p.Id).Max(r => (long?)r.Id),
-            LineComment = db.PullRequestReviewComments.Where(c => c.PullRequestId == p.Id).Max(c => (long?)c.Id),
-            Checks = db.CheckRuns.Where(c => c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid).Count(),
-            ChecksDone = db.CheckRuns.Where(c => c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid && c.CompletedAt != null).Count(),
-        }).FirstOrDefaultAsync(ct);
-        var text = $"{row?.UpdatedAt.Ticks}:{row?.CommentCount}:{row?.Edited?.Ticks}:{row?.Event}|{pull?.HeadOid}:{pull?.Mergeable}:{pull?.MergedAt?.Ticks}:"
-            + $"{pull?.IsDraft}:{pull?.Review}:{pull?.LineComment}:{pull?.Checks}:{pull?.ChecksDone}";
+        // One statement: the issue, and its pull request's half when it is one (a left join), each "latest" an indexed max.
+        var row = await (
+            from i in db.Issues.AsNoTracking()
+            where i.Id == issueId
+            join p in db.PullRequests.AsNoTracking() on i.Id equals p.IssueId into pulls
+            from p in pulls.DefaultIfEmpty()
+            select new
+            {
+                i.UpdatedAt, i.CommentCount,
+                Edited = db.IssueComments.Where(c => c.IssueId == i.Id).Max(c => (DateTime?)c.UpdatedAt),
+                Event = db.TimelineEvents.Where(t => t.IssueId == i.Id).Max(t => (long?)t.Id),
+                HeadOid = p == null ? null : p.HeadOid,
+                Mergeable = p == null ? null : p.Mergeable,
+                MergedAt = p == null ? null : p.MergedAt,
+                IsDraft = p == null ? (bool?)null : p.IsDraft,
+                Review = db.PullRequestReviews.Where(r => p != null && r.PullRequestId == p.Id).Max(r => (long?)r.Id),
+                LineComment = db.PullRequestReviewComments.Where(c => p != null && c.PullRequestId == p.Id).Max(c => (long?)c.Id),
+                Checks = db.CheckRuns.Count(c => p != null && c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid),
+                ChecksDone = db.CheckRuns.Count(c => p != null && c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid && c.CompletedAt != null),
+            }).FirstOrDefaultAsync(ct);
+        var isPull = row?.HeadOid is not null;
+        var text = $"{row?.UpdatedAt.Ticks}:{row?.CommentCount}:{row?.Edited?.Ticks}:{row?.Event}|"
+            + (isPull ? $"{row!.HeadOid}:{row.Mergeable}:{row.MergedAt?.Ticks}:{row.IsDraft}:{row.Review}:{row.LineComment}:{row.Checks}:{row.ChecksDone}" : ":::::::");
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
     }
 

@@ -34,6 +34,7 @@ public static class WebPages
         services.AddScoped<IWebRepoSettings, WebRepoSettings>();
         services.AddScoped<IWebAccountLinks, WebAccountLinks>();
         services.AddScoped<IWebActions, WebActions>();
+        services.AddScoped<WebPullRequestLoads>();
         return services;
     }
 
