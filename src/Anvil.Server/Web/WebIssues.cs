@@ -12,7 +12,7 @@ namespace Anvil.Server.Web;
 
 /// <summary>Issue and pull request pages over <see cref="IssueService"/> and <see cref="PullRequestService"/>, as the API reads them.</summary>
 public sealed class WebIssues(IssueService issues, PullRequestService pulls, WebPullRequestLoads loads, PullRequestReviews reviews, LabelService labelService,
-    RepositoryAccess access, Caller caller, IWebCode code, AnvilDbContext db, IHostApplicationLifetime lifetime) : IWebIssues
+    RepositoryAccess access, Caller caller, IWebCode code, AnvilDbContext db, IHostApplicationLifetime lifetime) : IWebIssues, IWebIssueHeads
 {
     // The issue this request's page showed (read, so access checked): its live stamp needs no second read of it.
     private (string Owner, string Repo, int Number, long Id)? _shown;
@@ -34,7 +34,11 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
         return new IssueListView(context, pullRequests, query, filtered ? null : open, filtered ? null : shut, rows, page.HasMore, await LabelChipsAsync(grant, ct));
     }
 
-    public async Task<IssueView> GetAsync(string owner, string repo, int number, CancellationToken ct)
+    public Task<IssueView> GetAsync(string owner, string repo, int number, CancellationToken ct) => LoadAsync(owner, repo, number, conversation: true, ct);
+
+    public Task<IssueView> GetHeadAsync(string owner, string repo, int number, CancellationToken ct) => LoadAsync(owner, repo, number, conversation: false, ct);
+
+    private async Task<IssueView> LoadAsync(string owner, string repo, int number, bool conversation, CancellationToken ct)
     {
         var context = await code.OpenAsync(owner, repo, ct);
         var grant = await access.ReadAsync(owner, repo, ct);
@@ -53,12 +57,17 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
             state = new PullState(pr.IsMerged, pr.IsDraft);
         }
         _shown = (owner, repo, number, issue.Id);
-        var timeline = await issues.TimelineAsync(details, 0, MaxTimeline, ct);
         var viewer = caller.User;
         var may = viewer is null ? IssuePermissions.None
             : new IssuePermissions(IssueRules.MayEdit(grant, issue, viewer), IssueRules.MayChangeState(grant, issue, viewer), IssueRules.MayTriage(grant));
         var opening = new CommentView(0, issue.Author.Username, UserViews.AvatarUrl(issue.Author, ""), Association(details.AuthorAssociation),
             issue.CreatedAt, issue.UpdatedAt, issue.Body, may.Edit);
+        var assignees = details.Assignees.Select(a => a.Username).ToList();
+        if (!conversation)
+        {
+            return new IssueView(context, Row(details, state), opening, [], false, assignees, issue.StateReason, issue.Locked, pull, may, [], []);
+        }
+        var timeline = await issues.TimelineAsync(details, 0, MaxTimeline, ct);
         var sourceStates = await PullStatesAsync(db, timeline.Items.Select(t => t.Source).OfType<IssueDetails>().Where(d => d.Issue.IsPullRequest)
             .Select(d => d.Issue.Id).ToList(), ct);
         var entries = timeline.Items.Select(t => t.Comment is { } c
@@ -74,8 +83,8 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
                 .OrderBy(e => e.At).ToList();
         }
         var (labels, candidates) = may.Triage ? (await LabelChipsAsync(grant, ct), await AssigneeCandidatesAsync(grant.Repository, ct)) : ([], []);
-        return new IssueView(context, Row(details, state), opening, entries, timeline.HasMore, details.Assignees.Select(a => a.Username).ToList(),
-            issue.StateReason, issue.Locked, pull, may, labels, candidates);
+        return new IssueView(context, Row(details, state), opening, entries, timeline.HasMore, assignees, issue.StateReason, issue.Locked, pull, may,
+            labels, candidates);
     }
 
     private static EventView Event(TimelineEvent t, IssueRow? source) =>
@@ -272,7 +281,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
     }
 
     internal static async Task<Dictionary<long, PullState>> PullStatesAsync(AnvilDbContext db, List<long> issueIds, CancellationToken ct) =>
-        await db.PullRequests.AsNoTracking().Where(p => issueIds.Contains(p.IssueId))
+        issueIds.Count == 0 ? [] : await db.PullRequests.AsNoTracking().Where(p => issueIds.Contains(p.IssueId))
             .Select(p => new { p.IssueId, p.MergedAt, p.IsDraft }).ToDictionaryAsync(p => p.IssueId, p => new PullState(p.MergedAt != null, p.IsDraft), ct);
 
     internal static IssueRow Row(IssueDetails d, PullState pull) =>

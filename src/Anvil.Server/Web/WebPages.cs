@@ -35,6 +35,7 @@ public static class WebPages
         services.AddScoped<IWebAccountLinks, WebAccountLinks>();
         services.AddScoped<IWebActions, WebActions>();
         services.AddScoped<WebPullRequestLoads>();
+        services.AddScoped<IWebIssueHeads>(sp => (WebIssues)sp.GetRequiredService<IWebIssues>());
         return services;
     }
 
