@@ -39,6 +39,7 @@ public sealed partial class GitReader(CatFilePool pool, GitReaderOptions? option
         MergeBase,
         Range,
         AheadBehind,
+        Refs,
     }
 
     // Keyed by repository as well as oid: a shared cache entry must never reveal another repository's objects.
