@@ -98,9 +98,12 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
     /// <summary>Those GitHub offers to assign: the owner and the collaborators.</summary>
     private async Task<IReadOnlyList<string>> AssigneeCandidatesAsync(Repository repo, CancellationToken ct)
     {
-        var owner = await db.Users.AsNoTracking().Where(u => u.Id == repo.OwnerId).Select(u => u.Username).ToListAsync(ct);
-        var collaborators = await db.Collaborators.AsNoTracking().Where(c => c.RepositoryId == repo.Id).Select(c => c.User.Username).ToListAsync(ct);
-        return owner.Concat(collaborators.Order(StringComparer.OrdinalIgnoreCase)).ToList();
+        // One statement for both.
+        var people = await db.Users.AsNoTracking()
+            .Where(u => u.Id == repo.OwnerId || db.Collaborators.Any(c => c.RepositoryId == repo.Id && c.UserId == u.Id))
+            .Select(u => new { u.Id, u.Username }).ToListAsync(ct);
+        return people.Where(u => u.Id == repo.OwnerId).Select(u => u.Username)
+            .Concat(people.Where(u => u.Id != repo.OwnerId).Select(u => u.Username).Order(StringComparer.OrdinalIgnoreCase)).ToList();
     }
 
     public async Task<OpenedIssue> OpenAsync(string owner, string repo, string? title, string? body, CancellationToken ct)
@@ -211,31 +214,34 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
 
     private async Task<string> StampAsync(long issueId, CancellationToken ct)
     {
-        // One statement: the issue, and its pull request's half when it is one (a left join), each "latest" an indexed max.
-        var row = await (
+        var row = await StampOf.For(db)(db, issueId, ct);
+        var text = row is null ? "" : $"{row.UpdatedAt.Ticks}:{row.CommentCount}:{row.Edited?.Ticks}:{row.Event}|"
+            + (row.HeadOid is null ? "" : $"{row.HeadOid}:{row.Mergeable}:{row.MergedAt?.Ticks}:{row.IsDraft}:{row.Review}:{row.LineComment}:{row.Checks}:{row.ChecksDone}");
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
+    }
+
+    private sealed record StampRow(DateTime UpdatedAt, int CommentCount, DateTime? Edited, long? Event, string? HeadOid, bool? Mergeable, DateTime? MergedAt,
+        bool? IsDraft, long? Review, long? LineComment, int Checks, int ChecksDone);
+
+    // One statement, compiled once: the issue, and its pull request's half when it is one (a left join), each "latest" an
+    // indexed max. Every open page asks it every LivePoll.
+    private static readonly CompiledPerDatabase<Func<AnvilDbContext, long, CancellationToken, Task<StampRow?>>> StampOf = new(() =>
+        EF.CompileAsyncQuery((AnvilDbContext db, long issueId, CancellationToken ct) => (
             from i in db.Issues.AsNoTracking()
             where i.Id == issueId
             join p in db.PullRequests.AsNoTracking() on i.Id equals p.IssueId into pulls
             from p in pulls.DefaultIfEmpty()
-            select new
-            {
-                i.UpdatedAt, i.CommentCount,
-                Edited = db.IssueComments.Where(c => c.IssueId == i.Id).Max(c => (DateTime?)c.UpdatedAt),
-                Event = db.TimelineEvents.Where(t => t.IssueId == i.Id).Max(t => (long?)t.Id),
-                HeadOid = p == null ? null : p.HeadOid,
-                Mergeable = p == null ? null : p.Mergeable,
-                MergedAt = p == null ? null : p.MergedAt,
-                IsDraft = p == null ? (bool?)null : p.IsDraft,
-                Review = db.PullRequestReviews.Where(r => p != null && r.PullRequestId == p.Id).Max(r => (long?)r.Id),
-                LineComment = db.PullRequestReviewComments.Where(c => p != null && c.PullRequestId == p.Id).Max(c => (long?)c.Id),
-                Checks = db.CheckRuns.Count(c => p != null && c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid),
-                ChecksDone = db.CheckRuns.Count(c => p != null && c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid && c.CompletedAt != null),
-            }).FirstOrDefaultAsync(ct);
-        var isPull = row?.HeadOid is not null;
-        var text = $"{row?.UpdatedAt.Ticks}:{row?.CommentCount}:{row?.Edited?.Ticks}:{row?.Event}|"
-            + (isPull ? $"{row!.HeadOid}:{row.Mergeable}:{row.MergedAt?.Ticks}:{row.IsDraft}:{row.Review}:{row.LineComment}:{row.Checks}:{row.ChecksDone}" : ":::::::");
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
-    }
+            select new StampRow(i.UpdatedAt, i.CommentCount,
+                db.IssueComments.Where(c => c.IssueId == i.Id).Max(c => (DateTime?)c.UpdatedAt),
+                db.TimelineEvents.Where(t => t.IssueId == i.Id).Max(t => (long?)t.Id),
+                p == null ? null : p.HeadOid,
+                p == null ? null : p.Mergeable,
+                p == null ? null : p.MergedAt,
+                p == null ? null : (bool?)p.IsDraft,
+                db.PullRequestReviews.Where(r => p != null && r.PullRequestId == p.Id).Max(r => (long?)r.Id),
+                db.PullRequestReviewComments.Where(c => p != null && c.PullRequestId == p.Id).Max(c => (long?)c.Id),
+                db.CheckRuns.Count(c => p != null && c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid),
+                db.CheckRuns.Count(c => p != null && c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid && c.CompletedAt != null))).FirstOrDefault()));
 
     public async Task StreamChangesAsync(HttpContext http, string owner, string repo, int number)
     {
