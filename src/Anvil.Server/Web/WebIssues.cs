@@ -42,7 +42,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
     {
         var context = await code.OpenAsync(owner, repo, ct);
         var grant = await access.ReadAsync(owner, repo, ct);
-        var details = await issues.GetAsync(owner, repo, number, ct);
+        var details = await issues.GetAsync(grant, number, ct);
         var issue = details.Issue;
         PullInfo? pull = null;
         var state = default(PullState);
