@@ -104,8 +104,16 @@ public sealed class PullRequestService(
         }
         // Asked on every view of the diff or commits: the branch tip through the reader's long-lived git process, the
         // merge base of the two ids from its cache.
-        var baseOid = await reader.ResolveAsync(gitDir, RefNames.Branch(p.BaseBranch), ct) ?? p.BaseOid;
-        return await reader.MergeBaseAsync(gitDir, baseOid, p.HeadOid, ct) ?? p.MergeBaseOid ?? GitInput.EmptyTreeOid;
+        string? tip;
+        try
+        {
+            tip = await reader.ResolveAsync(gitDir, RefNames.Branch(p.BaseBranch), ct);
+        }
+        catch (GitRevisionException)
+        {
+            tip = await RepositoryStore.ResolveRefAsync(gitDir, RefNames.Branch(p.BaseBranch), ct); // a name git takes that the reader's check refuses
+        }
+        return await reader.MergeBaseAsync(gitDir, tip ?? p.BaseOid, p.HeadOid, ct) ?? p.MergeBaseOid ?? GitInput.EmptyTreeOid;
     }
 
     // ---- opening ----
