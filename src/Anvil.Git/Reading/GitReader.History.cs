@@ -161,9 +161,7 @@ public sealed partial class GitReader
         GitInput.RequireOid(excludeOid, nameof(excludeOid));
         GitInput.RequireOid(headOid, nameof(headOid));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        // --reverse applies after --max-count, so the newest `max` would be kept; take all oids (cheap) and cut here.
-        var result = await GitCli.RunCheckedAsync(gitDir, ["rev-list", "--reverse", "--topo-order", headOid, "^" + excludeOid, "--"], ct: ct);
-        var oids = result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(max).ToList();
+        var oids = (await RangeOidsAsync(gitDir, excludeOid, headOid, ct)).Take(max).ToList();
         var commits = await GetCommitsByOidAsync(gitDir, oids, ct);
         return commits.Select((c, i) => c ?? throw new InvalidDataException($"commit {oids[i]} is missing")).ToList();
     }

@@ -36,6 +36,10 @@ public sealed partial class GitReader(CatFilePool pool, GitReaderOptions? option
         TreeWithSizes,
         LastCommits,
         Diff,
+        MergeBase,
+        Range,
+        AheadBehind,
+        Refs,
     }
 
     // Keyed by repository as well as oid: a shared cache entry must never reveal another repository's objects.

@@ -236,11 +236,9 @@ public sealed class BrowsingService(
         }
         var headOid = await reader.ResolveAsync(target.GitDir, Revision(head), ct) ?? throw AnvilException.NotFound("ref not found");
         var baseOid = target.CommitOid!;
-        var mergeBase = await Merger.MergeBaseAsync(target.GitDir, baseOid, headOid, ct)
+        var mergeBase = await reader.MergeBaseAsync(target.GitDir, baseOid, headOid, ct)
             ?? throw AnvilException.NotFound($"No common ancestor between {baseRef} and {head}.");
-        var counts = (await GitCli.RunCheckedAsync(target.GitDir, ["rev-list", "--left-right", "--count", $"{baseOid}...{headOid}", "--"], ct: ct))
-            .StdoutText.Split('\t', StringSplitOptions.TrimEntries);
-        var (behind, ahead) = (int.Parse(counts[0]), int.Parse(counts[1]));
+        var (ahead, behind) = await reader.CountAheadBehindAsync(target.GitDir, baseOid, headOid, ct);
         var commits = await reader.GetRangeAsync(target.GitDir, baseOid, headOid, 250, ct);
         var diff = await reader.GetDiffAsync(target.GitDir, mergeBase, headOid, ct: ct) ?? throw AnvilException.NotFound("ref not found");
         var baseCommit = (await reader.GetCommitAsync(target.GitDir, baseOid, ct))!;

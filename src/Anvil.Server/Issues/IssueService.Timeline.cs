@@ -49,6 +49,12 @@ public sealed partial class IssueService
     public async Task<(IssueDetails Issue, Page<TimelineItem> Items)> TimelineAsync(string owner, string name, int number, int offset, int limit, CancellationToken ct)
     {
         var issue = await GetAsync(owner, name, number, ct);
+        return (issue, await TimelineAsync(issue, offset, limit, ct));
+    }
+
+    /// <summary>The timeline of an issue the caller has read with <see cref="GetAsync"/> (which checked access) in this request.</summary>
+    public async Task<Page<TimelineItem>> TimelineAsync(IssueDetails issue, int offset, int limit, CancellationToken ct)
+    {
         var upTo = offset + limit + 1;
         var comments = await db.IssueComments.AsNoTracking().Include(c => c.Author).Where(c => c.IssueId == issue.Issue.Id)
             .OrderBy(c => c.Id).Take(upTo).ToListAsync(ct);
@@ -64,7 +70,7 @@ public sealed partial class IssueService
         var total = hasMore || offset > 0
             ? await db.IssueComments.CountAsync(c => c.IssueId == issue.Issue.Id, ct) + await db.TimelineEvents.CountAsync(t => t.IssueId == issue.Issue.Id, ct)
             : merged.Count;
-        return (issue, new Page<TimelineItem>(hasMore ? merged[..limit] : merged, hasMore, total));
+        return new Page<TimelineItem>(hasMore ? merged[..limit] : merged, hasMore, total);
     }
 
     private IQueryable<TimelineEvent> EventRows() => db.TimelineEvents.AsNoTracking().Include(t => t.Actor).Include(t => t.SubjectUser);

@@ -24,8 +24,12 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
     public async Task<IssueDetails> GetAsync(string owner, string name, int number, CancellationToken ct)
     {
         var grant = await access.ReadAsync(owner, name, ct);
-        return await DetailsAsync(grant.Repository, await FindAsync(grant.Repository.Id, number, ct), ct);
+        return await GetAsync(grant, number, ct);
     }
+
+    /// <summary>An issue or a pull request by number in a repository the caller has been granted reading in this request.</summary>
+    public async Task<IssueDetails> GetAsync(RepositoryGrant grant, int number, CancellationToken ct) =>
+        await DetailsAsync(grant.Repository, await FindAsync(grant.Repository.Id, number, ct), ct);
 
     public async Task<IssueDetails> DetailsAsync(Repository repo, Issue issue, CancellationToken ct) => (await DetailsAsync(repo, [issue], ct))[0];
 

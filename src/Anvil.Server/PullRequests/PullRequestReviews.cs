@@ -18,9 +18,13 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     public async Task<(PullRequestDetails PullRequest, Page<PullRequestReview> Reviews, IReadOnlyDictionary<long, string> Associations)> ListReviewsAsync(string owner, string name, int number,
-        int offset, int limit, CancellationToken ct)
+        int offset, int limit, CancellationToken ct) =>
+        await ListReviewsAsync(await pulls.GetAsync(owner, name, number, ct), offset, limit, ct);
+
+    /// <summary>The reviews of a pull request the caller has read with <see cref="PullRequestService.GetAsync"/> (which checked access).</summary>
+    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReview> Reviews, IReadOnlyDictionary<long, string> Associations)> ListReviewsAsync(
+        PullRequestDetails pr, int offset, int limit, CancellationToken ct)
     {
-        var pr = await pulls.GetAsync(owner, name, number, ct);
         var page = await VisibleReviews(pr).Include(r => r.Author).OrderBy(r => r.Id).ToPageAsync(offset, limit, ct);
         return (pr, page, await issues.AssociationsAsync(pr.Repository, page.Items.Select(r => r.AuthorId), ct));
     }
@@ -183,9 +187,13 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     }
 
     public async Task<(PullRequestDetails PullRequest, Page<PullRequestReviewComment> Comments, IReadOnlyDictionary<long, string> Associations)> ListReviewCommentsAsync(string owner, string name,
-        int number, int offset, int limit, CancellationToken ct)
+        int number, int offset, int limit, CancellationToken ct) =>
+        await ListReviewCommentsAsync(await pulls.GetAsync(owner, name, number, ct), offset, limit, ct);
+
+    /// <summary>The line comments of a pull request the caller has read with <see cref="PullRequestService.GetAsync"/> (which checked access).</summary>
+    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReviewComment> Comments, IReadOnlyDictionary<long, string> Associations)> ListReviewCommentsAsync(
+        PullRequestDetails pr, int offset, int limit, CancellationToken ct)
     {
-        var pr = await pulls.GetAsync(owner, name, number, ct);
         var page = await VisibleComments(pr).Include(c => c.Author).OrderBy(c => c.Id).ToPageAsync(offset, limit, ct);
         return (pr, page, await issues.AssociationsAsync(pr.Repository, page.Items.Select(c => c.AuthorId), ct));
     }

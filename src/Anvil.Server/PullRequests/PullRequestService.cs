@@ -58,9 +58,12 @@ public sealed class PullRequestService(
         (await GetAsync(owner, name, number, ct)).PullRequest.IsMerged;
 
     /// <summary>The changes the pull request brings: merge base … head (for a merged one, as they were at merge time).</summary>
-    public async Task<PullRequestDiff> DiffAsync(string owner, string name, int number, CancellationToken ct)
+    public async Task<PullRequestDiff> DiffAsync(string owner, string name, int number, CancellationToken ct) =>
+        await DiffAsync(await GetAsync(owner, name, number, ct), ct);
+
+    /// <summary>The diff of a pull request the caller has read with <see cref="GetAsync"/> (which checked access) in this request.</summary>
+    public async Task<PullRequestDiff> DiffAsync(PullRequestDetails pr, CancellationToken ct)
     {
-        var pr = await GetAsync(owner, name, number, ct);
         var gitDir = GitDir(pr.Repository);
         var from = await DiffBaseAsync(pr, gitDir, ct);
         var diff = await reader.GetDiffAsync(gitDir, from, pr.PullRequest.HeadOid, ct: ct) ?? throw AnvilException.NotFound("the pull request's commits are missing");
@@ -75,9 +78,12 @@ public sealed class PullRequestService(
         return await reader.GetChangeTextAsync(gitDir, await DiffBaseAsync(pr, gitDir, ct), pr.PullRequest.HeadOid, format, ct);
     }
 
-    public async Task<PullRequestCommits> CommitsAsync(string owner, string name, int number, int offset, int limit, CancellationToken ct)
+    public async Task<PullRequestCommits> CommitsAsync(string owner, string name, int number, int offset, int limit, CancellationToken ct) =>
+        await CommitsAsync(await GetAsync(owner, name, number, ct), offset, limit, ct);
+
+    /// <summary>The commits of a pull request the caller has read with <see cref="GetAsync"/> (which checked access) in this request.</summary>
+    public async Task<PullRequestCommits> CommitsAsync(PullRequestDetails pr, int offset, int limit, CancellationToken ct)
     {
-        var pr = await GetAsync(owner, name, number, ct);
         var gitDir = GitDir(pr.Repository);
         var from = await DiffBaseAsync(pr, gitDir, ct);
         IReadOnlyList<GitCommit> all = from == GitInput.EmptyTreeOid ? [] : await reader.GetRangeAsync(gitDir, from, pr.PullRequest.HeadOid, PullRequestRules.MaxCommits, ct);
@@ -96,8 +102,18 @@ public sealed class PullRequestService(
         {
             return recorded;
         }
-        var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, RefNames.Branch(p.BaseBranch), ct) ?? p.BaseOid;
-        return await Merger.MergeBaseAsync(gitDir, baseOid, p.HeadOid, ct) ?? p.MergeBaseOid ?? GitInput.EmptyTreeOid;
+        // Asked on every view of the diff or commits: the branch tip through the reader's long-lived git process, the
+        // merge base of the two ids from its cache.
+        string? tip;
+        try
+        {
+            tip = await reader.ResolveAsync(gitDir, RefNames.Branch(p.BaseBranch), ct);
+        }
+        catch (GitRevisionException)
+        {
+            tip = await RepositoryStore.ResolveRefAsync(gitDir, RefNames.Branch(p.BaseBranch), ct); // a name git takes that the reader's check refuses
+        }
+        return await reader.MergeBaseAsync(gitDir, tip ?? p.BaseOid, p.HeadOid, ct) ?? p.MergeBaseOid ?? GitInput.EmptyTreeOid;
     }
 
     // ---- opening ----

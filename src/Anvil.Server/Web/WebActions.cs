@@ -16,7 +16,7 @@ namespace Anvil.Server.Web;
 
 /// <summary>Actions and check pages over <see cref="WorkflowService"/>, <see cref="CheckService"/> and <see cref="JobLogArchive"/>, with the API's access rules.</summary>
 public sealed class WebActions(IWebCode code, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows, CheckService checks, JobLogArchive logs,
-    PullRequestService pulls, Caller caller, IHostApplicationLifetime lifetime) : IWebActions
+    WebPullRequestLoads pulls, Caller caller, IHostApplicationLifetime lifetime) : IWebActions
 {
     /// <summary>A page shows this much of a job's log; its raw log has the rest.</summary>
     private const int MaxLogBytes = 1024 * 1024;

@@ -11,9 +11,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.Web;
 
 /// <summary>Issue and pull request pages over <see cref="IssueService"/> and <see cref="PullRequestService"/>, as the API reads them.</summary>
-public sealed class WebIssues(IssueService issues, PullRequestService pulls, PullRequestReviews reviews, LabelService labelService, RepositoryAccess access, Caller caller, IWebCode code,
-    AnvilDbContext db, IHostApplicationLifetime lifetime) : IWebIssues
+public sealed class WebIssues(IssueService issues, PullRequestService pulls, WebPullRequestLoads loads, PullRequestReviews reviews, LabelService labelService,
+    RepositoryAccess access, Caller caller, IWebCode code, AnvilDbContext db, IHostApplicationLifetime lifetime) : IWebIssues, IWebIssueHeads
 {
+    // The issue this request's page showed (read, so access checked): its live stamp needs no second read of it.
+    private (string Owner, string Repo, int Number, long Id)? _shown;
+
     // A conversation longer than this shows its first entries and says there are more (the API pages the rest).
     private const int MaxTimeline = 300;
 
@@ -31,46 +34,57 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Pul
         return new IssueListView(context, pullRequests, query, filtered ? null : open, filtered ? null : shut, rows, page.HasMore, await LabelChipsAsync(grant, ct));
     }
 
-    public async Task<IssueView> GetAsync(string owner, string repo, int number, CancellationToken ct)
+    public Task<IssueView> GetAsync(string owner, string repo, int number, CancellationToken ct) => LoadAsync(owner, repo, number, conversation: true, ct);
+
+    public Task<IssueView> GetHeadAsync(string owner, string repo, int number, CancellationToken ct) => LoadAsync(owner, repo, number, conversation: false, ct);
+
+    private async Task<IssueView> LoadAsync(string owner, string repo, int number, bool conversation, CancellationToken ct)
     {
         var context = await code.OpenAsync(owner, repo, ct);
         var grant = await access.ReadAsync(owner, repo, ct);
-        var (details, timeline) = await issues.TimelineAsync(owner, repo, number, 0, MaxTimeline, ct);
+        var details = await issues.GetAsync(grant, number, ct);
         var issue = details.Issue;
         PullInfo? pull = null;
         var state = default(PullState);
+        PullRequestDetails? loaded = null;
         if (issue.IsPullRequest)
         {
-            var pr = (await pulls.GetAsync(owner, repo, number, ct)).PullRequest;
-            var head = await db.PullRequests.AsNoTracking().Where(p => p.Id == pr.Id)
-                .Select(p => new { HeadOwner = p.HeadRepository != null ? p.HeadRepository.Owner.Username : null, MergedBy = p.MergedBy != null ? p.MergedBy.Username : null })
-                .FirstAsync(ct);
-            var headLabel = head.HeadOwner is { } o && !string.Equals(o, owner, StringComparison.OrdinalIgnoreCase) ? o + ":" + pr.HeadBranch : pr.HeadBranch;
-            pull = new PullInfo(pr.BaseBranch, headLabel, head.MergedBy, pr.MergedAt, pr.CommitCount, pr.Additions, pr.Deletions, pr.ChangedFiles, pr.Mergeable);
+            loaded = await loads.GetAsync(owner, repo, number, ct);
+            var pr = loaded.PullRequest;
+            var headOwner = pr.HeadRepository?.Owner.Username;
+            var headLabel = headOwner is { } o && !string.Equals(o, owner, StringComparison.OrdinalIgnoreCase) ? o + ":" + pr.HeadBranch : pr.HeadBranch;
+            pull = new PullInfo(pr.BaseBranch, headLabel, pr.MergedBy?.Username, pr.MergedAt, pr.CommitCount, pr.Additions, pr.Deletions, pr.ChangedFiles, pr.Mergeable);
             state = new PullState(pr.IsMerged, pr.IsDraft);
         }
+        _shown = (owner, repo, number, issue.Id);
         var viewer = caller.User;
         var may = viewer is null ? IssuePermissions.None
             : new IssuePermissions(IssueRules.MayEdit(grant, issue, viewer), IssueRules.MayChangeState(grant, issue, viewer), IssueRules.MayTriage(grant));
         var opening = new CommentView(0, issue.Author.Username, UserViews.AvatarUrl(issue.Author, ""), Association(details.AuthorAssociation),
             issue.CreatedAt, issue.UpdatedAt, issue.Body, may.Edit);
+        var assignees = details.Assignees.Select(a => a.Username).ToList();
+        if (!conversation)
+        {
+            return new IssueView(context, Row(details, state), opening, [], false, assignees, issue.StateReason, issue.Locked, pull, may, [], []);
+        }
+        var timeline = await issues.TimelineAsync(details, 0, MaxTimeline, ct);
         var sourceStates = await PullStatesAsync(db, timeline.Items.Select(t => t.Source).OfType<IssueDetails>().Where(d => d.Issue.IsPullRequest)
             .Select(d => d.Issue.Id).ToList(), ct);
         var entries = timeline.Items.Select(t => t.Comment is { } c
             ? new TimelineEntry(new CommentView(c.Comment.Id, c.Comment.Author.Username, UserViews.AvatarUrl(c.Comment.Author, ""), Association(c.AuthorAssociation),
                 c.Comment.CreatedAt, c.Comment.UpdatedAt, c.Comment.Body, viewer is not null && IssueRules.MayModerate(grant, issue, c.Comment, viewer)), null)
             : new TimelineEntry(null, Event(t.Event!, t.Source is { } s ? Row(s, sourceStates.GetValueOrDefault(s.Issue.Id)) : null))).ToList();
-        if (issue.IsPullRequest)
+        if (loaded is not null)
         {
             // Reviews are the pull request's own; GitHub's conversation shows them where they happened.
-            var (_, submitted, _) = await reviews.ListReviewsAsync(owner, repo, number, 0, MaxTimeline, ct);
+            var (_, submitted, _) = await reviews.ListReviewsAsync(loaded, 0, MaxTimeline, ct);
             entries = entries.Concat(submitted.Items.Where(r => !r.IsPending).Select(r => new TimelineEntry(null,
                     new EventView(r.Id, "reviewed", r.Author.Username, r.SubmittedAt, StateReason: r.State, Body: r.Body))))
                 .OrderBy(e => e.At).ToList();
         }
         var (labels, candidates) = may.Triage ? (await LabelChipsAsync(grant, ct), await AssigneeCandidatesAsync(grant.Repository, ct)) : ([], []);
-        return new IssueView(context, Row(details, state), opening, entries, timeline.HasMore, details.Assignees.Select(a => a.Username).ToList(),
-            issue.StateReason, issue.Locked, pull, may, labels, candidates);
+        return new IssueView(context, Row(details, state), opening, entries, timeline.HasMore, assignees, issue.StateReason, issue.Locked, pull, may,
+            labels, candidates);
     }
 
     private static EventView Event(TimelineEvent t, IssueRow? source) =>
@@ -84,9 +98,12 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Pul
     /// <summary>Those GitHub offers to assign: the owner and the collaborators.</summary>
     private async Task<IReadOnlyList<string>> AssigneeCandidatesAsync(Repository repo, CancellationToken ct)
     {
-        var owner = await db.Users.AsNoTracking().Where(u => u.Id == repo.OwnerId).Select(u => u.Username).ToListAsync(ct);
-        var collaborators = await db.Collaborators.AsNoTracking().Where(c => c.RepositoryId == repo.Id).Select(c => c.User.Username).ToListAsync(ct);
-        return owner.Concat(collaborators.Order(StringComparer.OrdinalIgnoreCase)).ToList();
+        // One statement for both.
+        var people = await db.Users.AsNoTracking()
+            .Where(u => u.Id == repo.OwnerId || db.Collaborators.Any(c => c.RepositoryId == repo.Id && c.UserId == u.Id))
+            .Select(u => new { u.Id, u.Username }).ToListAsync(ct);
+        return people.Where(u => u.Id == repo.OwnerId).Select(u => u.Username)
+            .Concat(people.Where(u => u.Id != repo.OwnerId).Select(u => u.Username).Order(StringComparer.OrdinalIgnoreCase)).ToList();
     }
 
     public async Task<OpenedIssue> OpenAsync(string owner, string repo, string? title, string? body, CancellationToken ct)
@@ -184,38 +201,49 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Pul
         FormRefusals.AttemptAsync(() => labelService.DeleteAsync(owner, repo, LabelKey.ByName(name), ct));
 
 
-    // An open page asks this often whether it is out of date (three small reads each time); a stream ends after a while
+    // An open page asks this often whether it is out of date (one small read each time); a stream ends after a while
     // and the browser reconnects.
     private static readonly TimeSpan LivePoll = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan LiveAnswerLifetime = TimeSpan.FromMinutes(5);
 
     public async Task<string> VersionAsync(string owner, string repo, int number, CancellationToken ct)
     {
-        var issue = (await issues.GetAsync(owner, repo, number, ct)).Issue;
-        return await StampAsync(issue.Id, ct);
+        var id = _shown is { } s && s.Owner == owner && s.Repo == repo && s.Number == number ? s.Id : (await issues.GetAsync(owner, repo, number, ct)).Issue.Id;
+        return await StampAsync(id, ct);
     }
 
     private async Task<string> StampAsync(long issueId, CancellationToken ct)
     {
-        var row = await db.Issues.AsNoTracking().Where(i => i.Id == issueId).Select(i => new
-        {
-            i.UpdatedAt, i.CommentCount,
-            Edited = db.IssueComments.Where(c => c.IssueId == i.Id).Max(c => (DateTime?)c.UpdatedAt),
-            Event = db.TimelineEvents.Where(t => t.IssueId == i.Id).Max(t => (long?)t.Id),
-        }).FirstOrDefaultAsync(ct);
-        var pull = await db.PullRequests.AsNoTracking().Where(p => p.IssueId == issueId).Select(p => new
-        {
-            p.HeadOid, p.Mergeable, p.MergedAt, p.IsDraft,
-            // Pending reviews change nothing anyone else sees; one submitted keeps its id, so its time counts.
-            Review = db.PullRequestReviews.Where(r => r.PullRequestId == p.Id && r.State != ReviewStates.Pending).Max(r => (DateTime?)r.SubmittedAt),
-            LineComment = db.PullRequestReviewComments.Where(c => c.PullRequestId == p.Id && c.ReviewId == null).Max(c => (long?)c.Id),
-            Checks = db.CheckRuns.Where(c => c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid).Count(),
-            ChecksDone = db.CheckRuns.Where(c => c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid && c.CompletedAt != null).Count(),
-        }).FirstOrDefaultAsync(ct);
-        var text = $"{row?.UpdatedAt.Ticks}:{row?.CommentCount}:{row?.Edited?.Ticks}:{row?.Event}|{pull?.HeadOid}:{pull?.Mergeable}:{pull?.MergedAt?.Ticks}:"
-            + $"{pull?.IsDraft}:{pull?.Review?.Ticks}:{pull?.LineComment}:{pull?.Checks}:{pull?.ChecksDone}";
+        var row = await StampOf.For(db)(db, issueId, ct);
+        var text = row is null ? "" : $"{row.UpdatedAt.Ticks}:{row.CommentCount}:{row.Edited?.Ticks}:{row.Event}|"
+            + (row.HeadOid is null ? "" : $"{row.HeadOid}:{row.Mergeable}:{row.MergedAt?.Ticks}:{row.IsDraft}:{row.Review?.Ticks}:{row.LineComment}:{row.Checks}:{row.ChecksDone}");
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
     }
+
+    private sealed record StampRow(DateTime UpdatedAt, int CommentCount, DateTime? Edited, long? Event, string? HeadOid, bool? Mergeable, DateTime? MergedAt,
+        bool? IsDraft, DateTime? Review, long? LineComment, int Checks, int ChecksDone);
+
+    // One statement, compiled once: the issue, and its pull request's half when it is one (a left join), each "latest" an
+    // indexed max. Every open page asks it every LivePoll.
+    private static readonly CompiledPerDatabase<Func<AnvilDbContext, long, CancellationToken, Task<StampRow?>>> StampOf = new(() =>
+        EF.CompileAsyncQuery((AnvilDbContext db, long issueId, CancellationToken ct) => (
+            from i in db.Issues.AsNoTracking()
+            where i.Id == issueId
+            join p in db.PullRequests.AsNoTracking() on i.Id equals p.IssueId into pulls
+            from p in pulls.DefaultIfEmpty()
+            select new StampRow(i.UpdatedAt, i.CommentCount,
+                db.IssueComments.Where(c => c.IssueId == i.Id).Max(c => (DateTime?)c.UpdatedAt),
+                db.TimelineEvents.Where(t => t.IssueId == i.Id).Max(t => (long?)t.Id),
+                p == null ? null : p.HeadOid,
+                p == null ? null : p.Mergeable,
+                p == null ? null : p.MergedAt,
+                p == null ? null : (bool?)p.IsDraft,
+                // Pending reviews change nothing anyone else sees; one submitted keeps its id, so its time counts, and
+                // so do the comments it brings.
+                db.PullRequestReviews.Where(r => p != null && r.PullRequestId == p.Id && r.State != ReviewStates.Pending).Max(r => (DateTime?)r.SubmittedAt),
+                db.PullRequestReviewComments.Where(c => p != null && c.PullRequestId == p.Id && c.ReviewId == null).Max(c => (long?)c.Id),
+                db.CheckRuns.Count(c => p != null && c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid),
+                db.CheckRuns.Count(c => p != null && c.RepositoryId == p.RepositoryId && c.HeadSha == p.HeadOid && c.CompletedAt != null))).FirstOrDefault()));
 
     public async Task StreamChangesAsync(HttpContext http, string owner, string repo, int number)
     {
@@ -261,7 +289,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Pul
     }
 
     internal static async Task<Dictionary<long, PullState>> PullStatesAsync(AnvilDbContext db, List<long> issueIds, CancellationToken ct) =>
-        await db.PullRequests.AsNoTracking().Where(p => issueIds.Contains(p.IssueId))
+        issueIds.Count == 0 ? [] : await db.PullRequests.AsNoTracking().Where(p => issueIds.Contains(p.IssueId))
             .Select(p => new { p.IssueId, p.MergedAt, p.IsDraft }).ToDictionaryAsync(p => p.IssueId, p => new PullState(p.MergedAt != null, p.IsDraft), ct);
 
     internal static IssueRow Row(IssueDetails d, PullState pull) =>

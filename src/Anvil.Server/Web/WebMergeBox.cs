@@ -10,12 +10,12 @@ using Anvil.Web.Ports;
 namespace Anvil.Server.Web;
 
 /// <summary>A pull request's merge box over <see cref="PullRequestService"/>, <see cref="PullRequestMerger"/> and branch deletion.</summary>
-public sealed class WebMergeBox(PullRequestService pulls, PullRequestMerger merger, BrowsingService browsing, RepositoryAccess access, RepositoryStore store,
-    Caller caller) : IWebMergeBox
+public sealed class WebMergeBox(PullRequestService pulls, WebPullRequestLoads loads, PullRequestMerger merger, BrowsingService browsing, RepositoryAccess access,
+    RepositoryStore store, Caller caller) : IWebMergeBox
 {
     public async Task<MergeBoxView> LoadAsync(string owner, string repo, int number, CancellationToken ct)
     {
-        var details = await pulls.GetAsync(owner, repo, number, ct);
+        var details = await loads.GetAsync(owner, repo, number, ct);
         var (pr, issue) = (details.PullRequest, details.Details.Issue);
         var grant = await access.ReadAsync(owner, repo, ct);
         var viewer = caller.User;

@@ -34,6 +34,8 @@ public static class WebPages
         services.AddScoped<IWebRepoSettings, WebRepoSettings>();
         services.AddScoped<IWebAccountLinks, WebAccountLinks>();
         services.AddScoped<IWebActions, WebActions>();
+        services.AddScoped<WebPullRequestLoads>();
+        services.AddScoped<IWebIssueHeads>(sp => (WebIssues)sp.GetRequiredService<IWebIssues>());
         return services;
     }
 

@@ -5,15 +5,16 @@ using Anvil.Web.Ports;
 namespace Anvil.Server.Web;
 
 /// <summary>The Files changed and Commits tabs of a pull request, and reviewing it, over the pull request services.</summary>
-public sealed class WebPullTabs(PullRequestService pulls, PullRequestReviews reviews, Caller caller) : IWebPullTabs
+public sealed class WebPullTabs(PullRequestService pulls, WebPullRequestLoads loads, PullRequestReviews reviews, Caller caller) : IWebPullTabs
 {
     // Line comments shown beside a diff; a longer discussion pages through the API.
     private const int MaxLineComments = 500;
 
     public async Task<PullFilesView> FilesAsync(string owner, string repo, int number, CancellationToken ct)
     {
-        var diff = await pulls.DiffAsync(owner, repo, number, ct);
-        var (pr, comments, _) = await reviews.ListReviewCommentsAsync(owner, repo, number, 0, MaxLineComments, ct);
+        var pr = await loads.GetAsync(owner, repo, number, ct);
+        var diff = await pulls.DiffAsync(pr, ct);
+        var (_, comments, _) = await reviews.ListReviewCommentsAsync(pr, 0, MaxLineComments, ct);
         var pending = await reviews.PendingReviewAsync(pr, ct);
         var lines = comments.Items.Select(c => new LineCommentView(c.Id, c.Author.Username, c.Path, c.Line, c.Side, c.Body, c.CreatedAt, c.InReplyToId,
             pending is { } p && c.ReviewId == p.Review.Id)).ToList();
@@ -24,7 +25,7 @@ public sealed class WebPullTabs(PullRequestService pulls, PullRequestReviews rev
 
     public async Task<PullCommitsView> CommitsAsync(string owner, string repo, int number, CancellationToken ct)
     {
-        var commits = await pulls.CommitsAsync(owner, repo, number, 0, PullRequestRules.MaxCommits, ct);
+        var commits = await pulls.CommitsAsync(await loads.GetAsync(owner, repo, number, ct), 0, PullRequestRules.MaxCommits, ct);
         var authors = commits.Commits.Select(c => (c.Oid, User: commits.Users.For(c.Author)?.Username)).Where(a => a.User is not null)
             .ToDictionary(a => a.Oid, a => a.User!);
         return new PullCommitsView(commits.Commits, authors, commits.HasMore);
