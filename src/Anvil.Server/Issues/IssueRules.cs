@@ -8,6 +8,8 @@ public static class IssueRules
 {
     public const int MaxTitle = 256;
     public const int MaxBody = 65_536;
+    /// <summary>GitHub's limit of assignees on one issue.</summary>
+    public const int MaxAssignees = 10;
 
     public static string ValidTitle(string? title)
     {
