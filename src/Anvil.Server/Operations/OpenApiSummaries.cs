@@ -34,6 +34,8 @@ public static class OpenApiSummaries
         ["GET /api/v1/issues"] = "List issues and pull requests you are involved in, across repositories",
         ["GET /api/v1/user/issues"] = "List issues and pull requests in your repositories or that involve you",
         ["GET /api/v1/repos/{owner}/{name}/issues/comments"] = "List issue comments for a repository",
+        ["GET /api/v1/repos/{owner}/{name}/topics"] = "Get all repository topics",
+        ["PUT /api/v1/repos/{owner}/{name}/topics"] = "Replace all repository topics",
         ["GET /api/v1/repos/{owner}/{name}/assignees"] = "List available assignees",
         ["GET /api/v1/repos/{owner}/{name}/assignees/{username}"] = "Check whether a user can be assigned",
         ["POST /api/v1/repos/{owner}/{name}/issues/{number}/assignees"] = "Add assignees to an issue",

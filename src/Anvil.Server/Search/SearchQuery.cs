@@ -4,10 +4,11 @@ namespace Anvil.Server.Search;
 
 /// <summary>
 /// A search string split into free text and GitHub-style qualifiers (<c>repo:o/n</c>, <c>is:open</c>, <c>user:name</c>;
-/// for issues also <c>author:name</c> and <c>is:issue</c>/<c>is:pr</c>, the latter in <see cref="IsPullRequest"/>).
+/// for issues also <c>author:name</c> and <c>is:issue</c>/<c>is:pr</c>, the latter in <see cref="IsPullRequest"/>; for repositories
+/// <c>topic:name</c>, each one required).
 /// </summary>
 public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoName, string? State, string? User, string? Author = null,
-    bool? IsPullRequest = null)
+    bool? IsPullRequest = null, IReadOnlyList<string>? Topics = null)
 {
     public const int MaxLength = 256;
 
@@ -21,6 +22,7 @@ public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoNam
         string? owner = null, name = null, state = null, user = null, author = null;
         bool? isPullRequest = null;
         var words = new List<string>();
+        var topics = new List<string>();
         foreach (var token in q.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var colon = token.IndexOf(':');
@@ -36,6 +38,9 @@ public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoNam
                 case "user" or "owner" or "org" when value.Length > 0:
                     user = value;
                     break;
+                case "topic" when value.Length > 0:
+                    topics.Add(value.ToLowerInvariant());
+                    break;
                 case "author" when value.Length > 0:
                     author = value;
                     break;
@@ -47,7 +52,7 @@ public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoNam
                     break;
             }
         }
-        return new SearchQuery(string.Join(' ', words), owner, name, state, user, author, isPullRequest);
+        return new SearchQuery(string.Join(' ', words), owner, name, state, user, author, isPullRequest, topics);
     }
 
     /// <summary>

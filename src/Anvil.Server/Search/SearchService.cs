@@ -80,6 +80,13 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
                 docs = docs.Where(d => visible.Any(r => r.Id == d.RepositoryId));
             }
         }
+        if (kinds.Contains(SearchKinds.Repository))
+        {
+            foreach (var topic in query.Topics ?? [])
+            {
+                docs = docs.Where(d => db.RepositoryTopics.Any(t => t.RepositoryId == d.RepositoryId && t.Name == topic));
+            }
+        }
         if (query.State is not null && issueKinds)
         {
             docs = docs.Where(d => d.State == query.State);
