@@ -15,7 +15,7 @@ public sealed record IssueChanges(
     string? Title = null, string? Body = null, string? State = null, string? StateReason = null,
     IReadOnlyList<string>? Labels = null, IReadOnlyList<string>? AddLabels = null, IReadOnlyList<string>? RemoveLabels = null,
     IReadOnlyList<string>? Assignees = null, bool? Locked = null,
-    IReadOnlyList<string>? AddAssignees = null, IReadOnlyList<string>? RemoveAssignees = null);
+    IReadOnlyList<string>? AddAssignees = null, IReadOnlyList<string>? RemoveAssignees = null, string? LockReason = null);
 
 /// <summary>An issue with everything its views show.</summary>
 public sealed record IssueDetails(Repository Repository, Issue Issue, IReadOnlyList<Label> Labels, IReadOnlyList<User> Assignees,

@@ -8,6 +8,13 @@ public static class IssueRules
 {
     public const int MaxTitle = 256;
     public const int MaxBody = 65_536;
+    /// <summary>GitHub's <c>lock_reason</c> values (null: locked without one).</summary>
+    public static string? ValidLockReason(string? reason) => reason switch
+    {
+        null or "off-topic" or "too heated" or "resolved" or "spam" => reason,
+        _ => throw AnvilException.Invalid("Issue", "lock_reason", "lock_reason must be one of off-topic, too heated, resolved, spam"),
+    };
+
     /// <summary>GitHub's limit of assignees on one issue.</summary>
     public const int MaxAssignees = 10;
 

@@ -268,6 +268,7 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
             var setAssignees = changes.Assignees is null ? null : await AssignableAsync(repo, changes.Assignees, ct);
             var addAssignees = changes.AddAssignees is null ? null : await AssignableAsync(repo, changes.AddAssignees, ct);
             var removeAssignees = (changes.RemoveAssignees ?? []).Select(n => NameRules.Normalize(n ?? "")).ToHashSet();
+            var lockReason = IssueRules.ValidLockReason(changes.LockReason);
 
             var previousTitle = issue.Title;
             var previousBody = issue.Body;
@@ -328,7 +329,14 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
             if (changes.Locked is { } locked && locked != issue.Locked)
             {
                 issue.Locked = locked;
+                issue.ActiveLockReason = locked ? lockReason : null;
                 happened.Add(new IssueLockChanged(repo, issue, user, locked));
+                changed = true;
+            }
+            else if (changes.Locked is true && lockReason != issue.ActiveLockReason)
+            {
+                // Locked again with another reason: GitHub keeps the latest.
+                issue.ActiveLockReason = lockReason;
                 changed = true;
             }
             if (changed)

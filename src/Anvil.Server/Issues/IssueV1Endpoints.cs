@@ -19,6 +19,7 @@ public static class IssueV1Endpoints
     public sealed record CommentBody([property: Required] string? Body);
     public sealed record LabelBody(string? Name, string? NewName, string? Color, string? Description);
     public sealed record AssigneesBody(List<string>? Assignees);
+    public sealed record LockBody(string? LockReason);
 
     /// <summary>GitHub takes labels as names or as <c>{name}</c> objects; issue-label routes also take <c>{labels: […]}</c>.</summary>
     public static List<string>? LabelNames(JsonNode? node)
@@ -128,10 +129,10 @@ public static class IssueV1Endpoints
             var issue = await issues.UpdateAsync(owner, name, number, new IssueChanges(RemoveAssignees: body.Assignees ?? []), ctx.RequestAborted);
             return ApiJson.Json(ctx, issue.ToV1(ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapPut("/lock", (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
-            SetLock(ctx, owner, name, number, true, issues)).RequireUser(Scopes.RepoWrite);
+        one.MapPut("/lock", async (HttpContext ctx, OptionalJsonBody<LockBody> input, string owner, string name, int number, IssueService issues) =>
+            await SetLock(ctx, owner, name, number, true, (await input.ReadAsync(new LockBody(null))).LockReason, issues)).RequireUser(Scopes.RepoWrite);
         one.MapDelete("/lock", (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
-            SetLock(ctx, owner, name, number, false, issues)).RequireUser(Scopes.RepoWrite);
+            SetLock(ctx, owner, name, number, false, null, issues)).RequireUser(Scopes.RepoWrite);
 
         one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
         {
@@ -240,9 +241,9 @@ public static class IssueV1Endpoints
     private static JsonOk<IEnumerable<IssueViews.V1Label>> IssueLabels(HttpContext ctx, IssueDetails issue) =>
         ApiJson.Json(ctx, issue.Labels.Select(l => l.ToV1(issue.Repository, ctx.PublicBaseUrl())));
 
-    private static async Task<NoContent> SetLock(HttpContext ctx, string owner, string name, int number, bool locked, IssueService issues)
+    private static async Task<NoContent> SetLock(HttpContext ctx, string owner, string name, int number, bool locked, string? reason, IssueService issues)
     {
-        await issues.UpdateAsync(owner, name, number, new IssueChanges(Locked: locked), ctx.RequestAborted);
+        await issues.UpdateAsync(owner, name, number, new IssueChanges(Locked: locked, LockReason: reason), ctx.RequestAborted);
         return TypedResults.NoContent();
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Anvil.Server.Browsing;
 using Anvil.Server.Issues;
 using Anvil.Server.Repositories;
@@ -87,13 +88,28 @@ public static class PullRequestViews
 
     public sealed record V1MergeResult(string Sha, bool Merged, string Message);
 
+    /// <summary>GitHub's hypermedia link object: <c>{"href": …}</c>.</summary>
+    public sealed record V1Href(string Href);
+
+    public sealed record V1ReviewLinks(V1Href Html, V1Href PullRequest);
+
+    public sealed record V1ReviewCommentLinks(V1Href Self, V1Href Html, V1Href PullRequest);
+
     public sealed record V1Review(long Id, string NodeId, UserViews.V1SimpleUser User, string Body, string State, string HtmlUrl,
-        string PullRequestUrl, string AuthorAssociation, DateTime SubmittedAt, string CommitId);
+        string PullRequestUrl, string AuthorAssociation, DateTime SubmittedAt, string CommitId)
+    {
+        [JsonPropertyName("_links")]
+        public V1ReviewLinks Links => new(new V1Href(HtmlUrl), new V1Href(PullRequestUrl));
+    }
 
     public sealed record V1ReviewComment(string Url, long? PullRequestReviewId, long Id, string NodeId, string DiffHunk, string Path,
         string CommitId, string OriginalCommitId, long? InReplyToId, UserViews.V1SimpleUser User, string Body, DateTime CreatedAt,
         DateTime UpdatedAt, string HtmlUrl, string PullRequestUrl, string AuthorAssociation, int Line, int OriginalLine, string Side,
-        int? StartLine, string? StartSide, string SubjectType);
+        int? StartLine, string? StartSide, string SubjectType)
+    {
+        [JsonPropertyName("_links")]
+        public V1ReviewCommentLinks Links => new(new V1Href(Url), new V1Href(HtmlUrl), new V1Href(PullRequestUrl));
+    }
 
     private static string Api(Repository r, string baseUrl) => $"{baseUrl}/api/v1/repos/{r.Owner.Username}/{r.Name}";
 
