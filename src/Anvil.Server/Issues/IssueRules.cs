@@ -75,5 +75,9 @@ public static class IssueRules
 
     /// <summary>A comment: collaborators moderate any; its author edits and deletes it while the issue is not locked.</summary>
     public static bool MayModerate(RepositoryGrant grant, Issue issue, IssueComment comment, User user) =>
-        grant.CanWrite || (comment.AuthorId == user.Id && !issue.Locked);
+        MayModerate(grant, issue, comment.AuthorId, user);
+
+    /// <summary>The same rule for any comment on the issue (a pull request's review comments too), by its author's id.</summary>
+    public static bool MayModerate(RepositoryGrant grant, Issue issue, long commentAuthorId, User user) =>
+        grant.CanWrite || (commentAuthorId == user.Id && !issue.Locked);
 }

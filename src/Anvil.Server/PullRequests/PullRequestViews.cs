@@ -142,7 +142,7 @@ public static class PullRequestViews
         return new V1PullRequest(api, p.Id, UserViews.NodeId("PR", p.Id), html, html + ".diff", html + ".patch", i.Url, api + "/commits",
             api + "/comments", $"{Api(r, baseUrl)}/pulls/comments{{/number}}", i.CommentsUrl, $"{Api(r, baseUrl)}/statuses/{p.HeadOid}",
             i.Number, i.State, i.Locked, i.Title, i.User, i.Body, i.Labels, null, null, i.CreatedAt, i.UpdatedAt, i.ClosedAt, p.MergedAt,
-            p.MergeCommitOid, i.Assignee, i.Assignees, [], [], headRef, baseRef, i.AuthorAssociation, null, p.IsDraft, p.IsMerged,
+            p.MergeCommitOid, i.Assignee, i.Assignees, d.RequestedReviewers.Select(u => (object)u.ToV1Simple(baseUrl)).ToList(), [], headRef, baseRef, i.AuthorAssociation, null, p.IsDraft, p.IsMerged,
             p.Mergeable, p.Mergeable, MergeableState(d), p.MergedBy?.ToV1Simple(baseUrl), i.Comments, reviewComments, false,
             p.CommitCount, p.Additions, p.Deletions, p.ChangedFiles, p.HeadBranchDeleted, p.ConflictingPathList.ToList());
     }
