@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Anvil.Server.Tests.Infrastructure;
 using Octokit;
 
@@ -35,13 +36,18 @@ public abstract class ReviewRequestCompatibilityTests(AnvilServer server)
         await github.PullRequest.ReviewRequest.Delete(owner.Username, "reviewed", pr.Number, new PullRequestReviewRequest([helper.Username], null));
         Assert.Empty((await github.PullRequest.Get(owner.Username, "reviewed", pr.Number)).RequestedReviewers);
 
-        var comment = await helperClient.PullRequest.ReviewComment.Create(owner.Username, "reviewed", pr.Number,
-            new PullRequestReviewCommentCreate("why new?", pr.Head.Sha, "feature.txt", 1));
-        var edited = await helperClient.PullRequest.ReviewComment.Edit(owner.Username, "reviewed", comment.Id, new PullRequestReviewCommentEdit("why is it new?"));
+        // Octokit creates review comments by diff position, which Anvil does not take (it takes line and side): made over HTTP.
+        using var h = helper.Client();
+        var made = await h.PostAsJsonAsync($"/api/v1/repos/{owner.Username}/reviewed/pulls/{pr.Number}/comments",
+            new { body = "why new?", path = "feature.txt", line = 1, side = "RIGHT" });
+        Assert.Equal(System.Net.HttpStatusCode.Created, made.StatusCode);
+        var comment = (await made.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!;
+        var commentId = comment["id"]!.GetValue<long>();
+        var edited = await helperClient.PullRequest.ReviewComment.Edit(owner.Username, "reviewed", commentId, new PullRequestReviewCommentEdit("why is it new?"));
         Assert.Equal("why is it new?", edited.Body);
-        Assert.Equal("why is it new?", (await github.PullRequest.ReviewComment.GetComment(owner.Username, "reviewed", comment.Id)).Body);
-        await github.PullRequest.ReviewComment.Delete(owner.Username, "reviewed", comment.Id);
-        await Assert.ThrowsAsync<NotFoundException>(() => github.PullRequest.ReviewComment.GetComment(owner.Username, "reviewed", comment.Id));
+        Assert.Equal("why is it new?", (await github.PullRequest.ReviewComment.GetComment(owner.Username, "reviewed", commentId)).Body);
+        await github.PullRequest.ReviewComment.Delete(owner.Username, "reviewed", commentId);
+        await Assert.ThrowsAsync<NotFoundException>(() => github.PullRequest.ReviewComment.GetComment(owner.Username, "reviewed", commentId));
     }
 }
 
