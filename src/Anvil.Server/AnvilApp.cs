@@ -134,6 +134,7 @@ public static class AnvilApp
         services.AddScoped<IssueService>();
         services.AddScoped<LabelService>();
         services.AddScoped<IssueSearchResults>();
+        services.AddScoped<CallerIssues>();
         services.AddScoped<ISearchResultPresenter>(sp => sp.GetRequiredService<IssueSearchResults>());
         services.AddScoped<RepositoryMaintenance>();
         services.AddHostedService<RepositoryMaintenanceWorker>();

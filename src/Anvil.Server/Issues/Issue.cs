@@ -29,6 +29,8 @@ public sealed class Issue
     /// <summary>GitHub's <c>state_reason</c>: completed, not_planned, reopened, or null.</summary>
     public string? StateReason { get; set; }
     public bool Locked { get; set; }
+    /// <summary>GitHub's <c>active_lock_reason</c> (off-topic, too heated, resolved, spam) while locked with one; null otherwise.</summary>
+    public string? ActiveLockReason { get; set; }
     public long AuthorId { get; set; }
     public User Author { get; set; } = null!;
     public DateTime? ClosedAt { get; set; }
@@ -107,6 +109,7 @@ internal sealed class IssueConfiguration : IEntityTypeConfiguration<Issue>, IEnt
         e.Property(i => i.Title).HasMaxLength(IssueRules.MaxTitle);
         e.Property(i => i.Body).HasMaxLength(IssueRules.MaxBody);
         e.Property(i => i.StateReason).HasMaxLength(20);
+        e.Property(i => i.ActiveLockReason).HasMaxLength(20);
         // Counts move with the state; a concurrent state change makes the second writer retry.
         e.Property(i => i.State).IsConcurrencyToken();
         e.HasOne<Repository>().WithMany().HasForeignKey(i => i.RepositoryId).OnDelete(DeleteBehavior.Cascade);

@@ -28,6 +28,23 @@ public sealed record IssueFilter(IssueStateFilter State, IReadOnlyList<string> L
         _ => throw AnvilException.Invalid("state must be one of open, closed, all"),
     };
 
+    /// <summary>The state and <see cref="Since"/> conditions, which read the issue row alone.</summary>
+    public IQueryable<Issue> ApplyStateAndSince(IQueryable<Issue> query)
+    {
+        query = State switch
+        {
+            IssueStateFilter.Open => query.Where(i => i.State == IssueState.Open),
+            IssueStateFilter.Closed => query.Where(i => i.State == IssueState.Closed),
+            _ => query,
+        };
+        if (Since is { } since)
+        {
+            var from = since.UtcDateTime;
+            query = query.Where(i => i.UpdatedAt >= from);
+        }
+        return query;
+    }
+
     public static IReadOnlyList<string> ParseLabels(string? labels) =>
         (labels ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

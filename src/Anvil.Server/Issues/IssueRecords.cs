@@ -8,12 +8,14 @@ public sealed record NewIssue(string? Title, string? Body, IReadOnlyList<string>
 
 /// <summary>
 /// A PATCH: null leaves a field alone. <see cref="Labels"/>/<see cref="Assignees"/> replace the set;
-/// <see cref="AddLabels"/>/<see cref="RemoveLabels"/> change it relative to what it is at commit time.
+/// <see cref="AddLabels"/>/<see cref="RemoveLabels"/> (and <see cref="AddAssignees"/>/<see cref="RemoveAssignees"/>) change it
+/// relative to what it is at commit time.
 /// </summary>
 public sealed record IssueChanges(
     string? Title = null, string? Body = null, string? State = null, string? StateReason = null,
     IReadOnlyList<string>? Labels = null, IReadOnlyList<string>? AddLabels = null, IReadOnlyList<string>? RemoveLabels = null,
-    IReadOnlyList<string>? Assignees = null, bool? Locked = null);
+    IReadOnlyList<string>? Assignees = null, bool? Locked = null,
+    IReadOnlyList<string>? AddAssignees = null, IReadOnlyList<string>? RemoveAssignees = null, string? LockReason = null);
 
 /// <summary>An issue with everything its views show.</summary>
 public sealed record IssueDetails(Repository Repository, Issue Issue, IReadOnlyList<Label> Labels, IReadOnlyList<User> Assignees,

@@ -8,6 +8,15 @@ public static class IssueRules
 {
     public const int MaxTitle = 256;
     public const int MaxBody = 65_536;
+    /// <summary>GitHub's <c>lock_reason</c> values (null: locked without one).</summary>
+    public static string? ValidLockReason(string? reason) => reason switch
+    {
+        null or "off-topic" or "too heated" or "resolved" or "spam" => reason,
+        _ => throw AnvilException.Invalid("Issue", "lock_reason", "lock_reason must be one of off-topic, too heated, resolved, spam"),
+    };
+
+    /// <summary>GitHub's limit of assignees on one issue.</summary>
+    public const int MaxAssignees = 10;
 
     public static string ValidTitle(string? title)
     {
@@ -66,5 +75,9 @@ public static class IssueRules
 
     /// <summary>A comment: collaborators moderate any; its author edits and deletes it while the issue is not locked.</summary>
     public static bool MayModerate(RepositoryGrant grant, Issue issue, IssueComment comment, User user) =>
-        grant.CanWrite || (comment.AuthorId == user.Id && !issue.Locked);
+        MayModerate(grant, issue, comment.AuthorId, user);
+
+    /// <summary>The same rule for any comment on the issue (a pull request's review comments too), by its author's id.</summary>
+    public static bool MayModerate(RepositoryGrant grant, Issue issue, long commentAuthorId, User user) =>
+        grant.CanWrite || (commentAuthorId == user.Id && !issue.Locked);
 }

@@ -21,6 +21,34 @@ public sealed partial class IssueService
             page.Items.Select(c => new CommentDetails(issue.Repository, issue.Issue, c, associations[c.AuthorId])).ToList(), page.HasMore, page.Total));
     }
 
+    /// <summary>
+    /// Every comment on the repository's issues and pull requests (GitHub's <c>GET …/issues/comments</c>): oldest first,
+    /// or by <paramref name="sort"/> (created, updated) in the direction asked; <paramref name="since"/> keeps those updated at or after it.
+    /// </summary>
+    public async Task<Page<CommentDetails>> ListRepositoryCommentsAsync(string owner, string name, string? sort, bool? ascending, DateTimeOffset? since,
+        int offset, int limit, CancellationToken ct)
+    {
+        var grant = await access.ReadAsync(owner, name, ct);
+        var repo = grant.Repository;
+        var query = db.IssueComments.AsNoTracking().Include(c => c.Author).Include(c => c.Issue).Where(c => c.Issue.RepositoryId == repo.Id);
+        if (since is { } from)
+        {
+            var at = from.UtcDateTime;
+            query = query.Where(c => c.UpdatedAt >= at);
+        }
+        // As on GitHub, direction means something only beside sort; without either the list reads oldest first.
+        var up = string.IsNullOrEmpty(sort) || (ascending ?? true);
+        query = sort switch
+        {
+            null or "" or "created" => up ? query.OrderBy(c => c.Id) : query.OrderByDescending(c => c.Id),
+            "updated" => up ? query.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id) : query.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
+            _ => throw AnvilException.Invalid("sort must be one of created, updated"),
+        };
+        var page = await query.ToPageAsync(offset, limit, ct);
+        var associations = await AssociationsAsync(repo, page.Items.Select(c => c.AuthorId), ct);
+        return page.With(page.Items.Select(c => new CommentDetails(repo, c.Issue, c, associations[c.AuthorId])).ToList());
+    }
+
     public async Task<CommentDetails> AddCommentAsync(string owner, string name, int number, string? body, CancellationToken ct)
     {
         var user = caller.RequireUser();

@@ -23,13 +23,7 @@ public sealed partial class IssueService
     {
         var repo = grant.Repository;
         var tally = (await TallyAsync([repo.Id], ct))[repo.Id];
-        var query = db.Issues.Where(i => i.RepositoryId == repo.Id && i.IsPullRequest == isPullRequest);
-        query = filter.State switch
-        {
-            IssueStateFilter.Open => query.Where(i => i.State == IssueState.Open),
-            IssueStateFilter.Closed => query.Where(i => i.State == IssueState.Closed),
-            _ => query,
-        };
+        var query = filter.ApplyStateAndSince(db.Issues.Where(i => i.RepositoryId == repo.Id && i.IsPullRequest == isPullRequest));
         if (filter.Before is { } before)
         {
             query = query.Where(i => i.Number < before);
@@ -74,11 +68,6 @@ public sealed partial class IssueService
             {
                 matchesNothing = true;
             }
-        }
-        if (filter.Since is { } since)
-        {
-            var from = since.UtcDateTime;
-            query = query.Where(i => i.UpdatedAt >= from);
         }
         if (filter.Mentioned is { } mentioned)
         {

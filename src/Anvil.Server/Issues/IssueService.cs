@@ -255,7 +255,7 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
                 throw AnvilException.Forbidden("only the author or a collaborator may close or reopen this issue");
             }
             var triage = changes.Labels is not null || changes.AddLabels is not null || changes.RemoveLabels is not null
-                || changes.Assignees is not null || changes.Locked is not null;
+                || changes.Assignees is not null || changes.AddAssignees is not null || changes.RemoveAssignees is not null || changes.Locked is not null;
             if (triage && !IssueRules.MayTriage(grant))
             {
                 throw AnvilException.Forbidden("only collaborators may change labels, assignees or the lock");
@@ -270,6 +270,9 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
             var addLabels = changes.AddLabels is null ? null : await labels.ResolveAsync(repo.Id, changes.AddLabels, ct);
             var removeLabels = changes.RemoveLabels is null ? null : await labels.ResolveAsync(repo.Id, changes.RemoveLabels, ct);
             var setAssignees = changes.Assignees is null ? null : await AssignableAsync(repo, changes.Assignees, ct);
+            var addAssignees = changes.AddAssignees is null ? null : await AssignableAsync(repo, changes.AddAssignees, ct);
+            var removeAssignees = (changes.RemoveAssignees ?? []).Select(n => NameRules.Normalize(n ?? "")).ToHashSet();
+            var lockReason = IssueRules.ValidLockReason(changes.LockReason);
 
             var previousTitle = issue.Title;
             var previousBody = issue.Body;
@@ -308,11 +311,17 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
                     changed = true;
                 }
             }
-            if (setAssignees is not null)
+            if (setAssignees is not null || addAssignees is not null || removeAssignees.Count > 0)
             {
                 var links = await db.IssueAssignees.Include(a => a.User).Where(a => a.IssueId == issue.Id).ToListAsync(ct);
-                var added = setAssignees.Where(u => links.All(l => l.UserId != u.Id)).ToList();
-                var removed = links.Where(l => setAssignees.All(u => u.Id != l.UserId)).ToList();
+                var wanted = (setAssignees ?? links.Select(l => l.User).Concat(addAssignees ?? []).ToList())
+                    .Where(u => !removeAssignees.Contains(u.NormalizedUsername)).DistinctBy(u => u.Id).ToList();
+                if (wanted.Count > IssueRules.MaxAssignees)
+                {
+                    throw AnvilException.Invalid($"an issue can have at most {IssueRules.MaxAssignees} assignees");
+                }
+                var added = wanted.Where(u => links.All(l => l.UserId != u.Id)).ToList();
+                var removed = links.Where(l => wanted.All(u => u.Id != l.UserId)).ToList();
                 db.IssueAssignees.RemoveRange(removed);
                 db.IssueAssignees.AddRange(added.Select(u => new IssueAssignee { IssueId = issue.Id, UserId = u.Id }));
                 if (added.Count + removed.Count > 0)
@@ -324,7 +333,14 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
             if (changes.Locked is { } locked && locked != issue.Locked)
             {
                 issue.Locked = locked;
+                issue.ActiveLockReason = locked ? lockReason : null;
                 happened.Add(new IssueLockChanged(repo, issue, user, locked));
+                changed = true;
+            }
+            else if (changes.Locked is true && lockReason != issue.ActiveLockReason)
+            {
+                // Locked again with another reason: GitHub keeps the latest.
+                issue.ActiveLockReason = lockReason;
                 changed = true;
             }
             if (changed)
@@ -405,13 +421,11 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
         {
             return [];
         }
-        if (normalized.Count > 10)
+        if (normalized.Count > IssueRules.MaxAssignees)
         {
-            throw AnvilException.Invalid("an issue can have at most 10 assignees");
+            throw AnvilException.Invalid($"an issue can have at most {IssueRules.MaxAssignees} assignees");
         }
-        var found = await access.ReadersOf(repo).AsNoTracking()
-            .Where(u => normalized.Contains(u.NormalizedUsername))
-            .ToListAsync(ct);
+        var found = await AssignableUsers(repo).AsNoTracking().Where(u => normalized.Contains(u.NormalizedUsername)).ToListAsync(ct);
         var byName = found.ToDictionary(u => u.NormalizedUsername);
         if (normalized.FirstOrDefault(n => !byName.ContainsKey(n)) is { } missing)
         {
@@ -419,6 +433,9 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
         }
         return normalized.Select(n => byName[n]).ToList();
     }
+
+    /// <summary>Who may be assigned in <paramref name="repo"/>: those who may read it (see <see cref="AssignableAsync"/>).</summary>
+    private IQueryable<User> AssignableUsers(Repository repo) => access.ReadersOf(repo);
 
     /// <summary>
     /// GitHub's <c>author_association</c> of each user with the repository, the one answer for issues, comments, pull

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Anvil.Server.Issues;
@@ -17,6 +18,8 @@ public static class IssueV1Endpoints
         JsonNode? Labels, bool? Locked);
     public sealed record CommentBody([property: Required] string? Body);
     public sealed record LabelBody(string? Name, string? NewName, string? Color, string? Description);
+    public sealed record AssigneesBody(List<string>? Assignees);
+    public sealed record LockBody(string? LockReason);
 
     /// <summary>GitHub takes labels as names or as <c>{name}</c> objects; issue-label routes also take <c>{labels: […]}</c>.</summary>
     public static List<string>? LabelNames(JsonNode? node)
@@ -46,7 +49,44 @@ public static class IssueV1Endpoints
 
     public static void MapIssueV1Endpoints(this IEndpointRouteBuilder app)
     {
+        // The signed-in user's issues across repositories; with no organizations, GitHub's two lists are one.
+        foreach (var path in new[] { "/api/v1/issues", "/api/v1/user/issues" })
+        {
+            app.MapGet(path, async (HttpContext ctx, CallerIssues issues) =>
+            {
+                var page = PageRequest.From(ctx.Request);
+                var q = ctx.Request.Query;
+                var filter = new IssueFilter(IssueFilter.ParseState(q["state"]), IssueFilter.ParseLabels(q["labels"]), null, null, null,
+                    ctx.Request.Timestamp("since"), Order: IssueOrder.Parse(q["sort"].ToString() is { Length: > 0 } s ? s : null, ctx.Request.Ascending()));
+                var list = await issues.ListAsync(CallerIssues.ParseInvolvement(q["filter"]), filter, page.Offset, page.PerPage, ctx.RequestAborted);
+                return page.Answer(ctx, list, i => i.ToV1(ctx.PublicBaseUrl()));
+            }).RequireUser(Scopes.RepoRead);
+        }
+
         var repo = app.MapGroup("/api/v1/repos/{owner}/{name}").CacheAnonymousReads();
+
+        repo.MapGet("/assignees", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var list = await issues.ListAssigneesAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
+            return page.Answer(ctx, list, u => u.ToV1Simple(ctx.PublicBaseUrl()));
+        });
+        repo.MapGet("/assignees/{username}", async (HttpContext ctx, string owner, string name, string username, IssueService issues) =>
+        {
+            if (!await issues.IsAssignableAsync(owner, name, username, ctx.RequestAborted))
+            {
+                throw AnvilException.NotFound("user cannot be assigned in this repository");
+            }
+            return TypedResults.NoContent();
+        });
+        repo.MapGet("/issues/comments", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var sort = ctx.Request.Query["sort"].ToString();
+            var list = await issues.ListRepositoryCommentsAsync(owner, name, sort, ctx.Request.Ascending(), ctx.Request.Timestamp("since"),
+                page.Offset, page.PerPage, ctx.RequestAborted);
+            return page.Answer(ctx, list, c => c.ToV1(ctx.PublicBaseUrl()));
+        });
 
         repo.MapGet("/issues", async (HttpContext ctx, string owner, string name, IssueService issues) =>
         {
@@ -77,10 +117,22 @@ public static class IssueV1Endpoints
             await issues.DeleteAsync(owner, name, number, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
-        one.MapPut("/lock", (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
-            SetLock(ctx, owner, name, number, true, issues)).RequireUser(Scopes.RepoWrite);
+        one.MapPost("/assignees", async (HttpContext ctx, JsonBody<AssigneesBody> input, string owner, string name, int number, IssueService issues) =>
+        {
+            var body = await input.ReadAsync();
+            var issue = await issues.UpdateAsync(owner, name, number, new IssueChanges(AddAssignees: body.Assignees ?? []), ctx.RequestAborted);
+            return ApiJson.Created(ctx, issue.ToV1(ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("/assignees", async (HttpContext ctx, JsonBody<AssigneesBody> input, string owner, string name, int number, IssueService issues) =>
+        {
+            var body = await input.ReadAsync();
+            var issue = await issues.UpdateAsync(owner, name, number, new IssueChanges(RemoveAssignees: body.Assignees ?? []), ctx.RequestAborted);
+            return ApiJson.Json(ctx, issue.ToV1(ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapPut("/lock", async (HttpContext ctx, OptionalJsonBody<LockBody> input, string owner, string name, int number, IssueService issues) =>
+            await SetLock(ctx, owner, name, number, true, (await input.ReadAsync(new LockBody(null))).LockReason, issues)).RequireUser(Scopes.RepoWrite);
         one.MapDelete("/lock", (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
-            SetLock(ctx, owner, name, number, false, issues)).RequireUser(Scopes.RepoWrite);
+            SetLock(ctx, owner, name, number, false, null, issues)).RequireUser(Scopes.RepoWrite);
 
         one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
         {
@@ -189,9 +241,9 @@ public static class IssueV1Endpoints
     private static JsonOk<IEnumerable<IssueViews.V1Label>> IssueLabels(HttpContext ctx, IssueDetails issue) =>
         ApiJson.Json(ctx, issue.Labels.Select(l => l.ToV1(issue.Repository, ctx.PublicBaseUrl())));
 
-    private static async Task<NoContent> SetLock(HttpContext ctx, string owner, string name, int number, bool locked, IssueService issues)
+    private static async Task<NoContent> SetLock(HttpContext ctx, string owner, string name, int number, bool locked, string? reason, IssueService issues)
     {
-        await issues.UpdateAsync(owner, name, number, new IssueChanges(Locked: locked), ctx.RequestAborted);
+        await issues.UpdateAsync(owner, name, number, new IssueChanges(Locked: locked, LockReason: reason), ctx.RequestAborted);
         return TypedResults.NoContent();
     }
 }

@@ -82,7 +82,7 @@ public static class IssueViews
         return new V1Issue(i.Id, UserViews.NodeId("I", i.Id), api, ApiRepoUrl(r, baseUrl), api + "/labels{/name}", api + "/comments",
             api + "/events", $"{HtmlRepoUrl(r, baseUrl)}/{(i.IsPullRequest ? "pull" : "issues")}/{i.Number}", i.Number,
             IssueRules.Name(i.State), i.StateReason, i.Title, i.Body.Length == 0 ? null : i.Body, i.Author.ToV1Simple(baseUrl),
-            d.Labels.Select(l => l.ToV1(r, baseUrl)).ToList(), assignees.FirstOrDefault(), assignees, null, i.Locked, null,
+            d.Labels.Select(l => l.ToV1(r, baseUrl)).ToList(), assignees.FirstOrDefault(), assignees, null, i.Locked, i.Locked ? i.ActiveLockReason : null,
             d.CommentCount, pull, i.ClosedAt, i.CreatedAt, i.UpdatedAt, i.ClosedBy?.ToV1Simple(baseUrl), d.AuthorAssociation);
     }
 

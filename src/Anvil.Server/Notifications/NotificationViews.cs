@@ -38,7 +38,10 @@ public static class NotificationViews
 
     /// <summary>GitHub's notification thread.</summary>
     public sealed record V1Thread(string Id, bool Unread, string Reason, DateTime UpdatedAt, DateTime? LastReadAt, V1Subject Subject,
-        V1RepositoryRef? Repository, string Url);
+        V1RepositoryRef? Repository, string Url)
+    {
+        public string SubscriptionUrl => $"{Url}/subscription";
+    }
 
     public static V1Thread ToV1(Notification n, string baseUrl)
     {

@@ -106,9 +106,26 @@ public sealed class PullRequestReviewComment
     public DateTime UpdatedAt { get; set; }
 }
 
-internal sealed class PullRequestConfiguration : IEntityTypeConfiguration<PullRequest>, IEntityTypeConfiguration<PullRequestReview>,
-    IEntityTypeConfiguration<PullRequestReviewComment>
+/// <summary>A user asked to review a pull request (GitHub's requested reviewer); cleared when they review it.</summary>
+public sealed class ReviewRequest
 {
+    public long PullRequestId { get; set; }
+    public long UserId { get; set; }
+    public User User { get; set; } = null!;
+    public DateTime CreatedAt { get; set; }
+}
+
+internal sealed class PullRequestConfiguration : IEntityTypeConfiguration<PullRequest>, IEntityTypeConfiguration<PullRequestReview>,
+    IEntityTypeConfiguration<PullRequestReviewComment>, IEntityTypeConfiguration<ReviewRequest>
+{
+    public void Configure(EntityTypeBuilder<ReviewRequest> e)
+    {
+        e.HasKey(r => new { r.PullRequestId, r.UserId });
+        e.HasIndex(r => r.UserId);
+        e.HasOne<PullRequest>().WithMany().HasForeignKey(r => r.PullRequestId).OnDelete(DeleteBehavior.Cascade);
+        e.HasOne(r => r.User).WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+
     public void Configure(EntityTypeBuilder<PullRequest> e)
     {
         e.HasIndex(p => p.IssueId).IsUnique();

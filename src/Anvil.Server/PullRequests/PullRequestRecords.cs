@@ -28,7 +28,9 @@ public enum PullStateFilter
 
 /// <summary>A pull request with everything its views show. <see cref="HeadRepository"/> is null when gone or not visible to the caller.</summary>
 /// <param name="Checks">The combined state of the check runs on the head commit.</param>
-public sealed record PullRequestDetails(IssueDetails Details, PullRequest PullRequest, Repository? HeadRepository, Checks.CommitChecks Checks)
+/// <param name="RequestedReviewers">Users asked to review who have not yet (see <see cref="ReviewRequests"/>).</param>
+public sealed record PullRequestDetails(IssueDetails Details, PullRequest PullRequest, Repository? HeadRepository, Checks.CommitChecks Checks,
+    IReadOnlyList<Users.User> RequestedReviewers)
 {
     public Repository Repository => Details.Repository;
     public Issue Issue => Details.Issue;

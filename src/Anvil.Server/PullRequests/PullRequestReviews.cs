@@ -312,6 +312,8 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     /// <summary>Announces a submitted review and its line comments, the one way for a review submitted at once or a pending one submitted.</summary>
     private async Task PublishSubmittedAsync(PullRequestDetails pr, PullRequestReview review, List<PullRequestReviewComment> comments, User user, CancellationToken ct)
     {
+        // Reviewing answers a request to review, as on GitHub.
+        await db.ReviewRequests.Where(r => r.PullRequestId == pr.PullRequest.Id && r.UserId == user.Id).ExecuteDeleteAsync(ct);
         review.Author = user;
         await events.PublishAsync(new PullRequestReviewSubmitted(pr.Repository, pr.PullRequest, review, user), ct);
         foreach (var c in comments)
@@ -407,6 +409,56 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
             });
         }
         throw AnvilException.Invalid($"line {line} of '{req.Path}' is not part of the diff on the {side} side");
+    }
+
+    /// <summary>A review comment of this repository by id, with its pull request (GitHub's <c>…/pulls/comments/{id}</c>).</summary>
+    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> GetReviewCommentAsync(string owner, string name,
+        long id, CancellationToken ct)
+    {
+        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var comment = await db.PullRequestReviewComments.Include(c => c.Author)
+            .FirstOrDefaultAsync(c => c.Id == id && db.PullRequests.Any(p => p.Id == c.PullRequestId && p.RepositoryId == repo.Id), ct)
+            ?? throw AnvilException.NotFound("review comment not found");
+        var number = await db.PullRequests.Where(p => p.Id == comment.PullRequestId).Select(p => p.Issue.Number).FirstAsync(ct);
+        return (await pulls.GetAsync(owner, name, number, ct), comment, await AssociationAsync(repo, comment.AuthorId, ct));
+    }
+
+    /// <summary>Edits a review comment: its author (not on a locked pull request) or a writer, as for issue comments.</summary>
+    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> UpdateReviewCommentAsync(string owner, string name,
+        long id, string? body, CancellationToken ct)
+    {
+        var found = await ModeratedAsync(owner, name, id, ct);
+        var text = IssueRules.ValidBody(body, required: true);
+        if (text != found.Comment.Body)
+        {
+            found.Comment.Body = text;
+            found.Comment.UpdatedAt = Now;
+            await db.SaveChangesAsync(ct);
+        }
+        return found;
+    }
+
+    public async Task DeleteReviewCommentAsync(string owner, string name, long id, CancellationToken ct)
+    {
+        var found = await ModeratedAsync(owner, name, id, ct);
+        db.PullRequestReviewComments.Remove(found.Comment);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> ModeratedAsync(string owner, string name,
+        long id, CancellationToken ct)
+    {
+        var user = caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        var grant = await access.ContributeAsync(owner, name, ct);
+        var found = await GetReviewCommentAsync(owner, name, id, ct);
+        if (!IssueRules.MayModerate(grant, found.PullRequest.Issue, found.Comment.AuthorId, user))
+        {
+            throw AnvilException.Forbidden(found.Comment.AuthorId != user.Id
+                ? "only the comment's author or a collaborator may change this comment"
+                : "this pull request is locked");
+        }
+        return found;
     }
 
     /// <summary>One user's <c>author_association</c> with the repository (<see cref="IssueService.AssociationsAsync"/>).</summary>

@@ -413,7 +413,11 @@ public sealed class PullRequestService(
         var otherHeads = prs.Where(p => p.HeadRepositoryId is { } h && h != repo.Id).Select(p => p.HeadRepositoryId!.Value).Distinct().ToList();
         var visible = otherHeads.Count == 0 ? [] : (await access.Visible().Where(r => otherHeads.Contains(r.Id)).Select(r => r.Id).ToListAsync(ct)).ToHashSet();
         var checkStates = await checks.CombinedStatesAsync(repo.Id, prs.Select(p => p.HeadOid).ToList(), ct);
+        var prIds = prs.Select(p => p.Id).ToList();
+        var requested = (await db.ReviewRequests.AsNoTracking().Include(r => r.User).Where(r => prIds.Contains(r.PullRequestId))
+            .OrderBy(r => r.CreatedAt).ThenBy(r => r.UserId).ToListAsync(ct)).ToLookup(r => r.PullRequestId, r => r.User);
         return prs.Select((p, i) => new PullRequestDetails(details[i], p,
-            p.HeadRepositoryId == repo.Id ? repo : p.HeadRepository is { } h && visible.Contains(h.Id) ? h : null, checkStates[p.HeadOid])).ToList();
+            p.HeadRepositoryId == repo.Id ? repo : p.HeadRepository is { } h && visible.Contains(h.Id) ? h : null, checkStates[p.HeadOid],
+            requested[p.Id].ToList())).ToList();
     }
 }

@@ -12,6 +12,7 @@ public static class PullRequestServices
         services.AddScoped<PullRequestService>();
         services.AddScoped<PullRequestMerger>();
         services.AddScoped<PullRequestReviews>();
+        services.AddScoped<ReviewRequests>();
         services.AddSingleton<MergeabilitySignal>();
         services.AddScoped<MergeabilityQueue>();
         services.AddScoped<MergeabilityChecker>();

@@ -7,6 +7,7 @@ using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Issues;
 using Anvil.Server.Repositories;
+using Anvil.Server.Users;
 
 namespace Anvil.Server.PullRequests;
 
@@ -20,6 +21,10 @@ public static class PullRequestV1Endpoints
     public sealed record ReviewBody(string? CommitId, string? Body, string? Event, List<ReviewCommentBody>? Comments);
     public sealed record CommentBody([property: Required] string? Body, string? CommitId, string? Path, int? Line, string? Side, long? InReplyTo);
     public sealed record ReviewEventBody(string? Body, [property: Required] string? Event);
+    public sealed record ReviewersBody(List<string?>? Reviewers, List<string?>? TeamReviewers);
+    public sealed record CommentEditBody([property: Required] string? Body);
+    /// <summary>GitHub's requested reviewers: users, and teams (which Anvil does not have).</summary>
+    public sealed record RequestedReviewers(List<UserViews.V1SimpleUser> Users, List<object> Teams);
 
     private static PullStateFilter StateFrom(HttpRequest request) => request.Query["state"].ToString() switch
     {
@@ -28,6 +33,14 @@ public static class PullRequestV1Endpoints
         "all" => PullStateFilter.All,
         _ => throw AnvilException.Invalid("state must be one of open, closed, all"),
     };
+
+    private static void RequireNoTeams(ReviewersBody body)
+    {
+        if (body.TeamReviewers is { Count: > 0 })
+        {
+            throw AnvilException.Invalid("PullRequest", "team_reviewers", "Anvil has no teams; request users as reviewers");
+        }
+    }
 
     private static async Task<PullRequestViews.V1PullRequest> ViewAsync(HttpContext ctx, PullRequestDetails pr, RepositoryViews views, PullRequestReviews reviewing)
     {
@@ -71,7 +84,45 @@ public static class PullRequestV1Endpoints
             return ApiJson.Created(ctx, await ViewAsync(ctx, pr, views, reviewing));
         }).RequireUser(Scopes.RepoWrite);
 
+        repo.MapGet("/comments/{id:long}", async (HttpContext ctx, string owner, string name, long id, PullRequestReviews reviewing) =>
+        {
+            var (pr, comment, association) = await reviewing.GetReviewCommentAsync(owner, name, id, ctx.RequestAborted);
+            return ApiJson.Json(ctx, comment.ToV1(pr, association, ctx.PublicBaseUrl()));
+        });
+        repo.MapPatch("/comments/{id:long}", async (HttpContext ctx, JsonBody<CommentEditBody> input, string owner, string name, long id, PullRequestReviews reviewing) =>
+        {
+            var body = await input.ReadAsync();
+            var (pr, comment, association) = await reviewing.UpdateReviewCommentAsync(owner, name, id, body.Body, ctx.RequestAborted);
+            return ApiJson.Json(ctx, comment.ToV1(pr, association, ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+        repo.MapDelete("/comments/{id:long}", async (HttpContext ctx, string owner, string name, long id, PullRequestReviews reviewing) =>
+        {
+            await reviewing.DeleteReviewCommentAsync(owner, name, id, ctx.RequestAborted);
+            return TypedResults.NoContent();
+        }).RequireUser(Scopes.RepoWrite);
+
         var one = repo.MapGroup("/{number:int}");
+        one.MapGet("/requested_reviewers", async (HttpContext ctx, string owner, string name, int number, ReviewRequests requests) =>
+        {
+            var (_, users) = await requests.ListAsync(owner, name, number, ctx.RequestAborted);
+            return ApiJson.Json(ctx, new RequestedReviewers(users.Select(u => u.ToV1Simple(ctx.PublicBaseUrl())).ToList(), []));
+        });
+        one.MapPost("/requested_reviewers", async (HttpContext ctx, JsonBody<ReviewersBody> input, string owner, string name, int number, ReviewRequests requests,
+            RepositoryViews views, PullRequestReviews reviewing) =>
+        {
+            var body = await input.ReadAsync();
+            RequireNoTeams(body);
+            var pr = await requests.RequestAsync(owner, name, number, body.Reviewers ?? [], ctx.RequestAborted);
+            return ApiJson.Created(ctx, await ViewAsync(ctx, pr, views, reviewing));
+        }).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("/requested_reviewers", async (HttpContext ctx, JsonBody<ReviewersBody> input, string owner, string name, int number, ReviewRequests requests,
+            RepositoryViews views, PullRequestReviews reviewing) =>
+        {
+            var body = await input.ReadAsync();
+            RequireNoTeams(body);
+            var pr = await requests.RemoveAsync(owner, name, number, body.Reviewers ?? [], ctx.RequestAborted);
+            return ApiJson.Json(ctx, await ViewAsync(ctx, pr, views, reviewing));
+        }).RequireUser(Scopes.RepoWrite);
         one.MapGet("", async Task<Results<JsonOk<PullRequestViews.V1PullRequest>, FileContentHttpResult>> (HttpContext ctx, string owner, string name,
             int number, PullRequestService pulls, PullRequestReviews reviewing, RepositoryViews views) =>
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Anvil.Server.Browsing;
 using Anvil.Server.Issues;
 using Anvil.Server.Repositories;
@@ -87,13 +88,28 @@ public static class PullRequestViews
 
     public sealed record V1MergeResult(string Sha, bool Merged, string Message);
 
+    /// <summary>GitHub's hypermedia link object: <c>{"href": …}</c>.</summary>
+    public sealed record V1Href(string Href);
+
+    public sealed record V1ReviewLinks(V1Href Html, V1Href PullRequest);
+
+    public sealed record V1ReviewCommentLinks(V1Href Self, V1Href Html, V1Href PullRequest);
+
     public sealed record V1Review(long Id, string NodeId, UserViews.V1SimpleUser User, string Body, string State, string HtmlUrl,
-        string PullRequestUrl, string AuthorAssociation, DateTime? SubmittedAt, string CommitId);
+        string PullRequestUrl, string AuthorAssociation, DateTime? SubmittedAt, string CommitId)
+    {
+        [JsonPropertyName("_links")]
+        public V1ReviewLinks Links => new(new V1Href(HtmlUrl), new V1Href(PullRequestUrl));
+    }
 
     public sealed record V1ReviewComment(string Url, long? PullRequestReviewId, long Id, string NodeId, string DiffHunk, string Path,
         string CommitId, string OriginalCommitId, long? InReplyToId, UserViews.V1SimpleUser User, string Body, DateTime CreatedAt,
         DateTime UpdatedAt, string HtmlUrl, string PullRequestUrl, string AuthorAssociation, int Line, int OriginalLine, string Side,
-        int? StartLine, string? StartSide, string SubjectType);
+        int? StartLine, string? StartSide, string SubjectType)
+    {
+        [JsonPropertyName("_links")]
+        public V1ReviewCommentLinks Links => new(new V1Href(Url), new V1Href(HtmlUrl), new V1Href(PullRequestUrl));
+    }
 
     private static string Api(Repository r, string baseUrl) => $"{baseUrl}/api/v1/repos/{r.Owner.Username}/{r.Name}";
 
@@ -126,7 +142,7 @@ public static class PullRequestViews
         return new V1PullRequest(api, p.Id, UserViews.NodeId("PR", p.Id), html, html + ".diff", html + ".patch", i.Url, api + "/commits",
             api + "/comments", $"{Api(r, baseUrl)}/pulls/comments{{/number}}", i.CommentsUrl, $"{Api(r, baseUrl)}/statuses/{p.HeadOid}",
             i.Number, i.State, i.Locked, i.Title, i.User, i.Body, i.Labels, null, null, i.CreatedAt, i.UpdatedAt, i.ClosedAt, p.MergedAt,
-            p.MergeCommitOid, i.Assignee, i.Assignees, [], [], headRef, baseRef, i.AuthorAssociation, null, p.IsDraft, p.IsMerged,
+            p.MergeCommitOid, i.Assignee, i.Assignees, d.RequestedReviewers.Select(u => (object)u.ToV1Simple(baseUrl)).ToList(), [], headRef, baseRef, i.AuthorAssociation, null, p.IsDraft, p.IsMerged,
             p.Mergeable, p.Mergeable, MergeableState(d), p.MergedBy?.ToV1Simple(baseUrl), i.Comments, reviewComments, false,
             p.CommitCount, p.Additions, p.Deletions, p.ChangedFiles, p.HeadBranchDeleted, p.ConflictingPathList.ToList());
     }

@@ -58,8 +58,27 @@ public sealed class Star
     public DateTime CreatedAt { get; set; }
 }
 
-internal sealed class RepositoryConfiguration : IEntityTypeConfiguration<Repository>, IEntityTypeConfiguration<Collaborator>, IEntityTypeConfiguration<Star>
+/// <summary>One of a repository's topics (GitHub's rules: <see cref="RepositoryTopics"/>).</summary>
+public sealed class RepositoryTopic
 {
+    public long RepositoryId { get; set; }
+    public required string Name { get; set; }
+    /// <summary>The order they were given in, which GitHub keeps.</summary>
+    public int Position { get; set; }
+}
+
+internal sealed class RepositoryConfiguration : IEntityTypeConfiguration<Repository>, IEntityTypeConfiguration<Collaborator>, IEntityTypeConfiguration<Star>,
+    IEntityTypeConfiguration<RepositoryTopic>
+{
+    public void Configure(EntityTypeBuilder<RepositoryTopic> e)
+    {
+        e.HasKey(t => new { t.RepositoryId, t.Name });
+        // topic: in repository search.
+        e.HasIndex(t => new { t.Name, t.RepositoryId });
+        e.Property(t => t.Name).HasMaxLength(RepositoryTopics.MaxLength);
+        e.HasOne<Repository>().WithMany().HasForeignKey(t => t.RepositoryId).OnDelete(DeleteBehavior.Cascade);
+    }
+
     public void Configure(EntityTypeBuilder<Repository> e)
     {
         e.HasIndex(r => new { r.OwnerId, r.NormalizedName }).IsUnique();

@@ -16,6 +16,8 @@ public static class RepositoryV1Endpoints
     public sealed record UpdateBody(string? Name, string? Description, bool? Private, string? Visibility, string? DefaultBranch, bool? Archived);
     public sealed record ForkBody(string? Name, string? Description);
     public sealed record CollaboratorBody(string? Permission);
+    public sealed record TopicsBody(List<string?>? Names);
+    public sealed record TopicList(List<string> Names);
 
     private static bool? PrivateFlag(bool? isPrivate, string? visibility) =>
         RepositoryEndpoints.ParseVisibility(visibility is "internal" ? "private" : visibility) ?? isPrivate;
@@ -80,6 +82,15 @@ public static class RepositoryV1Endpoints
             var users = await service.StargazersAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, users, u => u.ToV1Simple(ctx.PublicBaseUrl()));
         });
+
+        repo.MapGet("/topics", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+            ApiJson.Json(ctx, new TopicList(await service.TopicsAsync(owner, name, ctx.RequestAborted))));
+        repo.MapPut("/topics", async (HttpContext ctx, JsonBody<TopicsBody> input, string owner, string name, RepositoryService service) =>
+        {
+            var body = await input.ReadAsync();
+            var names = body.Names ?? throw AnvilException.Invalid("Repository", "names", "names is required: the list of topics");
+            return ApiJson.Json(ctx, new TopicList(await service.ReplaceTopicsAsync(owner, name, names, ctx.RequestAborted)));
+        }).RequireUser(Scopes.RepoWrite);
 
         repo.MapGet("/collaborators", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
         {

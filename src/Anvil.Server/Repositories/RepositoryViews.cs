@@ -113,6 +113,7 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
     {
         var stats = await repositories.StatsAsync(repos, ct);
         var tallies = await issues.TallyAsync(repos.Select(r => r.Id).ToList(), ct);
+        var topics = await repositories.TopicsOfAsync(repos.Select(r => r.Id).ToList(), ct);
         var signedIn = caller.IsAuthenticated;
         var parents = withParent ? await VisibleParentsAsync(repos, ct) : [];
         var result = new List<V1>(repos.Count);
@@ -135,7 +136,7 @@ public sealed class RepositoryViews(RepositoryService repositories, RepositoryAc
             result.Add(new V1(r.Id, UserViews.NodeId("R", r.Id), r.Name, $"{r.Owner.Username}/{r.Name}", r.IsPrivate, r.Owner.ToV1Simple(BaseUrl),
                 $"{BaseUrl}/{r.Owner.Username}/{r.Name}", r.Description.Length == 0 ? null : r.Description, r.ForkedFromId is not null, url,
                 CloneUrl(r), CloneUrl(r), null, (await languages.PrimaryAsync(r, ct))?.Name, r.DefaultBranch, r.Visibility, r.CreatedAt, r.UpdatedAt, r.PushedAt, 0,
-                s.Stars, s.Stars, s.Forks, s.Forks, s.Stars, tallies[r.Id].OpenIssuesCount, tallies[r.Id].OpenIssuesCount, true, false, false, false, r.IsArchived, false, [],
+                s.Stars, s.Stars, s.Forks, s.Forks, s.Stars, tallies[r.Id].OpenIssuesCount, tallies[r.Id].OpenIssuesCount, true, false, false, false, r.IsArchived, false, topics[r.Id],
                 permissions, parent, parent, s.Forks));
         }
         return result;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
@@ -52,9 +54,21 @@ public static class SearchEndpoints
                     SearchKinds.User => (await search.UsersAsync(found.Items, ctx.RequestAborted)).Select(u => u.ToV1Simple(ctx.PublicBaseUrl())).ToList(),
                     _ => await IssueResultsAsync(ctx, found.Items, v1: true),
                 };
-                return page.AnswerWrapped(ctx, new Page<SearchDocument>(found.Items, found.HasMore, found.Total), list => new V1Results(list.Total, found.Incomplete, items));
+                return page.AnswerWrapped(ctx, new Page<SearchDocument>(found.Items, found.HasMore, found.Total),
+                    list => new V1Results(list.Total, found.Incomplete, items.Select(Scored).ToList()));
             }).CacheAnonymousReads();
         }
+    }
+
+    /// <summary>
+    /// A search item with GitHub's <c>score</c>. Items come in relevance order already and Anvil does not expose its
+    /// ranks (bm25 and ts_rank do not compare), so every item scores 1.0, as GitHub scores hits of a query without text.
+    /// </summary>
+    private static JsonObject Scored(object item)
+    {
+        var node = JsonSerializer.SerializeToNode(item, item.GetType(), Surfaces.V1Json)!.AsObject();
+        node["score"] = 1.0;
+        return node;
     }
 
     /// <summary>Issue and pull request hits, in the issues feature's shapes.</summary>

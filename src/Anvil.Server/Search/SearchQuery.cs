@@ -4,11 +4,15 @@ namespace Anvil.Server.Search;
 
 /// <summary>
 /// A search string split into free text and GitHub-style qualifiers (<c>repo:o/n</c>, <c>is:open</c>, <c>user:name</c>;
-/// for issues also <c>author:name</c> and <c>is:issue</c>/<c>is:pr</c>, the latter in <see cref="IsPullRequest"/>).
+/// for issues also <c>author:name</c> and <c>is:issue</c>/<c>is:pr</c>, the latter in <see cref="IsPullRequest"/>; for repositories
+/// <c>topic:name</c>, each one required; <c>assignee:name</c>, <c>is:merged</c> and <c>is:unmerged</c> for issues, a name also <see cref="Me"/>).
 /// </summary>
 public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoName, string? State, string? User, string? Author = null,
-    bool? IsPullRequest = null)
+    bool? IsPullRequest = null, IReadOnlyList<string>? Topics = null, string? Assignee = null, bool? IsMerged = null)
 {
+    /// <summary>GitHub's stand-in for the signed-in user in <c>author:</c> and <c>assignee:</c>.</summary>
+    public const string Me = "@me";
+
     public const int MaxLength = 256;
 
     public static SearchQuery Parse(string? q)
@@ -18,9 +22,10 @@ public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoNam
         {
             throw Infrastructure.AnvilException.BadRequest($"q must be at most {MaxLength} characters");
         }
-        string? owner = null, name = null, state = null, user = null, author = null;
-        bool? isPullRequest = null;
+        string? owner = null, name = null, state = null, user = null, author = null, assignee = null;
+        bool? isPullRequest = null, isMerged = null;
         var words = new List<string>();
+        var topics = new List<string>();
         foreach (var token in q.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var colon = token.IndexOf(':');
@@ -36,8 +41,17 @@ public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoNam
                 case "user" or "owner" or "org" when value.Length > 0:
                     user = value;
                     break;
+                case "topic" when value.Length > 0:
+                    topics.Add(value.ToLowerInvariant());
+                    break;
                 case "author" when value.Length > 0:
                     author = value;
+                    break;
+                case "assignee" when value.Length > 0:
+                    assignee = value;
+                    break;
+                case "is" when value.ToLowerInvariant() is "merged" or "unmerged":
+                    isMerged = value.ToLowerInvariant() == "merged";
                     break;
                 case "is" or "type" when value.ToLowerInvariant() is "issue" or "pr" or "pull-request" or "pull_request":
                     isPullRequest = value.ToLowerInvariant() != "issue";
@@ -47,7 +61,7 @@ public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoNam
                     break;
             }
         }
-        return new SearchQuery(string.Join(' ', words), owner, name, state, user, author, isPullRequest);
+        return new SearchQuery(string.Join(' ', words), owner, name, state, user, author, isPullRequest, topics, assignee, isMerged);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed record SearchPage(List<SearchDocument> Items, bool HasMore, int To
 /// forms (<c>flamingos</c> finds <c>flamingo</c>): FTS5's porter stemmer; on PostgreSQL the <c>english</c>
 /// configuration beside <c>simple</c>, which keeps the words English drops (a repository called "the").
 /// </summary>
-public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
+public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Auth.Caller caller)
 {
     public Task<SearchPage> SearchAsync(string kind, SearchQuery query, int offset, int limit, CancellationToken ct) =>
         SearchAsync([kind], query, offset, limit, ct);
@@ -34,7 +34,8 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
     /// GitHub's issue search: issues and pull requests together, unless <c>is:issue</c> or <c>is:pr</c> picks one.
     /// </summary>
     public Task<SearchPage> SearchIssuesAndPullsAsync(SearchQuery query, int offset, int limit, CancellationToken ct) =>
-        SearchAsync(query.IsPullRequest switch
+        // Merged or not is a pull request's state: is:merged and is:unmerged find only pull requests, as on GitHub.
+        SearchAsync((query.IsMerged is null ? query.IsPullRequest : true) switch
         {
             true => [SearchKinds.PullRequest],
             false => [SearchKinds.Issue],
@@ -92,6 +93,13 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
             var issueIds = said.Select(m => m.IssueId);
             docs = docs.Where(d => issueIds.Contains(d.IssueId));
         }
+        if (kinds.Contains(SearchKinds.Repository))
+        {
+            foreach (var topic in query.Topics ?? [])
+            {
+                docs = docs.Where(d => db.RepositoryTopics.Any(t => t.RepositoryId == d.RepositoryId && t.Name == topic));
+            }
+        }
         if (query.State is not null && issueKinds)
         {
             docs = docs.Where(d => d.State == query.State);
@@ -99,8 +107,17 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
         if (query.Author is not null && issueKinds)
         {
             // An issue's document carries its author in UserId.
-            var author = NameRules.Normalize(query.Author);
+            var author = NameRules.Normalize(Named(query.Author));
             docs = docs.Where(d => d.User!.NormalizedUsername == author);
+        }
+        if (query.Assignee is not null && issueKinds)
+        {
+            var assignee = NameRules.Normalize(Named(query.Assignee));
+            docs = docs.Where(d => db.IssueAssignees.Any(a => a.IssueId == d.IssueId && a.User.NormalizedUsername == assignee));
+        }
+        if (query.IsMerged is { } merged && issueKinds)
+        {
+            docs = docs.Where(d => db.PullRequests.Any(p => p.IssueId == d.IssueId && (p.MergedAt != null) == merged));
         }
 
         // The newest matches, one more than ranked: both the count (up to the cap) and, past it, the order.
@@ -121,6 +138,11 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access)
         var rows = pageIds.Count == 0 ? [] : await db.Set<SearchDocument>().AsNoTracking().Where(d => pageIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
         return new SearchPage(pageIds.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), hasMore, newest.Count, incomplete);
     }
+
+    /// <summary>A username of a qualifier, <see cref="SearchQuery.Me"/> being the signed-in caller (GitHub's 422 for nobody signed in).</summary>
+    private string Named(string username) =>
+        !string.Equals(username, SearchQuery.Me, StringComparison.OrdinalIgnoreCase) ? username
+        : caller.User?.Username ?? throw AnvilException.Invalid("@me names the signed-in user; sign in to use it");
 
     /// <summary>
     /// The documents matching the query's free text, or null when it has none. A query to filter further: the database

@@ -114,10 +114,13 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         var gazers = await v.Api.GetAsync($"/api/v1/repos/{s.Path}/stargazers");
         await ExpectAsync(gazers, visible ? HttpStatusCode.OK : hidden, "v1 stargazers");
         foreach (var route in new[] { "languages", "tags", "readme", "compare/main...main", "commits/main/statuses", "commits/main/status",
-            "git/ref/heads/main", "git/matching-refs/heads", "git/refs", "git/refs/heads/main", "git/trees/main", "tarball/main", "zipball" })
+            "git/ref/heads/main", "git/matching-refs/heads", "git/refs", "git/refs/heads/main", "git/trees/main", "tarball/main", "zipball",
+            "assignees", "issues/comments", "topics" })
         {
             await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/{route}"), visible ? HttpStatusCode.OK : hidden, "v1 " + route);
         }
+        await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/assignees/{s.Owner.Username}"), visible ? HttpStatusCode.NoContent : hidden,
+            "v1 assignee check");
         Assert.Equal(visible, await ListsAsync(v.Api, $"/api/users/{s.Owner.Username}/repositories", "repositories", s.Name));
         Assert.Equal(visible, await ListsAsync(v.Api, $"/api/v1/users/{s.Owner.Username}/repos", "", s.Name));
 
@@ -257,6 +260,8 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
             ForCollaboratorCheck(HttpStatusCode.OK), "collaborator permission");
         await ExpectAsync(await v.Api.DeleteAsync($"/api/v1/repos/{s.Path}/collaborators/{s.Stranger.Username}"),
             For(IsOwner(kind), HttpStatusCode.NoContent), "remove collaborator");
+        await ExpectAsync(await v.Api.PutAsJsonAsync($"/api/v1/repos/{s.Path}/topics", new { names = new[] { "secret-plans" } }),
+            For(IsOwner(kind), HttpStatusCode.OK), "v1 replace topics");
         await ExpectAsync(await v.Api.DeleteAsync($"/api/v1/repos/{s.Path}"), For(IsOwner(kind), HttpStatusCode.NoContent), "v1 delete");
 
         using var oc = s.Owner.Client();

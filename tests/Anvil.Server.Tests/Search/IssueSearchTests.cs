@@ -135,6 +135,9 @@ public abstract class IssueSearchTests(AnvilServer server)
         Assert.False(v1["incomplete_results"]!.GetValue<bool>());
         var item = v1["items"]![0]!;
         var direct = await (await c.GetAsync($"{repo.V1}/issues/{created.Int("number")}")).JsonAsync();
+        // GitHub's search item is the issue plus its score.
+        Assert.Equal(1.0, item["score"]!.GetValue<double>());
+        direct.AsObject()["score"] = 1.0;
         Assert.Equal(direct.ToJsonString(), item.ToJsonString());
         Assert.Equal("bug", item["labels"]![0]!.Str("name"));
         Assert.Null(item["pull_request"]);

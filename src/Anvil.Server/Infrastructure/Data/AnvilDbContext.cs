@@ -18,6 +18,7 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Repositories.Repository> Repositories => Set<Repositories.Repository>();
     public DbSet<Repositories.Collaborator> Collaborators => Set<Repositories.Collaborator>();
     public DbSet<Repositories.Star> Stars => Set<Repositories.Star>();
+    public DbSet<Repositories.RepositoryTopic> RepositoryTopics => Set<Repositories.RepositoryTopic>();
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
     public DbSet<Search.SearchDocument> SearchDocuments => Set<Search.SearchDocument>();
     public DbSet<Checks.CheckSuite> CheckSuites => Set<Checks.CheckSuite>();
@@ -45,6 +46,7 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<PullRequests.PullRequest> PullRequests => Set<PullRequests.PullRequest>();
     public DbSet<PullRequests.PullRequestReview> PullRequestReviews => Set<PullRequests.PullRequestReview>();
     public DbSet<PullRequests.PullRequestReviewComment> PullRequestReviewComments => Set<PullRequests.PullRequestReviewComment>();
+    public DbSet<PullRequests.ReviewRequest> ReviewRequests => Set<PullRequests.ReviewRequest>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

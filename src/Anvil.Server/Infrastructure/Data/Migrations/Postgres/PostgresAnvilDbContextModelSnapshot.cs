@@ -832,6 +832,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("ActiveLockReason")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<long>("AuthorId")
                         .HasColumnType("bigint");
 
@@ -1381,6 +1385,24 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("PullRequestReviewComments");
                 });
 
+            modelBuilder.Entity("Anvil.Server.PullRequests.ReviewRequest", b =>
+                {
+                    b.Property<long>("PullRequestId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("PullRequestId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ReviewRequests");
+                });
+
             modelBuilder.Entity("Anvil.Server.Repositories.Collaborator", b =>
                 {
                     b.Property<long>("RepositoryId")
@@ -1490,6 +1512,25 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("RepositoryId");
 
                     b.ToTable("RepositoryRedirects", (string)null);
+                });
+
+            modelBuilder.Entity("Anvil.Server.Repositories.RepositoryTopic", b =>
+                {
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.HasKey("RepositoryId", "Name");
+
+                    b.HasIndex("Name", "RepositoryId");
+
+                    b.ToTable("RepositoryTopics");
                 });
 
             modelBuilder.Entity("Anvil.Server.Repositories.Star", b =>
@@ -2250,6 +2291,23 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Navigation("Author");
                 });
 
+            modelBuilder.Entity("Anvil.Server.PullRequests.ReviewRequest", b =>
+                {
+                    b.HasOne("Anvil.Server.PullRequests.PullRequest", null)
+                        .WithMany()
+                        .HasForeignKey("PullRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Anvil.Server.Users.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Anvil.Server.Repositories.Collaborator", b =>
                 {
                     b.HasOne("Anvil.Server.Repositories.Repository", null)
@@ -2293,6 +2351,15 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Anvil.Server.Repositories.Repository", null)
+                        .WithMany()
+                        .HasForeignKey("RepositoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Anvil.Server.Repositories.RepositoryTopic", b =>
+                {
                     b.HasOne("Anvil.Server.Repositories.Repository", null)
                         .WithMany()
                         .HasForeignKey("RepositoryId")

@@ -793,6 +793,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ActiveLockReason")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("AuthorId")
                         .HasColumnType("INTEGER");
 
@@ -1328,6 +1332,24 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("PullRequestReviewComments");
                 });
 
+            modelBuilder.Entity("Anvil.Server.PullRequests.ReviewRequest", b =>
+                {
+                    b.Property<long>("PullRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PullRequestId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ReviewRequests");
+                });
+
             modelBuilder.Entity("Anvil.Server.Repositories.Collaborator", b =>
                 {
                     b.Property<long>("RepositoryId")
@@ -1435,6 +1457,25 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("RepositoryId");
 
                     b.ToTable("RepositoryRedirects", (string)null);
+                });
+
+            modelBuilder.Entity("Anvil.Server.Repositories.RepositoryTopic", b =>
+                {
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RepositoryId", "Name");
+
+                    b.HasIndex("Name", "RepositoryId");
+
+                    b.ToTable("RepositoryTopics");
                 });
 
             modelBuilder.Entity("Anvil.Server.Repositories.Star", b =>
@@ -2185,6 +2226,23 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("Author");
                 });
 
+            modelBuilder.Entity("Anvil.Server.PullRequests.ReviewRequest", b =>
+                {
+                    b.HasOne("Anvil.Server.PullRequests.PullRequest", null)
+                        .WithMany()
+                        .HasForeignKey("PullRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Anvil.Server.Users.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Anvil.Server.Repositories.Collaborator", b =>
                 {
                     b.HasOne("Anvil.Server.Repositories.Repository", null)
@@ -2228,6 +2286,15 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Anvil.Server.Repositories.Repository", null)
+                        .WithMany()
+                        .HasForeignKey("RepositoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Anvil.Server.Repositories.RepositoryTopic", b =>
+                {
                     b.HasOne("Anvil.Server.Repositories.Repository", null)
                         .WithMany()
                         .HasForeignKey("RepositoryId")

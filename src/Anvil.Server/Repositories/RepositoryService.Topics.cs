@@ -1,0 +1,40 @@
+using Anvil.Server.Auth;
+using Microsoft.EntityFrameworkCore;
+
+namespace Anvil.Server.Repositories;
+
+/// <summary>A repository's topics (GitHub's <c>GET|PUT …/topics</c>).</summary>
+public sealed partial class RepositoryService
+{
+    public async Task<List<string>> TopicsAsync(string owner, string name, CancellationToken ct)
+    {
+        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        return (await TopicsOfAsync([repo.Id], ct))[repo.Id];
+    }
+
+    /// <summary>Each repository's topics in the order they were given (none for a repository without).</summary>
+    public async Task<IReadOnlyDictionary<long, List<string>>> TopicsOfAsync(IReadOnlyCollection<long> repositoryIds, CancellationToken ct)
+    {
+        var ids = repositoryIds.Distinct().ToList();
+        var rows = ids.Count == 0 ? [] : await db.RepositoryTopics.AsNoTracking().Where(t => ids.Contains(t.RepositoryId))
+            .OrderBy(t => t.Position).Select(t => new { t.RepositoryId, t.Name }).ToListAsync(ct);
+        var byRepo = rows.ToLookup(t => t.RepositoryId, t => t.Name);
+        return ids.ToDictionary(id => id, id => byRepo[id].ToList());
+    }
+
+    /// <summary>Replaces the topics, as an admin setting does on GitHub; every name is checked before any is written.</summary>
+    public async Task<List<string>> ReplaceTopicsAsync(string owner, string name, IReadOnlyList<string?> names, CancellationToken ct)
+    {
+        caller.RequireUser();
+        caller.RequireScope(Scopes.RepoWrite);
+        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        RepositoryAccess.RequireNotArchived(repo);
+        var topics = RepositoryTopics.Valid(names);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.RepositoryTopics.Where(t => t.RepositoryId == repo.Id).ExecuteDeleteAsync(ct);
+        db.RepositoryTopics.AddRange(topics.Select((t, i) => new RepositoryTopic { RepositoryId = repo.Id, Name = t, Position = i }));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return topics;
+    }
+}
