@@ -54,7 +54,7 @@ public sealed class RefListingCacheTests : ReaderTestBase
     }
 
     /// <summary>Sets the times of the ref files back, each call less far than the one before (as time passes).</summary>
-    private static void Settle(TestRepo repo)
+    private static void Settle(GitWorkTree repo)
     {
         var at = DateTime.UtcNow - TimeSpan.FromMinutes(Interlocked.Decrement(ref _minutesAgo));
         var packed = Path.Combine(repo.GitDir, "packed-refs");
