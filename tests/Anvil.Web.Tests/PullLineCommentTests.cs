@@ -129,6 +129,15 @@ public sealed class PullLineCommentTests(SqliteServer server, Chromium chromium)
         Assert.Equal(200, await a.GoAsync(files.Replace("/files", "")));
         await Assertions.Expect(a.Page.Locator(".timeline-review").Last).ToContainTextAsync($"{reviewer.Username} requested changes");
         await Assertions.Expect(a.Page.Locator(".timeline-review-body").Last).ToContainTextAsync("Two small things.");
+        // The conversation quotes the review's line comments, each a link to its place in Files changed.
+        var quoted = a.Page.Locator(".timeline-review-lines").Last.Locator(".review-line");
+        await Assertions.Expect(quoted).ToHaveCountAsync(2);
+        await Assertions.Expect(quoted.First).ToContainTextAsync("src/power.py line 2");
+        await Assertions.Expect(quoted.First).ToContainTextAsync("Negative exponents?");
+        await Assertions.Expect(quoted.Nth(1)).ToContainTextAsync("Could be power(a, 2).");
+        await quoted.First.Locator("a.review-line-where").ClickAsync();
+        await a.Page.WaitForURLAsync(new Regex(@"/calculator/pull/1/files#r\d+$"), Document);
+        await Assertions.Expect(a.Page.Locator(".line-comment:target")).ToContainTextAsync("Negative exponents?");
         Assert.Equal(200, await a.GoAsync(files));
         await Assertions.Expect(a.Page.Locator(".line-comment")).ToHaveCountAsync(4);
         await Assertions.Expect(a.Page.Locator(".line-comment .label", new() { HasText = "Pending" })).ToHaveCountAsync(0);

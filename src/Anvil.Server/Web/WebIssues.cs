@@ -78,8 +78,11 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
         {
             // Reviews are the pull request's own; GitHub's conversation shows them where they happened.
             var (_, submitted, _) = await reviews.ListReviewsAsync(loaded, 0, MaxTimeline, ct);
+            var (_, lineComments, _) = await reviews.ListReviewCommentsAsync(loaded, 0, MaxTimeline, ct);
+            var linesOf = lineComments.Items.Where(c => c.ReviewId is not null).ToLookup(c => c.ReviewId!.Value,
+                c => new ReviewLineView(c.Id, c.Path, c.Line, c.Side, c.Body));
             entries = entries.Concat(submitted.Items.Where(r => !r.IsPending).Select(r => new TimelineEntry(null,
-                    new EventView(r.Id, "reviewed", r.Author.Username, r.SubmittedAt, StateReason: r.State, Body: r.Body))))
+                    new EventView(r.Id, "reviewed", r.Author.Username, r.SubmittedAt, StateReason: r.State, Body: r.Body, Lines: linesOf[r.Id].ToList()))))
                 .OrderBy(e => e.At).ToList();
         }
         var (labels, candidates) = may.Triage ? (await LabelChipsAsync(grant, ct), await AssigneeCandidatesAsync(grant.Repository, ct)) : ([], []);

@@ -231,8 +231,13 @@ public sealed record CommentView(long Id, string Author, string AuthorAvatarUrl,
 /// <param name="Source">The issue or pull request that mentions this one, for "cross-referenced".</param>
 /// <param name="StateReason">A close's reason; for a review ("reviewed"), its verdict: APPROVED, CHANGES_REQUESTED or COMMENTED.</param>
 /// <param name="Body">A review's text (Markdown).</param>
+/// <param name="Lines">A review's line comments, as the conversation quotes them.</param>
 public sealed record EventView(long Id, string Kind, string? Actor, DateTime At, LabelChip? Label = null, string? Subject = null, string? RenamedFrom = null,
-    string? RenamedTo = null, string? CommitId = null, IssueRow? Source = null, string? StateReason = null, string? Body = null);
+    string? RenamedTo = null, string? CommitId = null, IssueRow? Source = null, string? StateReason = null, string? Body = null,
+    IReadOnlyList<ReviewLineView>? Lines = null);
+
+/// <summary>A line comment of a review: where it is (for a link into Files changed) and what it says (Markdown).</summary>
+public sealed record ReviewLineView(long Id, string Path, int Line, string Side, string Body);
 
 /// <summary>One entry of a conversation: a comment or an event.</summary>
 public sealed record TimelineEntry(CommentView? Comment, EventView? Event)

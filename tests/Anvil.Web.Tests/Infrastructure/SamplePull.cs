@@ -4,7 +4,7 @@ using Anvil.Server.Tests.Infrastructure;
 
 namespace Anvil.Web.Tests.Infrastructure;
 
-/// <summary>A pull request with something on every tab: two commits, a line comment and a review asking for changes.</summary>
+/// <summary>A pull request with something on every tab: two commits, a line comment and a review with one of its own.</summary>
 public static class SamplePull
 {
     public const string Branch = "power";
@@ -28,7 +28,8 @@ public static class SamplePull
         var number = pr["number"]!.GetValue<int>();
         await (await api.PostAsJsonAsync($"{path}/{number}/comments", new { body = "Negative exponents?", path = "src/power.py", line = 2, side = "RIGHT",
             commit_id = (string?)pr["head"]!["sha"] })).JsonAsync(HttpStatusCode.Created);
-        await (await api.PostAsJsonAsync($"{path}/{number}/reviews", new { @event = "COMMENT", body = "Looks close; see the note on line 2." })).JsonAsync(HttpStatusCode.OK);
+        await (await api.PostAsJsonAsync($"{path}/{number}/reviews", new { @event = "COMMENT", body = "Looks close; see the note on line 2.",
+            comments = new[] { new { path = "src/calc.py", line = 32, side = "RIGHT", body = "Could this say *why* it moved?" } } })).JsonAsync(HttpStatusCode.OK);
         return number;
     }
 
