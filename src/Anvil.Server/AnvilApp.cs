@@ -117,6 +117,7 @@ public static class AnvilApp
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SearchIndexInterceptor>();
         services.AddScoped<SearchService>();
         services.AddScoped<CheckService>();
+        services.AddSingleton<CommitRefs>();
         services.AddScoped<CommitStatusService>();
         services.AddScoped<GitDataService>();
         services.AddScoped<ContentWriteService>();

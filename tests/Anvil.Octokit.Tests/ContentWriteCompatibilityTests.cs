@@ -42,7 +42,7 @@ public abstract class ContentWriteCompatibilityTests(AnvilServer server)
 
         var zip = await github.Repository.Content.GetArchive(owner.Username, repo, ArchiveFormat.Zipball, "main");
         using var archive = new ZipArchive(new MemoryStream(zip));
-        Assert.Contains(archive.Entries, e => e.FullName == $"{repo}-{sha[..7]}/README.md");
+        Assert.Contains(archive.Entries, e => e.FullName == $"{owner.Username}-{repo}-{sha[..7]}/README.md");
         var tar = await github.Repository.Content.GetArchive(owner.Username, repo, ArchiveFormat.Tarball, "main");
         Assert.True(tar.Length > 20 && tar[0] == 0x1f && tar[1] == 0x8b, "a gzip stream");
     }

@@ -5,7 +5,7 @@ namespace Anvil.Server.Browsing;
 
 /// <summary>
 /// GitHub's <c>GET /tarball/{ref}</c> and <c>/zipball/{ref}</c>: the tree of a commit streamed straight from <c>git archive</c>,
-/// everything under one top folder <c>{repo}-{shortsha}/</c>.
+/// everything under one top folder <c>{owner}-{repo}-{shortsha}/</c>, the name GitHub gives it (and the file).
 /// </summary>
 public static class ArchiveEndpoints
 {
@@ -24,7 +24,7 @@ public static class ArchiveEndpoints
     private static async Task<IResult> ArchiveAsync(HttpContext ctx, string owner, string name, string? gitRef, ArchiveFormat format, BrowsingService browsing)
     {
         var target = await browsing.ResolveForArchiveAsync(owner, name, gitRef, ctx.RequestAborted);
-        var folder = $"{target.Repository.Name}-{target.CommitOid![..7]}";
+        var folder = $"{target.Repository.Owner.Username}-{target.Repository.Name}-{target.CommitOid![..7]}";
         var extension = format == ArchiveFormat.Zip ? "zip" : "tar.gz";
         ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         ctx.Response.ContentType = format == ArchiveFormat.Zip ? "application/zip" : "application/x-gzip";

@@ -31,7 +31,8 @@ public enum CombinedCheckState
 public sealed record CommitChecks(CombinedCheckState State, int Total, int Pending, int Succeeded, int Failed);
 
 /// <summary>Check runs and suites: created by integrations through the API and by Actions for each job.</summary>
-public sealed partial class CheckService(AnvilDbContext db, RepositoryStore store, DomainEvents events, TimeProvider clock, CommitStatusService statuses)
+public sealed partial class CheckService(AnvilDbContext db, RepositoryStore store, DomainEvents events, TimeProvider clock, CommitStatusService statuses,
+    CommitRefs refs)
 {
     public const int MaxSummaryChars = 64 * 1024;
     public const int MaxTextChars = 256 * 1024;
@@ -137,10 +138,13 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
     public async Task<CheckRun> GetAsync(long repositoryId, long id, CancellationToken ct) =>
         await db.CheckRuns.AsNoTracking().Include(r => r.Suite).FirstOrDefaultAsync(r => r.Id == id && r.RepositoryId == repositoryId, ct) ?? throw NotFound();
 
-    /// <summary>Runs on a commit, newest first; <paramref name="checkName"/> and <paramref name="status"/> filter as on GitHub.</summary>
-    public async Task<Page<CheckRun>> ListForCommitAsync(Repository repo, string sha, string? checkName, string? status, int offset, int limit, CancellationToken ct)
+    /// <summary>
+    /// Runs on the commit <paramref name="gitRef"/> names (a sha, branch or tag), newest first; <paramref name="checkName"/> and
+    /// <paramref name="status"/> filter as on GitHub.
+    /// </summary>
+    public async Task<Page<CheckRun>> ListForCommitAsync(Repository repo, string gitRef, string? checkName, string? status, int offset, int limit, CancellationToken ct)
     {
-        var resolved = await ResolveCommitAsync(repo, sha, ct) ?? throw AnvilException.NotFound("commit not found");
+        var resolved = await refs.ResolveAsync(repo, gitRef, ct) ?? throw AnvilException.NotFound("commit not found");
         return await ListForResolvedCommitAsync(repo, resolved, checkName, status, offset, limit, ct);
     }
 
@@ -167,9 +171,10 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
         return await query.OrderByDescending(r => r.Id).ToPageAsync(offset, limit, ct);
     }
 
-    public async Task<List<CheckSuiteState>> SuitesForCommitAsync(Repository repo, string sha, CancellationToken ct)
+    /// <summary>The check suites of the commit <paramref name="gitRef"/> names (a sha, branch or tag).</summary>
+    public async Task<List<CheckSuiteState>> SuitesForCommitAsync(Repository repo, string gitRef, CancellationToken ct)
     {
-        var resolved = await ResolveCommitAsync(repo, sha, ct) ?? throw AnvilException.NotFound("commit not found");
+        var resolved = await refs.ResolveAsync(repo, gitRef, ct) ?? throw AnvilException.NotFound("commit not found");
         var suites = await db.CheckSuites.AsNoTracking().Where(s => s.RepositoryId == repo.Id && s.HeadSha == resolved).OrderBy(s => s.Id).ToListAsync(ct);
         return await RollUpAsync(suites, ct);
     }

@@ -19,7 +19,7 @@ public sealed record CombinedCommitStatus(string Sha, string State, IReadOnlyLis
 /// Commit statuses (<c>POST /statuses/{sha}</c>): stored per commit and context, the latest of each context counting, as on
 /// GitHub. They count beside check runs wherever a commit's checks are combined (<see cref="CheckService.CombinedStatesAsync"/>).
 /// </summary>
-public sealed class CommitStatusService(AnvilDbContext db, RepositoryStore store, GitReader reader, TimeProvider clock)
+public sealed class CommitStatusService(AnvilDbContext db, CommitRefs refs, TimeProvider clock)
 {
     /// <summary>GitHub's cap: at most this many statuses per commit and context.</summary>
     public const int MaxPerContext = 1000;
@@ -51,7 +51,7 @@ public sealed class CommitStatusService(AnvilDbContext db, RepositoryStore store
             throw AnvilException.Invalid("Status", "target_url", "target_url must be an absolute http(s) URL");
         }
         var oid = GitInput.IsFullOid(sha.ToLowerInvariant()) || GitInput.IsAbbreviatedOid(sha.ToLowerInvariant())
-            ? await ResolveAsync(repo, sha, ct) : null;
+            ? await refs.ResolveAsync(repo, sha, ct) : null;
         if (oid is null)
         {
             throw AnvilException.Invalid($"No commit found for SHA: {sha}");
@@ -113,17 +113,6 @@ public sealed class CommitStatusService(AnvilDbContext db, RepositoryStore store
     }
 
     private async Task<string> RequireCommitAsync(Repository repo, string gitRef, CancellationToken ct) =>
-        await ResolveAsync(repo, gitRef, ct) ?? throw AnvilException.NotFound($"No commit found for SHA: {gitRef}");
+        await refs.ResolveAsync(repo, gitRef, ct) ?? throw AnvilException.NotFound($"No commit found for SHA: {gitRef}");
 
-    private async Task<string?> ResolveAsync(Repository repo, string gitRef, CancellationToken ct)
-    {
-        try
-        {
-            return await reader.ResolveAsync(store.PathFor(repo.OwnerId, repo.Id), gitRef, ct);
-        }
-        catch (GitInputException)
-        {
-            return null;
-        }
-    }
 }

@@ -158,12 +158,12 @@ public abstract class ContentWriteTests(AnvilServer server)
         using var c = repo.Owner.Client();
         var put = await (await c.PutAsJsonAsync($"{repo.Api}/contents/src/main.c", new { message = "code", content = B64("int main;\n") })).JsonAsync(HttpStatusCode.Created);
         var sha = put.Str("commit.sha");
-        var folder = $"{repo.Name}-{sha[..7]}/";
+        var folder = $"{repo.Owner.Username}-{repo.Name}-{sha[..7]}/";
 
         var tar = await c.GetAsync($"{repo.Api}/tarball/main");
         Assert.Equal(HttpStatusCode.OK, tar.StatusCode);
         Assert.Equal("application/x-gzip", tar.Content.Headers.ContentType!.MediaType);
-        Assert.Contains($"{repo.Name}-{sha[..7]}.tar.gz", tar.Content.Headers.ContentDisposition!.ToString());
+        Assert.Contains($"{repo.Owner.Username}-{repo.Name}-{sha[..7]}.tar.gz", tar.Content.Headers.ContentDisposition!.ToString());
         var names = new List<string>();
         var contents = new Dictionary<string, string>();
         await using (var gz = new GZipStream(await tar.Content.ReadAsStreamAsync(), CompressionMode.Decompress))

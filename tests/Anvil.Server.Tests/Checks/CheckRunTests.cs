@@ -64,6 +64,17 @@ public abstract class CheckRunTests(AnvilServer server)
         Assert.Equal(id, list["check_runs"]![0]!["id"]!.GetValue<long>());
         var filtered = await (await c.GetAsync($"{repo.Api}/commits/{repo.Sha}/check-runs?status=queued")).JsonAsync();
         Assert.Equal(0, filtered["total_count"]!.GetValue<int>());
+
+        // A branch, a tag or a short sha names the commit as well as its full sha does, as on GitHub.
+        await (await c.PostAsJsonAsync($"{repo.Api}/git/refs", new { @ref = "refs/tags/v1.0", sha = repo.Sha })).JsonAsync(HttpStatusCode.Created);
+        foreach (var name in new[] { "main", "v1.0", repo.Sha[..7] })
+        {
+            var named = await (await c.GetAsync($"{repo.Api}/commits/{name}/check-runs")).JsonAsync();
+            Assert.Equal(id, named["check_runs"]![0]!["id"]!.GetValue<long>());
+            var suites = await (await c.GetAsync($"{repo.Api}/commits/{name}/check-suites")).JsonAsync();
+            Assert.Equal(repo.Sha, suites["check_suites"]![0]!.Str("head_sha"));
+        }
+        await (await c.GetAsync($"{repo.Api}/commits/no-such-branch/check-runs")).ErrorAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
