@@ -54,9 +54,25 @@ public static class CheckEndpoints
             var page = PageRequest.From(ctx.Request);
             var q = ctx.Request.Query;
             var runs = await checks.ListForCommitAsync(grant.Repository, sha, q["check_name"], q["status"], page.Offset, page.PerPage, ctx.RequestAborted);
+            return await RunListAsync(ctx, page, checks, grant.Repository, runs);
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/check-suites/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var state = await checks.SuiteStateAsync(grant.Repository.Id, id, ctx.RequestAborted) ?? throw Infrastructure.AnvilException.NotFound("check suite not found");
             var baseUrl = ctx.PublicBaseUrl();
-            var prs = await checks.PullRequestsAsync(grant.Repository, baseUrl, runs.Items.Select(r => r.HeadSha).ToList(), ctx.RequestAborted);
-            return page.AnswerWrapped(ctx, runs, list => new CheckViews.RunList(list.Total, list.Items.Select(r => r.ToView(grant.Repository, baseUrl, prs[r.HeadSha])).ToList()));
+            var prs = await checks.PullRequestsAsync(grant.Repository, baseUrl, [state.Suite.HeadSha], ctx.RequestAborted);
+            return ApiJson.Json(ctx, state.ToView(grant.Repository, baseUrl, prs[state.Suite.HeadSha]));
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/check-suites/{id:long}/check-runs", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var page = PageRequest.From(ctx.Request);
+            var q = ctx.Request.Query;
+            var runs = await checks.ListForSuiteAsync(grant.Repository, id, q["check_name"], q["status"], page.Offset, page.PerPage, ctx.RequestAborted);
+            return await RunListAsync(ctx, page, checks, grant.Repository, runs);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/commits/{sha}/check-suites", async (HttpContext ctx, string owner, string name, string sha, RepositoryAccess access, CheckService checks) =>
@@ -68,6 +84,13 @@ public static class CheckEndpoints
             var prs = await checks.PullRequestsAsync(grant.Repository, baseUrl, suites.Items.Select(s => s.Suite.HeadSha).ToList(), ctx.RequestAborted);
             return page.AnswerWrapped(ctx, suites, list => new CheckViews.SuiteList(list.Total, list.Items.Select(s => s.ToView(grant.Repository, baseUrl, prs[s.Suite.HeadSha])).ToList()));
         }).RequireScopeIfToken(Scopes.RepoRead);
+    }
+
+    private static async Task<JsonOk<CheckViews.RunList>> RunListAsync(HttpContext ctx, PageRequest page, CheckService checks, Repository repo, Page<CheckRun> runs)
+    {
+        var baseUrl = ctx.PublicBaseUrl();
+        var prs = await checks.PullRequestsAsync(repo, baseUrl, runs.Items.Select(r => r.HeadSha).ToList(), ctx.RequestAborted);
+        return page.AnswerWrapped(ctx, runs, list => new CheckViews.RunList(list.Total, list.Items.Select(r => r.ToView(repo, baseUrl, prs[r.HeadSha])).ToList()));
     }
 
     private static async Task<CheckViews.Run> ViewAsync(HttpContext ctx, CheckService checks, Repository repo, CheckRun run)

@@ -155,11 +155,26 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
     public async Task<Page<CheckRun>> ListForResolvedCommitAsync(Repository repo, string resolved, string? checkName, string? status, int offset, int limit,
         CancellationToken ct)
     {
+        return await ListAsync(db.CheckRuns.Where(r => r.RepositoryId == repo.Id && r.HeadSha == resolved), checkName, status, offset, limit, ct);
+    }
+
+    /// <summary>The runs of one check suite of the repository, newest first, filtered as <see cref="ListForCommitAsync"/>.</summary>
+    public async Task<Page<CheckRun>> ListForSuiteAsync(Repository repo, long suiteId, string? checkName, string? status, int offset, int limit, CancellationToken ct)
+    {
+        if (!await db.CheckSuites.AnyAsync(s => s.Id == suiteId && s.RepositoryId == repo.Id, ct))
+        {
+            throw AnvilException.NotFound("check suite not found");
+        }
+        return await ListAsync(db.CheckRuns.Where(r => r.RepositoryId == repo.Id && r.SuiteId == suiteId), checkName, status, offset, limit, ct);
+    }
+
+    private static async Task<Page<CheckRun>> ListAsync(IQueryable<CheckRun> runs, string? checkName, string? status, int offset, int limit, CancellationToken ct)
+    {
         if (status is not null && !CheckStatus.All.Contains(status))
         {
             throw AnvilException.Invalid($"status must be one of {string.Join(", ", CheckStatus.All)}");
         }
-        var query = db.CheckRuns.AsNoTracking().Include(r => r.Suite).Where(r => r.RepositoryId == repo.Id && r.HeadSha == resolved);
+        IQueryable<CheckRun> query = runs.AsNoTracking().Include(r => r.Suite);
         if (!string.IsNullOrEmpty(checkName))
         {
             query = query.Where(r => r.Name == checkName);

@@ -176,6 +176,21 @@ public abstract class CheckRunTests(AnvilServer server)
         Assert.Equal("completed", suites["check_suites"]![0]!.Str("status"));
         Assert.Equal("failure", suites["check_suites"]![0]!.Str("conclusion"));
         Assert.Equal(2, suites["check_suites"]![0]!["latest_check_runs_count"]!.GetValue<int>());
+        // The suite's own url and its check_runs_url answer, as GitHub's do.
+        var suite = suites["check_suites"]![0]!;
+        var one = await (await c.GetAsync(new Uri(suite.Str("url")).PathAndQuery)).JsonAsync();
+        Assert.Equal(suite.ToJsonString(), one.ToJsonString());
+        var runs = await (await c.GetAsync(new Uri(suite.Str("check_runs_url")).PathAndQuery + "?status=completed")).JsonAsync();
+        Assert.Equal(2, runs["total_count"]!.GetValue<int>());
+        Assert.Equal([b["id"]!.GetValue<long>(), a["id"]!.GetValue<long>()], runs["check_runs"]!.AsArray().Select(r => r!["id"]!.GetValue<long>()));
+        await (await c.GetAsync($"{repo.Api}/check-suites/999999999")).ErrorAsync(HttpStatusCode.NotFound);
+        await (await c.GetAsync($"{repo.Api}/check-suites/999999999/check-runs")).ErrorAsync(HttpStatusCode.NotFound);
+        var other = await CreateRepoAsync();
+        using (var stranger = other.Owner.Client())
+        {
+            // Another repository's suite is not found through this one.
+            await (await stranger.GetAsync($"{other.Api}/check-suites/{suite["id"]}")).ErrorAsync(HttpStatusCode.NotFound);
+        }
         var combined = await Combined();
         Assert.Equal(CombinedCheckState.Failure, combined.State);
         Assert.Equal((2, 1, 1), (combined.Total, combined.Succeeded, combined.Failed));
@@ -194,6 +209,8 @@ public abstract class CheckRunTests(AnvilServer server)
         await (await s.PostAsJsonAsync($"{repo.Api}/check-runs", new { name = "x", head_sha = repo.Sha })).ErrorAsync(HttpStatusCode.NotFound);
         using var anon = server.Anonymous();
         await (await anon.GetAsync($"{repo.Api}/commits/{repo.Sha}/check-suites")).ErrorAsync(HttpStatusCode.NotFound);
+        await (await anon.GetAsync($"{repo.Api}/check-suites/1")).ErrorAsync(HttpStatusCode.NotFound);
+        await (await s.GetAsync($"{repo.Api}/check-suites/1/check-runs")).ErrorAsync(HttpStatusCode.NotFound);
 
         using var readOnly = server.WithBearer(await repo.Owner.CreateTokenAsync("repo:read"));
         var res = await readOnly.PostAsJsonAsync($"{repo.Api}/check-runs", new { name = "x", head_sha = repo.Sha });
