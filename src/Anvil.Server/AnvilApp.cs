@@ -106,6 +106,7 @@ public static class AnvilApp
         services.AddSingleton(new Anvil.Git.RepositoryStore(options.RepositoriesDir));
         services.AddSingleton(new Anvil.Git.SmartHttpService(Path.Combine(options.DataDir, "hooks")));
         services.AddScoped<RepositoryAccess>();
+        services.AddScoped<RepositoryContext>();
         services.AddScoped<RepositoryService>();
         services.AddSingleton<RepositoryLanguages>();
         services.AddScoped<RepositoryViews>();

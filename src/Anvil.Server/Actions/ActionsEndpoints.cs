@@ -41,11 +41,11 @@ public static class ActionsEndpoints
 
     public static void MapActionsEndpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}/actions");
+        var repo = app.MapRepositoryGroup("/api/v1/repos/{owner}/{name}/actions");
 
-        repo.MapGet("/runs", async (HttpContext ctx, string owner, string name, RepositoryAccess access, AnvilDbContext db) =>
+        repo.MapGet("/runs", async (HttpContext ctx, RepositoryContext current, AnvilDbContext db) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var page = PageRequest.From(ctx.Request);
             var q = ctx.Request.Query;
             var query = ActionsQueries.Filter(db.WorkflowRuns.AsNoTracking().Where(r => r.RepositoryId == grant.Repository.Id),
@@ -55,16 +55,16 @@ public static class ActionsEndpoints
             return page.AnswerWrapped(ctx, runs, list => new ActionsViews.RunList(list.Total, list.Items.Select(r => r.ToView(grant.Repository, baseUrl)).ToList()));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db) =>
+        repo.MapGet("/runs/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, AnvilDbContext db) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
             return ApiJson.Json(ctx, run.ToView(grant.Repository, ctx.PublicBaseUrl()));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/runs/{id:long}/jobs", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db) =>
+        repo.MapGet("/runs/{id:long}/jobs", async (HttpContext ctx, RepositoryContext current, long id, AnvilDbContext db) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
             var jobs = await db.WorkflowJobs.AsNoTracking().Where(j => j.RunId == run.Id).OrderBy(j => j.Id).ToListAsync(ctx.RequestAborted);
             var ids = jobs.Select(j => j.Id).ToList();
@@ -73,50 +73,50 @@ public static class ActionsEndpoints
             return ApiJson.Json(ctx, new ActionsViews.JobList(jobs.Count, jobs.Select(j => j.ToView(run, steps[j.Id], grant.Repository, baseUrl)).ToList()));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/jobs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db) =>
+        repo.MapGet("/jobs/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, AnvilDbContext db) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var job = await FindJobAsync(db, grant, id, ctx.RequestAborted);
             var steps = await db.JobSteps.AsNoTracking().Where(s => s.JobId == job.Id).ToListAsync(ctx.RequestAborted);
             return ApiJson.Json(ctx, job.ToView(job.Run, steps, grant.Repository, ctx.PublicBaseUrl()));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/jobs/{id:long}/logs", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db,
+        repo.MapGet("/jobs/{id:long}/logs", async (HttpContext ctx, RepositoryContext current, long id, AnvilDbContext db,
             JobLogArchive logs) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var job = await FindJobAsync(db, grant, id, ctx.RequestAborted);
             await using var log = await logs.OpenAsync(job, ctx.RequestAborted);
             ctx.Response.ContentType = "text/plain; charset=utf-8";
             await log.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/artifacts", async (HttpContext ctx, string owner, string name, RepositoryAccess access, ArtifactStore artifacts, AnvilDbContext db) =>
+        repo.MapGet("/artifacts", async (HttpContext ctx, RepositoryContext current, ArtifactStore artifacts, AnvilDbContext db) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             return await WriteArtifactPageAsync(ctx, artifacts.OfRepository(grant.Repository.Id), grant, artifacts, db);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/runs/{id:long}/artifacts", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts,
+        repo.MapGet("/runs/{id:long}/artifacts", async (HttpContext ctx, RepositoryContext current, long id, ArtifactStore artifacts,
             AnvilDbContext db) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
             return await WriteArtifactPageAsync(ctx, artifacts.OfRepository(grant.Repository.Id).Where(a => a.RunId == run.Id), grant, artifacts, db);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/artifacts/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts,
+        repo.MapGet("/artifacts/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, ArtifactStore artifacts,
             AnvilDbContext db) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var artifact = await artifacts.FindAsync(grant.Repository.Id, id, ctx.RequestAborted);
             var run = await db.WorkflowRuns.AsNoTracking().FirstAsync(r => r.Id == artifact.RunId, ctx.RequestAborted);
             return ApiJson.Json(ctx, artifact.ToView(artifacts.ExpiresAt(artifact), run, grant.Repository, ctx.PublicBaseUrl()));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/artifacts/{id:long}/zip", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts) =>
+        repo.MapGet("/artifacts/{id:long}/zip", async (HttpContext ctx, RepositoryContext current, long id, ArtifactStore artifacts) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var artifact = await artifacts.FindAsync(grant.Repository.Id, id, ctx.RequestAborted);
             await using var zip = await artifacts.OpenAsync(artifact, ctx.RequestAborted);
             ctx.Response.ContentType = "application/zip";
@@ -126,57 +126,57 @@ public static class ActionsEndpoints
             await zip.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapDelete("/artifacts/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, ArtifactStore artifacts) =>
+        repo.MapDelete("/artifacts/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, ArtifactStore artifacts) =>
         {
-            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var grant = current.Grant.Require(RepositoryPermission.Write);
             var artifact = await artifacts.FindAsync(grant.Repository.Id, id, ctx.RequestAborted);
             await artifacts.DeleteAsync(artifact, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPost("/runs/{id:long}/cancel", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows) =>
+        repo.MapPost("/runs/{id:long}/cancel", async (HttpContext ctx, RepositoryContext current, long id, AnvilDbContext db, WorkflowService workflows) =>
         {
-            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var grant = current.Grant.Require(RepositoryPermission.Write);
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
             await workflows.CancelAsync(run, ctx.RequestAborted);
             return ApiJson.Accepted(ctx, new ApiJson.EmptyObject());
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapDelete("/runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows) =>
+        repo.MapDelete("/runs/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, AnvilDbContext db, WorkflowService workflows) =>
         {
-            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var grant = current.Grant.Require(RepositoryPermission.Write);
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
             await workflows.DeleteRunAsync(run, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPost("/runs/{id:long}/rerun", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db, WorkflowService workflows,
+        repo.MapPost("/runs/{id:long}/rerun", async (HttpContext ctx, RepositoryContext current, long id, AnvilDbContext db, WorkflowService workflows,
             Caller caller) =>
         {
-            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var grant = current.Grant.Require(RepositoryPermission.Write);
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
             await workflows.RerunAsync(grant.Repository, run, caller.UserId, ctx.RequestAborted);
             return ApiJson.Created(ctx, new ApiJson.EmptyObject());
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPost("/workflows/{file}/dispatches", async (HttpContext ctx, JsonBody<DispatchBody> input, string owner, string name, string file, RepositoryAccess access, WorkflowService workflows, Caller caller) =>
+        repo.MapPost("/workflows/{file}/dispatches", async (HttpContext ctx, JsonBody<DispatchBody> input, RepositoryContext current, string file, WorkflowService workflows, Caller caller) =>
         {
-            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var grant = current.Grant.Require(RepositoryPermission.Write);
             var body = await input.ReadAsync();
             await workflows.DispatchAsync(grant.Repository, file, body.Ref, caller.RequireUser().Id, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPost("/runners/registration-token", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RunnerService runners) =>
+        repo.MapPost("/runners/registration-token", async (HttpContext ctx, RepositoryContext current, RunnerService runners) =>
         {
-            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Admin, ctx.RequestAborted);
+            var grant = current.Grant.Require(RepositoryPermission.Admin);
             var (token, expires) = await runners.CreateRegistrationTokenAsync(grant.Repository.Id, ctx.RequestAborted);
             return ApiJson.Created(ctx, new ActionsViews.RegistrationToken(token, expires));
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapGet("/runners", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RunnerService runners, AnvilDbContext db, TimeProvider clock) =>
+        repo.MapGet("/runners", async (HttpContext ctx, RepositoryContext current, RunnerService runners, AnvilDbContext db, TimeProvider clock) =>
         {
-            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Admin, ctx.RequestAborted);
+            var grant = current.Grant.Require(RepositoryPermission.Admin);
             var list = await runners.ListAsync(grant.Repository.Id, ctx.RequestAborted);
             var busy = await db.WorkflowJobs.AsNoTracking().Where(j => j.Status == JobStatus.InProgress && j.RunnerId != null)
                 .Select(j => j.RunnerId!.Value).ToListAsync(ctx.RequestAborted);
@@ -184,9 +184,9 @@ public static class ActionsEndpoints
             return ApiJson.Json(ctx, new ActionsViews.RunnerList(list.Count, list.Select(r => r.ToView(now, busy.Contains(r.Id))).ToList()));
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapDelete("/runners/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, RunnerService runners) =>
+        repo.MapDelete("/runners/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, RunnerService runners) =>
         {
-            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Admin, ctx.RequestAborted);
+            var grant = current.Grant.Require(RepositoryPermission.Admin);
             if (!await runners.RemoveAsync(id, grant.Repository.Id, ctx.RequestAborted))
             {
                 throw AnvilException.NotFound("runner not found");

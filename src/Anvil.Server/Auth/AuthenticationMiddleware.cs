@@ -90,17 +90,15 @@ public class OwnCredentials;
 public static class EndpointAuthorization
 {
     /// <summary>The caller must be signed in and, if using a PAT, hold <paramref name="scope"/>.</summary>
-    public static TBuilder RequireUser<TBuilder>(this TBuilder builder, string? scope = null) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new SignInRequired(scope, SessionOnly: false)).AddEndpointFilter(async (ctx, next) =>
+    public static TBuilder RequireUser<TBuilder>(this TBuilder builder, string? scope = null) where TBuilder : IEndpointConventionBuilder
+    {
+        var required = new SignInRequired(scope, SessionOnly: false);
+        return builder.WithMetadata(required).AddEndpointFilter(async (ctx, next) =>
         {
-            var caller = ctx.HttpContext.RequestServices.GetRequiredService<Caller>();
-            caller.RequireUser();
-            if (scope is not null)
-            {
-                caller.RequireScope(scope);
-            }
+            required.Check(ctx.HttpContext.RequestServices.GetRequiredService<Caller>());
             return await next(ctx);
         });
+    }
 
     /// <summary>Anonymous callers pass (the route decides what they see); a PAT must hold <paramref name="scope"/>.</summary>
     public static TBuilder RequireScopeIfToken<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
@@ -125,4 +123,15 @@ public static class EndpointAuthorization
 }
 
 /// <summary>Endpoint metadata: the route needs a signed-in caller (with <see cref="Scope"/> when a PAT), as its OpenAPI entry says.</summary>
-public sealed record SignInRequired(string? Scope, bool SessionOnly);
+public sealed record SignInRequired(string? Scope, bool SessionOnly)
+{
+    /// <summary>The caller is signed in and, if using a PAT, holds <see cref="Scope"/>.</summary>
+    public void Check(Caller caller)
+    {
+        caller.RequireUser();
+        if (Scope is not null)
+        {
+            caller.RequireScope(Scope);
+        }
+    }
+}

@@ -1,3 +1,4 @@
+using Anvil.Server.Repositories;
 using Anvil.Git.Reading;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -11,19 +12,19 @@ public static class ArchiveEndpoints
 {
     public static void MapArchiveEndpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
+        var repo = app.MapRepositoryGroup("/api/v1/repos/{owner}/{name}");
         foreach (var (segment, format) in new[] { ("tarball", ArchiveFormat.TarGz), ("zipball", ArchiveFormat.Zip) })
         {
-            repo.MapGet($"/{segment}", (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
-                ArchiveAsync(ctx, owner, name, null, format, browsing));
-            repo.MapGet($"/{segment}/{{*ref}}", (HttpContext ctx, string owner, string name, string @ref, BrowsingService browsing) =>
-                ArchiveAsync(ctx, owner, name, BrowsingEndpoints.CatchAll(@ref), format, browsing));
+            repo.MapGet($"/{segment}", (HttpContext ctx, RepositoryContext current, BrowsingService browsing) =>
+                ArchiveAsync(ctx, current, null, format, browsing));
+            repo.MapGet($"/{segment}/{{*ref}}", (HttpContext ctx, RepositoryContext current, string @ref, BrowsingService browsing) =>
+                ArchiveAsync(ctx, current, BrowsingEndpoints.CatchAll(@ref), format, browsing));
         }
     }
 
-    private static async Task<IResult> ArchiveAsync(HttpContext ctx, string owner, string name, string? gitRef, ArchiveFormat format, BrowsingService browsing)
+    private static async Task<IResult> ArchiveAsync(HttpContext ctx, RepositoryContext current, string? gitRef, ArchiveFormat format, BrowsingService browsing)
     {
-        var target = await browsing.ResolveForArchiveAsync(owner, name, gitRef, ctx.RequestAborted);
+        var target = await browsing.ResolveForArchiveAsync(current.Grant, gitRef, ctx.RequestAborted);
         var folder = $"{target.Repository.Owner.Username}-{target.Repository.Name}-{target.CommitOid![..7]}";
         var extension = format == ArchiveFormat.Zip ? "zip" : "tar.gz";
         ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();

@@ -1,3 +1,4 @@
+using Anvil.Server.Repositories;
 using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
@@ -25,49 +26,49 @@ public static class BrowsingEndpoints
 
     public static void MapBrowsingEndpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/repositories/{owner}/{name}").CacheAnonymousReads();
+        var repo = app.MapRepositoryGroup("/api/repositories/{owner}/{name}").CacheAnonymousReads();
 
-        repo.MapGet("/branches", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        repo.MapGet("/branches", async (HttpContext ctx, RepositoryContext current, BrowsingService browsing) =>
         {
-            var list = await browsing.ListBranchesAsync(owner, name, ctx.RequestAborted);
+            var list = await browsing.ListBranchesAsync(current.Grant, ctx.RequestAborted);
             return ApiJson.Json(ctx, new BrowsingViews.BranchList(list.Branches.Select(b => b.ToView())));
         });
-        repo.MapPost("/branches", async (HttpContext ctx, JsonBody<CreateBranchBody> input, string owner, string name, BrowsingService browsing) =>
+        repo.MapPost("/branches", async (HttpContext ctx, JsonBody<CreateBranchBody> input, RepositoryContext current, BrowsingService browsing) =>
         {
             var body = await input.ReadAsync();
-            var branch = await browsing.CreateBranchAsync(owner, name, body.Branch, body.FromRef, ctx.RequestAborted);
+            var branch = await browsing.CreateBranchAsync(current.Grant, body.Branch, body.FromRef, ctx.RequestAborted);
             return ApiJson.Created(ctx, new BrowsingViews.BranchEnvelope(branch.ToView()));
         }).RequireUser(Scopes.RepoWrite);
-        repo.MapDelete("/branches/{*branch}", async (HttpContext ctx, string owner, string name, string branch, BrowsingService browsing) =>
+        repo.MapDelete("/branches/{*branch}", async (HttpContext ctx, RepositoryContext current, string branch, BrowsingService browsing) =>
         {
-            await browsing.DeleteBranchAsync(owner, name, CatchAll(branch), ctx.RequestAborted);
+            await browsing.DeleteBranchAsync(current.Grant, CatchAll(branch), ctx.RequestAborted);
             return ApiJson.Success(ctx);
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapGet("/commits", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        repo.MapGet("/commits", async (HttpContext ctx, RepositoryContext current, BrowsingService browsing) =>
         {
             var page = OffsetPage.From(ctx.Request, offsetName: "skip");
-            var list = await browsing.ListCommitsAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], page.Offset, page.Limit, ctx.RequestAborted);
+            var list = await browsing.ListCommitsAsync(current.Grant, RefOf(ctx.Request), ctx.Request.Query["path"], page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new BrowsingViews.CommitList(list.Commits.Select(c => c.ToView(list.Users)), list.HasMore));
         });
-        repo.MapGet("/commits/{oid}/diff", async (HttpContext ctx, string owner, string name, string oid, BrowsingService browsing) =>
-            ApiJson.Json(ctx, (await browsing.GetCommitAsync(owner, name, oid, ctx.RequestAborted)).ToView()));
+        repo.MapGet("/commits/{oid}/diff", async (HttpContext ctx, RepositoryContext current, string oid, BrowsingService browsing) =>
+            ApiJson.Json(ctx, (await browsing.GetCommitAsync(current.Grant, oid, ctx.RequestAborted)).ToView()));
 
-        repo.MapGet("/tree", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        repo.MapGet("/tree", async (HttpContext ctx, RepositoryContext current, BrowsingService browsing) =>
         {
-            var tree = await browsing.GetTreeAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], Flag(ctx.Request, "lastCommit"), ctx.RequestAborted);
+            var tree = await browsing.GetTreeAsync(current.Grant, RefOf(ctx.Request), ctx.Request.Query["path"], Flag(ctx.Request, "lastCommit"), ctx.RequestAborted);
             return ApiJson.Json(ctx, tree.ToView());
         });
         // return=1 answers the raw bytes (written directly) instead of the JSON file view.
-        repo.MapGet("/file", async Task<Results<JsonOk<BrowsingViews.File>, EmptyHttpResult>> (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        repo.MapGet("/file", async Task<Results<JsonOk<BrowsingViews.File>, EmptyHttpResult>> (HttpContext ctx, RepositoryContext current, BrowsingService browsing) =>
         {
             if (Flag(ctx.Request, "return"))
             {
-                var (_, path, content) = await browsing.OpenFileAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], ctx.RequestAborted);
+                var (_, path, content) = await browsing.OpenFileAsync(current.Grant, RefOf(ctx.Request), ctx.Request.Query["path"], ctx.RequestAborted);
                 await RawContent.WriteAsync(ctx, path, content);
                 return TypedResults.Empty;
             }
-            var file = await browsing.GetFileAsync(owner, name, RefOf(ctx.Request), ctx.Request.Query["path"], ctx.RequestAborted);
+            var file = await browsing.GetFileAsync(current.Grant, RefOf(ctx.Request), ctx.Request.Query["path"], ctx.RequestAborted);
             return ApiJson.Json(ctx, file.ToView());
         });
     }

@@ -64,31 +64,31 @@ public sealed class BrowsingService(
 
     // ---- refs ----
 
-    public async Task<BranchList> ListBranchesAsync(string owner, string name, CancellationToken ct)
+    public async Task<BranchList> ListBranchesAsync(RepositoryGrant grant, CancellationToken ct)
     {
-        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var repo = grant.Repository;
         var branches = await reader.ListBranchesAsync(store.PathFor(repo.OwnerId, repo.Id), ct);
         return new BranchList(repo, branches.Select(b => new BranchInfo(b.Name, b.CommitOid, b.Name == repo.DefaultBranch)).ToList());
     }
 
-    public async Task<(Repository Repository, IReadOnlyList<GitTag> Tags)> ListTagsAsync(string owner, string name, CancellationToken ct)
+    public async Task<(Repository Repository, IReadOnlyList<GitTag> Tags)> ListTagsAsync(RepositoryGrant grant, CancellationToken ct)
     {
-        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var repo = grant.Repository;
         return (repo, await reader.ListTagsAsync(store.PathFor(repo.OwnerId, repo.Id), ct));
     }
 
-    public async Task<(Repository Repository, BranchInfo Branch)> GetBranchAsync(string owner, string name, string branch, CancellationToken ct)
+    public async Task<(Repository Repository, BranchInfo Branch)> GetBranchAsync(RepositoryGrant grant, string branch, CancellationToken ct)
     {
-        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var repo = grant.Repository;
         var oid = await ResolveBranchAsync(store.PathFor(repo.OwnerId, repo.Id), branch, ct) ?? throw BranchNotFound();
         return (repo, new BranchInfo(branch, oid, branch == repo.DefaultBranch));
     }
 
     /// <summary>A branch with its tip commit (and the accounts of its author and committer), as GitHub's single-branch answer shows it.</summary>
     public async Task<(Repository Repository, BranchInfo Branch, GitCommit Commit, CommitUsers Users)> GetBranchWithCommitAsync(
-        string owner, string name, string branch, CancellationToken ct)
+        RepositoryGrant grant, string branch, CancellationToken ct)
     {
-        var (repo, info) = await GetBranchAsync(owner, name, branch, ct);
+        var (repo, info) = await GetBranchAsync(grant, branch, ct);
         var commit = await reader.GetCommitAsync(store.PathFor(repo.OwnerId, repo.Id), info.CommitOid, ct) ?? throw BranchNotFound();
         return (repo, info, commit, await UsersForAsync([commit], ct));
     }
@@ -97,10 +97,10 @@ public sealed class BrowsingService(
     /// Creates <paramref name="branch"/> at what <paramref name="fromRef"/> (default: the default branch) resolves to.
     /// The ref is written compare-and-swap against "absent", so of two concurrent creations exactly one wins.
     /// </summary>
-    public async Task<BranchInfo> CreateBranchAsync(string owner, string name, string? branch, string? fromRef, CancellationToken ct)
+    public async Task<BranchInfo> CreateBranchAsync(RepositoryGrant grant, string? branch, string? fromRef, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Write, ct)).Repository;
+        var repo = grant.Require(RepositoryPermission.Write).Repository;
         if (branch is null)
         {
             throw AnvilException.BadRequest("branch is required");
@@ -130,10 +130,10 @@ public sealed class BrowsingService(
         return new BranchInfo(branch, oid, branch == repo.DefaultBranch);
     }
 
-    public async Task DeleteBranchAsync(string owner, string name, string branch, CancellationToken ct)
+    public async Task DeleteBranchAsync(RepositoryGrant grant, string branch, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Write, ct)).Repository;
+        var repo = grant.Require(RepositoryPermission.Write).Repository;
         if (branch == repo.DefaultBranch)
         {
             throw AnvilException.Invalid("the default branch cannot be deleted; make another branch the default first");
@@ -153,14 +153,14 @@ public sealed class BrowsingService(
 
     // ---- history ----
 
-    public Task<CommitList> ListCommitsAsync(string owner, string name, string? revision, string? path, int skip, int limit, CancellationToken ct) =>
-        ListCommitsAsync(owner, name, revision, new CommitQuery(path), skip, limit, count: false, ct);
+    public Task<CommitList> ListCommitsAsync(RepositoryGrant grant, string? revision, string? path, int skip, int limit, CancellationToken ct) =>
+        ListCommitsAsync(grant, revision, new CommitQuery(path), skip, limit, count: false, ct);
 
     /// <summary>A page of the history at <paramref name="revision"/> that <paramref name="query"/> keeps; with <paramref name="count"/>, its total too.</summary>
-    public async Task<CommitList> ListCommitsAsync(string owner, string name, string? revision, CommitQuery query, int skip, int limit, bool count,
+    public async Task<CommitList> ListCommitsAsync(RepositoryGrant grant, string? revision, CommitQuery query, int skip, int limit, bool count,
         CancellationToken ct)
     {
-        var target = await OpenAsync(owner, name, revision, ct);
+        var target = await OpenAsync(grant, revision, ct);
         var pathspec = PathOf(query.Path);
         if (query.Since > query.Until)
         {
@@ -196,9 +196,9 @@ public sealed class BrowsingService(
     }
 
     /// <summary>One commit with what it changed against its first parent (the empty tree for a root commit).</summary>
-    public async Task<CommitDetail> GetCommitAsync(string owner, string name, string revision, CancellationToken ct)
+    public async Task<CommitDetail> GetCommitAsync(RepositoryGrant grant, string revision, CancellationToken ct)
     {
-        var target = await OpenAsync(owner, name, revision, ct);
+        var target = await OpenAsync(grant, revision, ct);
         if (target.IsEmpty)
         {
             throw AnvilException.NotFound("commit not found");
@@ -209,9 +209,9 @@ public sealed class BrowsingService(
     }
 
     /// <summary>One commit's change against its first parent (everything, for a root commit) as git's diff or patch text.</summary>
-    public async Task<byte[]> GetCommitChangeTextAsync(string owner, string name, string revision, ChangeText format, CancellationToken ct)
+    public async Task<byte[]> GetCommitChangeTextAsync(RepositoryGrant grant, string revision, ChangeText format, CancellationToken ct)
     {
-        var target = await OpenAsync(owner, name, revision, ct);
+        var target = await OpenAsync(grant, revision, ct);
         var commit = target.IsEmpty ? null : await reader.GetCommitAsync(target.GitDir, target.CommitOid!, ct);
         if (commit is null)
         {
@@ -227,9 +227,9 @@ public sealed class BrowsingService(
     /// <paramref name="head"/> against <paramref name="baseRef"/> as GitHub's compare answers it: the commits on head since their
     /// merge base (oldest first, at most 250), how far each side moved, and the change from the merge base to head.
     /// </summary>
-    public async Task<Comparison> CompareAsync(string owner, string name, string baseRef, string head, CancellationToken ct)
+    public async Task<Comparison> CompareAsync(RepositoryGrant grant, string baseRef, string head, CancellationToken ct)
     {
-        var target = await OpenAsync(owner, name, baseRef, ct);
+        var target = await OpenAsync(grant, baseRef, ct);
         if (target.IsEmpty)
         {
             throw AnvilException.NotFound("this repository is empty");
@@ -247,9 +247,9 @@ public sealed class BrowsingService(
         return new Comparison(target.Repository, baseCommit, mergeBaseCommit, headOid, ahead, behind, commits, diff, users);
     }
 
-    public async Task<TreeListing> GetTreeAsync(string owner, string name, string? revision, string? path, bool withLastCommits, CancellationToken ct)
+    public async Task<TreeListing> GetTreeAsync(RepositoryGrant grant, string? revision, string? path, bool withLastCommits, CancellationToken ct)
     {
-        var target = await OpenAsync(owner, name, revision, ct);
+        var target = await OpenAsync(grant, revision, ct);
         var dir = PathOf(path);
         if (target.IsEmpty)
         {
@@ -264,24 +264,24 @@ public sealed class BrowsingService(
         return new TreeListing(target, dir, entries, last, await UsersForAsync(last.Values, ct));
     }
 
-    public async Task<FileContent> GetFileAsync(string owner, string name, string? revision, string? path, CancellationToken ct)
+    public async Task<FileContent> GetFileAsync(RepositoryGrant grant, string? revision, string? path, CancellationToken ct)
     {
-        var (target, file) = await FileTargetAsync(owner, name, revision, path, ct);
+        var (target, file) = await FileTargetAsync(grant, revision, path, ct);
         var content = await reader.GetFileAsync(target.GitDir, target.CommitOid!, file, MaxInlineFileBytes, ct) ?? throw PathNotFound();
         return new FileContent(target, content);
     }
 
     /// <summary>Streams a file's bytes; the caller disposes the stream.</summary>
-    public async Task<(BrowseTarget Target, string Path, GitBlobStream Content)> OpenFileAsync(string owner, string name, string? revision, string? path, CancellationToken ct)
+    public async Task<(BrowseTarget Target, string Path, GitBlobStream Content)> OpenFileAsync(RepositoryGrant grant, string? revision, string? path, CancellationToken ct)
     {
-        var (target, file) = await FileTargetAsync(owner, name, revision, path, ct);
+        var (target, file) = await FileTargetAsync(grant, revision, path, ct);
         var stream = await reader.OpenFileAsync(target.GitDir, target.CommitOid!, file, ct) ?? throw PathNotFound();
         return (target, file, stream);
     }
 
-    public async Task<PathContents> GetContentsAsync(string owner, string name, string? revision, string? path, CancellationToken ct)
+    public async Task<PathContents> GetContentsAsync(RepositoryGrant grant, string? revision, string? path, CancellationToken ct)
     {
-        var target = await OpenAsync(owner, name, revision, ct);
+        var target = await OpenAsync(grant, revision, ct);
         var p = PathOf(path);
         if (target.IsEmpty)
         {
@@ -297,9 +297,9 @@ public sealed class BrowsingService(
         return new PathContents(target, file.Entry, null, file);
     }
 
-    private async Task<(BrowseTarget, string)> FileTargetAsync(string owner, string name, string? revision, string? path, CancellationToken ct)
+    private async Task<(BrowseTarget, string)> FileTargetAsync(RepositoryGrant grant, string? revision, string? path, CancellationToken ct)
     {
-        var target = await OpenAsync(owner, name, revision, ct);
+        var target = await OpenAsync(grant, revision, ct);
         var file = PathOf(path);
         if (file.Length == 0)
         {
@@ -311,9 +311,9 @@ public sealed class BrowsingService(
     private static AnvilException PathNotFound() => AnvilException.NotFound("path not found");
 
     /// <summary>The commit an archive of <paramref name="revision"/> (default: the default branch) holds; not found in an empty repository.</summary>
-    public async Task<BrowseTarget> ResolveForArchiveAsync(string owner, string name, string? revision, CancellationToken ct)
+    public async Task<BrowseTarget> ResolveForArchiveAsync(RepositoryGrant grant, string? revision, CancellationToken ct)
     {
-        var target = await OpenAsync(owner, name, revision, ct);
+        var target = await OpenAsync(grant, revision, ct);
         return target.IsEmpty ? throw AnvilException.NotFound("this repository is empty") : target;
     }
 
@@ -323,9 +323,9 @@ public sealed class BrowsingService(
     /// The repository (if the caller may read it) and the commit <paramref name="revision"/> — a branch, tag or
     /// commit oid, by default the repository's default branch — resolves to.
     /// </summary>
-    private async Task<BrowseTarget> OpenAsync(string owner, string name, string? revision, CancellationToken ct)
+    private async Task<BrowseTarget> OpenAsync(RepositoryGrant grant, string? revision, CancellationToken ct)
     {
-        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var repo = grant.Repository;
         var gitDir = store.PathFor(repo.OwnerId, repo.Id);
         var rev = string.IsNullOrEmpty(revision) ? repo.DefaultBranch : Revision(revision);
         if (await reader.ResolveAsync(gitDir, rev, ct) is { } oid)

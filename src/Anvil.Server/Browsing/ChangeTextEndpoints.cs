@@ -1,3 +1,4 @@
+using Anvil.Server.Repositories;
 using Anvil.Git.Reading;
 using Anvil.Server.PullRequests;
 
@@ -12,11 +13,11 @@ public static class ChangeTextEndpoints
     public static void MapChangeTextEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/{owner}/{repo}/pull/{number:int}.{format:regex(^(diff|patch)$)}", async (HttpContext ctx, string owner, string repo, int number,
-            string format, PullRequestService pulls) =>
-            Text(await pulls.ChangeTextAsync(owner, repo, number, Format(format), ctx.RequestAborted))).WithOrder(BeforePages);
+            string format, RepositoryAccess access, PullRequestService pulls) =>
+            Text(await pulls.ChangeTextAsync(await access.ReadAsync(owner, repo, ctx.RequestAborted), number, Format(format), ctx.RequestAborted))).WithOrder(BeforePages);
         app.MapGet("/{owner}/{repo}/commit/{sha}.{format:regex(^(diff|patch)$)}", async (HttpContext ctx, string owner, string repo, string sha,
-            string format, BrowsingService browsing) =>
-            Text(await browsing.GetCommitChangeTextAsync(owner, repo, sha, Format(format), ctx.RequestAborted))).WithOrder(BeforePages);
+            string format, RepositoryAccess access, BrowsingService browsing) =>
+            Text(await browsing.GetCommitChangeTextAsync(await access.ReadAsync(owner, repo, ctx.RequestAborted), sha, Format(format), ctx.RequestAborted))).WithOrder(BeforePages);
     }
 
     // The page /{owner}/{repo}/commit/{sha} would take "abc.diff" for a sha: these come first.

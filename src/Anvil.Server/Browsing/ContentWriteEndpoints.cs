@@ -1,3 +1,4 @@
+using Anvil.Server.Repositories;
 using Anvil.Server.Auth;
 using Anvil.Server.GitData;
 using Anvil.Server.Infrastructure.Http;
@@ -16,23 +17,23 @@ public static class ContentWriteEndpoints
 
     public static void MapContentWriteEndpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
+        var repo = app.MapRepositoryGroup("/api/v1/repos/{owner}/{name}");
 
         repo.MapPut("/contents/{*path}", async Task<Results<JsonCreated<ChangeView>, JsonOk<ChangeView>>> (HttpContext ctx, JsonBody<PutBody> input,
-            string owner, string name, string path, ContentWriteService contents) =>
+            RepositoryContext current, string path, ContentWriteService contents) =>
         {
             var b = await input.ReadAsync();
-            var result = await contents.WriteAsync(owner, name, BrowsingEndpoints.CatchAll(path),
+            var result = await contents.WriteAsync(current.Grant, BrowsingEndpoints.CatchAll(path),
                 new FileChange(b.Message, b.Content, b.Sha, b.Branch, b.Author, b.Committer), delete: false, ctx.RequestAborted);
             var view = View(ctx, result);
             return result.Created ? ApiJson.Created(ctx, view) : ApiJson.Json(ctx, view);
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapDelete("/contents/{*path}", async (HttpContext ctx, JsonBody<DeleteBody> input, string owner, string name, string path,
+        repo.MapDelete("/contents/{*path}", async (HttpContext ctx, JsonBody<DeleteBody> input, RepositoryContext current, string path,
             ContentWriteService contents) =>
         {
             var b = await input.ReadAsync();
-            var result = await contents.WriteAsync(owner, name, BrowsingEndpoints.CatchAll(path),
+            var result = await contents.WriteAsync(current.Grant, BrowsingEndpoints.CatchAll(path),
                 new FileChange(b.Message, null, b.Sha, b.Branch, b.Author, b.Committer), delete: true, ctx.RequestAborted);
             return ApiJson.Json(ctx, View(ctx, result));
         }).RequireUser(Scopes.RepoWrite);

@@ -20,10 +20,10 @@ public sealed record FileChangeResult(Repository Repository, string Branch, GitF
 /// </summary>
 public sealed class ContentWriteService(RepositoryAccess access, RepositoryStore store, GitReader reader, RepositoryService repositories, Caller caller)
 {
-    public async Task<FileChangeResult> WriteAsync(string owner, string name, string? path, FileChange change, bool delete, CancellationToken ct)
+    public async Task<FileChangeResult> WriteAsync(RepositoryGrant grant, string? path, FileChange change, bool delete, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Write, ct)).Repository;
+        var repo = grant.Require(RepositoryPermission.Write).Repository;
         var file = PathOf(path);
         if (string.IsNullOrEmpty(change.Message))
         {

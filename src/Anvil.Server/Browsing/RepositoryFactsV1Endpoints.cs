@@ -18,20 +18,20 @@ public static class RepositoryFactsV1Endpoints
 
     public static void MapRepositoryFactsV1Endpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}").CacheAnonymousReads();
+        var repo = app.MapRepositoryGroup("/api/v1/repos/{owner}/{name}").CacheAnonymousReads();
 
         // GitHub's shape: language name → bytes of code, largest first.
-        repo.MapGet("/languages", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RepositoryLanguages languages) =>
+        repo.MapGet("/languages", async (HttpContext ctx, RepositoryContext current, RepositoryLanguages languages) =>
         {
-            var repository = (await access.ReadAsync(owner, name, ctx.RequestAborted)).Repository;
+            var repository = current.Grant.Repository;
             var shares = await languages.OfAsync(repository, ctx.RequestAborted);
             return ApiJson.Json(ctx, shares.ToDictionary(s => s.Name, s => s.Bytes));
         });
 
-        repo.MapGet("/tags", async (HttpContext ctx, string owner, string name, BrowsingService browsing) =>
+        repo.MapGet("/tags", async (HttpContext ctx, RepositoryContext current, BrowsingService browsing) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (repository, tags) = await browsing.ListTagsAsync(owner, name, ctx.RequestAborted);
+            var (repository, tags) = await browsing.ListTagsAsync(current.Grant, ctx.RequestAborted);
             var links = new BrowsingV1Views.Links(ctx.PublicBaseUrl(), repository);
             // Newest names first, as GitHub lists them (v2.0 before v1.9 before v1.10 is git's order, not a person's).
             var ordered = tags.OrderByDescending(t => t.Name, NaturalOrder.Instance).ToList();
@@ -39,7 +39,7 @@ public static class RepositoryFactsV1Endpoints
         });
 
         // GitHub's {basehead}: "base...head" (three dots; two are accepted too, as GitHub does).
-        repo.MapGet("/compare/{*basehead}", async (HttpContext ctx, string owner, string name, string basehead, BrowsingService browsing) =>
+        repo.MapGet("/compare/{*basehead}", async (HttpContext ctx, RepositoryContext current, string basehead, BrowsingService browsing) =>
         {
             var spec = BrowsingEndpoints.CatchAll(basehead);
             var dots = spec.Contains("...") ? "..." : "..";
@@ -48,7 +48,7 @@ public static class RepositoryFactsV1Endpoints
             {
                 throw AnvilException.BadRequest("basehead must be BASE...HEAD");
             }
-            var c = await browsing.CompareAsync(owner, name, parts[0], parts[1], ctx.RequestAborted);
+            var c = await browsing.CompareAsync(current.Grant, parts[0], parts[1], ctx.RequestAborted);
             var links = new BrowsingV1Views.Links(ctx.PublicBaseUrl(), c.Repository);
             var status = (c.AheadBy, c.BehindBy) switch { (0, 0) => "identical", (_, 0) => "ahead", (0, _) => "behind", _ => "diverged" };
             var range = $"{Uri.EscapeDataString(parts[0])}...{Uri.EscapeDataString(parts[1])}";
@@ -59,9 +59,9 @@ public static class RepositoryFactsV1Endpoints
                 c.Diff.Files.Select(f => f.ToV1(c.HeadOid, links)).ToList()));
         });
 
-        repo.MapGet("/readme", (HttpContext ctx, string owner, string name, BrowsingService browsing) => ReadmeAsync(ctx, owner, name, "", browsing));
-        repo.MapGet("/readme/{*dir}", (HttpContext ctx, string owner, string name, string dir, BrowsingService browsing) =>
-            ReadmeAsync(ctx, owner, name, BrowsingEndpoints.CatchAll(dir), browsing));
+        repo.MapGet("/readme", (HttpContext ctx, RepositoryContext current, BrowsingService browsing) => ReadmeAsync(ctx, current, "", browsing));
+        repo.MapGet("/readme/{*dir}", (HttpContext ctx, RepositoryContext current, string dir, BrowsingService browsing) =>
+            ReadmeAsync(ctx, current, BrowsingEndpoints.CatchAll(dir), browsing));
     }
 
     private static Tag ToV1(GitTag t, BrowsingV1Views.Links links)
@@ -73,15 +73,15 @@ public static class RepositoryFactsV1Endpoints
     }
 
     /// <summary>The README of a directory (the root by default) as a contents object: Markdown preferred, then any other.</summary>
-    private static async Task<JsonOk<BrowsingV1Views.ContentView>> ReadmeAsync(HttpContext ctx, string owner, string name, string dir, BrowsingService browsing)
+    private static async Task<JsonOk<BrowsingV1Views.ContentView>> ReadmeAsync(HttpContext ctx, RepositoryContext current, string dir, BrowsingService browsing)
     {
         var gitRef = ctx.Request.Query["ref"].ToString() is { Length: > 0 } r ? r : null;
-        var listing = await browsing.GetContentsAsync(owner, name, gitRef, dir, ctx.RequestAborted);
+        var listing = await browsing.GetContentsAsync(current.Grant, gitRef, dir, ctx.RequestAborted);
         var readme = (listing.Children ?? [])
             .Where(e => e.Kind == GitTreeEntryKind.Blob && Path.GetFileNameWithoutExtension(e.Name).Equals("readme", StringComparison.OrdinalIgnoreCase))
             .OrderBy(e => Path.GetExtension(e.Name).ToLowerInvariant() is ".md" or ".markdown" ? 0 : 1).ThenBy(e => e.Name, StringComparer.Ordinal)
             .FirstOrDefault() ?? throw AnvilException.NotFound("no README in this directory");
-        var file = await browsing.GetContentsAsync(owner, name, gitRef, readme.Path, ctx.RequestAborted);
+        var file = await browsing.GetContentsAsync(current.Grant, gitRef, readme.Path, ctx.RequestAborted);
         return ApiJson.Json(ctx, file.File!.ToV1(file.Target.Ref, new BrowsingV1Views.Links(ctx.PublicBaseUrl(), file.Target.Repository)));
     }
 }

@@ -18,20 +18,20 @@ public static class CheckEndpoints
 
     public static void MapCheckEndpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
+        var repo = app.MapRepositoryGroup("/api/v1/repos/{owner}/{name}");
 
-        repo.MapPost("/check-runs", async (HttpContext ctx, JsonBody<CheckRunBody> input, string owner, string name, RepositoryAccess access, CheckService checks, Caller caller) =>
+        repo.MapPost("/check-runs", async (HttpContext ctx, JsonBody<CheckRunBody> input, RepositoryContext current, CheckService checks, Caller caller) =>
         {
-            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var grant = current.Grant.Require(RepositoryPermission.Write);
             var body = await input.ReadAsync();
             var run = await checks.CreateAsync(grant.Repository, body.HeadSha, body.Fields, CheckApp.Api, null, caller.UserId, ctx.RequestAborted);
             return ApiJson.Created(ctx, await ViewAsync(ctx, checks, grant.Repository, run));
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPatch("/check-runs/{id:long}", async (HttpContext ctx, JsonBody<CheckRunBody> input, string owner, string name, long id, RepositoryAccess access, CheckService checks,
+        repo.MapPatch("/check-runs/{id:long}", async (HttpContext ctx, JsonBody<CheckRunBody> input, RepositoryContext current, long id, CheckService checks,
             Caller caller) =>
         {
-            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var grant = current.Grant.Require(RepositoryPermission.Write);
             var body = await input.ReadAsync();
             if (body.HeadSha is not null)
             {
@@ -41,43 +41,43 @@ public static class CheckEndpoints
             return ApiJson.Json(ctx, await ViewAsync(ctx, checks, grant.Repository, run));
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapGet("/check-runs/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
+        repo.MapGet("/check-runs/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, CheckService checks) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var run = await checks.GetAsync(grant.Repository.Id, id, ctx.RequestAborted);
             return ApiJson.Json(ctx, await ViewAsync(ctx, checks, grant.Repository, run));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/commits/{sha}/check-runs", async (HttpContext ctx, string owner, string name, string sha, RepositoryAccess access, CheckService checks) =>
+        repo.MapGet("/commits/{sha}/check-runs", async (HttpContext ctx, RepositoryContext current, string sha, CheckService checks) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var page = PageRequest.From(ctx.Request);
             var q = ctx.Request.Query;
             var runs = await checks.ListForCommitAsync(grant.Repository, sha, q["check_name"], q["status"], page.Offset, page.PerPage, ctx.RequestAborted);
             return await RunListAsync(ctx, page, checks, grant.Repository, runs);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/check-suites/{id:long}", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
+        repo.MapGet("/check-suites/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, CheckService checks) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var state = await checks.SuiteStateAsync(grant.Repository.Id, id, ctx.RequestAborted) ?? throw Infrastructure.AnvilException.NotFound("check suite not found");
             var baseUrl = ctx.PublicBaseUrl();
             var prs = await checks.PullRequestsAsync(grant.Repository, baseUrl, [state.Suite.HeadSha], ctx.RequestAborted);
             return ApiJson.Json(ctx, state.ToView(grant.Repository, baseUrl, prs[state.Suite.HeadSha]));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/check-suites/{id:long}/check-runs", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
+        repo.MapGet("/check-suites/{id:long}/check-runs", async (HttpContext ctx, RepositoryContext current, long id, CheckService checks) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var page = PageRequest.From(ctx.Request);
             var q = ctx.Request.Query;
             var runs = await checks.ListForSuiteAsync(grant.Repository, id, q["check_name"], q["status"], page.Offset, page.PerPage, ctx.RequestAborted);
             return await RunListAsync(ctx, page, checks, grant.Repository, runs);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/commits/{sha}/check-suites", async (HttpContext ctx, string owner, string name, string sha, RepositoryAccess access, CheckService checks) =>
+        repo.MapGet("/commits/{sha}/check-suites", async (HttpContext ctx, RepositoryContext current, string sha, CheckService checks) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var page = PageRequest.From(ctx.Request);
             var suites = page.Of(await checks.SuitesForCommitAsync(grant.Repository, sha, ctx.RequestAborted));
             var baseUrl = ctx.PublicBaseUrl();

@@ -18,32 +18,32 @@ public static class CommitStatusEndpoints
 
     public static void MapCommitStatusEndpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}");
+        var repo = app.MapRepositoryGroup("/api/v1/repos/{owner}/{name}");
 
-        repo.MapPost("/statuses/{sha}", async (HttpContext ctx, JsonBody<StatusBody> input, string owner, string name, string sha, RepositoryAccess access,
+        repo.MapPost("/statuses/{sha}", async (HttpContext ctx, JsonBody<StatusBody> input, RepositoryContext current, string sha,
             CommitStatusService statuses, Caller caller) =>
         {
-            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            var grant = current.Grant.Require(RepositoryPermission.Write);
             var body = await input.ReadAsync();
             var status = await statuses.CreateAsync(grant.Repository, sha,
                 new CommitStatusFields(body.State, body.TargetUrl, body.Description, body.Context), caller.RequireUser(), ctx.RequestAborted);
             return ApiJson.Created(ctx, status.ToView(grant.Repository, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapGet("/commits/{ref}/statuses", async (HttpContext ctx, string owner, string name, string @ref, RepositoryAccess access,
+        repo.MapGet("/commits/{ref}/statuses", async (HttpContext ctx, RepositoryContext current, string @ref,
             CommitStatusService statuses) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var page = PageRequest.From(ctx.Request);
             var (_, list) = await statuses.ListAsync(grant.Repository, @ref, page.Offset, page.PerPage, ctx.RequestAborted);
             var baseUrl = ctx.PublicBaseUrl();
             return page.Answer(ctx, list, s => s.ToView(grant.Repository, baseUrl));
         });
 
-        repo.MapGet("/commits/{ref}/status", async (HttpContext ctx, string owner, string name, string @ref, RepositoryAccess access,
+        repo.MapGet("/commits/{ref}/status", async (HttpContext ctx, RepositoryContext current, string @ref,
             CommitStatusService statuses, RepositoryViews views) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             var page = PageRequest.From(ctx.Request);
             var combined = await statuses.CombinedAsync(grant.Repository, @ref, ctx.RequestAborted);
             var baseUrl = ctx.PublicBaseUrl();

@@ -29,22 +29,22 @@ public static class GitDataEndpoints
 
     public static void MapGitDataEndpoints(this IEndpointRouteBuilder app)
     {
-        var git = app.MapGroup("/api/v1/repos/{owner}/{name}/git");
+        var git = app.MapRepositoryGroup("/api/v1/repos/{owner}/{name}/git");
 
-        git.MapGet("/ref/{*ref}", async (HttpContext ctx, string owner, string name, string @ref, GitDataService data) =>
+        git.MapGet("/ref/{*ref}", async (HttpContext ctx, RepositoryContext current, string @ref, GitDataService data) =>
         {
-            var (target, found) = await data.GetRefAsync(owner, name, BrowsingEndpoints.CatchAll(@ref), ctx.RequestAborted);
+            var (target, found) = await data.GetRefAsync(current.Grant, BrowsingEndpoints.CatchAll(@ref), ctx.RequestAborted);
             return ApiJson.Json(ctx, found.ToView(LinksFor(ctx, target)));
         });
-        git.MapGet("/matching-refs/{*ref}", (HttpContext ctx, string owner, string name, string? @ref, GitDataService data) =>
-            MatchingAsync(ctx, owner, name, BrowsingEndpoints.CatchAll(@ref ?? ""), data));
-        git.MapGet("/refs", (HttpContext ctx, string owner, string name, GitDataService data) => MatchingAsync(ctx, owner, name, "", data));
+        git.MapGet("/matching-refs/{*ref}", (HttpContext ctx, RepositoryContext current, string? @ref, GitDataService data) =>
+            MatchingAsync(ctx, current, BrowsingEndpoints.CatchAll(@ref ?? ""), data));
+        git.MapGet("/refs", (HttpContext ctx, RepositoryContext current, GitDataService data) => MatchingAsync(ctx, current, "", data));
         // The older form Octokit.NET still calls: one ref when the name is exact, else every ref under it as a namespace.
-        git.MapGet("/refs/{*ref}", async Task<Results<JsonOk<GitDataViews.Ref>, JsonOk<List<GitDataViews.Ref>>>> (HttpContext ctx, string owner,
-            string name, string @ref, GitDataService data) =>
+        git.MapGet("/refs/{*ref}", async Task<Results<JsonOk<GitDataViews.Ref>, JsonOk<List<GitDataViews.Ref>>>> (HttpContext ctx, 
+            RepositoryContext current, string @ref, GitDataService data) =>
         {
             var prefix = BrowsingEndpoints.CatchAll(@ref).TrimEnd('/');
-            var (target, refs) = await data.MatchingRefsAsync(owner, name, prefix, ctx.RequestAborted);
+            var (target, refs) = await data.MatchingRefsAsync(current.Grant, prefix, ctx.RequestAborted);
             var links = LinksFor(ctx, target);
             var full = prefix.StartsWith("refs/", StringComparison.Ordinal) ? prefix : "refs/" + prefix;
             if (refs.FirstOrDefault(r => r.Name == full) is { } exact)
@@ -55,79 +55,79 @@ public static class GitDataEndpoints
             return under.Count > 0 ? ApiJson.Json(ctx, under) : throw AnvilException.NotFound("Not Found");
         });
 
-        git.MapPost("/refs", async (HttpContext ctx, JsonBody<RefBody> input, string owner, string name, GitDataService data) =>
+        git.MapPost("/refs", async (HttpContext ctx, JsonBody<RefBody> input, RepositoryContext current, GitDataService data) =>
         {
             var body = await input.ReadAsync();
-            var (target, created) = await data.CreateRefAsync(owner, name, body.Ref, body.Sha, ctx.RequestAborted);
+            var (target, created) = await data.CreateRefAsync(current.Grant, body.Ref, body.Sha, ctx.RequestAborted);
             return ApiJson.Created(ctx, created.ToView(LinksFor(ctx, target)));
         }).RequireUser(Scopes.RepoWrite);
-        git.MapPatch("/refs/{*ref}", async (HttpContext ctx, JsonBody<UpdateRefBody> input, string owner, string name, string @ref, GitDataService data) =>
+        git.MapPatch("/refs/{*ref}", async (HttpContext ctx, JsonBody<UpdateRefBody> input, RepositoryContext current, string @ref, GitDataService data) =>
         {
             var body = await input.ReadAsync();
-            var (target, updated) = await data.UpdateRefAsync(owner, name, BrowsingEndpoints.CatchAll(@ref), body.Sha, body.Force ?? false, ctx.RequestAborted);
+            var (target, updated) = await data.UpdateRefAsync(current.Grant, BrowsingEndpoints.CatchAll(@ref), body.Sha, body.Force ?? false, ctx.RequestAborted);
             return ApiJson.Json(ctx, updated.ToView(LinksFor(ctx, target)));
         }).RequireUser(Scopes.RepoWrite);
-        git.MapDelete("/refs/{*ref}", async (HttpContext ctx, string owner, string name, string @ref, GitDataService data) =>
+        git.MapDelete("/refs/{*ref}", async (HttpContext ctx, RepositoryContext current, string @ref, GitDataService data) =>
         {
-            await data.DeleteRefAsync(owner, name, BrowsingEndpoints.CatchAll(@ref), ctx.RequestAborted);
+            await data.DeleteRefAsync(current.Grant, BrowsingEndpoints.CatchAll(@ref), ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
-        git.MapGet("/blobs/{sha}", async (HttpContext ctx, string owner, string name, string sha, GitDataService data) =>
+        git.MapGet("/blobs/{sha}", async (HttpContext ctx, RepositoryContext current, string sha, GitDataService data) =>
         {
-            var (target, blob) = await data.GetBlobAsync(owner, name, sha, ctx.RequestAborted);
+            var (target, blob) = await data.GetBlobAsync(current.Grant, sha, ctx.RequestAborted);
             return ApiJson.Json(ctx, blob.ToView(LinksFor(ctx, target)));
         });
-        git.MapPost("/blobs", async (HttpContext ctx, JsonBody<BlobBody> input, string owner, string name, GitDataService data) =>
+        git.MapPost("/blobs", async (HttpContext ctx, JsonBody<BlobBody> input, RepositoryContext current, GitDataService data) =>
         {
             var body = await input.ReadAsync();
-            var (target, sha) = await data.CreateBlobAsync(owner, name, body.Content, body.Encoding, ctx.RequestAborted);
+            var (target, sha) = await data.CreateBlobAsync(current.Grant, body.Content, body.Encoding, ctx.RequestAborted);
             return ApiJson.Created(ctx, new GitDataViews.BlobCreated(LinksFor(ctx, target).Object("blob", sha), sha));
         }).RequireUser(Scopes.RepoWrite);
 
-        git.MapGet("/trees/{*sha}", async (HttpContext ctx, string owner, string name, string sha, GitDataService data) =>
+        git.MapGet("/trees/{*sha}", async (HttpContext ctx, RepositoryContext current, string sha, GitDataService data) =>
         {
             // GitHub: any value of recursive (even "0" or "false") asks for the whole tree.
             var recursive = ctx.Request.Query.ContainsKey("recursive");
-            var (target, tree, entries, truncated) = await data.GetTreeAsync(owner, name, BrowsingEndpoints.CatchAll(sha), recursive, ctx.RequestAborted);
+            var (target, tree, entries, truncated) = await data.GetTreeAsync(current.Grant, BrowsingEndpoints.CatchAll(sha), recursive, ctx.RequestAborted);
             return ApiJson.Json(ctx, entries.ToView(tree, truncated, LinksFor(ctx, target)));
         });
-        git.MapPost("/trees", async (HttpContext ctx, JsonBody<TreeBody> input, string owner, string name, GitDataService data) =>
+        git.MapPost("/trees", async (HttpContext ctx, JsonBody<TreeBody> input, RepositoryContext current, GitDataService data) =>
         {
             var body = await input.ReadAsync();
             var entries = body.Tree?.Select(TreeEntry).ToList();
-            var (target, sha, listing) = await data.CreateTreeAsync(owner, name, body.BaseTree, entries, ctx.RequestAborted);
+            var (target, sha, listing) = await data.CreateTreeAsync(current.Grant, body.BaseTree, entries, ctx.RequestAborted);
             return ApiJson.Created(ctx, listing.ToView(sha, false, LinksFor(ctx, target)));
         }).RequireUser(Scopes.RepoWrite);
 
-        git.MapGet("/commits/{sha}", async (HttpContext ctx, string owner, string name, string sha, GitDataService data) =>
+        git.MapGet("/commits/{sha}", async (HttpContext ctx, RepositoryContext current, string sha, GitDataService data) =>
         {
-            var (target, commit) = await data.GetCommitAsync(owner, name, sha, ctx.RequestAborted);
+            var (target, commit) = await data.GetCommitAsync(current.Grant, sha, ctx.RequestAborted);
             return ApiJson.Json(ctx, commit.ToView(LinksFor(ctx, target)));
         });
-        git.MapPost("/commits", async (HttpContext ctx, JsonBody<CommitBody> input, string owner, string name, GitDataService data) =>
+        git.MapPost("/commits", async (HttpContext ctx, JsonBody<CommitBody> input, RepositoryContext current, GitDataService data) =>
         {
             var b = await input.ReadAsync();
-            var (target, commit) = await data.CreateCommitAsync(owner, name, b.Message, b.Tree, b.Parents, b.Author, b.Committer, ctx.RequestAborted);
+            var (target, commit) = await data.CreateCommitAsync(current.Grant, b.Message, b.Tree, b.Parents, b.Author, b.Committer, ctx.RequestAborted);
             return ApiJson.Created(ctx, commit.ToView(LinksFor(ctx, target)));
         }).RequireUser(Scopes.RepoWrite);
 
-        git.MapGet("/tags/{sha}", async (HttpContext ctx, string owner, string name, string sha, GitDataService data) =>
+        git.MapGet("/tags/{sha}", async (HttpContext ctx, RepositoryContext current, string sha, GitDataService data) =>
         {
-            var (target, tag) = await data.GetTagAsync(owner, name, sha, ctx.RequestAborted);
+            var (target, tag) = await data.GetTagAsync(current.Grant, sha, ctx.RequestAborted);
             return ApiJson.Json(ctx, tag.ToView(LinksFor(ctx, target)));
         });
-        git.MapPost("/tags", async (HttpContext ctx, JsonBody<TagBody> input, string owner, string name, GitDataService data) =>
+        git.MapPost("/tags", async (HttpContext ctx, JsonBody<TagBody> input, RepositoryContext current, GitDataService data) =>
         {
             var b = await input.ReadAsync();
-            var (target, tag) = await data.CreateTagAsync(owner, name, b.Tag, b.Message, b.Object, b.Type, b.Tagger, ctx.RequestAborted);
+            var (target, tag) = await data.CreateTagAsync(current.Grant, b.Tag, b.Message, b.Object, b.Type, b.Tagger, ctx.RequestAborted);
             return ApiJson.Created(ctx, tag.ToView(LinksFor(ctx, target)));
         }).RequireUser(Scopes.RepoWrite);
     }
 
-    private static async Task<JsonOk<List<GitDataViews.Ref>>> MatchingAsync(HttpContext ctx, string owner, string name, string prefix, GitDataService data)
+    private static async Task<JsonOk<List<GitDataViews.Ref>>> MatchingAsync(HttpContext ctx, RepositoryContext current, string prefix, GitDataService data)
     {
-        var (target, refs) = await data.MatchingRefsAsync(owner, name, prefix, ctx.RequestAborted);
+        var (target, refs) = await data.MatchingRefsAsync(current.Grant, prefix, ctx.RequestAborted);
         var links = LinksFor(ctx, target);
         return ApiJson.Json(ctx, refs.Select(r => r.ToView(links)).ToList());
     }

@@ -1,3 +1,4 @@
+using Anvil.Server.Repositories;
 using Anvil.Git;
 using Anvil.Git.Reading;
 using Anvil.Server.Infrastructure;
@@ -8,19 +9,19 @@ namespace Anvil.Server.GitData;
 /// <summary>Commit and annotated tag objects: read by id, and written from a tree and parents, or around an object.</summary>
 public sealed partial class GitDataService
 {
-    public async Task<(Target Target, GitCommit Commit)> GetCommitAsync(string owner, string name, string sha, CancellationToken ct)
+    public async Task<(Target Target, GitCommit Commit)> GetCommitAsync(RepositoryGrant grant, string sha, CancellationToken ct)
     {
-        var target = await ReadAsync(owner, name, ct);
+        var target = await ReadAsync(grant, ct);
         var oid = FullOid(sha) ?? throw NotFound();
         return await reader.GetObjectInfoAsync(target.GitDir, oid, ct) is { Type: GitObjectType.Commit }
             && await reader.GetCommitAsync(target.GitDir, oid, ct) is { } commit
             ? (target, commit) : throw NotFound();
     }
 
-    public async Task<(Target Target, GitCommit Commit)> CreateCommitAsync(string owner, string name, string? message, string? tree,
+    public async Task<(Target Target, GitCommit Commit)> CreateCommitAsync(RepositoryGrant grant, string? message, string? tree,
         IReadOnlyList<string>? parents, PersonInput? author, PersonInput? committer, CancellationToken ct)
     {
-        var (target, user) = await WriteAsync(owner, name, ct);
+        var (target, user) = await WriteAsync(grant, ct);
         if (message is null)
         {
             throw AnvilException.Invalid("Commit", "message", "message is required");
@@ -47,19 +48,19 @@ public sealed partial class GitDataService
         return (target, await reader.GetCommitAsync(target.GitDir, sha, ct) ?? throw new InvalidOperationException("written commit vanished"));
     }
 
-    public async Task<(Target Target, GitTagObject Tag)> GetTagAsync(string owner, string name, string sha, CancellationToken ct)
+    public async Task<(Target Target, GitTagObject Tag)> GetTagAsync(RepositoryGrant grant, string sha, CancellationToken ct)
     {
-        var target = await ReadAsync(owner, name, ct);
+        var target = await ReadAsync(grant, ct);
         var oid = FullOid(sha) ?? throw NotFound();
         return (target, await reader.GetTagObjectAsync(target.GitDir, oid, ct) ?? throw NotFound());
     }
 
     private static readonly string[] TaggableTypes = ["commit", "tree", "blob", "tag"];
 
-    public async Task<(Target Target, GitTagObject Tag)> CreateTagAsync(string owner, string name, string? tag, string? message, string? objectSha,
+    public async Task<(Target Target, GitTagObject Tag)> CreateTagAsync(RepositoryGrant grant, string? tag, string? message, string? objectSha,
         string? type, PersonInput? tagger, CancellationToken ct)
     {
-        var (target, user) = await WriteAsync(owner, name, ct);
+        var (target, user) = await WriteAsync(grant, ct);
         if (string.IsNullOrEmpty(tag) || !RefNames.IsValid(RefNames.Tag(tag)) || tag.StartsWith('-'))
         {
             throw AnvilException.Invalid("Tag", "tag", "tag must be a valid tag name");

@@ -1,3 +1,4 @@
+using Anvil.Server.Repositories;
 using Anvil.Git;
 using Anvil.Git.Reading;
 using Anvil.Server.Infrastructure;
@@ -9,24 +10,24 @@ namespace Anvil.Server.GitData;
 public sealed partial class GitDataService
 {
     /// <summary>Every ref of the repository whose full name starts with <c>refs/</c> + <paramref name="prefix"/> (a plain string prefix, as GitHub matches).</summary>
-    public async Task<(Target Target, List<GitRef> Refs)> MatchingRefsAsync(string owner, string name, string prefix, CancellationToken ct)
+    public async Task<(Target Target, List<GitRef> Refs)> MatchingRefsAsync(RepositoryGrant grant, string prefix, CancellationToken ct)
     {
-        var target = await ReadAsync(owner, name, ct);
+        var target = await ReadAsync(grant, ct);
         var full = FullRefName(prefix);
         return (target, (await AllRefsAsync(target.GitDir, ct)).Where(r => r.Name.StartsWith(full, StringComparison.Ordinal)).ToList());
     }
 
     /// <summary>The ref <c>refs/</c> + <paramref name="refName"/> exactly; not found otherwise.</summary>
-    public async Task<(Target Target, GitRef Ref)> GetRefAsync(string owner, string name, string refName, CancellationToken ct)
+    public async Task<(Target Target, GitRef Ref)> GetRefAsync(RepositoryGrant grant, string refName, CancellationToken ct)
     {
-        var (target, refs) = await MatchingRefsAsync(owner, name, refName, ct);
+        var (target, refs) = await MatchingRefsAsync(grant, refName, ct);
         var full = FullRefName(refName);
         return (target, refs.FirstOrDefault(r => r.Name == full) ?? throw NotFound());
     }
 
-    public async Task<(Target Target, GitRef Ref)> CreateRefAsync(string owner, string name, string? refName, string? sha, CancellationToken ct)
+    public async Task<(Target Target, GitRef Ref)> CreateRefAsync(RepositoryGrant grant, string? refName, string? sha, CancellationToken ct)
     {
-        var (target, user) = await WriteAsync(owner, name, ct);
+        var (target, user) = await WriteAsync(grant, ct);
         if (refName is null || !refName.StartsWith("refs/", StringComparison.Ordinal) || refName.Count(c => c == '/') < 2)
         {
             throw AnvilException.Invalid("Reference", "ref", "Reference name must start with 'refs/' and have at least two slashes.");
@@ -51,9 +52,9 @@ public sealed partial class GitDataService
     }
 
     /// <summary>Moves an existing ref to <paramref name="sha"/>: only forward (the old commit in the new one's history) unless <paramref name="force"/>.</summary>
-    public async Task<(Target Target, GitRef Ref)> UpdateRefAsync(string owner, string name, string refName, string? sha, bool force, CancellationToken ct)
+    public async Task<(Target Target, GitRef Ref)> UpdateRefAsync(RepositoryGrant grant, string refName, string? sha, bool force, CancellationToken ct)
     {
-        var (target, user) = await WriteAsync(owner, name, ct);
+        var (target, user) = await WriteAsync(grant, ct);
         var full = FullRefName(refName);
         RequireWritableRefName(full);
         var current = (await AllRefsAsync(target.GitDir, ct)).FirstOrDefault(r => r.Name == full)
@@ -74,9 +75,9 @@ public sealed partial class GitDataService
         return (target, await CurrentAsync(target.GitDir, full, ct));
     }
 
-    public async Task DeleteRefAsync(string owner, string name, string refName, CancellationToken ct)
+    public async Task DeleteRefAsync(RepositoryGrant grant, string refName, CancellationToken ct)
     {
-        var (target, user) = await WriteAsync(owner, name, ct);
+        var (target, user) = await WriteAsync(grant, ct);
         var full = FullRefName(refName);
         RequireWritableRefName(full);
         var current = (await AllRefsAsync(target.GitDir, ct)).FirstOrDefault(r => r.Name == full)

@@ -26,24 +26,24 @@ public sealed partial class GitDataService(RepositoryAccess access, RepositorySt
 
     public sealed record Target(Repository Repository, string GitDir);
 
-    public async Task<Target> ReadAsync(string owner, string name, CancellationToken ct)
+    public async Task<Target> ReadAsync(RepositoryGrant grant, CancellationToken ct)
     {
-        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var repo = grant.Repository;
         return new Target(repo, store.PathFor(repo.OwnerId, repo.Id));
     }
 
-    private async Task<(Target Target, User User)> WriteAsync(string owner, string name, CancellationToken ct)
+    private async Task<(Target Target, User User)> WriteAsync(RepositoryGrant grant, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Write, ct)).Repository;
+        var repo = grant.Require(RepositoryPermission.Write).Repository;
         return (new Target(repo, store.PathFor(repo.OwnerId, repo.Id)), user);
     }
 
     // ---- blobs ----
 
-    public async Task<(Target Target, GitObject Blob)> GetBlobAsync(string owner, string name, string sha, CancellationToken ct)
+    public async Task<(Target Target, GitObject Blob)> GetBlobAsync(RepositoryGrant grant, string sha, CancellationToken ct)
     {
-        var target = await ReadAsync(owner, name, ct);
+        var target = await ReadAsync(grant, ct);
         var oid = FullOid(sha) ?? throw NotFound();
         try
         {
@@ -56,9 +56,9 @@ public sealed partial class GitDataService(RepositoryAccess access, RepositorySt
         }
     }
 
-    public async Task<(Target Target, string Sha)> CreateBlobAsync(string owner, string name, string? content, string? encoding, CancellationToken ct)
+    public async Task<(Target Target, string Sha)> CreateBlobAsync(RepositoryGrant grant, string? content, string? encoding, CancellationToken ct)
     {
-        var (target, _) = await WriteAsync(owner, name, ct);
+        var (target, _) = await WriteAsync(grant, ct);
         if (content is null)
         {
             throw AnvilException.Invalid("Blob", "content", "content is required");
@@ -88,19 +88,19 @@ public sealed partial class GitDataService(RepositoryAccess access, RepositorySt
     // ---- trees ----
 
     /// <summary>The tree <paramref name="treeish"/> names (a tree id, a commit id, a branch or a tag) and its entries; recursive on request.</summary>
-    public async Task<(Target Target, string Sha, IReadOnlyList<GitTreeEntry> Entries, bool Truncated)> GetTreeAsync(string owner, string name,
+    public async Task<(Target Target, string Sha, IReadOnlyList<GitTreeEntry> Entries, bool Truncated)> GetTreeAsync(RepositoryGrant grant,
         string treeish, bool recursive, CancellationToken ct)
     {
-        var target = await ReadAsync(owner, name, ct);
+        var target = await ReadAsync(grant, ct);
         var tree = await TreeOfAsync(target.GitDir, treeish, ct) ?? throw NotFound();
         var entries = await reader.ListTreeAsync(target.GitDir, tree, recursive, ct) ?? throw NotFound();
         return entries.Count > MaxTreeEntries ? (target, tree, entries.Take(MaxTreeEntries).ToList(), true) : (target, tree, entries, false);
     }
 
-    public async Task<(Target Target, string Sha, IReadOnlyList<GitTreeEntry> Entries)> CreateTreeAsync(string owner, string name, string? baseTree,
+    public async Task<(Target Target, string Sha, IReadOnlyList<GitTreeEntry> Entries)> CreateTreeAsync(RepositoryGrant grant, string? baseTree,
         IReadOnlyList<TreeEntryInput>? entries, CancellationToken ct)
     {
-        var (target, _) = await WriteAsync(owner, name, ct);
+        var (target, _) = await WriteAsync(grant, ct);
         if (entries is null)
         {
             throw AnvilException.Invalid("Tree", "tree", "tree is required");

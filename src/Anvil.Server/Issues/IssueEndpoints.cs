@@ -1,3 +1,4 @@
+using Anvil.Server.Repositories;
 using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using Anvil.Server.Auth;
@@ -31,94 +32,94 @@ public static class IssueEndpoints
 
     public static void MapIssueEndpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/repositories/{owner}/{name}").CacheAnonymousReads();
+        var repo = app.MapRepositoryGroup("/api/repositories/{owner}/{name}").CacheAnonymousReads();
 
-        repo.MapGet("/issues", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        repo.MapGet("/issues", async (HttpContext ctx, RepositoryContext current, IssueService issues) =>
         {
             var page = OffsetPage.From(ctx.Request);
-            var list = await issues.ListAsync(owner, name, FilterFrom(ctx.Request), page.Offset, page.Limit, ctx.RequestAborted);
+            var list = await issues.ListAsync(current.Grant, FilterFrom(ctx.Request), page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new IssueViews.IssueList(list.Items.Select(i => i.ToSigmagit(ctx.PublicBaseUrl())), list.HasMore,
                 list.Tally.OpenIssues, list.Tally.ClosedIssues));
         });
-        repo.MapPost("/issues", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, IssueService issues) =>
+        repo.MapPost("/issues", async (HttpContext ctx, JsonBody<CreateBody> input, RepositoryContext current, IssueService issues) =>
         {
             var body = await input.ReadAsync();
-            var issue = await issues.CreateAsync(owner, name, new NewIssue(body.Title, body.Body, body.Labels, body.Assignees), ctx.RequestAborted);
+            var issue = await issues.CreateAsync(current.Grant, new NewIssue(body.Title, body.Body, body.Labels, body.Assignees), ctx.RequestAborted);
             return ApiJson.Created(ctx, new IssueViews.IssueEnvelope(issue.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
 
         var one = repo.MapGroup("/issues/{number:int}");
-        one.MapGet("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
-            ApiJson.Json(ctx, new IssueViews.IssueEnvelope((await issues.GetAsync(owner, name, number, ctx.RequestAborted)).ToSigmagit(ctx.PublicBaseUrl()))));
-        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, int number, IssueService issues) =>
+        one.MapGet("", async (HttpContext ctx, RepositoryContext current, int number, IssueService issues) =>
+            ApiJson.Json(ctx, new IssueViews.IssueEnvelope((await issues.GetAsync(current.Grant, number, ctx.RequestAborted)).ToSigmagit(ctx.PublicBaseUrl()))));
+        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, RepositoryContext current, int number, IssueService issues) =>
         {
             var body = await input.ReadAsync();
-            var issue = await issues.UpdateAsync(owner, name, number,
+            var issue = await issues.UpdateAsync(current.Grant, number,
                 new IssueChanges(body.Title, body.Body, body.State, Labels: body.Labels, Assignees: body.Assignees, Locked: body.Locked), ctx.RequestAborted);
             return ApiJson.Json(ctx, new IssueViews.IssueEnvelope(issue.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapDelete("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapDelete("", async (HttpContext ctx, RepositoryContext current, int number, IssueService issues) =>
         {
-            await issues.DeleteAsync(owner, name, number, ctx.RequestAborted);
+            await issues.DeleteAsync(current.Grant, number, ctx.RequestAborted);
             return ApiJson.Success(ctx);
         }).RequireUser(Scopes.RepoWrite);
 
-        one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapGet("/comments", async (HttpContext ctx, RepositoryContext current, int number, IssueService issues) =>
         {
             var page = OffsetPage.From(ctx.Request);
-            var (_, comments) = await issues.ListCommentsAsync(owner, name, number, page.Offset, page.Limit, ctx.RequestAborted);
+            var (_, comments) = await issues.ListCommentsAsync(current.Grant, number, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new IssueViews.CommentList(comments.Items.Select(c => c.ToSigmagit(ctx.PublicBaseUrl())), comments.HasMore));
         });
-        one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, IssueService issues) =>
+        one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, RepositoryContext current, int number, IssueService issues) =>
         {
             var body = await input.ReadAsync();
-            var comment = await issues.AddCommentAsync(owner, name, number, body.Body, ctx.RequestAborted);
+            var comment = await issues.AddCommentAsync(current.Grant, number, body.Body, ctx.RequestAborted);
             return ApiJson.Created(ctx, new IssueViews.CommentEnvelope(comment.ToSigmagit(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapPatch("/comments/{id:long}", (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, long id, IssueService issues) =>
-            EditComment(ctx, input, owner, name, number, id, issues)).RequireUser(Scopes.RepoWrite);
-        one.MapDelete("/comments/{id:long}", (HttpContext ctx, string owner, string name, int number, long id, IssueService issues) =>
-            DeleteComment(ctx, owner, name, number, id, issues)).RequireUser(Scopes.RepoWrite);
-        repo.MapPatch("/issues/comments/{id:long}", (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, long id, IssueService issues) =>
-            EditComment(ctx, input, owner, name, null, id, issues)).RequireUser(Scopes.RepoWrite);
-        repo.MapDelete("/issues/comments/{id:long}", (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
-            DeleteComment(ctx, owner, name, null, id, issues)).RequireUser(Scopes.RepoWrite);
+        one.MapPatch("/comments/{id:long}", (HttpContext ctx, JsonBody<CommentBody> input, RepositoryContext current, int number, long id, IssueService issues) =>
+            EditComment(ctx, input, current, number, id, issues)).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("/comments/{id:long}", (HttpContext ctx, RepositoryContext current, int number, long id, IssueService issues) =>
+            DeleteComment(ctx, current, number, id, issues)).RequireUser(Scopes.RepoWrite);
+        repo.MapPatch("/issues/comments/{id:long}", (HttpContext ctx, JsonBody<CommentBody> input, RepositoryContext current, long id, IssueService issues) =>
+            EditComment(ctx, input, current, null, id, issues)).RequireUser(Scopes.RepoWrite);
+        repo.MapDelete("/issues/comments/{id:long}", (HttpContext ctx, RepositoryContext current, long id, IssueService issues) =>
+            DeleteComment(ctx, current, null, id, issues)).RequireUser(Scopes.RepoWrite);
 
-        repo.MapGet("/labels", async (HttpContext ctx, string owner, string name, LabelService labels) =>
+        repo.MapGet("/labels", async (HttpContext ctx, RepositoryContext current, LabelService labels) =>
         {
             var page = OffsetPage.From(ctx.Request, defaultLimit: 100);
-            var (_, list) = await labels.ListAsync(owner, name, page.Offset, page.Limit, ctx.RequestAborted);
+            var (_, list) = await labels.ListAsync(current.Grant, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new IssueViews.LabelList(list.Items.Select(l => l.ToSummary()), list.HasMore));
         });
-        repo.MapPost("/labels", async (HttpContext ctx, JsonBody<LabelBody> input, string owner, string name, LabelService labels) =>
+        repo.MapPost("/labels", async (HttpContext ctx, JsonBody<LabelBody> input, RepositoryContext current, LabelService labels) =>
         {
             var body = await input.ReadAsync();
-            var (_, label) = await labels.CreateAsync(owner, name, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
+            var (_, label) = await labels.CreateAsync(current.Grant, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
             return ApiJson.Created(ctx, new IssueViews.LabelEnvelope(label.ToSummary()));
         }).RequireUser(Scopes.RepoWrite);
-        repo.MapPatch("/labels/{id}", async (HttpContext ctx, JsonBody<LabelBody> input, string owner, string name, string id, LabelService labels) =>
+        repo.MapPatch("/labels/{id}", async (HttpContext ctx, JsonBody<LabelBody> input, RepositoryContext current, string id, LabelService labels) =>
         {
             var body = await input.ReadAsync();
-            var (_, label) = await labels.UpdateAsync(owner, name, LabelKey.ById(id), new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
+            var (_, label) = await labels.UpdateAsync(current.Grant, LabelKey.ById(id), new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
             return ApiJson.Json(ctx, new IssueViews.LabelEnvelope(label.ToSummary()));
         }).RequireUser(Scopes.RepoWrite);
-        repo.MapDelete("/labels/{id}", async (HttpContext ctx, string owner, string name, string id, LabelService labels) =>
+        repo.MapDelete("/labels/{id}", async (HttpContext ctx, string owner, string name, RepositoryContext current, string id, LabelService labels) =>
         {
-            await labels.DeleteAsync(owner, name, LabelKey.ById(id), ctx.RequestAborted);
+            await labels.DeleteAsync(current.Grant, LabelKey.ById(id), ctx.RequestAborted);
             return ApiJson.Success(ctx);
         }).RequireUser(Scopes.RepoWrite);
     }
 
-    private static async Task<JsonOk<IssueViews.CommentEnvelope>> EditComment(HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int? number, long id, IssueService issues)
+    private static async Task<JsonOk<IssueViews.CommentEnvelope>> EditComment(HttpContext ctx, JsonBody<CommentBody> input, RepositoryContext current, int? number, long id, IssueService issues)
     {
         var body = await input.ReadAsync();
-        var comment = await issues.UpdateCommentAsync(owner, name, id, number, body.Body, ctx.RequestAborted);
+        var comment = await issues.UpdateCommentAsync(current.Grant, id, number, body.Body, ctx.RequestAborted);
         return ApiJson.Json(ctx, new IssueViews.CommentEnvelope(comment.ToSigmagit(ctx.PublicBaseUrl())));
     }
 
-    private static async Task<JsonOk<ApiJson.Done>> DeleteComment(HttpContext ctx, string owner, string name, int? number, long id, IssueService issues)
+    private static async Task<JsonOk<ApiJson.Done>> DeleteComment(HttpContext ctx, RepositoryContext current, int? number, long id, IssueService issues)
     {
-        await issues.DeleteCommentAsync(owner, name, id, number, ctx.RequestAborted);
+        await issues.DeleteCommentAsync(current.Grant, id, number, ctx.RequestAborted);
         return ApiJson.Success(ctx);
     }
 }

@@ -12,9 +12,9 @@ namespace Anvil.Server.Issues;
 /// <summary>Comments on issues and pull requests: listing, adding, editing and moderating them.</summary>
 public sealed partial class IssueService
 {
-    public async Task<(IssueDetails Issue, Page<CommentDetails> Comments)> ListCommentsAsync(string owner, string name, int number, int offset, int limit, CancellationToken ct)
+    public async Task<(IssueDetails Issue, Page<CommentDetails> Comments)> ListCommentsAsync(RepositoryGrant grant, int number, int offset, int limit, CancellationToken ct)
     {
-        var issue = await GetAsync(owner, name, number, ct);
+        var issue = await GetAsync(grant, number, ct);
         var page = await db.IssueComments.Include(c => c.Author).Where(c => c.IssueId == issue.Issue.Id).OrderBy(c => c.Id).ToPageAsync(offset, limit, ct);
         var associations = await AssociationsAsync(issue.Repository, page.Items.Select(c => c.AuthorId), ct);
         return (issue, new Page<CommentDetails>(
@@ -25,10 +25,9 @@ public sealed partial class IssueService
     /// Every comment on the repository's issues and pull requests (GitHub's <c>GET …/issues/comments</c>): oldest first,
     /// or by <paramref name="sort"/> (created, updated) in the direction asked; <paramref name="since"/> keeps those updated at or after it.
     /// </summary>
-    public async Task<Page<CommentDetails>> ListRepositoryCommentsAsync(string owner, string name, string? sort, bool? ascending, DateTimeOffset? since,
+    public async Task<Page<CommentDetails>> ListRepositoryCommentsAsync(RepositoryGrant grant, string? sort, bool? ascending, DateTimeOffset? since,
         int offset, int limit, CancellationToken ct)
     {
-        var grant = await access.ReadAsync(owner, name, ct);
         var repo = grant.Repository;
         var query = db.IssueComments.AsNoTracking().Include(c => c.Author).Include(c => c.Issue).Where(c => c.Issue.RepositoryId == repo.Id);
         if (since is { } from)
@@ -49,11 +48,10 @@ public sealed partial class IssueService
         return page.With(page.Items.Select(c => new CommentDetails(repo, c.Issue, c, associations[c.AuthorId])).ToList());
     }
 
-    public async Task<CommentDetails> AddCommentAsync(string owner, string name, int number, string? body, CancellationToken ct)
+    public async Task<CommentDetails> AddCommentAsync(RepositoryGrant grant, int number, string? body, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ContributeAsync(owner, name, ct);
+        grant.RequireContribute();
         var issue = await FindAsync(grant.Repository.Id, number, ct);
         if (issue.Locked && !grant.CanWrite)
         {
@@ -73,17 +71,15 @@ public sealed partial class IssueService
     }
 
     /// <summary>A comment of this repository; <paramref name="number"/>, when given, must be its issue.</summary>
-    public async Task<CommentDetails> GetCommentAsync(string owner, string name, long commentId, int? number, CancellationToken ct)
+    public async Task<CommentDetails> GetCommentAsync(RepositoryGrant grant, long commentId, int? number, CancellationToken ct)
     {
-        var grant = await access.ReadAsync(owner, name, ct);
         return await CommentAsync(grant.Repository, commentId, number, ct);
     }
 
-    public async Task<CommentDetails> UpdateCommentAsync(string owner, string name, long commentId, int? number, string? body, CancellationToken ct)
+    public async Task<CommentDetails> UpdateCommentAsync(RepositoryGrant grant, long commentId, int? number, string? body, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ContributeAsync(owner, name, ct);
+        grant.RequireContribute();
         var found = await CommentAsync(grant.Repository, commentId, number, ct);
         RequireCommentModeration(grant, found, user);
         var newBody = IssueRules.ValidBody(body, required: true);
@@ -101,11 +97,10 @@ public sealed partial class IssueService
         return found;
     }
 
-    public async Task DeleteCommentAsync(string owner, string name, long commentId, int? number, CancellationToken ct)
+    public async Task DeleteCommentAsync(RepositoryGrant grant, long commentId, int? number, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ContributeAsync(owner, name, ct);
+        grant.RequireContribute();
         var found = await CommentAsync(grant.Repository, commentId, number, ct);
         RequireCommentModeration(grant, found, user);
         await using var tx = await db.Database.BeginTransactionAsync(ct);

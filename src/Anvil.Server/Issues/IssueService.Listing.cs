@@ -12,9 +12,8 @@ namespace Anvil.Server.Issues;
 /// <summary>Filtered, paged lists of a repository's issues or pull requests.</summary>
 public sealed partial class IssueService
 {
-    public async Task<IssuePage> ListAsync(string owner, string name, IssueFilter filter, int offset, int limit, CancellationToken ct)
+    public async Task<IssuePage> ListAsync(RepositoryGrant grant, IssueFilter filter, int offset, int limit, CancellationToken ct)
     {
-        var grant = await access.ReadAsync(owner, name, ct);
         return await ListRowsAsync(grant, isPullRequest: false, filter, offset, limit, ct);
     }
 

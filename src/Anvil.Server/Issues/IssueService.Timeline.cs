@@ -15,27 +15,25 @@ public sealed record IssueEventDetails(TimelineEvent Event, IssueDetails Issue);
 public sealed partial class IssueService
 {
     /// <summary>An issue's events, oldest first; cross-references are the timeline's only (as GitHub's events list).</summary>
-    public async Task<(IssueDetails Issue, Page<TimelineEvent> Events)> ListEventsAsync(string owner, string name, int number, int offset, int limit, CancellationToken ct)
+    public async Task<(IssueDetails Issue, Page<TimelineEvent> Events)> ListEventsAsync(RepositoryGrant grant, int number, int offset, int limit, CancellationToken ct)
     {
-        var issue = await GetAsync(owner, name, number, ct);
+        var issue = await GetAsync(grant, number, ct);
         var page = await EventRows().Where(t => t.IssueId == issue.Issue.Id && t.Kind != TimelineKinds.CrossReferenced)
             .OrderBy(t => t.Id).ToPageAsync(offset, limit, ct);
         return (issue, page);
     }
 
     /// <summary>Every issue event of a repository, newest first, each with its issue.</summary>
-    public async Task<Page<IssueEventDetails>> ListRepositoryEventsAsync(string owner, string name, int offset, int limit, CancellationToken ct)
+    public async Task<Page<IssueEventDetails>> ListRepositoryEventsAsync(RepositoryGrant grant, int offset, int limit, CancellationToken ct)
     {
-        var grant = await access.ReadAsync(owner, name, ct);
         var page = await EventRows().Include(t => t.Issue).ThenInclude(i => i.Author)
             .Where(t => t.RepositoryId == grant.Repository.Id && t.Kind != TimelineKinds.CrossReferenced)
             .OrderByDescending(t => t.Id).ToPageAsync(offset, limit, ct);
         return page.With(await WithIssuesAsync(grant.Repository, page.Items, ct));
     }
 
-    public async Task<IssueEventDetails> GetEventAsync(string owner, string name, long id, CancellationToken ct)
+    public async Task<IssueEventDetails> GetEventAsync(RepositoryGrant grant, long id, CancellationToken ct)
     {
-        var grant = await access.ReadAsync(owner, name, ct);
         var found = await EventRows().Include(t => t.Issue).ThenInclude(i => i.Author)
             .FirstOrDefaultAsync(t => t.Id == id && t.RepositoryId == grant.Repository.Id && t.Kind != TimelineKinds.CrossReferenced, ct)
             ?? throw AnvilException.NotFound("issue event not found");
@@ -46,9 +44,9 @@ public sealed partial class IssueService
     /// Comments and events in the order they happened. Both are read up to the page's end and merged, so a page costs
     /// what the entries before it do (an issue's history is hundreds of entries, not millions).
     /// </summary>
-    public async Task<(IssueDetails Issue, Page<TimelineItem> Items)> TimelineAsync(string owner, string name, int number, int offset, int limit, CancellationToken ct)
+    public async Task<(IssueDetails Issue, Page<TimelineItem> Items)> TimelineAsync(RepositoryGrant grant, int number, int offset, int limit, CancellationToken ct)
     {
-        var issue = await GetAsync(owner, name, number, ct);
+        var issue = await GetAsync(grant, number, ct);
         return (issue, await TimelineAsync(issue, offset, limit, ct));
     }
 

@@ -21,13 +21,6 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
     // ---- reading ----
 
     /// <summary>An issue or a pull request by number (as on GitHub, the issue routes answer for both).</summary>
-    public async Task<IssueDetails> GetAsync(string owner, string name, int number, CancellationToken ct)
-    {
-        var grant = await access.ReadAsync(owner, name, ct);
-        return await GetAsync(grant, number, ct);
-    }
-
-    /// <summary>An issue or a pull request by number in a repository the caller has been granted reading in this request.</summary>
     public async Task<IssueDetails> GetAsync(RepositoryGrant grant, int number, CancellationToken ct) =>
         await DetailsAsync(grant.Repository, await FindAsync(grant.Repository.Id, number, ct), ct);
 
@@ -88,11 +81,10 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
 
     // ---- creating ----
 
-    public async Task<IssueDetails> CreateAsync(string owner, string name, NewIssue req, CancellationToken ct)
+    public async Task<IssueDetails> CreateAsync(RepositoryGrant grant, NewIssue req, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ContributeAsync(owner, name, ct);
+        grant.RequireContribute();
         var title = IssueRules.ValidTitle(req.Title);
         var body = IssueRules.ValidBody(req.Body);
         // As on GitHub, only writers set labels and assignees on a new issue; from anyone else they are dropped.
@@ -231,12 +223,11 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
     /// More of the same change, done in the issue's transaction before it commits (a pull request's own fields and
     /// events): the change commits, with its events, as one.
     /// </param>
-    public async Task<IssueDetails> UpdateAsync(string owner, string name, int number, IssueChanges changes, CancellationToken ct,
+    public async Task<IssueDetails> UpdateAsync(RepositoryGrant grant, int number, IssueChanges changes, CancellationToken ct,
         Func<Issue, Task>? alsoInTransaction = null)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ContributeAsync(owner, name, ct);
+        grant.RequireContribute();
         var repo = grant.Repository;
         var happened = new List<IDomainEvent>();
         var issue = await WithRetryAsync(async () =>
@@ -366,12 +357,12 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
     }
 
     /// <summary>Deletes an issue and everything on it; only the repository's owner (admin) may.</summary>
-    public async Task DeleteAsync(string owner, string name, int number, CancellationToken ct)
+    public async Task DeleteAsync(RepositoryGrant grant, int number, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        var grant = await access.ContributeAsync(owner, name, ct);
+        grant.RequireContribute();
         var issue = await FindAsync(grant.Repository.Id, number, ct);
-        await access.RequireAsync(grant.Repository, RepositoryPermission.Admin, ct);
+        grant.Require(RepositoryPermission.Admin);
         if (issue.IsPullRequest)
         {
             throw AnvilException.Invalid("pull requests cannot be deleted; close them instead");

@@ -1,3 +1,4 @@
+using Anvil.Server.Repositories;
 using System.ComponentModel.DataAnnotations;
 using Anvil.Server.Infrastructure.Caching;
 using System.Text.Json;
@@ -63,187 +64,187 @@ public static class IssueV1Endpoints
             }).RequireUser(Scopes.RepoRead);
         }
 
-        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}").CacheAnonymousReads();
+        var repo = app.MapRepositoryGroup("/api/v1/repos/{owner}/{name}").CacheAnonymousReads();
 
-        repo.MapGet("/assignees", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        repo.MapGet("/assignees", async (HttpContext ctx, RepositoryContext current, IssueService issues) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var list = await issues.ListAssigneesAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
+            var list = await issues.ListAssigneesAsync(current.Grant, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, list, u => u.ToV1Simple(ctx.PublicBaseUrl()));
         });
-        repo.MapGet("/assignees/{username}", async (HttpContext ctx, string owner, string name, string username, IssueService issues) =>
+        repo.MapGet("/assignees/{username}", async (HttpContext ctx, RepositoryContext current, string username, IssueService issues) =>
         {
-            if (!await issues.IsAssignableAsync(owner, name, username, ctx.RequestAborted))
+            if (!await issues.IsAssignableAsync(current.Grant, username, ctx.RequestAborted))
             {
                 throw AnvilException.NotFound("user cannot be assigned in this repository");
             }
             return TypedResults.NoContent();
         });
-        repo.MapGet("/issues/comments", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        repo.MapGet("/issues/comments", async (HttpContext ctx, RepositoryContext current, IssueService issues) =>
         {
             var page = PageRequest.From(ctx.Request);
             var sort = ctx.Request.Query["sort"].ToString();
-            var list = await issues.ListRepositoryCommentsAsync(owner, name, sort, ctx.Request.Ascending(), ctx.Request.Timestamp("since"),
+            var list = await issues.ListRepositoryCommentsAsync(current.Grant, sort, ctx.Request.Ascending(), ctx.Request.Timestamp("since"),
                 page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, list, c => c.ToV1(ctx.PublicBaseUrl()));
         });
 
-        repo.MapGet("/issues", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        repo.MapGet("/issues", async (HttpContext ctx, RepositoryContext current, IssueService issues) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var list = await issues.ListAsync(owner, name, IssueEndpoints.FilterFrom(ctx.Request), page.Offset, page.PerPage, ctx.RequestAborted);
+            var list = await issues.ListAsync(current.Grant, IssueEndpoints.FilterFrom(ctx.Request), page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, list.Items, list.HasMore, list.Total, i => i.ToV1(ctx.PublicBaseUrl()));
         });
-        repo.MapPost("/issues", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, IssueService issues) =>
+        repo.MapPost("/issues", async (HttpContext ctx, JsonBody<CreateBody> input, RepositoryContext current, IssueService issues) =>
         {
             var body = await input.ReadAsync();
-            var issue = await issues.CreateAsync(owner, name,
+            var issue = await issues.CreateAsync(current.Grant,
                 new NewIssue(body.Title, body.Body, LabelNames(body.Labels), AssigneeNames(body.Assignee, body.Assignees)), ctx.RequestAborted);
             return ApiJson.Created(ctx, issue.ToV1(ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
 
         var one = repo.MapGroup("/issues/{number:int}");
-        one.MapGet("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
-            ApiJson.Json(ctx, (await issues.GetAsync(owner, name, number, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));
-        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, int number, IssueService issues) =>
+        one.MapGet("", async (HttpContext ctx, RepositoryContext current, int number, IssueService issues) =>
+            ApiJson.Json(ctx, (await issues.GetAsync(current.Grant, number, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));
+        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, RepositoryContext current, int number, IssueService issues) =>
         {
             var body = await input.ReadAsync();
-            var issue = await issues.UpdateAsync(owner, name, number, new IssueChanges(body.Title, body.Body, body.State, body.StateReason,
+            var issue = await issues.UpdateAsync(current.Grant, number, new IssueChanges(body.Title, body.Body, body.State, body.StateReason,
                 Labels: LabelNames(body.Labels), Assignees: AssigneeNames(body.Assignee, body.Assignees), Locked: body.Locked), ctx.RequestAborted);
             return ApiJson.Json(ctx, issue.ToV1(ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapDelete("", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapDelete("", async (HttpContext ctx, RepositoryContext current, int number, IssueService issues) =>
         {
-            await issues.DeleteAsync(owner, name, number, ctx.RequestAborted);
+            await issues.DeleteAsync(current.Grant, number, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
-        one.MapPost("/assignees", async (HttpContext ctx, JsonBody<AssigneesBody> input, string owner, string name, int number, IssueService issues) =>
+        one.MapPost("/assignees", async (HttpContext ctx, JsonBody<AssigneesBody> input, RepositoryContext current, int number, IssueService issues) =>
         {
             var body = await input.ReadAsync();
-            var issue = await issues.UpdateAsync(owner, name, number, new IssueChanges(AddAssignees: body.Assignees ?? []), ctx.RequestAborted);
+            var issue = await issues.UpdateAsync(current.Grant, number, new IssueChanges(AddAssignees: body.Assignees ?? []), ctx.RequestAborted);
             return ApiJson.Created(ctx, issue.ToV1(ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapDelete("/assignees", async (HttpContext ctx, JsonBody<AssigneesBody> input, string owner, string name, int number, IssueService issues) =>
+        one.MapDelete("/assignees", async (HttpContext ctx, JsonBody<AssigneesBody> input, RepositoryContext current, int number, IssueService issues) =>
         {
             var body = await input.ReadAsync();
-            var issue = await issues.UpdateAsync(owner, name, number, new IssueChanges(RemoveAssignees: body.Assignees ?? []), ctx.RequestAborted);
+            var issue = await issues.UpdateAsync(current.Grant, number, new IssueChanges(RemoveAssignees: body.Assignees ?? []), ctx.RequestAborted);
             return ApiJson.Json(ctx, issue.ToV1(ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapPut("/lock", async (HttpContext ctx, OptionalJsonBody<LockBody> input, string owner, string name, int number, IssueService issues) =>
-            await SetLock(ctx, owner, name, number, true, (await input.ReadAsync(new LockBody(null))).LockReason, issues)).RequireUser(Scopes.RepoWrite);
-        one.MapDelete("/lock", (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
-            SetLock(ctx, owner, name, number, false, null, issues)).RequireUser(Scopes.RepoWrite);
+        one.MapPut("/lock", async (HttpContext ctx, OptionalJsonBody<LockBody> input, RepositoryContext current, int number, IssueService issues) =>
+            await SetLock(ctx, current, number, true, (await input.ReadAsync(new LockBody(null))).LockReason, issues)).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("/lock", (HttpContext ctx, RepositoryContext current, int number, IssueService issues) =>
+            SetLock(ctx, current, number, false, null, issues)).RequireUser(Scopes.RepoWrite);
 
-        one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapGet("/comments", async (HttpContext ctx, RepositoryContext current, int number, IssueService issues) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (_, comments) = await issues.ListCommentsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            var (_, comments) = await issues.ListCommentsAsync(current.Grant, number, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, comments, c => c.ToV1(ctx.PublicBaseUrl()));
         });
-        one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, IssueService issues) =>
+        one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, RepositoryContext current, int number, IssueService issues) =>
         {
             var body = await input.ReadAsync();
-            var comment = await issues.AddCommentAsync(owner, name, number, body.Body, ctx.RequestAborted);
+            var comment = await issues.AddCommentAsync(current.Grant, number, body.Body, ctx.RequestAborted);
             return ApiJson.Created(ctx, comment.ToV1(ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
 
-        one.MapGet("/events", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapGet("/events", async (HttpContext ctx, RepositoryContext current, int number, IssueService issues) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (issue, events) = await issues.ListEventsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            var (issue, events) = await issues.ListEventsAsync(current.Grant, number, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, events, e => e.ToV1(issue.Repository, ctx.PublicBaseUrl()));
         });
-        one.MapGet("/timeline", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapGet("/timeline", async (HttpContext ctx, RepositoryContext current, int number, IssueService issues) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (issue, items) = await issues.TimelineAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            var (issue, items) = await issues.TimelineAsync(current.Grant, number, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, items, i => i.ToV1(issue.Repository, ctx.PublicBaseUrl()));
         });
-        repo.MapGet("/issues/events", async (HttpContext ctx, string owner, string name, IssueService issues) =>
+        repo.MapGet("/issues/events", async (HttpContext ctx, RepositoryContext current, IssueService issues) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var events = await issues.ListRepositoryEventsAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
+            var events = await issues.ListRepositoryEventsAsync(current.Grant, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, events, e => e.ToV1(ctx.PublicBaseUrl()));
         });
-        repo.MapGet("/issues/events/{id:long}", async (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
-            ApiJson.Json(ctx, (await issues.GetEventAsync(owner, name, id, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));
+        repo.MapGet("/issues/events/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, IssueService issues) =>
+            ApiJson.Json(ctx, (await issues.GetEventAsync(current.Grant, id, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));
 
         var comment = repo.MapGroup("/issues/comments/{id:long}");
-        comment.MapGet("", async (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
-            ApiJson.Json(ctx, (await issues.GetCommentAsync(owner, name, id, null, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));
-        comment.MapPatch("", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, long id, IssueService issues) =>
+        comment.MapGet("", async (HttpContext ctx, RepositoryContext current, long id, IssueService issues) =>
+            ApiJson.Json(ctx, (await issues.GetCommentAsync(current.Grant, id, null, ctx.RequestAborted)).ToV1(ctx.PublicBaseUrl())));
+        comment.MapPatch("", async (HttpContext ctx, JsonBody<CommentBody> input, RepositoryContext current, long id, IssueService issues) =>
         {
             var body = await input.ReadAsync();
-            var updated = await issues.UpdateCommentAsync(owner, name, id, null, body.Body, ctx.RequestAborted);
+            var updated = await issues.UpdateCommentAsync(current.Grant, id, null, body.Body, ctx.RequestAborted);
             return ApiJson.Json(ctx, updated.ToV1(ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
-        comment.MapDelete("", async (HttpContext ctx, string owner, string name, long id, IssueService issues) =>
+        comment.MapDelete("", async (HttpContext ctx, string owner, string name, RepositoryContext current, long id, IssueService issues) =>
         {
-            await issues.DeleteCommentAsync(owner, name, id, null, ctx.RequestAborted);
+            await issues.DeleteCommentAsync(current.Grant, id, null, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
         // Labels of the repository, named by name as on GitHub.
-        repo.MapGet("/labels", async (HttpContext ctx, string owner, string name, LabelService labels) =>
+        repo.MapGet("/labels", async (HttpContext ctx, RepositoryContext current, LabelService labels) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (grant, list) = await labels.ListAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
+            var (grant, list) = await labels.ListAsync(current.Grant, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, list, l => l.ToV1(grant.Repository, ctx.PublicBaseUrl()));
         });
-        repo.MapPost("/labels", async (HttpContext ctx, JsonBody<LabelBody> input, string owner, string name, LabelService labels) =>
+        repo.MapPost("/labels", async (HttpContext ctx, JsonBody<LabelBody> input, RepositoryContext current, LabelService labels) =>
         {
             var body = await input.ReadAsync();
-            var (grant, label) = await labels.CreateAsync(owner, name, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
+            var (grant, label) = await labels.CreateAsync(current.Grant, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
             return ApiJson.Created(ctx, label.ToV1(grant.Repository, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
-        repo.MapGet("/labels/{label}", async (HttpContext ctx, string owner, string name, string label, LabelService labels) =>
+        repo.MapGet("/labels/{label}", async (HttpContext ctx, RepositoryContext current, string label, LabelService labels) =>
         {
-            var (grant, found) = await labels.GetAsync(owner, name, LabelKey.ByName(label), ctx.RequestAborted);
+            var (grant, found) = await labels.GetAsync(current.Grant, LabelKey.ByName(label), ctx.RequestAborted);
             return ApiJson.Json(ctx, found.ToV1(grant.Repository, ctx.PublicBaseUrl()));
         });
         // Octokit sends label edits as POST; GitHub accepts both.
-        repo.MapMethods("/labels/{label}", [HttpMethods.Patch, HttpMethods.Post], async (HttpContext ctx, JsonBody<LabelBody> input, string owner, string name, string label, LabelService labels) =>
+        repo.MapMethods("/labels/{label}", [HttpMethods.Patch, HttpMethods.Post], async (HttpContext ctx, JsonBody<LabelBody> input, RepositoryContext current, string label, LabelService labels) =>
         {
             var body = await input.ReadAsync();
-            var (grant, updated) = await labels.UpdateAsync(owner, name, LabelKey.ByName(label),
+            var (grant, updated) = await labels.UpdateAsync(current.Grant, LabelKey.ByName(label),
                 new LabelInput(body.NewName ?? body.Name, body.Color, body.Description), ctx.RequestAborted);
             return ApiJson.Json(ctx, updated.ToV1(grant.Repository, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
-        repo.MapDelete("/labels/{label}", async (HttpContext ctx, string owner, string name, string label, LabelService labels) =>
+        repo.MapDelete("/labels/{label}", async (HttpContext ctx, RepositoryContext current, string label, LabelService labels) =>
         {
-            await labels.DeleteAsync(owner, name, LabelKey.ByName(label), ctx.RequestAborted);
+            await labels.DeleteAsync(current.Grant, LabelKey.ByName(label), ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
         // Labels on one issue.
-        one.MapGet("/labels", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
-            IssueLabels(ctx, await issues.GetAsync(owner, name, number, ctx.RequestAborted)));
-        one.MapPost("/labels", async (HttpContext ctx, JsonBody<JsonNode> input, string owner, string name, int number, IssueService issues) =>
+        one.MapGet("/labels", async (HttpContext ctx, RepositoryContext current, int number, IssueService issues) =>
+            IssueLabels(ctx, await issues.GetAsync(current.Grant, number, ctx.RequestAborted)));
+        one.MapPost("/labels", async (HttpContext ctx, JsonBody<JsonNode> input, RepositoryContext current, int number, IssueService issues) =>
         {
             var names = LabelNames(await input.ReadAsync()) ?? [];
-            return IssueLabels(ctx, await issues.UpdateAsync(owner, name, number, new IssueChanges(AddLabels: names), ctx.RequestAborted));
+            return IssueLabels(ctx, await issues.UpdateAsync(current.Grant, number, new IssueChanges(AddLabels: names), ctx.RequestAborted));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapPut("/labels", async (HttpContext ctx, OptionalJsonBody<JsonNode> input, string owner, string name, int number, IssueService issues) =>
+        one.MapPut("/labels", async (HttpContext ctx, OptionalJsonBody<JsonNode> input, RepositoryContext current, int number, IssueService issues) =>
         {
             var names = LabelNames(await input.ReadAsync(new JsonArray())) ?? [];
-            return IssueLabels(ctx, await issues.UpdateAsync(owner, name, number, new IssueChanges(Labels: names), ctx.RequestAborted));
+            return IssueLabels(ctx, await issues.UpdateAsync(current.Grant, number, new IssueChanges(Labels: names), ctx.RequestAborted));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapDelete("/labels", async (HttpContext ctx, string owner, string name, int number, IssueService issues) =>
+        one.MapDelete("/labels", async (HttpContext ctx, RepositoryContext current, int number, IssueService issues) =>
         {
-            await issues.UpdateAsync(owner, name, number, new IssueChanges(Labels: []), ctx.RequestAborted);
+            await issues.UpdateAsync(current.Grant, number, new IssueChanges(Labels: []), ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
-        one.MapDelete("/labels/{label}", async (HttpContext ctx, string owner, string name, int number, string label, IssueService issues) =>
-            IssueLabels(ctx, await issues.UpdateAsync(owner, name, number, new IssueChanges(RemoveLabels: [label]), ctx.RequestAborted)))
+        one.MapDelete("/labels/{label}", async (HttpContext ctx, RepositoryContext current, int number, string label, IssueService issues) =>
+            IssueLabels(ctx, await issues.UpdateAsync(current.Grant, number, new IssueChanges(RemoveLabels: [label]), ctx.RequestAborted)))
             .RequireUser(Scopes.RepoWrite);
     }
 
     private static JsonOk<IEnumerable<IssueViews.V1Label>> IssueLabels(HttpContext ctx, IssueDetails issue) =>
         ApiJson.Json(ctx, issue.Labels.Select(l => l.ToV1(issue.Repository, ctx.PublicBaseUrl())));
 
-    private static async Task<NoContent> SetLock(HttpContext ctx, string owner, string name, int number, bool locked, string? reason, IssueService issues)
+    private static async Task<NoContent> SetLock(HttpContext ctx, RepositoryContext current, int number, bool locked, string? reason, IssueService issues)
     {
-        await issues.UpdateAsync(owner, name, number, new IssueChanges(Locked: locked, LockReason: reason), ctx.RequestAborted);
+        await issues.UpdateAsync(current.Grant, number, new IssueChanges(Locked: locked, LockReason: reason), ctx.RequestAborted);
         return TypedResults.NoContent();
     }
 }

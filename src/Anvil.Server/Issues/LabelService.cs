@@ -70,23 +70,21 @@ public sealed class LabelService(AnvilDbContext db, RepositoryAccess access, Tim
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<(RepositoryGrant Grant, Page<Label> Labels)> ListAsync(string owner, string name, int offset, int limit, CancellationToken ct)
+    public async Task<(RepositoryGrant Grant, Page<Label> Labels)> ListAsync(RepositoryGrant grant, int offset, int limit, CancellationToken ct)
     {
-        var grant = await access.ReadAsync(owner, name, ct);
         var page = await db.Labels.Where(l => l.RepositoryId == grant.Repository.Id).OrderBy(l => l.NormalizedName).ThenBy(l => l.Id)
             .ToPageAsync(offset, limit, ct);
         return (grant, page);
     }
 
-    public async Task<(RepositoryGrant Grant, Label Label)> GetAsync(string owner, string name, LabelKey key, CancellationToken ct)
+    public async Task<(RepositoryGrant Grant, Label Label)> GetAsync(RepositoryGrant grant, LabelKey key, CancellationToken ct)
     {
-        var grant = await access.ReadAsync(owner, name, ct);
         return (grant, await FindAsync(grant.Repository.Id, key, ct));
     }
 
-    public async Task<(RepositoryGrant Grant, Label Label)> CreateAsync(string owner, string name, LabelInput input, CancellationToken ct)
+    public async Task<(RepositoryGrant Grant, Label Label)> CreateAsync(RepositoryGrant grant, LabelInput input, CancellationToken ct)
     {
-        var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ct);
+        grant.Require(RepositoryPermission.Write);
         var labelName = LabelRules.ValidName(input.Name);
         var label = new Label
         {
@@ -103,9 +101,9 @@ public sealed class LabelService(AnvilDbContext db, RepositoryAccess access, Tim
         return (grant, label);
     }
 
-    public async Task<(RepositoryGrant Grant, Label Label)> UpdateAsync(string owner, string name, LabelKey key, LabelInput input, CancellationToken ct)
+    public async Task<(RepositoryGrant Grant, Label Label)> UpdateAsync(RepositoryGrant grant, LabelKey key, LabelInput input, CancellationToken ct)
     {
-        var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ct);
+        grant.Require(RepositoryPermission.Write);
         var label = await FindAsync(grant.Repository.Id, key, ct);
         if (input.Name is not null)
         {
@@ -127,9 +125,9 @@ public sealed class LabelService(AnvilDbContext db, RepositoryAccess access, Tim
         return (grant, label);
     }
 
-    public async Task DeleteAsync(string owner, string name, LabelKey key, CancellationToken ct)
+    public async Task DeleteAsync(RepositoryGrant grant, LabelKey key, CancellationToken ct)
     {
-        var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ct);
+        grant.Require(RepositoryPermission.Write);
         var label = await FindAsync(grant.Repository.Id, key, ct);
         db.Labels.Remove(label); // its issue links go with it (cascade)
         await db.SaveChangesAsync(ct);

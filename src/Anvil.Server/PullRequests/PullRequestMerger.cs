@@ -25,13 +25,11 @@ public sealed class PullRequestMerger(
     /// <summary>How long a merge may hold its claim before another attempt may take over (a crashed node's claim).</summary>
     private static readonly TimeSpan MergeClaimLifetime = TimeSpan.FromMinutes(10);
 
-    public async Task<MergeOutcome> MergeAsync(string owner, string name, int number, MergeRequest req, CancellationToken ct)
+    public async Task<MergeOutcome> MergeAsync(RepositoryGrant grant, int number, MergeRequest req, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var read = await access.ReadAsync(owner, name, ct);
-        var found = await pulls.FindAsync(read.Repository.Id, number, ct);
-        var repo = (await access.RequireAsync(read.Repository, RepositoryPermission.Write, ct)).Repository;
+        var found = await pulls.FindAsync(grant.Repository.Id, number, ct);
+        var repo = grant.Require(RepositoryPermission.Write).Repository;
         var strategy = PullRequestRules.Strategy(req.Strategy);
         if (req.Sha is { Length: > 0 } sha && !RepositoryStore.IsValidOid(sha.ToLowerInvariant()))
         {

@@ -17,9 +17,9 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReview> Reviews, IReadOnlyDictionary<long, string> Associations)> ListReviewsAsync(string owner, string name, int number,
+    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReview> Reviews, IReadOnlyDictionary<long, string> Associations)> ListReviewsAsync(RepositoryGrant grant, int number,
         int offset, int limit, CancellationToken ct) =>
-        await ListReviewsAsync(await pulls.GetAsync(owner, name, number, ct), offset, limit, ct);
+        await ListReviewsAsync(await pulls.GetAsync(grant, number, ct), offset, limit, ct);
 
     /// <summary>The reviews of a pull request the caller has read with <see cref="PullRequestService.GetAsync"/> (which checked access).</summary>
     public async Task<(PullRequestDetails PullRequest, Page<PullRequestReview> Reviews, IReadOnlyDictionary<long, string> Associations)> ListReviewsAsync(
@@ -31,10 +31,10 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
 
 
     /// <summary>Submits a review: approve, request changes or comment, with optional line comments.</summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> ReviewAsync(string owner, string name, int number, string? reviewEvent,
+    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> ReviewAsync(RepositoryGrant grant, int number, string? reviewEvent,
         string? body, string? commitOid, IReadOnlyList<NewReviewComment>? comments, CancellationToken ct)
     {
-        var (user, pr) = await RequireMayReviewAsync(owner, name, number, "review", ct);
+        var (user, pr) = await RequireMayReviewAsync(grant, number, "review", ct);
         var state = SubmittedState(reviewEvent);
         var text = IssueRules.ValidBody(body);
         RequireVerdictAllowed(pr, user, state, text, comments?.Count ?? 0);
@@ -54,10 +54,10 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     /// Starts the caller's pending review (GitHub's review created without an event): it and its comments are seen by no one
     /// else, and tell no one, until <see cref="SubmitReviewAsync"/>. One pending review per reviewer and pull request.
     /// </summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> StartReviewAsync(string owner, string name, int number,
+    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> StartReviewAsync(RepositoryGrant grant, int number,
         string? body, string? commitOid, IReadOnlyList<NewReviewComment>? comments, CancellationToken ct)
     {
-        var (user, pr) = await RequireMayReviewAsync(owner, name, number, "review", ct);
+        var (user, pr) = await RequireMayReviewAsync(grant, number, "review", ct);
         var text = IssueRules.ValidBody(body);
         var commit = ValidCommit(commitOid, pr);
         var lineComments = await NewLineCommentsAsync(pr, user, commit, comments, ct);
@@ -79,8 +79,8 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     }
 
     /// <summary>The caller's pending review on the pull request and how many comments it holds, if they have one.</summary>
-    public async Task<(PullRequestReview Review, int Comments)?> PendingReviewAsync(string owner, string name, int number, CancellationToken ct) =>
-        await PendingReviewAsync(await pulls.GetAsync(owner, name, number, ct), ct);
+    public async Task<(PullRequestReview Review, int Comments)?> PendingReviewAsync(RepositoryGrant grant, int number, CancellationToken ct) =>
+        await PendingReviewAsync(await pulls.GetAsync(grant, number, ct), ct);
 
     /// <summary><see cref="PendingReviewAsync(string, string, int, CancellationToken)"/> of a pull request already read (and so readable).</summary>
     public async Task<(PullRequestReview Review, int Comments)?> PendingReviewAsync(PullRequestDetails pr, CancellationToken ct)
@@ -93,10 +93,10 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     }
 
     /// <summary>A line comment (or a reply) added to the caller's pending review, which is started if they have none.</summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> AddPendingCommentAsync(string owner, string name,
+    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> AddPendingCommentAsync(RepositoryGrant grant,
         int number, NewReviewComment req, CancellationToken ct)
     {
-        var (user, pr) = await RequireMayReviewAsync(owner, name, number, "review", ct);
+        var (user, pr) = await RequireMayReviewAsync(grant, number, "review", ct);
         var comment = await NewCommentAsync(pr, user, req, ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -124,10 +124,10 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     /// comments, and it is announced (events, notifications, webhooks) once, as a review submitted at once is.
     /// </summary>
     /// <param name="body">Replaces the review's body when given.</param>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> SubmitReviewAsync(string owner, string name, int number,
+    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> SubmitReviewAsync(RepositoryGrant grant, int number,
         long reviewId, string? reviewEvent, string? body, CancellationToken ct)
     {
-        var (user, pr) = await RequireMayReviewAsync(owner, name, number, "review", ct);
+        var (user, pr) = await RequireMayReviewAsync(grant, number, "review", ct);
         var review = await OwnPendingAsync(pr, user, reviewId, ct);
         var state = SubmittedState(reviewEvent);
         var text = body is null ? review.Body : IssueRules.ValidBody(body);
@@ -151,12 +151,12 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     }
 
     /// <summary>Deletes the caller's pending review and its comments (a submitted review stays).</summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> DeletePendingReviewAsync(string owner, string name, int number,
+    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> DeletePendingReviewAsync(RepositoryGrant grant, int number,
         long reviewId, CancellationToken ct)
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var pr = await pulls.GetAsync(owner, name, number, ct);
+        var pr = await pulls.GetAsync(grant, number, ct);
         var review = await OwnPendingAsync(pr, user, reviewId, ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -168,10 +168,10 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     }
 
     /// <summary>One review, as the caller may see it: another reviewer's pending review does not exist for them.</summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> GetReviewAsync(string owner, string name, int number,
+    public async Task<(PullRequestDetails PullRequest, PullRequestReview Review, string Association)> GetReviewAsync(RepositoryGrant grant, int number,
         long reviewId, CancellationToken ct)
     {
-        var pr = await pulls.GetAsync(owner, name, number, ct);
+        var pr = await pulls.GetAsync(grant, number, ct);
         var review = await VisibleReviews(pr).Include(r => r.Author).FirstOrDefaultAsync(r => r.Id == reviewId, ct)
             ?? throw AnvilException.NotFound("review not found");
         return (pr, review, await AssociationAsync(pr.Repository, review.AuthorId, ct));
@@ -179,16 +179,16 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
 
     /// <summary>The line comments of one review (<see cref="GetReviewAsync"/>'s visibility).</summary>
     public async Task<(PullRequestDetails PullRequest, Page<PullRequestReviewComment> Comments, IReadOnlyDictionary<long, string> Associations)> ListCommentsOfReviewAsync(
-        string owner, string name, int number, long reviewId, int offset, int limit, CancellationToken ct)
+        RepositoryGrant grant, int number, long reviewId, int offset, int limit, CancellationToken ct)
     {
-        var (pr, review, _) = await GetReviewAsync(owner, name, number, reviewId, ct);
+        var (pr, review, _) = await GetReviewAsync(grant, number, reviewId, ct);
         var page = await db.PullRequestReviewComments.Include(c => c.Author).Where(c => c.ReviewId == review.Id).OrderBy(c => c.Id).ToPageAsync(offset, limit, ct);
         return (pr, page, await issues.AssociationsAsync(pr.Repository, page.Items.Select(c => c.AuthorId), ct));
     }
 
-    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReviewComment> Comments, IReadOnlyDictionary<long, string> Associations)> ListReviewCommentsAsync(string owner, string name,
+    public async Task<(PullRequestDetails PullRequest, Page<PullRequestReviewComment> Comments, IReadOnlyDictionary<long, string> Associations)> ListReviewCommentsAsync(RepositoryGrant grant,
         int number, int offset, int limit, CancellationToken ct) =>
-        await ListReviewCommentsAsync(await pulls.GetAsync(owner, name, number, ct), offset, limit, ct);
+        await ListReviewCommentsAsync(await pulls.GetAsync(grant, number, ct), offset, limit, ct);
 
     /// <summary>The line comments of a pull request the caller has read with <see cref="PullRequestService.GetAsync"/> (which checked access).</summary>
     public async Task<(PullRequestDetails PullRequest, Page<PullRequestReviewComment> Comments, IReadOnlyDictionary<long, string> Associations)> ListReviewCommentsAsync(
@@ -199,10 +199,10 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     }
 
     /// <summary>A comment on one line of the diff (or a reply to one), outside any review.</summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> AddReviewCommentAsync(string owner, string name, int number,
+    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> AddReviewCommentAsync(RepositoryGrant grant, int number,
         NewReviewComment req, CancellationToken ct)
     {
-        var (user, pr) = await RequireMayReviewAsync(owner, name, number, "comment", ct);
+        var (user, pr) = await RequireMayReviewAsync(grant, number, "comment", ct);
         var comment = await NewCommentAsync(pr, user, req, ct);
         if (comment.ReviewId is not null)
         {
@@ -248,11 +248,11 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     }
 
     /// <summary>The signed-in caller, who may review or comment on this pull request (not archived; a locked one only for collaborators).</summary>
-    private async Task<(User User, PullRequestDetails PullRequest)> RequireMayReviewAsync(string owner, string name, int number, string what, CancellationToken ct)
+    private async Task<(User User, PullRequestDetails PullRequest)> RequireMayReviewAsync(RepositoryGrant grant, int number, string what, CancellationToken ct)
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var pr = await pulls.GetAsync(owner, name, number, ct);
+        var pr = await pulls.GetAsync(grant, number, ct);
         RepositoryAccess.RequireNotArchived(pr.Repository);
         if (pr.Issue.Locked && !(await access.PermissionAsync(pr.Repository, ct) >= RepositoryPermission.Write))
         {
@@ -288,7 +288,7 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
         var lineComments = new List<PullRequestReviewComment>();
         if (comments is { Count: > 0 })
         {
-            var diff = await pulls.DiffAsync(pr.Repository.Owner.Username, pr.Repository.Name, pr.Issue.Number, ct);
+            var diff = await pulls.DiffAsync(pr, ct);
             foreach (var c in comments)
             {
                 lineComments.Add(await NewLineCommentAsync(pr, diff, user, c with { CommitOid = commit }, ct));
@@ -331,7 +331,7 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     {
         if (req.InReplyTo is not { } parentId)
         {
-            var diff = await pulls.DiffAsync(pr.Repository.Owner.Username, pr.Repository.Name, pr.Issue.Number, ct);
+            var diff = await pulls.DiffAsync(pr, ct);
             return await NewLineCommentAsync(pr, diff, user, req with { CommitOid = ValidCommit(req.CommitOid, pr) }, ct);
         }
         var parent = await VisibleComments(pr).FirstOrDefaultAsync(c => c.Id == parentId, ct)
@@ -412,22 +412,22 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
     }
 
     /// <summary>A review comment of this repository by id, with its pull request (GitHub's <c>…/pulls/comments/{id}</c>).</summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> GetReviewCommentAsync(string owner, string name,
+    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> GetReviewCommentAsync(RepositoryGrant grant,
         long id, CancellationToken ct)
     {
-        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var repo = grant.Repository;
         var comment = await db.PullRequestReviewComments.Include(c => c.Author)
             .FirstOrDefaultAsync(c => c.Id == id && db.PullRequests.Any(p => p.Id == c.PullRequestId && p.RepositoryId == repo.Id), ct)
             ?? throw AnvilException.NotFound("review comment not found");
         var number = await db.PullRequests.Where(p => p.Id == comment.PullRequestId).Select(p => p.Issue.Number).FirstAsync(ct);
-        return (await pulls.GetAsync(owner, name, number, ct), comment, await AssociationAsync(repo, comment.AuthorId, ct));
+        return (await pulls.GetAsync(grant, number, ct), comment, await AssociationAsync(repo, comment.AuthorId, ct));
     }
 
     /// <summary>Edits a review comment: its author (not on a locked pull request) or a writer, as for issue comments.</summary>
-    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> UpdateReviewCommentAsync(string owner, string name,
+    public async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> UpdateReviewCommentAsync(RepositoryGrant grant,
         long id, string? body, CancellationToken ct)
     {
-        var found = await ModeratedAsync(owner, name, id, ct);
+        var found = await ModeratedAsync(grant, id, ct);
         var text = IssueRules.ValidBody(body, required: true);
         if (text != found.Comment.Body)
         {
@@ -438,20 +438,19 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
         return found;
     }
 
-    public async Task DeleteReviewCommentAsync(string owner, string name, long id, CancellationToken ct)
+    public async Task DeleteReviewCommentAsync(RepositoryGrant grant, long id, CancellationToken ct)
     {
-        var found = await ModeratedAsync(owner, name, id, ct);
+        var found = await ModeratedAsync(grant, id, ct);
         db.PullRequestReviewComments.Remove(found.Comment);
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> ModeratedAsync(string owner, string name,
+    private async Task<(PullRequestDetails PullRequest, PullRequestReviewComment Comment, string Association)> ModeratedAsync(RepositoryGrant grant,
         long id, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ContributeAsync(owner, name, ct);
-        var found = await GetReviewCommentAsync(owner, name, id, ct);
+        grant.RequireContribute();
+        var found = await GetReviewCommentAsync(grant, id, ct);
         if (!IssueRules.MayModerate(grant, found.PullRequest.Issue, found.Comment.AuthorId, user))
         {
             throw AnvilException.Forbidden(found.Comment.AuthorId != user.Id

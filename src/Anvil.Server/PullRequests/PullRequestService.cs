@@ -26,9 +26,8 @@ public sealed class PullRequestService(
 
     // ---- reading ----
 
-    public async Task<PullRequestPage> ListAsync(string owner, string name, PullListFilter filter, bool ignoreUnknown, int offset, int limit, CancellationToken ct)
+    public async Task<PullRequestPage> ListAsync(RepositoryGrant grant, PullListFilter filter, bool ignoreUnknown, int offset, int limit, CancellationToken ct)
     {
-        var grant = await access.ReadAsync(owner, name, ct);
         var repo = grant.Repository;
         var query = Rows().Where(p => p.RepositoryId == repo.Id);
         query = filter.State switch
@@ -47,19 +46,18 @@ public sealed class PullRequestService(
         return new PullRequestPage(await DetailsAsync(repo, page.Items, ct), page.HasMore, page.Total);
     }
 
-    public async Task<PullRequestDetails> GetAsync(string owner, string name, int number, CancellationToken ct)
+    public async Task<PullRequestDetails> GetAsync(RepositoryGrant grant, int number, CancellationToken ct)
     {
-        var grant = await access.ReadAsync(owner, name, ct);
         return await DetailsAsync(grant.Repository, await FindAsync(grant.Repository.Id, number, ct), ct);
     }
 
     /// <summary>Whether the pull request was merged (GitHub's 204/404 check); 404 also when there is no such pull request.</summary>
-    public async Task<bool> IsMergedAsync(string owner, string name, int number, CancellationToken ct) =>
-        (await GetAsync(owner, name, number, ct)).PullRequest.IsMerged;
+    public async Task<bool> IsMergedAsync(RepositoryGrant grant, int number, CancellationToken ct) =>
+        (await GetAsync(grant, number, ct)).PullRequest.IsMerged;
 
     /// <summary>The changes the pull request brings: merge base … head (for a merged one, as they were at merge time).</summary>
-    public async Task<PullRequestDiff> DiffAsync(string owner, string name, int number, CancellationToken ct) =>
-        await DiffAsync(await GetAsync(owner, name, number, ct), ct);
+    public async Task<PullRequestDiff> DiffAsync(RepositoryGrant grant, int number, CancellationToken ct) =>
+        await DiffAsync(await GetAsync(grant, number, ct), ct);
 
     /// <summary>The diff of a pull request the caller has read with <see cref="GetAsync"/> (which checked access) in this request.</summary>
     public async Task<PullRequestDiff> DiffAsync(PullRequestDetails pr, CancellationToken ct)
@@ -71,15 +69,15 @@ public sealed class PullRequestService(
     }
 
     /// <summary>The pull request's change (merge base … head) as git's diff or patch text.</summary>
-    public async Task<byte[]> ChangeTextAsync(string owner, string name, int number, ChangeText format, CancellationToken ct)
+    public async Task<byte[]> ChangeTextAsync(RepositoryGrant grant, int number, ChangeText format, CancellationToken ct)
     {
-        var pr = await GetAsync(owner, name, number, ct);
+        var pr = await GetAsync(grant, number, ct);
         var gitDir = GitDir(pr.Repository);
         return await reader.GetChangeTextAsync(gitDir, await DiffBaseAsync(pr, gitDir, ct), pr.PullRequest.HeadOid, format, ct);
     }
 
-    public async Task<PullRequestCommits> CommitsAsync(string owner, string name, int number, int offset, int limit, CancellationToken ct) =>
-        await CommitsAsync(await GetAsync(owner, name, number, ct), offset, limit, ct);
+    public async Task<PullRequestCommits> CommitsAsync(RepositoryGrant grant, int number, int offset, int limit, CancellationToken ct) =>
+        await CommitsAsync(await GetAsync(grant, number, ct), offset, limit, ct);
 
     /// <summary>The commits of a pull request the caller has read with <see cref="GetAsync"/> (which checked access) in this request.</summary>
     public async Task<PullRequestCommits> CommitsAsync(PullRequestDetails pr, int offset, int limit, CancellationToken ct)
@@ -118,11 +116,10 @@ public sealed class PullRequestService(
 
     // ---- opening ----
 
-    public async Task<PullRequestDetails> CreateAsync(string owner, string name, NewPullRequest req, CancellationToken ct)
+    public async Task<PullRequestDetails> CreateAsync(RepositoryGrant grant, NewPullRequest req, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ContributeAsync(owner, name, ct);
+        grant.RequireContribute();
         var repo = grant.Repository;
         var headBranch = PullRequestRules.ValidBranch(req.HeadBranch, "headBranch");
         var baseBranch = PullRequestRules.ValidBranch(req.BaseBranch ?? repo.DefaultBranch, "baseBranch");
@@ -132,7 +129,7 @@ public sealed class PullRequestService(
         var headRepo = repo;
         if (req.HeadOwner is { Length: > 0 } || req.HeadRepo is { Length: > 0 })
         {
-            headRepo = (await access.ReadAsync(req.HeadOwner is { Length: > 0 } o ? o : owner, req.HeadRepo is { Length: > 0 } n ? n : name, ct)).Repository;
+            headRepo = (await access.ReadAsync(req.HeadOwner is { Length: > 0 } o ? o : repo.Owner.Username, req.HeadRepo is { Length: > 0 } n ? n : repo.Name, ct)).Repository;
             if (headRepo.Id != repo.Id && !SameNetwork(repo, headRepo))
             {
                 throw AnvilException.Invalid("the head repository must be this repository or a fork in its network");
@@ -227,11 +224,10 @@ public sealed class PullRequestService(
 
     // ---- changing ----
 
-    public async Task<PullRequestDetails> UpdateAsync(string owner, string name, int number, PullRequestChanges changes, CancellationToken ct)
+    public async Task<PullRequestDetails> UpdateAsync(RepositoryGrant grant, int number, PullRequestChanges changes, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
-        var grant = await access.ContributeAsync(owner, name, ct);
+        grant.RequireContribute();
         var repo = grant.Repository;
         // Read to decide what may be done; the change itself re-reads the rows in its transaction.
         var before = await FindAsync(repo.Id, number, ct);
@@ -269,7 +265,7 @@ public sealed class PullRequestService(
 
         // One transaction, the issue's: its fields, the pull request's and the events of both commit as one change, or none
         // of it does. The git work (the new base's tip) was done above, before it opened.
-        await issues.UpdateAsync(owner, name, number, new IssueChanges(changes.Title, changes.Body, changes.State), ct, async issue =>
+        await issues.UpdateAsync(grant, number, new IssueChanges(changes.Title, changes.Body, changes.State), ct, async issue =>
         {
             // Tracked, so its issue is the one just changed; re-read on a retry, like the issue.
             var pr = await Rows().FirstAsync(p => p.Id == before.Id, ct);

@@ -45,25 +45,25 @@ public static class PullRequestV1Endpoints
     private static async Task<PullRequestViews.V1PullRequest> ViewAsync(HttpContext ctx, PullRequestDetails pr, RepositoryViews views, PullRequestReviews reviewing)
     {
         var repos = await PullRequestViews.ReposOf([pr], views, ctx.RequestAborted);
-        var (_, comments, _) = await reviewing.ListReviewCommentsAsync(pr.Repository.Owner.Username, pr.Repository.Name, pr.Issue.Number, 0, 1, ctx.RequestAborted);
+        var (_, comments, _) = await reviewing.ListReviewCommentsAsync(pr, 0, 1, ctx.RequestAborted);
         return pr.ToV1(ctx.PublicBaseUrl(), repos, comments.Total);
     }
 
     public static void MapPullRequestV1Endpoints(this IEndpointRouteBuilder app)
     {
-        var repo = app.MapGroup("/api/v1/repos/{owner}/{name}/pulls").CacheAnonymousReads();
+        var repo = app.MapRepositoryGroup("/api/v1/repos/{owner}/{name}/pulls").CacheAnonymousReads();
 
-        repo.MapGet("", async (HttpContext ctx, string owner, string name, PullRequestService pulls, RepositoryViews views) =>
+        repo.MapGet("", async (HttpContext ctx, RepositoryContext current, PullRequestService pulls, RepositoryViews views) =>
         {
             var page = PageRequest.From(ctx.Request);
             var q = ctx.Request.Query;
             var filter = new PullListFilter(StateFrom(ctx.Request), q["head"], q["base"], q["sort"].ToString() is { Length: > 0 } sort ? sort : null,
                 ctx.Request.Ascending());
-            var list = await pulls.ListAsync(owner, name, filter, false, page.Offset, page.PerPage, ctx.RequestAborted);
+            var list = await pulls.ListAsync(current.Grant, filter, false, page.Offset, page.PerPage, ctx.RequestAborted);
             var repos = await PullRequestViews.ReposOf(list.Items, views, ctx.RequestAborted);
             return page.Answer(ctx, list.Items, list.HasMore, list.Total, p => p.ToV1(ctx.PublicBaseUrl(), repos, 0));
         });
-        repo.MapPost("", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, PullRequestService pulls, PullRequestReviews reviewing, RepositoryViews views) =>
+        repo.MapPost("", async (HttpContext ctx, JsonBody<CreateBody> input, string owner, string name, RepositoryContext current, PullRequestService pulls, PullRequestReviews reviewing, RepositoryViews views) =>
         {
             var b = await input.ReadAsync();
             // GitHub's head is "branch" or "owner:branch" (a fork of the same name as the base repository, or head_repo).
@@ -79,140 +79,140 @@ public static class PullRequestV1Endpoints
                 headOwner = headRepo[..slash];
                 headRepo = headRepo[(slash + 1)..];
             }
-            var pr = await pulls.CreateAsync(owner, name, new NewPullRequest(b.Title, b.Body, headBranch, b.Base ?? throw AnvilException.Invalid("base is required"),
+            var pr = await pulls.CreateAsync(current.Grant, new NewPullRequest(b.Title, b.Body, headBranch, b.Base ?? throw AnvilException.Invalid("base is required"),
                 headOwner, headRepo, b.Draft, null, null), ctx.RequestAborted);
             return ApiJson.Created(ctx, await ViewAsync(ctx, pr, views, reviewing));
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapGet("/comments/{id:long}", async (HttpContext ctx, string owner, string name, long id, PullRequestReviews reviewing) =>
+        repo.MapGet("/comments/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, PullRequestReviews reviewing) =>
         {
-            var (pr, comment, association) = await reviewing.GetReviewCommentAsync(owner, name, id, ctx.RequestAborted);
+            var (pr, comment, association) = await reviewing.GetReviewCommentAsync(current.Grant, id, ctx.RequestAborted);
             return ApiJson.Json(ctx, comment.ToV1(pr, association, ctx.PublicBaseUrl()));
         });
-        repo.MapPatch("/comments/{id:long}", async (HttpContext ctx, JsonBody<CommentEditBody> input, string owner, string name, long id, PullRequestReviews reviewing) =>
+        repo.MapPatch("/comments/{id:long}", async (HttpContext ctx, JsonBody<CommentEditBody> input, RepositoryContext current, long id, PullRequestReviews reviewing) =>
         {
             var body = await input.ReadAsync();
-            var (pr, comment, association) = await reviewing.UpdateReviewCommentAsync(owner, name, id, body.Body, ctx.RequestAborted);
+            var (pr, comment, association) = await reviewing.UpdateReviewCommentAsync(current.Grant, id, body.Body, ctx.RequestAborted);
             return ApiJson.Json(ctx, comment.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
-        repo.MapDelete("/comments/{id:long}", async (HttpContext ctx, string owner, string name, long id, PullRequestReviews reviewing) =>
+        repo.MapDelete("/comments/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, PullRequestReviews reviewing) =>
         {
-            await reviewing.DeleteReviewCommentAsync(owner, name, id, ctx.RequestAborted);
+            await reviewing.DeleteReviewCommentAsync(current.Grant, id, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
         var one = repo.MapGroup("/{number:int}");
-        one.MapGet("/requested_reviewers", async (HttpContext ctx, string owner, string name, int number, ReviewRequests requests) =>
+        one.MapGet("/requested_reviewers", async (HttpContext ctx, RepositoryContext current, int number, ReviewRequests requests) =>
         {
-            var (_, users) = await requests.ListAsync(owner, name, number, ctx.RequestAborted);
+            var (_, users) = await requests.ListAsync(current.Grant, number, ctx.RequestAborted);
             return ApiJson.Json(ctx, new RequestedReviewers(users.Select(u => u.ToV1Simple(ctx.PublicBaseUrl())).ToList(), []));
         });
-        one.MapPost("/requested_reviewers", async (HttpContext ctx, JsonBody<ReviewersBody> input, string owner, string name, int number, ReviewRequests requests,
+        one.MapPost("/requested_reviewers", async (HttpContext ctx, JsonBody<ReviewersBody> input, RepositoryContext current, int number, ReviewRequests requests,
             RepositoryViews views, PullRequestReviews reviewing) =>
         {
             var body = await input.ReadAsync();
             RequireNoTeams(body);
-            var pr = await requests.RequestAsync(owner, name, number, body.Reviewers ?? [], ctx.RequestAborted);
+            var pr = await requests.RequestAsync(current.Grant, number, body.Reviewers ?? [], ctx.RequestAborted);
             return ApiJson.Created(ctx, await ViewAsync(ctx, pr, views, reviewing));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapDelete("/requested_reviewers", async (HttpContext ctx, JsonBody<ReviewersBody> input, string owner, string name, int number, ReviewRequests requests,
+        one.MapDelete("/requested_reviewers", async (HttpContext ctx, JsonBody<ReviewersBody> input, RepositoryContext current, int number, ReviewRequests requests,
             RepositoryViews views, PullRequestReviews reviewing) =>
         {
             var body = await input.ReadAsync();
             RequireNoTeams(body);
-            var pr = await requests.RemoveAsync(owner, name, number, body.Reviewers ?? [], ctx.RequestAborted);
+            var pr = await requests.RemoveAsync(current.Grant, number, body.Reviewers ?? [], ctx.RequestAborted);
             return ApiJson.Json(ctx, await ViewAsync(ctx, pr, views, reviewing));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapGet("", async Task<Results<JsonOk<PullRequestViews.V1PullRequest>, FileContentHttpResult>> (HttpContext ctx, string owner, string name,
+        one.MapGet("", async Task<Results<JsonOk<PullRequestViews.V1PullRequest>, FileContentHttpResult>> (HttpContext ctx, RepositoryContext current,
             int number, PullRequestService pulls, PullRequestReviews reviewing, RepositoryViews views) =>
         {
             if (ChangeMediaTypes.Requested(ctx.Request) is { } format)
             {
-                return ChangeMediaTypes.Answer(await pulls.ChangeTextAsync(owner, name, number, format, ctx.RequestAborted), format);
+                return ChangeMediaTypes.Answer(await pulls.ChangeTextAsync(current.Grant, number, format, ctx.RequestAborted), format);
             }
-            return ApiJson.Json(ctx, await ViewAsync(ctx, await pulls.GetAsync(owner, name, number, ctx.RequestAborted), views, reviewing));
+            return ApiJson.Json(ctx, await ViewAsync(ctx, await pulls.GetAsync(current.Grant, number, ctx.RequestAborted), views, reviewing));
         });
-        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, int number, PullRequestService pulls, PullRequestReviews reviewing, RepositoryViews views) =>
+        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, RepositoryContext current, int number, PullRequestService pulls, PullRequestReviews reviewing, RepositoryViews views) =>
         {
             var b = await input.ReadAsync();
-            var pr = await pulls.UpdateAsync(owner, name, number, new PullRequestChanges(b.Title, b.Body, b.State, b.Base, b.Draft), ctx.RequestAborted);
+            var pr = await pulls.UpdateAsync(current.Grant, number, new PullRequestChanges(b.Title, b.Body, b.State, b.Base, b.Draft), ctx.RequestAborted);
             return ApiJson.Json(ctx, await ViewAsync(ctx, pr, views, reviewing));
         }).RequireUser(Scopes.RepoWrite);
 
-        one.MapGet("/commits", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapGet("/commits", async (HttpContext ctx, RepositoryContext current, int number, PullRequestService pulls) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var list = await pulls.CommitsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            var list = await pulls.CommitsAsync(current.Grant, number, page.Offset, page.PerPage, ctx.RequestAborted);
             var links = new BrowsingV1Views.Links(ctx.PublicBaseUrl(), list.PullRequest.Repository);
             return page.Answer(ctx, list.Commits, list.HasMore, list.Total, c => c.ToV1(list.Users, links));
         });
-        one.MapGet("/files", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
+        one.MapGet("/files", async (HttpContext ctx, RepositoryContext current, int number, PullRequestService pulls) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var diff = await pulls.DiffAsync(owner, name, number, ctx.RequestAborted);
+            var diff = await pulls.DiffAsync(current.Grant, number, ctx.RequestAborted);
             var links = new BrowsingV1Views.Links(ctx.PublicBaseUrl(), diff.PullRequest.Repository);
             return page.Answer(ctx, page.Of(diff.Diff.Files), f => f.ToV1(diff.PullRequest.PullRequest.HeadOid, links));
         });
 
-        one.MapGet("/merge", async (HttpContext ctx, string owner, string name, int number, PullRequestService pulls) =>
-            await pulls.IsMergedAsync(owner, name, number, ctx.RequestAborted) ? TypedResults.NoContent() : throw AnvilException.NotFound("pull request is not merged"));
-        one.MapPut("/merge", async (HttpContext ctx, OptionalJsonBody<MergeBody> input, string owner, string name, int number, PullRequestMerger merger) =>
+        one.MapGet("/merge", async (HttpContext ctx, RepositoryContext current, int number, PullRequestService pulls) =>
+            await pulls.IsMergedAsync(current.Grant, number, ctx.RequestAborted) ? TypedResults.NoContent() : throw AnvilException.NotFound("pull request is not merged"));
+        one.MapPut("/merge", async (HttpContext ctx, OptionalJsonBody<MergeBody> input, RepositoryContext current, int number, PullRequestMerger merger) =>
         {
             var b = await input.ReadAsync(null) ?? new MergeBody(null, null, null, null);
-            var outcome = await merger.MergeAsync(owner, name, number, new MergeRequest(b.MergeMethod, b.CommitTitle, b.CommitMessage, b.Sha), ctx.RequestAborted);
+            var outcome = await merger.MergeAsync(current.Grant, number, new MergeRequest(b.MergeMethod, b.CommitTitle, b.CommitMessage, b.Sha), ctx.RequestAborted);
             return ApiJson.Json(ctx, new PullRequestViews.V1MergeResult(outcome.MergeCommitOid, true, "Pull Request successfully merged"));
         }).RequireUser(Scopes.RepoWrite);
 
-        one.MapGet("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
+        one.MapGet("/reviews", async (HttpContext ctx, RepositoryContext current, int number, PullRequestReviews reviewing) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (pr, reviews, associations) = await reviewing.ListReviewsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            var (pr, reviews, associations) = await reviewing.ListReviewsAsync(current.Grant, number, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, reviews, r => r.ToV1(pr, associations[r.AuthorId], ctx.PublicBaseUrl()));
         });
         // As GitHub: without an event the review is created PENDING, seen only by its author until submitted.
-        one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, string owner, string name, int number, PullRequestReviews reviewing) =>
+        one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, RepositoryContext current, int number, PullRequestReviews reviewing) =>
         {
             var b = await input.ReadAsync();
             var comments = b.Comments?.Select(c => new NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList();
             var (pr, review, association) = string.IsNullOrEmpty(b.Event)
-                ? await reviewing.StartReviewAsync(owner, name, number, b.Body, b.CommitId, comments, ctx.RequestAborted)
-                : await reviewing.ReviewAsync(owner, name, number, b.Event, b.Body, b.CommitId, comments, ctx.RequestAborted);
+                ? await reviewing.StartReviewAsync(current.Grant, number, b.Body, b.CommitId, comments, ctx.RequestAborted)
+                : await reviewing.ReviewAsync(current.Grant, number, b.Event, b.Body, b.CommitId, comments, ctx.RequestAborted);
             return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapGet("/reviews/{id:long}", async (HttpContext ctx, string owner, string name, int number, long id, PullRequestReviews reviewing) =>
+        one.MapGet("/reviews/{id:long}", async (HttpContext ctx, RepositoryContext current, int number, long id, PullRequestReviews reviewing) =>
         {
-            var (pr, review, association) = await reviewing.GetReviewAsync(owner, name, number, id, ctx.RequestAborted);
+            var (pr, review, association) = await reviewing.GetReviewAsync(current.Grant, number, id, ctx.RequestAborted);
             return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
         });
-        one.MapDelete("/reviews/{id:long}", async (HttpContext ctx, string owner, string name, int number, long id, PullRequestReviews reviewing) =>
+        one.MapDelete("/reviews/{id:long}", async (HttpContext ctx, RepositoryContext current, int number, long id, PullRequestReviews reviewing) =>
         {
-            var (pr, review, association) = await reviewing.DeletePendingReviewAsync(owner, name, number, id, ctx.RequestAborted);
+            var (pr, review, association) = await reviewing.DeletePendingReviewAsync(current.Grant, number, id, ctx.RequestAborted);
             return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapPost("/reviews/{id:long}/events", async (HttpContext ctx, JsonBody<ReviewEventBody> input, string owner, string name, int number, long id,
+        one.MapPost("/reviews/{id:long}/events", async (HttpContext ctx, JsonBody<ReviewEventBody> input, RepositoryContext current, int number, long id,
             PullRequestReviews reviewing) =>
         {
             var b = await input.ReadAsync();
-            var (pr, review, association) = await reviewing.SubmitReviewAsync(owner, name, number, id, b.Event, b.Body, ctx.RequestAborted);
+            var (pr, review, association) = await reviewing.SubmitReviewAsync(current.Grant, number, id, b.Event, b.Body, ctx.RequestAborted);
             return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapGet("/reviews/{id:long}/comments", async (HttpContext ctx, string owner, string name, int number, long id, PullRequestReviews reviewing) =>
+        one.MapGet("/reviews/{id:long}/comments", async (HttpContext ctx, RepositoryContext current, int number, long id, PullRequestReviews reviewing) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (pr, comments, associations) = await reviewing.ListCommentsOfReviewAsync(owner, name, number, id, page.Offset, page.PerPage, ctx.RequestAborted);
+            var (pr, comments, associations) = await reviewing.ListCommentsOfReviewAsync(current.Grant, number, id, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, comments, c => c.ToV1(pr, associations[c.AuthorId], ctx.PublicBaseUrl()));
         });
 
-        one.MapGet("/comments", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
+        one.MapGet("/comments", async (HttpContext ctx, RepositoryContext current, int number, PullRequestReviews reviewing) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (pr, comments, associations) = await reviewing.ListReviewCommentsAsync(owner, name, number, page.Offset, page.PerPage, ctx.RequestAborted);
+            var (pr, comments, associations) = await reviewing.ListReviewCommentsAsync(current.Grant, number, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, comments, c => c.ToV1(pr, associations[c.AuthorId], ctx.PublicBaseUrl()));
         });
-        one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, string owner, string name, int number, PullRequestReviews reviewing) =>
+        one.MapPost("/comments", async (HttpContext ctx, JsonBody<CommentBody> input, RepositoryContext current, int number, PullRequestReviews reviewing) =>
         {
             var b = await input.ReadAsync();
-            var (pr, comment, association) = await reviewing.AddReviewCommentAsync(owner, name, number,
+            var (pr, comment, association) = await reviewing.AddReviewCommentAsync(current.Grant, number,
                 new NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitId, b.InReplyTo), ctx.RequestAborted);
             return ApiJson.Created(ctx, comment.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);

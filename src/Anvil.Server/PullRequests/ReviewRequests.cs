@@ -16,15 +16,15 @@ public sealed class ReviewRequests(AnvilDbContext db, Caller caller, RepositoryA
     /// <summary>GitHub's limit of users asked at once.</summary>
     public const int MaxReviewers = 15;
 
-    public async Task<(PullRequestDetails PullRequest, List<User> Users)> ListAsync(string owner, string name, int number, CancellationToken ct)
+    public async Task<(PullRequestDetails PullRequest, List<User> Users)> ListAsync(RepositoryGrant grant, int number, CancellationToken ct)
     {
-        var pr = await pulls.GetAsync(owner, name, number, ct);
+        var pr = await pulls.GetAsync(grant, number, ct);
         return (pr, pr.RequestedReviewers.ToList());
     }
 
-    public async Task<PullRequestDetails> RequestAsync(string owner, string name, int number, IReadOnlyList<string?> usernames, CancellationToken ct)
+    public async Task<PullRequestDetails> RequestAsync(RepositoryGrant grant, int number, IReadOnlyList<string?> usernames, CancellationToken ct)
     {
-        var (pr, named) = await ChangeAsync(owner, name, number, usernames, ct);
+        var (pr, named) = await ChangeAsync(grant, number, usernames, ct);
         if (named.FirstOrDefault(u => u.Id == pr.Issue.AuthorId) is not null)
         {
             throw AnvilException.Invalid("PullRequest", "reviewers", "Review cannot be requested from pull request author.");
@@ -47,24 +47,24 @@ public sealed class ReviewRequests(AnvilDbContext db, Caller caller, RepositoryA
             // The same request made at the same time: it is there, which is what was asked.
             db.ChangeTracker.Clear();
         }
-        return await pulls.GetAsync(owner, name, number, ct);
+        return await pulls.GetAsync(grant, number, ct);
     }
 
-    public async Task<PullRequestDetails> RemoveAsync(string owner, string name, int number, IReadOnlyList<string?> usernames, CancellationToken ct)
+    public async Task<PullRequestDetails> RemoveAsync(RepositoryGrant grant, int number, IReadOnlyList<string?> usernames, CancellationToken ct)
     {
-        var (pr, named) = await ChangeAsync(owner, name, number, usernames, ct);
+        var (pr, named) = await ChangeAsync(grant, number, usernames, ct);
         var ids = named.Select(u => u.Id).ToList();
         await db.ReviewRequests.Where(r => r.PullRequestId == pr.PullRequest.Id && ids.Contains(r.UserId)).ExecuteDeleteAsync(ct);
-        return await pulls.GetAsync(owner, name, number, ct);
+        return await pulls.GetAsync(grant, number, ct);
     }
 
     /// <summary>The pull request, if the caller may triage it, and the users named (each must exist).</summary>
-    private async Task<(PullRequestDetails PullRequest, List<User> Users)> ChangeAsync(string owner, string name, int number,
+    private async Task<(PullRequestDetails PullRequest, List<User> Users)> ChangeAsync(RepositoryGrant grant, int number,
         IReadOnlyList<string?> usernames, CancellationToken ct)
     {
         caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var pr = await pulls.GetAsync(owner, name, number, ct);
+        var pr = await pulls.GetAsync(grant, number, ct);
         await access.RequireAsync(pr.Repository, RepositoryPermission.Write, ct);
         var wanted = usernames.Select(n => n?.Trim() ?? "").ToList();
         if (wanted.Any(n => n.Length == 0 || n.Length > 39))

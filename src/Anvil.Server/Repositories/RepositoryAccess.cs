@@ -7,11 +7,69 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Repositories;
 
-/// <summary>A repository as the caller may use it.</summary>
+/// <summary>
+/// A repository as the caller may use it: resolved once per request (<see cref="RepositoryContext"/>), then asked, without
+/// going back to the database, whether the caller may do what a service is about to do.
+/// </summary>
 public sealed record RepositoryGrant(Repository Repository, RepositoryPermission Permission)
 {
+    /// <summary>What the user may do on their own account, before a token caps it; set by <see cref="RepositoryAccess"/>.</summary>
+    public RepositoryPermission OwnPermission { get; init; } = Permission;
+
+    /// <summary>Who holds the grant; null for grants made by the server itself (a job's checkout, a test's seed).</summary>
+    public Caller? Caller { get; init; }
+
     public bool CanWrite => Permission >= RepositoryPermission.Write;
     public bool IsAdmin => Permission >= RepositoryPermission.Admin;
+
+    /// <summary>The grant judged by the user's own rights, as if no token capped them (see <see cref="OwnRightsWithScope"/>).</summary>
+    public RepositoryGrant WithOwnRights() => this with { Permission = RepositoryAccess.AnyoneReadsPublic(Repository, OwnPermission) };
+
+    /// <summary>
+    /// The one check of a repository permission: "not found" when the caller may not read it, 401 when signing in could
+    /// help, the missing scope when the user could do it with a broader token, else 403; writes refused on an archive.
+    /// </summary>
+    public RepositoryGrant Require(RepositoryPermission needed)
+    {
+        if (Permission == RepositoryPermission.None)
+        {
+            throw RepositoryAccess.NotFound();
+        }
+        if (Permission < needed)
+        {
+            if (Caller is { IsAuthenticated: false })
+            {
+                throw AnvilException.Unauthorized();
+            }
+            if (Caller?.Method == AuthMethod.AccessToken && OwnPermission >= needed)
+            {
+                throw AnvilException.MissingScope(needed == RepositoryPermission.Read ? Scopes.RepoRead : Scopes.RepoWrite);
+            }
+            throw AnvilException.Forbidden(needed switch
+            {
+                RepositoryPermission.Admin => "only the repository's owner or an admin may do this",
+                _ => "you do not have write access to this repository",
+            });
+        }
+        // An archive keeps its settings open to its admins (to unarchive it), and nothing else that writes.
+        if (needed == RepositoryPermission.Write)
+        {
+            RepositoryAccess.RequireNotArchived(Repository);
+        }
+        return this;
+    }
+
+    /// <summary>
+    /// For the writes any reader may make — opening an issue or a pull request, commenting, reviewing — whose finer rules
+    /// the feature applies: the repository takes contributions (it is not archived). The token scope such a write needs is
+    /// the route's to declare (<c>RequireUser(Scopes.RepoWrite)</c>), checked before the repository is looked up.
+    /// </summary>
+    public RepositoryGrant RequireContribute()
+    {
+        Require(RepositoryPermission.Read);
+        RepositoryAccess.RequireNotArchived(Repository);
+        return this;
+    }
 }
 
 /// <summary>
@@ -19,8 +77,22 @@ public sealed record RepositoryGrant(Repository Repository, RepositoryPermission
 /// (API surfaces and git transport alike) asks here. Invisible repositories are "not found",
 /// never "forbidden", so their existence does not leak.
 /// </summary>
-public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
+public sealed class RepositoryAccess
 {
+    private readonly AnvilDbContext db;
+    private readonly Caller caller;
+
+    // One request asks about the same repository many times (the route, the service, a page's header and tabs): it is
+    // read and weighed once. Any save may have renamed, moved or re-permissioned it, so a save forgets them all.
+    private readonly Dictionary<(string Owner, string Name), RepositoryGrant> resolved = [];
+
+    public RepositoryAccess(AnvilDbContext db, Caller caller)
+    {
+        this.db = db;
+        this.caller = caller;
+        db.SavedChanges += (_, _) => resolved.Clear();
+    }
+
     /// <summary>What the user may do, before any token cap.</summary>
     private async Task<RepositoryPermission> UserPermissionAsync(Repository repo, CancellationToken ct) =>
         caller.User is { } user ? await GrantedAsync(repo, user, ct) : RepositoryPermission.None;
@@ -29,7 +101,7 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
     public async Task<RepositoryPermission> PermissionOfAsync(Repository repo, Users.User user, CancellationToken ct) =>
         AnyoneReadsPublic(repo, await GrantedAsync(repo, user, ct));
 
-    private static RepositoryPermission AnyoneReadsPublic(Repository repo, RepositoryPermission granted) =>
+    internal static RepositoryPermission AnyoneReadsPublic(Repository repo, RepositoryPermission granted) =>
         !repo.IsPrivate && granted < RepositoryPermission.Read ? RepositoryPermission.Read : granted;
 
     public Task<bool> IsCollaboratorAsync(Repository repo, Users.User user, CancellationToken ct) =>
@@ -51,23 +123,15 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
         : caller.Has(Scopes.RepoRead) ? RepositoryPermission.Read
         : RepositoryPermission.None;
 
-    public async Task<RepositoryPermission> PermissionAsync(Repository repo, CancellationToken ct) =>
-        AnyoneReadsPublic(repo, (RepositoryPermission)Math.Min((int)await UserPermissionAsync(repo, ct), (int)TokenCap));
+    public async Task<RepositoryPermission> PermissionAsync(Repository repo, CancellationToken ct) => (await GrantAsync(repo, ct)).Permission;
 
     /// <summary>The repository if the caller may at least read it; otherwise "not found".</summary>
     public async Task<RepositoryGrant> ReadAsync(string owner, string name, CancellationToken ct) =>
         await RequireAsync(owner, name, RepositoryPermission.Read, ct);
 
-    /// <summary>
-    /// The repository if the caller may read it and it takes contributions (it is not archived): for the writes any reader
-    /// may make — opening an issue or a pull request, commenting, reviewing — whose finer rules the feature applies.
-    /// </summary>
-    public async Task<RepositoryGrant> ContributeAsync(string owner, string name, CancellationToken ct)
-    {
-        var grant = await ReadAsync(owner, name, ct);
-        RequireNotArchived(grant.Repository);
-        return grant;
-    }
+    /// <summary>The repository if the caller may read it and may contribute to it (<see cref="RepositoryGrant.RequireContribute"/>).</summary>
+    public async Task<RepositoryGrant> ContributeAsync(string owner, string name, CancellationToken ct) =>
+        (await ResolveAsync(owner, name, ct)).RequireContribute();
 
     /// <summary>GitHub's 403 for any write to an archived repository.</summary>
     public static void RequireNotArchived(Repository repo)
@@ -80,10 +144,33 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
 
     public const string ArchivedMessage = "Repository was archived so is read-only.";
 
-    public async Task<RepositoryGrant> RequireAsync(string owner, string name, RepositoryPermission needed, CancellationToken ct)
+    public async Task<RepositoryGrant> RequireAsync(string owner, string name, RepositoryPermission needed, CancellationToken ct) =>
+        (await ResolveAsync(owner, name, ct)).Require(needed);
+
+    /// <summary>The repository named <c>owner/name</c> as the caller may use it, checked for nothing yet; "not found" or "moved" when no repository has the name.</summary>
+    public async Task<RepositoryGrant> ResolveAsync(string owner, string name, CancellationToken ct)
     {
+        var key = (NameRules.Normalize(owner), RepositoryNames.Normalize(name));
+        // A retry that cleared the change tracker must not go on with a detached repository.
+        if (resolved.TryGetValue(key, out var known) && db.Entry(known.Repository).State != EntityState.Detached)
+        {
+            return known;
+        }
         var repo = await FindAsync(owner, name, ct) ?? throw await MovedOrNotFoundAsync(owner, name, ct);
-        return await RequireAsync(repo, needed, ct);
+        var grant = await GrantAsync(repo, ct);
+        resolved[key] = grant;
+        return grant;
+    }
+
+    /// <summary>What the caller may do in <paramref name="repo"/>, checked for nothing yet.</summary>
+    private async Task<RepositoryGrant> GrantAsync(Repository repo, CancellationToken ct)
+    {
+        var own = await UserPermissionAsync(repo, ct);
+        return new RepositoryGrant(repo, AnyoneReadsPublic(repo, (RepositoryPermission)Math.Min((int)own, (int)TokenCap)))
+        {
+            OwnPermission = own,
+            Caller = caller,
+        };
     }
 
     /// <summary>
@@ -109,37 +196,8 @@ public sealed class RepositoryAccess(AnvilDbContext db, Caller caller)
             : NotFound();
     }
 
-    public async Task<RepositoryGrant> RequireAsync(Repository repo, RepositoryPermission needed, CancellationToken ct)
-    {
-        var permission = await PermissionAsync(repo, ct);
-        if (permission == RepositoryPermission.None)
-        {
-            throw NotFound();
-        }
-        if (permission < needed)
-        {
-            if (!caller.IsAuthenticated)
-            {
-                throw AnvilException.Unauthorized();
-            }
-            // Say "your token lacks the scope" only when the user could do it with a broader token.
-            if (caller.Method == AuthMethod.AccessToken && await UserPermissionAsync(repo, ct) >= needed)
-            {
-                throw AnvilException.MissingScope(needed == RepositoryPermission.Read ? Scopes.RepoRead : Scopes.RepoWrite);
-            }
-            throw AnvilException.Forbidden(needed switch
-            {
-                RepositoryPermission.Admin => "only the repository's owner or an admin may do this",
-                _ => "you do not have write access to this repository",
-            });
-        }
-        // An archive keeps its settings open to its admins (to unarchive it), and nothing else that writes.
-        if (needed == RepositoryPermission.Write)
-        {
-            RequireNotArchived(repo);
-        }
-        return new RepositoryGrant(repo, permission);
-    }
+    public async Task<RepositoryGrant> RequireAsync(Repository repo, RepositoryPermission needed, CancellationToken ct) =>
+        (await GrantAsync(repo, ct)).Require(needed);
 
     /// <summary>
     /// The one rule of who may read a repository in their own right, whatever the credential: anyone a public one; the

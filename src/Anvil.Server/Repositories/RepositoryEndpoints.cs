@@ -33,46 +33,46 @@ public static class RepositoryEndpoints
             return ApiJson.Created(ctx, new RepositoryViews.RepoEnvelope(await views.SigmagitAsync(repo, ctx.RequestAborted)));
         }).RequireUser(Scopes.RepoWrite);
 
-        var one = app.MapGroup("/api/repositories/{owner}/{name}").CacheAnonymousReads();
-        one.MapGet("", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RepositoryViews views) =>
+        var one = app.MapRepositoryGroup("/api/repositories/{owner}/{name}").CacheAnonymousReads();
+        one.MapGet("", async (HttpContext ctx, RepositoryContext current, RepositoryViews views) =>
         {
-            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var grant = current.Grant;
             return ApiJson.Json(ctx, new RepositoryViews.RepoEnvelope(await views.SigmagitAsync(grant.Repository, ctx.RequestAborted)));
         });
-        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        one.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, RepositoryContext current, RepositoryService service, RepositoryViews views) =>
         {
             var body = await input.ReadAsync();
-            var repo = await service.UpdateAsync(owner, name,
+            var repo = await service.UpdateAsync(current.Grant,
                 new UpdateRepository(body.Name, body.Description, ParseVisibility(body.Visibility), body.DefaultBranch), ctx.RequestAborted);
             return ApiJson.Json(ctx, new RepositoryViews.RepoEnvelope(await views.SigmagitAsync(repo, ctx.RequestAborted)));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapDelete("", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        one.MapDelete("", async (HttpContext ctx, RepositoryContext current, RepositoryService service) =>
         {
-            await service.DeleteAsync(owner, name, ctx.RequestAborted);
+            await service.DeleteAsync(current.Grant, ctx.RequestAborted);
             return ApiJson.Success(ctx);
         }).RequireUser(Scopes.RepoWrite);
 
-        one.MapPost("/fork", async (HttpContext ctx, OptionalJsonBody<ForkBody> input, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        one.MapPost("/fork", async (HttpContext ctx, OptionalJsonBody<ForkBody> input, RepositoryContext current, RepositoryService service, RepositoryViews views) =>
         {
             var body = await input.ReadAsync(new ForkBody(null, null));
-            var fork = await service.ForkAsync(owner, name, body!.Name, body.Description, ctx.RequestAborted);
+            var fork = await service.ForkAsync(current.Grant, body!.Name, body.Description, ctx.RequestAborted);
             return ApiJson.Created(ctx, new RepositoryViews.RepoEnvelope(await views.SigmagitAsync(fork, ctx.RequestAborted)));
         }).RequireUser(Scopes.RepoWrite);
-        one.MapGet("/forks", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        one.MapGet("/forks", async (HttpContext ctx, RepositoryContext current, RepositoryService service, RepositoryViews views) =>
         {
             var page = OffsetPage.From(ctx.Request);
-            var forks = await service.ListForksAsync(owner, name, page.Offset, page.Limit, ctx.RequestAborted);
+            var forks = await service.ListForksAsync(current.Grant, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new RepositoryViews.ForkList(await views.SigmagitAsync(forks.Items, ctx.RequestAborted), forks.HasMore));
         });
 
-        one.MapPost("/star", (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
-            SetStar(ctx, owner, name, true, service, views)).RequireUser(Scopes.RepoWrite);
-        one.MapDelete("/star", (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
-            SetStar(ctx, owner, name, false, service, views)).RequireUser(Scopes.RepoWrite);
-        one.MapGet("/stars", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        one.MapPost("/star", (HttpContext ctx, RepositoryContext current, RepositoryService service, RepositoryViews views) =>
+            SetStar(ctx, current, true, service, views)).RequireUser(Scopes.RepoWrite);
+        one.MapDelete("/star", (HttpContext ctx, RepositoryContext current, RepositoryService service, RepositoryViews views) =>
+            SetStar(ctx, current, false, service, views)).RequireUser(Scopes.RepoWrite);
+        one.MapGet("/stars", async (HttpContext ctx, RepositoryContext current, RepositoryService service) =>
         {
             var page = OffsetPage.From(ctx.Request);
-            var users = await service.StargazersAsync(owner, name, page.Offset, page.Limit, ctx.RequestAborted);
+            var users = await service.StargazersAsync(current.Grant, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new RepositoryViews.StargazerList(users.Items.Select(u => u.ToSummary(ctx.PublicBaseUrl())), users.HasMore));
         });
 
@@ -85,9 +85,9 @@ public static class RepositoryEndpoints
         }).CacheAnonymousReads();
     }
 
-    private static async Task<JsonOk<RepositoryViews.StarState>> SetStar(HttpContext ctx, string owner, string name, bool starred, RepositoryService service, RepositoryViews views)
+    private static async Task<JsonOk<RepositoryViews.StarState>> SetStar(HttpContext ctx, RepositoryContext current, bool starred, RepositoryService service, RepositoryViews views)
     {
-        var repo = await service.SetStarAsync(owner, name, starred, ctx.RequestAborted);
+        var repo = await service.SetStarAsync(current.Grant, starred, ctx.RequestAborted);
         var view = await views.SigmagitAsync(repo, ctx.RequestAborted);
         return ApiJson.Json(ctx, new RepositoryViews.StarState(view.Starred, view.StarCount));
     }

@@ -6,9 +6,9 @@ namespace Anvil.Server.Repositories;
 /// <summary>A repository's topics (GitHub's <c>GET|PUT …/topics</c>).</summary>
 public sealed partial class RepositoryService
 {
-    public async Task<List<string>> TopicsAsync(string owner, string name, CancellationToken ct)
+    public async Task<List<string>> TopicsAsync(RepositoryGrant grant, CancellationToken ct)
     {
-        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var repo = grant.Repository;
         return (await TopicsOfAsync([repo.Id], ct))[repo.Id];
     }
 
@@ -23,11 +23,11 @@ public sealed partial class RepositoryService
     }
 
     /// <summary>Replaces the topics, as an admin setting does on GitHub; every name is checked before any is written.</summary>
-    public async Task<List<string>> ReplaceTopicsAsync(string owner, string name, IReadOnlyList<string?> names, CancellationToken ct)
+    public async Task<List<string>> ReplaceTopicsAsync(RepositoryGrant grant, IReadOnlyList<string?> names, CancellationToken ct)
     {
         caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        var repo = grant.Require(RepositoryPermission.Admin).Repository;
         RepositoryAccess.RequireNotArchived(repo);
         var topics = RepositoryTopics.Valid(names);
         await using var tx = await db.Database.BeginTransactionAsync(ct);

@@ -127,9 +127,9 @@ public sealed partial class RepositoryService(
         return d.Length <= 1000 ? d : throw AnvilException.Invalid("description must be at most 1000 characters");
     }
 
-    public async Task<Repository> UpdateAsync(string owner, string name, UpdateRepository req, CancellationToken ct)
+    public async Task<Repository> UpdateAsync(RepositoryGrant grant, UpdateRepository req, CancellationToken ct)
     {
-        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        var repo = grant.Require(RepositoryPermission.Admin).Repository;
         // An archive changes in one way only, as on GitHub: it is unarchived (and may then change as it likes).
         if (req.IsArchived != false)
         {
@@ -210,9 +210,9 @@ public sealed partial class RepositoryService(
         return repo;
     }
 
-    public async Task DeleteAsync(string owner, string name, CancellationToken ct)
+    public async Task DeleteAsync(RepositoryGrant grant, CancellationToken ct)
     {
-        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        var repo = grant.Require(RepositoryPermission.Admin).Repository;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await DeleteInTransactionAsync(repo, caller.RequireUser(), ct);
         await events.CommitAsync(tx, ct);
@@ -285,11 +285,11 @@ public sealed partial class RepositoryService(
     private static DeletedFork DeletedForkOf(Repository fork) =>
         new(fork.Id, fork.OwnerId, $"{fork.Owner.Username}/{fork.Name}", $"{fork.ForkedFrom!.Owner.Username}/{fork.ForkedFrom.Name}");
 
-    public async Task<Repository> ForkAsync(string owner, string name, string? forkName, string? description, CancellationToken ct)
+    public async Task<Repository> ForkAsync(RepositoryGrant grant, string? forkName, string? description, CancellationToken ct)
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var parent = (await access.ReadAsync(owner, name, ct)).Repository;
+        var parent = grant.Repository;
         forkName ??= parent.Name;
         if (RepositoryNames.Problem(forkName) is { } problem)
         {
@@ -321,9 +321,9 @@ public sealed partial class RepositoryService(
         return fork;
     }
 
-    public async Task<Page<Repository>> ListForksAsync(string owner, string name, int offset, int limit, CancellationToken ct)
+    public async Task<Page<Repository>> ListForksAsync(RepositoryGrant grant, int offset, int limit, CancellationToken ct)
     {
-        var parent = (await access.ReadAsync(owner, name, ct)).Repository;
+        var parent = grant.Repository;
         return await PageAsync(access.Visible().Where(r => r.ForkedFromId == parent.Id).OrderBy(r => r.Id), offset, limit, ct);
     }
 
@@ -356,11 +356,11 @@ public sealed partial class RepositoryService(
             db.Stars.Any(s => s.RepositoryId == repositoryId && s.UserId == userId)));
 
     /// <summary>Stars or unstars; both are idempotent.</summary>
-    public async Task<Repository> SetStarAsync(string owner, string name, bool starred, CancellationToken ct)
+    public async Task<Repository> SetStarAsync(RepositoryGrant grant, bool starred, CancellationToken ct)
     {
         var user = caller.RequireUser();
         caller.RequireScope(Scopes.RepoWrite);
-        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var repo = grant.Repository;
         var existing = await db.Stars.FirstOrDefaultAsync(s => s.RepositoryId == repo.Id && s.UserId == user.Id, ct);
         if (starred && existing is null)
         {
@@ -389,16 +389,16 @@ public sealed partial class RepositoryService(
         return repo;
     }
 
-    public async Task<bool> IsStarredAsync(string owner, string name, CancellationToken ct)
+    public async Task<bool> IsStarredAsync(RepositoryGrant grant, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var repo = grant.Repository;
         return await db.Stars.AnyAsync(s => s.RepositoryId == repo.Id && s.UserId == user.Id, ct);
     }
 
-    public async Task<Page<User>> StargazersAsync(string owner, string name, int offset, int limit, CancellationToken ct)
+    public async Task<Page<User>> StargazersAsync(RepositoryGrant grant, int offset, int limit, CancellationToken ct)
     {
-        var repo = (await access.ReadAsync(owner, name, ct)).Repository;
+        var repo = grant.Repository;
         return await db.Stars.Where(s => s.RepositoryId == repo.Id).OrderBy(s => s.CreatedAt).ThenBy(s => s.UserId)
             .Select(s => s.User).ToPageAsync(offset, limit, ct);
     }
@@ -412,9 +412,9 @@ public sealed partial class RepositoryService(
         return await PageAsync(query, offset, limit, ct);
     }
 
-    public async Task SetCollaboratorAsync(string owner, string name, string username, RepositoryPermission permission, CancellationToken ct)
+    public async Task SetCollaboratorAsync(RepositoryGrant grant, string username, RepositoryPermission permission, CancellationToken ct)
     {
-        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        var repo = grant.Require(RepositoryPermission.Admin).Repository;
         var normalized = NameRules.Normalize(username);
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, ct) ?? throw AnvilException.NotFound("user not found");
         if (user.Id == repo.OwnerId)
@@ -437,9 +437,9 @@ public sealed partial class RepositoryService(
     /// Ends a collaborator's access. If that leaves them unable to read a private repository, their forks of it (and the
     /// forks of those) are deleted with it, as on GitHub: a copy of private code must not outlive the access to it.
     /// </summary>
-    public async Task RemoveCollaboratorAsync(string owner, string name, string username, CancellationToken ct)
+    public async Task RemoveCollaboratorAsync(RepositoryGrant grant, string username, CancellationToken ct)
     {
-        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+        var repo = grant.Require(RepositoryPermission.Admin).Repository;
         var actor = caller.RequireUser();
         var normalized = NameRules.Normalize(username);
         var member = await db.Collaborators.Where(c => c.RepositoryId == repo.Id && c.User.NormalizedUsername == normalized)
@@ -462,9 +462,9 @@ public sealed partial class RepositoryService(
         await events.CommitAsync(tx, ct);
     }
 
-    public async Task<List<Collaborator>> ListCollaboratorsAsync(string owner, string name, CancellationToken ct)
+    public async Task<List<Collaborator>> ListCollaboratorsAsync(RepositoryGrant grant, CancellationToken ct)
     {
-        var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Write, ct)).Repository;
+        var repo = grant.Require(RepositoryPermission.Write).Repository;
         return await db.Collaborators.Include(c => c.User).Where(c => c.RepositoryId == repo.Id).OrderBy(c => c.UserId).ToListAsync(ct);
     }
 }

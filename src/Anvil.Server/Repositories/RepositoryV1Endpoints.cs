@@ -48,53 +48,53 @@ public static class RepositoryV1Endpoints
             return await ListAsync(ctx, page, await service.ListOwnedAsync(owner, page.Offset, page.PerPage, ctx.RequestAborted, order), views);
         }).CacheAnonymousReads();
 
-        var repo = v1.MapGroup("/repos/{owner}/{name}").CacheAnonymousReads();
-        repo.MapGet("", async (HttpContext ctx, string owner, string name, RepositoryAccess access, RepositoryViews views) =>
-            ApiJson.Json(ctx, await views.V1Async((await access.ReadAsync(owner, name, ctx.RequestAborted)).Repository, ctx.RequestAborted)));
-        repo.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        var repo = v1.MapRepositoryGroup("/repos/{owner}/{name}").CacheAnonymousReads();
+        repo.MapGet("", async (HttpContext ctx, RepositoryContext current, RepositoryViews views) =>
+            ApiJson.Json(ctx, await views.V1Async(current.Grant.Repository, ctx.RequestAborted)));
+        repo.MapPatch("", async (HttpContext ctx, JsonBody<UpdateBody> input, RepositoryContext current, RepositoryService service, RepositoryViews views) =>
         {
             var body = await input.ReadAsync();
-            var updated = await service.UpdateAsync(owner, name,
+            var updated = await service.UpdateAsync(current.Grant,
                 new UpdateRepository(body.Name, body.Description, PrivateFlag(body.Private, body.Visibility), body.DefaultBranch, body.Archived), ctx.RequestAborted);
             return ApiJson.Json(ctx, await views.V1Async(updated, ctx.RequestAborted));
         }).RequireUser(Scopes.RepoWrite);
-        repo.MapDelete("", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        repo.MapDelete("", async (HttpContext ctx, RepositoryContext current, RepositoryService service) =>
         {
-            await service.DeleteAsync(owner, name, ctx.RequestAborted);
+            await service.DeleteAsync(current.Grant, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPost("/forks", async (HttpContext ctx, OptionalJsonBody<ForkBody> input, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        repo.MapPost("/forks", async (HttpContext ctx, OptionalJsonBody<ForkBody> input, RepositoryContext current, RepositoryService service, RepositoryViews views) =>
         {
             var body = await input.ReadAsync(new ForkBody(null, null));
-            var fork = await service.ForkAsync(owner, name, body!.Name, body.Description, ctx.RequestAborted);
+            var fork = await service.ForkAsync(current.Grant, body!.Name, body.Description, ctx.RequestAborted);
             // GitHub answers 202: forking may finish later. Here it is done, but clients expect the status.
             return ApiJson.Accepted(ctx, await views.V1Async(fork, ctx.RequestAborted));
         }).RequireUser(Scopes.RepoWrite);
-        repo.MapGet("/forks", async (HttpContext ctx, string owner, string name, RepositoryService service, RepositoryViews views) =>
+        repo.MapGet("/forks", async (HttpContext ctx, RepositoryContext current, RepositoryService service, RepositoryViews views) =>
         {
             var page = PageRequest.From(ctx.Request);
-            return await ListAsync(ctx, page, await service.ListForksAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted), views);
+            return await ListAsync(ctx, page, await service.ListForksAsync(current.Grant, page.Offset, page.PerPage, ctx.RequestAborted), views);
         });
-        repo.MapGet("/stargazers", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        repo.MapGet("/stargazers", async (HttpContext ctx, RepositoryContext current, RepositoryService service) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var users = await service.StargazersAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
+            var users = await service.StargazersAsync(current.Grant, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, users, u => u.ToV1Simple(ctx.PublicBaseUrl()));
         });
 
-        repo.MapGet("/topics", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
-            ApiJson.Json(ctx, new TopicList(await service.TopicsAsync(owner, name, ctx.RequestAborted))));
-        repo.MapPut("/topics", async (HttpContext ctx, JsonBody<TopicsBody> input, string owner, string name, RepositoryService service) =>
+        repo.MapGet("/topics", async (HttpContext ctx, RepositoryContext current, RepositoryService service) =>
+            ApiJson.Json(ctx, new TopicList(await service.TopicsAsync(current.Grant, ctx.RequestAborted))));
+        repo.MapPut("/topics", async (HttpContext ctx, JsonBody<TopicsBody> input, RepositoryContext current, RepositoryService service) =>
         {
             var body = await input.ReadAsync();
             var names = body.Names ?? throw AnvilException.Invalid("Repository", "names", "names is required: the list of topics");
-            return ApiJson.Json(ctx, new TopicList(await service.ReplaceTopicsAsync(owner, name, names, ctx.RequestAborted)));
+            return ApiJson.Json(ctx, new TopicList(await service.ReplaceTopicsAsync(current.Grant, names, ctx.RequestAborted)));
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapGet("/collaborators", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        repo.MapGet("/collaborators", async (HttpContext ctx, RepositoryContext current, RepositoryService service) =>
         {
-            var list = await service.ListCollaboratorsAsync(owner, name, ctx.RequestAborted);
+            var list = await service.ListCollaboratorsAsync(current.Grant, ctx.RequestAborted);
             return ApiJson.Json(ctx, list.Select(c =>
             {
                 // GitHub's collaborator is the user object plus the role they hold here.
@@ -110,22 +110,22 @@ public static class RepositoryV1Endpoints
             }));
         }).RequireUser(Scopes.RepoRead);
         // Both need push access, as on GitHub ("Must have push access to view repository collaborators").
-        repo.MapGet("/collaborators/{username}", async (HttpContext ctx, string owner, string name, string username, RepositoryAccess access, UserService users) =>
+        repo.MapGet("/collaborators/{username}", async (HttpContext ctx, RepositoryContext current, string username, RepositoryAccess access, UserService users) =>
         {
-            var (repository, user) = await CollaboratorAsync(ctx, owner, name, username, access, users);
+            var (repository, user) = await CollaboratorAsync(ctx, current, username, access, users);
             return repository.OwnerId == user.Id || await access.IsCollaboratorAsync(repository, user, ctx.RequestAborted)
                 ? TypedResults.NoContent()
                 : throw AnvilException.NotFound("not a collaborator");
         }).RequireUser(Scopes.RepoRead);
-        repo.MapGet("/collaborators/{username}/permission", async (HttpContext ctx, string owner, string name, string username, RepositoryAccess access,
+        repo.MapGet("/collaborators/{username}/permission", async (HttpContext ctx, RepositoryContext current, string username, RepositoryAccess access,
             UserService users) =>
         {
-            var (repository, user) = await CollaboratorAsync(ctx, owner, name, username, access, users);
+            var (repository, user) = await CollaboratorAsync(ctx, current, username, access, users);
             var permission = await access.PermissionOfAsync(repository, user, ctx.RequestAborted);
             var role = permission == RepositoryPermission.None ? "none" : PermissionName(permission);
             return ApiJson.Json(ctx, new CollaboratorPermission(role, role, user.ToV1Simple(ctx.PublicBaseUrl())));
         }).RequireUser(Scopes.RepoRead);
-        repo.MapPut("/collaborators/{username}", async (HttpContext ctx, OptionalJsonBody<CollaboratorBody> input, string owner, string name, string username, RepositoryService service) =>
+        repo.MapPut("/collaborators/{username}", async (HttpContext ctx, OptionalJsonBody<CollaboratorBody> input, RepositoryContext current, string username, RepositoryService service) =>
         {
             var body = await input.ReadAsync(new CollaboratorBody(null));
             var permission = body!.Permission switch
@@ -135,12 +135,12 @@ public static class RepositoryV1Endpoints
                 "admin" => RepositoryPermission.Admin,
                 _ => throw AnvilException.Invalid("permission must be one of pull, push, admin (or read, write)"),
             };
-            await service.SetCollaboratorAsync(owner, name, username, permission, ctx.RequestAborted);
+            await service.SetCollaboratorAsync(current.Grant, username, permission, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
-        repo.MapDelete("/collaborators/{username}", async (HttpContext ctx, string owner, string name, string username, RepositoryService service) =>
+        repo.MapDelete("/collaborators/{username}", async (HttpContext ctx, RepositoryContext current, string username, RepositoryService service) =>
         {
-            await service.RemoveCollaboratorAsync(owner, name, username, ctx.RequestAborted);
+            await service.RemoveCollaboratorAsync(current.Grant, username, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
@@ -150,27 +150,28 @@ public static class RepositoryV1Endpoints
             var page = PageRequest.From(ctx.Request);
             return await ListAsync(ctx, page, await service.StarredByAsync(caller.RequireUser(), page.Offset, page.PerPage, ctx.RequestAborted), views);
         }).RequireUser(Scopes.RepoRead);
-        starred.MapGet("/{owner}/{name}", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
-            await service.IsStarredAsync(owner, name, ctx.RequestAborted) ? TypedResults.NoContent() : throw AnvilException.NotFound("not starred"))
+        var starredOne = v1.MapRepositoryGroup("/user/starred/{owner}/{name}");
+        starredOne.MapGet("", async (HttpContext ctx, RepositoryContext current, RepositoryService service) =>
+            await service.IsStarredAsync(current.Grant, ctx.RequestAborted) ? TypedResults.NoContent() : throw AnvilException.NotFound("not starred"))
             .RequireUser(Scopes.RepoRead);
-        starred.MapPut("/{owner}/{name}", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        starredOne.MapPut("", async (HttpContext ctx, RepositoryContext current, RepositoryService service) =>
         {
-            await service.SetStarAsync(owner, name, true, ctx.RequestAborted);
+            await service.SetStarAsync(current.Grant, true, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
-        starred.MapDelete("/{owner}/{name}", async (HttpContext ctx, string owner, string name, RepositoryService service) =>
+        starredOne.MapDelete("", async (HttpContext ctx, RepositoryContext current, RepositoryService service) =>
         {
-            await service.SetStarAsync(owner, name, false, ctx.RequestAborted);
+            await service.SetStarAsync(current.Grant, false, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
     }
 
     public sealed record CollaboratorPermission(string Permission, string RoleName, UserViews.V1SimpleUser User);
 
-    private static async Task<(Repository Repository, User User)> CollaboratorAsync(HttpContext ctx, string owner, string name, string username,
+    private static async Task<(Repository Repository, User User)> CollaboratorAsync(HttpContext ctx, RepositoryContext current, string username,
         RepositoryAccess access, UserService users)
     {
-        var repository = (await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted)).Repository;
+        var repository = current.Grant.Require(RepositoryPermission.Write).Repository;
         return (repository, await users.GetByUsernameAsync(username, ctx.RequestAborted));
     }
 

@@ -43,7 +43,7 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
 
     public async Task SetStarAsync(string owner, string repo, bool starred, CancellationToken ct)
     {
-        await repositories.SetStarAsync(owner, repo, starred, ct);
+        await repositories.SetStarAsync(await access.ReadAsync(owner, repo, ct), starred, ct);
         _opened = null;
     }
 
@@ -52,7 +52,7 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
         var parent = (await access.ReadAsync(owner, repo, ct)).Repository;
         try
         {
-            var fork = await repositories.ForkAsync(owner, repo, null, null, ct);
+            var fork = await repositories.ForkAsync(await access.ReadAsync(owner, repo, ct), null, null, ct);
             return new ForkResult(WebRepositories.Summary(fork, null), null);
         }
         catch (AnvilException e) when (e.IsInputRefusal())
@@ -71,14 +71,14 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
     public async Task<ForksView> ForksAsync(string owner, string repo, int skip, int limit, CancellationToken ct)
     {
         var context = await OpenAsync(owner, repo, ct);
-        var page = await repositories.ListForksAsync(owner, repo, skip, limit, ct);
+        var page = await repositories.ListForksAsync(await access.ReadAsync(owner, repo, ct), skip, limit, ct);
         return new ForksView(context, await summaries.ListAsync(page.Items, ct), page.HasMore);
     }
 
     public async Task<StargazersView> StargazersAsync(string owner, string repo, int skip, int limit, CancellationToken ct)
     {
         var context = await OpenAsync(owner, repo, ct);
-        var page = await repositories.StargazersAsync(owner, repo, skip, limit, ct);
+        var page = await repositories.StargazersAsync(await access.ReadAsync(owner, repo, ct), skip, limit, ct);
         return new StargazersView(context, page.Items.Select(WebRepositories.Profile).ToList(), page.HasMore);
     }
 
@@ -89,12 +89,12 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
         TreeListing tree;
         try
         {
-            tree = await browsing.GetTreeAsync(owner, repo, gitRef, path, withLastCommits: true, ct);
+            tree = await browsing.GetTreeAsync(await access.ReadAsync(owner, repo, ct), gitRef, path, withLastCommits: true, ct);
         }
         catch (AnvilException e) when (e.Kind == FailureKind.NotFound && path.Length > 0 && !context.IsEmpty)
         {
             // Not a directory: a file's path opens its blob, as on GitHub; anything else stays not found.
-            var contents = await browsing.GetContentsAsync(owner, repo, gitRef, path, ct);
+            var contents = await browsing.GetContentsAsync(await access.ReadAsync(owner, repo, ct), gitRef, path, ct);
             if (contents.File is null)
             {
                 throw;
@@ -104,7 +104,7 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
         GitCommit? head = null;
         if (!context.IsEmpty)
         {
-            head = (await browsing.ListCommitsAsync(owner, repo, gitRef, path, 0, 1, ct)).Commits.FirstOrDefault();
+            head = (await browsing.ListCommitsAsync(await access.ReadAsync(owner, repo, ct), gitRef, path, 0, 1, ct)).Commits.FirstOrDefault();
         }
         return new TreeView(context, gitRef, tree.Path, tree.Entries, tree.LastCommits ?? new Dictionary<string, GitCommit>(), head);
     }
@@ -113,7 +113,7 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
     {
         var context = await OpenAsync(owner, repo, ct);
         var (gitRef, path) = Split(context, rest);
-        var contents = await browsing.GetContentsAsync(owner, repo, gitRef, path, ct);
+        var contents = await browsing.GetContentsAsync(await access.ReadAsync(owner, repo, ct), gitRef, path, ct);
         return new FileView(context, gitRef, contents.Entry.Path, contents.File);
     }
 
@@ -121,7 +121,7 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
     {
         var context = await OpenAsync(owner, repo, ct);
         var (gitRef, path) = Split(context, rest);
-        var file = await browsing.GetFileAsync(owner, repo, gitRef, path, ct); // the access check, and "not a file" is not found
+        var file = await browsing.GetFileAsync(await access.ReadAsync(owner, repo, ct), gitRef, path, ct); // the access check, and "not a file" is not found
         if (file.File.IsBinary || file.File.IsTooLarge)
         {
             return new BlameView(context, gitRef, file.File.Entry.Path, null);
@@ -134,7 +134,7 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
     {
         var context = await OpenAsync(owner, repo, ct);
         var (gitRef, path) = Split(context, rest);
-        var list = await browsing.ListCommitsAsync(owner, repo, gitRef, path, skip, limit, ct);
+        var list = await browsing.ListCommitsAsync(await access.ReadAsync(owner, repo, ct), gitRef, path, skip, limit, ct);
         var authors = list.Commits.Select(c => (c.Oid, User: list.Users.For(c.Author))).Where(a => a.User is not null)
             .ToDictionary(a => a.Oid, a => a.User!.Username);
         return new CommitsView(context, gitRef, path.Length > 0 ? path : null, list.Commits, list.HasMore, authors);
@@ -143,7 +143,7 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
     public async Task<CommitDiffView> CommitAsync(string owner, string repo, string sha, CancellationToken ct)
     {
         var context = await OpenAsync(owner, repo, ct);
-        var detail = await browsing.GetCommitAsync(owner, repo, sha, ct);
+        var detail = await browsing.GetCommitAsync(await access.ReadAsync(owner, repo, ct), sha, ct);
         return new CommitDiffView(context, detail.Commit, detail.Diff, detail.Users.For(detail.Commit.Author)?.Username);
     }
 
@@ -151,7 +151,7 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
     {
         var context = await OpenAsync(owner, repo, http.RequestAborted);
         var (gitRef, path) = Split(context, rest);
-        var (_, file, content) = await browsing.OpenFileAsync(owner, repo, gitRef, path, http.RequestAborted);
+        var (_, file, content) = await browsing.OpenFileAsync(await access.ReadAsync(owner, repo, http.RequestAborted), gitRef, path, http.RequestAborted);
         await RawContent.WriteAsync(http, file, content);
     }
 

@@ -113,7 +113,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
     {
         try
         {
-            var opened = await issues.CreateAsync(owner, repo, new NewIssue(title, body, null, null), ct);
+            var opened = await issues.CreateAsync(await access.ReadAsync(owner, repo, ct), new NewIssue(title, body, null, null), ct);
             return new OpenedIssue(opened.Issue.Number, null);
         }
         catch (AnvilException e) when (e.IsInputRefusal() || e.Kind == FailureKind.Forbidden)
@@ -126,7 +126,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
     {
         try
         {
-            var posted = await issues.AddCommentAsync(owner, repo, number, body, ct);
+            var posted = await issues.AddCommentAsync(await access.ReadAsync(owner, repo, ct), number, body, ct);
             return new PostedComment(posted.Comment.Id, null);
         }
         catch (AnvilException e) when (e.IsInputRefusal() || e.Kind == FailureKind.Forbidden)
@@ -141,11 +141,11 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
             var state = open ? "open" : "closed";
             if (await IsPullAsync(owner, repo, number, ct))
             {
-                await pulls.UpdateAsync(owner, repo, number, new PullRequestChanges(State: state), ct);
+                await pulls.UpdateAsync(await access.ReadAsync(owner, repo, ct), number, new PullRequestChanges(State: state), ct);
             }
             else
             {
-                await issues.UpdateAsync(owner, repo, number, new IssueChanges(State: state, StateReason: open ? "reopened" : reason ?? "completed"), ct);
+                await issues.UpdateAsync(await access.ReadAsync(owner, repo, ct), number, new IssueChanges(State: state, StateReason: open ? "reopened" : reason ?? "completed"), ct);
             }
         });
 
@@ -154,11 +154,11 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
         {
             if (await IsPullAsync(owner, repo, number, ct))
             {
-                await pulls.UpdateAsync(owner, repo, number, new PullRequestChanges(Title: title, Body: body), ct);
+                await pulls.UpdateAsync(await access.ReadAsync(owner, repo, ct), number, new PullRequestChanges(Title: title, Body: body), ct);
             }
             else
             {
-                await issues.UpdateAsync(owner, repo, number, new IssueChanges(title, body), ct);
+                await issues.UpdateAsync(await access.ReadAsync(owner, repo, ct), number, new IssueChanges(title, body), ct);
             }
         });
 
@@ -167,22 +167,22 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
     /// closing one also settles its checks and merge box.
     /// </summary>
     private async Task<bool> IsPullAsync(string owner, string repo, int number, CancellationToken ct) =>
-        (await issues.GetAsync(owner, repo, number, ct)).Issue.IsPullRequest;
+        (await issues.GetAsync(await access.ReadAsync(owner, repo, ct), number, ct)).Issue.IsPullRequest;
 
     public Task<FormResult> SetLabelsAsync(string owner, string repo, int number, IReadOnlyList<string> labels, CancellationToken ct) =>
-        FormRefusals.AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Labels: labels.ToList()), ct));
+        FormRefusals.AttemptAsync(async () => await issues.UpdateAsync(await access.ReadAsync(owner, repo, ct), number, new IssueChanges(Labels: labels.ToList()), ct));
 
     public Task<FormResult> SetAssigneesAsync(string owner, string repo, int number, IReadOnlyList<string> usernames, CancellationToken ct) =>
-        FormRefusals.AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Assignees: usernames.ToList()), ct));
+        FormRefusals.AttemptAsync(async () => await issues.UpdateAsync(await access.ReadAsync(owner, repo, ct), number, new IssueChanges(Assignees: usernames.ToList()), ct));
 
     public Task<FormResult> SetLockAsync(string owner, string repo, int number, bool locked, CancellationToken ct) =>
-        FormRefusals.AttemptAsync(() => issues.UpdateAsync(owner, repo, number, new IssueChanges(Locked: locked), ct));
+        FormRefusals.AttemptAsync(async () => await issues.UpdateAsync(await access.ReadAsync(owner, repo, ct), number, new IssueChanges(Locked: locked), ct));
 
     public Task<FormResult> EditCommentAsync(string owner, string repo, int number, long commentId, string? body, CancellationToken ct) =>
-        FormRefusals.AttemptAsync(() => issues.UpdateCommentAsync(owner, repo, commentId, number, body, ct));
+        FormRefusals.AttemptAsync(async () => await issues.UpdateCommentAsync(await access.ReadAsync(owner, repo, ct), commentId, number, body, ct));
 
     public Task<FormResult> DeleteCommentAsync(string owner, string repo, int number, long commentId, CancellationToken ct) =>
-        FormRefusals.AttemptAsync(() => issues.DeleteCommentAsync(owner, repo, commentId, number, ct));
+        FormRefusals.AttemptAsync(async () => await issues.DeleteCommentAsync(await access.ReadAsync(owner, repo, ct), commentId, number, ct));
 
     public async Task<LabelsView> LabelsAsync(string owner, string repo, CancellationToken ct)
     {
@@ -196,12 +196,15 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
     }
 
     public Task<FormResult> SaveLabelAsync(string owner, string repo, string? name, string? newName, string? color, string? description, CancellationToken ct) =>
-        FormRefusals.AttemptAsync(() => name is null
-            ? labelService.CreateAsync(owner, repo, new LabelInput(newName, color, description ?? ""), ct)
-            : labelService.UpdateAsync(owner, repo, LabelKey.ByName(name), new LabelInput(newName, color, description ?? ""), ct));
+        FormRefusals.AttemptAsync(async () =>
+        {
+            var grant = await access.ReadAsync(owner, repo, ct);
+            var input = new LabelInput(newName, color, description ?? "");
+            _ = name is null ? await labelService.CreateAsync(grant, input, ct) : await labelService.UpdateAsync(grant, LabelKey.ByName(name), input, ct);
+        });
 
     public Task<FormResult> DeleteLabelAsync(string owner, string repo, string name, CancellationToken ct) =>
-        FormRefusals.AttemptAsync(() => labelService.DeleteAsync(owner, repo, LabelKey.ByName(name), ct));
+        FormRefusals.AttemptAsync(async () => await labelService.DeleteAsync(await access.ReadAsync(owner, repo, ct), LabelKey.ByName(name), ct));
 
 
     // An open page asks this often whether it is out of date (one small read each time); a stream ends after a while
@@ -211,7 +214,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
 
     public async Task<string> VersionAsync(string owner, string repo, int number, CancellationToken ct)
     {
-        var id = _shown is { } s && s.Owner == owner && s.Repo == repo && s.Number == number ? s.Id : (await issues.GetAsync(owner, repo, number, ct)).Issue.Id;
+        var id = _shown is { } s && s.Owner == owner && s.Repo == repo && s.Number == number ? s.Id : (await issues.GetAsync(await access.ReadAsync(owner, repo, ct), number, ct)).Issue.Id;
         return await StampAsync(id, ct);
     }
 
@@ -250,7 +253,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
 
     public async Task StreamChangesAsync(HttpContext http, string owner, string repo, int number)
     {
-        var issue = (await issues.GetAsync(owner, repo, number, http.RequestAborted)).Issue;
+        var issue = (await issues.GetAsync(await access.ReadAsync(owner, repo, http.RequestAborted), number, http.RequestAborted)).Issue;
         var since = http.Request.Query["since"].ToString();
         http.Response.ContentType = "text/event-stream; charset=utf-8";
         http.Response.Headers.CacheControl = "no-store";

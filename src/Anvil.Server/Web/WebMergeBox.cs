@@ -37,21 +37,21 @@ public sealed class WebMergeBox(PullRequestService pulls, WebPullRequestLoads lo
     }
 
     public Task<FormResult> MergeAsync(string owner, string repo, int number, string? strategy, string? title, string? message, string? sha, CancellationToken ct) =>
-        FormRefusals.AttemptAsync(() => merger.MergeAsync(owner, repo, number,
+        FormRefusals.AttemptAsync(async () => await merger.MergeAsync(await access.ReadAsync(owner, repo, ct), number,
             new MergeRequest(strategy, string.IsNullOrWhiteSpace(title) ? null : title, string.IsNullOrWhiteSpace(message) ? null : message, sha), ct));
 
     public Task<FormResult> SetDraftAsync(string owner, string repo, int number, bool draft, CancellationToken ct) =>
-        FormRefusals.AttemptAsync(() => pulls.UpdateAsync(owner, repo, number, new PullRequestChanges(IsDraft: draft), ct));
+        FormRefusals.AttemptAsync(async () => await pulls.UpdateAsync(await access.ReadAsync(owner, repo, ct), number, new PullRequestChanges(IsDraft: draft), ct));
 
     public Task<FormResult> DeleteHeadBranchAsync(string owner, string repo, int number, CancellationToken ct) =>
         FormRefusals.AttemptAsync(async () =>
         {
-            var details = await pulls.GetAsync(owner, repo, number, ct);
+            var details = await pulls.GetAsync(await access.ReadAsync(owner, repo, ct), number, ct);
             if (details.HeadRepository is not { } head)
             {
                 throw AnvilException.Invalid("the head repository is gone");
             }
-            await browsing.DeleteBranchAsync(head.Owner.Username, head.Name, details.PullRequest.HeadBranch, ct);
+            await browsing.DeleteBranchAsync(await access.ReadAsync(head.Owner.Username, head.Name, ct), details.PullRequest.HeadBranch, ct);
         });
 
 }

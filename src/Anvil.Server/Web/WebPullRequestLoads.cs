@@ -1,5 +1,6 @@
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.PullRequests;
+using Anvil.Server.Repositories;
 
 namespace Anvil.Server.Web;
 
@@ -12,11 +13,13 @@ namespace Anvil.Server.Web;
 public sealed class WebPullRequestLoads
 {
     private readonly PullRequestService _pulls;
+    private readonly RepositoryAccess _access;
     private readonly Dictionary<(string Owner, string Repo, int Number), PullRequestDetails> _loaded = [];
 
-    public WebPullRequestLoads(PullRequestService pulls, AnvilDbContext db)
+    public WebPullRequestLoads(PullRequestService pulls, RepositoryAccess access, AnvilDbContext db)
     {
         _pulls = pulls;
+        _access = access;
         db.SavedChanges += (_, _) => _loaded.Clear();
     }
 
@@ -26,7 +29,7 @@ public sealed class WebPullRequestLoads
         {
             return loaded;
         }
-        var pr = await _pulls.GetAsync(owner, repo, number, ct);
+        var pr = await _pulls.GetAsync(await _access.ReadAsync(owner, repo, ct), number, ct);
         _loaded[(owner, repo, number)] = pr;
         return pr;
     }

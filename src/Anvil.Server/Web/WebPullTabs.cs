@@ -1,3 +1,4 @@
+using Anvil.Server.Repositories;
 using Anvil.Server.Auth;
 using Anvil.Server.PullRequests;
 using Anvil.Web.Ports;
@@ -5,7 +6,7 @@ using Anvil.Web.Ports;
 namespace Anvil.Server.Web;
 
 /// <summary>The Files changed and Commits tabs of a pull request, and reviewing it, over the pull request services.</summary>
-public sealed class WebPullTabs(PullRequestService pulls, WebPullRequestLoads loads, PullRequestReviews reviews, Caller caller) : IWebPullTabs
+public sealed class WebPullTabs(PullRequestService pulls, WebPullRequestLoads loads, PullRequestReviews reviews, RepositoryAccess access, Caller caller) : IWebPullTabs
 {
     // Line comments shown beside a diff; a longer discussion pages through the API.
     private const int MaxLineComments = 500;
@@ -34,29 +35,31 @@ public sealed class WebPullTabs(PullRequestService pulls, WebPullRequestLoads lo
     public Task<FormResult> ReviewAsync(string owner, string repo, int number, string? verdict, string? body, CancellationToken ct) =>
         FormRefusals.AttemptAsync(async () =>
         {
-            if (await reviews.PendingReviewAsync(owner, repo, number, ct) is { } pending)
+            if (await reviews.PendingReviewAsync(await access.ReadAsync(owner, repo, ct), number, ct) is { } pending)
             {
-                await reviews.SubmitReviewAsync(owner, repo, number, pending.Review.Id, verdict ?? "comment", string.IsNullOrWhiteSpace(body) ? null : body, ct);
+                await reviews.SubmitReviewAsync(await access.ReadAsync(owner, repo, ct), number, pending.Review.Id, verdict ?? "comment", string.IsNullOrWhiteSpace(body) ? null : body, ct);
                 return;
             }
-            await reviews.ReviewAsync(owner, repo, number, verdict ?? "comment", body, null, null, ct);
+            await reviews.ReviewAsync(await access.ReadAsync(owner, repo, ct), number, verdict ?? "comment", body, null, null, ct);
         });
 
     public Task<FormResult> CommentOnLineAsync(string owner, string repo, int number, LineCommentForm form, CancellationToken ct)
     {
         var side = form.Side?.ToUpperInvariant() switch { "L" or "LEFT" => "LEFT", _ => "RIGHT" };
         var comment = new NewReviewComment(form.Body, form.Path, form.Line, side, null, form.InReplyTo);
-        return FormRefusals.AttemptAsync(() => form.ToReview
-            ? reviews.AddPendingCommentAsync(owner, repo, number, comment, ct)
-            : reviews.AddReviewCommentAsync(owner, repo, number, comment, ct));
+        return FormRefusals.AttemptAsync(async () =>
+        {
+            var grant = await access.ReadAsync(owner, repo, ct);
+            await (form.ToReview ? reviews.AddPendingCommentAsync(grant, number, comment, ct) : reviews.AddReviewCommentAsync(grant, number, comment, ct));
+        });
     }
 
     public Task<FormResult> DiscardReviewAsync(string owner, string repo, int number, CancellationToken ct) =>
         FormRefusals.AttemptAsync(async () =>
         {
-            if (await reviews.PendingReviewAsync(owner, repo, number, ct) is { } pending)
+            if (await reviews.PendingReviewAsync(await access.ReadAsync(owner, repo, ct), number, ct) is { } pending)
             {
-                await reviews.DeletePendingReviewAsync(owner, repo, number, pending.Review.Id, ct);
+                await reviews.DeletePendingReviewAsync(await access.ReadAsync(owner, repo, ct), number, pending.Review.Id, ct);
             }
         });
 }

@@ -43,7 +43,7 @@ public sealed class WebPulls(BrowsingService browsing, PullRequestService pulls,
                     && (await GitCli.RunAsync(store.PathFor(headRepo.OwnerId, headRepo.Id), ["cat-file", "-e", baseOid + "^{commit}"], ct: ct)).Success;
                 baseRef = forkHasIt ? baseOid! : @base;
             }
-            var compared = await browsing.CompareAsync(headRepo.Owner.Username, headRepo.Name, baseRef, RefNames.Branch(headBranch), ct);
+            var compared = await browsing.CompareAsync(await access.ReadAsync(headRepo.Owner.Username, headRepo.Name, ct), baseRef, RefNames.Branch(headBranch), ct);
             var authors = compared.Commits.Select(c => (c.Oid, User: compared.Users.For(c.Author)?.Username)).Where(a => a.User is not null)
                 .ToDictionary(a => a.Oid, a => a.User!);
             var open = await db.PullRequests.AsNoTracking().Where(p => p.RepositoryId == target.Id && p.HeadRepositoryId == headRepo.Id
@@ -93,7 +93,7 @@ public sealed class WebPulls(BrowsingService browsing, PullRequestService pulls,
         }
         try
         {
-            var opened = await pulls.CreateAsync(owner, repo, new NewPullRequest(title, body, headBranch, @base, headOwner, headRepoName, draft, null, null), ct);
+            var opened = await pulls.CreateAsync(await access.ReadAsync(owner, repo, ct), new NewPullRequest(title, body, headBranch, @base, headOwner, headRepoName, draft, null, null), ct);
             return new OpenedIssue(opened.PullRequest.Issue.Number, null);
         }
         catch (AnvilException e) when (e.IsInputRefusal() || e.Kind == FailureKind.Forbidden)

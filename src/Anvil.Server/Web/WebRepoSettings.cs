@@ -52,14 +52,14 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
         string? visibility, CancellationToken ct)
     {
         await AdministeredAsync(owner, repo, ct);
-        return await ChangeAsync(() => repositories.UpdateAsync(owner, repo,
+        return await ChangeAsync(async () => await repositories.UpdateAsync(await access.ReadAsync(owner, repo, ct),
             new UpdateRepository(name?.Trim(), description, RepositoryEndpoints.ParseVisibility(visibility), defaultBranch), ct));
     }
 
     public async Task<RepoSettingsResult> SetArchivedAsync(string owner, string repo, bool archived, CancellationToken ct)
     {
         await AdministeredAsync(owner, repo, ct);
-        return await ChangeAsync(() => repositories.UpdateAsync(owner, repo, new UpdateRepository(null, null, null, null, archived), ct));
+        return await ChangeAsync(async () => await repositories.UpdateAsync(await access.ReadAsync(owner, repo, ct), new UpdateRepository(null, null, null, null, archived), ct));
     }
 
     private static async Task<RepoSettingsResult> ChangeAsync(Func<Task<Repository>> change)
@@ -83,14 +83,14 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
         {
             return new FormResult($"Type {fullName} to confirm: the repository was not deleted.");
         }
-        await repositories.DeleteAsync(owner, repo, ct);
+        await repositories.DeleteAsync(await access.ReadAsync(owner, repo, ct), ct);
         return FormResult.Done;
     }
 
     public async Task<CollaboratorsView> CollaboratorsAsync(string owner, string repo, CancellationToken ct)
     {
         var context = await ContextAsync(owner, repo, ct);
-        var list = await repositories.ListCollaboratorsAsync(owner, repo, ct);
+        var list = await repositories.ListCollaboratorsAsync(await access.ReadAsync(owner, repo, ct), ct);
         return new CollaboratorsView(context, list
             .Select(c => new CollaboratorRow(c.User.Username, UserViews.AvatarUrl(c.User, ""), RepositoryV1Endpoints.PermissionName(c.Permission), c.CreatedAt))
             .OrderBy(c => c.Username, StringComparer.OrdinalIgnoreCase).ToList());
@@ -116,7 +116,7 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
         }
         try
         {
-            await repositories.SetCollaboratorAsync(owner, repo, username.Trim(), level, ct);
+            await repositories.SetCollaboratorAsync(await access.ReadAsync(owner, repo, ct), username.Trim(), level, ct);
             return FormResult.Done;
         }
         // The repository is the viewer's to administer (checked above): what is not found is the person.
@@ -133,13 +133,13 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
     public async Task RemoveCollaboratorAsync(string owner, string repo, string username, CancellationToken ct)
     {
         await AdministeredAsync(owner, repo, ct);
-        await repositories.RemoveCollaboratorAsync(owner, repo, username, ct);
+        await repositories.RemoveCollaboratorAsync(await access.ReadAsync(owner, repo, ct), username, ct);
     }
 
     public async Task<HooksView> HooksAsync(string owner, string repo, CancellationToken ct)
     {
         var context = await ContextAsync(owner, repo, ct);
-        var (_, page) = await hooks.ListAsync(owner, repo, 0, WebhookService.MaxHooksPerRepository, ct);
+        var (_, page) = await hooks.ListAsync(await access.ReadAsync(owner, repo, ct), 0, WebhookService.MaxHooksPerRepository, ct);
         return new HooksView(context, page.Items.Select(Row).ToList());
     }
 
@@ -147,12 +147,12 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
     {
         var context = await ContextAsync(owner, repo, ct);
         var hookId = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var (_, hook) = await hooks.GetAsync(owner, repo, hookId, ct);
-        var page = await hooks.DeliveriesAsync(owner, repo, hookId, 0, ShownDeliveries, ct);
+        var (_, hook) = await hooks.GetAsync(await access.ReadAsync(owner, repo, ct), hookId, ct);
+        var page = await hooks.DeliveriesAsync(await access.ReadAsync(owner, repo, ct), hookId, 0, ShownDeliveries, ct);
         var details = new List<DeliveryDetail>();
         foreach (var d in page.Items)
         {
-            var (delivery, attempts) = await hooks.DeliveryAsync(owner, repo, hookId, d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
+            var (delivery, attempts) = await hooks.DeliveryAsync(await access.ReadAsync(owner, repo, ct), hookId, d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
             details.Add(Detail(delivery, attempts));
         }
         return new HookView(context, Row(hook), details, page.HasMore);
@@ -161,7 +161,7 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
     public async Task<HookSaved> CreateHookAsync(string owner, string repo, HookInput input, CancellationToken ct)
     {
         await AdministeredAsync(owner, repo, ct);
-        return await SaveAsync(async () => (await hooks.CreateAsync(owner, repo,
+        return await SaveAsync(async () => (await hooks.CreateAsync(await access.ReadAsync(owner, repo, ct),
             new CreateHook("web", new HookConfig(input.Url?.Trim(), input.ContentType, input.Secret, null), input.Events.ToList(), input.Active), ct)).Hook);
     }
 
@@ -171,7 +171,7 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
         // The secret is never shown, so the form cannot send it back: left empty it stays, as on GitHub.
         var secret = input.RemoveSecret ? "" : string.IsNullOrEmpty(input.Secret) ? null : input.Secret;
         var hookId = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return await SaveAsync(async () => (await hooks.UpdateAsync(owner, repo, hookId,
+        return await SaveAsync(async () => (await hooks.UpdateAsync(await access.ReadAsync(owner, repo, ct), hookId,
             new UpdateHook(new HookConfig(input.Url?.Trim(), input.ContentType, secret, null), input.Events.ToList(), null, null, input.Active), ct)).Hook);
     }
 
@@ -190,13 +190,13 @@ public sealed class WebRepoSettings(RepositoryAccess access, RepositoryService r
     public async Task DeleteHookAsync(string owner, string repo, long id, CancellationToken ct)
     {
         await AdministeredAsync(owner, repo, ct);
-        await hooks.DeleteAsync(owner, repo, id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
+        await hooks.DeleteAsync(await access.ReadAsync(owner, repo, ct), id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
     }
 
     public async Task RedeliverAsync(string owner, string repo, long id, long deliveryId, CancellationToken ct)
     {
         await AdministeredAsync(owner, repo, ct);
-        await hooks.RedeliverAsync(owner, repo, id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        await hooks.RedeliverAsync(await access.ReadAsync(owner, repo, ct), id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             deliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
     }
 

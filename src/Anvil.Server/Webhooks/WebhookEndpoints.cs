@@ -1,3 +1,4 @@
+using Anvil.Server.Repositories;
 using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure.Http;
 
@@ -8,58 +9,58 @@ public static class WebhookEndpoints
 {
     public static void MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        // Scopes are checked by WebhookService.RequireManageAsync (webhooks OR repo:write), not by a route filter.
-        var hooks = app.MapGroup("/api/v1/repos/{owner}/{name}/hooks").RequireUser();
+        // Scopes are checked by WebhookService.RequireManage (webhooks OR repo:write), not by a route filter.
+        var hooks = app.MapRepositoryGroup("/api/v1/repos/{owner}/{name}/hooks").RequireUser().WithMetadata(new OwnRightsWithScope(Scopes.Webhooks));
 
-        hooks.MapGet("", async (HttpContext ctx, string owner, string name, WebhookService service) =>
+        hooks.MapGet("", async (HttpContext ctx, RepositoryContext current, WebhookService service) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (repo, hooks) = await service.ListAsync(owner, name, page.Offset, page.PerPage, ctx.RequestAborted);
+            var (repo, hooks) = await service.ListAsync(current.Grant, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, hooks, h => WebhookViews.Hook(h, repo, ctx.PublicBaseUrl()));
         });
-        hooks.MapPost("", async (HttpContext ctx, JsonBody<CreateHook> input, string owner, string name, WebhookService service) =>
+        hooks.MapPost("", async (HttpContext ctx, JsonBody<CreateHook> input, RepositoryContext current, WebhookService service) =>
         {
             var body = await input.ReadAsync();
-            var (repo, hook) = await service.CreateAsync(owner, name, body, ctx.RequestAborted);
+            var (repo, hook) = await service.CreateAsync(current.Grant, body, ctx.RequestAborted);
             return ApiJson.Created(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()));
         });
-        hooks.MapGet("/{id}", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
+        hooks.MapGet("/{id}", async (HttpContext ctx, RepositoryContext current, string id, WebhookService service) =>
         {
-            var (repo, hook) = await service.GetAsync(owner, name, id, ctx.RequestAborted);
+            var (repo, hook) = await service.GetAsync(current.Grant, id, ctx.RequestAborted);
             return ApiJson.Json(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()));
         });
-        hooks.MapPatch("/{id}", async (HttpContext ctx, JsonBody<UpdateHook> input, string owner, string name, string id, WebhookService service) =>
+        hooks.MapPatch("/{id}", async (HttpContext ctx, JsonBody<UpdateHook> input, RepositoryContext current, string id, WebhookService service) =>
         {
             var body = await input.ReadAsync();
-            var (repo, hook) = await service.UpdateAsync(owner, name, id, body, ctx.RequestAborted);
+            var (repo, hook) = await service.UpdateAsync(current.Grant, id, body, ctx.RequestAborted);
             return ApiJson.Json(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()));
         });
-        hooks.MapDelete("/{id}", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
+        hooks.MapDelete("/{id}", async (HttpContext ctx, RepositoryContext current, string id, WebhookService service) =>
         {
-            await service.DeleteAsync(owner, name, id, ctx.RequestAborted);
+            await service.DeleteAsync(current.Grant, id, ctx.RequestAborted);
             return TypedResults.NoContent();
         });
-        hooks.MapPost("/{id}/pings", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
+        hooks.MapPost("/{id}/pings", async (HttpContext ctx, RepositoryContext current, string id, WebhookService service) =>
         {
-            await service.PingAsync(owner, name, id, ctx.RequestAborted);
+            await service.PingAsync(current.Grant, id, ctx.RequestAborted);
             return TypedResults.NoContent();
         });
-        hooks.MapGet("/{id}/deliveries", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
+        hooks.MapGet("/{id}/deliveries", async (HttpContext ctx, RepositoryContext current, string id, WebhookService service) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var deliveries = await service.DeliveriesAsync(owner, name, id, page.Offset, page.PerPage, ctx.RequestAborted);
+            var deliveries = await service.DeliveriesAsync(current.Grant, id, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, deliveries, WebhookViews.Delivery);
         });
-        hooks.MapGet("/{id}/deliveries/{deliveryId}", async (HttpContext ctx, string owner, string name, string id, string deliveryId,
+        hooks.MapGet("/{id}/deliveries/{deliveryId}", async (HttpContext ctx, RepositoryContext current, string id, string deliveryId,
             WebhookService service) =>
         {
-            var (delivery, attempts) = await service.DeliveryAsync(owner, name, id, deliveryId, ctx.RequestAborted);
+            var (delivery, attempts) = await service.DeliveryAsync(current.Grant, id, deliveryId, ctx.RequestAborted);
             return ApiJson.Json(ctx, WebhookViews.Detail(delivery, attempts));
         });
-        hooks.MapPost("/{id}/deliveries/{deliveryId}/attempts", async (HttpContext ctx, string owner, string name, string id, string deliveryId,
+        hooks.MapPost("/{id}/deliveries/{deliveryId}/attempts", async (HttpContext ctx, RepositoryContext current, string id, string deliveryId,
             WebhookService service) =>
         {
-            var redelivery = await service.RedeliverAsync(owner, name, id, deliveryId, ctx.RequestAborted);
+            var redelivery = await service.RedeliverAsync(current.Grant, id, deliveryId, ctx.RequestAborted);
             return ApiJson.Accepted(ctx, WebhookViews.Delivery(redelivery));
         });
     }

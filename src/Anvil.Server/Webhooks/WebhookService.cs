@@ -38,20 +38,16 @@ public sealed class WebhookService(AnvilDbContext db, Caller caller, RepositoryA
     /// token may manage hooks with either the <c>webhooks</c> scope or <c>repo:write</c>; the user's own rights are always
     /// the limit.
     /// </summary>
-    public async Task<Repository> RequireManageAsync(string owner, string name, CancellationToken ct)
+    /// <summary>
+    /// Hooks are their repository's admins' to manage. A token's <c>webhooks</c> scope stands in for <c>repo</c> on the
+    /// hook routes (<see cref="OwnRightsWithScope"/>), so a token lacking both is told it needs either.
+    /// </summary>
+    public Repository RequireManage(RepositoryGrant grant)
     {
-        var user = caller.RequireUser();
-        var policy = access;
-        if (caller.Method == AuthMethod.AccessToken && caller.Has(Scopes.Webhooks) && !caller.Has(Scopes.RepoWrite))
-        {
-            // The webhooks scope stands in for repo:write here and nowhere else: judge with the user's full rights.
-            var asUser = new Caller();
-            asUser.SignedInBySession(user);
-            policy = new RepositoryAccess(db, asUser);
-        }
+        caller.RequireUser();
         try
         {
-            return (await policy.RequireAsync(owner, name, RepositoryPermission.Admin, ct)).Repository;
+            return grant.Require(RepositoryPermission.Admin).Repository;
         }
         catch (AnvilException e) when (e.RequiredScope is not null)
         {
@@ -59,24 +55,24 @@ public sealed class WebhookService(AnvilDbContext db, Caller caller, RepositoryA
         }
     }
 
-    public async Task<(Repository Repo, Page<Webhook> Hooks)> ListAsync(string owner, string name, int offset, int limit, CancellationToken ct)
+    public async Task<(Repository Repo, Page<Webhook> Hooks)> ListAsync(RepositoryGrant grant, int offset, int limit, CancellationToken ct)
     {
-        var repo = await RequireManageAsync(owner, name, ct);
+        var repo = RequireManage(grant);
         return (repo, await db.Set<Webhook>().Where(h => h.RepositoryId == repo.Id).OrderBy(h => h.Id).ToPageAsync(offset, limit, ct));
     }
 
-    public async Task<(Repository Repo, Webhook Hook)> GetAsync(string owner, string name, string id, CancellationToken ct)
+    public async Task<(Repository Repo, Webhook Hook)> GetAsync(RepositoryGrant grant, string id, CancellationToken ct)
     {
-        var repo = await RequireManageAsync(owner, name, ct);
+        var repo = RequireManage(grant);
         var hookId = ParseId(id, "hook");
         var hook = await db.Set<Webhook>().FirstOrDefaultAsync(h => h.Id == hookId && h.RepositoryId == repo.Id, ct)
             ?? throw AnvilException.NotFound("hook not found");
         return (repo, hook);
     }
 
-    public async Task<(Repository Repo, Webhook Hook)> CreateAsync(string owner, string name, CreateHook req, CancellationToken ct)
+    public async Task<(Repository Repo, Webhook Hook)> CreateAsync(RepositoryGrant grant, CreateHook req, CancellationToken ct)
     {
-        var repo = await RequireManageAsync(owner, name, ct);
+        var repo = RequireManage(grant);
         if (req.Name is not null && req.Name != "web")
         {
             throw AnvilException.Invalid("name must be \"web\"");
@@ -108,9 +104,9 @@ public sealed class WebhookService(AnvilDbContext db, Caller caller, RepositoryA
         return (repo, hook);
     }
 
-    public async Task<(Repository Repo, Webhook Hook)> UpdateAsync(string owner, string name, string id, UpdateHook req, CancellationToken ct)
+    public async Task<(Repository Repo, Webhook Hook)> UpdateAsync(RepositoryGrant grant, string id, UpdateHook req, CancellationToken ct)
     {
-        var (repo, hook) = await GetAsync(owner, name, id, ct);
+        var (repo, hook) = await GetAsync(grant, id, ct);
         if (req.Config is { } config)
         {
             hook.Url = ValidUrl(config.Url ?? hook.Url);
@@ -138,16 +134,16 @@ public sealed class WebhookService(AnvilDbContext db, Caller caller, RepositoryA
         return (repo, hook);
     }
 
-    public async Task DeleteAsync(string owner, string name, string id, CancellationToken ct)
+    public async Task DeleteAsync(RepositoryGrant grant, string id, CancellationToken ct)
     {
-        var (_, hook) = await GetAsync(owner, name, id, ct);
+        var (_, hook) = await GetAsync(grant, id, ct);
         db.Remove(hook);
         await db.SaveChangesAsync(ct);
     }
 
-    public async Task<WebhookDelivery> PingAsync(string owner, string name, string id, CancellationToken ct)
+    public async Task<WebhookDelivery> PingAsync(RepositoryGrant grant, string id, CancellationToken ct)
     {
-        var (repo, hook) = await GetAsync(owner, name, id, ct);
+        var (repo, hook) = await GetAsync(grant, id, ct);
         return await PingAsync(repo, hook, ct);
     }
 
@@ -163,17 +159,17 @@ public sealed class WebhookService(AnvilDbContext db, Caller caller, RepositoryA
         return await queue.EnqueueAsync(hook, "ping", payload.ToJsonString(Surfaces.V1Json), null, ct);
     }
 
-    public async Task<Page<WebhookDelivery>> DeliveriesAsync(string owner, string name, string id, int offset, int limit, CancellationToken ct)
+    public async Task<Page<WebhookDelivery>> DeliveriesAsync(RepositoryGrant grant, string id, int offset, int limit, CancellationToken ct)
     {
-        var (_, hook) = await GetAsync(owner, name, id, ct);
+        var (_, hook) = await GetAsync(grant, id, ct);
         return await db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.WebhookId == hook.Id).OrderByDescending(d => d.Id)
             .ToPageAsync(offset, limit, ct);
     }
 
-    public async Task<(WebhookDelivery Delivery, List<WebhookAttempt> Attempts)> DeliveryAsync(string owner, string name, string id,
+    public async Task<(WebhookDelivery Delivery, List<WebhookAttempt> Attempts)> DeliveryAsync(RepositoryGrant grant, string id,
         string deliveryId, CancellationToken ct)
     {
-        var (_, hook) = await GetAsync(owner, name, id, ct);
+        var (_, hook) = await GetAsync(grant, id, ct);
         var did = ParseId(deliveryId, "delivery");
         var delivery = await db.Set<WebhookDelivery>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == did && d.WebhookId == hook.Id, ct)
             ?? throw AnvilException.NotFound("delivery not found");
@@ -182,9 +178,9 @@ public sealed class WebhookService(AnvilDbContext db, Caller caller, RepositoryA
     }
 
     /// <summary>Sends a past delivery again, as a new delivery with the same payload and GUID (GitHub's redelivery).</summary>
-    public async Task<WebhookDelivery> RedeliverAsync(string owner, string name, string id, string deliveryId, CancellationToken ct)
+    public async Task<WebhookDelivery> RedeliverAsync(RepositoryGrant grant, string id, string deliveryId, CancellationToken ct)
     {
-        var (original, _) = await DeliveryAsync(owner, name, id, deliveryId, ct);
+        var (original, _) = await DeliveryAsync(grant, id, deliveryId, ct);
         var hook = await db.Set<Webhook>().FirstAsync(h => h.Id == original.WebhookId, ct);
         return await queue.EnqueueAsync(hook, original.Event, original.Payload, original.Guid, ct);
     }
