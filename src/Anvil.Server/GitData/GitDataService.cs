@@ -29,14 +29,14 @@ public sealed partial class GitDataService(RepositoryAccess access, RepositorySt
     public async Task<Target> ReadAsync(string owner, string name, CancellationToken ct)
     {
         var repo = (await access.ReadAsync(owner, name, ct)).Repository;
-        return new Target(repo, store.PathFor(repo.OwnerId, repo.Id));
+        return new Target(repo, store.Open(repo).GitDir);
     }
 
     private async Task<(Target Target, User User)> WriteAsync(string owner, string name, CancellationToken ct)
     {
         var user = caller.RequireUser();
         var repo = (await access.RequireAsync(owner, name, RepositoryPermission.Write, ct)).Repository;
-        return (new Target(repo, store.PathFor(repo.OwnerId, repo.Id)), user);
+        return (new Target(repo, store.Open(repo).GitDir), user);
     }
 
     // ---- blobs ----
