@@ -103,8 +103,8 @@ public static class AnvilApp
         services.AddSingleton<PublicAddress>();
         services.AddScoped<Infrastructure.Events.DomainEvents>();
         services.AddHostedService<Infrastructure.Events.OutboxWorker>();
-        services.AddSingleton(new Anvil.Git.RepositoryStore(options.RepositoriesDir));
-        services.AddSingleton(new Anvil.Git.SmartHttpService(Path.Combine(options.DataDir, "hooks")));
+        services.AddSingleton(sp => new RepositoryStore(options.RepositoriesDir, sp.GetRequiredService<Anvil.Git.Reading.CatFilePool>()));
+        services.AddSingleton(new SmartHttpService(Path.Combine(options.DataDir, "hooks")));
         services.AddScoped<RepositoryAccess>();
         services.AddScoped<RepositoryContext>();
         services.AddScoped<RepositoryService>();

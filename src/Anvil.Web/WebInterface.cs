@@ -93,6 +93,19 @@ public static partial class WebInterface
         public long Bytes { get; } = bytes;
     }
 
+    public enum AccountFormKind
+    {
+        SignIn,
+        SignUp,
+    }
+
+    /// <summary>A page whose form signs in or signs up: the host limits its posts per address as it does the API's.</summary>
+    [AttributeUsage(AttributeTargets.Class)]
+    public sealed class AccountFormAttribute(AccountFormKind form) : Attribute
+    {
+        public AccountFormKind Form { get; } = form;
+    }
+
     [GeneratedRegex(@"^/\{(\w+)\}")]
     private static partial Regex OwnerFirst();
 

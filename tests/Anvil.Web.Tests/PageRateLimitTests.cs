@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Server.Tests.RateLimiting;
 using Anvil.Web.Tests.Infrastructure;
@@ -35,5 +36,60 @@ public sealed class PageRateLimitTests(Chromium chromium) : IClassFixture<Chromi
         using var signedIn = server.Anonymous();
         signedIn.DefaultRequestHeaders.Add("Cookie", "anvil_session=" + user.SessionToken);
         Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Past_the_failed_sign_in_limit_the_form_refuses_even_the_right_password_and_so_does_the_api()
+    {
+        await using var server = await LimitedServers.StartAsync(("ANVIL_RATELIMIT_SIGNIN_FAILURES_PER_15_MIN", "2"));
+        var user = await server.SignUpAsync();
+        await using var viewer = await Viewer.OpenAsync(chromium, server);
+        for (var i = 0; i < 2; i++)
+        {
+            await SubmitSignInAsync(viewer, user.Username, "wrong-password");
+            await Assertions.Expect(viewer.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Incorrect username or password.");
+        }
+
+        await SubmitSignInAsync(viewer, user.Username, user.Password);
+        await Assertions.Expect(viewer.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Too many failed sign-in attempts. Try again later.");
+        Assert.DoesNotContain(await viewer.Page.Context.CookiesAsync(), c => c.Name == "anvil_session");
+        // The page's failures and the API's are one count per address.
+        using var api = server.Anonymous();
+        var refused = await api.PostAsJsonAsync("/auth/sign-in", new { username = user.Username, password = user.Password });
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        viewer.ForgetConsoleErrors(); // the browser logs the refused form's 422s
+    }
+
+    [Fact]
+    public async Task Past_the_sign_up_limit_the_form_says_so_and_opening_it_costs_nothing()
+    {
+        await using var server = await LimitedServers.StartAsync(("ANVIL_RATELIMIT_SIGNUPS_PER_HOUR", "2"));
+        await server.SignUpAsync(); // through the API, from the same address
+        await using (var first = await Viewer.OpenAsync(chromium, server))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(200, await first.GoAsync("/join"));
+            }
+            await first.SignUpAsync("second-" + Guid.NewGuid().ToString("N")[..6], "long-enough-password");
+        }
+
+        await using var viewer = await Viewer.OpenAsync(chromium, server);
+        Assert.Equal(200, await viewer.GoAsync("/join"));
+        await viewer.Page.GetByLabel("Email address").FillAsync("third@example.com");
+        await viewer.Page.GetByLabel("Username").FillAsync("third-" + Guid.NewGuid().ToString("N")[..6]);
+        await viewer.Page.GetByLabel("Password").FillAsync("long-enough-password");
+        await viewer.Page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Assertions.Expect(viewer.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Too many sign-ups from this address. Try again later.");
+        Assert.DoesNotContain(await viewer.Page.Context.CookiesAsync(), c => c.Name == "anvil_session");
+        viewer.ForgetConsoleErrors();
+    }
+
+    private static async Task SubmitSignInAsync(Viewer viewer, string login, string password)
+    {
+        Assert.Equal(200, await viewer.GoAsync("/login"));
+        await viewer.Page.GetByLabel("Username or email address").FillAsync(login);
+        await viewer.Page.GetByLabel("Password").FillAsync(password);
+        await viewer.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 }

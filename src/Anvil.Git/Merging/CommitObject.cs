@@ -1,6 +1,7 @@
 using System.Text;
+using Anvil.Git.Storage;
 
-namespace Anvil.Git;
+namespace Anvil.Git.Merging;
 
 /// <summary>
 /// The few fields of a commit object that replaying it needs, read from <c>git cat-file commit</c>. Kept

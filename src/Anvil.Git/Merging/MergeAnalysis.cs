@@ -1,4 +1,6 @@
-namespace Anvil.Git;
+using Anvil.Git.Storage;
+
+namespace Anvil.Git.Merging;
 
 public enum MergeStatus
 {

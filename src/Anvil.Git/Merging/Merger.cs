@@ -1,4 +1,6 @@
-namespace Anvil.Git;
+using Anvil.Git.Storage;
+
+namespace Anvil.Git.Merging;
 
 /// <summary>
 /// Merge, squash and rebase for pull requests, done entirely with plumbing in the bare repository (no work tree).

@@ -32,6 +32,7 @@ public sealed class CatFilePool : IDisposable
     private readonly Dictionary<string, RepositorySlot> _slots = new(StringComparer.Ordinal);
     private long _started;
     private long _discarded;
+    private long _generation;
     private bool _disposed;
 
     private sealed class RepositorySlot(int maxProcesses)
@@ -39,6 +40,8 @@ public sealed class CatFilePool : IDisposable
         public readonly SemaphoreSlim Gate = new(maxProcesses, maxProcesses);
         public int Users;
         public int Idle;
+        // Processes started before this generation read a repository since forgotten: they are not kept.
+        public long ForgottenAt;
     }
 
     public CatFilePool(CatFilePoolOptions? options = null)
@@ -57,13 +60,18 @@ public sealed class CatFilePool : IDisposable
         }
     }
 
-    /// <summary>Closes idle processes of one repository, e.g. after gc or before deleting it.</summary>
-    public void EvictRepository(string gitDir)
+    /// <summary>
+    /// Closes the processes of one repository, the idle ones now and the busy ones when they come back, and has the
+    /// readers drop what they cached of it: after it is deleted, so that a repository created again at the same path
+    /// reads only its own objects, and after gc, so that old processes do not pin the pack files it replaced.
+    /// </summary>
+    public void Forget(string gitDir)
     {
         var key = NormalizeKey(gitDir);
         List<CatFileProcess> evicted = [];
         lock (_lock)
         {
+            _generation++;
             for (var node = _idle.First; node is not null;)
             {
                 var next = node.Next;
@@ -73,10 +81,18 @@ public sealed class CatFilePool : IDisposable
                 }
                 node = next;
             }
+            if (_slots.TryGetValue(key, out var slot))
+            {
+                slot.ForgottenAt = _generation;
+            }
             RemoveSlotIfUnused(key);
         }
         DisposeAll(evicted);
+        Forgotten?.Invoke(key);
     }
+
+    /// <summary>Raised by <see cref="Forget"/> with the repository's normalized path, for caches of what was read through the pool.</summary>
+    internal event Action<string>? Forgotten;
 
     /// <summary>
     /// Runs <paramref name="action"/> with exclusive use of a cat-file process for <paramref name="gitDir"/>. If the action
@@ -120,6 +136,7 @@ public sealed class CatFilePool : IDisposable
         }
     }
 
+    /// <summary>The processes of <paramref name="gitDir"/> that wait in the pool for their next use.</summary>
     internal IReadOnlyList<int> IdleProcessIds(string gitDir)
     {
         var key = NormalizeKey(gitDir);
@@ -171,8 +188,10 @@ public sealed class CatFilePool : IDisposable
     {
         List<CatFileProcess> dead = [];
         CatFileProcess? found = null;
+        long generation;
         lock (_lock)
         {
+            generation = _generation;
             SweepExpired(dead);
             for (var node = _idle.First; node is not null;)
             {
@@ -196,7 +215,9 @@ public sealed class CatFilePool : IDisposable
             return (found, true);
         }
         Interlocked.Increment(ref _started);
-        return (CatFileProcess.Start(key), false);
+        var started = CatFileProcess.Start(key);
+        started.Generation = generation;
+        return (started, false);
     }
 
     private void Release(CatFileProcess process, bool healthy)
@@ -204,7 +225,8 @@ public sealed class CatFilePool : IDisposable
         List<CatFileProcess> evicted = [];
         lock (_lock)
         {
-            if (healthy && !_disposed && !process.HasExited && _slots.TryGetValue(process.GitDir, out var slot))
+            if (healthy && !_disposed && !process.HasExited && _slots.TryGetValue(process.GitDir, out var slot)
+                && process.Generation >= slot.ForgottenAt)
             {
                 process.IdleSinceTicks = Stopwatch.GetTimestamp();
                 _idle.AddFirst(process);

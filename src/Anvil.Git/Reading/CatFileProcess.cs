@@ -22,6 +22,9 @@ internal sealed class CatFileProcess : IDisposable
     public int ProcessId { get; }
     public long IdleSinceTicks { get; set; }
 
+    /// <summary>The pool's generation when this process started (see <see cref="CatFilePool.Forget"/>).</summary>
+    public long Generation { get; set; }
+
     private CatFileProcess(string gitDir, Process process)
     {
         GitDir = gitDir;

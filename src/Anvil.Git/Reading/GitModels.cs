@@ -15,7 +15,7 @@ public sealed record GitObjectInfo(string Oid, GitObjectType Type, long Size);
 public sealed record GitObject(string Oid, GitObjectType Type, long Size, byte[] Data);
 
 /// <summary>
-/// An author or committer line as a commit records it (<see cref="Anvil.Git.GitSignature"/> is the identity to write one).
+/// An author or committer line as a commit records it (<see cref="Anvil.Git.Storage.GitSignature"/> is the identity to write one).
 /// <see cref="When"/> is UTC; the original zone is kept separately for display.
 /// </summary>
 public sealed record RecordedSignature(string Name, string Email, DateTimeOffset When, TimeSpan UtcOffset);

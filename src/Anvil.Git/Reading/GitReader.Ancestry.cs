@@ -1,3 +1,5 @@
+using Anvil.Git.Merging;
+
 namespace Anvil.Git.Reading;
 
 /// <summary>

@@ -24,7 +24,7 @@ public sealed partial class GitReader
     {
         GitInput.RequireOid(fromOid, nameof(fromOid));
         GitInput.RequireOid(toOid, nameof(toOid));
-        var headers = await pool.UseAsync(gitDir, (p, c) => p.BatchAsync("info", [fromOid + "^{tree}", toOid + "^{tree}"], static (_, h) => Task.FromResult(h), c), ct);
+        var headers = await _pool.UseAsync(gitDir, (p, c) => p.BatchAsync("info", [fromOid + "^{tree}", toOid + "^{tree}"], static (_, h) => Task.FromResult(h), c), ct);
         if (!headers.All(h => h.Found))
         {
             return null;

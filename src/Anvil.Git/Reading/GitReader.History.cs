@@ -187,7 +187,7 @@ public sealed partial class GitReader
             return commits;
         }
         var limit = _options.MaxMetadataObjectBytes;
-        var raw = await pool.UseAsync(gitDir, (p, c) => p.BatchAsync("contents", toRead.Select(i => oids[i]).ToList(), async (proc, h) =>
+        var raw = await _pool.UseAsync(gitDir, (p, c) => p.BatchAsync("contents", toRead.Select(i => oids[i]).ToList(), async (proc, h) =>
         {
             if (!h.Found)
             {

@@ -91,7 +91,7 @@ public sealed partial class GitReader
         // Names are validated above (no spaces, line breaks or revision syntax), so they are safe in the batch protocol,
         // and the fixed ^{commit} suffix is the only revision syntax that reaches git.
         var peeled = candidates.Select(c => c + "^{commit}").ToList();
-        var headers = await pool.UseAsync(gitDir, (p, c) => p.BatchAsync("info", peeled, static (_, h) => Task.FromResult(h), c), ct);
+        var headers = await _pool.UseAsync(gitDir, (p, c) => p.BatchAsync("info", peeled, static (_, h) => Task.FromResult(h), c), ct);
         foreach (var h in headers)
         {
             if (h.Found)

@@ -79,7 +79,7 @@ public sealed partial class GitReader
         var sized = entries.Where(e => e.Kind is GitTreeEntryKind.Blob or GitTreeEntryKind.Symlink).ToList();
         var headers = sized.Count == 0
             ? []
-            : await pool.UseAsync(gitDir, (p, c) => p.BatchAsync("info", sized.Select(e => e.Oid).ToList(), static (_, h) => Task.FromResult(h), c), ct);
+            : await _pool.UseAsync(gitDir, (p, c) => p.BatchAsync("info", sized.Select(e => e.Oid).ToList(), static (_, h) => Task.FromResult(h), c), ct);
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i < sized.Count; i++)
         {

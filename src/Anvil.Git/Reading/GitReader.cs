@@ -24,10 +24,20 @@ public sealed class GitObjectTooLargeException(string oid, long size, long limit
 /// instance. Objects are read through a <see cref="CatFilePool"/>; anything addressed by object id is cached per repository.
 /// Object ids in arguments and results are full lowercase SHA-1 hex; user-typed revisions go through <see cref="ResolveAsync"/>.
 /// </summary>
-public sealed partial class GitReader(CatFilePool pool, GitReaderOptions? options = null)
+public sealed partial class GitReader
 {
-    private readonly GitReaderOptions _options = options ?? new GitReaderOptions();
-    private readonly LruCache<CacheKey, object> _cache = new((options ?? new GitReaderOptions()).CacheCapacityBytes);
+    private readonly CatFilePool _pool;
+    private readonly GitReaderOptions _options;
+    private readonly LruCache<CacheKey, object> _cache;
+
+    public GitReader(CatFilePool pool, GitReaderOptions? options = null)
+    {
+        _pool = pool;
+        _options = options ?? new GitReaderOptions();
+        _cache = new(_options.CacheCapacityBytes);
+        // What was read from a repository that is deleted (and perhaps created again at its path) must not be served.
+        pool.Forgotten += key => _cache.RemoveWhere(k => k.GitDir == key);
+    }
 
     private enum CacheKind : byte
     {
@@ -48,7 +58,7 @@ public sealed partial class GitReader(CatFilePool pool, GitReaderOptions? option
     public async Task<GitObjectInfo?> GetObjectInfoAsync(string gitDir, string oid, CancellationToken ct = default)
     {
         GitInput.RequireOid(oid);
-        var header = await pool.UseAsync(gitDir, (p, c) => p.InfoAsync(oid, c), ct);
+        var header = await _pool.UseAsync(gitDir, (p, c) => p.InfoAsync(oid, c), ct);
         return header.Found ? new GitObjectInfo(header.Oid!, header.Type, header.Size) : null;
     }
 
@@ -56,7 +66,7 @@ public sealed partial class GitReader(CatFilePool pool, GitReaderOptions? option
     public async Task<GitObject?> ReadObjectAsync(string gitDir, string oid, long maxSize, CancellationToken ct = default)
     {
         GitInput.RequireOid(oid);
-        return await pool.UseAsync(gitDir, async (p, c) =>
+        return await _pool.UseAsync(gitDir, async (p, c) =>
         {
             // Asking for the size first costs a pipe round trip and saves pulling a huge blob through the pipe for nothing.
             var info = await p.InfoAsync(oid, c);

@@ -72,4 +72,23 @@ public sealed class LruCache<TKey, TValue> where TKey : notnull
             }
         }
     }
+
+    /// <summary>Drops every value whose key matches, e.g. all of a repository that no longer exists.</summary>
+    public void RemoveWhere(Func<TKey, bool> match)
+    {
+        lock (_lock)
+        {
+            for (var node = _order.First; node is not null;)
+            {
+                var next = node.Next;
+                if (match(node.Value.Key))
+                {
+                    _order.Remove(node);
+                    _map.Remove(node.Value.Key);
+                    _weight -= node.Value.Weight;
+                }
+                node = next;
+            }
+        }
+    }
 }

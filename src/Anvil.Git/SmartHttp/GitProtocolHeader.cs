@@ -1,4 +1,4 @@
-namespace Anvil.Git;
+namespace Anvil.Git.SmartHttp;
 
 /// <summary>
 /// The <c>Git-Protocol</c> request header, which becomes <c>GIT_PROTOCOL</c> in git's environment.

@@ -1,4 +1,4 @@
-namespace Anvil.Git;
+namespace Anvil.Git.SmartHttp;
 
 /// <summary>One of the two services smart HTTP exposes, with the names and content types that go with it.</summary>
 public sealed class GitService

@@ -1,4 +1,6 @@
-namespace Anvil.Git;
+using Anvil.Git.Storage;
+
+namespace Anvil.Git.SmartHttp;
 
 /// <summary>One ref a push changed. <see cref="RepositoryStore.ZeroOid"/> as old means created, as new means deleted.</summary>
 public sealed record RefChange(string RefName, string OldOid, string NewOid)

@@ -1,4 +1,4 @@
-namespace Anvil.Git;
+namespace Anvil.Git.SmartHttp;
 
 /// <summary>Per-request policy for <see cref="SmartHttpService.RunServiceAsync"/>.</summary>
 public sealed record ServiceOptions

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 
-namespace Anvil.Git;
+namespace Anvil.Git.SmartHttp;
 
 /// <summary>
 /// The git side of the smart HTTP protocol: the server's endpoints hand over the request and response streams,

@@ -1,7 +1,7 @@
 using System.Text;
 using Anvil.Git.Reading;
 
-namespace Anvil.Git;
+namespace Anvil.Git.Storage;
 
 /// <summary>One entry of a tree being built: <paramref name="Oid"/> null removes <paramref name="Path"/> (and anything under it).</summary>
 /// <param name="Mode">100644, 100755 or 120000 (a blob), 040000 (a tree) or 160000 (a submodule's commit).</param>

@@ -1,4 +1,4 @@
-namespace Anvil.Git;
+namespace Anvil.Git.Storage;
 
 /// <summary>
 /// Who made a commit, and when. <paramref name="When"/> null means "now" (git stamps the current time);

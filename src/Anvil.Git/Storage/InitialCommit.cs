@@ -1,4 +1,4 @@
-namespace Anvil.Git;
+namespace Anvil.Git.Storage;
 
 /// <summary>What to put in the first commit of a new repository (a README.md).</summary>
 public sealed record InitialCommit(GitSignature Author, string RepositoryName, string? Description)

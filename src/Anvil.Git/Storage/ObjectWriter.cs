@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Anvil.Git;
+namespace Anvil.Git.Storage;
 
 /// <summary>
 /// Writes git objects straight into a (bare) repository with plumbing commands, so nothing needs a work tree.

@@ -1,4 +1,4 @@
-namespace Anvil.Git;
+namespace Anvil.Git.Storage;
 
 /// <summary>Copying a ref (and the objects it needs) from one repository into another on the same disk.</summary>
 public sealed partial class RepositoryStore
@@ -9,7 +9,7 @@ public sealed partial class RepositoryStore
     /// missing. Used for pull requests from forks: the base repository needs the head's commits to merge them.
     /// Returns the commit the target ref now holds, or null when the source ref does not exist.
     /// </summary>
-    public static async Task<string?> FetchRefAsync(string targetGitDir, string sourceGitDir, string sourceRef, string targetRef,
+    internal static async Task<string?> FetchRefAsync(string targetGitDir, string sourceGitDir, string sourceRef, string targetRef,
         CancellationToken ct = default)
     {
         RequireRefName(sourceRef);
@@ -33,14 +33,14 @@ public sealed partial class RepositoryStore
     }
 
     /// <summary>The commit <paramref name="refName"/> holds, or null when it does not exist.</summary>
-    public static Task<string?> ResolveRefAsync(string gitDir, string refName, CancellationToken ct = default)
+    internal static Task<string?> ResolveRefAsync(string gitDir, string refName, CancellationToken ct = default)
     {
         RequireRefName(refName);
         return ReadRefAsync(gitDir, refName, ct);
     }
 
     /// <summary>Removes <paramref name="refName"/> whatever it holds; a missing ref is not an error.</summary>
-    public static async Task RemoveRefAsync(string gitDir, string refName, CancellationToken ct = default)
+    internal static async Task RemoveRefAsync(string gitDir, string refName, CancellationToken ct = default)
     {
         RequireRefName(refName);
         await GitCli.RunAsync(gitDir, ["update-ref", "-d", refName], ct: ct);

@@ -1,6 +1,6 @@
-namespace Anvil.Git;
+namespace Anvil.Git.Storage;
 
-/// <summary>Compare-and-swap ref updates, and the validation of object ids (ref names are <see cref="RefNames"/>').</summary>
+/// <summary>Compare-and-swap ref updates (through <see cref="GitRepository"/>), and the validation of object ids (ref names are <see cref="RefNames"/>').</summary>
 public sealed partial class RepositoryStore
 {
     /// <summary>The all-zero object id: as an expected old value it means "the ref must not exist".</summary>
@@ -11,7 +11,7 @@ public sealed partial class RepositoryStore
     /// <paramref name="expectedOldOid"/> (<see cref="ZeroOid"/>: only if it does not exist yet).
     /// Returns false when the ref held something else; throws for any other failure (e.g. unknown object).
     /// </summary>
-    public static async Task<bool> UpdateRefAsync(string gitDir, string refName, string newOid, string expectedOldOid,
+    internal static async Task<bool> UpdateRefAsync(string gitDir, string refName, string newOid, string expectedOldOid,
         CancellationToken ct = default)
     {
         RequireRefName(refName);
@@ -28,7 +28,7 @@ public sealed partial class RepositoryStore
     /// Deletes <paramref name="refName"/> only if it currently holds <paramref name="expectedOldOid"/>.
     /// Returns false when it held something else or did not exist.
     /// </summary>
-    public static async Task<bool> DeleteRefAsync(string gitDir, string refName, string expectedOldOid, CancellationToken ct = default)
+    internal static async Task<bool> DeleteRefAsync(string gitDir, string refName, string expectedOldOid, CancellationToken ct = default)
     {
         RequireRefName(refName);
         RequireOid(expectedOldOid, nameof(expectedOldOid));

@@ -1,23 +1,32 @@
-namespace Anvil.Git;
+using Anvil.Git.Reading;
+
+namespace Anvil.Git.Storage;
 
 /// <summary>
 /// Where bare repositories live on disk and how they are created, forked and deleted.
 /// Layout: <c>&lt;root&gt;/&lt;ownerId&gt;/&lt;repoId&gt;.git</c>. Paths use ids, never names, so renaming an owner
-/// or repository moves nothing on disk.
+/// or repository moves nothing on disk. Everything done to one repository goes through its <see cref="Open"/> handle.
 /// </summary>
 public sealed partial class RepositoryStore
 {
     private readonly string _root;
+    private readonly CatFilePool? _pool;
 
-    public RepositoryStore(string repositoriesRoot)
+    /// <param name="repositoriesRoot">The folder the repositories live in.</param>
+    /// <param name="pool">The pool the application reads through, told to let go of a repository that is deleted or repacked.</param>
+    public RepositoryStore(string repositoriesRoot, CatFilePool? pool = null)
     {
         _root = Path.GetFullPath(repositoriesRoot);
+        _pool = pool;
         Directory.CreateDirectory(_root);
     }
 
     public string Root => _root;
 
-    public string PathFor(long ownerId, long repoId)
+    /// <summary>The repository <paramref name="repoId"/> of owner <paramref name="ownerId"/>, existing or not.</summary>
+    public GitRepository Open(long ownerId, long repoId) => new(this, ownerId, repoId, PathFor(ownerId, repoId));
+
+    internal string PathFor(long ownerId, long repoId)
     {
         if (ownerId <= 0 || repoId <= 0)
         {
@@ -26,8 +35,6 @@ public sealed partial class RepositoryStore
         return Path.Combine(_root, ownerId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             repoId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".git");
     }
-
-    public bool Exists(long ownerId, long repoId) => Directory.Exists(PathFor(ownerId, repoId));
 
     /// <summary>
     /// Creates an empty bare repository whose HEAD names <paramref name="defaultBranch"/>, optionally with a
@@ -47,7 +54,10 @@ public sealed partial class RepositoryStore
         }, ct);
     }
 
-    /// <summary>Deletes the repository. Deleting one that does not exist is not an error.</summary>
+    /// <summary>
+    /// Deletes the repository, and the pooled readers forget it, so a repository created again at its ids reads only
+    /// its own objects. Deleting one that does not exist is not an error.
+    /// </summary>
     public Task DeleteAsync(long ownerId, long repoId, CancellationToken ct = default)
     {
         var path = PathFor(ownerId, repoId);
@@ -66,8 +76,15 @@ public sealed partial class RepositoryStore
         {
             return Task.CompletedTask; // deleted concurrently
         }
+        finally
+        {
+            Forget(path);
+        }
         return Task.Run(() => DeleteDirectory(trash), ct);
     }
+
+    /// <summary>Closes the pooled cat-file processes of <paramref name="gitDir"/> and drops what was read from it.</summary>
+    internal void Forget(string gitDir) => _pool?.Forget(gitDir);
 
     /// <summary>
     /// Creates <paramref name="dstRepo"/> as a fork of <paramref name="srcRepo"/>: every branch and tag, the same
@@ -95,18 +112,7 @@ public sealed partial class RepositoryStore
         }, ct);
     }
 
-    /// <summary>Points HEAD (the default branch) at <paramref name="branch"/>. The branch need not exist yet.</summary>
-    public async Task SetDefaultBranchAsync(long ownerId, long repoId, string branch, CancellationToken ct)
-    {
-        var path = PathFor(ownerId, repoId);
-        if (!Directory.Exists(path))
-        {
-            throw new DirectoryNotFoundException($"repository {ownerId}/{repoId} does not exist");
-        }
-        await GitCli.RunCheckedAsync(path, ["symbolic-ref", "HEAD", BranchRef(branch)], ct: ct);
-    }
-
-    private static string BranchRef(string branch)
+    internal static string BranchRef(string branch)
     {
         var name = RefNames.Branch(branch);
         if (!RefNames.IsValid(name))

@@ -54,7 +54,7 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
     /// <summary>Runs the workflow <paramref name="file"/> (a name in a workflow directory, or its path) on <paramref name="gitRef"/>.</summary>
     public async Task<WorkflowRun> DispatchAsync(Repository repo, string file, string? gitRef, long actorId, CancellationToken ct)
     {
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var gitDir = store.Open(repo).GitDir;
         var refName = string.IsNullOrWhiteSpace(gitRef) ? repo.DefaultBranch : gitRef.Trim();
         var fullRef = refName.StartsWith("refs/", StringComparison.Ordinal) ? refName : RefNames.Branch(refName);
         var sha = await reader.ResolveAsync(gitDir, fullRef, ct) ?? (refName.StartsWith("refs/", StringComparison.Ordinal) ? null : await reader.ResolveAsync(gitDir, RefNames.Tag(refName), ct));
@@ -89,7 +89,7 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
     private async Task<List<WorkflowRun>> QueueAsync(Repository repo, string sha, string fullRef, string eventName, long? actorId,
         Func<WorkflowTriggers, bool> matches, string? onlyPath, CancellationToken ct)
     {
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var gitDir = store.Open(repo).GitDir;
         var runs = new List<WorkflowRun>();
         var effect = events.NextEffectKey();
         foreach (var path in await WorkflowFilesAsync(gitDir, sha, ct))

@@ -67,20 +67,20 @@ public sealed class BrowsingService(
     public async Task<BranchList> ListBranchesAsync(RepositoryGrant grant, CancellationToken ct)
     {
         var repo = grant.Repository;
-        var branches = await reader.ListBranchesAsync(store.PathFor(repo.OwnerId, repo.Id), ct);
+        var branches = await reader.ListBranchesAsync(store.Open(repo).GitDir, ct);
         return new BranchList(repo, branches.Select(b => new BranchInfo(b.Name, b.CommitOid, b.Name == repo.DefaultBranch)).ToList());
     }
 
     public async Task<(Repository Repository, IReadOnlyList<GitTag> Tags)> ListTagsAsync(RepositoryGrant grant, CancellationToken ct)
     {
         var repo = grant.Repository;
-        return (repo, await reader.ListTagsAsync(store.PathFor(repo.OwnerId, repo.Id), ct));
+        return (repo, await reader.ListTagsAsync(store.Open(repo).GitDir, ct));
     }
 
     public async Task<(Repository Repository, BranchInfo Branch)> GetBranchAsync(RepositoryGrant grant, string branch, CancellationToken ct)
     {
         var repo = grant.Repository;
-        var oid = await ResolveBranchAsync(store.PathFor(repo.OwnerId, repo.Id), branch, ct) ?? throw BranchNotFound();
+        var oid = await ResolveBranchAsync(store.Open(repo).GitDir, branch, ct) ?? throw BranchNotFound();
         return (repo, new BranchInfo(branch, oid, branch == repo.DefaultBranch));
     }
 
@@ -89,7 +89,7 @@ public sealed class BrowsingService(
         RepositoryGrant grant, string branch, CancellationToken ct)
     {
         var (repo, info) = await GetBranchAsync(grant, branch, ct);
-        var commit = await reader.GetCommitAsync(store.PathFor(repo.OwnerId, repo.Id), info.CommitOid, ct) ?? throw BranchNotFound();
+        var commit = await reader.GetCommitAsync(store.Open(repo).GitDir, info.CommitOid, ct) ?? throw BranchNotFound();
         return (repo, info, commit, await UsersForAsync([commit], ct));
     }
 
@@ -109,7 +109,7 @@ public sealed class BrowsingService(
         {
             throw AnvilException.Invalid(problem == BranchNameProblem.Reserved ? "branch name is reserved" : "branch is not a valid branch name");
         }
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var gitDir = store.Open(repo).GitDir;
         var from = string.IsNullOrEmpty(fromRef) ? repo.DefaultBranch : Revision(fromRef);
         var oid = await reader.ResolveAsync(gitDir, from, ct)
             ?? throw AnvilException.Invalid($"fromRef '{from}' does not name a branch, tag or commit");
@@ -138,7 +138,7 @@ public sealed class BrowsingService(
         {
             throw AnvilException.Invalid("the default branch cannot be deleted; make another branch the default first");
         }
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var gitDir = store.Open(repo).GitDir;
         var oid = await ResolveBranchAsync(gitDir, branch, ct) ?? throw BranchNotFound();
         if (!await repositories.MoveRefAsync(repo, user, RefNames.Branch(branch), oid, RepositoryStore.ZeroOid, ct))
         {
@@ -326,7 +326,7 @@ public sealed class BrowsingService(
     private async Task<BrowseTarget> OpenAsync(RepositoryGrant grant, string? revision, CancellationToken ct)
     {
         var repo = grant.Repository;
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var gitDir = store.Open(repo).GitDir;
         var rev = string.IsNullOrEmpty(revision) ? repo.DefaultBranch : Revision(revision);
         if (await reader.ResolveAsync(gitDir, rev, ct) is { } oid)
         {

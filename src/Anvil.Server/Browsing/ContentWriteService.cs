@@ -50,7 +50,7 @@ public sealed class ContentWriteService(RepositoryAccess access, RepositoryStore
         {
             throw AnvilException.Invalid("Content", "branch", "branch is not a valid branch name");
         }
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var gitDir = store.Open(repo).GitDir;
         var refName = RefNames.Branch(branch);
         var head = await reader.ResolveAsync(gitDir, refName, ct);
         // Before the first push a file may still be created, on the default branch: the repository's first commit.

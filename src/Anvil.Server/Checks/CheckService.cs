@@ -289,8 +289,7 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
         {
             return null;
         }
-        var result = await GitCli.RunAsync(store.PathFor(repo.OwnerId, repo.Id), ["cat-file", "-e", candidate + "^{commit}"], ct: ct);
-        return result.Success ? candidate : null;
+        return await store.Open(repo).HasCommitAsync(candidate, ct) ? candidate : null;
     }
 
     private async Task<string> RequireCommitAsync(Repository repo, string? sha, CancellationToken ct)

@@ -14,7 +14,7 @@ public sealed class CommitRefs(RepositoryStore store, GitReader reader)
     {
         try
         {
-            return await reader.ResolveAsync(store.PathFor(repo.OwnerId, repo.Id), gitRef, ct);
+            return await reader.ResolveAsync(store.Open(repo).GitDir, gitRef, ct);
         }
         catch (GitInputException)
         {

@@ -29,14 +29,14 @@ public sealed partial class GitDataService(RepositoryAccess access, RepositorySt
     public async Task<Target> ReadAsync(RepositoryGrant grant, CancellationToken ct)
     {
         var repo = grant.Repository;
-        return new Target(repo, store.PathFor(repo.OwnerId, repo.Id));
+        return new Target(repo, store.Open(repo).GitDir);
     }
 
     private async Task<(Target Target, User User)> WriteAsync(RepositoryGrant grant, CancellationToken ct)
     {
         var user = caller.RequireUser();
         var repo = grant.Require(RepositoryPermission.Write).Repository;
-        return (new Target(repo, store.PathFor(repo.OwnerId, repo.Id)), user);
+        return (new Target(repo, store.Open(repo).GitDir), user);
     }
 
     // ---- blobs ----

@@ -95,7 +95,7 @@ public sealed class TimelineRecorder(AnvilDbContext db, DomainEvents events, Rep
     public async Task HandleAsync(RepositoryPushed evt, CancellationToken ct)
     {
         var repo = evt.Repository;
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var gitDir = store.Open(repo).GitDir;
         var mentions = new List<(string Commit, int Number)>();
         foreach (var change in evt.Changes.Where(c => !c.IsDelete && RefNames.BranchOf(c.RefName) is not null))
         {

@@ -26,7 +26,7 @@ public sealed class RepositoryMaintenance(AnvilDbContext db, RepositoryStore sto
     public async Task<FsckReport> FsckAsync(Repository repo, CancellationToken ct)
     {
         using var _ = Observability.TimeGitOperation("fsck");
-        var report = await store.FsckAsync(repo.OwnerId, repo.Id, ct);
+        var report = await store.Open(repo).FsckAsync(ct);
         Observability.GitOperations.WithLabels("fsck", report.Healthy ? "ok" : "failed").Inc();
         return report;
     }
@@ -36,7 +36,7 @@ public sealed class RepositoryMaintenance(AnvilDbContext db, RepositoryStore sto
         using var _ = Observability.TimeGitOperation("gc");
         try
         {
-            await store.GcAsync(repo.OwnerId, repo.Id, ct);
+            await store.Open(repo).GcAsync(ct);
         }
         catch (GitCommandException)
         {
@@ -59,7 +59,7 @@ public sealed class RepositoryMaintenance(AnvilDbContext db, RepositoryStore sto
         var maintained = 0;
         foreach (var repo in changed)
         {
-            if (!store.Exists(repo.OwnerId, repo.Id))
+            if (!store.Open(repo).Exists)
             {
                 continue; // deleted since
             }

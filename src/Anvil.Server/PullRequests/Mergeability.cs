@@ -53,7 +53,8 @@ public sealed class MergeabilityChecker(AnvilDbContext db, RepositoryStore store
         }
         var version = pr.MergeCheckVersion;
         var repo = await db.Repositories.AsNoTracking().FirstAsync(r => r.Id == pr.RepositoryId, ct);
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var git = store.Open(repo);
+        var gitDir = git.GitDir;
 
         bool? mergeable = pr.Mergeable;
         var conflicts = "";
@@ -61,7 +62,7 @@ public sealed class MergeabilityChecker(AnvilDbContext db, RepositoryStore store
         var (commits, additions, deletions, files) = (pr.CommitCount, pr.Additions, pr.Deletions, pr.ChangedFiles);
         if (pr.Issue.State == IssueState.Open)
         {
-            var tip = await RepositoryStore.ResolveRefAsync(gitDir, RefNames.Branch(pr.BaseBranch), ct);
+            var tip = await git.ResolveRefAsync(RefNames.Branch(pr.BaseBranch), ct);
             if (tip is null || pr.HeadBranchDeleted)
             {
                 mergeable = false;

@@ -17,7 +17,7 @@ namespace Anvil.Server.PullRequests;
 /// the row lets only one record the merge.
 /// </summary>
 public sealed class PullRequestMerger(
-    AnvilDbContext db, Caller caller, RepositoryAccess access, GitReader reader, IssueService issues, RepositoryService repositories,
+    AnvilDbContext db, Caller caller, RepositoryAccess access, RepositoryStore store, GitReader reader, IssueService issues, RepositoryService repositories,
     DomainEvents events, PullRequestService pulls, TimeProvider clock)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
@@ -56,14 +56,15 @@ public sealed class PullRequestMerger(
             {
                 throw PullRequestRules.HeadModified();
             }
-            var gitDir = pulls.GitDir(repo);
+            var git = store.Open(repo);
+            var gitDir = git.GitDir;
             var baseRef = RefNames.Branch(pr.BaseBranch);
-            var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, baseRef, ct)
+            var baseOid = await git.ResolveRefAsync(baseRef, ct)
                 ?? throw PullRequestRules.NotAllowed($"base branch '{pr.BaseBranch}' does not exist");
             var mergeBase = await Merger.MergeBaseAsync(gitDir, baseOid, pr.HeadOid, ct);
             var newOid = await CreateMergeAsync(gitDir, pr, baseOid, strategy, req, user, ct);
 
-            if (!await RepositoryStore.UpdateRefAsync(gitDir, baseRef, newOid, baseOid, ct))
+            if (!await git.UpdateRefAsync(baseRef, newOid, baseOid, ct))
             {
                 throw AnvilException.Conflict($"base branch '{pr.BaseBranch}' moved while merging; try again");
             }
@@ -97,7 +98,7 @@ public sealed class PullRequestMerger(
         {
             return false;
         }
-        var gitDir = pulls.GitDir(repo);
+        var gitDir = store.Open(repo).GitDir;
         if (!await Merger.IsAncestorAsync(gitDir, row.HeadOid, change.NewOid, ct))
         {
             return false;
@@ -236,7 +237,7 @@ public sealed class PullRequestMerger(
         return string.Join("\n\n", commits.Select(c => "* " + c.Message.Trim()));
     }
 
-    private static Anvil.Git.GitSignature Signature(User user) =>
+    private static GitSignature Signature(User user) =>
         new(string.IsNullOrWhiteSpace(user.Name) || user.Name.IndexOfAny(['<', '>', '\n', '\r', '\0']) >= 0 ? user.Username : user.Name.Trim(), user.Email);
 
     /// <summary>

@@ -62,7 +62,7 @@ public sealed class PullRequestService(
     /// <summary>The diff of a pull request the caller has read with <see cref="GetAsync"/> (which checked access) in this request.</summary>
     public async Task<PullRequestDiff> DiffAsync(PullRequestDetails pr, CancellationToken ct)
     {
-        var gitDir = GitDir(pr.Repository);
+        var gitDir = store.Open(pr.Repository).GitDir;
         var from = await DiffBaseAsync(pr, gitDir, ct);
         var diff = await reader.GetDiffAsync(gitDir, from, pr.PullRequest.HeadOid, ct: ct) ?? throw AnvilException.NotFound("the pull request's commits are missing");
         return new PullRequestDiff(pr, from, diff);
@@ -72,7 +72,7 @@ public sealed class PullRequestService(
     public async Task<byte[]> ChangeTextAsync(RepositoryGrant grant, int number, ChangeText format, CancellationToken ct)
     {
         var pr = await GetAsync(grant, number, ct);
-        var gitDir = GitDir(pr.Repository);
+        var gitDir = store.Open(pr.Repository).GitDir;
         return await reader.GetChangeTextAsync(gitDir, await DiffBaseAsync(pr, gitDir, ct), pr.PullRequest.HeadOid, format, ct);
     }
 
@@ -82,7 +82,7 @@ public sealed class PullRequestService(
     /// <summary>The commits of a pull request the caller has read with <see cref="GetAsync"/> (which checked access) in this request.</summary>
     public async Task<PullRequestCommits> CommitsAsync(PullRequestDetails pr, int offset, int limit, CancellationToken ct)
     {
-        var gitDir = GitDir(pr.Repository);
+        var gitDir = store.Open(pr.Repository).GitDir;
         var from = await DiffBaseAsync(pr, gitDir, ct);
         IReadOnlyList<GitCommit> all = from == GitInput.EmptyTreeOid ? [] : await reader.GetRangeAsync(gitDir, from, pr.PullRequest.HeadOid, PullRequestRules.MaxCommits, ct);
         var page = all.Skip(offset).Take(limit).ToList();
@@ -109,7 +109,7 @@ public sealed class PullRequestService(
         }
         catch (GitRevisionException)
         {
-            tip = await RepositoryStore.ResolveRefAsync(gitDir, RefNames.Branch(p.BaseBranch), ct); // a name git takes that the reader's check refuses
+            tip = await store.Open(pr.Repository).ResolveRefAsync(RefNames.Branch(p.BaseBranch), ct); // a name git takes that the reader's check refuses
         }
         return await reader.MergeBaseAsync(gitDir, tip ?? p.BaseOid, p.HeadOid, ct) ?? p.MergeBaseOid ?? GitInput.EmptyTreeOid;
     }
@@ -139,11 +139,11 @@ public sealed class PullRequestService(
         {
             throw AnvilException.Invalid("head and base must be different branches");
         }
-        var gitDir = GitDir(repo);
-        var headGitDir = GitDir(headRepo);
-        var baseOid = await RepositoryStore.ResolveRefAsync(gitDir, RefNames.Branch(baseBranch), ct)
+        var git = store.Open(repo);
+        var headGit = store.Open(headRepo);
+        var baseOid = await git.ResolveRefAsync(RefNames.Branch(baseBranch), ct)
             ?? throw AnvilException.Invalid($"base branch '{baseBranch}' does not exist");
-        if (await RepositoryStore.ResolveRefAsync(headGitDir, RefNames.Branch(headBranch), ct) is null)
+        if (await headGit.ResolveRefAsync(RefNames.Branch(headBranch), ct) is null)
         {
             throw AnvilException.Invalid($"head branch '{headBranch}' does not exist");
         }
@@ -163,9 +163,9 @@ public sealed class PullRequestService(
         PullRequestDetails? opened = null;
         try
         {
-            var headOid = await RepositoryStore.FetchRefAsync(gitDir, headGitDir, RefNames.Branch(headBranch), staged, ct)
+            var headOid = await git.FetchRefAsync(headGit, RefNames.Branch(headBranch), staged, ct)
                 ?? throw AnvilException.Invalid($"head branch '{headBranch}' does not exist");
-            var mergeBase = await Merger.MergeBaseAsync(gitDir, baseOid, headOid, ct)
+            var mergeBase = await Merger.MergeBaseAsync(git.GitDir, baseOid, headOid, ct)
                 ?? throw AnvilException.Invalid($"{headBranch} and {baseBranch} have entirely different histories");
             if (mergeBase == headOid)
             {
@@ -201,7 +201,7 @@ public sealed class PullRequestService(
             if (!committed)
             {
                 // Refused or rolled back: nothing of it stays, its staged commits included.
-                await RepositoryStore.RemoveRefAsync(gitDir, staged, CancellationToken.None);
+                await git.RemoveRefAsync(staged, CancellationToken.None);
             }
         }
         mergeability.Signal();
@@ -209,8 +209,8 @@ public sealed class PullRequestService(
         {
             // Committed, so no longer the request's to cancel. Should this fail, the staged ref keeps the commits
             // reachable, and the next push to the head branch writes refs/pull/N/head.
-            await RepositoryStore.FetchRefAsync(gitDir, gitDir, staged, PullRequestRules.HeadRef(opened!.Issue.Number), CancellationToken.None);
-            await RepositoryStore.RemoveRefAsync(gitDir, staged, CancellationToken.None);
+            await git.FetchRefAsync(git, staged, PullRequestRules.HeadRef(opened!.Issue.Number), CancellationToken.None);
+            await git.RemoveRefAsync(staged, CancellationToken.None);
         }
         catch (GitCommandException)
         {
@@ -252,7 +252,7 @@ public sealed class PullRequestService(
             {
                 throw AnvilException.Invalid("head and base must be different branches");
             }
-            newBaseOid = await RepositoryStore.ResolveRefAsync(GitDir(repo), RefNames.Branch(newBase), ct)
+            newBaseOid = await store.Open(repo).ResolveRefAsync(RefNames.Branch(newBase), ct)
                 ?? throw AnvilException.Invalid($"base branch '{newBase}' does not exist");
         }
         var reopening = changes.State == "open" && before.Issue.State == IssueState.Closed;
@@ -338,12 +338,13 @@ public sealed class PullRequestService(
         {
             return;
         }
-        var gitDir = GitDir(baseRepo);
+        var git = store.Open(baseRepo);
+        var headGit = store.Open(headRepo);
         var before = pr.HeadOid;
         // The branch can move again while this runs; looking once more afterwards converges on its latest commit.
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var fetched = await RepositoryStore.FetchRefAsync(gitDir, GitDir(headRepo), RefNames.Branch(pr.HeadBranch),
+            var fetched = await git.FetchRefAsync(headGit, RefNames.Branch(pr.HeadBranch),
                 PullRequestRules.HeadRef(pr.Issue.Number), ct);
             if (fetched is null)
             {
@@ -354,7 +355,7 @@ public sealed class PullRequestService(
             }
             pr.HeadBranchDeleted = false;
             pr.HeadOid = fetched;
-            if (await RepositoryStore.ResolveRefAsync(GitDir(headRepo), RefNames.Branch(pr.HeadBranch), ct) == fetched)
+            if (await headGit.ResolveRefAsync(RefNames.Branch(pr.HeadBranch), ct) == fetched)
             {
                 break;
             }
@@ -368,8 +369,6 @@ public sealed class PullRequestService(
     }
 
     // ---- helpers ----
-
-    internal string GitDir(Repository repo) => store.PathFor(repo.OwnerId, repo.Id);
 
     internal IQueryable<PullRequest> Rows() => db.PullRequests
         .Include(p => p.Issue).ThenInclude(i => i.Author)

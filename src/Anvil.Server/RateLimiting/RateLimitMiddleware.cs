@@ -5,7 +5,10 @@ using Anvil.Server.Infrastructure.Http;
 
 namespace Anvil.Server.RateLimiting;
 
-/// <summary>Endpoint metadata for the sign-in, sign-up and password-reset routes, which have stricter per-IP limits.</summary>
+/// <summary>
+/// Endpoint metadata for the sign-in, sign-up and password-reset routes (the API's and the pages' forms), whose posts have
+/// stricter per-IP limits.
+/// </summary>
 public sealed class AuthAttempt
 {
     public static readonly AuthAttempt SignIn = new();
@@ -24,6 +27,17 @@ public sealed class RateLimitState(ApiSurface surface)
     /// <summary>Whether this request has been counted yet.</summary>
     public bool Charged { get; private set; }
     public List<RateLimitStatus> Statuses { get; } = [];
+
+    /// <summary>
+    /// The sign-in or sign-up a page's form may not make now, its address being over the limit: the page says so on the
+    /// form, where an API request is refused with 429.
+    /// </summary>
+    public AuthAttempt? RefusedAttempt { get; private set; }
+
+    /// <summary>Set by a page's sign-in form that refused the password: counted as the API's 401 is.</summary>
+    public bool SignInFailed { get; set; }
+
+    public void Refuse(AuthAttempt attempt) => RefusedAttempt = attempt;
 
     public void Record(IEnumerable<RateLimitStatus> statuses)
     {
@@ -128,21 +142,19 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limite
             throw new AnvilException(FailureKind.TooManyRequests, "rate limit exceeded");
         }
 
-        var attempt = ctx.GetEndpoint()?.Metadata.GetMetadata<AuthAttempt>();
-        if (attempt == AuthAttempt.SignUp && await limiter.ChargeSignUpAsync(ip) is { Exceeded: true } signUps)
+        // A page's form answers GET too; only its posts are attempts.
+        var attempt = HttpMethods.IsPost(ctx.Request.Method) ? ctx.GetEndpoint()?.Metadata.GetMetadata<AuthAttempt>() : null;
+        if (attempt is not null && await ChargeAsync(attempt, ip) is { Exceeded: true } refused)
         {
-            state.Record([signUps]);
-            throw new AnvilException(FailureKind.TooManyRequests, "too many sign-ups from this address, try again later");
-        }
-        if (attempt == AuthAttempt.PasswordReset && await limiter.ChargePasswordResetAsync(ip) is { Exceeded: true } resets)
-        {
-            state.Record([resets]);
-            throw new AnvilException(FailureKind.TooManyRequests, "too many password reset requests from this address, try again later");
-        }
-        if (attempt == AuthAttempt.SignIn && await limiter.CheckSignInAsync(ip) is { Exceeded: true } failures)
-        {
-            state.Record([failures]);
-            throw new AnvilException(FailureKind.TooManyRequests, "too many failed sign-in attempts, try again later");
+            state.Record([refused]);
+            if (state.Surface != ApiSurface.Web)
+            {
+                throw new AnvilException(FailureKind.TooManyRequests,
+                    attempt == AuthAttempt.SignUp ? "too many sign-ups from this address, try again later"
+                    : attempt == AuthAttempt.PasswordReset ? "too many password reset requests from this address, try again later"
+                    : "too many failed sign-in attempts, try again later");
+            }
+            state.Refuse(attempt);
         }
         try
         {
@@ -153,5 +165,15 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limite
             await limiter.RecordFailedSignInAsync(ip);
             throw;
         }
+        if (attempt == AuthAttempt.SignIn && state.SignInFailed)
+        {
+            await limiter.RecordFailedSignInAsync(ip);
+        }
     }
+
+    /// <summary>Sign-ups and password resets count every attempt; sign-ins only look at the failures counted so far.</summary>
+    private Task<RateLimitStatus?> ChargeAsync(AuthAttempt attempt, System.Net.IPAddress ip) =>
+        attempt == AuthAttempt.SignUp ? limiter.ChargeSignUpAsync(ip)
+        : attempt == AuthAttempt.PasswordReset ? limiter.ChargePasswordResetAsync(ip)
+        : limiter.CheckSignInAsync(ip);
 }

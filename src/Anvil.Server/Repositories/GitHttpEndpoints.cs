@@ -61,7 +61,7 @@ public static class GitHttpEndpoints
         var store = sp.GetRequiredService<RepositoryStore>();
         var smartHttp = sp.GetRequiredService<SmartHttpService>();
         var options = sp.GetRequiredService<AnvilOptions>();
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var gitDir = store.Open(repo).GitDir;
         var serviceOptions = new ServiceOptions { MaxPushSizeBytes = options.MaxPushBytes };
         var protocol = ctx.Request.Headers["Git-Protocol"].ToString() is { Length: > 0 } p ? p : null;
         if (protocol is not null && !GitProtocolHeader.IsValid(protocol))

@@ -24,7 +24,7 @@ public sealed class RepositoryLanguages(RepositoryStore store, GitReader reader)
         {
             return known;
         }
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var gitDir = store.Open(repo).GitDir;
         IReadOnlyList<LanguageShare> shares = [];
         if (await reader.ResolveAsync(gitDir, repo.DefaultBranch, ct) is { } head)
         {

@@ -17,11 +17,12 @@ public sealed partial class RepositoryService
         // Every way refs move (push, merge, branch API) comes through here: trees and histories cached before are stale.
         changeClock.Tick();
         // The first branch pushed to an empty repository becomes its default, as on GitHub; git's part before the transaction.
-        var hasDefault = (await GitCli.RunAsync(store.PathFor(repo.OwnerId, repo.Id), ["show-ref", "--verify", "--quiet", RefNames.Branch(repo.DefaultBranch)], ct: ct)).Success;
+        var git = store.Open(repo);
+        var hasDefault = await git.HasRefAsync(RefNames.Branch(repo.DefaultBranch), ct);
         var newDefault = hasDefault ? null : changes.Where(c => !c.IsDelete).Select(c => RefNames.BranchOf(c.RefName)).OfType<string>().FirstOrDefault();
         if (newDefault is not null)
         {
-            await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, newDefault, ct);
+            await git.SetDefaultBranchAsync(newDefault, ct);
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var tracked = await db.Repositories.FirstAsync(r => r.Id == repo.Id, ct);
@@ -44,10 +45,10 @@ public sealed partial class RepositoryService
     /// </summary>
     public async Task<bool> MoveRefAsync(Repository repo, User pusher, string refName, string expectedOldOid, string newOid, CancellationToken ct)
     {
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var git = store.Open(repo);
         var moved = await CompareAndSwapAsync(() => newOid == RepositoryStore.ZeroOid
-            ? RepositoryStore.DeleteRefAsync(gitDir, refName, expectedOldOid, ct)
-            : RepositoryStore.UpdateRefAsync(gitDir, refName, newOid, expectedOldOid, ct));
+            ? git.DeleteRefAsync(refName, expectedOldOid, ct)
+            : git.UpdateRefAsync(refName, newOid, expectedOldOid, ct));
         if (moved)
         {
             await OnPushedAsync(repo, pusher, [new RefChange(refName, expectedOldOid, newOid)], ct);

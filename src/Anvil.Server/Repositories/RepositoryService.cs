@@ -52,7 +52,7 @@ public sealed partial class RepositoryService(
             UpdatedAt = Now,
         };
         await InsertWithGitAsync(repo, () => store.CreateAsync(owner.Id, repo.Id, defaultBranch,
-            req.AutoInit ? new InitialCommit(new Git.GitSignature(owner.Name, owner.Email), repo.Name, description) : null, ct),
+            req.AutoInit ? new InitialCommit(new GitSignature(owner.Name, owner.Email), repo.Name, description) : null, ct),
             () => events.PublishAsync(new RepositoryCreated(repo, owner), ct), ct);
         return repo;
     }
@@ -174,10 +174,8 @@ public sealed partial class RepositoryService(
             {
                 throw AnvilException.Invalid("defaultBranch is not a valid branch name");
             }
-            var gitDir = store.PathFor(repo.OwnerId, repo.Id);
-            var hasBranches = (await GitCli.RunAsync(gitDir, ["for-each-ref", "--count=1", RefNames.BranchPrefix], ct: ct)).Stdout.Length > 0;
-            var exists = (await GitCli.RunAsync(gitDir, ["show-ref", "--verify", "--quiet", RefNames.Branch(req.DefaultBranch)], ct: ct)).Success;
-            if (hasBranches && !exists)
+            var git = store.Open(repo);
+            if (await git.HasBranchesAsync(ct) && !await git.HasRefAsync(RefNames.Branch(req.DefaultBranch), ct))
             {
                 throw AnvilException.Invalid($"branch '{req.DefaultBranch}' does not exist");
             }
@@ -205,7 +203,7 @@ public sealed partial class RepositoryService(
         await events.CommitAsync(tx, ct);
         if (newDefault is not null)
         {
-            await store.SetDefaultBranchAsync(repo.OwnerId, repo.Id, newDefault, ct);
+            await store.Open(repo).SetDefaultBranchAsync(newDefault, ct);
         }
         return repo;
     }

@@ -9,7 +9,8 @@ namespace Anvil.Server.Web;
 
 /// <summary>
 /// Signing in and out from the pages: the same account and session services, cookie and per-address limits as
-/// <c>/auth/sign-in</c> and <c>/auth/sign-up</c>.
+/// <c>/auth/sign-in</c> and <c>/auth/sign-up</c>. The sign-in and sign-up pages carry the routes' <see cref="AuthAttempt"/>
+/// metadata, so <see cref="RateLimitMiddleware"/> counts their posts; here the form only tells its verdict.
 /// </summary>
 public sealed class WebAccounts(Caller caller, AccountService accounts, SessionService sessions, AccountEmails emails, RateLimiter limiter,
     AccessTokenService tokens) : IWebAccounts
@@ -29,8 +30,8 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
         {
             return new FormResult("Enter your username or email address and your password.");
         }
-        var ip = http.ClientIp();
-        if (await limiter.CheckSignInAsync(ip) is { Exceeded: true })
+        var limits = http.Features.Get<RateLimitState>();
+        if (limits?.RefusedAttempt == AuthAttempt.SignIn)
         {
             return new FormResult("Too many failed sign-in attempts. Try again later.");
         }
@@ -45,7 +46,10 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
         }
         if (user is null)
         {
-            await limiter.RecordFailedSignInAsync(ip);
+            if (limits is not null)
+            {
+                limits.SignInFailed = true;
+            }
             return new FormResult("Incorrect username or password.");
         }
         await AuthEndpoints.StartSessionAsync(http, sessions, user);
@@ -54,7 +58,7 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
 
     public async Task<FormResult> SignUpAsync(HttpContext http, string? email, string? username, string? password, string? invitation)
     {
-        if (await limiter.ChargeSignUpAsync(http.ClientIp()) is { Exceeded: true })
+        if (http.Features.Get<RateLimitState>()?.RefusedAttempt == AuthAttempt.SignUp)
         {
             return new FormResult("Too many sign-ups from this address. Try again later.");
         }

@@ -30,7 +30,7 @@ public sealed class WebCode(BrowsingService browsing, RepositoryAccess access, R
     {
         var grant = await access.ReadAsync(owner, repo, ct);
         var r = grant.Repository;
-        var refs = await reader.ListBranchesAndTagsAsync(store.PathFor(r.OwnerId, r.Id), ct);
+        var refs = await reader.ListBranchesAndTagsAsync(store.Open(r).GitDir, ct);
         var branches = refs.Branches.Select(b => b.Name)
             .OrderByDescending(n => n == r.DefaultBranch).ThenBy(n => n, StringComparer.Ordinal).ToList();
         var tags = refs.Tags.Select(t => t.Name).OrderDescending(StringComparer.Ordinal).ToList();

@@ -94,7 +94,7 @@ public sealed class WebDashboard(RepositoryService repositories, RepositoryAcces
         // Anvil keeps no log of pushes: a recently pushed repository's most recently committed branch stands for it.
         foreach (var repo in repos.Where(r => r.PushedAt >= since).OrderByDescending(r => r.PushedAt).Take(PushedRepos))
         {
-            var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+            var gitDir = store.Open(repo).GitDir;
             if (await reader.LatestBranchAsync(gitDir, ct) is { } branch && await reader.GetCommitAsync(gitDir, branch.CommitOid, ct) is { } commit)
             {
                 items.Add(new ActivityItem(repo.PushedAt!.Value, ActivityKind.Pushed, commit.Author.Name, false, repo.Owner.Username, repo.Name, commit.Summary,

@@ -27,7 +27,7 @@ public sealed class WebMergeBox(PullRequestService pulls, WebPullRequestLoads lo
         if (viewer is not null && state is "merged" or "closed" && headRepo is not null && pr.HeadBranch != headRepo.DefaultBranch
             && await access.PermissionAsync(headRepo, ct) >= RepositoryPermission.Write)
         {
-            canDeleteHead = await RepositoryStore.ResolveRefAsync(store.PathFor(headRepo.OwnerId, headRepo.Id), RefNames.Branch(pr.HeadBranch), ct) is not null;
+            canDeleteHead = await store.Open(headRepo).ResolveRefAsync(RefNames.Branch(pr.HeadBranch), ct) is not null;
         }
         return new MergeBoxView(state,
             state == "dirty" ? pr.ConflictingPaths.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [],

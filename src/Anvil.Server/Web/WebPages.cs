@@ -1,4 +1,5 @@
 using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.RateLimiting;
 using Anvil.Web;
 using Anvil.Web.Ports;
 
@@ -46,6 +47,16 @@ public static class WebPages
             if (page.Metadata.OfType<WebInterface.AcceptsUploadAttribute>().FirstOrDefault() is { } upload)
             {
                 page.Metadata.Add(new BodyLimit(upload.Bytes));
+            }
+            // The API's sign-in and sign-up routes carry the same, so one middleware counts both surfaces' attempts.
+            switch (page.Metadata.OfType<WebInterface.AccountFormAttribute>().FirstOrDefault()?.Form)
+            {
+                case WebInterface.AccountFormKind.SignIn:
+                    page.Metadata.Add(AuthAttempt.SignIn);
+                    break;
+                case WebInterface.AccountFormKind.SignUp:
+                    page.Metadata.Add(AuthAttempt.SignUp);
+                    break;
             }
         });
 }

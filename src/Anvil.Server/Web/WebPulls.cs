@@ -38,9 +38,8 @@ public sealed class WebPulls(BrowsingService browsing, PullRequestService pulls,
             var baseRef = @base;
             if (headRepo.Id != target.Id)
             {
-                var baseOid = await RepositoryStore.ResolveRefAsync(store.PathFor(target.OwnerId, target.Id), RefNames.Branch(@base), ct);
-                var forkHasIt = baseOid is not null
-                    && (await GitCli.RunAsync(store.PathFor(headRepo.OwnerId, headRepo.Id), ["cat-file", "-e", baseOid + "^{commit}"], ct: ct)).Success;
+                var baseOid = await store.Open(target).ResolveRefAsync(RefNames.Branch(@base), ct);
+                var forkHasIt = baseOid is not null && await store.Open(headRepo).HasCommitAsync(baseOid, ct);
                 baseRef = forkHasIt ? baseOid! : @base;
             }
             var compared = await browsing.CompareAsync(await access.ReadAsync(headRepo.Owner.Username, headRepo.Name, ct), baseRef, RefNames.Branch(headBranch), ct);

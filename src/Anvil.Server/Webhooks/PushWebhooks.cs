@@ -19,7 +19,7 @@ public sealed class PushWebhooks(WebhookQueue queue, WebhookPayloads payloads, R
         {
             return; // reading the pushed commits costs git processes; nobody would see them
         }
-        var gitDir = store.PathFor(repo.OwnerId, repo.Id);
+        var gitDir = store.Open(repo).GitDir;
         var baseUrl = payloads.BaseUrl;
         var repoUrl = $"{baseUrl}/{repo.Owner.Username}/{repo.Name}";
         foreach (var change in evt.Changes)

@@ -53,14 +53,14 @@ public sealed class MergerTests : IAsyncLifetime
         var baseTip = await Branch("main", _root, ("base.txt", "from base\n", "base change", null));
         var headTip = await Branch("feature", _root, ("head.txt", "from head\n", "head change", null));
 
-        var analysis = await Anvil.Git.Merger.AnalyzeAsync(_bare, baseTip, "refs/heads/feature");
+        var analysis = await Anvil.Git.Merging.Merger.AnalyzeAsync(_bare, baseTip, "refs/heads/feature");
         Assert.Equal(MergeStatus.Clean, analysis.Status);
         Assert.True(analysis.CanMerge);
         Assert.Equal(_root, analysis.MergeBaseOid);
         Assert.Equal(headTip, analysis.HeadOid);
         Assert.Empty(analysis.ConflictingPaths);
 
-        var merge = await Anvil.Git.Merger.CreateMergeCommitAsync(_bare, baseTip, headTip, "Merge feature", Merger, Merger);
+        var merge = await Anvil.Git.Merging.Merger.CreateMergeCommitAsync(_bare, baseTip, headTip, "Merge feature", Merger, Merger);
         Assert.Equal($"{baseTip} {headTip}", await Git("log", "-1", "--format=%P", merge));
         Assert.Equal(analysis.TreeOid, await Git("rev-parse", merge + "^{tree}"));
         Assert.Equal("from base", await Show(merge + ":base.txt"));
@@ -76,19 +76,19 @@ public sealed class MergerTests : IAsyncLifetime
     {
         var headTip = await Branch("feature", _root, ("head.txt", "from head\n", "head change", null));
         var baseTip = await Branch("main", _root, ("base.txt", "from base\n", "base change", null));
-        Assert.False(await Anvil.Git.Merger.IsAncestorAsync(_bare, headTip, baseTip));
-        Assert.True(await Anvil.Git.Merger.IsAncestorAsync(_bare, _root, baseTip));
-        Assert.True(await Anvil.Git.Merger.IsAncestorAsync(_bare, baseTip, baseTip));
+        Assert.False(await Anvil.Git.Merging.Merger.IsAncestorAsync(_bare, headTip, baseTip));
+        Assert.True(await Anvil.Git.Merging.Merger.IsAncestorAsync(_bare, _root, baseTip));
+        Assert.True(await Anvil.Git.Merging.Merger.IsAncestorAsync(_bare, baseTip, baseTip));
 
         // Merged on the command line: the base now contains the head, not the other way round.
         await TestGit.Run(_work, "merge", "-q", "--no-edit", "feature");
         await TestGit.Run(_work, "push", "-q", "origin", "main");
         var merged = (await Git("rev-parse", "refs/heads/main")).Trim();
-        Assert.True(await Anvil.Git.Merger.IsAncestorAsync(_bare, headTip, merged));
-        Assert.False(await Anvil.Git.Merger.IsAncestorAsync(_bare, merged, headTip));
+        Assert.True(await Anvil.Git.Merging.Merger.IsAncestorAsync(_bare, headTip, merged));
+        Assert.False(await Anvil.Git.Merging.Merger.IsAncestorAsync(_bare, merged, headTip));
 
-        Assert.False(await Anvil.Git.Merger.IsAncestorAsync(_bare, new string('a', 40), merged)); // unknown commit
-        await Assert.ThrowsAsync<ArgumentException>(() => Anvil.Git.Merger.IsAncestorAsync(_bare, "--all", merged));
+        Assert.False(await Anvil.Git.Merging.Merger.IsAncestorAsync(_bare, new string('a', 40), merged)); // unknown commit
+        await Assert.ThrowsAsync<ArgumentException>(() => Anvil.Git.Merging.Merger.IsAncestorAsync(_bare, "--all", merged));
     }
 
     [Fact]
@@ -98,14 +98,14 @@ public sealed class MergerTests : IAsyncLifetime
             ("base-only.txt", "x", "unrelated", null));
         var headTip = await Branch("feature", _root, ("shared.txt", "line 1\nHEAD\nline 3\n", "head edit", null));
 
-        var analysis = await Anvil.Git.Merger.AnalyzeAsync(_bare, baseTip, headTip);
+        var analysis = await Anvil.Git.Merging.Merger.AnalyzeAsync(_bare, baseTip, headTip);
         Assert.Equal(MergeStatus.Conflicts, analysis.Status);
         Assert.False(analysis.CanMerge);
         Assert.Equal(["shared.txt"], analysis.ConflictingPaths);
         Assert.Null(analysis.TreeOid);
 
         var ex = await Assert.ThrowsAsync<MergeNotPossibleException>(() =>
-            Anvil.Git.Merger.CreateSquashCommitAsync(_bare, baseTip, headTip, "squash", Merger, Merger));
+            Anvil.Git.Merging.Merger.CreateSquashCommitAsync(_bare, baseTip, headTip, "squash", Merger, Merger));
         Assert.Equal(MergeStatus.Conflicts, ex.Analysis.Status);
     }
 
@@ -115,7 +115,7 @@ public sealed class MergerTests : IAsyncLifetime
         var baseTip = await Branch("main", _root, ("base.txt", "b", "base change", null));
         var headTip = await Branch("feature", _root, ("h1.txt", "1", "h1", null), ("h2.txt", "2", "h2", null));
 
-        var squash = await Anvil.Git.Merger.CreateSquashCommitAsync(_bare, baseTip, headTip, "Feature (#1)\n\n* h1\n* h2",
+        var squash = await Anvil.Git.Merging.Merger.CreateSquashCommitAsync(_bare, baseTip, headTip, "Feature (#1)\n\n* h1\n* h2",
             TestGit.Alice, Merger);
         Assert.Equal(baseTip, await Git("log", "-1", "--format=%P", squash));
         Assert.Equal("Alice Author|Mona Merger|Feature (#1)\n\n* h1\n* h2", await Git("log", "-1", "--format=%an|%cn|%B", squash));
@@ -127,19 +127,19 @@ public sealed class MergerTests : IAsyncLifetime
     {
         var headTip = await Branch("feature", _root, ("f.txt", "f", "f", null));
 
-        var ff = await Anvil.Git.Merger.AnalyzeAsync(_bare, _root, headTip);
+        var ff = await Anvil.Git.Merging.Merger.AnalyzeAsync(_bare, _root, headTip);
         Assert.Equal(MergeStatus.FastForward, ff.Status);
         Assert.Equal(await Git("rev-parse", headTip + "^{tree}"), ff.TreeOid);
 
         // GitHub's "merge commit" never fast-forwards: it still records a merge.
-        var merge = await Anvil.Git.Merger.CreateMergeCommitAsync(_bare, _root, headTip, "Merge", Merger, Merger);
+        var merge = await Anvil.Git.Merging.Merger.CreateMergeCommitAsync(_bare, _root, headTip, "Merge", Merger, Merger);
         Assert.Equal($"{_root} {headTip}", await Git("log", "-1", "--format=%P", merge));
 
-        var upToDate = await Anvil.Git.Merger.AnalyzeAsync(_bare, headTip, _root);
+        var upToDate = await Anvil.Git.Merging.Merger.AnalyzeAsync(_bare, headTip, _root);
         Assert.Equal(MergeStatus.UpToDate, upToDate.Status);
         Assert.False(upToDate.CanMerge);
 
-        var rebase = await Anvil.Git.Merger.RebaseAsync(_bare, headTip, _root, Merger);
+        var rebase = await Anvil.Git.Merging.Merger.RebaseAsync(_bare, headTip, _root, Merger);
         Assert.Equal(RebaseStatus.UpToDate, rebase.Status);
         Assert.Equal(headTip, rebase.NewHeadOid);
     }
@@ -157,7 +157,7 @@ public sealed class MergerTests : IAsyncLifetime
         var originals = (await Git("log", "--reverse", "--format=%an <%ae> %ad%x00%B%x01", "--date=raw", _root + ".." + headTip))
             .Split('\u0001', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-        var result = await Anvil.Git.Merger.RebaseAsync(_bare, "refs/heads/main", headTip, Merger);
+        var result = await Anvil.Git.Merging.Merger.RebaseAsync(_bare, "refs/heads/main", headTip, Merger);
 
         Assert.Equal(RebaseStatus.Rebased, result.Status);
         Assert.Equal(3, result.NewCommitOids.Count);
@@ -184,7 +184,7 @@ public sealed class MergerTests : IAsyncLifetime
         var conflicting = await TestGit.CommitFile(_work, "shared.txt", "line 1\nHEAD\nline 3\n", "conflicting one");
         await TestGit.Run(_work, "push", "-q", "-f", "origin", "feature");
 
-        var result = await Anvil.Git.Merger.RebaseAsync(_bare, first, conflicting, Merger);
+        var result = await Anvil.Git.Merging.Merger.RebaseAsync(_bare, first, conflicting, Merger);
         Assert.Equal(RebaseStatus.Conflicts, result.Status);
         Assert.Equal(conflicting, result.ConflictingCommitOid);
         Assert.Equal(["shared.txt"], result.ConflictingPaths);
@@ -197,7 +197,7 @@ public sealed class MergerTests : IAsyncLifetime
         var baseTip = await Branch("main", _root, ("same.txt", "same", "on base", null));
         var headTip = await Branch("feature", _root, ("same.txt", "same", "same change on head", null), ("new.txt", "n", "new", null));
 
-        var result = await Anvil.Git.Merger.RebaseAsync(_bare, baseTip, headTip, Merger);
+        var result = await Anvil.Git.Merging.Merger.RebaseAsync(_bare, baseTip, headTip, Merger);
         Assert.Equal(RebaseStatus.Rebased, result.Status);
         var only = Assert.Single(result.NewCommitOids);
         Assert.Equal("new", await Git("log", "-1", "--format=%s", only));
@@ -210,9 +210,9 @@ public sealed class MergerTests : IAsyncLifetime
         var orphan = await TestGit.CommitFile(_work, "o.txt", "o", "orphan");
         await TestGit.Run(_work, "push", "-q", "origin", "other", "+" + _root + ":refs/heads/main");
 
-        Assert.Equal(MergeStatus.UnrelatedHistories, (await Anvil.Git.Merger.AnalyzeAsync(_bare, _root, orphan)).Status);
-        await Assert.ThrowsAsync<ArgumentException>(() => Anvil.Git.Merger.AnalyzeAsync(_bare, "--output=/tmp/x", orphan));
-        await Assert.ThrowsAsync<ArgumentException>(() => Anvil.Git.Merger.AnalyzeAsync(_bare, "main~1", orphan));
-        await Assert.ThrowsAsync<ArgumentException>(() => Anvil.Git.Merger.AnalyzeAsync(_bare, new string('a', 40), orphan));
+        Assert.Equal(MergeStatus.UnrelatedHistories, (await Anvil.Git.Merging.Merger.AnalyzeAsync(_bare, _root, orphan)).Status);
+        await Assert.ThrowsAsync<ArgumentException>(() => Anvil.Git.Merging.Merger.AnalyzeAsync(_bare, "--output=/tmp/x", orphan));
+        await Assert.ThrowsAsync<ArgumentException>(() => Anvil.Git.Merging.Merger.AnalyzeAsync(_bare, "main~1", orphan));
+        await Assert.ThrowsAsync<ArgumentException>(() => Anvil.Git.Merging.Merger.AnalyzeAsync(_bare, new string('a', 40), orphan));
     }
 }

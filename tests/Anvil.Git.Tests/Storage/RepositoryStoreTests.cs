@@ -50,7 +50,7 @@ public sealed class RepositoryStoreTests : IDisposable
         await _store.CreateAsync(1, 2, "main", null, default);
         await Assert.ThrowsAsync<IOException>(() => _store.CreateAsync(1, 2, "main", null, default));
         await Assert.ThrowsAsync<ArgumentException>(() => _store.CreateAsync(1, 3, "bad..name", null, default));
-        Assert.False(_store.Exists(1, 3));
+        Assert.False(_store.Open(1, 3).Exists);
         Assert.Empty(Directory.GetDirectories(Path.Combine(_store.Root, ".tmp")));
     }
 
@@ -59,7 +59,7 @@ public sealed class RepositoryStoreTests : IDisposable
     {
         await _store.CreateAsync(1, 2, "main", new InitialCommit(TestGit.Alice, "r", null), default);
         await _store.DeleteAsync(1, 2);
-        Assert.False(_store.Exists(1, 2));
+        Assert.False(_store.Open(1, 2).Exists);
         await _store.DeleteAsync(1, 2);
         await _store.DeleteAsync(9, 9);
         Assert.Empty(Directory.GetDirectories(Path.Combine(_store.Root, ".tmp")));
@@ -101,8 +101,8 @@ public sealed class RepositoryStoreTests : IDisposable
     public async Task SetDefaultBranch_moves_HEAD()
     {
         await _store.CreateAsync(1, 2, "main", null, default);
-        await _store.SetDefaultBranchAsync(1, 2, "develop", default);
+        await _store.Open(1, 2).SetDefaultBranchAsync("develop", default);
         Assert.Equal("refs/heads/develop", await TestGit.Run(null, "--git-dir=" + _store.PathFor(1, 2), "symbolic-ref", "HEAD"));
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.SetDefaultBranchAsync(1, 2, "no spaces", default));
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.Open(1, 2).SetDefaultBranchAsync("no spaces", default));
     }
 }
