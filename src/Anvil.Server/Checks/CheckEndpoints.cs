@@ -7,13 +7,13 @@ namespace Anvil.Server.Checks;
 /// <summary>The check-runs API in GitHub's shapes (<c>/api/v1/repos/{owner}/{name}/…</c>).</summary>
 public static class CheckEndpoints
 {
-    public sealed record OutputBody(string? Title, string? Summary, string? Text);
+    public sealed record OutputBody(string? Title, string? Summary, string? Text, List<CheckAnnotationInput>? Annotations);
 
     public sealed record CheckRunBody(string? Name, string? HeadSha, string? Status, string? Conclusion, string? DetailsUrl, string? ExternalId,
         DateTime? StartedAt, DateTime? CompletedAt, OutputBody? Output)
     {
         public CheckRunFields Fields => new(Name, Status, Conclusion, DetailsUrl, ExternalId, StartedAt, CompletedAt,
-            Output is { } o ? new CheckOutput(o.Title, o.Summary, o.Text) : null);
+            Output is { } o ? new CheckOutput(o.Title, o.Summary, o.Text, o.Annotations) : null);
     }
 
     public static void MapCheckEndpoints(this IEndpointRouteBuilder app)
@@ -46,6 +46,16 @@ public static class CheckEndpoints
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
             var run = await checks.GetAsync(grant.Repository.Id, id, ctx.RequestAborted);
             return ApiJson.Json(ctx, await ViewAsync(ctx, checks, grant.Repository, run));
+        }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/check-runs/{id:long}/annotations", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
+        {
+            var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
+            var page = PageRequest.From(ctx.Request);
+            var run = await checks.GetAsync(grant.Repository.Id, id, ctx.RequestAborted);
+            var annotations = await checks.AnnotationsAsync(grant.Repository.Id, id, page.Offset, page.PerPage, ctx.RequestAborted);
+            var baseUrl = ctx.PublicBaseUrl();
+            return page.Answer(ctx, annotations, a => a.ToView(run, grant.Repository, baseUrl));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/commits/{sha}/check-runs", async (HttpContext ctx, string owner, string name, string sha, RepositoryAccess access, CheckService checks) =>
