@@ -120,6 +120,35 @@ public abstract class ActionsCompatibilityTests(AnvilServer server)
         Assert.Equal("Nightly", gone.Name);
         Assert.Equal(1, (await github.Actions.Workflows.Runs.ListByWorkflow(o, repo, nightly.Id)).TotalCount);
     }
+
+    [Fact]
+    public async Task Rerequesting_an_Actions_check_suite_reruns_its_workflow_run_through_Octokit()
+    {
+        var (owner, github) = await OctokitClients.SignUpAsync(server);
+        const string repo = "rerequested";
+        var o = owner.Username;
+        await github.Repository.Create(new NewRepository(repo) { AutoInit = true });
+        await github.Repository.Content.CreateFile(o, repo, ".github/workflows/ci.yml", new CreateFileRequest("Add CI", Ci, "main"));
+        var run = (await EventuallyAsync(() => github.Actions.Workflows.Runs.List(o, repo), r => r.TotalCount == 1, "the CI run")).WorkflowRuns[0];
+
+        // Still queued (no runner here): GitHub refuses to re-run a suite that has not finished.
+        var busy = await Assert.ThrowsAnyAsync<ApiException>(() => github.Check.Suite.Rerequest(o, repo, run.CheckSuiteId));
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, busy.StatusCode);
+
+        await github.Actions.Workflows.Runs.Cancel(o, repo, run.Id);
+        var cancelled = await EventuallyAsync(() => github.Actions.Workflows.Runs.Get(o, repo, run.Id), r => r.Status.Value == WorkflowRunStatus.Completed, "cancelled");
+        Assert.Equal(WorkflowRunConclusion.Cancelled, cancelled.Conclusion!.Value.Value);
+
+        Assert.True(await github.Check.Suite.Rerequest(o, repo, run.CheckSuiteId));
+        var again = await github.Actions.Workflows.Runs.Get(o, repo, run.Id);
+        Assert.Equal(2, again.RunAttempt);
+        Assert.Equal(WorkflowRunStatus.Queued, again.Status.Value);
+        Assert.Equal(run.CheckSuiteId, again.CheckSuiteId);
+        var checks = await github.Check.Run.GetAllForCheckSuite(o, repo, run.CheckSuiteId);
+        Assert.Contains(checks.CheckRuns, c => c.Status.Value == CheckStatus.Queued); // the new attempt's job
+
+        await Assert.ThrowsAsync<NotFoundException>(() => github.Check.Suite.Rerequest(o, repo, 999_999_999));
+    }
 }
 
 public sealed class ActionsCompatibilityOnSqlite(OctokitSqliteServer s) : ActionsCompatibilityTests(s), IClassFixture<OctokitSqliteServer>;

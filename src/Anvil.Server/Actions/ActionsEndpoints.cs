@@ -23,6 +23,7 @@ public static class ActionsServices
         services.AddScoped<WorkflowService>();
         services.AddScoped<WorkflowCatalog>();
         services.AddScoped<WorkflowRunViews>();
+        services.AddScoped<Checks.CheckSuiteRerequests>();
         services.AddScoped<RunnerService>();
         services.AddScoped<JobLogArchive>();
         services.AddScoped<ArtifactStore>();
@@ -67,7 +68,7 @@ public static class ActionsEndpoints
             var baseUrl = ctx.PublicBaseUrl();
             return page.AnswerWrapped(ctx, workflows, list => new ActionsViews.WorkflowList(list.Total,
                 list.Items.Select(w => w.ToView(grant.Repository, baseUrl)).ToList()));
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        }); // the scope is checked by ReadAsync: a token without it sees a private repository as missing (404)
 
         repo.MapGet("/workflows/{workflow_id}", async (HttpContext ctx, string owner, string name, string workflow_id, RepositoryAccess access,
             WorkflowCatalog catalog) =>
@@ -75,7 +76,7 @@ public static class ActionsEndpoints
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
             var workflow = await catalog.FindAsync(grant.Repository.Id, workflow_id, ctx.RequestAborted);
             return ApiJson.Json(ctx, workflow.ToView(grant.Repository, ctx.PublicBaseUrl()));
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        });
 
         repo.MapGet("/workflows/{workflow_id}/runs", async (HttpContext ctx, string owner, string name, string workflow_id, RepositoryAccess access,
             WorkflowCatalog catalog, AnvilDbContext db, WorkflowRunViews views) =>
@@ -83,7 +84,7 @@ public static class ActionsEndpoints
             var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
             var workflow = await catalog.FindAsync(grant.Repository.Id, workflow_id, ctx.RequestAborted);
             return await RunPageAsync(ctx, db.WorkflowRuns.AsNoTracking().Where(r => r.WorkflowId == workflow.Id), grant, db, views);
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        });
 
         repo.MapGet("/runs/{id:long}/jobs", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, AnvilDbContext db) =>
         {

@@ -56,7 +56,7 @@ public static class CheckEndpoints
             var annotations = await checks.AnnotationsAsync(grant.Repository.Id, id, page.Offset, page.PerPage, ctx.RequestAborted);
             var baseUrl = ctx.PublicBaseUrl();
             return page.Answer(ctx, annotations, a => a.ToView(run, grant.Repository, baseUrl));
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        }); // the scope is checked by ReadAsync: a token without it sees a private repository as missing (404)
 
         repo.MapGet("/commits/{sha}/check-runs", async (HttpContext ctx, string owner, string name, string sha, RepositoryAccess access, CheckService checks) =>
         {
@@ -75,6 +75,14 @@ public static class CheckEndpoints
             var prs = await checks.PullRequestsAsync(grant.Repository, baseUrl, [state.Suite.HeadSha], ctx.RequestAborted);
             return ApiJson.Json(ctx, state.ToView(grant.Repository, baseUrl, prs[state.Suite.HeadSha]));
         }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapPost("/check-suites/{id:long}/rerequest", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access,
+            CheckSuiteRerequests rerequests, Caller caller) =>
+        {
+            var grant = await access.RequireAsync(owner, name, RepositoryPermission.Write, ctx.RequestAborted);
+            await rerequests.RerequestAsync(grant.Repository, id, caller.UserId, ctx.RequestAborted);
+            return ApiJson.Created(ctx, new ApiJson.EmptyObject());
+        }).RequireUser(Scopes.RepoWrite);
 
         repo.MapGet("/check-suites/{id:long}/check-runs", async (HttpContext ctx, string owner, string name, long id, RepositoryAccess access, CheckService checks) =>
         {

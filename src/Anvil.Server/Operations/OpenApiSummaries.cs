@@ -103,6 +103,7 @@ public static class OpenApiSummaries
         ["PATCH /api/v1/notifications/threads/{id}"] = "Mark a notification thread read",
         ["GET /api/v1/repos/{owner}/{name}/commits/{sha}/check-runs"] = "List check runs for a commit",
         ["GET /api/v1/repos/{owner}/{name}/check-runs/{id}/annotations"] = "List check run annotations",
+        ["POST /api/v1/repos/{owner}/{name}/check-suites/{id}/rerequest"] = "Rerequest a check suite (re-runs an Actions suite's workflow runs)",
         ["GET /api/v1/repos/{owner}/{name}/commits/{sha}/check-suites"] = "List check suites for a commit",
         ["POST /api/v1/repos/{owner}/{name}/statuses/{sha}"] = "Create a commit status",
         ["GET /api/v1/repos/{owner}/{name}/commits/{ref}/statuses"] = "List commit statuses for a reference",
