@@ -21,6 +21,15 @@ public abstract class IssueListCompatibilityTests(AnvilServer server)
         var assigned = await helperClient.Issue.GetAllForCurrent();
         Assert.Equal(["private task", "public task"], assigned.Select(i => i.Title));
         Assert.All(assigned, i => Assert.Equal(helper.Username, i.Assignee.Login));
+        // Each item names its repository in full, as GitHub's cross-repository lists do.
+        var privateOne = assigned.Single(i => i.Title == "private task").Repository;
+        Assert.Equal(($"{owner.Username}/closed-work", true, owner.Username), (privateOne.FullName, privateOne.Private, privateOne.Owner.Login));
+        Assert.True(privateOne.Permissions.Push);
+        Assert.Equal(2, privateOne.OpenIssuesCount);
+        Assert.Equal($"{owner.Username}/open-work", assigned.Single(i => i.Title == "public task").Repository.FullName);
+        Assert.Equal($"{owner.Username}/open-work",
+            (await helperClient.Issue.GetAllForOwnedAndMemberRepositories()).Single(i => i.Title == "public task").Repository.FullName);
+        Assert.All(await github.Issue.GetAllForRepository(owner.Username, "closed-work"), i => Assert.Null(i.Repository)); // not on a repository's own list
         var oldestFirst = await helperClient.Issue.GetAllForOwnedAndMemberRepositories(new IssueRequest { SortDirection = SortDirection.Ascending });
         Assert.Equal(["public task", "private task"], oldestFirst.Select(i => i.Title));
         var inTheirRepos = await helperClient.Issue.GetAllForCurrent(new IssueRequest { Filter = IssueFilter.All });

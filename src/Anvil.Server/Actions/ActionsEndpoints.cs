@@ -21,6 +21,9 @@ public static class ActionsServices
         services.AddSingleton<ActionsSignal>();
         services.AddSingleton<JobTokens>();
         services.AddScoped<WorkflowService>();
+        services.AddScoped<WorkflowCatalog>();
+        services.AddScoped<WorkflowRunViews>();
+        services.AddScoped<Checks.CheckSuiteRerequests>();
         services.AddScoped<RunnerService>();
         services.AddScoped<JobLogArchive>();
         services.AddScoped<ArtifactStore>();
@@ -43,24 +46,45 @@ public static class ActionsEndpoints
     {
         var repo = app.MapRepositoryGroup("/api/v1/repos/{owner}/{name}/actions");
 
-        repo.MapGet("/runs", async (HttpContext ctx, RepositoryContext current, AnvilDbContext db) =>
+        repo.MapGet("/runs", async (HttpContext ctx, RepositoryContext current, AnvilDbContext db, WorkflowRunViews views) =>
         {
             var grant = current.Grant;
-            var page = PageRequest.From(ctx.Request);
-            var q = ctx.Request.Query;
-            var query = ActionsQueries.Filter(db.WorkflowRuns.AsNoTracking().Where(r => r.RepositoryId == grant.Repository.Id),
-                q["event"], q["status"], q["branch"], q["head_sha"]);
-            var runs = await query.OrderByDescending(r => r.Id).ToPageAsync(page.Offset, page.PerPage, ctx.RequestAborted);
-            var baseUrl = ctx.PublicBaseUrl();
-            return page.AnswerWrapped(ctx, runs, list => new ActionsViews.RunList(list.Total, list.Items.Select(r => r.ToView(grant.Repository, baseUrl)).ToList()));
+            return await RunPageAsync(ctx, db.WorkflowRuns.AsNoTracking().Where(r => r.RepositoryId == grant.Repository.Id), grant, db, views);
         }).RequireScopeIfToken(Scopes.RepoRead);
 
-        repo.MapGet("/runs/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, AnvilDbContext db) =>
+        repo.MapGet("/runs/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, AnvilDbContext db,
+            WorkflowRunViews views) =>
         {
             var grant = current.Grant;
             var run = await FindRunAsync(db, grant, id, ctx.RequestAborted);
-            return ApiJson.Json(ctx, run.ToView(grant.Repository, ctx.PublicBaseUrl()));
+            return ApiJson.Json(ctx, await views.BuildAsync(grant.Repository, run, ctx.PublicBaseUrl(), ctx.RequestAborted));
         }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapGet("/workflows", async (HttpContext ctx, RepositoryContext current, WorkflowCatalog catalog) =>
+        {
+            var grant = current.Grant;
+            var page = PageRequest.From(ctx.Request);
+            var workflows = await catalog.OfRepository(grant.Repository.Id).OrderBy(w => w.Id).ToPageAsync(page.Offset, page.PerPage, ctx.RequestAborted);
+            var baseUrl = ctx.PublicBaseUrl();
+            return page.AnswerWrapped(ctx, workflows, list => new ActionsViews.WorkflowList(list.Total,
+                list.Items.Select(w => w.ToView(grant.Repository, baseUrl)).ToList()));
+        }); // the scope is checked by ReadAsync: a token without it sees a private repository as missing (404)
+
+        repo.MapGet("/workflows/{workflow_id}", async (HttpContext ctx, RepositoryContext current, string workflow_id,
+            WorkflowCatalog catalog) =>
+        {
+            var grant = current.Grant;
+            var workflow = await catalog.FindAsync(grant.Repository.Id, workflow_id, ctx.RequestAborted);
+            return ApiJson.Json(ctx, workflow.ToView(grant.Repository, ctx.PublicBaseUrl()));
+        });
+
+        repo.MapGet("/workflows/{workflow_id}/runs", async (HttpContext ctx, RepositoryContext current, string workflow_id,
+            WorkflowCatalog catalog, AnvilDbContext db, WorkflowRunViews views) =>
+        {
+            var grant = current.Grant;
+            var workflow = await catalog.FindAsync(grant.Repository.Id, workflow_id, ctx.RequestAborted);
+            return await RunPageAsync(ctx, db.WorkflowRuns.AsNoTracking().Where(r => r.WorkflowId == workflow.Id), grant, db, views);
+        });
 
         repo.MapGet("/runs/{id:long}/jobs", async (HttpContext ctx, RepositoryContext current, long id, AnvilDbContext db) =>
         {
@@ -159,11 +183,12 @@ public static class ActionsEndpoints
             return ApiJson.Created(ctx, new ApiJson.EmptyObject());
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapPost("/workflows/{file}/dispatches", async (HttpContext ctx, JsonBody<DispatchBody> input, RepositoryContext current, string file, WorkflowService workflows, Caller caller) =>
+        repo.MapPost("/workflows/{workflow_id}/dispatches", async (HttpContext ctx, JsonBody<DispatchBody> input, RepositoryContext current, string workflow_id,
+            RepositoryAccess access, WorkflowService workflows, Caller caller) =>
         {
             var grant = current.Grant.Require(RepositoryPermission.Write);
             var body = await input.ReadAsync();
-            await workflows.DispatchAsync(grant.Repository, file, body.Ref, caller.RequireUser().Id, ctx.RequestAborted);
+            await workflows.DispatchAsync(grant.Repository, workflow_id, body.Ref, caller.RequireUser().Id, ctx.RequestAborted);
             return TypedResults.NoContent();
         }).RequireUser(Scopes.RepoWrite);
 
@@ -312,6 +337,16 @@ public static class ActionsEndpoints
         var baseUrl = ctx.PublicBaseUrl();
         return page.AnswerWrapped(ctx, artifacts, list => new ActionsViews.ArtifactList(list.Total,
             list.Items.Select(a => a.ToView(store.ExpiresAt(a), runs[a.RunId], grant.Repository, baseUrl)).ToList()));
+    }
+
+    /// <summary>A page of <paramref name="runs"/> filtered as GitHub's run lists are, newest first, as <c>{total_count, workflow_runs}</c>.</summary>
+    private static async Task<JsonOk<ActionsViews.RunList>> RunPageAsync(HttpContext ctx, IQueryable<WorkflowRun> runs, RepositoryGrant grant,
+        AnvilDbContext db, WorkflowRunViews views)
+    {
+        var page = PageRequest.From(ctx.Request);
+        var list = await ActionsQueries.Filter(db, runs, ctx.Request.Query).OrderByDescending(r => r.Id).ToPageAsync(page.Offset, page.PerPage, ctx.RequestAborted);
+        var shaped = await views.BuildAsync(grant.Repository, list.Items, ctx.PublicBaseUrl(), ctx.RequestAborted);
+        return page.AnswerWrapped(ctx, list, l => new ActionsViews.RunList(l.Total, shaped));
     }
 
     private static Task<WorkflowRun> FindRunAsync(AnvilDbContext db, RepositoryGrant grant, long id, CancellationToken ct) =>

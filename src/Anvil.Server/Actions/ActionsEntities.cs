@@ -26,6 +26,8 @@ public sealed class WorkflowRun
     public long RepositoryId { get; set; }
     /// <summary>Path of the workflow file in the repository, e.g. <c>.anvil/workflows/ci.yml</c>.</summary>
     public required string WorkflowPath { get; set; }
+    /// <summary>The <see cref="Workflow"/> of <see cref="WorkflowPath"/>; null only on runs made before workflows had ids and left unmatched.</summary>
+    public long? WorkflowId { get; set; }
     public required string Name { get; set; }
     public required string Event { get; set; }
     public required string HeadSha { get; set; }
@@ -154,6 +156,9 @@ internal sealed class ActionsConfiguration :
         e.ToTable("WorkflowRuns");
         e.HasIndex(r => new { r.RepositoryId, r.Id });
         e.HasIndex(r => r.Status);
+        // A workflow's runs, newest first. No foreign key: adding one to the existing SQLite table would rebuild it, and a
+        // workflow row goes only with its repository, which takes the runs along.
+        e.HasIndex(r => new { r.WorkflowId, r.Id });
         e.Property(r => r.WorkflowPath).HasMaxLength(512);
         e.Property(r => r.Name).HasMaxLength(255);
         e.Property(r => r.Event).HasMaxLength(50);

@@ -1,15 +1,25 @@
 using System.Text;
 using Anvil.Git;
 using Anvil.Server.Repositories;
+using Anvil.Server.Users;
 
 namespace Anvil.Server.Actions;
 
 /// <summary>GitHub's JSON shapes for workflow runs, jobs and runners (plus <c>error</c> on a run whose workflow is invalid).</summary>
 public static class ActionsViews
 {
-    public sealed record Run(long Id, string Name, string NodeId, string? HeadBranch, string HeadSha, string Path, long RunNumber, string Event,
-        string DisplayTitle, string Status, string? Conclusion, int RunAttempt, string Url, string HtmlUrl, string JobsUrl, string LogsUrl,
-        string CancelUrl, string RerunUrl, string CheckSuiteUrl, DateTime CreatedAt, DateTime UpdatedAt, DateTime RunStartedAt, string? Error);
+    /// <summary>GitHub's workflow run; built only by <see cref="WorkflowRunViews"/>, which gathers what a page of runs shares.</summary>
+    public sealed record Run(long Id, string Name, string NodeId, long? CheckSuiteId, string? CheckSuiteNodeId, string? HeadBranch, string HeadSha,
+        string Path, long RunNumber, string Event, string DisplayTitle, string Status, string? Conclusion, long? WorkflowId, int RunAttempt,
+        string Url, string HtmlUrl, IReadOnlyList<Checks.CheckViews.PullRequestRef> PullRequests, DateTime CreatedAt, DateTime UpdatedAt,
+        UserViews.V1SimpleUser? Actor, UserViews.V1SimpleUser? TriggeringActor, DateTime RunStartedAt, string JobsUrl, string LogsUrl,
+        string CheckSuiteUrl, string ArtifactsUrl, string CancelUrl, string RerunUrl, string? WorkflowUrl, object? HeadCommit,
+        RepositoryViews.V1 Repository, RepositoryViews.V1 HeadRepository, string? Error);
+
+    public sealed record WorkflowView(long Id, string NodeId, string Name, string Path, string State, DateTime CreatedAt, DateTime UpdatedAt,
+        string Url, string HtmlUrl, string BadgeUrl);
+
+    public sealed record WorkflowList(int TotalCount, List<WorkflowView> Workflows);
 
     public sealed record Step(string Name, string Status, string? Conclusion, int Number, DateTime? StartedAt, DateTime? CompletedAt);
 
@@ -55,12 +65,25 @@ public static class ActionsViews
 
     private static string? Branch(string fullRef) => RefNames.BranchOf(fullRef);
 
-    public static Run ToView(this WorkflowRun r, Repository repo, string baseUrl)
+    public static Run ToView(this WorkflowRun r, Repository repo, RepositoryViews.V1 repository, string baseUrl, long? checkSuiteId,
+        IReadOnlyList<Checks.CheckViews.PullRequestRef> pullRequests, UserViews.V1SimpleUser? actor)
     {
-        var url = $"{Api(baseUrl, repo)}/actions/runs/{r.Id}";
-        return new Run(r.Id, r.Name, NodeId("WorkflowRun", r.Id), Branch(r.Ref), r.HeadSha, r.WorkflowPath, r.Id, r.Event, r.Name, r.Status,
-            r.Conclusion, r.RunAttempt, url, $"{baseUrl}/{repo.Owner.Username}/{repo.Name}/actions/runs/{r.Id}", url + "/jobs", url + "/logs",
-            url + "/cancel", url + "/rerun", $"{Api(baseUrl, repo)}/commits/{r.HeadSha}/check-suites", r.CreatedAt, r.UpdatedAt, r.CreatedAt, r.Error);
+        var api = Api(baseUrl, repo);
+        var url = $"{api}/actions/runs/{r.Id}";
+        return new Run(r.Id, r.Name, NodeId("WorkflowRun", r.Id), checkSuiteId, checkSuiteId is { } s ? NodeId("CheckSuite", s) : null, Branch(r.Ref),
+            r.HeadSha, r.WorkflowPath, r.Id, r.Event, r.Name, r.Status, r.Conclusion, r.WorkflowId, r.RunAttempt, url,
+            $"{baseUrl}/{repo.Owner.Username}/{repo.Name}/actions/runs/{r.Id}", pullRequests, r.CreatedAt, r.UpdatedAt, actor, actor, r.CreatedAt,
+            url + "/jobs", url + "/logs", checkSuiteId is { } suite ? $"{api}/check-suites/{suite}" : $"{api}/commits/{r.HeadSha}/check-suites",
+            url + "/artifacts", url + "/cancel", url + "/rerun", r.WorkflowId is { } w ? $"{api}/actions/workflows/{w}" : null, null,
+            repository, repository, r.Error);
+    }
+
+    public static WorkflowView ToView(this Workflow w, Repository repo, string baseUrl)
+    {
+        var web = $"{baseUrl}/{repo.Owner.Username}/{repo.Name}";
+        return new WorkflowView(w.Id, NodeId("Workflow", w.Id), w.Name, w.Path, w.State, w.CreatedAt, w.UpdatedAt,
+            $"{Api(baseUrl, repo)}/actions/workflows/{w.Id}", $"{web}/blob/{Uri.EscapeDataString(repo.DefaultBranch)}/{w.Path}",
+            $"{web}/actions/workflows/{Uri.EscapeDataString(System.IO.Path.GetFileName(w.Path))}/badge.svg");
     }
 
     public static Job ToView(this WorkflowJob j, WorkflowRun run, IEnumerable<JobStep> steps, Repository repo, string baseUrl) =>

@@ -27,7 +27,7 @@ public sealed record JobSpec(Dictionary<string, string> Env, List<JobSpec.Step> 
 /// row's status, so any node, the request that finished a job or the background sweep, may do it.
 /// </summary>
 public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, GitReader reader, CheckService checks, DomainEvents events, ActionsSignal signal,
-    JobLogArchive logs, ArtifactStore artifacts, TimeProvider clock, ILogger<WorkflowService> log)
+    JobLogArchive logs, ArtifactStore artifacts, WorkflowCatalog catalog, TimeProvider clock, ILogger<WorkflowService> log)
 {
     public static readonly string[] WorkflowDirs = [".anvil/workflows", ".github/workflows"];
     private const long MaxWorkflowBytes = 512 * 1024;
@@ -54,6 +54,10 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
     /// <summary>Runs the workflow <paramref name="file"/> (a name in a workflow directory, or its path) on <paramref name="gitRef"/>.</summary>
     public async Task<WorkflowRun> DispatchAsync(Repository repo, string file, string? gitRef, long actorId, CancellationToken ct)
     {
+        if (file.All(char.IsAsciiDigit))
+        {
+            file = (await catalog.FindAsync(repo.Id, file, ct)).Path; // GitHub's workflow_id
+        }
         var gitDir = store.Open(repo).GitDir;
         var refName = string.IsNullOrWhiteSpace(gitRef) ? repo.DefaultBranch : gitRef.Trim();
         var fullRef = refName.StartsWith("refs/", StringComparison.Ordinal) ? refName : RefNames.Branch(refName);
@@ -92,7 +96,14 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
         var gitDir = store.Open(repo).GitDir;
         var runs = new List<WorkflowRun>();
         var effect = events.NextEffectKey();
-        foreach (var path in await WorkflowFilesAsync(gitDir, sha, ct))
+        var files = await WorkflowFilesAsync(gitDir, sha, ct);
+        // What the default branch holds is the repository's list of workflows (GitHub's GET …/actions/workflows).
+        var catalogues = eventName == "push" && fullRef == RefNames.Branch(repo.DefaultBranch);
+        if (catalogues)
+        {
+            await catalog.MarkDeletedExceptAsync(repo.Id, files, ct);
+        }
+        foreach (var path in files)
         {
             var effectKey = effect is null ? null : $"{effect}:{path}";
             if (events.Replaying && await db.WorkflowRuns.AnyAsync(r => r.EffectKey == effectKey, ct))
@@ -108,6 +119,10 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
             catch (WorkflowException e)
             {
                 error = e.Message;
+            }
+            if (catalogues)
+            {
+                await catalog.EnsureAsync(repo.Id, path, WorkflowName(definition, path), onDefaultBranch: true, ct);
             }
             if (definition is not null && !matches(definition.On))
             {
@@ -145,10 +160,13 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
         string fullRef, string eventName, long? actorId, CancellationToken ct, string? effectKey = null)
     {
         var now = Now;
+        var name = WorkflowName(definition, path);
+        // Before the transaction: the catalogue's upsert is one statement of its own.
+        var workflowId = await catalog.EnsureAsync(repo.Id, path, name, onDefaultBranch: fullRef == RefNames.Branch(repo.DefaultBranch), ct);
         var run = new WorkflowRun
         {
-            EffectKey = effectKey,
-            RepositoryId = repo.Id, WorkflowPath = path, Name = Truncate(definition?.Name ?? Path.GetFileName(path), 255), Event = eventName,
+            EffectKey = effectKey, WorkflowId = workflowId,
+            RepositoryId = repo.Id, WorkflowPath = path, Name = name, Event = eventName,
             HeadSha = sha, Ref = Truncate(fullRef, 1024), Status = error is null ? RunStatus.Queued : RunStatus.Completed,
             Conclusion = error is null ? null : CheckConclusion.Failure, Error = error, ActorId = actorId, CreatedAt = now, UpdatedAt = now,
             CompletedAt = error is null ? null : now,
@@ -416,6 +434,8 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
             await artifacts.DeleteBlobAsync(ActionsBlobs.ArtifactKey(run.RepositoryId, artifactId));
         }
     }
+
+    private static string WorkflowName(WorkflowDefinition? definition, string path) => Truncate(definition?.Name ?? Path.GetFileName(path), 255);
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -45,7 +45,14 @@ public static class BrowsingV1Views
     public sealed record ContentView(string Type, long Size, string Name, string Path, string Sha, string Url, string? GitUrl, string HtmlUrl, string? DownloadUrl,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Encoding,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Target);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Target)
+    {
+        /// <summary>GitHub's hypermedia for an item: the same three URLs as its fields.</summary>
+        [JsonPropertyName("_links")]
+        public ContentLinks Links => new(Url, GitUrl, HtmlUrl);
+    }
+
+    public sealed record ContentLinks(string Self, string? Git, string Html);
 
     /// <summary>URLs of one repository as the v1 surface links them.</summary>
     public sealed class Links(string baseUrl, Repository repo)

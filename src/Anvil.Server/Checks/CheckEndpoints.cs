@@ -7,13 +7,13 @@ namespace Anvil.Server.Checks;
 /// <summary>The check-runs API in GitHub's shapes (<c>/api/v1/repos/{owner}/{name}/…</c>).</summary>
 public static class CheckEndpoints
 {
-    public sealed record OutputBody(string? Title, string? Summary, string? Text);
+    public sealed record OutputBody(string? Title, string? Summary, string? Text, List<CheckAnnotationInput>? Annotations);
 
     public sealed record CheckRunBody(string? Name, string? HeadSha, string? Status, string? Conclusion, string? DetailsUrl, string? ExternalId,
         DateTime? StartedAt, DateTime? CompletedAt, OutputBody? Output)
     {
         public CheckRunFields Fields => new(Name, Status, Conclusion, DetailsUrl, ExternalId, StartedAt, CompletedAt,
-            Output is { } o ? new CheckOutput(o.Title, o.Summary, o.Text) : null);
+            Output is { } o ? new CheckOutput(o.Title, o.Summary, o.Text, o.Annotations) : null);
     }
 
     public static void MapCheckEndpoints(this IEndpointRouteBuilder app)
@@ -48,6 +48,16 @@ public static class CheckEndpoints
             return ApiJson.Json(ctx, await ViewAsync(ctx, checks, grant.Repository, run));
         }).RequireScopeIfToken(Scopes.RepoRead);
 
+        repo.MapGet("/check-runs/{id:long}/annotations", async (HttpContext ctx, RepositoryContext current, long id, CheckService checks) =>
+        {
+            var grant = current.Grant;
+            var page = PageRequest.From(ctx.Request);
+            var run = await checks.GetAsync(grant.Repository.Id, id, ctx.RequestAborted);
+            var annotations = await checks.AnnotationsAsync(grant.Repository.Id, id, page.Offset, page.PerPage, ctx.RequestAborted);
+            var baseUrl = ctx.PublicBaseUrl();
+            return page.Answer(ctx, annotations, a => a.ToView(run, grant.Repository, baseUrl));
+        }); // the scope is checked by ReadAsync: a token without it sees a private repository as missing (404)
+
         repo.MapGet("/commits/{sha}/check-runs", async (HttpContext ctx, RepositoryContext current, string sha, CheckService checks) =>
         {
             var grant = current.Grant;
@@ -65,6 +75,14 @@ public static class CheckEndpoints
             var prs = await checks.PullRequestsAsync(grant.Repository, baseUrl, [state.Suite.HeadSha], ctx.RequestAborted);
             return ApiJson.Json(ctx, state.ToView(grant.Repository, baseUrl, prs[state.Suite.HeadSha]));
         }).RequireScopeIfToken(Scopes.RepoRead);
+
+        repo.MapPost("/check-suites/{id:long}/rerequest", async (HttpContext ctx, RepositoryContext current, long id,
+            CheckSuiteRerequests rerequests, Caller caller) =>
+        {
+            var grant = current.Grant.Require(RepositoryPermission.Write);
+            await rerequests.RerequestAsync(grant.Repository, id, caller.UserId, ctx.RequestAborted);
+            return ApiJson.Created(ctx, new ApiJson.EmptyObject());
+        }).RequireUser(Scopes.RepoWrite);
 
         repo.MapGet("/check-suites/{id:long}/check-runs", async (HttpContext ctx, RepositoryContext current, long id, CheckService checks) =>
         {

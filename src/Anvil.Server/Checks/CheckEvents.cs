@@ -10,3 +10,6 @@ namespace Anvil.Server.Checks;
 public sealed record CheckRunCreated(long RepositoryId, CheckRun CheckRun, long? SenderId) : IDomainEvent;
 
 public sealed record CheckRunCompleted(long RepositoryId, CheckRun CheckRun, long? SenderId) : IDomainEvent;
+
+/// <summary>Someone asked an app's suite to run again (<c>POST …/check-suites/{id}/rerequest</c>): GitHub's <c>check_suite</c> <c>rerequested</c>.</summary>
+public sealed record CheckSuiteRerequested(long RepositoryId, long SuiteId, long? SenderId) : IDomainEvent;

@@ -82,12 +82,49 @@ public sealed class CheckRun
     public string? OutputTitle { get; set; }
     public string? OutputSummary { get; set; }
     public string? OutputText { get; set; }
+    /// <summary>How many <see cref="CheckRunAnnotation"/> rows the run has, kept beside them so views need no count.</summary>
+    public int AnnotationsCount { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
 
-internal sealed class CheckConfiguration : IEntityTypeConfiguration<CheckSuite>, IEntityTypeConfiguration<CheckRun>
+public static class AnnotationLevel
 {
+    public const string Notice = "notice";
+    public const string Warning = "warning";
+    public const string Failure = "failure";
+
+    public static readonly IReadOnlyList<string> All = [Notice, Warning, Failure];
+}
+
+/// <summary>A line or range of a file a check run comments on (GitHub's <c>output.annotations</c>), in the order given.</summary>
+public sealed class CheckRunAnnotation
+{
+    public long Id { get; set; }
+    public long CheckRunId { get; set; }
+    public required string Path { get; set; }
+    public int StartLine { get; set; }
+    public int EndLine { get; set; }
+    public int? StartColumn { get; set; }
+    public int? EndColumn { get; set; }
+    public required string Level { get; set; }
+    public required string Message { get; set; }
+    public string? Title { get; set; }
+    public string? RawDetails { get; set; }
+}
+
+internal sealed class CheckConfiguration : IEntityTypeConfiguration<CheckSuite>, IEntityTypeConfiguration<CheckRun>, IEntityTypeConfiguration<CheckRunAnnotation>
+{
+    public void Configure(EntityTypeBuilder<CheckRunAnnotation> e)
+    {
+        e.ToTable("CheckRunAnnotations");
+        e.HasIndex(a => new { a.CheckRunId, a.Id });
+        e.Property(a => a.Path).HasMaxLength(1024);
+        e.Property(a => a.Level).HasMaxLength(20);
+        e.Property(a => a.Title).HasMaxLength(255);
+        e.HasOne<CheckRun>().WithMany().HasForeignKey(a => a.CheckRunId).OnDelete(DeleteBehavior.Cascade);
+    }
+
     public void Configure(EntityTypeBuilder<CheckSuite> e)
     {
         e.ToTable("CheckSuites");

@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Checks;
 
-public sealed record CheckOutput(string? Title, string? Summary, string? Text);
+/// <summary>A check run's output; <paramref name="Annotations"/> are added to the run's (GitHub appends them on every update).</summary>
+public sealed record CheckOutput(string? Title, string? Summary, string? Text, IReadOnlyList<CheckAnnotationInput>? Annotations = null);
 
 /// <summary>A check run as an integration describes it; null means "not given".</summary>
 public sealed record CheckRunFields(string? Name, string? Status, string? Conclusion, string? DetailsUrl, string? ExternalId,
@@ -64,7 +65,7 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
             return existing;
         }
         var run = new CheckRun { RepositoryId = repo.Id, HeadSha = sha, Name = name, Status = CheckStatus.Queued, CreatedAt = Now, UpdatedAt = Now };
-        Apply(run, fields with { Name = null });
+        var annotations = Apply(run, fields with { Name = null });
         var suite = await SuiteAsync(repo.Id, sha, app, headBranch, ct);
         run.SuiteId = suite.Id;
         run.Suite = suite;
@@ -84,6 +85,12 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
                 await own.RollbackAsync(CancellationToken.None);
             }
             return await FindByExternalIdAsync(repo.Id, sha, name, fields.ExternalId, ct) ?? throw new InvalidOperationException("check run vanished");
+        }
+        if (annotations.Count > 0)
+        {
+            annotations.ForEach(a => a.CheckRunId = run.Id);
+            db.CheckRunAnnotations.AddRange(annotations);
+            await db.SaveChangesAsync(ct);
         }
         await events.PublishAsync(new CheckRunCreated(repo.Id, run, senderId), ct);
         // GitHub follows `created` with `completed` for a run that is created already finished.
@@ -111,7 +118,9 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
             run.Name = name;
         }
         var wasCompleted = run.Status == CheckStatus.Completed;
-        Apply(run, fields with { Name = null });
+        var annotations = Apply(run, fields with { Name = null });
+        annotations.ForEach(a => a.CheckRunId = run.Id);
+        db.CheckRunAnnotations.AddRange(annotations);
         run.UpdatedAt = Now;
         run.Suite.UpdatedAt = Now;
         if (wasCompleted || run.Status != CheckStatus.Completed)
@@ -329,9 +338,13 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
         }
     }
 
-    /// <summary>Validates and applies the given fields; the result is checked as a whole so no half-valid run is stored.</summary>
-    private void Apply(CheckRun run, CheckRunFields f)
+    /// <summary>
+    /// Validates and applies the given fields; the result is checked as a whole so no half-valid run is stored. Returns the
+    /// output's annotations, counted on the run, for the caller to store with it.
+    /// </summary>
+    private List<CheckRunAnnotation> Apply(CheckRun run, CheckRunFields f)
     {
+        var annotations = ValidateAnnotations(f.Output?.Annotations);
         if (f.Status is not null && !CheckStatus.All.Contains(f.Status))
         {
             throw AnvilException.Invalid($"status must be one of {string.Join(", ", CheckStatus.All)}");
@@ -399,6 +412,8 @@ public sealed partial class CheckService(AnvilDbContext db, RepositoryStore stor
         {
             (run.OutputTitle, run.OutputSummary, run.OutputText) = (output.Title, output.Summary, output.Text);
         }
+        run.AnnotationsCount += annotations.Count;
+        return annotations;
     }
 
     private static AnvilException NotFound() => AnvilException.NotFound("check run not found");

@@ -27,6 +27,9 @@ public static class CheckViews
         string? Before, string? After, App App, DateTime CreatedAt, DateTime UpdatedAt, int LatestCheckRunsCount, string CheckRunsUrl,
         IReadOnlyList<PullRequestRef> PullRequests);
 
+    public sealed record Annotation(string Path, int StartLine, int EndLine, int? StartColumn, int? EndColumn, string AnnotationLevel,
+        string? Title, string Message, string? RawDetails, string BlobHref);
+
     public sealed record RunList(int TotalCount, List<Run> CheckRuns);
 
     public sealed record SuiteList(int TotalCount, List<Suite> CheckSuites);
@@ -44,9 +47,13 @@ public static class CheckViews
         var url = $"{RepoApi(baseUrl, repo)}/check-runs/{run.Id}";
         return new Run(run.Id, run.HeadSha, NodeId("CheckRun", run.Id), run.ExternalId, url,
             $"{baseUrl}/{repo.Owner.Username}/{repo.Name}/runs/{run.Id}", run.DetailsUrl, run.Status, run.Conclusion, run.StartedAt,
-            run.CompletedAt, new Output(run.OutputTitle, run.OutputSummary, run.OutputText, 0, url + "/annotations"), run.Name,
+            run.CompletedAt, new Output(run.OutputTitle, run.OutputSummary, run.OutputText, run.AnnotationsCount, url + "/annotations"), run.Name,
             new SuiteRef(run.SuiteId), CheckApp.FromSlug(run.Suite.App).ToView(baseUrl), pullRequests);
     }
+
+    public static Annotation ToView(this CheckRunAnnotation a, CheckRun run, Repository repo, string baseUrl) =>
+        new(a.Path, a.StartLine, a.EndLine, a.StartColumn, a.EndColumn, a.Level, a.Title, a.Message, a.RawDetails,
+            $"{baseUrl}/{repo.Owner.Username}/{repo.Name}/blob/{run.HeadSha}/{string.Join('/', a.Path.Split('/').Select(Uri.EscapeDataString))}");
 
     public static Suite ToView(this CheckSuiteState state, Repository repo, string baseUrl, IReadOnlyList<PullRequestRef> pullRequests)
     {

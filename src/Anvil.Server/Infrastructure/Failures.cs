@@ -48,6 +48,9 @@ public sealed class AnvilException(FailureKind kind, string message) : Exception
     /// <summary>A well-formed value the rules refuse: <paramref name="field"/> of <paramref name="resource"/> (GitHub's resource name: <c>Repository</c>, <c>Label</c>, …).</summary>
     public static AnvilException Invalid(string resource, string field, string message) =>
         new(FailureKind.Validation, message) { Field = new FieldError(resource, field, FieldError.InvalidCode) };
+    /// <summary>A required <paramref name="field"/> of <paramref name="resource"/> was not given (GitHub's <c>missing_field</c>).</summary>
+    public static AnvilException Missing(string resource, string field, string message) =>
+        new(FailureKind.Validation, message) { Field = new FieldError(resource, field, FieldError.MissingFieldCode) };
     /// <summary>The <paramref name="field"/> of <paramref name="resource"/> names something that already exists.</summary>
     public static AnvilException Taken(string resource, string field, string message) =>
         new(FailureKind.AlreadyExists, message) { Field = new FieldError(resource, field, FieldError.AlreadyExistsCode) };
@@ -70,4 +73,5 @@ public sealed record FieldError(string Resource, string Field, string Code)
 {
     public const string InvalidCode = "invalid";
     public const string AlreadyExistsCode = "already_exists";
+    public const string MissingFieldCode = "missing_field";
 }

@@ -53,14 +53,17 @@ public static class IssueV1Endpoints
         // The signed-in user's issues across repositories; with no organizations, GitHub's two lists are one.
         foreach (var path in new[] { "/api/v1/issues", "/api/v1/user/issues" })
         {
-            app.MapGet(path, async (HttpContext ctx, CallerIssues issues) =>
+            app.MapGet(path, async (HttpContext ctx, CallerIssues issues, Repositories.RepositoryViews views) =>
             {
                 var page = PageRequest.From(ctx.Request);
                 var q = ctx.Request.Query;
                 var filter = new IssueFilter(IssueFilter.ParseState(q["state"]), IssueFilter.ParseLabels(q["labels"]), null, null, null,
                     ctx.Request.Timestamp("since"), Order: IssueOrder.Parse(q["sort"].ToString() is { Length: > 0 } s ? s : null, ctx.Request.Ascending()));
                 var list = await issues.ListAsync(CallerIssues.ParseInvolvement(q["filter"]), filter, page.Offset, page.PerPage, ctx.RequestAborted);
-                return page.Answer(ctx, list, i => i.ToV1(ctx.PublicBaseUrl()));
+                // Each repository of the page shaped once, however many of its issues the page holds.
+                var repositories = list.Items.Select(i => i.Repository).DistinctBy(r => r.Id).ToList();
+                var shaped = (await views.V1Async(repositories, ctx.RequestAborted)).ToDictionary(r => r.Id);
+                return page.Answer(ctx, list, i => i.ToV1(ctx.PublicBaseUrl()) with { Repository = shaped[i.Repository.Id] });
             }).RequireUser(Scopes.RepoRead);
         }
 

@@ -57,7 +57,9 @@ public static class IssueViews
         UserViews.V1SimpleUser User, List<V1Label> Labels, UserViews.V1SimpleUser? Assignee, List<UserViews.V1SimpleUser> Assignees,
         object? Milestone, bool Locked, string? ActiveLockReason, int Comments,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] V1PullRequestLinks? PullRequest,
-        DateTime? ClosedAt, DateTime CreatedAt, DateTime UpdatedAt, UserViews.V1SimpleUser? ClosedBy, string AuthorAssociation);
+        DateTime? ClosedAt, DateTime CreatedAt, DateTime UpdatedAt, UserViews.V1SimpleUser? ClosedBy, string AuthorAssociation,
+        // Only on the lists across repositories (GET /issues, /user/issues), as on GitHub.
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Repositories.RepositoryViews.V1? Repository = null);
 
     public sealed record V1Comment(long Id, string NodeId, string Url, string HtmlUrl, string IssueUrl, string Body,
         UserViews.V1SimpleUser User, DateTime CreatedAt, DateTime UpdatedAt, string AuthorAssociation);

@@ -645,6 +645,22 @@ public abstract class BrowsingTests(AnvilServer server)
         var old = (await (await c.GetAsync($"{s.V1}/contents/src?ref=light")).JsonAsync()).AsArray();
         Assert.Equal("src/app.txt", Assert.Single(old)!.Str("path"));
 
+        // GitHub's _links on files and directory entries: the item's own, git and html URLs, each one that answers.
+        Assert.Equal((file.Str("url"), file.Str("git_url"), file.Str("html_url")), (file.Str("_links.self"), file.Str("_links.git"), file.Str("_links.html")));
+        var srcEntry = root.Single(e => e!.Str("name") == "src")!;
+        Assert.Equal((srcEntry.Str("url"), srcEntry.Str("git_url"), srcEntry.Str("html_url")),
+            (srcEntry.Str("_links.self"), srcEntry.Str("_links.git"), srcEntry.Str("_links.html")));
+        Assert.Contains("/git/trees/", srcEntry.Str("_links.git"));
+        using (var tree = await c.GetAsync(srcEntry.Str("_links.git")))
+        {
+            Assert.Equal(srcEntry.Str("sha"), (await tree.JsonAsync()).Str("sha"));
+        }
+        using (var blob = await c.GetAsync(file.Str("_links.git")))
+        {
+            Assert.Equal(file.Str("sha"), (await blob.JsonAsync()).Str("sha"));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await c.GetAsync(srcEntry.Str("_links.self"))).StatusCode);
+
         var req = new HttpRequestMessage(HttpMethod.Get, $"{s.V1}/contents/assets/blob.bin");
         req.Headers.Accept.ParseAdd("application/vnd.github.raw+json");
         var bytes = await c.SendAsync(req);

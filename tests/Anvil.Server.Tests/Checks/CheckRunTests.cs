@@ -127,6 +127,30 @@ public abstract class CheckRunTests(AnvilServer server)
         await (await c.PatchAsJsonAsync($"{url}/999999999", new { status = "in_progress" })).ErrorAsync(HttpStatusCode.NotFound);
         var still = await (await c.GetAsync($"{url}/{run["id"]}")).JsonAsync();
         Assert.Equal("queued", still.Str("status"));
+
+        // Annotations: GitHub's 422 naming the field, or 400 for a body that is not the JSON it should be; never half stored.
+        object Output(object annotation) => new { title = "t", summary = "s", annotations = new[] { annotation } };
+        foreach (var bad in new object[]
+        {
+            new { path = "a.txt", start_line = 1, end_line = 1, annotation_level = "error", message = "m" },
+            new { path = "a.txt", start_line = 5, end_line = 2, annotation_level = "notice", message = "m" },
+            new { path = "a.txt", start_line = 0, end_line = 1, annotation_level = "notice", message = "m" },
+            new { path = "/etc/passwd", start_line = 1, end_line = 1, annotation_level = "notice", message = "m" },
+            new { path = "a.txt", start_line = 1, end_line = 1, annotation_level = "notice", message = "m", title = new string('t', 256) },
+            new { start_line = 1, end_line = 1, annotation_level = "notice", message = "m" },
+        })
+        {
+            var error = await (await c.PatchAsJsonAsync($"{url}/{run["id"]}", new { output = Output(bad) })).JsonAsync(HttpStatusCode.UnprocessableEntity);
+            Assert.Equal("Validation Failed", error.Str("message"));
+            Assert.StartsWith("output.annotations[0].", error["errors"]![0]!.Str("field"));
+        }
+        await (await c.PatchAsJsonAsync($"{url}/{run["id"]}", new { output = Output(new { path = "a.txt", start_line = "one", end_line = 1 }) }))
+            .ErrorAsync(HttpStatusCode.BadRequest);
+        await (await c.PatchAsJsonAsync($"{url}/{run["id"]}", new { output = new { title = "t", summary = "s", annotations = "all of them" } }))
+            .ErrorAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0, (await (await c.GetAsync($"{url}/{run["id"]}")).JsonAsync())["output"]!["annotations_count"]!.GetValue<int>());
+        Assert.Empty((await (await c.GetAsync($"{url}/{run["id"]}/annotations")).JsonAsync()).AsArray());
+        await (await c.GetAsync($"{url}/999999999/annotations")).ErrorAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

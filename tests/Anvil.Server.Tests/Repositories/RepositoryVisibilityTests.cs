@@ -43,6 +43,26 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         return new Scenario(owner, await server.SignUpAsync(), reader, writer, repo);
     }
 
+    /// <summary>A workflow on the default branch (listed once the push is handled) and a check run with an annotation; the check run's id.</summary>
+    private static async Task<long> WorkflowAndCheckRunAsync(Scenario s)
+    {
+        using var oc = s.Owner.Client();
+        var workflow = Convert.ToBase64String("on: workflow_dispatch\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n"u8.ToArray());
+        var file = await (await oc.PutAsJsonAsync($"/api/v1/repos/{s.Path}/contents/.github/workflows/ci.yml", new { message = "ci", content = workflow }))
+            .JsonAsync(HttpStatusCode.Created);
+        for (var tries = 0; (await (await oc.GetAsync($"/api/v1/repos/{s.Path}/actions/workflows")).JsonAsync())["total_count"]!.GetValue<int>() == 0; tries++)
+        {
+            Assert.True(tries < 300, "the workflow was never listed");
+            await Task.Delay(100);
+        }
+        var run = await (await oc.PostAsJsonAsync($"/api/v1/repos/{s.Path}/check-runs", new
+        {
+            name = "lint", head_sha = file.Str("commit.sha"),
+            output = new { title = "t", summary = "s", annotations = new[] { new { path = "README.md", start_line = 1, end_line = 1, annotation_level = "notice", message = "m" } } },
+        })).JsonAsync(HttpStatusCode.Created);
+        return run["id"]!.GetValue<long>();
+    }
+
     private async Task<Viewer> ViewerAsync(Scenario s, string kind)
     {
         async Task<Viewer> WithToken(TestUser user, params string[] scopes)
@@ -100,6 +120,7 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
     public async Task Private_repository_reads_are_visible_exactly_to_those_allowed(string kind)
     {
         var s = await PrivateRepoAsync();
+        var checkRunId = await WorkflowAndCheckRunAsync(s);
         using var v = await ViewerAsync(s, kind);
         var visible = CanRead(kind);
         var hidden = HttpStatusCode.NotFound;
@@ -115,7 +136,8 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         await ExpectAsync(gazers, visible ? HttpStatusCode.OK : hidden, "v1 stargazers");
         foreach (var route in new[] { "languages", "tags", "readme", "compare/main...main", "commits/main/statuses", "commits/main/status",
             "git/ref/heads/main", "git/matching-refs/heads", "git/refs", "git/refs/heads/main", "git/trees/main", "tarball/main", "zipball",
-            "assignees", "issues/comments", "topics" })
+            "assignees", "issues/comments", "topics", "actions/workflows", "actions/workflows/ci.yml", "actions/workflows/ci.yml/runs",
+            $"check-runs/{checkRunId}/annotations" })
         {
             await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/{route}"), visible ? HttpStatusCode.OK : hidden, "v1 " + route);
         }
@@ -231,10 +253,15 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
 
         // Statuses, git objects and contents: writers.
         string sha;
+        long suiteId;
         using (var oc0 = s.Owner.Client())
         {
             sha = (await (await oc0.GetAsync($"/api/v1/repos/{s.Path}/branches/main")).JsonAsync()).Str("commit.sha");
+            suiteId = (await (await oc0.PostAsJsonAsync($"/api/v1/repos/{s.Path}/check-runs", new { name = "ci", head_sha = sha }))
+                .JsonAsync(HttpStatusCode.Created))["check_suite"]!["id"]!.GetValue<long>();
         }
+        await ExpectAsync(await v.Api.PostAsync($"/api/v1/repos/{s.Path}/check-suites/{suiteId}/rerequest", null),
+            For(CanWrite(kind), HttpStatusCode.Created), "rerequest check suite");
         await ExpectAsync(await v.Api.PostAsJsonAsync($"/api/v1/repos/{s.Path}/statuses/{sha}", new { state = "success" }),
             For(CanWrite(kind), HttpStatusCode.Created), "create status");
         await ExpectAsync(await v.Api.PostAsJsonAsync($"/api/v1/repos/{s.Path}/git/blobs", new { content = "x" }),

@@ -181,6 +181,32 @@ public abstract class CheckRunWebhookTests(PullsServer server) : IAsyncLifetime
         Assert.StartsWith(server.BaseUri.ToString().TrimEnd('/') + "/api/v1/repos/", completed.Json.Str("check_run.url"));
         Assert.Equal($"{repo.Owner.Username}/{repo.Name}", completed.Json.Str("repository.full_name"));
     }
+
+    [Fact]
+    public async Task Rerequesting_another_apps_check_suite_sends_check_suite_rerequested()
+    {
+        using var repo = await PullRepo.CreateAsync(server);
+        var path = "/suites-" + Guid.NewGuid().ToString("N")[..6];
+        await WebhookServer.CreateHookAsync(repo.Owner, repo.Name, _receiver.Url(path), ["check_suite"]);
+        var sha = await repo.RemoteAsync("main");
+        using var c = server.WithBearer(await repo.Owner.CreateTokenAsync("repo:write"));
+        var created = await (await c.PostAsJsonAsync($"{repo.V1}/check-runs", new { name = "lint", head_sha = sha, conclusion = "failure" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var suiteId = created["check_suite"]!["id"]!.GetValue<long>();
+
+        var res = await c.PostAsync($"{repo.V1}/check-suites/{suiteId}/rerequest", null);
+        Assert.Equal(HttpStatusCode.Created, res.StatusCode);
+        var evt = await _receiver.WaitForEventAsync(path, "check_suite", p => p.Str("action") == "rerequested");
+        Assert.Equal(suiteId, evt.Json["check_suite"]!["id"]!.GetValue<long>());
+        Assert.Equal(sha, evt.Json.Str("check_suite.head_sha"));
+        Assert.Equal("failure", evt.Json.Str("check_suite.conclusion"));
+        Assert.Equal("anvil", evt.Json.Str("check_suite.app.slug"));
+        Assert.Equal(repo.Owner.Username, evt.Json.Str("sender.login"));
+        // The run itself is the app's to redo: unchanged here.
+        Assert.Equal("failure", (await (await c.GetAsync($"{repo.V1}/check-runs/{created["id"]}")).JsonAsync()).Str("conclusion"));
+
+        await (await c.PostAsync($"{repo.V1}/check-suites/999999999/rerequest", null)).ErrorAsync(HttpStatusCode.NotFound);
+    }
 }
 
 public sealed class CheckRunWebhookTestsOnSqlite(PullsSqliteServer s) : CheckRunWebhookTests(s), IClassFixture<PullsSqliteServer>;

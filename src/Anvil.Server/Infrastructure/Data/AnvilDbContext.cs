@@ -23,7 +23,9 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Search.SearchDocument> SearchDocuments => Set<Search.SearchDocument>();
     public DbSet<Checks.CheckSuite> CheckSuites => Set<Checks.CheckSuite>();
     public DbSet<Checks.CheckRun> CheckRuns => Set<Checks.CheckRun>();
+    public DbSet<Checks.CheckRunAnnotation> CheckRunAnnotations => Set<Checks.CheckRunAnnotation>();
     public DbSet<Checks.CommitStatus> CommitStatuses => Set<Checks.CommitStatus>();
+    public DbSet<Actions.Workflow> Workflows => Set<Actions.Workflow>();
     public DbSet<Actions.WorkflowRun> WorkflowRuns => Set<Actions.WorkflowRun>();
     public DbSet<Actions.WorkflowJob> WorkflowJobs => Set<Actions.WorkflowJob>();
     public DbSet<Actions.JobStep> JobSteps => Set<Actions.JobStep>();

@@ -27,6 +27,7 @@ public static class DomainEventHandlers
         .AddHandler<ForkWebhooks>()
         .AddHandler<MemberWebhooks>()
         .AddHandler<CheckRunEventHooks>()
+        .AddHandler<CheckSuiteEventHooks>()
         .AddHandler<IssueWebhooks>()
         .AddHandler<IssueCommentWebhooks>()
         .AddHandler<DefaultLabelsForNewRepositories>()

@@ -197,6 +197,44 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("RunnerRegistrationTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Anvil.Server.Actions.Workflow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryId", "Path")
+                        .IsUnique();
+
+                    b.ToTable("Workflows", (string)null);
+                });
+
             modelBuilder.Entity("Anvil.Server.Actions.WorkflowJob", b =>
                 {
                     b.Property<long>("Id")
@@ -353,6 +391,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("WorkflowId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("WorkflowPath")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -366,6 +407,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("Status");
 
                     b.HasIndex("RepositoryId", "Id");
+
+                    b.HasIndex("WorkflowId", "Id");
 
                     b.ToTable("WorkflowRuns", (string)null);
                 });
@@ -523,6 +566,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("AnnotationsCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("TEXT");
 
@@ -588,6 +634,55 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("CheckRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Anvil.Server.Checks.CheckRunAnnotation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CheckRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EndColumn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EndLine")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RawDetails")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("StartColumn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StartLine")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CheckRunId", "Id");
+
+                    b.ToTable("CheckRunAnnotations", (string)null);
                 });
 
             modelBuilder.Entity("Anvil.Server.Checks.CheckSuite", b =>
@@ -1879,6 +1974,15 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Anvil.Server.Actions.Workflow", b =>
+                {
+                    b.HasOne("Anvil.Server.Repositories.Repository", null)
+                        .WithMany()
+                        .HasForeignKey("RepositoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Anvil.Server.Actions.WorkflowJob", b =>
                 {
                     b.HasOne("Anvil.Server.Actions.WorkflowRun", "Run")
@@ -1954,6 +2058,15 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Suite");
+                });
+
+            modelBuilder.Entity("Anvil.Server.Checks.CheckRunAnnotation", b =>
+                {
+                    b.HasOne("Anvil.Server.Checks.CheckRun", null)
+                        .WithMany()
+                        .HasForeignKey("CheckRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Anvil.Server.Checks.CheckSuite", b =>
