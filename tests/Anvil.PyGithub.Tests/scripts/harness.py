@@ -53,9 +53,9 @@ API_URL = os.environ["ANVIL_API_URL"]
 WEB_URL = API_URL.rsplit("/api/v1", 1)[0]
 
 
-def client(token=None):
+def client(token=None, per_page=30):
     """PyGithub as a user of it sets it up against a GitHub Enterprise-like server: only the base URL changed."""
-    return github.Github(base_url=API_URL, login_or_token=token, per_page=int(os.environ.get("ANVIL_PER_PAGE", "30")))
+    return github.Github(base_url=API_URL, login_or_token=token, per_page=per_page)
 
 
 def env(name):
