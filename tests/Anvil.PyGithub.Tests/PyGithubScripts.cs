@@ -26,6 +26,12 @@ public abstract class PyGithubServer : AnvilServer
     private static readonly TimeSpan HangLimit = TimeSpan.FromMinutes(2);
     private readonly ConcurrentDictionary<string, Lazy<Task<ScriptRun>>> _runs = new();
 
+    protected PyGithubServer()
+    {
+        // The webhook script receives deliveries on a loopback port of its own.
+        Settings["ANVIL_WEBHOOK_ALLOW_HOSTS"] = "127.0.0.1";
+    }
+
     public static string ScriptsDir => Path.Combine(AppContext.BaseDirectory, "scripts");
 
     public static IEnumerable<string> Groups => Directory.GetFiles(ScriptsDir, "*.py")
