@@ -16,7 +16,7 @@ workflow = "name: CI\non: push\njobs:\n  build:\n    runs-on: [self-hosted, pygi
 state = {}
 
 
-def runs_for(sha, timeout=20):
+def runs_for(sha, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
         found = [r for r in repo.get_workflow_runs() if r.head_sha == sha]
@@ -58,7 +58,7 @@ def list_and_get():
 def cancel_and_rerun():
     one = repo.get_workflow_run(state["run"].id)
     assert one.cancel() is True
-    for _ in range(50):
+    for _ in range(300):
         cancelled = repo.get_workflow_run(one.id)
         if cancelled.status == "completed":
             break

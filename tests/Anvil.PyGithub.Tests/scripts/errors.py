@@ -5,7 +5,7 @@ import uuid
 
 import github
 
-from harness import client, env, expect_error, run
+from harness import client, env, expect_error, run, settled
 
 g = client(env("ANVIL_TOKEN"))
 other = client(env("ANVIL_OTHER_TOKEN"))
@@ -76,10 +76,7 @@ def conflicts_and_refusals():
     public.update_file("f.txt", "main side", "main\n", public.get_contents("f.txt").sha)
     public.update_file("f.txt", "clash side", "clash\n", public.get_contents("f.txt", ref="clash").sha, branch="clash")
     pr = public.create_pull(title="Clash", body="", base="main", head="clash")
-    for _ in range(50):
-        pr = public.get_pull(pr.number)
-        if pr.mergeable is not None:
-            break
+    pr = settled(public, pr.number)
     assert pr.mergeable is False and pr.mergeable_state == "dirty", (pr.mergeable, pr.mergeable_state)
     refused = expect_error(github.GithubException, lambda: pr.merge(), 405)
     assert refused.data["message"], refused.data

@@ -7,6 +7,7 @@ import functools
 import inspect
 import os
 import sys
+import time
 import traceback
 
 import github
@@ -60,6 +61,17 @@ def client(token=None, per_page=30):
 
 def env(name):
     return os.environ[name]
+
+
+def settled(repo, number, timeout=60):
+    """The pull request once its mergeability is known: like GitHub's, null until computed, so clients poll."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        pr = repo.get_pull(number)
+        if pr.mergeable is not None:
+            return pr
+        time.sleep(0.2)
+    raise AssertionError(f"pull request {number}: mergeable still null after {timeout}s")
 
 
 def expect_error(cls, fn, status=None):

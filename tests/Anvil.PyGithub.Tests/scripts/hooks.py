@@ -38,7 +38,7 @@ hook_url = f"http://127.0.0.1:{receiver.server_port}/hook"
 state = {}
 
 
-def next_delivery(event, timeout=30):
+def next_delivery(event, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:

@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 
-from harness import client, env, run
+from harness import client, env, run, settled
 
 g = client(env("ANVIL_TOKEN"))
 other = client(env("ANVIL_OTHER_TOKEN"))
@@ -21,22 +21,13 @@ workflow = ("name: CI\non: [push, workflow_dispatch]\njobs:\n  build:\n    runs-
             "    steps: [{run: echo hi}]\n")
 
 
-def settled(number):
-    for _ in range(50):
-        pr = repo.get_pull(number)
-        if pr.mergeable is not None:
-            return pr
-        time.sleep(0.2)
-    raise AssertionError("mergeable still null")
-
-
 def workflows_and_run_fields():
     sha = repo.create_file(".anvil/workflows/ci.yml", "Add CI", workflow)["commit"].sha
     flows = list(repo.get_workflows())
     assert [w.path for w in flows] == [".anvil/workflows/ci.yml"] and flows[0].name == "CI", flows
     flow = repo.get_workflow("ci.yml")
     assert flow.id == flows[0].id and flow.state == "active" and repo.get_workflow(flow.id).path == flow.path
-    for _ in range(50):
+    for _ in range(300):
         runs = list(flow.get_runs())
         if runs:
             break
@@ -44,7 +35,7 @@ def workflows_and_run_fields():
     assert runs[0].head_sha == sha and runs[0].workflow_id == flow.id, runs[0].raw_data.get("workflow_id")
     assert runs[0].run_number == 1 and runs[0].repository.full_name == repo.full_name
     assert flow.create_dispatch("main") is True
-    for _ in range(50):
+    for _ in range(300):
         if flow.get_runs().totalCount == 2:
             break
         time.sleep(0.2)
@@ -83,7 +74,7 @@ def reviews_replies_update_branch():
     pr.get_review(review.id).dismiss("Addressed")
     assert pr.get_review(review.id).state == "DISMISSED"
     repo.create_file("main.txt", "Move main", "main\n")
-    assert settled(pr.number).mergeable_state == "behind"
+    assert settled(repo, pr.number).mergeable_state == "behind"
     assert pr.update_branch() is True
     assert repo.get_pull(pr.number).commits == 2
 

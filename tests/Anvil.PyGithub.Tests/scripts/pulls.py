@@ -1,11 +1,10 @@
 """Pull requests: create, list with filters, edit, commits and files, reviews and review comments, requested reviewers,
 labels and assignees through the issue, merging (and GitHub's 405 and 409 refusals)."""
-import time
 import uuid
 
 import github
 
-from harness import client, env, expect_error, run
+from harness import client, env, expect_error, run, settled
 
 g = client(env("ANVIL_TOKEN"))
 other = client(env("ANVIL_OTHER_TOKEN"))
@@ -13,16 +12,6 @@ me = g.get_user()
 repo = me.create_repo("pulls-" + uuid.uuid4().hex[:6])
 repo.add_to_collaborators(env("ANVIL_OTHER_USER"), "push")
 state = {}
-
-
-def settled(number):
-    """The pull request once its mergeability is known: like GitHub, null until computed, so clients poll."""
-    for _ in range(50):
-        pr = repo.get_pull(number)
-        if pr.mergeable is not None:
-            return pr
-        time.sleep(0.2)
-    raise AssertionError(f"pull {number} mergeable still null")
 
 
 def seed():
@@ -43,7 +32,7 @@ def create_and_read():
     assert pr.head.repo.full_name == repo.full_name and pr.user.login == me.login
     assert pr.html_url.endswith(f"/{repo.full_name}/pull/1"), pr.html_url
     assert pr.diff_url.endswith("/pull/1.diff") and pr.patch_url.endswith("/pull/1.patch"), pr.diff_url
-    got = settled(1)
+    got = settled(repo, 1)
     assert got.merged is False and got.mergeable is True, got.mergeable
     assert got.mergeable_state in ("clean", "unstable"), got.mergeable_state
     assert got.commits == 2 and got.changed_files == 2 and got.additions == 2 and got.deletions == 1

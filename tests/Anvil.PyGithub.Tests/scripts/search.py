@@ -2,12 +2,11 @@
 
 PyGithub 1.55 makes search items lazy objects that refetch their url on any raw_data read, so GitHub's `score` and the
 pull request items' head/base are not visible through it (Anvil serves them; the Octokit tests read them)."""
-import time
 import uuid
 
 import github
 
-from harness import client, env, expect_error, run
+from harness import client, env, expect_error, run, settled
 
 g = client(env("ANVIL_TOKEN"))
 other = client(env("ANVIL_OTHER_TOKEN"))
@@ -28,10 +27,7 @@ def seed():
     repo.create_issue(f"{word} crash on start", body="boom", assignees=[me.login])
     other.get_repo(repo.full_name).create_issue(f"{word} docs request", body="please")
     merged = repo.create_pull(title=f"{word} merged change", body="", base="main", head="merged")
-    for _ in range(50):
-        if repo.get_pull(merged.number).mergeable is not None:
-            break
-        time.sleep(0.2)
+    settled(repo, merged.number)
     merged.merge()
     repo.create_pull(title=f"{word} open change", body="", base="main", head="open")
 
