@@ -56,7 +56,8 @@ WEB_URL = API_URL.rsplit("/api/v1", 1)[0]
 
 def client(token=None, per_page=30):
     """PyGithub as a user of it sets it up against a GitHub Enterprise-like server: only the base URL changed."""
-    return github.Github(base_url=API_URL, login_or_token=token, per_page=per_page)
+    # A generous timeout: PyGithub's 15 s default is short for a test machine running many suites at once.
+    return github.Github(base_url=API_URL, login_or_token=token, per_page=per_page, timeout=120)
 
 
 def env(name):
