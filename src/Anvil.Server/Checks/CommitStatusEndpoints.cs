@@ -49,7 +49,7 @@ public static class CommitStatusEndpoints
         });
     }
 
-    private static async Task<IResult> ListStatusesAsync(HttpContext ctx, string owner, string name, string @ref, RepositoryAccess access,
+    private static async Task<JsonOk<List<StatusView>>> ListStatusesAsync(HttpContext ctx, string owner, string name, string @ref, RepositoryAccess access,
         CommitStatusService statuses)
     {
         var grant = await access.ReadAsync(owner, name, ctx.RequestAborted);
