@@ -131,6 +131,7 @@ public abstract class PyGithubServer : AnvilServer
             psi.Environment.Remove(proxy);
         }
         psi.Environment["NO_PROXY"] = "*";
+        psi.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         using var p = Process.Start(psi)!;
         var output = new StringBuilder();
         var gate = new object();
