@@ -10,6 +10,8 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v npm >/dev/null || missing+=(npm)
 # The email tests send to aiosmtpd, a real SMTP server, run by Debian's python.
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
+# The second GitHub client the API is tested with (beside Octokit): PyGithub, as Debian packages it for its python.
+/usr/bin/python3 -c 'import github' 2>/dev/null || missing+=(python3-github)
 # PostgreSQL: the project's own binaries in /usr/local/bin when present, else Debian's.
 if [ ! -x /usr/local/bin/initdb ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)

@@ -30,15 +30,9 @@ public static class CommitStatusEndpoints
             return ApiJson.Created(ctx, status.ToView(grant.Repository, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapGet("/commits/{ref}/statuses", async (HttpContext ctx, RepositoryContext current, string @ref,
-            CommitStatusService statuses) =>
-        {
-            var grant = current.Grant;
-            var page = PageRequest.From(ctx.Request);
-            var (_, list) = await statuses.ListAsync(grant.Repository, @ref, page.Offset, page.PerPage, ctx.RequestAborted);
-            var baseUrl = ctx.PublicBaseUrl();
-            return page.Answer(ctx, list, s => s.ToView(grant.Repository, baseUrl));
-        });
+        repo.MapGet("/commits/{ref}/statuses", ListStatusesAsync);
+        // GitHub's older path for the same list, the one PyGithub's Commit.get_statuses requests.
+        repo.MapGet("/statuses/{ref}", ListStatusesAsync);
 
         repo.MapGet("/commits/{ref}/status", async (HttpContext ctx, RepositoryContext current, string @ref,
             CommitStatusService statuses, RepositoryViews views) =>
@@ -53,6 +47,15 @@ public static class CommitStatusEndpoints
                 list.Items.Select(s => s.ToView(grant.Repository, baseUrl)).ToList(), combined.Sha, list.Total, repository,
                 $"{api}/commits/{combined.Sha}", $"{api}/commits/{combined.Sha}/status"));
         });
+    }
+
+    private static async Task<JsonOk<List<StatusView>>> ListStatusesAsync(HttpContext ctx, RepositoryContext current, string @ref, CommitStatusService statuses)
+    {
+        var grant = current.Grant;
+        var page = PageRequest.From(ctx.Request);
+        var (_, list) = await statuses.ListAsync(grant.Repository, @ref, page.Offset, page.PerPage, ctx.RequestAborted);
+        var baseUrl = ctx.PublicBaseUrl();
+        return page.Answer(ctx, list, s => s.ToView(grant.Repository, baseUrl));
     }
 
     private static string RepoApi(Repository repo, string baseUrl) => $"{baseUrl}/api/v1/repos/{repo.Owner.Username}/{repo.Name}";

@@ -107,6 +107,7 @@ public static class OpenApiSummaries
         ["GET /api/v1/repos/{owner}/{name}/commits/{sha}/check-suites"] = "List check suites for a commit",
         ["POST /api/v1/repos/{owner}/{name}/statuses/{sha}"] = "Create a commit status",
         ["GET /api/v1/repos/{owner}/{name}/commits/{ref}/statuses"] = "List commit statuses for a reference",
+        ["GET /api/v1/repos/{owner}/{name}/statuses/{ref}"] = "List commit statuses for a reference (GitHub's older path)",
         ["GET /api/v1/repos/{owner}/{name}/commits/{ref}/status"] = "Get the combined status for a reference",
         ["GET /api/v1/repos/{owner}/{name}/git/ref/{ref}"] = "Get a reference",
         ["GET /api/v1/repos/{owner}/{name}/git/matching-refs/{ref}"] = "List matching references",

@@ -56,6 +56,9 @@ public abstract class CommitStatusTests(AnvilServer server)
         }
         var all = (await (await c.GetAsync($"{repo.Api}/commits/main/statuses")).JsonAsync()).AsArray();
         Assert.Equal([plain["id"]!.GetValue<long>(), created["id"]!.GetValue<long>()], all.Select(s => s!["id"]!.GetValue<long>()));
+        // GitHub's older path for the list (PyGithub's Commit.get_statuses) answers the same.
+        var legacy = (await (await c.GetAsync($"{repo.Api}/statuses/{repo.Sha}")).JsonAsync()).AsArray();
+        Assert.Equal(all.ToJsonString(), legacy.ToJsonString());
     }
 
     [Fact]
@@ -125,6 +128,7 @@ public abstract class CommitStatusTests(AnvilServer server)
         using var anon = server.Anonymous();
         await (await s.PostAsJsonAsync($"{repo.Api}/statuses/{repo.Sha}", new { state = "success" })).ErrorAsync(HttpStatusCode.NotFound);
         await (await s.GetAsync($"{repo.Api}/commits/{repo.Sha}/statuses")).ErrorAsync(HttpStatusCode.NotFound);
+        await (await s.GetAsync($"{repo.Api}/statuses/{repo.Sha}")).ErrorAsync(HttpStatusCode.NotFound);
         await (await anon.GetAsync($"{repo.Api}/commits/main/status")).ErrorAsync(HttpStatusCode.NotFound);
 
         using var readOnly = server.WithBearer(await repo.Owner.CreateTokenAsync("repo:read"));
