@@ -40,6 +40,8 @@ public static class OpenApiSummaries
         ["DELETE /api/v1/repos/{owner}/{name}/pulls/{number}/reviews/{id}"] = "Delete a pending review for a pull request",
         ["POST /api/v1/repos/{owner}/{name}/pulls/{number}/reviews/{id}/events"] = "Submit a pending review for a pull request",
         ["GET /api/v1/repos/{owner}/{name}/pulls/{number}/reviews/{id}/comments"] = "List comments for a pull request review",
+        ["PUT /api/v1/repos/{owner}/{name}/pulls/{number}/reviews/{id}/dismissals"] = "Dismiss a review for a pull request",
+        ["POST /api/v1/repos/{owner}/{name}/pulls/{number}/comments/{commentId}/replies"] = "Create a reply for a review comment",
         ["GET /api/v1/repos/{owner}/{name}/pulls/comments/{id}"] = "Get a review comment for a pull request",
         ["PATCH /api/v1/repos/{owner}/{name}/pulls/comments/{id}"] = "Update a review comment for a pull request",
         ["DELETE /api/v1/repos/{owner}/{name}/pulls/comments/{id}"] = "Delete a review comment for a pull request",
