@@ -95,8 +95,10 @@ public static class PullRequestViews
 
     public sealed record V1ReviewCommentLinks(V1Href Self, V1Href Html, V1Href PullRequest);
 
+    /// <param name="SubmittedAt">Left out of a pending review, as GitHub does (clients such as Octokit.NET cannot read a null there).</param>
     public sealed record V1Review(long Id, string NodeId, UserViews.V1SimpleUser User, string Body, string State, string HtmlUrl,
-        string PullRequestUrl, string AuthorAssociation, DateTime? SubmittedAt, string CommitId)
+        string PullRequestUrl, string AuthorAssociation, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? SubmittedAt,
+        string CommitId)
     {
         [JsonPropertyName("_links")]
         public V1ReviewLinks Links => new(new V1Href(HtmlUrl), new V1Href(PullRequestUrl));
