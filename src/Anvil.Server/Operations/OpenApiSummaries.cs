@@ -168,6 +168,7 @@ public static class OpenApiSummaries
         ["GET /api/repositories/{owner}/{name}/pulls/{number}/diff"] = "Get a pull request's diff",
         ["GET /api/v1/repos/{owner}/{name}/pulls/{number}/merge"] = "Check whether a pull request was merged",
         ["PUT /api/v1/repos/{owner}/{name}/pulls/{number}/merge"] = "Merge a pull request",
+        ["PUT /api/v1/repos/{owner}/{name}/pulls/{number}/update-branch"] = "Update a pull request branch",
         ["POST /api/repositories/{owner}/{name}/pulls/{number}/merge"] = "Merge a pull request",
     };
 

@@ -22,6 +22,9 @@ public static class PullRequestV1Endpoints
     public sealed record CommentBody([property: Required] string? Body, string? CommitId, string? Path, int? Line, string? Side, long? InReplyTo, int? Position);
     public sealed record ReplyBody([property: Required] string? Body);
     public sealed record ReviewEventBody(string? Body, [property: Required] string? Event);
+    public sealed record UpdateBranchBody(string? ExpectedHeadSha);
+    /// <summary>GitHub's answer to an update of the head branch (202, though Anvil has already merged when it answers).</summary>
+    public sealed record UpdateBranchAccepted(string Message, string Url);
     public sealed record DismissalBody([property: Required] string? Message, string? Event);
     public sealed record ReviewersBody(List<string?>? Reviewers, List<string?>? TeamReviewers);
     public sealed record CommentEditBody([property: Required] string? Body);
@@ -163,6 +166,14 @@ public static class PullRequestV1Endpoints
             var b = await input.ReadAsync(null) ?? new MergeBody(null, null, null, null);
             var outcome = await merger.MergeAsync(owner, name, number, new MergeRequest(b.MergeMethod, b.CommitTitle, b.CommitMessage, b.Sha), ctx.RequestAborted);
             return ApiJson.Json(ctx, new PullRequestViews.V1MergeResult(outcome.MergeCommitOid, true, "Pull Request successfully merged"));
+        }).RequireUser(Scopes.RepoWrite);
+
+        one.MapPut("/update-branch", async (HttpContext ctx, OptionalJsonBody<UpdateBranchBody> input, string owner, string name, int number, PullRequestMerger merger) =>
+        {
+            var b = await input.ReadAsync(null) ?? new UpdateBranchBody(null);
+            var (pr, _) = await merger.UpdateBranchAsync(owner, name, number, b.ExpectedHeadSha, ctx.RequestAborted);
+            var url = $"{ctx.PublicBaseUrl()}/api/v1/repos/{pr.Repository.Owner.Username}/{pr.Repository.Name}/pulls/{pr.Issue.Number}";
+            return ApiJson.Accepted(ctx, new UpdateBranchAccepted("Updating pull request branch.", url));
         }).RequireUser(Scopes.RepoWrite);
 
         one.MapGet("/reviews", async (HttpContext ctx, string owner, string name, int number, PullRequestReviews reviewing) =>
