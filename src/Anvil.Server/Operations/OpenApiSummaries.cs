@@ -139,6 +139,8 @@ public static class OpenApiSummaries
         ["POST /api/v1/jobs/{id}/status"] = "Runner: report a job's status",
         ["POST /api/v1/jobs/{id}/cancel-check"] = "Runner: ask whether a job was cancelled",
         ["POST /api/v1/repos/{owner}/{name}/hooks/{id}/pings"] = "Ping a webhook",
+        ["GET /api/v1/repos/{owner}/{name}/hooks/{id}/config"] = "Get a webhook configuration for a repository",
+        ["PATCH /api/v1/repos/{owner}/{name}/hooks/{id}/config"] = "Update a webhook configuration for a repository",
         ["POST /api/v1/repos/{owner}/{name}/hooks/{id}/deliveries/{deliveryId}/attempts"] = "Redeliver a webhook delivery",
         ["POST /api/discord/link/generate"] = "Discord bot: create a link token for a Discord user",
         ["POST /api/discord/link/verify"] = "Link your account to a Discord user with a link token",

@@ -34,6 +34,15 @@ public static class WebhookEndpoints
             var (repo, hook) = await service.UpdateAsync(owner, name, id, body, ctx.RequestAborted);
             return ApiJson.Json(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()));
         });
+        hooks.MapGet("/{id}/config", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
+            ApiJson.Json(ctx, WebhookViews.Config((await service.GetAsync(owner, name, id, ctx.RequestAborted)).Hook)));
+        // The config alone, validated as a hook update's config is.
+        hooks.MapPatch("/{id}/config", async (HttpContext ctx, JsonBody<HookConfig> input, string owner, string name, string id, WebhookService service) =>
+        {
+            var config = await input.ReadAsync();
+            var (_, hook) = await service.UpdateAsync(owner, name, id, new UpdateHook(config, null, null, null, null), ctx.RequestAborted);
+            return ApiJson.Json(ctx, WebhookViews.Config(hook));
+        });
         hooks.MapDelete("/{id}", async (HttpContext ctx, string owner, string name, string id, WebhookService service) =>
         {
             await service.DeleteAsync(owner, name, id, ctx.RequestAborted);
