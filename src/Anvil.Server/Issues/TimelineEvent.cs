@@ -42,8 +42,14 @@ public sealed class TimelineEvent
     public long? SourceIssueId { get; set; }
     public Issue? SourceIssue { get; set; }
 
-    /// <summary>A close's <c>state_reason</c>.</summary>
+    /// <summary>A close's <c>state_reason</c>; for <c>review_dismissed</c>, the verdict the review had (APPROVED, CHANGES_REQUESTED).</summary>
     public string? StateReason { get; set; }
+
+    /// <summary>The review a <c>review_dismissed</c> set aside (its author is <see cref="SubjectUserId"/>).</summary>
+    public long? ReviewId { get; set; }
+
+    /// <summary>Why the review was dismissed (GitHub's <c>dismissal_message</c>).</summary>
+    public string? Message { get; set; }
 
     /// <summary>The domain event's dispatch that wrote this row, so that a replay after a crash writes it only once.</summary>
     public string? EffectKey { get; set; }
@@ -64,6 +70,7 @@ public static class TimelineKinds
     public const string Merged = "merged";
     public const string ReadyForReview = "ready_for_review";
     public const string ConvertToDraft = "convert_to_draft";
+    public const string ReviewDismissed = "review_dismissed";
 
     /// <summary>A commit pushed to the repository mentions the issue.</summary>
     public const string Referenced = "referenced";
@@ -89,6 +96,7 @@ internal sealed class TimelineEventConfiguration : IEntityTypeConfiguration<Time
         e.Property(t => t.RenamedTo).HasMaxLength(IssueRules.MaxTitle);
         e.Property(t => t.CommitId).HasMaxLength(64);
         e.Property(t => t.StateReason).HasMaxLength(20);
+        e.Property(t => t.Message).HasMaxLength(IssueRules.MaxBody);
         e.Property(t => t.EffectKey).HasMaxLength(200);
         e.HasOne<Repository>().WithMany().HasForeignKey(t => t.RepositoryId).OnDelete(DeleteBehavior.Cascade);
         e.HasOne(t => t.Issue).WithMany().HasForeignKey(t => t.IssueId).OnDelete(DeleteBehavior.Cascade);

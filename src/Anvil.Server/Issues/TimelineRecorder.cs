@@ -18,7 +18,7 @@ public sealed class TimelineRecorder(AnvilDbContext db, DomainEvents events, Rep
     IDomainEventHandler<IssueLabelsChanged>, IDomainEventHandler<IssueAssigneesChanged>, IDomainEventHandler<IssueLockChanged>,
     IDomainEventHandler<IssueCommented>, IDomainEventHandler<IssueCommentEdited>,
     IDomainEventHandler<PullRequestOpened>, IDomainEventHandler<PullRequestMerged>, IDomainEventHandler<PullRequestDraftChanged>,
-    IDomainEventHandler<RepositoryPushed>
+    IDomainEventHandler<PullRequestReviewDismissed>, IDomainEventHandler<RepositoryPushed>
 {
     // A push's commits read for references: more than this (a long history pushed at once) are not looked at.
     private const int MaxPushedCommits = 200;
@@ -90,6 +90,14 @@ public sealed class TimelineRecorder(AnvilDbContext db, DomainEvents events, Rep
 
     public Task HandleAsync(PullRequestDraftChanged evt, CancellationToken ct) =>
         AddAsync([Row(evt.Repository, evt.PullRequest.Issue, evt.Actor, evt.IsDraft ? TimelineKinds.ConvertToDraft : TimelineKinds.ReadyForReview)], ct);
+
+    /// <summary>Who set whose review aside, at which head, why, and what the review had said (GitHub's <c>dismissed_review</c>).</summary>
+    public Task HandleAsync(PullRequestReviewDismissed evt, CancellationToken ct) =>
+        AddAsync([Row(evt.Repository, evt.PullRequest.Issue, evt.Actor, TimelineKinds.ReviewDismissed) with
+        {
+            SubjectUserId = evt.Review.AuthorId, ReviewId = evt.Review.Id, StateReason = evt.PreviousState, Message = evt.Message,
+            CommitId = evt.PullRequest.HeadOid,
+        }], ct);
 
     /// <summary>Commits pushed to a branch whose messages mention an issue: <c>referenced</c>, once per issue and commit.</summary>
     public async Task HandleAsync(RepositoryPushed evt, CancellationToken ct)
@@ -172,6 +180,8 @@ public sealed class TimelineRecorder(AnvilDbContext db, DomainEvents events, Rep
         public string? CommitId { get; init; }
         public long? SourceIssueId { get; init; }
         public string? StateReason { get; init; }
+        public long? ReviewId { get; init; }
+        public string? Message { get; init; }
     }
 
     private async Task AddAsync(IReadOnlyList<NewRow> rows, CancellationToken ct)
@@ -186,6 +196,7 @@ public sealed class TimelineRecorder(AnvilDbContext db, DomainEvents events, Rep
             RepositoryId = r.RepositoryId, IssueId = r.IssueId, ActorId = r.ActorId, Kind = r.Kind, CreatedAt = now,
             LabelName = r.LabelName, LabelColor = r.LabelColor, SubjectUserId = r.SubjectUserId, RenamedFrom = r.RenamedFrom,
             RenamedTo = r.RenamedTo, CommitId = r.CommitId, SourceIssueId = r.SourceIssueId, StateReason = r.StateReason,
+            ReviewId = r.ReviewId, Message = r.Message,
             EffectKey = events.NextEffectKey(),
         }).ToList();
         if (events.Replaying)

@@ -13,6 +13,9 @@ public static class TimelineViews
 
     public sealed record V1Rename(string From, string To);
 
+    /// <summary>GitHub's <c>dismissed_review</c>: the verdict the review had (lower case), which review, why, and at which head.</summary>
+    public sealed record V1DismissedReview(string State, long? ReviewId, string? DismissalMessage, string? DismissalCommitId);
+
     /// <param name="Actor">Null for a deleted account, as GitHub's events of a "ghost".</param>
     public sealed record V1Event(long Id, string NodeId, string Url, UserViews.V1SimpleUser? Actor, string Event, string? CommitId, string? CommitUrl,
         DateTime CreatedAt, object? PerformedViaGithubApp,
@@ -21,6 +24,7 @@ public static class TimelineViews
         [property: JsonIgnore(Condition = OnlyWhenSet)] UserViews.V1SimpleUser? Assigner,
         [property: JsonIgnore(Condition = OnlyWhenSet)] V1Rename? Rename,
         [property: JsonIgnore(Condition = OnlyWhenSet)] string? StateReason,
+        [property: JsonIgnore(Condition = OnlyWhenSet)] V1DismissedReview? DismissedReview,
         [property: JsonIgnore(Condition = OnlyWhenSet)] IssueViews.V1Issue? Issue);
 
     /// <summary>A comment as the timeline lists it: the comment's own fields, with <c>event: "commented"</c> and its actor.</summary>
@@ -34,13 +38,16 @@ public static class TimelineViews
     public static V1Event ToV1(this TimelineEvent t, Repository repo, string baseUrl, IssueDetails? withIssue = null)
     {
         var api = $"{baseUrl}/api/v1/repos/{repo.Owner.Username}/{repo.Name}";
+        var assignment = t.Kind is TimelineKinds.Assigned or TimelineKinds.Unassigned;
+        var dismissal = t.Kind == TimelineKinds.ReviewDismissed;
         return new V1Event(t.Id, UserViews.NodeId("IE", t.Id), $"{api}/issues/events/{t.Id}", t.Actor?.ToV1Simple(baseUrl), t.Kind,
-            t.CommitId, t.CommitId is { } sha ? $"{api}/commits/{sha}" : null, t.CreatedAt, null,
+            dismissal ? null : t.CommitId, !dismissal && t.CommitId is { } sha ? $"{api}/commits/{sha}" : null, t.CreatedAt, null,
             t.LabelName is { } label ? new V1EventLabel(label, t.LabelColor ?? "") : null,
-            t.SubjectUser?.ToV1Simple(baseUrl),
-            t.SubjectUserId is null ? null : t.Actor?.ToV1Simple(baseUrl),
+            assignment ? t.SubjectUser?.ToV1Simple(baseUrl) : null,
+            assignment && t.SubjectUserId is not null ? t.Actor?.ToV1Simple(baseUrl) : null,
             t.RenamedFrom is { } from ? new V1Rename(from, t.RenamedTo ?? "") : null,
             t.Kind == TimelineKinds.Closed ? t.StateReason : null,
+            dismissal ? new V1DismissedReview((t.StateReason ?? "").ToLowerInvariant(), t.ReviewId, t.Message, t.CommitId) : null,
             withIssue?.ToV1(baseUrl));
     }
 

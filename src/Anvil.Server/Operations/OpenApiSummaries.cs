@@ -40,6 +40,8 @@ public static class OpenApiSummaries
         ["DELETE /api/v1/repos/{owner}/{name}/pulls/{number}/reviews/{id}"] = "Delete a pending review for a pull request",
         ["POST /api/v1/repos/{owner}/{name}/pulls/{number}/reviews/{id}/events"] = "Submit a pending review for a pull request",
         ["GET /api/v1/repos/{owner}/{name}/pulls/{number}/reviews/{id}/comments"] = "List comments for a pull request review",
+        ["PUT /api/v1/repos/{owner}/{name}/pulls/{number}/reviews/{id}/dismissals"] = "Dismiss a review for a pull request",
+        ["POST /api/v1/repos/{owner}/{name}/pulls/{number}/comments/{commentId}/replies"] = "Create a reply for a review comment",
         ["GET /api/v1/repos/{owner}/{name}/pulls/comments/{id}"] = "Get a review comment for a pull request",
         ["PATCH /api/v1/repos/{owner}/{name}/pulls/comments/{id}"] = "Update a review comment for a pull request",
         ["DELETE /api/v1/repos/{owner}/{name}/pulls/comments/{id}"] = "Delete a review comment for a pull request",
@@ -143,6 +145,8 @@ public static class OpenApiSummaries
         ["POST /api/v1/jobs/{id}/status"] = "Runner: report a job's status",
         ["POST /api/v1/jobs/{id}/cancel-check"] = "Runner: ask whether a job was cancelled",
         ["POST /api/v1/repos/{owner}/{name}/hooks/{id}/pings"] = "Ping a webhook",
+        ["GET /api/v1/repos/{owner}/{name}/hooks/{id}/config"] = "Get a webhook configuration for a repository",
+        ["PATCH /api/v1/repos/{owner}/{name}/hooks/{id}/config"] = "Update a webhook configuration for a repository",
         ["POST /api/v1/repos/{owner}/{name}/hooks/{id}/deliveries/{deliveryId}/attempts"] = "Redeliver a webhook delivery",
         ["POST /api/discord/link/generate"] = "Discord bot: create a link token for a Discord user",
         ["POST /api/discord/link/verify"] = "Link your account to a Discord user with a link token",
@@ -172,6 +176,7 @@ public static class OpenApiSummaries
         ["GET /api/repositories/{owner}/{name}/pulls/{number}/diff"] = "Get a pull request's diff",
         ["GET /api/v1/repos/{owner}/{name}/pulls/{number}/merge"] = "Check whether a pull request was merged",
         ["PUT /api/v1/repos/{owner}/{name}/pulls/{number}/merge"] = "Merge a pull request",
+        ["PUT /api/v1/repos/{owner}/{name}/pulls/{number}/update-branch"] = "Update a pull request branch",
         ["POST /api/repositories/{owner}/{name}/pulls/{number}/merge"] = "Merge a pull request",
     };
 

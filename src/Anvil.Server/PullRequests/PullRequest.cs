@@ -66,6 +66,8 @@ public static class ReviewStates
     public const string Commented = "COMMENTED";
     /// <summary>Started, not submitted: only its author sees it and its comments (GitHub's pending review).</summary>
     public const string Pending = "PENDING";
+    /// <summary>An approval or request for changes a writer set aside: it stays in the conversation, and no longer counts as a verdict.</summary>
+    public const string Dismissed = "DISMISSED";
 }
 
 /// <summary>A review: approve, request changes, or comment, on the head commit of the time; or one still pending, which only its author sees.</summary>
@@ -102,6 +104,11 @@ public sealed class PullRequestReviewComment
     /// <summary>The hunk up to the commented line, as GitHub's <c>diff_hunk</c>.</summary>
     public string DiffHunk { get; set; } = "";
     public long? InReplyToId { get; set; }
+    /// <summary>
+    /// GitHub's diff position of the line when the comment was made: its index in the file's diff text, counted from the
+    /// first <c>@@</c> line (<see cref="DiffPositions"/>). Null for comments made before positions were kept.
+    /// </summary>
+    public int? Position { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

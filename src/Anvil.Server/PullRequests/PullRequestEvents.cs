@@ -30,3 +30,7 @@ public sealed record PullRequestMerged(Repository Repository, PullRequest PullRe
 public sealed record PullRequestReviewSubmitted(Repository Repository, PullRequest PullRequest, PullRequestReview Review, User Actor) : IDomainEvent;
 
 public sealed record PullRequestReviewCommented(Repository Repository, PullRequest PullRequest, PullRequestReviewComment Comment, User Actor) : IDomainEvent;
+
+/// <summary>A writer dismissed an approval or request for changes; <see cref="PreviousState"/> is the verdict it had.</summary>
+public sealed record PullRequestReviewDismissed(Repository Repository, PullRequest PullRequest, PullRequestReview Review, User Actor,
+    string PreviousState, string Message) : IDomainEvent;

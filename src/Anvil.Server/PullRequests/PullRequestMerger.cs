@@ -16,7 +16,7 @@ namespace Anvil.Server.PullRequests;
 /// branch compare-and-swap), and noticing one merged on the command line and pushed. Of concurrent attempts, a claim on
 /// the row lets only one record the merge.
 /// </summary>
-public sealed class PullRequestMerger(
+public sealed partial class PullRequestMerger(
     AnvilDbContext db, Caller caller, RepositoryAccess access, RepositoryStore store, GitReader reader, IssueService issues, RepositoryService repositories,
     DomainEvents events, PullRequestService pulls, TimeProvider clock)
 {

@@ -44,4 +44,5 @@ public sealed record PullRequestCommits(PullRequestDetails PullRequest, IReadOnl
 
 public sealed record MergeOutcome(PullRequestDetails PullRequest, string MergeCommitOid);
 
-public sealed record NewReviewComment(string? Body, string? Path, int? Line, string? Side, string? CommitOid, long? InReplyTo);
+/// <param name="Position">GitHub's older way to name the line: its diff position (<see cref="Anvil.Git.Reading.DiffPositions"/>), instead of line and side.</param>
+public sealed record NewReviewComment(string? Body, string? Path, int? Line, string? Side, string? CommitOid, long? InReplyTo, int? Position = null);

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Anvil.Server.PullRequests;
 
 /// <summary>Reviews (approve, request changes, comment) and comments on lines of a pull request's diff.</summary>
-public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, RepositoryAccess access, DomainEvents events, PullRequestService pulls,
+public sealed partial class PullRequestReviews(AnvilDbContext db, Caller caller, RepositoryAccess access, DomainEvents events, PullRequestService pulls,
     IssueService issues, TimeProvider clock)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
@@ -347,6 +347,7 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
             Side = parent.Side,
             CommitOid = parent.CommitOid,
             DiffHunk = parent.DiffHunk,
+            Position = parent.Position,
             InReplyToId = parent.InReplyToId ?? parent.Id,
             CreatedAt = Now,
             UpdatedAt = Now,
@@ -372,18 +373,21 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
         {
             throw AnvilException.BadRequest("path is required");
         }
-        if (req.Line is not { } line)
+        if (req.Line is null && req.Position is null)
         {
-            throw AnvilException.BadRequest("line is required");
+            throw AnvilException.BadRequest("line (or position) is required");
         }
-        var side = (req.Side ?? "RIGHT").ToUpperInvariant() switch
-        {
-            "RIGHT" => "RIGHT",
-            "LEFT" => "LEFT",
-            _ => throw AnvilException.Invalid("side must be LEFT or RIGHT"),
-        };
         var file = diff.Diff.Files.FirstOrDefault(f => f.Path == req.Path)
             ?? throw AnvilException.Invalid($"path '{req.Path}' is not part of this pull request's diff");
+        var (side, line) = req.Line is { } given
+            ? ((req.Side ?? DiffPositions.Right).ToUpperInvariant() switch
+            {
+                DiffPositions.Right => DiffPositions.Right,
+                DiffPositions.Left => DiffPositions.Left,
+                _ => throw AnvilException.Invalid("side must be LEFT or RIGHT"),
+            }, given)
+            : DiffPositions.LineAt(file, req.Position!.Value)
+                ?? throw AnvilException.Invalid("PullRequestReviewComment", "position", $"position {req.Position} is not a line of the diff of '{req.Path}'");
         foreach (var hunk in file.Hunks)
         {
             var index = hunk.Lines.ToList().FindIndex(l => (side == "RIGHT" ? l.NewLineNumber : l.OldLineNumber) == line
@@ -404,6 +408,7 @@ public sealed class PullRequestReviews(AnvilDbContext db, Caller caller, Reposit
                 Side = side,
                 CommitOid = req.CommitOid ?? pr.PullRequest.HeadOid,
                 DiffHunk = hunkText,
+                Position = DiffPositions.PositionOf(file, side, line),
                 CreatedAt = Now,
                 UpdatedAt = Now,
             });

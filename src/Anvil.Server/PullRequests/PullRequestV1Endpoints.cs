@@ -17,10 +17,15 @@ public static class PullRequestV1Endpoints
     public sealed record CreateBody([property: Required] string? Title, string? Body, [property: Required] string? Head, string? HeadRepo, [property: Required] string? Base, bool? Draft);
     public sealed record UpdateBody(string? Title, string? Body, string? State, string? Base, bool? Draft);
     public sealed record MergeBody(string? MergeMethod, string? CommitTitle, string? CommitMessage, string? Sha);
-    public sealed record ReviewCommentBody(string? Body, string? Path, int? Line, string? Side);
+    public sealed record ReviewCommentBody(string? Body, string? Path, int? Line, string? Side, int? Position);
     public sealed record ReviewBody(string? CommitId, string? Body, string? Event, List<ReviewCommentBody>? Comments);
-    public sealed record CommentBody([property: Required] string? Body, string? CommitId, string? Path, int? Line, string? Side, long? InReplyTo);
+    public sealed record CommentBody([property: Required] string? Body, string? CommitId, string? Path, int? Line, string? Side, long? InReplyTo, int? Position);
+    public sealed record ReplyBody([property: Required] string? Body);
     public sealed record ReviewEventBody(string? Body, [property: Required] string? Event);
+    public sealed record UpdateBranchBody(string? ExpectedHeadSha);
+    /// <summary>GitHub's answer to an update of the head branch (202, though Anvil has already merged when it answers).</summary>
+    public sealed record UpdateBranchAccepted(string Message, string Url);
+    public sealed record DismissalBody([property: Required] string? Message, string? Event);
     public sealed record ReviewersBody(List<string?>? Reviewers, List<string?>? TeamReviewers);
     public sealed record CommentEditBody([property: Required] string? Body);
     /// <summary>GitHub's requested reviewers: users, and teams (which Anvil does not have).</summary>
@@ -163,6 +168,14 @@ public static class PullRequestV1Endpoints
             return ApiJson.Json(ctx, new PullRequestViews.V1MergeResult(outcome.MergeCommitOid, true, "Pull Request successfully merged"));
         }).RequireUser(Scopes.RepoWrite);
 
+        one.MapPut("/update-branch", async (HttpContext ctx, OptionalJsonBody<UpdateBranchBody> input, RepositoryContext current, int number, PullRequestMerger merger) =>
+        {
+            var b = await input.ReadAsync(null) ?? new UpdateBranchBody(null);
+            var (pr, _) = await merger.UpdateBranchAsync(current.Grant, number, b.ExpectedHeadSha, ctx.RequestAborted);
+            var url = $"{ctx.PublicBaseUrl()}/api/v1/repos/{pr.Repository.Owner.Username}/{pr.Repository.Name}/pulls/{pr.Issue.Number}";
+            return ApiJson.Accepted(ctx, new UpdateBranchAccepted("Updating pull request branch.", url));
+        }).RequireUser(Scopes.RepoWrite);
+
         one.MapGet("/reviews", async (HttpContext ctx, RepositoryContext current, int number, PullRequestReviews reviewing) =>
         {
             var page = PageRequest.From(ctx.Request);
@@ -173,7 +186,7 @@ public static class PullRequestV1Endpoints
         one.MapPost("/reviews", async (HttpContext ctx, JsonBody<ReviewBody> input, RepositoryContext current, int number, PullRequestReviews reviewing) =>
         {
             var b = await input.ReadAsync();
-            var comments = b.Comments?.Select(c => new NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null)).ToList();
+            var comments = b.Comments?.Select(c => new NewReviewComment(c.Body, c.Path, c.Line, c.Side, null, null, c.Position)).ToList();
             var (pr, review, association) = string.IsNullOrEmpty(b.Event)
                 ? await reviewing.StartReviewAsync(current.Grant, number, b.Body, b.CommitId, comments, ctx.RequestAborted)
                 : await reviewing.ReviewAsync(current.Grant, number, b.Event, b.Body, b.CommitId, comments, ctx.RequestAborted);
@@ -196,6 +209,13 @@ public static class PullRequestV1Endpoints
             var (pr, review, association) = await reviewing.SubmitReviewAsync(current.Grant, number, id, b.Event, b.Body, ctx.RequestAborted);
             return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
+        one.MapPut("/reviews/{id:long}/dismissals", async (HttpContext ctx, JsonBody<DismissalBody> input, RepositoryContext current, int number, long id,
+            PullRequestReviews reviewing) =>
+        {
+            var b = await input.ReadAsync();
+            var (pr, review, association) = await reviewing.DismissReviewAsync(current.Grant, number, id, b.Message, b.Event, ctx.RequestAborted);
+            return ApiJson.Json(ctx, review.ToV1(pr, association, ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
         one.MapGet("/reviews/{id:long}/comments", async (HttpContext ctx, RepositoryContext current, int number, long id, PullRequestReviews reviewing) =>
         {
             var page = PageRequest.From(ctx.Request);
@@ -213,7 +233,16 @@ public static class PullRequestV1Endpoints
         {
             var b = await input.ReadAsync();
             var (pr, comment, association) = await reviewing.AddReviewCommentAsync(current.Grant, number,
-                new NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitId, b.InReplyTo), ctx.RequestAborted);
+                new NewReviewComment(b.Body, b.Path, b.Line, b.Side, b.CommitId, b.InReplyTo, b.Position), ctx.RequestAborted);
+            return ApiJson.Created(ctx, comment.ToV1(pr, association, ctx.PublicBaseUrl()));
+        }).RequireUser(Scopes.RepoWrite);
+        // GitHub's reply route: the same as a comment with in_reply_to (a reply to a reply joins its thread's first comment).
+        one.MapPost("/comments/{commentId:long}/replies", async (HttpContext ctx, JsonBody<ReplyBody> input, RepositoryContext current, int number,
+            long commentId, PullRequestReviews reviewing) =>
+        {
+            var b = await input.ReadAsync();
+            var (pr, comment, association) = await reviewing.AddReviewCommentAsync(current.Grant, number,
+                new NewReviewComment(b.Body, null, null, null, null, commentId), ctx.RequestAborted);
             return ApiJson.Created(ctx, comment.ToV1(pr, association, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
     }

@@ -95,15 +95,17 @@ public static class PullRequestViews
 
     public sealed record V1ReviewCommentLinks(V1Href Self, V1Href Html, V1Href PullRequest);
 
+    /// <param name="SubmittedAt">Left out of a pending review, as GitHub does (clients such as Octokit.NET cannot read a null there).</param>
     public sealed record V1Review(long Id, string NodeId, UserViews.V1SimpleUser User, string Body, string State, string HtmlUrl,
-        string PullRequestUrl, string AuthorAssociation, DateTime? SubmittedAt, string CommitId)
+        string PullRequestUrl, string AuthorAssociation, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? SubmittedAt,
+        string CommitId)
     {
         [JsonPropertyName("_links")]
         public V1ReviewLinks Links => new(new V1Href(HtmlUrl), new V1Href(PullRequestUrl));
     }
 
     public sealed record V1ReviewComment(string Url, long? PullRequestReviewId, long Id, string NodeId, string DiffHunk, string Path,
-        string CommitId, string OriginalCommitId, long? InReplyToId, UserViews.V1SimpleUser User, string Body, DateTime CreatedAt,
+        int? Position, int? OriginalPosition, string CommitId, string OriginalCommitId, long? InReplyToId, UserViews.V1SimpleUser User, string Body, DateTime CreatedAt,
         DateTime UpdatedAt, string HtmlUrl, string PullRequestUrl, string AuthorAssociation, int Line, int OriginalLine, string Side,
         int? StartLine, string? StartSide, string SubjectType)
     {
@@ -164,7 +166,7 @@ public static class PullRequestViews
     /// <param name="association">The commenter's <c>author_association</c> (<see cref="IssueService.AssociationsAsync"/>).</param>
     public static V1ReviewComment ToV1(this PullRequestReviewComment c, PullRequestDetails pr, string association, string baseUrl) =>
         new($"{Api(pr.Repository, baseUrl)}/pulls/comments/{c.Id}", c.ReviewId, c.Id, UserViews.NodeId("PRRC", c.Id), c.DiffHunk, c.Path,
-            c.CommitOid, c.CommitOid, c.InReplyToId, c.Author.ToV1Simple(baseUrl), c.Body, c.CreatedAt, c.UpdatedAt,
+            c.Position, c.Position, c.CommitOid, c.CommitOid, c.InReplyToId, c.Author.ToV1Simple(baseUrl), c.Body, c.CreatedAt, c.UpdatedAt,
             $"{Html(pr.Repository, baseUrl)}/pull/{pr.Issue.Number}#discussion_r{c.Id}", $"{Api(pr.Repository, baseUrl)}/pulls/{pr.Issue.Number}",
             association, c.Line, c.Line, c.Side, null, null, "line");
 }

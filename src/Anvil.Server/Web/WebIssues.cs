@@ -92,7 +92,7 @@ public sealed class WebIssues(IssueService issues, PullRequestService pulls, Web
 
     private static EventView Event(TimelineEvent t, IssueRow? source) =>
         new(t.Id, t.Kind, t.Actor?.Username, t.CreatedAt, t.LabelName is { } name ? new LabelChip(name, t.LabelColor ?? "ededed", "") : null,
-            t.SubjectUser?.Username, t.RenamedFrom, t.RenamedTo, t.CommitId, source, t.StateReason);
+            t.SubjectUser?.Username, t.RenamedFrom, t.RenamedTo, t.CommitId, source, t.StateReason, Body: t.Kind == TimelineKinds.ReviewDismissed ? t.Message : null);
 
     private async Task<IReadOnlyList<LabelChip>> LabelChipsAsync(RepositoryGrant grant, CancellationToken ct) =>
         await db.Labels.AsNoTracking().Where(l => l.RepositoryId == grant.Repository.Id).OrderBy(l => l.NormalizedName)

@@ -13,7 +13,8 @@ namespace Anvil.Server.Webhooks;
 public sealed class PullRequestEventHooks(WebhookQueue queue, WebhookPayloads payloads, PullRequestService pulls, PullRequestReviews reviews, RepositoryViews views)
     : IDomainEventHandler<PullRequestOpened>, IDomainEventHandler<PullRequestEdited>, IDomainEventHandler<PullRequestClosed>,
       IDomainEventHandler<PullRequestReopened>, IDomainEventHandler<PullRequestSynchronized>, IDomainEventHandler<PullRequestDraftChanged>,
-      IDomainEventHandler<PullRequestMerged>, IDomainEventHandler<PullRequestReviewSubmitted>, IDomainEventHandler<PullRequestReviewCommented>
+      IDomainEventHandler<PullRequestMerged>, IDomainEventHandler<PullRequestReviewSubmitted>, IDomainEventHandler<PullRequestReviewDismissed>,
+      IDomainEventHandler<PullRequestReviewCommented>
 {
     public Task HandleAsync(PullRequestOpened evt, CancellationToken ct) => SendAsync(evt.Repository, evt.PullRequest, evt.Actor, "opened", null, ct);
 
@@ -51,16 +52,22 @@ public sealed class PullRequestEventHooks(WebhookQueue queue, WebhookPayloads pa
 
     public Task HandleAsync(PullRequestMerged evt, CancellationToken ct) => SendAsync(evt.Repository, evt.PullRequest, evt.Actor, "closed", null, ct);
 
-    public async Task HandleAsync(PullRequestReviewSubmitted evt, CancellationToken ct)
+    public Task HandleAsync(PullRequestReviewSubmitted evt, CancellationToken ct) =>
+        SendReviewAsync(evt.Repository, evt.PullRequest, evt.Review, evt.Actor, "submitted", ct);
+
+    public Task HandleAsync(PullRequestReviewDismissed evt, CancellationToken ct) =>
+        SendReviewAsync(evt.Repository, evt.PullRequest, evt.Review, evt.Actor, "dismissed", ct);
+
+    private async Task SendReviewAsync(Repository repo, PullRequest pullRequest, PullRequestReview review, User actor, string action, CancellationToken ct)
     {
-        var pr = await pulls.GetByIdAsync(evt.Repository, evt.PullRequest.Id, ct);
+        var pr = await pulls.GetByIdAsync(repo, pullRequest.Id, ct);
         var fields = new JsonObject
         {
-            ["action"] = "submitted",
-            ["review"] = WebhookPayloads.Node(evt.Review.ToV1(pr, await reviews.AssociationAsync(evt.Repository, evt.Review.AuthorId, ct), payloads.BaseUrl)),
+            ["action"] = action,
+            ["review"] = WebhookPayloads.Node(review.ToV1(pr, await reviews.AssociationAsync(repo, review.AuthorId, ct), payloads.BaseUrl)),
             ["pull_request"] = await PullRequestAsync(pr, ct),
         };
-        await queue.DispatchAsync(evt.Repository, "pull_request_review", await payloads.BuildAsync(evt.Repository, evt.Actor, fields, ct), ct);
+        await queue.DispatchAsync(repo, "pull_request_review", await payloads.BuildAsync(repo, actor, fields, ct), ct);
     }
 
     public async Task HandleAsync(PullRequestReviewCommented evt, CancellationToken ct)

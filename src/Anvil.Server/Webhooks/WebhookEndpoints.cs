@@ -35,6 +35,15 @@ public static class WebhookEndpoints
             var (repo, hook) = await service.UpdateAsync(current.Grant, id, body, ctx.RequestAborted);
             return ApiJson.Json(ctx, WebhookViews.Hook(hook, repo, ctx.PublicBaseUrl()));
         });
+        hooks.MapGet("/{id}/config", async (HttpContext ctx, RepositoryContext current, string id, WebhookService service) =>
+            ApiJson.Json(ctx, WebhookViews.Config((await service.GetAsync(current.Grant, id, ctx.RequestAborted)).Hook)));
+        // The config alone, validated as a hook update's config is.
+        hooks.MapPatch("/{id}/config", async (HttpContext ctx, JsonBody<HookConfig> input, RepositoryContext current, string id, WebhookService service) =>
+        {
+            var config = await input.ReadAsync();
+            var (_, hook) = await service.UpdateAsync(current.Grant, id, new UpdateHook(config, null, null, null, null), ctx.RequestAborted);
+            return ApiJson.Json(ctx, WebhookViews.Config(hook));
+        });
         hooks.MapDelete("/{id}", async (HttpContext ctx, RepositoryContext current, string id, WebhookService service) =>
         {
             await service.DeleteAsync(current.Grant, id, ctx.RequestAborted);

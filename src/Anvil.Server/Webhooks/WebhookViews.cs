@@ -16,13 +16,16 @@ public static class WebhookViews
     public sealed record HookView(string Type, long Id, string Name, bool Active, IReadOnlyList<string> Events, HookConfigView Config,
         DateTime UpdatedAt, DateTime CreatedAt, string Url, string TestUrl, string PingUrl, string DeliveriesUrl, LastResponse LastResponse);
 
+    /// <summary>A hook's <c>config</c>, in the hook and at <c>…/hooks/{id}/config</c>.</summary>
+    public static HookConfigView Config(Webhook h) =>
+        // The secret is write-only: its presence shows as a mask, its value never leaves the server.
+        new(h.ContentType, h.InsecureSsl ? "1" : "0", h.Url, h.Secret is null ? null : MaskedSecret);
+
     public static HookView Hook(Webhook h, Repository repo, string baseUrl)
     {
         var url = $"{baseUrl}/api/v1/repos/{repo.Owner.Username}/{repo.Name}/hooks/{h.Id}";
         return new HookView("Repository", h.Id, "web", h.Active, h.EventList,
-            // The secret is write-only: its presence shows as a mask, its value never leaves the server.
-            new HookConfigView(h.ContentType, h.InsecureSsl ? "1" : "0", h.Url, h.Secret is null ? null : MaskedSecret),
-            h.UpdatedAt, h.CreatedAt, url, url + "/test", url + "/pings", url + "/deliveries",
+            Config(h), h.UpdatedAt, h.CreatedAt, url, url + "/test", url + "/pings", url + "/deliveries",
             new LastResponse(h.LastResponseCode, h.LastResponseStatus ?? "unused", h.LastResponseMessage));
     }
 

@@ -271,6 +271,16 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         await ExpectAsync(await v.Api.PutAsJsonAsync($"/api/v1/repos/{s.Path}/contents/{kind}.txt", new { message = "m", content = "eA==" }),
             For(CanWrite(kind), HttpStatusCode.Created), "create file");
 
+        // Review dismissals, replies, branch updates and hook configs: a repository the caller cannot see is not found, whatever they ask.
+        if (kind == "stranger")
+        {
+            await ExpectAsync(await v.Api.PutAsJsonAsync($"/api/v1/repos/{s.Path}/pulls/1/reviews/1/dismissals", new { message = "m" }), HttpStatusCode.NotFound, "dismiss review");
+            await ExpectAsync(await v.Api.PostAsJsonAsync($"/api/v1/repos/{s.Path}/pulls/1/comments/1/replies", new { body = "b" }), HttpStatusCode.NotFound, "reply");
+            await ExpectAsync(await v.Api.PutAsJsonAsync($"/api/v1/repos/{s.Path}/pulls/1/update-branch", new { }), HttpStatusCode.NotFound, "update branch");
+            await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/hooks/1/config"), HttpStatusCode.NotFound, "hook config");
+            await ExpectAsync(await v.Api.PatchAsJsonAsync($"/api/v1/repos/{s.Path}/hooks/1/config", new { content_type = "json" }), HttpStatusCode.NotFound, "update hook config");
+        }
+
         // Settings and collaborators: the owner only.
         await ExpectAsync(await v.Api.PatchAsJsonAsync($"/api/repositories/{s.Path}", new { description = "changed by " + kind }),
             For(IsOwner(kind), HttpStatusCode.OK), "sigmagit update");

@@ -1170,6 +1170,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
+                    b.Property<string>("Message")
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)");
+
                     b.Property<string>("RenamedFrom")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
@@ -1179,6 +1183,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)");
 
                     b.Property<long>("RepositoryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ReviewId")
                         .HasColumnType("bigint");
 
                     b.Property<long?>("SourceIssueId")
@@ -1458,6 +1465,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(4096)
                         .HasColumnType("character varying(4096)");
+
+                    b.Property<int?>("Position")
+                        .HasColumnType("integer");
 
                     b.Property<long>("PullRequestId")
                         .HasColumnType("bigint");

@@ -1121,6 +1121,10 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Message")
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RenamedFrom")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -1130,6 +1134,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("RepositoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReviewId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("SourceIssueId")
@@ -1401,6 +1408,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(4096)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Position")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("PullRequestId")
                         .HasColumnType("INTEGER");
