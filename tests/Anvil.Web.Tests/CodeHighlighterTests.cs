@@ -6,7 +6,8 @@ namespace Anvil.Web.Tests;
 /// <summary>What the highlighter hands the pages: escaped text in class spans, or nothing (plain) when it should not try.</summary>
 public sealed class CodeHighlighterTests : IDisposable
 {
-    private readonly CodeHighlighter _highlighter = new();
+    // The tokens, not the production time limits, are under test (a loaded machine would hit those and get plain text).
+    private readonly CodeHighlighter _highlighter = new(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
 
     public void Dispose() => _highlighter.Dispose();
 

@@ -56,7 +56,7 @@ public sealed record PathContents(BrowseTarget Target, GitTreeEntry Entry, IRead
 /// <see cref="GitReader"/>, so there is no process start per request on the hot paths.
 /// </summary>
 public sealed class BrowsingService(
-    RepositoryAccess access, RepositoryStore store, GitReader reader, BrowsingCache cache, RepositoryService repositories,
+    RepositoryStore store, GitReader reader, BrowsingCache cache, RepositoryService repositories,
     Caller caller, AnvilDbContext db)
 {
     /// <summary>Files up to this size come inline in JSON; bigger ones only as raw bytes.</summary>

@@ -18,7 +18,7 @@ public sealed record FileChangeResult(Repository Repository, string Branch, GitF
 /// compare-and-swap and push events as a <c>git push</c>. The client names the blob it changes (<c>sha</c>), so a change made
 /// on a stale copy is refused (409) instead of silently overwriting someone else's.
 /// </summary>
-public sealed class ContentWriteService(RepositoryAccess access, RepositoryStore store, GitReader reader, RepositoryService repositories, Caller caller)
+public sealed class ContentWriteService(RepositoryStore store, GitReader reader, RepositoryService repositories, Caller caller)
 {
     public async Task<FileChangeResult> WriteAsync(RepositoryGrant grant, string? path, FileChange change, bool delete, CancellationToken ct)
     {

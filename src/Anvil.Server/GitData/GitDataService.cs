@@ -16,7 +16,7 @@ public sealed record TreeEntryInput(string? Path, string? Mode, string? Type, st
 /// <see cref="GitDataWriter"/>. Every ref move goes through <see cref="RepositoryService.MoveRefAsync"/>: the compare-and-swap
 /// and the push events a <c>git push</c> gets.
 /// </summary>
-public sealed partial class GitDataService(RepositoryAccess access, RepositoryStore store, GitReader reader, RepositoryService repositories, Caller caller)
+public sealed partial class GitDataService(RepositoryStore store, GitReader reader, RepositoryService repositories, Caller caller)
 {
     /// <summary>Blobs up to this size are answered inline (base64 in JSON).</summary>
     public const long MaxBlobBytes = 32 * 1024 * 1024;

@@ -52,7 +52,7 @@ public static partial class LabelRules
 public sealed record LabelInput(string? Name, string? Color, string? Description);
 
 /// <summary>The rules of a repository's labels: anyone who sees the repository reads them, writers manage them.</summary>
-public sealed class LabelService(AnvilDbContext db, RepositoryAccess access, TimeProvider clock)
+public sealed class LabelService(AnvilDbContext db, TimeProvider clock)
 {
     /// <summary>GitHub's default set, created with every repository.</summary>
     public static readonly IReadOnlyList<(string Name, string Color, string Description)> Defaults =

@@ -18,7 +18,7 @@ public sealed record CreateHook(string? Name, [property: Required] HookConfig? C
 public sealed record UpdateHook(HookConfig? Config, List<string>? Events, List<string>? AddEvents, List<string>? RemoveEvents, bool? Active);
 
 /// <summary>Repository webhooks: who may manage them, what a valid hook is, pings and redeliveries.</summary>
-public sealed class WebhookService(AnvilDbContext db, Caller caller, RepositoryAccess access, WebhookQueue queue, WebhookPayloads payloads,
+public sealed class WebhookService(AnvilDbContext db, Caller caller, WebhookQueue queue, WebhookPayloads payloads,
     TimeProvider clock)
 {
     public const int MaxHooksPerRepository = 20;

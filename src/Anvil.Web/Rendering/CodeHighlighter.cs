@@ -20,8 +20,22 @@ public sealed class CodeHighlighter : IDisposable
 
     // A minified line thousands of characters long is shown plain rather than tokenized (TextMate is slow on those).
     private const int MaxLineChars = 5_000;
-    private static readonly TimeSpan LineTimeLimit = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan FileTimeLimit = TimeSpan.FromSeconds(2);
+    private readonly TimeSpan _lineTimeLimit;
+    private readonly TimeSpan _fileTimeLimit;
+
+    public CodeHighlighter() : this(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2))
+    {
+    }
+
+    /// <summary>
+    /// With other limits on how long a line and a file may take to tokenize before they are shown plain: what the tokens
+    /// are does not depend on them, so a test on a busy machine can ask what they are without racing the clock.
+    /// </summary>
+    public CodeHighlighter(TimeSpan lineTimeLimit, TimeSpan fileTimeLimit)
+    {
+        _lineTimeLimit = lineTimeLimit;
+        _fileTimeLimit = fileTimeLimit;
+    }
 
     // Cache entries are sized by the characters of HTML they hold.
     private const long CacheSizeLimit = 16_000_000;
@@ -168,7 +182,7 @@ public sealed class CodeHighlighter : IDisposable
             IStateStack? state = null;
             for (var i = 0; i < lines.Count; i++)
             {
-                if (clock.Elapsed > FileTimeLimit)
+                if (clock.Elapsed > _fileTimeLimit)
                 {
                     return null;
                 }
@@ -180,7 +194,7 @@ public sealed class CodeHighlighter : IDisposable
                     html[i] = line.ToString();
                     continue;
                 }
-                var result = grammar.TokenizeLine(text, state, LineTimeLimit);
+                var result = grammar.TokenizeLine(text, state, _lineTimeLimit);
                 state = result.RuleStack;
                 Render(line, text, result.Tokens);
                 html[i] = line.ToString();
