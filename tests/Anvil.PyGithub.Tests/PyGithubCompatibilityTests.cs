@@ -63,9 +63,9 @@ public abstract class PyGithubCompatibilityTests(PyGithubServer server, ITestOut
         Assert.True(calls.Count >= MinimumDistinctCalls, list);
     }
 
-    [Fact(Skip = "needs the routes other helpers are building (workflows, workflow run fields, check run annotations, "
-        + "check suite rerequest, contents _links, review dismissals, review comment replies, update-branch, the status webhook)")]
-    public async Task Calls_waiting_for_routes_in_progress()
+    [Fact(Skip = "after the merges: mergeable_state after a base push and a PostgreSQL run of workflows_and_run_fields still fail "
+        + "here; the status webhook is not built")]
+    public async Task Workflows_annotations_links_dismissals_replies_and_update_branch()
     {
         var run = await server.RunAsync("pending");
         Assert.True(run.ExitCode == 0, run.ToString());
