@@ -14,8 +14,6 @@ public sealed class RepositoryContext
     /// <summary>The route's repository as the caller may use it (at least read: a repository they may not read was "not found").</summary>
     public RepositoryGrant Grant => grant ?? throw new InvalidOperationException("this route is not under a repository group (MapRepositoryGroup)");
 
-    public Repository Repository => Grant.Repository;
-
     internal void Assign(RepositoryGrant assigned) => grant = assigned;
 }
 
