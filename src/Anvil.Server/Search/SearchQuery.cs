@@ -94,11 +94,23 @@ public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoNam
     /// <summary>The free text as a PostgreSQL prefix tsquery source: words ANDed, the last one a prefix.</summary>
     public string ToTsQuery()
     {
-        var terms = Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(w => w.Split(['-', '.', '@', '/', ':', '\'', '"', '\\', '&', '|', '!', '(', ')', '<', '>', '*'], StringSplitOptions.RemoveEmptyEntries))
-            .Select(w => new string(w.Where(char.IsLetterOrDigit).ToArray()))
-            .Where(w => w.Length > 0)
-            .ToList();
+        // Words as the index holds them: it turns punctuation into spaces before parsing (see SearchPunctuationAsSpaces),
+        // so "pr-12345678" is the words pr and 12345678, never the signed number -12345678, and "anvil.web" two words
+        // rather than a host name.
+        var terms = new List<string>();
+        var word = new StringBuilder();
+        foreach (var ch in Text.Append(' '))
+        {
+            if (char.IsLetterOrDigit(ch))
+            {
+                word.Append(ch);
+            }
+            else if (word.Length > 0)
+            {
+                terms.Add(word.ToString());
+                word.Clear();
+            }
+        }
         return string.Join(" & ", terms.Select((t, i) => i == terms.Count - 1 ? t + ":*" : t));
     }
 }

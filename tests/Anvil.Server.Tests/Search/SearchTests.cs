@@ -47,6 +47,27 @@ public abstract class SearchTests(AnvilServer server)
     }
 
     [Fact]
+    public async Task Names_with_punctuation_are_found_by_their_whole_name_and_by_each_word()
+    {
+        // PostgreSQL's parser alone reads "pr-12345678" as a signed number and "x.web" as a host name.
+        var digits = Random.Shared.NextInt64(10_000_000, 99_999_999).ToString();
+        var word = "zq" + Unique();
+        var alice = await server.SignUpAsync();
+        await CreateRepoAsync(alice, $"pr-{digits}", "");
+        await CreateRepoAsync(alice, $"{word}.web", "");
+        await CreateRepoAsync(alice, $"{word}_tools", "");
+        using var c = alice.Client();
+        async Task<List<string>> Found(string q) =>
+            Names(await (await c.GetAsync($"/api/search?q={Uri.EscapeDataString(q)}&type=repositories")).JsonAsync()).Order().ToList();
+        Assert.Equal([$"{alice.Username}/pr-{digits}"], await Found($"pr-{digits}"));
+        Assert.Equal([$"{alice.Username}/pr-{digits}"], await Found(digits));
+        Assert.Equal([$"{alice.Username}/{word}.web"], await Found($"{word}.web"));
+        Assert.Equal([$"{alice.Username}/{word}.web", $"{alice.Username}/{word}_tools"], await Found(word));
+        Assert.Equal([$"{alice.Username}/{word}_tools"], await Found($"{word}_tools"));
+        Assert.Equal([$"{alice.Username}/{word}_tools"], await Found($"{word} tools"));
+    }
+
+    [Fact]
     public async Task Index_follows_renames_and_deletes_in_the_same_write()
     {
         var alice = await server.SignUpAsync();
