@@ -4,7 +4,6 @@ using Anvil.Server.Tests.Actions;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -90,7 +89,7 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
 
         // The run list: the Actions tab, newest first, with its workflow, number, event, branch and actor.
         await page.GetByRole(AriaRole.Link, new() { Name = "Actions", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/{r}/actions", Document);
+        await page.WaitForDocumentAsync($"**/{o}/{r}/actions");
         var row = page.Locator(".run-list li").First;
         await Assertions.Expect(row.Locator(".run-title")).ToHaveTextAsync("CI");
         await Assertions.Expect(row).ToContainTextAsync($"#{runId}: Commit pushed by {o}");
@@ -110,7 +109,7 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(page.Locator(".run-heading")).ToHaveTextAsync("Success build");
         await Assertions.Expect(page.Locator(".run-summary")).ToContainTextAsync("Success");
         await page.GetByRole(AriaRole.Link, new() { Name = "View job in Actions" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/{r}/actions/runs/{runId}/job/{jobId}", Document);
+        await page.WaitForDocumentAsync($"**/{o}/{r}/actions/runs/{runId}/job/{jobId}");
         Assert.Equal(200, await viewer.GoAsync($"/{o}/{r}/commit/{sha}"));
         var check = page.Locator(".check-states li", new() { HasText = "build" });
         await Assertions.Expect(check.Locator(".run-icon")).ToHaveAttributeAsync("aria-label", "Success");
@@ -165,7 +164,7 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(page.Locator("details[data-step-name='Wait'] pre")).ToContainTextAsync("started");
         await Assertions.Expect(page.Locator(".job-live-note")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel workflow" }).ClickAsync();
-        await page.WaitForURLAsync("**" + path, Document);
+        await page.WaitForDocumentAsync("**" + path);
         var cancelled = await ActionsRepo.EventuallyAsync(() => repo.GetAsync($"/actions/runs/{runId}"), x => x.Str("status") == "completed", "the cancellation",
             detail: () => runner.Output);
         Assert.Equal("cancelled", cancelled.Str("conclusion"));
@@ -176,7 +175,7 @@ public abstract class ActionsPagesTests(AnvilServer server, Chromium chromium)
 
         await File.WriteAllTextAsync(release, "go");
         await page.GetByRole(AriaRole.Button, new() { Name = "Re-run all jobs" }).ClickAsync();
-        await page.WaitForURLAsync("**" + path, Document);
+        await page.WaitForDocumentAsync("**" + path);
         await Assertions.Expect(page.Locator(".run-summary")).ToContainTextAsync("Attempt #2");
         var rerun = await ActionsRepo.EventuallyAsync(() => repo.GetAsync($"/actions/runs/{runId}"), x => x.Str("status") == "completed", "the re-run",
             detail: () => runner.Output);

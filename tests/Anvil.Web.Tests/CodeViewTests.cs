@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -111,7 +110,7 @@ public abstract class CodeViewTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(page.Locator("table.diff tr.add .hl-n")).ToHaveTextAsync(["43", "86"]);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Split" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("\\?diff=split$"), Document);
+        await page.WaitForDocumentAsync(new Regex("\\?diff=split$"));
         var split = page.Locator("table.diff.split");
         await Assertions.Expect(split).ToBeVisibleAsync();
         // The changed line: the old one on the left, the new beside it on the right, each with its own line number.
@@ -138,7 +137,7 @@ public abstract class CodeViewTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(split).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Unified" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/diffs/commit/{edit}", Document);
+        await page.WaitForDocumentAsync($"**/{o}/diffs/commit/{edit}");
         await Assertions.Expect(page.Locator("table.diff.split")).ToHaveCountAsync(0);
         Assert.Equal(["-    public int Answer() => 42;"], await page.Locator("table.diff tr.del td:nth-child(3)").EvaluateAllAsync<string[]>(DiffCells.Seen));
         Assert.Equal(["+    public int Answer() => 43;", "+    public int Twice() => 86;"],
@@ -178,7 +177,7 @@ public abstract class CodeViewTests(AnvilServer server, Chromium chromium)
 
         // The next page has the rest, and keeps the split view.
         await page.GetByRole(AriaRole.Link, new() { Name = "Show the next 2 files" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("\\?diff=split&start=100$"), Document);
+        await page.WaitForDocumentAsync(new Regex("\\?diff=split&start=100$"));
         await Assertions.Expect(page.Locator("details.diff-file .diff-path")).ToHaveTextAsync(["f100.txt", "zlong.txt"]);
         await Assertions.Expect(page.Locator(".diff-more")).ToHaveCountAsync(0);
         // The long file is cut: its header and a link, no lines.
@@ -187,13 +186,13 @@ public abstract class CodeViewTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(longFile.Locator(".diff-cut")).ToContainTextAsync("Large diffs are not shown by default.");
 
         await longFile.GetByRole(AriaRole.Link, new() { Name = "Load the diff of zlong.txt" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("\\?diff=split&file=zlong.txt#diff-[0-9a-f]{16}$"), Document);
+        await page.WaitForDocumentAsync(new Regex("\\?diff=split&file=zlong.txt#diff-[0-9a-f]{16}$"));
         await Assertions.Expect(page.Locator("details.diff-file")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("table.diff.split td.add:nth-child(even)")).ToHaveCountAsync(1200);
         Assert.Equal("+line 1200", (await page.Locator("table.diff.split td.add:nth-child(even)").Last.EvaluateAllAsync<string[]>(DiffCells.Seen))[0]);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Show all files" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("\\?diff=split$"), Document);
+        await page.WaitForDocumentAsync(new Regex("\\?diff=split$"));
         await Assertions.Expect(page.Locator("details.diff-file")).ToHaveCountAsync(100);
 
         // A page number mangled by hand shows the first page.

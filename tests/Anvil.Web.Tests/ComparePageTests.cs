@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -37,13 +36,13 @@ public sealed class ComparePageTests(SqliteServer server, Chromium chromium) : I
         await page.GetByRole(AriaRole.Link, new() { Name = "New pull request" }).ClickAsync();
         await page.GetByLabel("compare").SelectOptionAsync("fix-parser");
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/calculator/compare/main...fix-parser", Document);
+        await page.WaitForDocumentAsync($"**/{o}/calculator/compare/main...fix-parser");
         await Assertions.Expect(page.Locator(".commit-title")).ToHaveTextAsync(["Parse negative numbers"]);
         await Assertions.Expect(page.Locator(".diff-path")).ToContainTextAsync("src/parser.py");
         await Assertions.Expect(page.GetByLabel("Title")).ToHaveValueAsync("Parse negative numbers");
         await Assertions.Expect(page.GetByLabel("Description")).ToHaveValueAsync("They were read as subtraction.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create pull request" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/calculator/pull/1", Document);
+        await page.WaitForDocumentAsync($"**/{o}/calculator/pull/1");
         await Assertions.Expect(page.Locator(".issue-heading")).ToContainTextAsync("Parse negative numbers #1");
 
         using (var api = owner.Client())
@@ -78,13 +77,13 @@ public sealed class ComparePageTests(SqliteServer server, Chromium chromium) : I
         Assert.Equal(200, await viewer.GoAsync($"/{o}/calculator/compare"));
         await page.GetByLabel("compare").SelectOptionAsync($"{b}:docs");
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/calculator/compare/main...{b}:docs", Document);
+        await page.WaitForDocumentAsync($"**/{o}/calculator/compare/main...{b}:docs");
         await Assertions.Expect(page.Locator(".commit-title")).ToHaveTextAsync(["Document the usage"]);
         await Assertions.Expect(page.Locator(".commit-title")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex($"^/{b}/calculator/commit/"));
         await page.GetByLabel("Description").FillAsync("Fixes nothing yet.");
         await page.GetByLabel("Open as a draft").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Create pull request" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/calculator/pull/1", Document);
+        await page.WaitForDocumentAsync($"**/{o}/calculator/pull/1");
         await Assertions.Expect(page.Locator(".state-badge").First).ToHaveTextAsync("Draft");
         await Assertions.Expect(page.Locator(".issue-meta")).ToContainTextAsync($"{b}:docs");
 

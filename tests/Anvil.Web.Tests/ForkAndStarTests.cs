@@ -28,7 +28,7 @@ public abstract class ForkAndStarTests(AnvilServer server, Chromium chromium)
         Assert.Equal(200, await viewer.GoAsync($"/{o}/upstream"));
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "0 forks" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Fork", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/{forker.Username}/upstream", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForDocumentAsync($"**/{forker.Username}/upstream");
         await Assertions.Expect(page.Locator(".repo-head")).ToContainTextAsync($"forked from {o}/upstream");
         await Assertions.Expect(page.Locator(".markdown-body h1")).ToHaveTextAsync("Calculator");
         using (var api = forker.Client())
@@ -42,14 +42,14 @@ public abstract class ForkAndStarTests(AnvilServer server, Chromium chromium)
         // The parent's fork count links to the list of forks.
         await viewer.GoAsync($"/{o}/upstream");
         await page.GetByRole(AriaRole.Link, new() { Name = "1 fork", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/upstream/forks", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForDocumentAsync($"**/{o}/upstream/forks");
         await Assertions.Expect(page.Locator(".repo-list li a").First).ToHaveTextAsync($"{forker.Username}/upstream");
         await Assertions.Expect(page.Locator(".repo-list")).ToContainTextAsync($"Forked from {o}/upstream");
 
         // Forking again takes the person to the fork they already have.
         await viewer.GoAsync($"/{o}/upstream");
         await page.GetByRole(AriaRole.Button, new() { Name = "Fork", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/{forker.Username}/upstream", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForDocumentAsync($"**/{forker.Username}/upstream");
         using (var api = owner.Client())
         {
             var forks = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/repos/{o}/upstream/forks");
@@ -61,7 +61,7 @@ public abstract class ForkAndStarTests(AnvilServer server, Chromium chromium)
         await page.GetByRole(AriaRole.Button, new() { Name = "☆ Star" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "1 stargazer", Exact = true }).ClickAsync();
         // The page, not every image on it: the avatar is waited for below, by itself.
-        await page.WaitForURLAsync($"**/{o}/upstream/stargazers", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForDocumentAsync($"**/{o}/upstream/stargazers");
         var people = page.Locator(".people-grid li");
         await Assertions.Expect(people).ToHaveCountAsync(1);
         await Assertions.Expect(people.GetByRole(AriaRole.Link, new() { Name = forker.Username })).ToHaveAttributeAsync("href", $"/{forker.Username}");
@@ -112,7 +112,7 @@ public abstract class ForkAndStarTests(AnvilServer server, Chromium chromium)
         Assert.Equal(200, await viewer.GoAsync($"/{o}/popular/stargazers"));
         await Assertions.Expect(page.Locator(".people-grid li")).ToHaveCountAsync(Anvil.Web.Pages.Repo.Stargazers.PerPage);
         await page.GetByRole(AriaRole.Link, new() { Name = "Next" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/popular/stargazers?page=2", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForDocumentAsync($"**/{o}/popular/stargazers?page=2");
         await Assertions.Expect(page.Locator(".people-grid li")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Next" })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Link, new() { Name = "Previous" }).ClickAsync();

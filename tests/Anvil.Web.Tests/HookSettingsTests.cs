@@ -5,7 +5,6 @@ using Anvil.Server.Tests.Infrastructure;
 using Anvil.Server.Tests.Webhooks;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -44,7 +43,7 @@ public sealed class HookSettingsTests(WebhookSqliteServer server, Chromium chrom
         await page.GetByLabel("Secret").FillAsync("s3cret");
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "issues", Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Add webhook" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/hooked/settings/hooks/*", Document);
+        await page.WaitForDocumentAsync($"**/{o}/hooked/settings/hooks/*");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Manage webhook" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "issues", Exact = true })).ToBeCheckedAsync();
         await Assertions.Expect(page.GetByText("A secret is set; leave this empty to keep it.")).ToBeVisibleAsync();

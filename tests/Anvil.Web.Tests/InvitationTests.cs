@@ -1,7 +1,6 @@
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -31,7 +30,7 @@ public sealed class InvitationTests(SqliteServer server, Chromium chromium) : IC
         await viewer.Page.GetByLabel("Username").FillAsync(username);
         await viewer.Page.GetByLabel("Password").FillAsync("long-enough-password");
         await viewer.Page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await viewer.Page.WaitForURLAsync(invite.BaseUri + "", Document);
+        await viewer.Page.WaitForDocumentAsync(invite.BaseUri + "");
         await Assertions.Expect(viewer.Page.Locator("header")).ToContainTextAsync(username);
     }
 

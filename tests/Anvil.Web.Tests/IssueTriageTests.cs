@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -161,7 +160,7 @@ public sealed class IssueTriageTests(SqliteServer server, Chromium chromium) : I
         Assert.Equal(200, await viewer.GoAsync($"/{o}/calculator/issues"));
         await page.Locator("#filter-q").FillAsync("flamingo");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
-        await page.WaitForURLAsync("**/search?**", Document);
+        await page.WaitForDocumentAsync("**/search?**");
         await Assertions.Expect(page.Locator("#search-q")).ToHaveValueAsync($"repo:{o}/calculator is:issue is:open flamingo");
         await Assertions.Expect(page.Locator(".issue-title")).ToHaveTextAsync(["Flamingo colours are wrong"]);
         viewer.AssertNoConsoleErrors();

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -40,7 +39,7 @@ public sealed class IssueWriteTests(SqliteServer server, Chromium chromium) : IC
         await Assertions.Expect(page.Locator(".markdown-body strong")).ToHaveTextAsync("crashes");
         await Assertions.Expect(page.GetByLabel("Title")).ToHaveValueAsync("Dividing by zero");
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit new issue" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/calculator/issues/1", Document);
+        await page.WaitForDocumentAsync($"**/{o}/calculator/issues/1");
         await Assertions.Expect(page.Locator(".issue-heading")).ToContainTextAsync("Dividing by zero #1");
 
         await page.GetByLabel("Add a comment").FillAsync("Still there on `main`.");

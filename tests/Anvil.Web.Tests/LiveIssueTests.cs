@@ -29,7 +29,7 @@ public sealed class LiveIssueTests(SqliteServer server, Chromium chromium) : ICl
             await (await api.PostAsJsonAsync($"/api/v1/repos/{owner.Username}/calculator/issues/{number}/comments", new { body = "Seen it **too**." }))
                 .JsonAsync(HttpStatusCode.Created);
         }
-        await Assertions.Expect(page.Locator("article.comment")).ToHaveCountAsync(3, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("article.comment")).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator("article.comment").Last.Locator("strong")).ToHaveTextAsync("too");
         await Assertions.Expect(page.GetByLabel("Add a comment")).ToHaveValueAsync("Half-written reply");
 
@@ -37,13 +37,13 @@ public sealed class LiveIssueTests(SqliteServer server, Chromium chromium) : ICl
         {
             (await api.PostAsJsonAsync($"/api/v1/repos/{owner.Username}/calculator/issues/{number}/labels", new { labels = new[] { "documentation" } })).EnsureSuccessStatusCode();
         }
-        await Assertions.Expect(page.Locator(".timeline-event").Last).ToContainTextAsync("documentation", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator(".timeline-event").Last).ToContainTextAsync("documentation");
         await Assertions.Expect(page.Locator(".issue-sidebar a.label-link")).ToHaveTextAsync(["bug", "documentation"]);
         using (var api = owner.Client())
         {
             (await api.PatchAsJsonAsync($"/api/v1/repos/{owner.Username}/calculator/issues/{number}", new { state = "closed" })).EnsureSuccessStatusCode();
         }
-        await Assertions.Expect(page.Locator(".state-badge").First).ToHaveTextAsync("Closed", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator(".state-badge").First).ToHaveTextAsync("Closed");
         Assert.Equal("same-document", await page.EvaluateAsync<string?>("window.anvilTestMark ?? null"));
         viewer.AssertNoConsoleErrors();
     }

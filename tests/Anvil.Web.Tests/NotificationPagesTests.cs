@@ -65,14 +65,14 @@ public sealed class NotificationPagesTests(SqliteServer server, Chromium chromiu
         var bell = viewer.Page.Locator(".header-bell");
         await Assertions.Expect(bell).ToHaveAttributeAsync("aria-label", "Notifications");
         // The socket is open once the page has run its script; a notification sent before that would be missed.
-        await Assertions.Expect(bell).ToHaveAttributeAsync("data-live", "open", new() { Timeout = 15_000 });
+        await Assertions.Expect(bell).ToHaveAttributeAsync("data-live", "open");
         using (var api = other.Client())
         {
             var res = await api.PostAsync($"/api/v1/repos/{owner.Username}/calculator/issues/{number}/comments",
                 System.Net.Http.Json.JsonContent.Create(new { body = "Same here." }));
             Assert.Equal(System.Net.HttpStatusCode.Created, res.StatusCode);
         }
-        await Assertions.Expect(bell).ToHaveAttributeAsync("aria-label", "Notifications, 1 unread", new() { Timeout = 15_000 });
+        await Assertions.Expect(bell).ToHaveAttributeAsync("aria-label", "Notifications, 1 unread");
         await Assertions.Expect(bell).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("has-unread"));
         viewer.AssertNoConsoleErrors();
     }

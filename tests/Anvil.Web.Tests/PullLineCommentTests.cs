@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -74,7 +73,7 @@ public sealed class PullLineCommentTests(SqliteServer server, Chromium chromium)
         await PlusAsync(page, 1);
         await page.GetByLabel("Comment on line R1").FillAsync("Name it `pow`?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add single comment" }).ClickAsync();
-        await page.WaitForURLAsync($"**{files}", Document);
+        await page.WaitForDocumentAsync($"**{files}");
         var thread = page.Locator("tr.thread-row .thread");
         await Assertions.Expect(thread.Locator(".line-comment")).ToHaveCountAsync(1);
         await Assertions.Expect(thread.Locator("code")).ToHaveTextAsync("pow");
@@ -84,7 +83,7 @@ public sealed class PullLineCommentTests(SqliteServer server, Chromium chromium)
         await thread.GetByRole(AriaRole.Link, new() { Name = "Reply…" }).ClickAsync();
         await page.GetByLabel("Reply").FillAsync("Or keep it, power reads well.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add single comment" }).ClickAsync();
-        await page.WaitForURLAsync($"**{files}", Document);
+        await page.WaitForDocumentAsync($"**{files}");
         await Assertions.Expect(thread.Locator(".line-comment")).ToHaveCountAsync(2);
         await Assertions.Expect(thread.Locator(".line-comment").Last).ToContainTextAsync("Or keep it, power reads well.");
 
@@ -92,12 +91,12 @@ public sealed class PullLineCommentTests(SqliteServer server, Chromium chromium)
         await PlusAsync(page, 2);
         await page.GetByLabel("Comment on line R2").FillAsync("Negative exponents?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start a review" }).ClickAsync();
-        await page.WaitForURLAsync($"**{files}", Document);
+        await page.WaitForDocumentAsync($"**{files}");
         await Assertions.Expect(page.Locator(".review-box > summary")).ToHaveTextAsync(new Regex(@"^Finish your review\s*1$"));
         await PlusAsync(page, 6);
         await page.GetByLabel("Comment on line R6").FillAsync("Could be `power(a, 2)`.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add review comment" }).ClickAsync();
-        await page.WaitForURLAsync($"**{files}", Document);
+        await page.WaitForDocumentAsync($"**{files}");
         await Assertions.Expect(page.Locator(".review-box > summary")).ToHaveTextAsync(new Regex(@"^Finish your review\s*2$"));
         var pending = page.Locator("tr.thread-row .line-comment", new() { Has = page.Locator(".label", new() { HasText = "Pending" }) });
         await Assertions.Expect(pending).ToHaveCountAsync(2);
@@ -123,7 +122,7 @@ public sealed class PullLineCommentTests(SqliteServer server, Chromium chromium)
         await page.GetByLabel("Leave a comment").FillAsync("Two small things.");
         await page.GetByLabel("Request changes").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit review" }).ClickAsync();
-        await page.WaitForURLAsync("**/calculator/pull/1", Document);
+        await page.WaitForDocumentAsync("**/calculator/pull/1");
         await Assertions.Expect(page.Locator(".timeline-review").Last).ToContainTextAsync($"{reviewer.Username} requested changes");
 
         Assert.Equal(200, await a.GoAsync(files.Replace("/files", "")));
@@ -136,7 +135,7 @@ public sealed class PullLineCommentTests(SqliteServer server, Chromium chromium)
         await Assertions.Expect(quoted.First).ToContainTextAsync("Negative exponents?");
         await Assertions.Expect(quoted.Nth(1)).ToContainTextAsync("Could be power(a, 2).");
         await quoted.First.Locator("a.review-line-where").ClickAsync();
-        await a.Page.WaitForURLAsync(new Regex(@"/calculator/pull/1/files#r\d+$"), Document);
+        await a.Page.WaitForDocumentAsync(new Regex(@"/calculator/pull/1/files#r\d+$"));
         await Assertions.Expect(a.Page.Locator(".line-comment:target")).ToContainTextAsync("Negative exponents?");
         Assert.Equal(200, await a.GoAsync(files));
         await Assertions.Expect(a.Page.Locator(".line-comment")).ToHaveCountAsync(4);
@@ -161,19 +160,19 @@ public sealed class PullLineCommentTests(SqliteServer server, Chromium chromium)
 
         // In the split view the link keeps the view; the form opens under the line.
         await Row(page, 2).GetByRole(AriaRole.Link, new() { Name = "+", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"\?diff=split&line=src/power\.py:R:2#line-form$"), Document);
+        await page.WaitForDocumentAsync(new Regex(@"\?diff=split&line=src/power\.py:R:2#line-form$"));
         await Assertions.Expect(page.Locator("table.diff.split tr.thread-row #line-form")).ToBeVisibleAsync();
         await page.GetByLabel("Comment on line R2").FillAsync("Negative exponents?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add single comment" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/files\?diff=split$"), Document);
+        await page.WaitForDocumentAsync(new Regex(@"/files\?diff=split$"));
         await Assertions.Expect(page.Locator("table.diff.split tr.thread-row .line-comment")).ToContainTextAsync("Negative exponents?");
 
         // Reply, into a new pending review.
         await page.GetByRole(AriaRole.Link, new() { Name = "Reply…" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"\?diff=split&reply=\d+#line-form$"), Document);
+        await page.WaitForDocumentAsync(new Regex(@"\?diff=split&reply=\d+#line-form$"));
         await page.GetByLabel("Reply").FillAsync("They raise, as Python does.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start a review" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/files\?diff=split$"), Document);
+        await page.WaitForDocumentAsync(new Regex(@"/files\?diff=split$"));
         var thread = page.Locator("tr.thread-row .thread");
         await Assertions.Expect(thread.Locator(".line-comment")).ToHaveCountAsync(2);
         await Assertions.Expect(thread.Locator(".line-comment").Last.Locator(".label")).ToHaveTextAsync("Pending");
@@ -189,7 +188,7 @@ public sealed class PullLineCommentTests(SqliteServer server, Chromium chromium)
         // Discarding the review removes it and its comment.
         await page.Locator(".review-box > summary").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Discard review" }).ClickAsync();
-        await page.WaitForURLAsync($"**{files}", Document);
+        await page.WaitForDocumentAsync($"**{files}");
         await Assertions.Expect(page.Locator(".line-comment")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".review-box > summary")).ToHaveTextAsync("Review changes");
         using (var api = reviewer.Client())

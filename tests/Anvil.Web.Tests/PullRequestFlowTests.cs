@@ -61,9 +61,9 @@ public sealed class PullRequestFlowTests(ActionsSqliteServer server, Chromium ch
         Assert.Equal(200, await bob.GoAsync($"/{a.Username}/{r}/compare/main...{b.Username}:fix-crash"));
         await bob.Page.GetByLabel("Description").FillAsync("Fixes #1");
         await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Create pull request" }).ClickAsync();
-        await bob.Page.WaitForURLAsync($"**/{a.Username}/{r}/pull/2", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await bob.Page.WaitForDocumentAsync($"**/{a.Username}/{r}/pull/2");
         var bell = bob.Page.Locator(".header-bell");
-        await Assertions.Expect(bell).ToHaveAttributeAsync("data-live", "open", new() { Timeout = 15_000 });
+        await Assertions.Expect(bell).ToHaveAttributeAsync("data-live", "open");
         await bob.Page.EvaluateAsync("window.anvilTestMark = 'same-document'");
 
         // A comments on a line and asks for changes; B hears of it without reloading.
@@ -83,7 +83,7 @@ public sealed class PullRequestFlowTests(ActionsSqliteServer server, Chromium ch
         await page.GetByLabel("Request changes").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit review" }).ClickAsync();
         await Assertions.Expect(page.Locator(".timeline-review").Last).ToContainTextAsync("requested changes");
-        await Assertions.Expect(bell).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("has-unread"), new() { Timeout = 15_000 });
+        await Assertions.Expect(bell).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("has-unread"));
         Assert.Equal("same-document", await bob.Page.EvaluateAsync<string?>("window.anvilTestMark ?? null"));
 
         // B pushes the fix; the workflow runs and A watches its log grow.
@@ -108,7 +108,7 @@ public sealed class PullRequestFlowTests(ActionsSqliteServer server, Chromium ch
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit review" }).ClickAsync();
         await Assertions.Expect(page.Locator(".timeline-review").Last).ToContainTextAsync("approved these changes");
         await Assertions.Expect(page.Locator(".check-states")).ToContainTextAsync("test");
-        await Assertions.Expect(page.Locator(".merge-title")).ToHaveTextAsync("This branch has no conflicts with the base branch", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator(".merge-title")).ToHaveTextAsync("This branch has no conflicts with the base branch");
         await page.GetByLabel("Squash and merge").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm merge" }).ClickAsync();
         await Assertions.Expect(page.Locator(".state-badge").First).ToHaveTextAsync("Merged");

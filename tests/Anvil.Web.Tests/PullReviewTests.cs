@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -48,11 +47,11 @@ public sealed class PullReviewTests(SqliteServer server, Chromium chromium) : IC
 
         // Without script the line's "+" is a link to the page with the form open on that line.
         await page.Locator("table.diff a[href*='line=src/power.py:R:2#']").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"\?line=src/power\.py:R:2#line-form$"), Document);
+        await page.WaitForDocumentAsync(new System.Text.RegularExpressions.Regex(@"\?line=src/power\.py:R:2#line-form$"));
         await Assertions.Expect(page.GetByLabel("Comment on line R2")).ToBeVisibleAsync();
         await page.Locator(".line-comment-form textarea").FillAsync("Use `pow` for **integers** too?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add single comment" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/calculator/pull/1/files", Document);
+        await page.WaitForDocumentAsync($"**/{o}/calculator/pull/1/files");
         // The comment is drawn under line 2.
         await Assertions.Expect(page.Locator("tr.thread-row .line-comment strong")).ToHaveTextAsync("integers");
         Assert.Equal("2", await page.Locator("tr.thread-row").EvaluateAsync<string>("row => row.previousElementSibling.cells[1].firstChild.textContent"));
@@ -61,7 +60,7 @@ public sealed class PullReviewTests(SqliteServer server, Chromium chromium) : IC
         await page.GetByLabel("Leave a comment").FillAsync("Please handle negative exponents.");
         await page.GetByLabel("Request changes").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit review" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/calculator/pull/1", Document);
+        await page.WaitForDocumentAsync($"**/{o}/calculator/pull/1");
         await Assertions.Expect(page.Locator(".timeline-review").Last).ToContainTextAsync($"{o} requested changes");
         await Assertions.Expect(page.Locator(".timeline-review-body").Last).ToContainTextAsync("Please handle negative exponents.");
 

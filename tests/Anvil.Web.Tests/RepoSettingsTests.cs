@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -26,7 +25,7 @@ public sealed class RepoSettingsTests(SqliteServer server, Chromium chromium) : 
 
         Assert.Equal(200, await viewer.GoAsync($"/{o}/calculator"));
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Repository" }).GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/calculator/settings", Document);
+        await page.WaitForDocumentAsync($"**/{o}/calculator/settings");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "General" })).ToBeVisibleAsync();
 
         // A name that is not allowed is refused with the reason and nothing changes.
@@ -42,7 +41,7 @@ public sealed class RepoSettingsTests(SqliteServer server, Chromium chromium) : 
 
         await page.GetByLabel("Repository name").FillAsync("abacus");
         await page.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}/abacus/settings?saved=1", Document);
+        await page.WaitForDocumentAsync($"**/{o}/abacus/settings?saved=1");
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
         await Assertions.Expect(page.GetByLabel("Repository name")).ToHaveValueAsync("abacus");
 
@@ -106,7 +105,7 @@ public sealed class RepoSettingsTests(SqliteServer server, Chromium chromium) : 
 
         await page.GetByLabel("To confirm, type").FillAsync($"{o}/doomed");
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete this repository" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{o}", Document);
+        await page.WaitForDocumentAsync($"**/{o}");
         Assert.Equal(404, await viewer.GoAsync($"/{o}/doomed"));
         viewer.ForgetConsoleErrors(); // that 404
         using (var api = owner.Client())

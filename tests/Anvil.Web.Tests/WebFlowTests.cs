@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Anvil.Server.Tests.Infrastructure;
 using Anvil.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static Anvil.Web.Tests.Infrastructure.Viewer;
 
 namespace Anvil.Web.Tests;
 
@@ -27,7 +26,7 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         await page.GetByLabel("Repository name").FillAsync("calculator");
         await page.GetByLabel("Description").FillAsync("Adds and divides");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create repository" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{username}/calculator", Document);
+        await page.WaitForDocumentAsync($"**/{username}/calculator");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This repository is empty" })).ToBeVisibleAsync();
         var cloneUrl = await page.Locator("#clone-url").InputValueAsync();
         Assert.Equal($"{server.BaseUri.ToString().TrimEnd('/')}/{username}/calculator.git", cloneUrl);
@@ -53,10 +52,10 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
 
         // Walk the tree, open a file and a line range.
         await page.Locator("table.files").GetByRole(AriaRole.Link, new() { Name = "src", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/{username}/calculator/tree/main/src", Document);
+        await page.WaitForDocumentAsync($"**/{username}/calculator/tree/main/src");
         await Assertions.Expect(page.Locator(".breadcrumbs")).ToContainTextAsync("calculator/src");
         await page.Locator("table.files").GetByRole(AriaRole.Link, new() { Name = "calc.py" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{username}/calculator/blob/main/src/calc.py", Document);
+        await page.WaitForDocumentAsync($"**/{username}/calculator/blob/main/src/calc.py");
         await Assertions.Expect(page.Locator("#L1 .lc")).ToHaveTextAsync("def add(a, b):");
         await Assertions.Expect(page.Locator("table.code tr")).ToHaveCountAsync(30);
         await viewer.GoAsync($"/{username}/calculator/blob/main/src/calc.py#L10-L12");
@@ -66,20 +65,20 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
 
         // Blame: line 12 comes from the second commit, the rest from the first.
         await page.GetByRole(AriaRole.Link, new() { Name = "Blame" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{username}/calculator/blame/main/src/calc.py", Document);
+        await page.WaitForDocumentAsync($"**/{username}/calculator/blame/main/src/calc.py");
         await Assertions.Expect(page.Locator("table.blame tr")).ToHaveCountAsync(30);
         await Assertions.Expect(page.Locator("table.blame tr.blame-start .blame-commit a"))
             .ToHaveTextAsync([SampleRepository.FirstCommit, SampleRepository.SecondCommit, SampleRepository.FirstCommit]);
         await Assertions.Expect(page.Locator("#L12 .blame-commit a")).ToHaveAttributeAsync("href", $"/{username}/calculator/commit/{second}");
         await page.GetByRole(AriaRole.Link, new() { Name = "Code" }).Last.ClickAsync();
-        await page.WaitForURLAsync($"**/{username}/calculator/blob/main/src/calc.py", Document);
+        await page.WaitForDocumentAsync($"**/{username}/calculator/blob/main/src/calc.py");
 
         // The history, then the newest commit's diff.
         await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{username}/calculator/commits/main/src/calc.py", Document);
+        await page.WaitForDocumentAsync($"**/{username}/calculator/commits/main/src/calc.py");
         await Assertions.Expect(page.Locator(".commit-title")).ToHaveTextAsync([SampleRepository.SecondCommit, SampleRepository.FirstCommit]);
         await page.GetByRole(AriaRole.Link, new() { Name = SampleRepository.SecondCommit }).ClickAsync();
-        await page.WaitForURLAsync($"**/{username}/calculator/commit/{second}", Document);
+        await page.WaitForDocumentAsync($"**/{username}/calculator/commit/{second}");
         var file = page.Locator("details.diff-file");
         await Assertions.Expect(file).ToHaveCountAsync(1);
         await Assertions.Expect(file.Locator(".diff-path")).ToHaveTextAsync("src/calc.py");
@@ -98,7 +97,7 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         await Assertions.Expect(page.Locator("#site-search")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync("calculator");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/search?q=calculator", Document);
+        await page.WaitForDocumentAsync("**/search?q=calculator");
         await Assertions.Expect(page.Locator(".repo-list")).ToContainTextAsync($"{username}/calculator");
         await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
         await page.Locator("#search-q").FillAsync(username);
@@ -108,7 +107,7 @@ public abstract class WebFlowTests(AnvilServer server, Chromium chromium)
         // Sign out from the user menu.
         await page.Locator(".site-header details.menu summary").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(server.BaseUri.ToString(), Document);
+        await page.WaitForDocumentAsync(server.BaseUri.ToString());
         await Assertions.Expect(page.Locator(".site-header").GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "anvil_session");
         viewer.AssertNoConsoleErrors();

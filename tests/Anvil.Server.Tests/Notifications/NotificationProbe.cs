@@ -25,10 +25,10 @@ public static class NotificationProbe
             "Crash on start", "commented", recipients.ToDictionary(r => r.User.Id, r => r.Reason)), CancellationToken.None);
     }
 
-    /// <summary>The next message (of <paramref name="type"/>, skipping others such as heartbeats), within 15 s.</summary>
+    /// <summary>The next message (of <paramref name="type"/>, skipping others such as heartbeats), within a minute (generous for a busy machine).</summary>
     public static async Task<JsonNode> ReceiveAsync(ClientWebSocket ws, string? type = null)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
             var buffer = new byte[64 * 1024];

@@ -64,7 +64,8 @@ public sealed class HookReceiver : IAsyncDisposable
     public async Task<Received> WaitForAsync(Func<Received, bool> match, string what, TimeSpan? timeout = null)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < (timeout ?? TimeSpan.FromSeconds(20)))
+        // Generous: delivery runs in the background, and on a machine busy with other builds it can take many seconds.
+        while (clock.Elapsed < (timeout ?? TimeSpan.FromSeconds(60)))
         {
             if (_received.FirstOrDefault(match) is { } found)
             {

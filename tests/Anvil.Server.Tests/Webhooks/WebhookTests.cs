@@ -470,7 +470,7 @@ public abstract class WebhookTests(WebhookServer server) : IAsyncLifetime
     private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what) where T : class
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (await probe() is { } found)
             {

@@ -20,6 +20,7 @@ public sealed class Viewer : IAsyncDisposable
         Server = server;
         _context = context;
         Page = page;
+        Navigation.Watch(page);
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
@@ -85,14 +86,9 @@ public sealed class Viewer : IAsyncDisposable
         await Page.GetByLabel("Username").FillAsync(username);
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Page.WaitForURLAsync(Server.BaseUri + "", Document);
+        await Page.WaitForDocumentAsync(Server.BaseUri + "");
     }
 
-    /// <summary>
-    /// Waits for a navigation's document, not its load event: the load event can lag by seconds on a busy machine, and
-    /// every assertion after a navigation waits for what it checks anyway.
-    /// </summary>
-    public static readonly PageWaitForURLOptions Document = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
 
     public async Task SignInAsync(string login, string password)
     {
@@ -100,7 +96,7 @@ public sealed class Viewer : IAsyncDisposable
         await Page.GetByLabel("Username or email address").FillAsync(login);
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.WaitForURLAsync(Server.BaseUri + "", Document);
+        await Page.WaitForDocumentAsync(Server.BaseUri + "");
     }
 
     public async ValueTask DisposeAsync() => await _context.CloseAsync();
