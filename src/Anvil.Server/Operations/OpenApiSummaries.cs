@@ -53,6 +53,7 @@ public static class OpenApiSummaries
         ["DELETE /api/v1/repos/{owner}/{name}/issues/{number}/assignees"] = "Remove assignees from an issue",
         ["GET /{owner}/{repo}/pull/{number}.{format}"] = "Get a pull request's change as diff or patch text",
         ["GET /{owner}/{repo}/commit/{sha}.{format}"] = "Get a commit's change as diff or patch text",
+        ["GET /{owner}/{repo}/actions/workflows/{file}/badge.svg"] = "Get a workflow's status badge (SVG)",
         ["GET /ws"] = "Open the live notification WebSocket",
         ["GET /{owner}/{repo}/info/refs"] = "Git: advertise refs (smart HTTP)",
         ["POST /{owner}/{repo}/git-upload-pack"] = "Git: fetch or clone (upload-pack)",

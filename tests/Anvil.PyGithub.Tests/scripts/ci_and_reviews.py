@@ -1,11 +1,12 @@
 """PyGithub calls on the routes merged last (issue 24): workflows (list, get, their runs, dispatch), workflow run fields
 (workflow_id, a per-workflow run_number), check run annotations, check suite rerequest, `_links` on contents, review
-dismissals, review comment replies, mergeable_state behind the base, update-branch, and the `status` webhook."""
+dismissals, review comment replies, mergeable_state behind the base, update-branch, the `status` webhook, and the workflow badge."""
 import http.server
 import json
 import queue
 import threading
 import time
+import urllib.request
 import uuid
 
 from harness import client, env, run, settled
@@ -38,6 +39,10 @@ def workflows_and_run_fields():
             break
         time.sleep(0.2)
     assert [r.run_number for r in flow.get_runs()] == [2, 1]
+    # The workflow's badge_url is an SVG naming it and its latest run's state on the default branch (queued here).
+    with urllib.request.urlopen(flow.badge_url, timeout=120) as badge:
+        assert badge.headers["Content-Type"].startswith("image/svg+xml"), badge.headers["Content-Type"]
+        assert b"<title>CI: in progress</title>" in badge.read()
 
 
 def annotations_and_rerequest():
