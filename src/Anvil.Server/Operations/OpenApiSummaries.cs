@@ -97,7 +97,7 @@ public static class OpenApiSummaries
         ["GET /api/v1/repos/{owner}/{name}/compare/{basehead}"] = "Compare two commits (BASE...HEAD)",
         ["GET /api/v1/repos/{owner}/{name}/readme/{dir}"] = "Get a directory's README",
         ["GET /api/search"] = "Search repositories, issues, pull requests or users",
-        ["GET /api/v1/repositories/{id}"] = "Get a repository by id", ["GET /api/v1/search/repositories"] = "Search repositories", ["GET /api/v1/search/users"] = "Search users",
+        ["GET /api/v1/repositories/{id}"] = "Get a repository by id", ["GET /api/v1/repos/{owner}/{name}/pulls/comments"] = "List review comments in a repository", ["GET /api/v1/search/repositories"] = "Search repositories", ["GET /api/v1/search/users"] = "Search users",
         ["GET /api/v1/search/issues"] = "Search issues and pull requests",
         ["GET /api/notifications/unread-count"] = "Count unread notifications",
         ["PATCH /api/notifications/{id}/read"] = "Mark a notification read",

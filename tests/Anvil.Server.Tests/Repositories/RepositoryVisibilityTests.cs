@@ -141,7 +141,7 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         await ExpectAsync(gazers, visible ? HttpStatusCode.OK : hidden, "v1 stargazers");
         foreach (var route in new[] { "languages", "tags", "readme", "compare/main...main", "commits/main/statuses", "commits/main/status", "statuses/main",
             "git/ref/heads/main", "git/matching-refs/heads", "git/refs", "git/refs/heads/main", "git/trees/main", "tarball/main", "zipball",
-            "assignees", "issues/comments", "topics", "actions/workflows", "actions/workflows/ci.yml", "actions/workflows/ci.yml/runs",
+            "assignees", "issues/comments", "pulls/comments", "topics", "actions/workflows", "actions/workflows/ci.yml", "actions/workflows/ci.yml/runs",
             $"check-runs/{checkRunId}/annotations" })
         {
             await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/{route}"), visible ? HttpStatusCode.OK : hidden, "v1 " + route);
