@@ -166,6 +166,7 @@ public static class AnvilApp
         app.MapContentWriteEndpoints();
         app.MapArchiveEndpoints();
         app.MapActionsEndpoints();
+        app.MapWorkflowBadgeEndpoints();
         app.MapWebhookEndpoints();
         app.MapDiscordEndpoints();
         app.MapBrowsingEndpoints();

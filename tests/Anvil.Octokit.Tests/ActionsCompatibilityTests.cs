@@ -78,6 +78,9 @@ public abstract class ActionsCompatibilityTests(AnvilServer server)
         await github.Actions.Workflows.CreateDispatch(o, repo, nightly.Id, new CreateWorkflowDispatch("main"));
         var nightlyRun = Assert.Single((await github.Actions.Workflows.Runs.ListByWorkflow(o, repo, nightly.Id)).WorkflowRuns);
         Assert.Equal("workflow_dispatch", nightlyRun.Event);
+        // run_number counts each workflow's runs (the ids count every run of the server).
+        Assert.Equal([2L, 1L], ciRuns.WorkflowRuns.Select(r => r.RunNumber));
+        Assert.Equal(1, nightlyRun.RunNumber);
         Assert.Equal(3, (await github.Actions.Workflows.Runs.List(o, repo)).TotalCount);
 
         var run = ciRuns.WorkflowRuns[0]; // newest first: the push that added nightly.yml
@@ -131,6 +134,13 @@ public abstract class ActionsCompatibilityTests(AnvilServer server)
         await github.Repository.Content.CreateFile(o, repo, ".github/workflows/ci.yml", new CreateFileRequest("Add CI", Ci, "main"));
         var run = (await EventuallyAsync(() => github.Actions.Workflows.Runs.List(o, repo), r => r.TotalCount == 1, "the CI run")).WorkflowRuns[0];
 
+        // A queued job's check run carries started_at (its creation time) as GitHub's do: Octokit's CheckRun cannot be read without it.
+        var queued = Assert.Single((await github.Check.Run.GetAllForCheckSuite(o, repo, run.CheckSuiteId)).CheckRuns);
+        Assert.Equal(CheckStatus.Queued, queued.Status.Value);
+        Assert.Null(queued.CompletedAt);
+        Assert.InRange(queued.StartedAt, run.CreatedAt.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Equal(queued.StartedAt, (await github.Check.Run.Get(o, repo, queued.Id)).StartedAt);
+
         // Still queued (no runner here): GitHub refuses to re-run a suite that has not finished.
         var busy = await Assert.ThrowsAnyAsync<ApiException>(() => github.Check.Suite.Rerequest(o, repo, run.CheckSuiteId));
         Assert.Equal(System.Net.HttpStatusCode.Conflict, busy.StatusCode);
@@ -142,6 +152,7 @@ public abstract class ActionsCompatibilityTests(AnvilServer server)
         Assert.True(await github.Check.Suite.Rerequest(o, repo, run.CheckSuiteId));
         var again = await github.Actions.Workflows.Runs.Get(o, repo, run.Id);
         Assert.Equal(2, again.RunAttempt);
+        Assert.Equal(run.RunNumber, again.RunNumber); // a re-run is the same run, numbered as it was
         Assert.Equal(WorkflowRunStatus.Queued, again.Status.Value);
         Assert.Equal(run.CheckSuiteId, again.CheckSuiteId);
         var suite = await github.Check.Suite.Get(o, repo, run.CheckSuiteId);

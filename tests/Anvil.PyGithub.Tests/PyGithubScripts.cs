@@ -36,7 +36,7 @@ public abstract class PyGithubServer : AnvilServer
     public static string ScriptsDir => Path.Combine(AppContext.BaseDirectory, "scripts");
 
     public static IEnumerable<string> Groups => Directory.GetFiles(ScriptsDir, "*.py")
-        .Select(Path.GetFileNameWithoutExtension).Where(n => n is not ("harness" or "pending")).Order()!;
+        .Select(Path.GetFileNameWithoutExtension).Where(n => n is not "harness").Order()!;
 
     /// <summary>
     /// Runs <paramref name="script"/> (a file in <c>scripts/</c>, without <c>.py</c>) once, seeded as its group needs. The

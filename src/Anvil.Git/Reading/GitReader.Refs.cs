@@ -57,6 +57,26 @@ public sealed partial class GitReader
         return f.Length == 2 && RefNames.BranchOf(f[0]) is { } branch ? new GitBranch(branch, f[1]) : null;
     }
 
+    /// <summary>
+    /// Up to <paramref name="max"/> branches whose history contains <paramref name="commitOid"/> (those it is the tip of
+    /// first), as GitHub's <c>status</c> event lists them.
+    /// </summary>
+    public async Task<IReadOnlyList<GitBranch>> BranchesContainingAsync(string gitDir, string commitOid, int max, CancellationToken ct = default)
+    {
+        var result = await GitCli.RunCheckedAsync(gitDir,
+            ["for-each-ref", "--contains", commitOid, "--format=%(refname)%00%(objectname)", "--end-of-options", RefNames.BranchPrefix], ct: ct);
+        var branches = new List<GitBranch>();
+        foreach (var line in Encoding.UTF8.GetString(result.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = line.Split('\0');
+            if (f.Length == 2 && RefNames.BranchOf(f[0]) is { } branch)
+            {
+                branches.Add(new GitBranch(branch, f[1]));
+            }
+        }
+        return branches.OrderBy(b => b.CommitOid == commitOid ? 0 : 1).Take(max).ToList();
+    }
+
     /// <summary>The branch HEAD points at (short name), or null if HEAD is detached. The branch may not exist yet in an empty repository.</summary>
     public async Task<string?> GetDefaultBranchAsync(string gitDir, CancellationToken ct = default)
     {

@@ -28,6 +28,8 @@ public sealed class WorkflowRun
     public required string WorkflowPath { get; set; }
     /// <summary>The <see cref="Workflow"/> of <see cref="WorkflowPath"/>; null only on runs made before workflows had ids and left unmatched.</summary>
     public long? WorkflowId { get; set; }
+    /// <summary>GitHub's <c>run_number</c>: 1, 2, 3… per workflow (path) of the repository; a re-run keeps it.</summary>
+    public long RunNumber { get; set; }
     public required string Name { get; set; }
     public required string Event { get; set; }
     public required string HeadSha { get; set; }

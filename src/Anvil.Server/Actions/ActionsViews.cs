@@ -71,7 +71,7 @@ public static class ActionsViews
         var api = Api(baseUrl, repo);
         var url = $"{api}/actions/runs/{r.Id}";
         return new Run(r.Id, r.Name, NodeId("WorkflowRun", r.Id), checkSuiteId, checkSuiteId is { } s ? NodeId("CheckSuite", s) : null, Branch(r.Ref),
-            r.HeadSha, r.WorkflowPath, r.Id, r.Event, r.Name, r.Status, r.Conclusion, r.WorkflowId, r.RunAttempt, url,
+            r.HeadSha, r.WorkflowPath, r.RunNumber, r.Event, r.Name, r.Status, r.Conclusion, r.WorkflowId, r.RunAttempt, url,
             $"{baseUrl}/{repo.Owner.Username}/{repo.Name}/actions/runs/{r.Id}", pullRequests, r.CreatedAt, r.UpdatedAt, actor, actor, r.CreatedAt,
             url + "/jobs", url + "/logs", checkSuiteId is { } suite ? $"{api}/check-suites/{suite}" : $"{api}/commits/{r.HeadSha}/check-suites",
             url + "/artifacts", url + "/cancel", url + "/rerun", r.WorkflowId is { } w ? $"{api}/actions/workflows/{w}" : null, null,

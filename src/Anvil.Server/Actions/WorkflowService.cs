@@ -173,6 +173,7 @@ public sealed class WorkflowService(AnvilDbContext db, RepositoryStore store, Gi
         };
         var branch = RefNames.BranchOf(fullRef);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        run.RunNumber = await catalog.NextRunNumberAsync(workflowId, ct);
         db.WorkflowRuns.Add(run);
         await db.SaveChangesAsync(ct);
         if (definition is null)

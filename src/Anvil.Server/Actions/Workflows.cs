@@ -23,6 +23,8 @@ public sealed class Workflow
     public required string Path { get; set; }
     public required string Name { get; set; }
     public required string State { get; set; }
+    /// <summary>How many runs were ever numbered for it: the last <see cref="WorkflowRun.RunNumber"/> handed out.</summary>
+    public long RunCount { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
@@ -68,6 +70,17 @@ public sealed class WorkflowCatalog(AnvilDbContext db, TimeProvider clock)
                 """, ct);
         }
         return await db.Workflows.Where(w => w.RepositoryId == repositoryId && w.Path == path).Select(w => w.Id).FirstAsync(ct);
+    }
+
+    /// <summary>
+    /// The next <see cref="WorkflowRun.RunNumber"/> of workflow <paramref name="workflowId"/>. Called inside the transaction that
+    /// stores the run: the counter's row stays locked until it commits, so concurrent runs get distinct numbers, and a run
+    /// rolled back gives its number back.
+    /// </summary>
+    public async Task<long> NextRunNumberAsync(long workflowId, CancellationToken ct)
+    {
+        await db.Workflows.Where(w => w.Id == workflowId).ExecuteUpdateAsync(s => s.SetProperty(w => w.RunCount, w => w.RunCount + 1), ct);
+        return await db.Workflows.Where(w => w.Id == workflowId).Select(w => w.RunCount).FirstAsync(ct);
     }
 
     /// <summary>After a push to the default branch: workflows whose file is gone from it are <see cref="WorkflowState.Deleted"/>.</summary>

@@ -13,3 +13,6 @@ public sealed record CheckRunCompleted(long RepositoryId, CheckRun CheckRun, lon
 
 /// <summary>Someone asked an app's suite to run again (<c>POST …/check-suites/{id}/rerequest</c>): GitHub's <c>check_suite</c> <c>rerequested</c>.</summary>
 public sealed record CheckSuiteRerequested(long RepositoryId, long SuiteId, long? SenderId) : IDomainEvent;
+
+/// <summary>A commit status was posted (<c>POST …/statuses/{sha}</c>): GitHub's <c>status</c> event.</summary>
+public sealed record CommitStatusCreated(long RepositoryId, long StatusId, long SenderId) : IDomainEvent;

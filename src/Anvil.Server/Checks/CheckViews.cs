@@ -20,7 +20,7 @@ public static class CheckViews
     public sealed record RepoRef(long Id, string Url, string Name);
 
     public sealed record Run(long Id, string HeadSha, string NodeId, string? ExternalId, string Url, string HtmlUrl, string? DetailsUrl,
-        string Status, string? Conclusion, DateTime? StartedAt, DateTime? CompletedAt, Output Output, string Name, SuiteRef CheckSuite,
+        string Status, string? Conclusion, DateTime StartedAt, DateTime? CompletedAt, Output Output, string Name, SuiteRef CheckSuite,
         App App, IReadOnlyList<PullRequestRef> PullRequests);
 
     public sealed record Suite(long Id, string NodeId, string? HeadBranch, string HeadSha, string Status, string? Conclusion, string Url,
@@ -46,7 +46,9 @@ public static class CheckViews
     {
         var url = $"{RepoApi(baseUrl, repo)}/check-runs/{run.Id}";
         return new Run(run.Id, run.HeadSha, NodeId("CheckRun", run.Id), run.ExternalId, url,
-            $"{baseUrl}/{repo.Owner.Username}/{repo.Name}/runs/{run.Id}", run.DetailsUrl, run.Status, run.Conclusion, run.StartedAt,
+            $"{baseUrl}/{repo.Owner.Username}/{repo.Name}/runs/{run.Id}", run.DetailsUrl, run.Status, run.Conclusion,
+            // A queued run has not started; GitHub answers its creation time there, and Octokit.NET's CheckRun cannot be read without it.
+            run.StartedAt ?? run.CreatedAt,
             run.CompletedAt, new Output(run.OutputTitle, run.OutputSummary, run.OutputText, run.AnnotationsCount, url + "/annotations"), run.Name,
             new SuiteRef(run.SuiteId), CheckApp.FromSlug(run.Suite.App).ToView(baseUrl), pullRequests);
     }

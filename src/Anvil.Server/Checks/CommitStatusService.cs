@@ -2,6 +2,7 @@ using Anvil.Git;
 using Anvil.Git.Reading;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Infrastructure.Events;
 using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Repositories;
 using Anvil.Server.Users;
@@ -19,7 +20,7 @@ public sealed record CombinedCommitStatus(string Sha, string State, IReadOnlyLis
 /// Commit statuses (<c>POST /statuses/{sha}</c>): stored per commit and context, the latest of each context counting, as on
 /// GitHub. They count beside check runs wherever a commit's checks are combined (<see cref="CheckService.CombinedStatesAsync"/>).
 /// </summary>
-public sealed class CommitStatusService(AnvilDbContext db, CommitRefs refs, TimeProvider clock)
+public sealed class CommitStatusService(AnvilDbContext db, CommitRefs refs, DomainEvents events, TimeProvider clock)
 {
     /// <summary>GitHub's cap: at most this many statuses per commit and context.</summary>
     public const int MaxPerContext = 1000;
@@ -69,6 +70,7 @@ public sealed class CommitStatusService(AnvilDbContext db, CommitRefs refs, Time
         };
         db.CommitStatuses.Add(status);
         await db.SaveChangesAsync(ct);
+        await events.PublishAsync(new CommitStatusCreated(repo.Id, status.Id, creator.Id), ct);
         // The caller's account comes from the credential, not this context: shown, never saved through the status.
         db.Entry(status).State = EntityState.Detached;
         status.Creator = creator;

@@ -17,7 +17,19 @@ public static class NotificationReasons
     public const string Subscribed = "subscribed";
     /// <summary>Something of the user's went because their access to a private repository ended.</summary>
     public const string AccessRemoved = "access_removed";
+
+    /// <summary>
+    /// GitHub's <c>participating</c>: the user is directly involved (mentioned, the author, commenting, assigned, asked to
+    /// review, or a thread they are in changed state); not what they only watch or what happened to their access.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Participating = [Mention, Comment, Assign, Author, Review, StateChange];
 }
+
+/// <summary>
+/// Which of a user's notifications a list shows: unread only, <see cref="NotificationReasons.Participating"/> only, and
+/// those updated at or after <paramref name="Since"/> and before <paramref name="Before"/> (GitHub's filters).
+/// </summary>
+public sealed record NotificationFilter(bool UnreadOnly, bool ParticipatingOnly = false, DateTime? Since = null, DateTime? Before = null);
 
 /// <summary>One thing a user should know about: someone commented, assigned, mentioned, reviewed, merged…</summary>
 public sealed class Notification

@@ -39,7 +39,9 @@ public static class NotificationEndpoints
             var page = PageRequest.From(ctx.Request);
             // GitHub lists unread threads unless all=true.
             var all = ctx.Request.Bool("all") ?? false;
-            var list = await service.ListAsync(!all, page.Offset, page.PerPage, ctx.RequestAborted);
+            var filter = new NotificationFilter(!all, ctx.Request.Bool("participating") ?? false,
+                ctx.Request.Timestamp("since")?.UtcDateTime, ctx.Request.Timestamp("before")?.UtcDateTime);
+            var list = await service.ListAsync(filter, page.Offset, page.PerPage, ctx.RequestAborted);
             return page.Answer(ctx, list, n => NotificationViews.ToV1(n, ctx.PublicBaseUrl()));
         });
         v1.MapPut("", async (HttpContext ctx, NotificationService service) =>

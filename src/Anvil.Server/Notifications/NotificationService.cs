@@ -109,8 +109,27 @@ public sealed partial class NotificationService(AnvilDbContext db, Caller caller
     }
 
     public Task<Page<Notification>> ListAsync(bool unreadOnly, int offset, int limit, CancellationToken ct) =>
-        Mine(unreadOnly).OrderByDescending(n => n.Id).Include(n => n.Actor).Include(n => n.Repository).ThenInclude(r => r!.Owner)
+        ListAsync(new NotificationFilter(unreadOnly), offset, limit, ct);
+
+    public Task<Page<Notification>> ListAsync(NotificationFilter filter, int offset, int limit, CancellationToken ct)
+    {
+        var q = Mine(filter.UnreadOnly);
+        if (filter.ParticipatingOnly)
+        {
+            var reasons = NotificationReasons.Participating.ToList();
+            q = q.Where(n => reasons.Contains(n.Reason));
+        }
+        if (filter.Since is { } since)
+        {
+            q = q.Where(n => n.CreatedAt >= since);
+        }
+        if (filter.Before is { } before)
+        {
+            q = q.Where(n => n.CreatedAt < before);
+        }
+        return q.OrderByDescending(n => n.Id).Include(n => n.Actor).Include(n => n.Repository).ThenInclude(r => r!.Owner)
             .ToPageAsync(offset, limit, ct);
+    }
 
     public Task<int> UnreadCountAsync(CancellationToken ct) => Mine(true).CountAsync(ct);
 

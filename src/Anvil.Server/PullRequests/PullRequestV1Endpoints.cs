@@ -89,6 +89,14 @@ public static class PullRequestV1Endpoints
             return ApiJson.Created(ctx, await ViewAsync(ctx, pr, views, reviewing));
         }).RequireUser(Scopes.RepoWrite);
 
+        repo.MapGet("/comments", async (HttpContext ctx, RepositoryContext current, PullRequestReviews reviewing) =>
+        {
+            var page = PageRequest.From(ctx.Request);
+            var (list, associations) = await reviewing.ListRepositoryReviewCommentsAsync(current.Grant, ctx.Request.Query["sort"].ToString(),
+                ctx.Request.Ascending(), ctx.Request.Timestamp("since"), page.Offset, page.PerPage, ctx.RequestAborted);
+            var baseUrl = ctx.PublicBaseUrl();
+            return page.Answer(ctx, list, c => c.Comment.ToV1(current.Grant.Repository, c.Number, associations[c.Comment.AuthorId], baseUrl));
+        });
         repo.MapGet("/comments/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, PullRequestReviews reviewing) =>
         {
             var (pr, comment, association) = await reviewing.GetReviewCommentAsync(current.Grant, id, ctx.RequestAborted);

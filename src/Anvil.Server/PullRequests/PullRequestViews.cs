@@ -165,8 +165,12 @@ public static class PullRequestViews
 
     /// <param name="association">The commenter's <c>author_association</c> (<see cref="IssueService.AssociationsAsync"/>).</param>
     public static V1ReviewComment ToV1(this PullRequestReviewComment c, PullRequestDetails pr, string association, string baseUrl) =>
-        new($"{Api(pr.Repository, baseUrl)}/pulls/comments/{c.Id}", c.ReviewId, c.Id, UserViews.NodeId("PRRC", c.Id), c.DiffHunk, c.Path,
+        c.ToV1(pr.Repository, pr.Issue.Number, association, baseUrl);
+
+    /// <param name="number">The number of the comment's pull request in <paramref name="repo"/>.</param>
+    public static V1ReviewComment ToV1(this PullRequestReviewComment c, Repository repo, int number, string association, string baseUrl) =>
+        new($"{Api(repo, baseUrl)}/pulls/comments/{c.Id}", c.ReviewId, c.Id, UserViews.NodeId("PRRC", c.Id), c.DiffHunk, c.Path,
             c.Position, c.Position, c.CommitOid, c.CommitOid, c.InReplyToId, c.Author.ToV1Simple(baseUrl), c.Body, c.CreatedAt, c.UpdatedAt,
-            $"{Html(pr.Repository, baseUrl)}/pull/{pr.Issue.Number}#discussion_r{c.Id}", $"{Api(pr.Repository, baseUrl)}/pulls/{pr.Issue.Number}",
+            $"{Html(repo, baseUrl)}/pull/{number}#discussion_r{c.Id}", $"{Api(repo, baseUrl)}/pulls/{number}",
             association, c.Line, c.Line, c.Side, null, null, "line");
 }

@@ -162,6 +162,17 @@ public sealed class RepositoryAccess
         return grant;
     }
 
+    /// <summary>
+    /// The repository with id <paramref name="id"/> (GitHub's <c>GET /repositories/{id}</c>) if the caller may read it;
+    /// otherwise "not found", as for a name.
+    /// </summary>
+    public async Task<RepositoryGrant> ReadByIdAsync(long id, CancellationToken ct)
+    {
+        var repo = await db.Repositories.Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
+            .FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw NotFound();
+        return (await GrantAsync(repo, ct)).Require(RepositoryPermission.Read);
+    }
+
     /// <summary>What the caller may do in <paramref name="repo"/>, checked for nothing yet.</summary>
     private async Task<RepositoryGrant> GrantAsync(Repository repo, CancellationToken ct)
     {

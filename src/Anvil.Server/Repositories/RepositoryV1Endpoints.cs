@@ -48,6 +48,10 @@ public static class RepositoryV1Endpoints
             return await ListAsync(ctx, page, await service.ListOwnedAsync(owner, page.Offset, page.PerPage, ctx.RequestAborted, order), views);
         }).CacheAnonymousReads();
 
+        // GitHub's repository by id (PyGithub's get_repo(id)); a private one the caller cannot read is not found.
+        v1.MapGet("/repositories/{id:long}", async (HttpContext ctx, long id, RepositoryAccess access, RepositoryViews views) =>
+            ApiJson.Json(ctx, await views.V1Async((await access.ReadByIdAsync(id, ctx.RequestAborted)).Repository, ctx.RequestAborted)))
+            .CacheAnonymousReads();
         var repo = v1.MapRepositoryGroup("/repos/{owner}/{name}").CacheAnonymousReads();
         repo.MapGet("", async (HttpContext ctx, RepositoryContext current, RepositoryViews views) =>
             ApiJson.Json(ctx, await views.V1Async(current.Grant.Repository, ctx.RequestAborted)));

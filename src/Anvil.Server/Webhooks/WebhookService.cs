@@ -27,7 +27,7 @@ public sealed class WebhookService(AnvilDbContext db, Caller caller, WebhookQueu
     public static readonly IReadOnlySet<string> KnownEvents = new HashSet<string>
     {
         "*", "push", "create", "delete", "star", "fork", "issues", "issue_comment", "pull_request", "pull_request_review",
-        "pull_request_review_comment", "check_run", "check_suite", "member", "release", "watch", "workflow_run", "workflow_job",
+        "pull_request_review_comment", "check_run", "check_suite", "status", "member", "release", "watch", "workflow_run", "workflow_job",
     };
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

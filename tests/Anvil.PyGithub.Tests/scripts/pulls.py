@@ -1,5 +1,6 @@
 """Pull requests: create, list with filters, edit, commits and files, reviews and review comments, requested reviewers,
 labels and assignees through the issue, merging (and GitHub's 405 and 409 refusals)."""
+import datetime
 import uuid
 
 import github
@@ -110,6 +111,16 @@ def reviews_and_review_comments():
     assert pr.get_review_comment(single.id).body == "Nice name"
     single.edit("Nice name indeed")
     assert pr.get_review_comment(single.id).body == "Nice name indeed"
+    # The repository's review comments at once (GET /pulls/comments), sorted and paginated through Link.
+    everywhere = repo.get_pulls_review_comments(sort="created", direction="desc")
+    assert [c.body for c in everywhere] == ["Nice name indeed", "Why 2?"] and everywhere.totalCount == 2
+    assert list(everywhere)[0].pull_request_url.endswith(f"/pulls/{pr.number}")
+    paged = client(env("ANVIL_TOKEN"), per_page=1).get_repo(repo.full_name).get_pulls_review_comments()
+    assert [c.body for c in paged] == ["Why 2?", "Nice name indeed"] and paged.totalCount == 2
+    assert repo.get_pulls_review_comments(since=single.updated_at - datetime.timedelta(minutes=5)).totalCount == 2
+    assert list(repo.get_pulls_review_comments(since=single.updated_at + datetime.timedelta(seconds=2))) == []
+    bad = expect_error(github.GithubException, lambda: list(repo.get_pulls_review_comments(sort="bogus")), 422)
+    assert bad.data["message"] == "Validation Failed", bad.data
     single.delete()
     assert [c.body for c in pr.get_comments()] == ["Why 2?"]
 

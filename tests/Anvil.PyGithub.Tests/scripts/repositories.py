@@ -36,6 +36,12 @@ def create_and_get():
     assert got.archived is False
     assert got.permissions.admin and got.permissions.push and got.permissions.pull
     assert me.get_repo(name).id == repo.id
+    # By id (GET /repositories/{id}), and a private repository by id is not found to someone who cannot read it.
+    assert g.get_repo(repo.id).full_name == repo.full_name and other.get_repo(repo.id).id == repo.id
+    hidden = me.create_repo(name + "-hidden", private=True)
+    assert g.get_repo(hidden.id).private is True
+    expect_error(github.UnknownObjectException, lambda: other.get_repo(hidden.id), 404)
+    expect_error(github.UnknownObjectException, lambda: g.get_repo(999_999_999), 404)
     err = expect_error(github.GithubException, lambda: me.create_repo(name), 422)
     assert err.data["message"] == "Validation Failed", err.data
     assert err.data["errors"][0]["code"] == "already_exists", err.data

@@ -41,6 +41,13 @@ def notifications():
     assert thread.subject.title == "Please look" and thread.subscription_url, thread.subscription_url
     assert thread.get_issue().number == issue.number
     assert me.get_notification(thread.id).subject.title == "Please look"
+    # A mention is participating; since and before bound the time it was updated (PyGithub sends whole seconds).
+    assert thread.id in [n.id for n in me.get_notifications(participating=True)]
+    later = thread.updated_at + datetime.timedelta(seconds=1)
+    assert thread.id in [n.id for n in me.get_notifications(since=thread.updated_at)]
+    assert thread.id not in [n.id for n in me.get_notifications(since=later)]
+    assert thread.id in [n.id for n in me.get_notifications(before=later)]
+    assert thread.id not in [n.id for n in me.get_notifications(before=thread.updated_at - datetime.timedelta(seconds=1))]
     thread.mark_as_read()
     assert me.get_notification(thread.id).unread is False
     assert thread.id not in [n.id for n in me.get_notifications()], "read threads leave the default list"

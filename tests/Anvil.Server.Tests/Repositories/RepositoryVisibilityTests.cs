@@ -128,6 +128,11 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         var get = await v.Api.GetAsync($"/api/repositories/{s.Path}");
         await ExpectAsync(get, visible ? HttpStatusCode.OK : hidden, "sigmagit get");
         await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}"), visible ? HttpStatusCode.OK : hidden, "v1 get");
+        using (var oc = s.Owner.Client())
+        {
+            var id = (await (await oc.GetAsync($"/api/v1/repos/{s.Path}")).JsonAsync())["id"]!.GetValue<long>();
+            await ExpectAsync(await v.Api.GetAsync($"/api/v1/repositories/{id}"), visible ? HttpStatusCode.OK : hidden, "v1 get by id");
+        }
         await ExpectAsync(await v.Api.GetAsync($"/api/repositories/{s.Path}/forks"), visible ? HttpStatusCode.OK : hidden, "sigmagit forks");
         await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/forks"), visible ? HttpStatusCode.OK : hidden, "v1 forks");
         var stars = await v.Api.GetAsync($"/api/repositories/{s.Path}/stars");
@@ -136,7 +141,7 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         await ExpectAsync(gazers, visible ? HttpStatusCode.OK : hidden, "v1 stargazers");
         foreach (var route in new[] { "languages", "tags", "readme", "compare/main...main", "commits/main/statuses", "commits/main/status", "statuses/main",
             "git/ref/heads/main", "git/matching-refs/heads", "git/refs", "git/refs/heads/main", "git/trees/main", "tarball/main", "zipball",
-            "assignees", "issues/comments", "topics", "actions/workflows", "actions/workflows/ci.yml", "actions/workflows/ci.yml/runs",
+            "assignees", "issues/comments", "pulls/comments", "topics", "actions/workflows", "actions/workflows/ci.yml", "actions/workflows/ci.yml/runs",
             $"check-runs/{checkRunId}/annotations" })
         {
             await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/{route}"), visible ? HttpStatusCode.OK : hidden, "v1 " + route);

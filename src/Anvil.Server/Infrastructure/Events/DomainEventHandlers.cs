@@ -28,6 +28,7 @@ public static class DomainEventHandlers
         .AddHandler<MemberWebhooks>()
         .AddHandler<CheckRunEventHooks>()
         .AddHandler<CheckSuiteEventHooks>()
+        .AddHandler<StatusWebhooks>()
         .AddHandler<IssueWebhooks>()
         .AddHandler<IssueCommentWebhooks>()
         .AddHandler<DefaultLabelsForNewRepositories>()

@@ -234,6 +234,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<long>("RepositoryId")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("RunCount")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -401,6 +404,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<int>("RunAttempt")
                         .HasColumnType("integer");
+
+                    b.Property<long>("RunNumber")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -219,6 +219,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long>("RepositoryId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("RunCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -381,6 +384,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("RunAttempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunNumber")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")

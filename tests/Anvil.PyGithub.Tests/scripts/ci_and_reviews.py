@@ -1,13 +1,12 @@
-"""PyGithub calls on routes other helpers are building now (issue 24): run by a skipped test until they land.
-
-Workflows (list, get, their runs, dispatch), workflow run fields (workflow_id, a per-workflow run_number), check run
-annotations, check suite rerequest, `_links` on contents, review dismissals, review comment replies, update-branch,
-the `status` webhook."""
+"""PyGithub calls on the routes merged last (issue 24): workflows (list, get, their runs, dispatch), workflow run fields
+(workflow_id, a per-workflow run_number), check run annotations, check suite rerequest, `_links` on contents, review
+dismissals, review comment replies, mergeable_state behind the base, update-branch, the `status` webhook, and the workflow badge."""
 import http.server
 import json
 import queue
 import threading
 import time
+import urllib.request
 import uuid
 
 from harness import client, env, run, settled
@@ -15,7 +14,7 @@ from harness import client, env, run, settled
 g = client(env("ANVIL_TOKEN"))
 other = client(env("ANVIL_OTHER_TOKEN"))
 me = g.get_user()
-repo = me.create_repo("pending-" + uuid.uuid4().hex[:6])
+repo = me.create_repo("ci-reviews-" + uuid.uuid4().hex[:6])
 repo.add_to_collaborators(env("ANVIL_OTHER_USER"), "push")
 workflow = ("name: CI\non: [push, workflow_dispatch]\njobs:\n  build:\n    runs-on: [self-hosted, pygithub-none]\n"
             "    steps: [{run: echo hi}]\n")
@@ -40,6 +39,10 @@ def workflows_and_run_fields():
             break
         time.sleep(0.2)
     assert [r.run_number for r in flow.get_runs()] == [2, 1]
+    # The workflow's badge_url is an SVG naming it and its latest run's state on the default branch (queued here).
+    with urllib.request.urlopen(flow.badge_url, timeout=120) as badge:
+        assert badge.headers["Content-Type"].startswith("image/svg+xml"), badge.headers["Content-Type"]
+        assert b"<title>CI: in progress</title>" in badge.read()
 
 
 def annotations_and_rerequest():
@@ -56,7 +59,7 @@ def annotations_and_rerequest():
 
 
 def contents_links():
-    repo.create_file("README.md", "Add readme", "# pending\n")
+    repo.create_file("README.md", "Add readme", "# ci and reviews\n")
     readme = repo.get_contents("README.md")
     assert readme.raw_data["_links"]["self"] == readme.url and readme.raw_data["_links"]["html"] == readme.html_url
 
@@ -74,10 +77,20 @@ def reviews_replies_update_branch():
     pr.get_review(review.id).dismiss("Addressed")
     assert pr.get_review(review.id).state == "DISMISSED"
     repo.create_file("main.txt", "Move main", "main\n")
-    # GitHub says "behind" only under branch protection that requires an up-to-date head; Anvil has none, so "clean".
-    assert settled(repo, pr.number).mergeable_state == "clean"
+    # GitHub says "behind" only under branch protection that requires an up-to-date head, and Anvil has none; what it
+    # does say is "unstable": the CI workflow's run on the head is queued (no runner has its labels), and GitHub
+    # answers "unstable" for a mergeable pull request whose (non-required) checks are pending.
+    behind = settled(repo, pr.number)
+    checks = [(c.name, c.status) for c in repo.get_commit(behind.head.sha).get_check_runs()]
+    assert behind.mergeable and behind.mergeable_state == "unstable" and checks == [("build", "queued")], (
+        behind.mergeable_state, checks)
     assert pr.update_branch() is True
-    assert repo.get_pull(pr.number).commits == 2
+    # 202 Accepted, as GitHub: the head moves at once, the pull request's counts follow it, so a client polls.
+    deadline = time.time() + 60
+    while (updated := repo.get_pull(pr.number)).commits != 2 and time.time() < deadline:
+        time.sleep(0.2)
+    assert updated.commits == 2, updated.commits
+    assert repo.get_branch("topic").commit.parents[1].sha == repo.get_branch("main").commit.sha
 
 
 def status_webhook():
@@ -95,15 +108,19 @@ def status_webhook():
     server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     repo.create_hook("web", {"url": f"http://127.0.0.1:{server.server_port}/", "content_type": "json"}, ["status"])
-    repo.get_commit("main").create_status("success", context="ci/pending")
-    deadline = time.time() + 20
+    head = repo.get_commit("main")
+    status = head.create_status("success", target_url="https://ci.example.com/1", description="Passed", context="ci/status")
+    deadline = time.time() + 60
     while time.time() < deadline:
-        event, body = received.get(timeout=20)
+        event, body = received.get(timeout=max(0.1, deadline - time.time()))
         if event == "status":
-            assert json.loads(body)["state"] == "success"
+            payload = json.loads(body)
+            assert (payload["id"], payload["sha"], payload["state"], payload["context"]) == (status.id, head.sha, "success", "ci/status")
+            assert payload["commit"]["sha"] == head.sha and "main" in [b["name"] for b in payload["branches"]], payload
+            assert payload["repository"]["full_name"] == repo.full_name and payload["sender"]["login"] == me.login
             return
     raise AssertionError("no status delivery")
 
 
 if __name__ == "__main__":
-    run(workflows_and_run_fields, annotations_and_rerequest, contents_links, reviews_replies_update_branch)
+    run(workflows_and_run_fields, annotations_and_rerequest, contents_links, reviews_replies_update_branch, status_webhook)
