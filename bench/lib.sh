@@ -180,6 +180,14 @@ start_postgres() {
     PG_PORT=$port
     PG_URL="postgres://anvil@127.0.0.1:$port/anvil"
 }
+# The PostgreSQL server's processes (postmaster and its backends) while start_postgres's cluster runs, so what a
+# request costs the database counts too.
+pg_pids() {
+    [[ -n "${PG_DIR:-}" && -f "$PG_DIR/postmaster.pid" ]] || return 0
+    local master
+    master=$(head -1 "$PG_DIR/postmaster.pid")
+    echo "$master" $(ps -o pid= --ppid "$master")
+}
 pg_sql() { psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U anvil -d anvil -At "$@"; }
 have_postgres() { [[ -x /usr/local/bin/initdb && -x /usr/local/bin/pg_ctl ]] && command -v psql >/dev/null; }
 
@@ -214,14 +222,14 @@ warm() {
 # "median_ms p95_ms" per URL.
 latency_ms() { python3 "$BENCH_DIR/latency.py" "$@"; }
 
-# wrk_measure URL [PID]: runs wrk and prints "rps p50_ms p99_ms non2xx cpu_us" (latencies in milliseconds;
-# cpu_us: CPU time the process PID used per request during the run, "-" without PID). CPU per request does not
-# depend on what else the machine is doing, requests per second do.
+# wrk_measure URL ["PID…"]: runs wrk and prints "rps p50_ms p99_ms non2xx cpu_us" (latencies in milliseconds;
+# cpu_us: CPU time the processes PID… (one word, space-separated) used per request during the run, "-" without).
+# CPU per request does not depend on what else the machine is doing, requests per second do.
 wrk_measure() {
     local out before after
-    [[ -n ${2:-} ]] && before=$(cpu_seconds "$2")
+    [[ -n ${2:-} ]] && before=$(cpu_seconds $2)
     out=$(wrk -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-64}" -d"${WRK_DURATION:-10s}" --latency ${WRK_HEADER:+-H "$WRK_HEADER"} "$1") || return 1
-    [[ -n ${2:-} ]] && after=$(cpu_seconds "$2")
+    [[ -n ${2:-} ]] && after=$(cpu_seconds $2)
     awk -v before="${before:-}" -v after="${after:-}" '
         function ms(v) {
             if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000

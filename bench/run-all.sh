@@ -45,11 +45,11 @@ target_rows() {
     local v label
     for db in sqlite postgres; do
         v=$(fig "api_min_ratio_$db")
-        echo "| hot reads ≥ 30 % of the bare-Kestrel ceiling ($db, anonymous, worst of the seven) | ${v:+$(printf '%.1f %%' "$(echo "$v * 100" | bc -l)")} | $(verdict "$v" '>=' 0.30) |"
+        echo "| hot reads ≥ 30 % of the bare-Kestrel ceiling ($db, anonymous, worst of the twelve, both surfaces) | ${v:+$(printf '%.1f %%' "$(echo "$v * 100" | bc -l)")} | $(verdict "$v" '>=' 0.30) |"
         v=$(fig "api_min_cpu_ratio_$db")
-        echo "| (same, by CPU time per request: ceiling's / Anvil's, worst of the seven) | ${v:+$(printf '%.1f %%' "$(echo "$v * 100" | bc -l)")} | $(verdict "$v" '>=' 0.30) |"
+        echo "| (same, by CPU time per request: ceiling's / Anvil's, worst of the twelve, both surfaces) | ${v:+$(printf '%.1f %%' "$(echo "$v * 100" | bc -l)")} | $(verdict "$v" '>=' 0.30) |"
         v=$(fig "api_min_ratio_signed_in_$db")
-        echo "| (no target) the same reads signed in, never cached ($db, worst of the seven) | ${v:+$(printf '%.1f %%' "$(echo "$v * 100" | bc -l)")} | – |"
+        echo "| (no target) the same reads signed in, never cached ($db, worst of the twelve, both surfaces) | ${v:+$(printf '%.1f %%' "$(echo "$v * 100" | bc -l)")} | – |"
     done
     for id in clone shallow push fetch; do
         case $id in clone) label="clone (full)" ;; shallow) label="clone (--depth 1)" ;; push) label="push" ;; fetch) label="fetch of one new commit" ;; esac

@@ -19,14 +19,6 @@ bench_init signed-in
 isolate_git
 publish_anvil
 
-# The PostgreSQL server's processes (postmaster and its backends) when it runs, so its CPU counts too.
-pg_pids() {
-    [[ -n "${PG_DIR:-}" && -f "$PG_DIR/postmaster.pid" ]] || return 0
-    local master
-    master=$(head -1 "$PG_DIR/postmaster.pid")
-    echo "$master" $(ps -o pid= --ppid "$master")
-}
-
 # cpu_per_request URL [header]: "rps cpu_us" with CPU summed over Anvil and the database.
 cpu_per_request() {
     local url=$1 pids before after out n

@@ -10,8 +10,15 @@
 #   bench/issues/run.sh                       # ISSUES_SIZES="1000 100000 1000000" RUNS=40
 #   ISSUES_SIZES="1000 200000" RUNS=20 bench/issues/run.sh
 #   BENCH_QUICK=1 bench/issues/run.sh         # 1k and 20k issues, 10 runs
+#   SEPARATE=0 bench/issues/run.sh            # only the repositories together in one database
+#
+# Search is measured twice: with every size's repository in one database (each search must keep the other
+# repositories' documents out before it ranks), and with each repository alone in a database of its own (a fresh
+# Anvil on it), so what a repository's neighbours cost is plain.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
+# pg_sql on the database PG_DB (default "anvil"): the separate layout seeds databases of their own.
+pg_sql() { psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U anvil -d "${PG_DB:-anvil}" -At "$@"; }
 have_postgres || { echo "skipped: /usr/local/bin/initdb, pg_ctl or psql missing"; exit 0; }
 
 if quick; then : "${ISSUES_SIZES:=1000 20000}" "${RUNS:=10}"; fi
@@ -70,7 +77,8 @@ for n in "${SIZES[@]}"; do
     seed "${REPO_ID[$n]}" "$n"
 done
 pg_sql -c 'VACUUM ANALYZE' >/dev/null
-log "seeded in $((SECONDS - t0)) s; issues table $(pg_sql -c "SELECT pg_size_pretty(pg_total_relation_size('\"Issues\"'))"), search documents $(pg_sql -c "SELECT pg_size_pretty(pg_total_relation_size('\"SearchDocuments\"'))")"
+SEED_SECONDS=$((SECONDS - t0))
+log "seeded in $SEED_SECONDS s; issues table $(pg_sql -c "SELECT pg_size_pretty(pg_total_relation_size('\"Issues\"'))"), search documents $(pg_sql -c "SELECT pg_size_pretty(pg_total_relation_size('\"SearchDocuments\"'))")"
 
 # Sanity: the API sees the seeded data, and the next issue continues the sequence.
 big=${SIZES[-1]}
@@ -138,6 +146,8 @@ printf '%s\n' "${ROWS[@]}"
 echo
 echo "Ratio $big / $small (medians): $(printf '%s, ' "${RATIOS[@]}" | sed -E 's/first /first page /; s/v1first /v1 first page /; s/searchone /search one title /; s/search ([0-9])/search all \1/; s/, $//')."
 echo
+echo "Seeding ${SIZES[*]} issues together (generate_series, then VACUUM ANALYZE) took $SEED_SECONDS s."
+echo
 echo "PostgreSQL plans of the page query (issue numbers from the index, then 30 rows by number):"
 echo
 echo '```'
@@ -151,3 +161,42 @@ for n in "${SIZES[@]}"; do
     done
 done
 echo '```'
+
+[[ ${SEPARATE:-1} == 0 ]] && exit 0
+
+# --- each repository alone in its own database --------------------------------------------------------------
+stop_pid "$ANVIL_PID"
+SEP_ROWS=()
+for n in "${SIZES[@]}"; do
+    step "separate database: $n issues"
+    psql -q -h 127.0.0.1 -p "$PG_PORT" -U anvil -d postgres -c "CREATE DATABASE anvil_$n" >/dev/null
+    start_anvil "issues-alone-$n" DATABASE_URL="postgres://anvil@127.0.0.1:$PG_PORT/anvil_$n"
+    anvil_user_and_repo "$ANVIL_URL" bench bench-password-1 "issues-$n"
+    t0=$SECONDS
+    PG_DB=anvil_$n seed "$ANVIL_REPO_ID" "$n"
+    PG_DB=anvil_$n pg_sql -c 'VACUUM ANALYZE' >/dev/null
+    seeded=$((SECONDS - t0))
+    log "seeded $n alone in $seeded s"
+    mapfile -t lines < <(requests "$n" | grep -E '^(first|search|searchone)\|')
+    urls=()
+    for line in "${lines[@]}"; do urls+=("$ANVIL_URL${line##*|}"); done
+    mapfile -t times < <(latency_ms "$RUNS" 5 -H "Authorization: Bearer $ANVIL_TOKEN" "${urls[@]}")
+    for i in "${!lines[@]}"; do
+        IFS='|' read -r key label _ <<<"${lines[$i]}"
+        read -r med p95 <<<"${times[$i]}"
+        SEP_ROWS+=("| $n | $label | $med | $p95 | $seeded |")
+        [[ $key == search ]] && bench_summary "issues_search_alone_${n}_ms" "$med"
+    done
+    stop_pid "$ANVIL_PID"
+done
+cat <<MD
+
+### Each repository in a database of its own
+
+The same requests with each repository alone in its own database (its own Anvil on it), $RUNS timed rounds.
+Load average $(load_avg) at the end.
+
+| issues | request | median (ms) | p95 (ms) | seeding (s) |
+|---|---|---|---|---|
+MD
+printf '%s\n' "${SEP_ROWS[@]}"

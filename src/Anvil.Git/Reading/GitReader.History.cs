@@ -28,6 +28,10 @@ public sealed partial class GitReader
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
 
+        if (skip + limit <= WalkedHistoryDepth && IsUnfiltered(filter) && await WalkFirstPagesAsync(gitDir, startOid, skip, limit, ct) is { } walked)
+        {
+            return walked;
+        }
         // Asking for one extra commit tells whether another page exists without counting the whole history.
         var result = await GitCli.RunCheckedAsync(gitDir, RevList(startOid, filter, $"--skip={skip}", $"--max-count={limit + 1}"), ct: ct);
         var oids = result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);

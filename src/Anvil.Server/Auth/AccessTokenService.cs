@@ -107,6 +107,6 @@ public sealed class AccessTokenService(AnvilDbContext db, TimeProvider clock, Cr
         EF.CompileAsyncQuery((AnvilDbContext db, byte[] hash, DateTime now, CancellationToken ct) =>
             db.AccessTokens.AsNoTracking()
                 .Where(t => t.TokenHash == hash && (t.ExpiresAt == null || t.ExpiresAt > now))
-                .Join(db.Users.Where(u => u.DisabledAt == null), t => t.UserId, u => u.Id, (t, u) => new LiveToken(t, u))
+                .Join(db.Users.Where(u => u.DisabledAt == null).Select(User.AsPrincipal), t => t.UserId, u => u.Id, (t, u) => new LiveToken(t, u))
                 .FirstOrDefault()));
 }

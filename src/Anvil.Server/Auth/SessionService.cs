@@ -50,7 +50,7 @@ public sealed class SessionService(AnvilDbContext db, TimeProvider clock, Creden
         EF.CompileAsyncQuery((AnvilDbContext db, byte[] hash, DateTime now, CancellationToken ct) =>
             db.Sessions.AsNoTracking()
                 .Where(s => s.TokenHash == hash && s.ExpiresAt > now)
-                .Join(db.Users.Where(u => u.DisabledAt == null), s => s.UserId, u => u.Id, (s, u) => new LiveSession(u, s.ExpiresAt))
+                .Join(db.Users.Where(u => u.DisabledAt == null).Select(User.AsPrincipal), s => s.UserId, u => u.Id, (s, u) => new LiveSession(u, s.ExpiresAt))
                 .FirstOrDefault()));
 
     public async Task EndAsync(string token, CancellationToken ct)

@@ -86,16 +86,26 @@ public sealed partial class IssueService
             return new IssuePage(grant, [], false, 0, tally);
         }
 
-        // Numbers first, from the (repository, kind, state, number) index alone, then only the rows of the page:
-        // deep offsets skip index entries, not table rows.
-        var numbers = await (filter.Order ?? IssueOrder.Newest).Apply(query, db).Select(i => i.Number).Skip(offset).Take(limit + 1).ToListAsync(ct);
-        var hasMore = numbers.Count > limit;
-        if (hasMore)
+        List<Issue> rows;
+        bool hasMore;
+        if (await PlainFirstPageAsync(repo.Id, isPullRequest, filter, offset, limit + 1, ct) is { } first)
         {
-            numbers.RemoveAt(limit);
+            hasMore = first.Count > limit;
+            rows = hasMore ? first.GetRange(0, limit) : first;
         }
-        var rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).AsNoTracking().Where(i => numbers.Contains(i.Number)).ToListAsync(ct);
-        rows = rows.OrderBy(i => numbers.IndexOf(i.Number)).ToList();
+        else
+        {
+            // Numbers first, from the (repository, kind, state, number) index alone, then only the rows of the page:
+            // deep offsets skip index entries, not table rows.
+            var numbers = await (filter.Order ?? IssueOrder.Newest).Apply(query, db).Select(i => i.Number).Skip(offset).Take(limit + 1).ToListAsync(ct);
+            hasMore = numbers.Count > limit;
+            if (hasMore)
+            {
+                numbers.RemoveAt(limit);
+            }
+            rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).AsNoTracking().Where(i => numbers.Contains(i.Number)).ToListAsync(ct);
+            rows = rows.OrderBy(i => numbers.IndexOf(i.Number)).ToList();
+        }
         int? total = filter.IsPlain
             ? (isPullRequest, filter.State) switch
             {

@@ -45,8 +45,8 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
         }
         var ids = issues.Select(i => i.Id).ToList();
         // Read for the views only: nothing here is changed and saved, so nothing is tracked.
-        var labelLinks = await db.IssueLabels.AsNoTracking().Where(l => ids.Contains(l.IssueId)).Select(l => new { l.IssueId, l.Label }).ToListAsync(ct);
-        var assigneeLinks = await db.IssueAssignees.AsNoTracking().Where(a => ids.Contains(a.IssueId)).Select(a => new { a.IssueId, a.User }).ToListAsync(ct);
+        var labelLinks = await CollectAsync(LabelsOfIssues.For(db)(db, ids), ct);
+        var assigneeLinks = await CollectAsync(AssigneesOfIssues.For(db)(db, ids), ct);
         var associations = await AssociationsAsync(repo, issues.Select(i => i.AuthorId), ct);
         var labelsOf = labelLinks.ToLookup(l => l.IssueId, l => l.Label);
         var assigneesOf = assigneeLinks.ToLookup(a => a.IssueId, a => a.User);

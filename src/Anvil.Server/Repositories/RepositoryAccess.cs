@@ -173,6 +173,24 @@ public sealed class RepositoryAccess
         return (await GrantAsync(repo, ct)).Require(RepositoryPermission.Read);
     }
 
+    /// <summary>
+    /// As <see cref="ResolveAsync"/> for a request that only reads (a GET's route): the repository is not tracked, so the
+    /// lookup pays no change-tracking. Anything in the request that asks <see cref="ResolveAsync"/> again gets a tracked one.
+    /// </summary>
+    public async Task<RepositoryGrant> ResolveToReadAsync(string owner, string name, CancellationToken ct)
+    {
+        var key = (NameRules.Normalize(owner), RepositoryNames.Normalize(name));
+        if (resolved.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+        var repo = (owner.Length > 39 || name.Length > 100 ? null
+            : await FindUntrackedByNormalizedName.For(db)(db, key.Item1, key.Item2, ct)) ?? throw await MovedOrNotFoundAsync(owner, name, ct);
+        var grant = await GrantAsync(repo, ct);
+        resolved[key] = grant;
+        return grant;
+    }
+
     /// <summary>What the caller may do in <paramref name="repo"/>, checked for nothing yet.</summary>
     private async Task<RepositoryGrant> GrantAsync(Repository repo, CancellationToken ct)
     {
@@ -286,6 +304,11 @@ public sealed class RepositoryAccess
     private static readonly CompiledPerDatabase<Func<AnvilDbContext, string, string, CancellationToken, Task<Repository?>>> FindByNormalizedName = new(() =>
         EF.CompileAsyncQuery((AnvilDbContext db, string normalizedOwner, string normalizedName, CancellationToken ct) =>
             db.Repositories.Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
+                .FirstOrDefault(r => r.Owner.NormalizedUsername == normalizedOwner && r.NormalizedName == normalizedName)));
+
+    private static readonly CompiledPerDatabase<Func<AnvilDbContext, string, string, CancellationToken, Task<Repository?>>> FindUntrackedByNormalizedName = new(() =>
+        EF.CompileAsyncQuery((AnvilDbContext db, string normalizedOwner, string normalizedName, CancellationToken ct) =>
+            db.Repositories.AsNoTracking().Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
                 .FirstOrDefault(r => r.Owner.NormalizedUsername == normalizedOwner && r.NormalizedName == normalizedName)));
 
     public static AnvilException NotFound() => AnvilException.NotFound("repository not found");

@@ -51,7 +51,11 @@ public static class RepositoryRoutes
             }
             var owner = (string)http.Request.RouteValues["owner"]!;
             var name = (string)http.Request.RouteValues["name"]!;
-            var grant = await services.GetRequiredService<RepositoryAccess>().ResolveAsync(owner, name, http.RequestAborted);
+            // A GET or HEAD reads: its repository needs no change tracking (the writes' routes get a tracked one).
+            var access = services.GetRequiredService<RepositoryAccess>();
+            var grant = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+                ? await access.ResolveToReadAsync(owner, name, http.RequestAborted)
+                : await access.ResolveAsync(owner, name, http.RequestAborted);
             if (metadata?.GetMetadata<OwnRightsWithScope>() is { } own && caller.Method == AuthMethod.AccessToken && caller.Has(own.Scope))
             {
                 grant = grant.WithOwnRights();

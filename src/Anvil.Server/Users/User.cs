@@ -31,6 +31,22 @@ public sealed class User
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>What <see cref="PasswordHash"/> holds on a user read by <see cref="AsPrincipal"/>: no hash, matching no password.</summary>
+    internal const string HashNotLoaded = "";
+
+    /// <summary>
+    /// The user as a credential's principal: every column but the password hash, which a signed-in request never needs
+    /// (signing in and changing a password read the row themselves). Never attached and saved, so the blank is never written.
+    /// </summary>
+    internal static readonly System.Linq.Expressions.Expression<Func<User, User>> AsPrincipal = u => new User
+    {
+        Id = u.Id, Username = u.Username, NormalizedUsername = u.NormalizedUsername, Email = u.Email, NormalizedEmail = u.NormalizedEmail,
+        Name = u.Name, PasswordHash = HashNotLoaded, Bio = u.Bio, Location = u.Location, Website = u.Website, Company = u.Company,
+        Pronouns = u.Pronouns, AvatarKey = u.AvatarKey, AvatarContentType = u.AvatarContentType, AvatarVersion = u.AvatarVersion,
+        PreferencesJson = u.PreferencesJson, IsAdmin = u.IsAdmin, DisabledAt = u.DisabledAt, EmailVerified = u.EmailVerified,
+        EmailVerifiedAt = u.EmailVerifiedAt, CreatedAt = u.CreatedAt, UpdatedAt = u.UpdatedAt,
+    };
+
     /// <summary>A detached copy (every property is a value): for a principal held across requests.</summary>
     internal User Copy() => (User)MemberwiseClone();
 }

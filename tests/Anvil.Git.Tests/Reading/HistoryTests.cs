@@ -99,6 +99,53 @@ public class HistoryTests(LargeHistoryFixture large) : ReaderTestBase, IClassFix
     }
 
     [Fact]
+    public async Task First_pages_walked_without_rev_list_are_git_order_with_skewed_and_equal_dates()
+    {
+        // Three branches merged now and then, committer dates that tie and that run backwards (clock skew): the order
+        // the reader walks itself must be git's own, page by page, and HasMore exact.
+        var repo = NewRepo();
+        var stream = new StringBuilder();
+        var tips = new int[3];
+        for (var i = 1; i <= 150; i++)
+        {
+            var branch = i <= 3 ? 0 : i % 3;
+            var date = 1_600_000_000 + (i / 2) * 60 - (i % 7 == 0 ? 5_000 : 0);
+            stream.Append("commit refs/heads/main\n").Append($"mark :{i}\n")
+                .Append($"author Ada <ada@example.com> {date} +0000\n")
+                .Append($"committer Ada <ada@example.com> {date} +0000\n")
+                .Append($"data 11\ncommit {i,3}\n");
+            var from = tips[branch] == 0 ? i - 1 : tips[branch];
+            if (from > 0)
+            {
+                stream.Append($"from :{from}\n");
+            }
+            if (branch == 0 && i % 10 == 0)
+            {
+                stream.Append($"merge :{tips[1]}\nmerge :{tips[2]}\n");
+            }
+            stream.Append($"M 100644 inline f{branch}.txt\ndata 4\n{i,3}\n\n");
+            tips[branch] = i;
+            if (i == 3)
+            {
+                tips[1] = tips[2] = 3;
+            }
+        }
+        var marks = Path.Combine(repo.WorkDir, "walk-marks");
+        repo.Run(Encoding.UTF8.GetBytes(stream.ToString()), "fast-import", "--quiet", "--export-marks=" + marks);
+        var last = File.ReadAllLines(marks).Select(l => l.Split(' ')).Single(p => p[0] == ":150")[1];
+        var total = int.Parse(repo.Git("rev-list", "--count", last));
+
+        foreach (var (skip, limit) in new[] { (0, 30), (0, 1), (30, 30), (0, total - 1), (0, total), (total - 5, 10), (total, 10), (100, 100) })
+        {
+            var page = await Reader.GetCommitsAsync(repo.GitDir, last, skip, limit);
+
+            var expected = repo.Git("rev-list", $"--skip={skip}", $"--max-count={limit}", last).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(expected, page.Commits.Select(c => c.Oid));
+            Assert.Equal(skip + limit < total, page.HasMore);
+        }
+    }
+
+    [Fact]
     public async Task Pages_deep_into_a_large_history_with_exact_has_more()
     {
         var gitDir = large.Repo.GitDir;

@@ -53,6 +53,38 @@ public sealed class RefListingCacheTests : ReaderTestBase
         Assert.Empty(await Reader.ListTagsAsync(repo.GitDir));
     }
 
+    [Fact]
+    public async Task Names_resolve_from_the_kept_listing_as_git_resolves_them()
+    {
+        var repo = NewRepo();
+        var first = repo.Write("a", "1").Commit("one");
+        var second = repo.Write("a", "2").Commit("two");
+        repo.Git("tag", "-a", "-m", "annotated", "v1", first);
+        repo.Git("tag", "light", second);
+        repo.Git("tag", "-a", "-m", "of a tag", "v1-again", "v1");
+        repo.Git("tag", "at-tree", first + "^{tree}");
+        repo.Git("update-ref", "refs/heads/topic/x", first);
+        Settle(repo);
+        await Reader.ListBranchesAndTagsAsync(repo.GitDir);
+
+        foreach (var name in new[] { "main", "topic/x", "v1", "light", "v1-again", "refs/heads/main", "refs/tags/v1" })
+        {
+            Assert.Equal(repo.Git("rev-parse", name + "^{commit}"), await Reader.ResolveAsync(repo.GitDir, name));
+        }
+        Assert.Null(await Reader.ResolveAsync(repo.GitDir, "at-tree"));
+        Assert.Null(await Reader.ResolveAsync(repo.GitDir, "missing"));
+
+        // A branch moved: answered from git until its files settle, then from the new listing.
+        repo.Git("update-ref", "refs/heads/main", first);
+        Assert.Equal(first, await Reader.ResolveAsync(repo.GitDir, "main"));
+        Settle(repo);
+        Assert.Equal(first, await Reader.ResolveAsync(repo.GitDir, "main"));
+        // A branch with a tag's name wins over the tag, as in git.
+        repo.Git("update-ref", "refs/heads/light", first);
+        Settle(repo);
+        Assert.Equal(first, await Reader.ResolveAsync(repo.GitDir, "light"));
+    }
+
     /// <summary>Sets the times of the ref files back, each call less far than the one before (as time passes).</summary>
     private static void Settle(GitWorkTree repo)
     {
