@@ -97,9 +97,10 @@ public static partial class WebInterface
     {
         SignIn,
         SignUp,
+        PasswordReset,
     }
 
-    /// <summary>A page whose form signs in or signs up: the host limits its posts per address as it does the API's.</summary>
+    /// <summary>A page whose form signs in, signs up or resets a password: the host limits its posts per address as it does the API's.</summary>
     [AttributeUsage(AttributeTargets.Class)]
     public sealed class AccountFormAttribute(AccountFormKind form) : Attribute
     {

@@ -85,6 +85,40 @@ public sealed class PageRateLimitTests(Chromium chromium) : IClassFixture<Chromi
         viewer.ForgetConsoleErrors();
     }
 
+    [Fact]
+    public async Task Past_the_password_reset_limit_both_forms_say_so_counted_with_the_api_and_opening_them_costs_nothing()
+    {
+        await using var server = await LimitedServers.StartAsync(("ANVIL_RATELIMIT_PASSWORD_RESETS_PER_HOUR", "2"));
+        using var api = server.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/auth/forgot-password", new { email = "nobody@example.com" })).StatusCode);
+        await using var viewer = await Viewer.OpenAsync(chromium, server);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(200, await viewer.GoAsync("/forgot-password"));
+            Assert.Equal(200, await viewer.GoAsync("/reset-password?token=" + new string('0', 64)));
+        }
+        await SubmitForgotPasswordAsync(viewer);
+        await Assertions.Expect(viewer.Page.GetByRole(AriaRole.Status)).ToContainTextAsync("If an account uses that address");
+
+        await SubmitForgotPasswordAsync(viewer);
+        await Assertions.Expect(viewer.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Too many password reset requests from this address. Try again later.");
+        Assert.Equal(200, await viewer.GoAsync("/reset-password?token=" + new string('0', 64)));
+        await viewer.Page.GetByLabel("New password").FillAsync("a-brand-new-password");
+        await viewer.Page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Assertions.Expect(viewer.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Too many password reset attempts from this address. Try again later.");
+        // The pages' requests and the API's are one count per address.
+        var refused = await api.PostAsJsonAsync("/api/auth/forgot-password", new { email = "nobody@example.com" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        viewer.ForgetConsoleErrors(); // the browser logs the refused reset's 422
+    }
+
+    private static async Task SubmitForgotPasswordAsync(Viewer viewer)
+    {
+        Assert.Equal(200, await viewer.GoAsync("/forgot-password"));
+        await viewer.Page.GetByLabel("Email address of your account").FillAsync("nobody-" + Guid.NewGuid().ToString("N")[..8] + "@example.com");
+        await viewer.Page.GetByRole(AriaRole.Button, new() { Name = "Send a reset link" }).ClickAsync();
+    }
+
     private static async Task SubmitSignInAsync(Viewer viewer, string login, string password)
     {
         Assert.Equal(200, await viewer.GoAsync("/login"));

@@ -58,14 +58,10 @@ public static class CheckEndpoints
             return page.Answer(ctx, annotations, a => a.ToView(run, grant.Repository, baseUrl));
         }); // the scope is checked by ReadAsync: a token without it sees a private repository as missing (404)
 
-        repo.MapGet("/commits/{sha}/check-runs", async (HttpContext ctx, RepositoryContext current, string sha, CheckService checks) =>
-        {
-            var grant = current.Grant;
-            var page = PageRequest.From(ctx.Request);
-            var q = ctx.Request.Query;
-            var runs = await checks.ListForCommitAsync(grant.Repository, sha, q["check_name"], q["status"], page.Offset, page.PerPage, ctx.RequestAborted);
-            return await RunListAsync(ctx, page, checks, grant.Repository, runs);
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        repo.MapGet("/commits/{sha}/check-runs", (HttpContext ctx, RepositoryContext current, string sha, CheckService checks) =>
+            RunListAsync(ctx, checks, current.Grant.Repository, (name, status, page) =>
+                checks.ListForCommitAsync(current.Grant.Repository, sha, name, status, page.Offset, page.PerPage, ctx.RequestAborted)))
+            .RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/check-suites/{id:long}", async (HttpContext ctx, RepositoryContext current, long id, CheckService checks) =>
         {
@@ -84,14 +80,10 @@ public static class CheckEndpoints
             return ApiJson.Created(ctx, new ApiJson.EmptyObject());
         }).RequireUser(Scopes.RepoWrite);
 
-        repo.MapGet("/check-suites/{id:long}/check-runs", async (HttpContext ctx, RepositoryContext current, long id, CheckService checks) =>
-        {
-            var grant = current.Grant;
-            var page = PageRequest.From(ctx.Request);
-            var q = ctx.Request.Query;
-            var runs = await checks.ListForSuiteAsync(grant.Repository, id, q["check_name"], q["status"], page.Offset, page.PerPage, ctx.RequestAborted);
-            return await RunListAsync(ctx, page, checks, grant.Repository, runs);
-        }).RequireScopeIfToken(Scopes.RepoRead);
+        repo.MapGet("/check-suites/{id:long}/check-runs", (HttpContext ctx, RepositoryContext current, long id, CheckService checks) =>
+            RunListAsync(ctx, checks, current.Grant.Repository, (name, status, page) =>
+                checks.ListForSuiteAsync(current.Grant.Repository, id, name, status, page.Offset, page.PerPage, ctx.RequestAborted)))
+            .RequireScopeIfToken(Scopes.RepoRead);
 
         repo.MapGet("/commits/{sha}/check-suites", async (HttpContext ctx, RepositoryContext current, string sha, CheckService checks) =>
         {
@@ -104,8 +96,13 @@ public static class CheckEndpoints
         }).RequireScopeIfToken(Scopes.RepoRead);
     }
 
-    private static async Task<JsonOk<CheckViews.RunList>> RunListAsync(HttpContext ctx, PageRequest page, CheckService checks, Repository repo, Page<CheckRun> runs)
+    /// <summary>A page of check runs filtered by GitHub's <c>check_name</c> and <c>status</c>, in GitHub's wrapped list.</summary>
+    private static async Task<JsonOk<CheckViews.RunList>> RunListAsync(HttpContext ctx, CheckService checks, Repository repo,
+        Func<string?, string?, PageRequest, Task<Page<CheckRun>>> list)
     {
+        var page = PageRequest.From(ctx.Request);
+        var q = ctx.Request.Query;
+        var runs = await list(q["check_name"], q["status"], page);
         var baseUrl = ctx.PublicBaseUrl();
         var prs = await checks.PullRequestsAsync(repo, baseUrl, runs.Items.Select(r => r.HeadSha).ToList(), ctx.RequestAborted);
         return page.AnswerWrapped(ctx, runs, list => new CheckViews.RunList(list.Total, list.Items.Select(r => r.ToView(repo, baseUrl, prs[r.HeadSha])).ToList()));

@@ -25,7 +25,7 @@ public static class GitDataEndpoints
 
     public sealed record TagBody(string? Tag, string? Message, string? Object, string? Type, PersonInput? Tagger);
 
-    private static GitDataViews.Links LinksFor(HttpContext ctx, GitDataService.Target target) => new(ctx.PublicBaseUrl(), target.Repository);
+    private static GitDataViews.Links LinksFor(HttpContext ctx, RepositoryContext current) => new(ctx.PublicBaseUrl(), current.Grant.Repository);
 
     public static void MapGitDataEndpoints(this IEndpointRouteBuilder app)
     {
@@ -33,8 +33,8 @@ public static class GitDataEndpoints
 
         git.MapGet("/ref/{*ref}", async (HttpContext ctx, RepositoryContext current, string @ref, GitDataService data) =>
         {
-            var (target, found) = await data.GetRefAsync(current.Grant, BrowsingEndpoints.CatchAll(@ref), ctx.RequestAborted);
-            return ApiJson.Json(ctx, found.ToView(LinksFor(ctx, target)));
+            var found = await data.GetRefAsync(current.Grant, BrowsingEndpoints.CatchAll(@ref), ctx.RequestAborted);
+            return ApiJson.Json(ctx, found.ToView(LinksFor(ctx, current)));
         });
         git.MapGet("/matching-refs/{*ref}", (HttpContext ctx, RepositoryContext current, string? @ref, GitDataService data) =>
             MatchingAsync(ctx, current, BrowsingEndpoints.CatchAll(@ref ?? ""), data));
@@ -44,8 +44,8 @@ public static class GitDataEndpoints
             RepositoryContext current, string @ref, GitDataService data) =>
         {
             var prefix = BrowsingEndpoints.CatchAll(@ref).TrimEnd('/');
-            var (target, refs) = await data.MatchingRefsAsync(current.Grant, prefix, ctx.RequestAborted);
-            var links = LinksFor(ctx, target);
+            var refs = await data.MatchingRefsAsync(current.Grant, prefix, ctx.RequestAborted);
+            var links = LinksFor(ctx, current);
             var full = prefix.StartsWith("refs/", StringComparison.Ordinal) ? prefix : "refs/" + prefix;
             if (refs.FirstOrDefault(r => r.Name == full) is { } exact)
             {
@@ -58,14 +58,14 @@ public static class GitDataEndpoints
         git.MapPost("/refs", async (HttpContext ctx, JsonBody<RefBody> input, RepositoryContext current, GitDataService data) =>
         {
             var body = await input.ReadAsync();
-            var (target, created) = await data.CreateRefAsync(current.Grant, body.Ref, body.Sha, ctx.RequestAborted);
-            return ApiJson.Created(ctx, created.ToView(LinksFor(ctx, target)));
+            var created = await data.CreateRefAsync(current.Grant, body.Ref, body.Sha, ctx.RequestAborted);
+            return ApiJson.Created(ctx, created.ToView(LinksFor(ctx, current)));
         }).RequireUser(Scopes.RepoWrite);
         git.MapPatch("/refs/{*ref}", async (HttpContext ctx, JsonBody<UpdateRefBody> input, RepositoryContext current, string @ref, GitDataService data) =>
         {
             var body = await input.ReadAsync();
-            var (target, updated) = await data.UpdateRefAsync(current.Grant, BrowsingEndpoints.CatchAll(@ref), body.Sha, body.Force ?? false, ctx.RequestAborted);
-            return ApiJson.Json(ctx, updated.ToView(LinksFor(ctx, target)));
+            var updated = await data.UpdateRefAsync(current.Grant, BrowsingEndpoints.CatchAll(@ref), body.Sha, body.Force ?? false, ctx.RequestAborted);
+            return ApiJson.Json(ctx, updated.ToView(LinksFor(ctx, current)));
         }).RequireUser(Scopes.RepoWrite);
         git.MapDelete("/refs/{*ref}", async (HttpContext ctx, RepositoryContext current, string @ref, GitDataService data) =>
         {
@@ -75,60 +75,60 @@ public static class GitDataEndpoints
 
         git.MapGet("/blobs/{sha}", async (HttpContext ctx, RepositoryContext current, string sha, GitDataService data) =>
         {
-            var (target, blob) = await data.GetBlobAsync(current.Grant, sha, ctx.RequestAborted);
-            return ApiJson.Json(ctx, blob.ToView(LinksFor(ctx, target)));
+            var blob = await data.GetBlobAsync(current.Grant, sha, ctx.RequestAborted);
+            return ApiJson.Json(ctx, blob.ToView(LinksFor(ctx, current)));
         });
         git.MapPost("/blobs", async (HttpContext ctx, JsonBody<BlobBody> input, RepositoryContext current, GitDataService data) =>
         {
             var body = await input.ReadAsync();
-            var (target, sha) = await data.CreateBlobAsync(current.Grant, body.Content, body.Encoding, ctx.RequestAborted);
-            return ApiJson.Created(ctx, new GitDataViews.BlobCreated(LinksFor(ctx, target).Object("blob", sha), sha));
+            var sha = await data.CreateBlobAsync(current.Grant, body.Content, body.Encoding, ctx.RequestAborted);
+            return ApiJson.Created(ctx, new GitDataViews.BlobCreated(LinksFor(ctx, current).Object("blob", sha), sha));
         }).RequireUser(Scopes.RepoWrite);
 
         git.MapGet("/trees/{*sha}", async (HttpContext ctx, RepositoryContext current, string sha, GitDataService data) =>
         {
             // GitHub: any value of recursive (even "0" or "false") asks for the whole tree.
             var recursive = ctx.Request.Query.ContainsKey("recursive");
-            var (target, tree, entries, truncated) = await data.GetTreeAsync(current.Grant, BrowsingEndpoints.CatchAll(sha), recursive, ctx.RequestAborted);
-            return ApiJson.Json(ctx, entries.ToView(tree, truncated, LinksFor(ctx, target)));
+            var (tree, entries, truncated) = await data.GetTreeAsync(current.Grant, BrowsingEndpoints.CatchAll(sha), recursive, ctx.RequestAborted);
+            return ApiJson.Json(ctx, entries.ToView(tree, truncated, LinksFor(ctx, current)));
         });
         git.MapPost("/trees", async (HttpContext ctx, JsonBody<TreeBody> input, RepositoryContext current, GitDataService data) =>
         {
             var body = await input.ReadAsync();
             var entries = body.Tree?.Select(TreeEntry).ToList();
-            var (target, sha, listing) = await data.CreateTreeAsync(current.Grant, body.BaseTree, entries, ctx.RequestAborted);
-            return ApiJson.Created(ctx, listing.ToView(sha, false, LinksFor(ctx, target)));
+            var (sha, listing) = await data.CreateTreeAsync(current.Grant, body.BaseTree, entries, ctx.RequestAborted);
+            return ApiJson.Created(ctx, listing.ToView(sha, false, LinksFor(ctx, current)));
         }).RequireUser(Scopes.RepoWrite);
 
         git.MapGet("/commits/{sha}", async (HttpContext ctx, RepositoryContext current, string sha, GitDataService data) =>
         {
-            var (target, commit) = await data.GetCommitAsync(current.Grant, sha, ctx.RequestAborted);
-            return ApiJson.Json(ctx, commit.ToView(LinksFor(ctx, target)));
+            var commit = await data.GetCommitAsync(current.Grant, sha, ctx.RequestAborted);
+            return ApiJson.Json(ctx, commit.ToView(LinksFor(ctx, current)));
         });
         git.MapPost("/commits", async (HttpContext ctx, JsonBody<CommitBody> input, RepositoryContext current, GitDataService data) =>
         {
             var b = await input.ReadAsync();
-            var (target, commit) = await data.CreateCommitAsync(current.Grant, b.Message, b.Tree, b.Parents, b.Author, b.Committer, ctx.RequestAborted);
-            return ApiJson.Created(ctx, commit.ToView(LinksFor(ctx, target)));
+            var commit = await data.CreateCommitAsync(current.Grant, b.Message, b.Tree, b.Parents, b.Author, b.Committer, ctx.RequestAborted);
+            return ApiJson.Created(ctx, commit.ToView(LinksFor(ctx, current)));
         }).RequireUser(Scopes.RepoWrite);
 
         git.MapGet("/tags/{sha}", async (HttpContext ctx, RepositoryContext current, string sha, GitDataService data) =>
         {
-            var (target, tag) = await data.GetTagAsync(current.Grant, sha, ctx.RequestAborted);
-            return ApiJson.Json(ctx, tag.ToView(LinksFor(ctx, target)));
+            var tag = await data.GetTagAsync(current.Grant, sha, ctx.RequestAborted);
+            return ApiJson.Json(ctx, tag.ToView(LinksFor(ctx, current)));
         });
         git.MapPost("/tags", async (HttpContext ctx, JsonBody<TagBody> input, RepositoryContext current, GitDataService data) =>
         {
             var b = await input.ReadAsync();
-            var (target, tag) = await data.CreateTagAsync(current.Grant, b.Tag, b.Message, b.Object, b.Type, b.Tagger, ctx.RequestAborted);
-            return ApiJson.Created(ctx, tag.ToView(LinksFor(ctx, target)));
+            var tag = await data.CreateTagAsync(current.Grant, b.Tag, b.Message, b.Object, b.Type, b.Tagger, ctx.RequestAborted);
+            return ApiJson.Created(ctx, tag.ToView(LinksFor(ctx, current)));
         }).RequireUser(Scopes.RepoWrite);
     }
 
     private static async Task<JsonOk<List<GitDataViews.Ref>>> MatchingAsync(HttpContext ctx, RepositoryContext current, string prefix, GitDataService data)
     {
-        var (target, refs) = await data.MatchingRefsAsync(current.Grant, prefix, ctx.RequestAborted);
-        var links = LinksFor(ctx, target);
+        var refs = await data.MatchingRefsAsync(current.Grant, prefix, ctx.RequestAborted);
+        var links = LinksFor(ctx, current);
         return ApiJson.Json(ctx, refs.Select(r => r.ToView(links)).ToList());
     }
 

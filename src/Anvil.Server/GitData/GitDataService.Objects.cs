@@ -9,16 +9,16 @@ namespace Anvil.Server.GitData;
 /// <summary>Commit and annotated tag objects: read by id, and written from a tree and parents, or around an object.</summary>
 public sealed partial class GitDataService
 {
-    public async Task<(Target Target, GitCommit Commit)> GetCommitAsync(RepositoryGrant grant, string sha, CancellationToken ct)
+    public async Task<GitCommit> GetCommitAsync(RepositoryGrant grant, string sha, CancellationToken ct)
     {
         var target = await ReadAsync(grant, ct);
         var oid = FullOid(sha) ?? throw NotFound();
         return await reader.GetObjectInfoAsync(target.GitDir, oid, ct) is { Type: GitObjectType.Commit }
             && await reader.GetCommitAsync(target.GitDir, oid, ct) is { } commit
-            ? (target, commit) : throw NotFound();
+            ? commit : throw NotFound();
     }
 
-    public async Task<(Target Target, GitCommit Commit)> CreateCommitAsync(RepositoryGrant grant, string? message, string? tree,
+    public async Task<GitCommit> CreateCommitAsync(RepositoryGrant grant, string? message, string? tree,
         IReadOnlyList<string>? parents, PersonInput? author, PersonInput? committer, CancellationToken ct)
     {
         var (target, user) = await WriteAsync(grant, ct);
@@ -45,19 +45,19 @@ public sealed partial class GitDataService
         // GitHub: a committer not given is the author.
         var committerSignature = committer is null ? authorSignature : CommitIdentity.From(committer, user, "Commit", "committer");
         var sha = await WriteObjectAsync(() => GitDataWriter.WriteCommitAsync(target.GitDir, treeOid, parentOids, message, authorSignature, committerSignature, ct));
-        return (target, await reader.GetCommitAsync(target.GitDir, sha, ct) ?? throw new InvalidOperationException("written commit vanished"));
+        return await reader.GetCommitAsync(target.GitDir, sha, ct) ?? throw new InvalidOperationException("written commit vanished");
     }
 
-    public async Task<(Target Target, GitTagObject Tag)> GetTagAsync(RepositoryGrant grant, string sha, CancellationToken ct)
+    public async Task<GitTagObject> GetTagAsync(RepositoryGrant grant, string sha, CancellationToken ct)
     {
         var target = await ReadAsync(grant, ct);
         var oid = FullOid(sha) ?? throw NotFound();
-        return (target, await reader.GetTagObjectAsync(target.GitDir, oid, ct) ?? throw NotFound());
+        return await reader.GetTagObjectAsync(target.GitDir, oid, ct) ?? throw NotFound();
     }
 
     private static readonly string[] TaggableTypes = ["commit", "tree", "blob", "tag"];
 
-    public async Task<(Target Target, GitTagObject Tag)> CreateTagAsync(RepositoryGrant grant, string? tag, string? message, string? objectSha,
+    public async Task<GitTagObject> CreateTagAsync(RepositoryGrant grant, string? tag, string? message, string? objectSha,
         string? type, PersonInput? tagger, CancellationToken ct)
     {
         var (target, user) = await WriteAsync(grant, ct);
@@ -84,7 +84,7 @@ public sealed partial class GitDataService
         }
         var signature = CommitIdentity.From(tagger, user, "Tag", "tagger");
         var sha = await WriteObjectAsync(() => GitDataWriter.WriteTagAsync(target.GitDir, new TagObject(tag, message, oid, type, signature), ct));
-        return (target, await reader.GetTagObjectAsync(target.GitDir, sha, ct) ?? throw new InvalidOperationException("written tag vanished"));
+        return await reader.GetTagObjectAsync(target.GitDir, sha, ct) ?? throw new InvalidOperationException("written tag vanished");
     }
 
     /// <summary>Runs a write git checks further (mktag's fsck, say): what it still refuses is the client's input, a 422.</summary>

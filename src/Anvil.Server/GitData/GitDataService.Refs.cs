@@ -10,22 +10,22 @@ namespace Anvil.Server.GitData;
 public sealed partial class GitDataService
 {
     /// <summary>Every ref of the repository whose full name starts with <c>refs/</c> + <paramref name="prefix"/> (a plain string prefix, as GitHub matches).</summary>
-    public async Task<(Target Target, List<GitRef> Refs)> MatchingRefsAsync(RepositoryGrant grant, string prefix, CancellationToken ct)
+    public async Task<List<GitRef>> MatchingRefsAsync(RepositoryGrant grant, string prefix, CancellationToken ct)
     {
         var target = await ReadAsync(grant, ct);
         var full = FullRefName(prefix);
-        return (target, (await AllRefsAsync(target.GitDir, ct)).Where(r => r.Name.StartsWith(full, StringComparison.Ordinal)).ToList());
+        return (await AllRefsAsync(target.GitDir, ct)).Where(r => r.Name.StartsWith(full, StringComparison.Ordinal)).ToList();
     }
 
     /// <summary>The ref <c>refs/</c> + <paramref name="refName"/> exactly; not found otherwise.</summary>
-    public async Task<(Target Target, GitRef Ref)> GetRefAsync(RepositoryGrant grant, string refName, CancellationToken ct)
+    public async Task<GitRef> GetRefAsync(RepositoryGrant grant, string refName, CancellationToken ct)
     {
-        var (target, refs) = await MatchingRefsAsync(grant, refName, ct);
+        var refs = await MatchingRefsAsync(grant, refName, ct);
         var full = FullRefName(refName);
-        return (target, refs.FirstOrDefault(r => r.Name == full) ?? throw NotFound());
+        return refs.FirstOrDefault(r => r.Name == full) ?? throw NotFound();
     }
 
-    public async Task<(Target Target, GitRef Ref)> CreateRefAsync(RepositoryGrant grant, string? refName, string? sha, CancellationToken ct)
+    public async Task<GitRef> CreateRefAsync(RepositoryGrant grant, string? refName, string? sha, CancellationToken ct)
     {
         var (target, user) = await WriteAsync(grant, ct);
         if (refName is null || !refName.StartsWith("refs/", StringComparison.Ordinal) || refName.Count(c => c == '/') < 2)
@@ -48,11 +48,11 @@ public sealed partial class GitDataService
         {
             throw AnvilException.Taken("Reference", "ref", "Reference already exists");
         }
-        return (target, await CurrentAsync(target.GitDir, refName, ct));
+        return await CurrentAsync(target.GitDir, refName, ct);
     }
 
     /// <summary>Moves an existing ref to <paramref name="sha"/>: only forward (the old commit in the new one's history) unless <paramref name="force"/>.</summary>
-    public async Task<(Target Target, GitRef Ref)> UpdateRefAsync(RepositoryGrant grant, string refName, string? sha, bool force, CancellationToken ct)
+    public async Task<GitRef> UpdateRefAsync(RepositoryGrant grant, string refName, string? sha, bool force, CancellationToken ct)
     {
         var (target, user) = await WriteAsync(grant, ct);
         var full = FullRefName(refName);
@@ -62,7 +62,7 @@ public sealed partial class GitDataService
         var oid = await RequireTargetAsync(target.GitDir, full, sha, ct);
         if (oid == current.Oid)
         {
-            return (target, current);
+            return current;
         }
         if (!force && !await IsFastForwardAsync(target.GitDir, current, oid, ct))
         {
@@ -72,7 +72,7 @@ public sealed partial class GitDataService
         {
             throw AnvilException.Conflict($"Reference {full} moved meanwhile; read it again and retry");
         }
-        return (target, await CurrentAsync(target.GitDir, full, ct));
+        return await CurrentAsync(target.GitDir, full, ct);
     }
 
     public async Task DeleteRefAsync(RepositoryGrant grant, string refName, CancellationToken ct)

@@ -41,14 +41,14 @@ public sealed partial class GitDataService(RepositoryStore store, GitReader read
 
     // ---- blobs ----
 
-    public async Task<(Target Target, GitObject Blob)> GetBlobAsync(RepositoryGrant grant, string sha, CancellationToken ct)
+    public async Task<GitObject> GetBlobAsync(RepositoryGrant grant, string sha, CancellationToken ct)
     {
         var target = await ReadAsync(grant, ct);
         var oid = FullOid(sha) ?? throw NotFound();
         try
         {
             var blob = await reader.ReadObjectAsync(target.GitDir, oid, MaxBlobBytes, ct);
-            return blob is { Type: GitObjectType.Blob } ? (target, blob) : throw NotFound();
+            return blob is { Type: GitObjectType.Blob } ? blob : throw NotFound();
         }
         catch (GitObjectTooLargeException)
         {
@@ -56,7 +56,7 @@ public sealed partial class GitDataService(RepositoryStore store, GitReader read
         }
     }
 
-    public async Task<(Target Target, string Sha)> CreateBlobAsync(RepositoryGrant grant, string? content, string? encoding, CancellationToken ct)
+    public async Task<string> CreateBlobAsync(RepositoryGrant grant, string? content, string? encoding, CancellationToken ct)
     {
         var (target, _) = await WriteAsync(grant, ct);
         if (content is null)
@@ -82,22 +82,22 @@ public sealed partial class GitDataService(RepositoryStore store, GitReader read
             default:
                 throw AnvilException.Invalid("Blob", "encoding", "encoding must be utf-8 or base64");
         }
-        return (target, await GitDataWriter.WriteBlobAsync(target.GitDir, bytes, ct));
+        return await GitDataWriter.WriteBlobAsync(target.GitDir, bytes, ct);
     }
 
     // ---- trees ----
 
     /// <summary>The tree <paramref name="treeish"/> names (a tree id, a commit id, a branch or a tag) and its entries; recursive on request.</summary>
-    public async Task<(Target Target, string Sha, IReadOnlyList<GitTreeEntry> Entries, bool Truncated)> GetTreeAsync(RepositoryGrant grant,
+    public async Task<(string Sha, IReadOnlyList<GitTreeEntry> Entries, bool Truncated)> GetTreeAsync(RepositoryGrant grant,
         string treeish, bool recursive, CancellationToken ct)
     {
         var target = await ReadAsync(grant, ct);
         var tree = await TreeOfAsync(target.GitDir, treeish, ct) ?? throw NotFound();
         var entries = await reader.ListTreeAsync(target.GitDir, tree, recursive, ct) ?? throw NotFound();
-        return entries.Count > MaxTreeEntries ? (target, tree, entries.Take(MaxTreeEntries).ToList(), true) : (target, tree, entries, false);
+        return entries.Count > MaxTreeEntries ? (tree, entries.Take(MaxTreeEntries).ToList(), true) : (tree, entries, false);
     }
 
-    public async Task<(Target Target, string Sha, IReadOnlyList<GitTreeEntry> Entries)> CreateTreeAsync(RepositoryGrant grant, string? baseTree,
+    public async Task<(string Sha, IReadOnlyList<GitTreeEntry> Entries)> CreateTreeAsync(RepositoryGrant grant, string? baseTree,
         IReadOnlyList<TreeEntryInput>? entries, CancellationToken ct)
     {
         var (target, _) = await WriteAsync(grant, ct);
@@ -116,7 +116,7 @@ public sealed partial class GitDataService(RepositoryStore store, GitReader read
             changes.Add(await TreeChangeAsync(target.GitDir, e, ct));
         }
         var sha = await GitDataWriter.WriteTreeAsync(target.GitDir, baseOid, changes, ct);
-        return (target, sha, await reader.ListTreeAsync(target.GitDir, sha, recursive: false, ct) ?? []);
+        return (sha, await reader.ListTreeAsync(target.GitDir, sha, recursive: false, ct) ?? []);
     }
 
     private static readonly Dictionary<string, string> TypeOfMode = new()

@@ -88,19 +88,19 @@ public static class IssueEndpoints
         repo.MapGet("/labels", async (HttpContext ctx, RepositoryContext current, LabelService labels) =>
         {
             var page = OffsetPage.From(ctx.Request, defaultLimit: 100);
-            var (_, list) = await labels.ListAsync(current.Grant, page.Offset, page.Limit, ctx.RequestAborted);
+            var list = await labels.ListAsync(current.Grant, page.Offset, page.Limit, ctx.RequestAborted);
             return ApiJson.Json(ctx, new IssueViews.LabelList(list.Items.Select(l => l.ToSummary()), list.HasMore));
         });
         repo.MapPost("/labels", async (HttpContext ctx, JsonBody<LabelBody> input, RepositoryContext current, LabelService labels) =>
         {
             var body = await input.ReadAsync();
-            var (_, label) = await labels.CreateAsync(current.Grant, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
+            var label = await labels.CreateAsync(current.Grant, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
             return ApiJson.Created(ctx, new IssueViews.LabelEnvelope(label.ToSummary()));
         }).RequireUser(Scopes.RepoWrite);
         repo.MapPatch("/labels/{id}", async (HttpContext ctx, JsonBody<LabelBody> input, RepositoryContext current, string id, LabelService labels) =>
         {
             var body = await input.ReadAsync();
-            var (_, label) = await labels.UpdateAsync(current.Grant, LabelKey.ById(id), new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
+            var label = await labels.UpdateAsync(current.Grant, LabelKey.ById(id), new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
             return ApiJson.Json(ctx, new IssueViews.LabelEnvelope(label.ToSummary()));
         }).RequireUser(Scopes.RepoWrite);
         repo.MapDelete("/labels/{id}", async (HttpContext ctx, string owner, string name, RepositoryContext current, string id, LabelService labels) =>

@@ -191,27 +191,27 @@ public static class IssueV1Endpoints
         repo.MapGet("/labels", async (HttpContext ctx, RepositoryContext current, LabelService labels) =>
         {
             var page = PageRequest.From(ctx.Request);
-            var (grant, list) = await labels.ListAsync(current.Grant, page.Offset, page.PerPage, ctx.RequestAborted);
-            return page.Answer(ctx, list, l => l.ToV1(grant.Repository, ctx.PublicBaseUrl()));
+            var list = await labels.ListAsync(current.Grant, page.Offset, page.PerPage, ctx.RequestAborted);
+            return page.Answer(ctx, list, l => l.ToV1(current.Grant.Repository, ctx.PublicBaseUrl()));
         });
         repo.MapPost("/labels", async (HttpContext ctx, JsonBody<LabelBody> input, RepositoryContext current, LabelService labels) =>
         {
             var body = await input.ReadAsync();
-            var (grant, label) = await labels.CreateAsync(current.Grant, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
-            return ApiJson.Created(ctx, label.ToV1(grant.Repository, ctx.PublicBaseUrl()));
+            var label = await labels.CreateAsync(current.Grant, new LabelInput(body.Name, body.Color, body.Description), ctx.RequestAborted);
+            return ApiJson.Created(ctx, label.ToV1(current.Grant.Repository, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
         repo.MapGet("/labels/{label}", async (HttpContext ctx, RepositoryContext current, string label, LabelService labels) =>
         {
-            var (grant, found) = await labels.GetAsync(current.Grant, LabelKey.ByName(label), ctx.RequestAborted);
-            return ApiJson.Json(ctx, found.ToV1(grant.Repository, ctx.PublicBaseUrl()));
+            var found = await labels.GetAsync(current.Grant, LabelKey.ByName(label), ctx.RequestAborted);
+            return ApiJson.Json(ctx, found.ToV1(current.Grant.Repository, ctx.PublicBaseUrl()));
         });
         // Octokit sends label edits as POST; GitHub accepts both.
         repo.MapMethods("/labels/{label}", [HttpMethods.Patch, HttpMethods.Post], async (HttpContext ctx, JsonBody<LabelBody> input, RepositoryContext current, string label, LabelService labels) =>
         {
             var body = await input.ReadAsync();
-            var (grant, updated) = await labels.UpdateAsync(current.Grant, LabelKey.ByName(label),
+            var updated = await labels.UpdateAsync(current.Grant, LabelKey.ByName(label),
                 new LabelInput(body.NewName ?? body.Name, body.Color, body.Description), ctx.RequestAborted);
-            return ApiJson.Json(ctx, updated.ToV1(grant.Repository, ctx.PublicBaseUrl()));
+            return ApiJson.Json(ctx, updated.ToV1(current.Grant.Repository, ctx.PublicBaseUrl()));
         }).RequireUser(Scopes.RepoWrite);
         repo.MapDelete("/labels/{label}", async (HttpContext ctx, RepositoryContext current, string label, LabelService labels) =>
         {

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Data;
 using Anvil.Server.Infrastructure.Events;
@@ -70,19 +69,12 @@ public sealed class LabelService(AnvilDbContext db, TimeProvider clock)
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<(RepositoryGrant Grant, Page<Label> Labels)> ListAsync(RepositoryGrant grant, int offset, int limit, CancellationToken ct)
-    {
-        var page = await db.Labels.Where(l => l.RepositoryId == grant.Repository.Id).OrderBy(l => l.NormalizedName).ThenBy(l => l.Id)
-            .ToPageAsync(offset, limit, ct);
-        return (grant, page);
-    }
+    public Task<Page<Label>> ListAsync(RepositoryGrant grant, int offset, int limit, CancellationToken ct) =>
+        db.Labels.Where(l => l.RepositoryId == grant.Repository.Id).OrderBy(l => l.NormalizedName).ThenBy(l => l.Id).ToPageAsync(offset, limit, ct);
 
-    public async Task<(RepositoryGrant Grant, Label Label)> GetAsync(RepositoryGrant grant, LabelKey key, CancellationToken ct)
-    {
-        return (grant, await FindAsync(grant.Repository.Id, key, ct));
-    }
+    public Task<Label> GetAsync(RepositoryGrant grant, LabelKey key, CancellationToken ct) => FindAsync(grant.Repository.Id, key, ct);
 
-    public async Task<(RepositoryGrant Grant, Label Label)> CreateAsync(RepositoryGrant grant, LabelInput input, CancellationToken ct)
+    public async Task<Label> CreateAsync(RepositoryGrant grant, LabelInput input, CancellationToken ct)
     {
         grant.Require(RepositoryPermission.Write);
         var labelName = LabelRules.ValidName(input.Name);
@@ -98,10 +90,10 @@ public sealed class LabelService(AnvilDbContext db, TimeProvider clock)
         await EnsureNameFreeAsync(label.RepositoryId, label.NormalizedName, null, ct);
         db.Labels.Add(label);
         await SaveAsync(ct);
-        return (grant, label);
+        return label;
     }
 
-    public async Task<(RepositoryGrant Grant, Label Label)> UpdateAsync(RepositoryGrant grant, LabelKey key, LabelInput input, CancellationToken ct)
+    public async Task<Label> UpdateAsync(RepositoryGrant grant, LabelKey key, LabelInput input, CancellationToken ct)
     {
         grant.Require(RepositoryPermission.Write);
         var label = await FindAsync(grant.Repository.Id, key, ct);
@@ -122,7 +114,7 @@ public sealed class LabelService(AnvilDbContext db, TimeProvider clock)
             label.Description = LabelRules.ValidDescription(input.Description);
         }
         await SaveAsync(ct);
-        return (grant, label);
+        return label;
     }
 
     public async Task DeleteAsync(RepositoryGrant grant, LabelKey key, CancellationToken ct)

@@ -1,5 +1,4 @@
 using Anvil.Git;
-using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Issues;
 using Anvil.Server.Repositories;
@@ -21,7 +20,6 @@ public sealed partial class PullRequestMerger
         CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
         var pr = await pulls.GetAsync(grant, number, ct);
         var row = pr.PullRequest;
         if (row.HeadRepositoryId is null)

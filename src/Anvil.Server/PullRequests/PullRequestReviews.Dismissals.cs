@@ -1,4 +1,3 @@
-using Anvil.Server.Auth;
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Issues;
 using Anvil.Server.Repositories;
@@ -20,7 +19,6 @@ public sealed partial class PullRequestReviews
         long reviewId, string? message, string? dismissEvent, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
         var pr = await pulls.GetAsync(grant, number, ct);
         await access.RequireAsync(pr.Repository, RepositoryPermission.Write, ct);
         RepositoryAccess.RequireNotArchived(pr.Repository);

@@ -155,7 +155,6 @@ public sealed partial class PullRequestReviews(AnvilDbContext db, Caller caller,
         long reviewId, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
         var pr = await pulls.GetAsync(grant, number, ct);
         var review = await OwnPendingAsync(pr, user, reviewId, ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
@@ -251,7 +250,6 @@ public sealed partial class PullRequestReviews(AnvilDbContext db, Caller caller,
     private async Task<(User User, PullRequestDetails PullRequest)> RequireMayReviewAsync(RepositoryGrant grant, int number, string what, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
         var pr = await pulls.GetAsync(grant, number, ct);
         RepositoryAccess.RequireNotArchived(pr.Repository);
         if (pr.Issue.Locked && !(await access.PermissionAsync(pr.Repository, ct) >= RepositoryPermission.Write))

@@ -63,7 +63,6 @@ public sealed class ReviewRequests(AnvilDbContext db, Caller caller, RepositoryA
         IReadOnlyList<string?> usernames, CancellationToken ct)
     {
         caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
         var pr = await pulls.GetAsync(grant, number, ct);
         await access.RequireAsync(pr.Repository, RepositoryPermission.Write, ct);
         var wanted = usernames.Select(n => n?.Trim() ?? "").ToList();

@@ -29,7 +29,7 @@ public sealed class RateLimitState(ApiSurface surface)
     public List<RateLimitStatus> Statuses { get; } = [];
 
     /// <summary>
-    /// The sign-in or sign-up a page's form may not make now, its address being over the limit: the page says so on the
+    /// The sign-in, sign-up or password reset a page's form may not make now, its address being over the limit: the page says so on the
     /// form, where an API request is refused with 429.
     /// </summary>
     public AuthAttempt? RefusedAttempt { get; private set; }

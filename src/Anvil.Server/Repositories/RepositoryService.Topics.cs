@@ -1,4 +1,3 @@
-using Anvil.Server.Auth;
 using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Repositories;
@@ -26,7 +25,6 @@ public sealed partial class RepositoryService
     public async Task<List<string>> ReplaceTopicsAsync(RepositoryGrant grant, IReadOnlyList<string?> names, CancellationToken ct)
     {
         caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
         var repo = grant.Require(RepositoryPermission.Admin).Repository;
         RepositoryAccess.RequireNotArchived(repo);
         var topics = RepositoryTopics.Valid(names);

@@ -28,7 +28,6 @@ public sealed partial class RepositoryService(
     public async Task<Repository> CreateAsync(CreateRepository req, CancellationToken ct)
     {
         var owner = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
         if (RepositoryNames.Problem(req.Name) is { } problem)
         {
             throw req.Name is null ? AnvilException.BadRequest(problem) : AnvilException.Invalid(problem);
@@ -286,7 +285,6 @@ public sealed partial class RepositoryService(
     public async Task<Repository> ForkAsync(RepositoryGrant grant, string? forkName, string? description, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
         var parent = grant.Repository;
         forkName ??= parent.Name;
         if (RepositoryNames.Problem(forkName) is { } problem)
@@ -357,7 +355,6 @@ public sealed partial class RepositoryService(
     public async Task<Repository> SetStarAsync(RepositoryGrant grant, bool starred, CancellationToken ct)
     {
         var user = caller.RequireUser();
-        caller.RequireScope(Scopes.RepoWrite);
         var repo = grant.Repository;
         var existing = await db.Stars.FirstOrDefaultAsync(s => s.RepositoryId == repo.Id && s.UserId == user.Id, ct);
         if (starred && existing is null)

@@ -139,28 +139,21 @@ public sealed class UserService(AnvilDbContext db, IBlobStore blobs, TimeProvide
         var type = ImageSniffer.ContentTypeOf(buffer.GetBuffer().AsSpan(0, (int)Math.Min(buffer.Length, 16)))
             ?? throw AnvilException.BadRequest("avatar must be a PNG, JPEG, GIF or WebP image");
         var user = await db.Users.FirstAsync(u => u.Id == userId, ct);
-        var oldKey = user.AvatarKey;
         var key = $"avatars/{userId}/{user.AvatarVersion + 1}";
         buffer.Position = 0;
         await blobs.PutAsync(key, buffer, type, ct);
-        user.AvatarKey = key;
-        user.AvatarContentType = type;
-        user.AvatarVersion++;
-        user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
-        if (oldKey is not null)
-        {
-            await blobs.DeleteAsync(oldKey, ct);
-        }
-        return user;
+        return await ReplaceAvatarAsync(user, key, type, ct);
     }
 
-    public async Task<User> RemoveAvatarAsync(long userId, CancellationToken ct)
+    public async Task<User> RemoveAvatarAsync(long userId, CancellationToken ct) =>
+        await ReplaceAvatarAsync(await db.Users.FirstAsync(u => u.Id == userId, ct), null, null, ct);
+
+    /// <summary>Points the user at the new avatar (a new version, so caches of the old one miss), then drops the old blob.</summary>
+    private async Task<User> ReplaceAvatarAsync(User user, string? key, string? contentType, CancellationToken ct)
     {
-        var user = await db.Users.FirstAsync(u => u.Id == userId, ct);
         var oldKey = user.AvatarKey;
-        user.AvatarKey = null;
-        user.AvatarContentType = null;
+        user.AvatarKey = key;
+        user.AvatarContentType = contentType;
         user.AvatarVersion++;
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);

@@ -9,10 +9,10 @@ namespace Anvil.Server.Web;
 
 /// <summary>
 /// Signing in and out from the pages: the same account and session services, cookie and per-address limits as
-/// <c>/auth/sign-in</c> and <c>/auth/sign-up</c>. The sign-in and sign-up pages carry the routes' <see cref="AuthAttempt"/>
-/// metadata, so <see cref="RateLimitMiddleware"/> counts their posts; here the form only tells its verdict.
+/// <c>/auth/sign-in</c> and <c>/auth/sign-up</c>. The sign-in, sign-up and password-reset pages carry the routes'
+/// <see cref="AuthAttempt"/> metadata, so <see cref="RateLimitMiddleware"/> counts their posts; here the form only tells its verdict.
 /// </summary>
-public sealed class WebAccounts(Caller caller, AccountService accounts, SessionService sessions, AccountEmails emails, RateLimiter limiter,
+public sealed class WebAccounts(Caller caller, AccountService accounts, SessionService sessions, AccountEmails emails,
     AccessTokenService tokens) : IWebAccounts
 {
     public Viewer? Current => caller.User is { } u && caller.Method == AuthMethod.Session ? ViewerOf(u) : null;
@@ -81,7 +81,7 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
 
     public async Task<FormResult> RequestPasswordResetAsync(HttpContext http, string? email)
     {
-        if (await limiter.ChargePasswordResetAsync(http.ClientIp()) is { Exceeded: true })
+        if (http.Features.Get<RateLimitState>()?.RefusedAttempt == AuthAttempt.PasswordReset)
         {
             return new FormResult("Too many password reset requests from this address. Try again later.");
         }
@@ -95,7 +95,7 @@ public sealed class WebAccounts(Caller caller, AccountService accounts, SessionS
 
     public async Task<FormResult> ResetPasswordAsync(HttpContext http, string? token, string? password)
     {
-        if (await limiter.ChargePasswordResetAsync(http.ClientIp()) is { Exceeded: true })
+        if (http.Features.Get<RateLimitState>()?.RefusedAttempt == AuthAttempt.PasswordReset)
         {
             return new FormResult("Too many password reset attempts from this address. Try again later.");
         }

@@ -48,7 +48,7 @@ public static class WebPages
             {
                 page.Metadata.Add(new BodyLimit(upload.Bytes));
             }
-            // The API's sign-in and sign-up routes carry the same, so one middleware counts both surfaces' attempts.
+            // The API's sign-in, sign-up and password-reset routes carry the same, so one middleware counts both surfaces' attempts.
             switch (page.Metadata.OfType<WebInterface.AccountFormAttribute>().FirstOrDefault()?.Form)
             {
                 case WebInterface.AccountFormKind.SignIn:
@@ -56,6 +56,9 @@ public static class WebPages
                     break;
                 case WebInterface.AccountFormKind.SignUp:
                     page.Metadata.Add(AuthAttempt.SignUp);
+                    break;
+                case WebInterface.AccountFormKind.PasswordReset:
+                    page.Metadata.Add(AuthAttempt.PasswordReset);
                     break;
             }
         });

@@ -23,74 +23,38 @@ internal abstract class CommittedWriteInterceptor : DbCommandInterceptor, IDbTra
     /// <summary>A write it concerns is now visible (committed).</summary>
     protected abstract void Committed();
 
-    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        NoteWrite(command);
-        return result;
-    }
+    // Every way EF runs a command: before it, note a write inside a transaction; after it, report a write outside one.
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
+        Noted(command, result);
 
     public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<int> result, CancellationToken ct = default)
-    {
-        NoteWrite(command);
-        return ValueTask.FromResult(result);
-    }
+        InterceptionResult<int> result, CancellationToken ct = default) => ValueTask.FromResult(Noted(command, result));
 
-    public override int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
-    {
-        ReportIfCommitted(command, result);
-        return result;
-    }
+    public override int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result) => Reported(command, result, result);
 
-    public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken ct = default)
-    {
-        ReportIfCommitted(command, result);
-        return ValueTask.FromResult(result);
-    }
+    public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken ct = default) =>
+        ValueTask.FromResult(Reported(command, result, result));
 
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        NoteWrite(command);
-        return result;
-    }
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
+        Noted(command, result);
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<DbDataReader> result, CancellationToken ct = default)
-    {
-        NoteWrite(command);
-        return ValueTask.FromResult(result);
-    }
+        InterceptionResult<DbDataReader> result, CancellationToken ct = default) => ValueTask.FromResult(Noted(command, result));
 
-    public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
-    {
-        ReportIfCommitted(command, eventData.RecordsAffected);
-        return result;
-    }
+    public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result) =>
+        Reported(command, eventData.RecordsAffected, result);
 
-    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-    {
-        NoteWrite(command);
-        return result;
-    }
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) =>
+        Noted(command, result);
 
     public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<object> result, CancellationToken ct = default)
-    {
-        NoteWrite(command);
-        return ValueTask.FromResult(result);
-    }
+        InterceptionResult<object> result, CancellationToken ct = default) => ValueTask.FromResult(Noted(command, result));
 
-    public override object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
-    {
-        ReportIfCommitted(command, RowsUnknown);
-        return result;
-    }
+    public override object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result) =>
+        Reported(command, RowsUnknown, result);
 
-    public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken ct = default)
-    {
-        ReportIfCommitted(command, RowsUnknown);
-        return ValueTask.FromResult(result);
-    }
+    public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken ct = default) =>
+        ValueTask.FromResult(Reported(command, RowsUnknown, result));
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
@@ -104,6 +68,18 @@ internal abstract class CommittedWriteInterceptor : DbCommandInterceptor, IDbTra
     {
         TransactionCommitted(transaction, eventData);
         return Task.CompletedTask;
+    }
+
+    private T Noted<T>(DbCommand command, T result)
+    {
+        NoteWrite(command);
+        return result;
+    }
+
+    private T Reported<T>(DbCommand command, int rowsAffected, T result)
+    {
+        ReportIfCommitted(command, rowsAffected);
+        return result;
     }
 
     private void NoteWrite(DbCommand command)
