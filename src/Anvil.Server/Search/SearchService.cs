@@ -49,6 +49,9 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     /// </summary>
     public const int MostRanked = 1000;
 
+    /// <summary>Up to how many places (issues and comments) a word may be said for its issues to be listed outright.</summary>
+    private const int FewSaid = 5000;
+
     /// <param name="kinds">One kind, or two searched together.</param>
     private async Task<SearchPage> SearchAsync(IReadOnlyList<string> kinds, SearchQuery query, int offset, int limit, CancellationToken ct)
     {
@@ -90,8 +93,21 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         }
         if (said is not null)
         {
-            var issueIds = said.Select(m => m.IssueId);
-            docs = docs.Where(d => issueIds.Contains(d.IssueId));
+            // Words said in few places: settle those issues first and look among them only. Otherwise the newest
+            // matches are found by walking the repository's documents newest-first until enough match, which reads
+            // all of a big repository when few do (seconds at a million issues); words said nearly everywhere keep
+            // that walk, which then stops at once.
+            var sample = await said.Select(m => m.IssueId).Take(FewSaid + 1).ToListAsync(ct);
+            if (sample.Count <= FewSaid)
+            {
+                var few = sample.Distinct().ToList();
+                docs = docs.Where(d => few.Contains(d.IssueId));
+            }
+            else
+            {
+                var issueIds = said.Select(m => m.IssueId);
+                docs = docs.Where(d => issueIds.Contains(d.IssueId));
+            }
         }
         if (kinds.Contains(SearchKinds.Repository))
         {
