@@ -213,6 +213,49 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("RunnerRegistrationTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Anvil.Server.Actions.Workflow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<long>("RepositoryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RunCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryId", "Path")
+                        .IsUnique();
+
+                    b.ToTable("Workflows", (string)null);
+                });
+
             modelBuilder.Entity("Anvil.Server.Actions.WorkflowJob", b =>
                 {
                     b.Property<long>("Id")
@@ -365,6 +408,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<int>("RunAttempt")
                         .HasColumnType("integer");
 
+                    b.Property<long>("RunNumber")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -372,6 +418,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("WorkflowId")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("WorkflowPath")
                         .IsRequired()
@@ -386,6 +435,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("Status");
 
                     b.HasIndex("RepositoryId", "Id");
+
+                    b.HasIndex("WorkflowId", "Id");
 
                     b.ToTable("WorkflowRuns", (string)null);
                 });
@@ -553,6 +604,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("AnnotationsCount")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -618,6 +672,57 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("CheckRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Anvil.Server.Checks.CheckRunAnnotation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CheckRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("EndColumn")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("EndLine")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("RawDetails")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("StartColumn")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("StartLine")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CheckRunId", "Id");
+
+                    b.ToTable("CheckRunAnnotations", (string)null);
                 });
 
             modelBuilder.Entity("Anvil.Server.Checks.CheckSuite", b =>
@@ -1957,6 +2062,15 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Anvil.Server.Actions.Workflow", b =>
+                {
+                    b.HasOne("Anvil.Server.Repositories.Repository", null)
+                        .WithMany()
+                        .HasForeignKey("RepositoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Anvil.Server.Actions.WorkflowJob", b =>
                 {
                     b.HasOne("Anvil.Server.Actions.WorkflowRun", "Run")
@@ -2032,6 +2146,15 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Suite");
+                });
+
+            modelBuilder.Entity("Anvil.Server.Checks.CheckRunAnnotation", b =>
+                {
+                    b.HasOne("Anvil.Server.Checks.CheckRun", null)
+                        .WithMany()
+                        .HasForeignKey("CheckRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Anvil.Server.Checks.CheckSuite", b =>
