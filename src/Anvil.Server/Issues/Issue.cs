@@ -71,7 +71,7 @@ public sealed class IssueAssignee
     public User User { get; set; } = null!;
 }
 
-public sealed class IssueComment
+public sealed class IssueComment : IListedComment
 {
     public long Id { get; set; }
     public long IssueId { get; set; }

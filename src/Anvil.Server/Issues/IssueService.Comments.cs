@@ -30,19 +30,7 @@ public sealed partial class IssueService
     {
         var repo = grant.Repository;
         var query = db.IssueComments.AsNoTracking().Include(c => c.Author).Include(c => c.Issue).Where(c => c.Issue.RepositoryId == repo.Id);
-        if (since is { } from)
-        {
-            var at = from.UtcDateTime;
-            query = query.Where(c => c.UpdatedAt >= at);
-        }
-        // As on GitHub, direction means something only beside sort; without either the list reads oldest first.
-        var up = string.IsNullOrEmpty(sort) || (ascending ?? true);
-        query = sort switch
-        {
-            null or "" or "created" => up ? query.OrderBy(c => c.Id) : query.OrderByDescending(c => c.Id),
-            "updated" => up ? query.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id) : query.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
-            _ => throw AnvilException.Invalid("sort must be one of created, updated"),
-        };
+        query = query.SinceAndSorted(sort, ascending, since);
         var page = await query.ToPageAsync(offset, limit, ct);
         var associations = await AssociationsAsync(repo, page.Items.Select(c => c.AuthorId), ct);
         return page.With(page.Items.Select(c => new CommentDetails(repo, c.Issue, c, associations[c.AuthorId])).ToList());

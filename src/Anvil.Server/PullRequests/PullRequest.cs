@@ -88,7 +88,7 @@ public sealed class PullRequestReview
 }
 
 /// <summary>A comment on one line of a file in the pull request's diff (GitHub's review comment).</summary>
-public sealed class PullRequestReviewComment
+public sealed class PullRequestReviewComment : IListedComment
 {
     public long Id { get; set; }
     public long PullRequestId { get; set; }

@@ -1,5 +1,6 @@
 using Anvil.Server.Infrastructure;
 using Anvil.Server.Infrastructure.Http;
+using Anvil.Server.Issues;
 using Anvil.Server.Repositories;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,19 +22,7 @@ public sealed partial class PullRequestReviews
         var query = db.PullRequestReviewComments.AsNoTracking().Include(c => c.Author)
             .Where(c => db.PullRequests.Any(p => p.Id == c.PullRequestId && p.RepositoryId == repo.Id)
                 && (c.ReviewId == null || db.PullRequestReviews.Any(r => r.Id == c.ReviewId && (r.State != ReviewStates.Pending || r.AuthorId == me))));
-        if (since is { } from)
-        {
-            var at = from.UtcDateTime;
-            query = query.Where(c => c.UpdatedAt >= at);
-        }
-        // As for issue comments: direction means something only beside sort; without either the list reads oldest first.
-        var up = string.IsNullOrEmpty(sort) || (ascending ?? true);
-        query = sort switch
-        {
-            null or "" or "created" => up ? query.OrderBy(c => c.Id) : query.OrderByDescending(c => c.Id),
-            "updated" => up ? query.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id) : query.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
-            _ => throw AnvilException.Invalid("sort must be one of created, updated"),
-        };
+        query = query.SinceAndSorted(sort, ascending, since);
         var page = await query.ToPageAsync(offset, limit, ct);
         var prIds = page.Items.Select(c => c.PullRequestId).Distinct().ToList();
         var numbers = await db.PullRequests.AsNoTracking().Where(p => prIds.Contains(p.Id))
