@@ -148,15 +148,24 @@ public sealed class RepositoryAccess
         (await ResolveAsync(owner, name, ct)).Require(needed);
 
     /// <summary>The repository named <c>owner/name</c> as the caller may use it, checked for nothing yet; "not found" or "moved" when no repository has the name.</summary>
-    public async Task<RepositoryGrant> ResolveAsync(string owner, string name, CancellationToken ct)
+    public Task<RepositoryGrant> ResolveAsync(string owner, string name, CancellationToken ct) => ResolveAsync(owner, name, tracked: true, ct);
+
+    /// <summary>
+    /// As <see cref="ResolveAsync(string, string, CancellationToken)"/> for a request that only reads (a GET's route): the
+    /// repository is not tracked, so the lookup pays no change-tracking. Anything in the request that asks
+    /// <see cref="ResolveAsync(string, string, CancellationToken)"/> again gets a tracked one.
+    /// </summary>
+    public Task<RepositoryGrant> ResolveToReadAsync(string owner, string name, CancellationToken ct) => ResolveAsync(owner, name, tracked: false, ct);
+
+    private async Task<RepositoryGrant> ResolveAsync(string owner, string name, bool tracked, CancellationToken ct)
     {
         var key = (NameRules.Normalize(owner), RepositoryNames.Normalize(name));
-        // A retry that cleared the change tracker must not go on with a detached repository.
-        if (resolved.TryGetValue(key, out var known) && db.Entry(known.Repository).State != EntityState.Detached)
+        // A writer must not go on with a detached repository (an untracked read's, or one a retry's cleared tracker let go).
+        if (resolved.TryGetValue(key, out var known) && (!tracked || db.Entry(known.Repository).State != EntityState.Detached))
         {
             return known;
         }
-        var repo = await FindAsync(owner, name, ct) ?? throw await MovedOrNotFoundAsync(owner, name, ct);
+        var repo = await FindAsync(owner, name, tracked, ct) ?? throw await MovedOrNotFoundAsync(owner, name, ct);
         var grant = await GrantAsync(repo, ct);
         resolved[key] = grant;
         return grant;
@@ -171,24 +180,6 @@ public sealed class RepositoryAccess
         var repo = await db.Repositories.Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
             .FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw NotFound();
         return (await GrantAsync(repo, ct)).Require(RepositoryPermission.Read);
-    }
-
-    /// <summary>
-    /// As <see cref="ResolveAsync"/> for a request that only reads (a GET's route): the repository is not tracked, so the
-    /// lookup pays no change-tracking. Anything in the request that asks <see cref="ResolveAsync"/> again gets a tracked one.
-    /// </summary>
-    public async Task<RepositoryGrant> ResolveToReadAsync(string owner, string name, CancellationToken ct)
-    {
-        var key = (NameRules.Normalize(owner), RepositoryNames.Normalize(name));
-        if (resolved.TryGetValue(key, out var known))
-        {
-            return known;
-        }
-        var repo = (owner.Length > 39 || name.Length > 100 ? null
-            : await FindUntrackedByNormalizedName.For(db)(db, key.Item1, key.Item2, ct)) ?? throw await MovedOrNotFoundAsync(owner, name, ct);
-        var grant = await GrantAsync(repo, ct);
-        resolved[key] = grant;
-        return grant;
     }
 
     /// <summary>What the caller may do in <paramref name="repo"/>, checked for nothing yet.</summary>
@@ -289,15 +280,16 @@ public sealed class RepositoryAccess
     }
 
     /// <summary>The repository named <c>owner/name</c> with no access check: for operator tools (the admin CLI) only.</summary>
-    public Task<Repository?> FindAsOperatorAsync(string owner, string name, CancellationToken ct) => FindAsync(owner, name, ct);
+    public Task<Repository?> FindAsOperatorAsync(string owner, string name, CancellationToken ct) => FindAsync(owner, name, tracked: true, ct);
 
-    private async Task<Repository?> FindAsync(string owner, string name, CancellationToken ct)
+    private async Task<Repository?> FindAsync(string owner, string name, bool tracked, CancellationToken ct)
     {
-        if (owner.Length > 39 || name.Length > 100)
+        if (owner.Length > NameRules.MaxUsernameLength || name.Length > 100)
         {
             return null;
         }
-        return await FindByNormalizedName.For(db)(db, NameRules.Normalize(owner), RepositoryNames.Normalize(name), ct);
+        return await (tracked ? FindByNormalizedName : FindUntrackedByNormalizedName).For(db)(
+            db, NameRules.Normalize(owner), RepositoryNames.Normalize(name), ct);
     }
 
     // Every repository route starts here, so the lookup is compiled once rather than translated per request.
