@@ -14,7 +14,7 @@ namespace Anvil.Server.Issues;
 /// validation, counts, comments. Knows nothing of HTTP; both surfaces call it.
 /// </summary>
 public sealed partial class IssueService(AnvilDbContext db, Caller caller, RepositoryAccess access, LabelService labels, DomainEvents events,
-    IssueNumberGate gate, TimeProvider clock)
+    IssueNumberGate gate, TimeProvider clock, Infrastructure.Caching.RecentReads recent)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -63,17 +63,17 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
         if (ids.Count == 1)
         {
             // Every repository view and issue list asks for one: compiled once, not translated per request.
-            var one = await TallyOfOne.For(db)(db, ids[0], ct);
-            return new Dictionary<long, IssueTally>
-            {
-                [ids[0]] = one is null ? IssueTally.Empty : new IssueTally(one.OpenIssues, one.ClosedIssues, one.OpenPullRequests, one.ClosedPullRequests),
-            };
+            var one = await recent.GetAsync(db, new TallyOf(ids[0]), async c => await TallyOfOne.For(db)(db, ids[0], c) is { } n
+                ? new IssueTally(n.OpenIssues, n.ClosedIssues, n.OpenPullRequests, n.ClosedPullRequests) : IssueTally.Empty, ct);
+            return new Dictionary<long, IssueTally> { [ids[0]] = one };
         }
         var rows = await db.IssueCounts.AsNoTracking().Where(c => ids.Contains(c.RepositoryId)).ToDictionaryAsync(c => c.RepositoryId, ct);
         return ids.ToDictionary(id => id, id => rows.TryGetValue(id, out var c)
             ? new IssueTally(c.OpenIssues, c.ClosedIssues, c.OpenPullRequests, c.ClosedPullRequests)
             : IssueTally.Empty);
     }
+
+    private sealed record TallyOf(long RepositoryId);
 
     private static readonly CompiledPerDatabase<Func<AnvilDbContext, long, CancellationToken, Task<IssueCounts?>>> TallyOfOne = new(() =>
         EF.CompileAsyncQuery((AnvilDbContext db, long repositoryId, CancellationToken ct) =>

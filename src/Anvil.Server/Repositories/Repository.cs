@@ -30,6 +30,15 @@ public sealed class Repository
     public int ForkCount { get; set; }
 
     public string Visibility => IsPrivate ? "private" : "public";
+
+    /// <summary>A detached copy with its owner and parent (every property is a value): for a row held across requests.</summary>
+    internal Repository Copy()
+    {
+        var copy = (Repository)MemberwiseClone();
+        copy.Owner = Owner?.Copy()!;
+        copy.ForkedFrom = ForkedFrom?.Copy();
+        return copy;
+    }
 }
 
 public enum RepositoryPermission

@@ -81,15 +81,17 @@ public sealed class RepositoryAccess
 {
     private readonly AnvilDbContext db;
     private readonly Caller caller;
+    private readonly Infrastructure.Caching.RecentReads recent;
 
     // One request asks about the same repository many times (the route, the service, a page's header and tabs): it is
     // read and weighed once. Any save may have renamed, moved or re-permissioned it, so a save forgets them all.
     private readonly Dictionary<(string Owner, string Name), RepositoryGrant> resolved = [];
 
-    public RepositoryAccess(AnvilDbContext db, Caller caller)
+    public RepositoryAccess(AnvilDbContext db, Caller caller, Infrastructure.Caching.RecentReads recent)
     {
         this.db = db;
         this.caller = caller;
+        this.recent = recent;
         db.SavedChanges += (_, _) => resolved.Clear();
     }
 
@@ -113,9 +115,16 @@ public sealed class RepositoryAccess
         {
             return RepositoryPermission.Admin;
         }
-        return await db.Collaborators.Where(c => c.RepositoryId == repo.Id && c.UserId == user.Id)
-            .Select(c => (RepositoryPermission?)c.Permission).FirstOrDefaultAsync(ct) ?? RepositoryPermission.None;
+        // A team's members read their private repositories all day: who is a collaborator is asked once per change.
+        return await recent.GetAsync(db, new CollaboratorPermission(repo.Id, user.Id), c => CollaboratorPermissionOf.For(db)(db, repo.Id, user.Id, c), ct)
+            ?? RepositoryPermission.None;
     }
+
+    private sealed record CollaboratorPermission(long RepositoryId, long UserId);
+
+    private static readonly CompiledPerDatabase<Func<AnvilDbContext, long, long, CancellationToken, Task<RepositoryPermission?>>> CollaboratorPermissionOf = new(() =>
+        EF.CompileAsyncQuery((AnvilDbContext db, long repositoryId, long userId, CancellationToken ct) =>
+            db.Collaborators.Where(c => c.RepositoryId == repositoryId && c.UserId == userId).Select(c => (RepositoryPermission?)c.Permission).FirstOrDefault()));
 
     /// <summary>The most a credential may do: a token's repo scopes cap its user's rights.</summary>
     public RepositoryPermission TokenCap =>
@@ -288,9 +297,17 @@ public sealed class RepositoryAccess
         {
             return null;
         }
-        return await (tracked ? FindByNormalizedName : FindUntrackedByNormalizedName).For(db)(
-            db, NameRules.Normalize(owner), RepositoryNames.Normalize(name), ct);
+        var (normalizedOwner, normalizedName) = (NameRules.Normalize(owner), RepositoryNames.Normalize(name));
+        if (tracked)
+        {
+            return await FindByNormalizedName.For(db)(db, normalizedOwner, normalizedName, ct);
+        }
+        // A read needs no tracked row, and every read of a repository asks this: it is answered from memory while nothing changed.
+        return await recent.GetAsync(db, new RepositoryByName(normalizedOwner, normalizedName),
+            c => FindUntrackedByNormalizedName.For(db)(db, normalizedOwner, normalizedName, c), r => r?.Copy(), ct);
     }
+
+    private sealed record RepositoryByName(string NormalizedOwner, string NormalizedName);
 
     // Every repository route starts here, so the lookup is compiled once rather than translated per request.
     private static readonly CompiledPerDatabase<Func<AnvilDbContext, string, string, CancellationToken, Task<Repository?>>> FindByNormalizedName = new(() =>

@@ -15,11 +15,20 @@ public sealed partial class RepositoryService
     public async Task<IReadOnlyDictionary<long, List<string>>> TopicsOfAsync(IReadOnlyCollection<long> repositoryIds, CancellationToken ct)
     {
         var ids = repositoryIds.Distinct().ToList();
+        if (ids.Count == 1)
+        {
+            // Every view of one repository on the GitHub surface shows them.
+            var one = await recent.GetAsync(db, new TopicsOf(ids[0]), async c => await db.RepositoryTopics.AsNoTracking()
+                .Where(t => t.RepositoryId == ids[0]).OrderBy(t => t.Position).Select(t => t.Name).ToListAsync(c), list => list.ToList(), ct);
+            return new Dictionary<long, List<string>> { [ids[0]] = one };
+        }
         var rows = ids.Count == 0 ? [] : await db.RepositoryTopics.AsNoTracking().Where(t => ids.Contains(t.RepositoryId))
             .OrderBy(t => t.Position).Select(t => new { t.RepositoryId, t.Name }).ToListAsync(ct);
         var byRepo = rows.ToLookup(t => t.RepositoryId, t => t.Name);
         return ids.ToDictionary(id => id, id => byRepo[id].ToList());
     }
+
+    private sealed record TopicsOf(long RepositoryId);
 
     /// <summary>Replaces the topics, as an admin setting does on GitHub; every name is checked before any is written.</summary>
     public async Task<List<string>> ReplaceTopicsAsync(RepositoryGrant grant, IReadOnlyList<string?> names, CancellationToken ct)

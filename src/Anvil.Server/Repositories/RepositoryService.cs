@@ -19,7 +19,7 @@ public sealed record RepositoryStats(int Stars, int Forks, bool StarredByViewer)
 /// <summary>The rules of repositories: creating, renaming, forking, starring, collaborators.</summary>
 public sealed partial class RepositoryService(
     AnvilDbContext db, Caller caller, RepositoryAccess access, RepositoryStore store, DomainEvents events, TimeProvider clock,
-    Infrastructure.Caching.ChangeClock changeClock, ILogger<RepositoryService> log)
+    Infrastructure.Caching.ChangeClock changeClock, Infrastructure.Caching.RecentReads recent, ILogger<RepositoryService> log)
 {
     public const string FallbackDefaultBranch = "main";
 
@@ -342,10 +342,12 @@ public sealed partial class RepositoryService(
         // Stars and forks are kept on the rows; only whether the viewer starred each needs asking (never for nobody).
         var ids = repos.Select(r => r.Id).Distinct().ToList();
         HashSet<long> starred = caller.UserId is not { } viewer || ids.Count == 0 ? []
-            : ids.Count == 1 ? (await StarredOne.For(db)(db, ids[0], viewer, ct) ? [ids[0]] : [])
+            : ids.Count == 1 ? (await recent.GetAsync(db, new StarredBy(ids[0], viewer), c => StarredOne.For(db)(db, ids[0], viewer, c), ct) ? [ids[0]] : [])
             : (await db.Stars.Where(s => s.UserId == viewer && ids.Contains(s.RepositoryId)).Select(s => s.RepositoryId).ToListAsync(ct)).ToHashSet();
         return repos.DistinctBy(r => r.Id).ToDictionary(r => r.Id, r => new RepositoryStats(r.StarCount, r.ForkCount, starred.Contains(r.Id)));
     }
+
+    private sealed record StarredBy(long RepositoryId, long UserId);
 
     private static readonly CompiledPerDatabase<Func<AnvilDbContext, long, long, CancellationToken, Task<bool>>> StarredOne = new(() =>
         EF.CompileAsyncQuery((AnvilDbContext db, long repositoryId, long userId, CancellationToken ct) =>

@@ -22,10 +22,11 @@ public static class AnonymousReadCache
     public static IServiceCollection AddAnonymousReadCache(this IServiceCollection services, AnvilOptions options)
     {
         services.AddSingleton<ChangeClock>();
+        // The clock ticks whatever the response cache: RecentReads read it on every request.
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, ChangeClockInterceptor>();
+        services.AddSingleton<RecentReads>();
         if (options.ResponseCacheBytes > 0)
         {
-            // Without a cache nobody reads the clock: no write should pay for ticking it (a bus message each).
-            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, ChangeClockInterceptor>();
             services.AddOutputCache(o =>
             {
                 o.SizeLimit = options.ResponseCacheBytes;

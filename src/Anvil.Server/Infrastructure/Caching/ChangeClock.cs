@@ -40,12 +40,17 @@ public sealed class ChangeClock : IDisposable
     /// <summary>Call once a change is visible to other readers (committed, ref moved).</summary>
     public void Tick()
     {
-        // Here first, before anything can await: the writer's own next request must not see the old entry.
-        Interlocked.Increment(ref _reading);
+        TickHere();
         _ = TellOtherNodesAsync();
     }
 
-    private async Task TellOtherNodesAsync()
+    /// <summary>Moves this node's reading only; the caller tells the other nodes (<see cref="TellOtherNodesAsync"/>).</summary>
+    public void TickHere() =>
+        // Here first, before anything can await: the writer's own next request must not see the old entry.
+        Interlocked.Increment(ref _reading);
+
+    /// <summary>Tells every other node that something changed; a failure leaves their entries to age out.</summary>
+    public async Task TellOtherNodesAsync()
     {
         try
         {
@@ -63,11 +68,27 @@ public sealed class ChangeClock : IDisposable
 
 /// <summary>
 /// Ticks the <see cref="ChangeClock"/> after every database write becomes visible (see <see cref="CommittedWriteInterceptor"/>).
-/// Reads, and statements that changed no rows, never tick, so the cache stays warm.
+/// Reads, and statements that changed no rows, never tick, so the caches stay warm. Inside a request the other nodes are
+/// told before its response starts, so whoever made a change (a repository made private, say) learns it is done only
+/// once no node serves the old rows from <see cref="RecentReads"/>; a write outside a request tells them without waiting.
 /// </summary>
-internal sealed class ChangeClockInterceptor(ChangeClock clock) : CommittedWriteInterceptor
+internal sealed class ChangeClockInterceptor(ChangeClock clock, IHttpContextAccessor http) : CommittedWriteInterceptor
 {
+    private static readonly object Told = new();
+
     protected override bool Concerns(DbCommand command) => true;
 
-    protected override void Committed() => clock.Tick();
+    protected override void Committed()
+    {
+        clock.TickHere();
+        if (http.HttpContext is { } ctx && !ctx.Response.HasStarted)
+        {
+            if (ctx.Items.TryAdd(Told, Told))
+            {
+                ctx.Response.OnStarting(clock.TellOtherNodesAsync);
+            }
+            return;
+        }
+        _ = clock.TellOtherNodesAsync();
+    }
 }
