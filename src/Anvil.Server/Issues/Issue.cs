@@ -40,6 +40,15 @@ public sealed class Issue
     public DateTime UpdatedAt { get; set; }
     /// <summary>Kept with its comments (<see cref="Infrastructure.Data.Counts"/>): every list shows it.</summary>
     public int CommentCount { get; set; }
+
+    /// <summary>A detached copy with its author and closer (every property is a value): for a row held across requests.</summary>
+    internal Issue Copy()
+    {
+        var copy = (Issue)MemberwiseClone();
+        copy.Author = Author?.Copy()!;
+        copy.ClosedBy = ClosedBy?.Copy();
+        return copy;
+    }
 }
 
 public sealed class Label
@@ -55,6 +64,8 @@ public sealed class Label
     /// <summary>Created with the repository's default set (GitHub's <c>default</c> flag).</summary>
     public bool IsDefault { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    internal Label Copy() => (Label)MemberwiseClone();
 }
 
 public sealed class IssueLabel

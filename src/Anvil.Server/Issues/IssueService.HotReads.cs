@@ -1,4 +1,5 @@
 using Anvil.Server.Infrastructure.Data;
+using Anvil.Server.Repositories;
 using Anvil.Server.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -36,22 +37,44 @@ public sealed partial class IssueService
                 .Where(i => i.RepositoryId == repositoryId && i.IsPullRequest == isPullRequest)
                 .OrderByDescending(i => i.Number).Take(count)));
 
+    private sealed record FirstPageOf(long RepositoryId, bool IsPullRequest, IssueStateFilter State, int Limit);
+
+    private sealed record FirstPage(List<IssueDetails> Items, bool HasMore)
+    {
+        public FirstPage Copy() => new(Items.Select(d => d with
+        {
+            Issue = d.Issue.Copy(),
+            Labels = d.Labels.Select(l => l.Copy()).ToList(),
+            Assignees = d.Assignees.Select(u => u.Copy()).ToList(),
+        }).ToList(), HasMore);
+    }
+
     /// <summary>
-    /// The first page of a plain list (no filter but the state, newest first) in one statement; null for any other list.
-    /// A first page reads no deeper than its own rows, so the numbers-first plan of deep pages would only add a statement.
+    /// The first page of a plain list (no filter but the state, newest first), with its labels, assignees and authors'
+    /// associations: the list everybody opens, from memory while nothing changed (<see cref="Infrastructure.Caching.RecentReads"/>);
+    /// null for any other list. Its rows come in one statement: a first page reads no deeper than its own rows, so the
+    /// numbers-first plan of deep pages would only add one.
     /// </summary>
-    private async Task<List<Issue>?> PlainFirstPageAsync(long repositoryId, bool isPullRequest, IssueFilter filter, int offset, int count, CancellationToken ct)
+    private async Task<FirstPage?> PlainFirstPageAsync(Repository repo, bool isPullRequest, IssueFilter filter, int offset, int limit, CancellationToken ct)
     {
         if (offset != 0 || !filter.IsPlain || (filter.Order ?? IssueOrder.Newest) != IssueOrder.Newest)
         {
             return null;
         }
-        return await CollectAsync(filter.State switch
+        var page = await recent.GetAsync(db, new FirstPageOf(repo.Id, isPullRequest, filter.State, limit), async c =>
         {
-            IssueStateFilter.Open => NewestInState.For(db)(db, repositoryId, isPullRequest, IssueState.Open, count),
-            IssueStateFilter.Closed => NewestInState.For(db)(db, repositoryId, isPullRequest, IssueState.Closed, count),
-            _ => NewestOfAll.For(db)(db, repositoryId, isPullRequest, count),
-        }, ct);
+            var count = limit + 1;
+            var rows = await CollectAsync(filter.State switch
+            {
+                IssueStateFilter.Open => NewestInState.For(db)(db, repo.Id, isPullRequest, IssueState.Open, count),
+                IssueStateFilter.Closed => NewestInState.For(db)(db, repo.Id, isPullRequest, IssueState.Closed, count),
+                _ => NewestOfAll.For(db)(db, repo.Id, isPullRequest, count),
+            }, c);
+            var hasMore = rows.Count > limit;
+            return new FirstPage(await DetailsAsync(repo, hasMore ? rows.GetRange(0, limit) : rows, c), hasMore);
+        }, p => p.Copy(), ct);
+        // Held with the repository of the request that read it: each request's own goes in.
+        return page with { Items = page.Items.Select(d => d with { Repository = repo }).ToList() };
     }
 
     private static async Task<List<T>> CollectAsync<T>(IAsyncEnumerable<T> rows, CancellationToken ct)

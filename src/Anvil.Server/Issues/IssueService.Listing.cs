@@ -86,14 +86,24 @@ public sealed partial class IssueService
             return new IssuePage(grant, [], false, 0, tally);
         }
 
+        int? TotalOf(bool hasMore, int count) => filter.IsPlain
+            ? (isPullRequest, filter.State) switch
+            {
+                (false, IssueStateFilter.Open) => tally.OpenIssues,
+                (false, IssueStateFilter.Closed) => tally.ClosedIssues,
+                (false, _) => tally.OpenIssues + tally.ClosedIssues,
+                (true, IssueStateFilter.Open) => tally.OpenPullRequests,
+                (true, IssueStateFilter.Closed) => tally.ClosedPullRequests,
+                (true, _) => tally.OpenPullRequests + tally.ClosedPullRequests,
+            }
+            : hasMore || offset > 0 ? null : count;
+
+        if (await PlainFirstPageAsync(repo, isPullRequest, filter, offset, limit, ct) is { } first)
+        {
+            return new IssuePage(grant, first.Items, first.HasMore, TotalOf(first.HasMore, first.Items.Count), tally);
+        }
         List<Issue> rows;
         bool hasMore;
-        if (await PlainFirstPageAsync(repo.Id, isPullRequest, filter, offset, limit + 1, ct) is { } first)
-        {
-            hasMore = first.Count > limit;
-            rows = hasMore ? first.GetRange(0, limit) : first;
-        }
-        else
         {
             // Numbers first, from the (repository, kind, state, number) index alone, then only the rows of the page:
             // deep offsets skip index entries, not table rows.
@@ -106,17 +116,6 @@ public sealed partial class IssueService
             rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).AsNoTracking().Where(i => numbers.Contains(i.Number)).ToListAsync(ct);
             rows = rows.OrderBy(i => numbers.IndexOf(i.Number)).ToList();
         }
-        int? total = filter.IsPlain
-            ? (isPullRequest, filter.State) switch
-            {
-                (false, IssueStateFilter.Open) => tally.OpenIssues,
-                (false, IssueStateFilter.Closed) => tally.ClosedIssues,
-                (false, _) => tally.OpenIssues + tally.ClosedIssues,
-                (true, IssueStateFilter.Open) => tally.OpenPullRequests,
-                (true, IssueStateFilter.Closed) => tally.ClosedPullRequests,
-                (true, _) => tally.OpenPullRequests + tally.ClosedPullRequests,
-            }
-            : hasMore || offset > 0 ? null : rows.Count;
-        return new IssuePage(grant, await DetailsAsync(repo, rows, ct), hasMore, total, tally);
+        return new IssuePage(grant, await DetailsAsync(repo, rows, ct), hasMore, TotalOf(hasMore, rows.Count), tally);
     }
 }
