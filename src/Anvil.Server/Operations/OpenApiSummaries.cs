@@ -73,6 +73,7 @@ public static class OpenApiSummaries
         ["PATCH /api/users/me/avatar"] = "Upload your avatar", ["PATCH /api/settings/avatar"] = "Upload your avatar",
         ["DELETE /api/users/me/avatar"] = "Remove your avatar", ["DELETE /api/settings/avatar"] = "Remove your avatar",
         ["GET /api/users/me"] = "Get the signed-in user", ["GET /api/v1/user"] = "Get the signed-in user",
+        ["PATCH /api/v1/user"] = "Update the signed-in user's profile",
         ["GET /api/users/me/summary"] = "Get a summary of your account",
         ["GET /api/users/{username}/profile"] = "Get a user's profile",
         ["GET /api/users/{username}/avatar"] = "Get a user's avatar image",
