@@ -28,6 +28,17 @@ public abstract class NotificationFilterTests(AnvilServer server)
         var discussed = await OpenAsync(oc, new { title = "Discussed" });
         await CommentAsync(mc, discussed, "my two cents");
         await CommentAsync(oc, discussed, "thanks");
+        // A pull request they commented on, closed by its author.
+        await (await oc.PutAsJsonAsync($"{repo.V1}/contents/README.md", new { message = "init", content = Convert.ToBase64String("hi\n"u8.ToArray()) }))
+            .JsonAsync(HttpStatusCode.Created);
+        var main = (await (await oc.GetAsync($"{repo.V1}/branches/main")).JsonAsync()).Str("commit.sha");
+        await (await oc.PostAsJsonAsync($"{repo.V1}/git/refs", new { @ref = "refs/heads/feature", sha = main })).JsonAsync(HttpStatusCode.Created);
+        await (await oc.PutAsJsonAsync($"{repo.V1}/contents/feature.txt", new { message = "feature", content = Convert.ToBase64String("f\n"u8.ToArray()), branch = "feature" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var pull = (await (await oc.PostAsJsonAsync($"{repo.V1}/pulls", new { title = "Reviewed", head = "feature", @base = "main" }))
+            .JsonAsync(HttpStatusCode.Created))["number"]!.GetValue<int>();
+        await CommentAsync(mc, pull, "looks fine");
+        await (await oc.PatchAsJsonAsync($"{repo.V1}/pulls/{pull}", new { state = "closed" })).JsonAsync();
         // What a watcher of the repository hears, and what they hear when their access goes: no part taken.
         await NotificationProbe.NotifyAsync(server, repo.Owner, repo.Owner.Username, repo.Name, (me, NotificationReasons.Subscribed));
         await NotificationProbe.NotifyAsync(server, repo.Owner, repo.Owner.Username, repo.Name, (me, NotificationReasons.AccessRemoved));
@@ -37,12 +48,13 @@ public abstract class NotificationFilterTests(AnvilServer server)
             (await (await v1.GetAsync("/api/v1/notifications" + query)).JsonAsync()).AsArray()
                 .Select(n => (n!.Str("subject.title"), n.Str("reason"))).OrderBy(t => t.Item1).ThenBy(t => t.Item2).ToList();
 
-        List<(string, string)> participating = [("Assigned", "assign"), ("Authored", "author"), ("Discussed", "comment"), ("Mentioned", "mention")];
+        List<(string, string)> participating =
+            [("Assigned", "assign"), ("Authored", "author"), ("Discussed", "comment"), ("Mentioned", "mention"), ("Reviewed", "comment")];
         Assert.Equal(participating, await ThreadsAsync("?participating=true"));
         Assert.Equal(participating, await ThreadsAsync("?participating=TRUE&all=true"));
         Assert.Equal([.. participating.Take(2), ("Crash on start", "access_removed"), ("Crash on start", "subscribed"), .. participating.Skip(2)],
             await ThreadsAsync(""));
-        Assert.Equal(6, (await ThreadsAsync("?participating=false")).Count);
+        Assert.Equal(7, (await ThreadsAsync("?participating=false")).Count);
     }
 
     [Fact]
