@@ -132,6 +132,7 @@ public static class AnvilApp
         services.AddSingleton(sp => new Anvil.Git.Reading.GitReader(sp.GetRequiredService<Anvil.Git.Reading.CatFilePool>()));
         services.AddSingleton<Browsing.BrowsingCache>();
         services.AddScoped<Browsing.BrowsingService>();
+        services.AddSingleton<Browsing.ArchiveLinks>();
         services.AddSingleton<IssueNumberGate>();
         services.AddScoped<IssueService>();
         services.AddScoped<LabelService>();

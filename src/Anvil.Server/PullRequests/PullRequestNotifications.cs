@@ -46,19 +46,26 @@ public sealed class PullRequestNotifications(AnvilDbContext db, NotificationServ
     public Task HandleAsync(PullRequestReviewCommented evt, CancellationToken ct) =>
         ToParticipantsAsync(evt.Repository, evt.PullRequest, evt.Actor, "commented", evt.Comment.Body, ct);
 
-    /// <summary>The author (reason author), everyone else taking part (subscribed), and mentions in <paramref name="text"/>.</summary>
+    /// <summary>
+    /// The author (reason author), everyone else taking part — assignees (assign), those who commented or reviewed
+    /// (comment), as GitHub gives them, so <c>participating=true</c> keeps them — and mentions in <paramref name="text"/>.
+    /// </summary>
     private async Task ToParticipantsAsync(Repository repo, PullRequest pr, User actor, string action, string? text, CancellationToken ct)
     {
         var recipients = new Dictionary<long, string>();
         var issueId = pr.IssueId;
-        var participants = await db.IssueAssignees.Where(a => a.IssueId == issueId).Select(a => a.UserId)
-            .Concat(db.IssueComments.Where(c => c.IssueId == issueId).Select(c => c.AuthorId))
+        var commenters = await db.IssueComments.Where(c => c.IssueId == issueId).Select(c => c.AuthorId)
             .Concat(db.PullRequestReviews.Where(r => r.PullRequestId == pr.Id).Select(r => r.AuthorId))
             .Concat(db.PullRequestReviewComments.Where(c => c.PullRequestId == pr.Id).Select(c => c.AuthorId))
             .Distinct().ToListAsync(ct);
-        foreach (var id in await notifications.UsersWithAccessAsync(repo, participants, ct))
+        var assignees = await db.IssueAssignees.Where(a => a.IssueId == issueId).Select(a => a.UserId).ToListAsync(ct);
+        // Later reasons win: being assigned says more than having commented.
+        foreach (var (ids, reason) in new[] { (commenters, NotificationReasons.Comment), (assignees, NotificationReasons.Assign) })
         {
-            recipients[id] = NotificationReasons.Subscribed;
+            foreach (var id in await notifications.UsersWithAccessAsync(repo, ids, ct))
+            {
+                recipients[id] = reason;
+            }
         }
         await AddMentionsAsync(recipients, repo, text, ct);
         recipients[pr.Issue.AuthorId] = NotificationReasons.Author;

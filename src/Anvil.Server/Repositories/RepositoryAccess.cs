@@ -288,6 +288,17 @@ public sealed class RepositoryAccess
             bound.TryGetValue(node, out var argument) ? argument : base.VisitParameter(node);
     }
 
+    /// <summary>
+    /// The repository named <c>owner/name</c> to read through a link signed for it (<paramref name="signedFor"/> says whether
+    /// the link's signature covers the repository of that id), whoever follows the link; "not found" when no repository
+    /// has the name or the signature does not hold — the same answer as a private repository's to a stranger.
+    /// </summary>
+    public async Task<RepositoryGrant> ReadBySignatureAsync(string owner, string name, Func<long, bool> signedFor, CancellationToken ct)
+    {
+        var repo = await FindAsync(owner, name, tracked: false, ct);
+        return repo is not null && signedFor(repo.Id) ? new RepositoryGrant(repo, RepositoryPermission.Read) { Caller = caller } : throw NotFound();
+    }
+
     /// <summary>The repository named <c>owner/name</c> with no access check: for operator tools (the admin CLI) only.</summary>
     public Task<Repository?> FindAsOperatorAsync(string owner, string name, CancellationToken ct) => FindAsync(owner, name, tracked: true, ct);
 

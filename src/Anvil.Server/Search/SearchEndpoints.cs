@@ -44,10 +44,12 @@ public static class SearchEndpoints
                     throw AnvilException.Invalid("q is required");
                 }
                 var query = SearchQuery.Parse(raw);
+                // GitHub's user search sorts by followers and repositories, which Anvil does not keep: it stays best match.
+                var sort = kind == SearchKinds.User ? null : SearchSort.Parse(kind, ctx.Request.Query["sort"], ctx.Request.Query["order"]);
                 // GitHub's issue search spans pull requests too, told apart by is:pr / is:issue.
                 var found = kind == SearchKinds.Issue
-                    ? await search.SearchIssuesAndPullsAsync(query, page.Offset, page.PerPage, ctx.RequestAborted)
-                    : await search.SearchAsync(kind, query, page.Offset, page.PerPage, ctx.RequestAborted);
+                    ? await search.SearchIssuesAndPullsAsync(query, page.Offset, page.PerPage, ctx.RequestAborted, sort)
+                    : await search.SearchAsync(kind, query, page.Offset, page.PerPage, ctx.RequestAborted, sort);
                 IEnumerable<object> items = kind switch
                 {
                     SearchKinds.Repository => await repoViews.V1Async(await search.RepositoriesAsync(found.Items, ctx.RequestAborted), ctx.RequestAborted),

@@ -27,20 +27,21 @@ public sealed record SearchPage(List<SearchDocument> Items, bool HasMore, int To
 /// </summary>
 public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Auth.Caller caller)
 {
-    public Task<SearchPage> SearchAsync(string kind, SearchQuery query, int offset, int limit, CancellationToken ct) =>
-        SearchAsync([kind], query, offset, limit, ct);
+    /// <param name="sort">GitHub's sort (null: best match), applied to the matches ranked.</param>
+    public Task<SearchPage> SearchAsync(string kind, SearchQuery query, int offset, int limit, CancellationToken ct, SearchSort? sort = null) =>
+        SearchAsync([kind], query, offset, limit, sort, ct);
 
     /// <summary>
     /// GitHub's issue search: issues and pull requests together, unless <c>is:issue</c> or <c>is:pr</c> picks one.
     /// </summary>
-    public Task<SearchPage> SearchIssuesAndPullsAsync(SearchQuery query, int offset, int limit, CancellationToken ct) =>
+    public Task<SearchPage> SearchIssuesAndPullsAsync(SearchQuery query, int offset, int limit, CancellationToken ct, SearchSort? sort = null) =>
         // Merged or not is a pull request's state: is:merged and is:unmerged find only pull requests, as on GitHub.
         SearchAsync((query.IsMerged is null ? query.IsPullRequest : true) switch
         {
             true => [SearchKinds.PullRequest],
             false => [SearchKinds.Issue],
             null => [SearchKinds.Issue, SearchKinds.PullRequest],
-        }, query, offset, limit, ct);
+        }, query, offset, limit, sort, ct);
 
     /// <summary>
     /// Most matches a search ranks or counts. Past it, the answer says so (<see cref="SearchPage.Incomplete"/>, a total
@@ -53,7 +54,7 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     private const int FewSaid = 5000;
 
     /// <param name="kinds">One kind, or two searched together.</param>
-    private async Task<SearchPage> SearchAsync(IReadOnlyList<string> kinds, SearchQuery query, int offset, int limit, CancellationToken ct)
+    private async Task<SearchPage> SearchAsync(IReadOnlyList<string> kinds, SearchQuery query, int offset, int limit, SearchSort? sort, CancellationToken ct)
     {
         var (first, second) = (kinds[0], kinds[^1]);
         var matching = Matching(query);
@@ -145,6 +146,11 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
             newest.RemoveAt(MostRanked);
         }
         var ordered = matching is null || incomplete ? newest : await RankAsync(query, newest, ct);
+        // A sort orders what was ranked: past the cap, like the ranking, only the newest matches.
+        if (sort is not null)
+        {
+            ordered = await sort.ApplyAsync(db, ordered, ct);
+        }
         var pageIds = ordered.Skip(offset).Take(limit + 1).ToList();
         var hasMore = pageIds.Count > limit;
         if (hasMore)

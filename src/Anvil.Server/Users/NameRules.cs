@@ -8,6 +8,9 @@ public static partial class NameRules
     [GeneratedRegex("^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")]
     private static partial Regex UsernamePattern();
 
+    [GeneratedRegex("^[A-Za-z0-9_]{1,15}$")]
+    private static partial Regex TwitterUsernamePattern();
+
     [GeneratedRegex(@"^[^@\s""<>]+@[^@\s""<>]+\.[^@\s""<>.]+$")]
     private static partial Regex EmailPattern();
 
@@ -64,6 +67,9 @@ public static partial class NameRules
         }
         return password.Length is < 8 or > 128 ? "password must be 8 to 128 characters" : null;
     }
+
+    /// <summary>X's (Twitter's) rule for a handle, without its <c>@</c>: what GitHub's <c>twitter_username</c> holds.</summary>
+    public static bool IsTwitterUsername(string handle) => TwitterUsernamePattern().IsMatch(handle);
 
     public static string Normalize(string s) => s.Trim().ToLowerInvariant();
 }

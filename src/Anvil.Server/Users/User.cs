@@ -15,6 +15,10 @@ public sealed class User
     public string Website { get; set; } = "";
     public string Company { get; set; } = "";
     public string Pronouns { get; set; } = "";
+    /// <summary>GitHub's <c>twitter_username</c>, without the <c>@</c>; empty for none.</summary>
+    public string TwitterUsername { get; set; } = "";
+    /// <summary>GitHub's <c>hireable</c>: null until the user says.</summary>
+    public bool? Hireable { get; set; }
     /// <summary>Blob key of the uploaded avatar, null for the generated default.</summary>
     public string? AvatarKey { get; set; }
     public string? AvatarContentType { get; set; }
@@ -42,7 +46,7 @@ public sealed class User
     {
         Id = u.Id, Username = u.Username, NormalizedUsername = u.NormalizedUsername, Email = u.Email, NormalizedEmail = u.NormalizedEmail,
         Name = u.Name, PasswordHash = HashNotLoaded, Bio = u.Bio, Location = u.Location, Website = u.Website, Company = u.Company,
-        Pronouns = u.Pronouns, AvatarKey = u.AvatarKey, AvatarContentType = u.AvatarContentType, AvatarVersion = u.AvatarVersion,
+        Pronouns = u.Pronouns, TwitterUsername = u.TwitterUsername, Hireable = u.Hireable, AvatarKey = u.AvatarKey, AvatarContentType = u.AvatarContentType, AvatarVersion = u.AvatarVersion,
         PreferencesJson = u.PreferencesJson, IsAdmin = u.IsAdmin, DisabledAt = u.DisabledAt, EmailVerified = u.EmailVerified,
         EmailVerifiedAt = u.EmailVerifiedAt, CreatedAt = u.CreatedAt, UpdatedAt = u.UpdatedAt,
     };
@@ -61,5 +65,6 @@ internal sealed class UserConfiguration : Microsoft.EntityFrameworkCore.IEntityT
         e.Property(u => u.NormalizedUsername).HasMaxLength(NameRules.MaxUsernameLength);
         e.Property(u => u.Email).HasMaxLength(254);
         e.Property(u => u.NormalizedEmail).HasMaxLength(254);
+        e.Property(u => u.TwitterUsername).HasMaxLength(15);
     }
 }

@@ -32,13 +32,31 @@ public static class UserEndpoints
             ApiJson.Json(ctx, new UserViews.ProfileEnvelope((await users.GetByUsernameAsync(username, ctx.RequestAborted)).ToProfile(ctx.PublicBaseUrl()))));
         app.MapGet("/api/users/{username}/avatar", GetAvatar);
 
-        app.MapGet("/api/v1/user", (HttpContext ctx, Caller caller) =>
-            ApiJson.Json(ctx, caller.RequireUser().ToV1(ctx.PublicBaseUrl(), self: true, publicRepos: 0))).RequireUser(Scopes.UserRead);
+        app.MapGet("/api/v1/user", (HttpContext ctx, Caller caller) => ApiJson.Json(ctx, Self(ctx, caller.RequireUser()))).RequireUser(Scopes.UserRead);
+        app.MapPatch("/api/v1/user", UpdateV1).RequireUser(Scopes.UserWrite);
         app.MapGet("/api/v1/users/{username}", async (HttpContext ctx, string username, UserService users, Caller caller) =>
         {
             var user = await users.GetByUsernameAsync(username, ctx.RequestAborted);
             return ApiJson.Json(ctx, user.ToV1(ctx.PublicBaseUrl(), self: user.Id == caller.UserId, publicRepos: 0));
         });
+    }
+
+    /// <summary>GitHub's private user: the signed-in user as <c>GET /user</c> and <c>PATCH /user</c> answer them.</summary>
+    private static UserViews.V1User Self(HttpContext ctx, User user) => user.ToV1(ctx.PublicBaseUrl(), self: true, publicRepos: 0);
+
+    /// <summary>The body of GitHub's "Update the authenticated user"; a field left out (or null) is kept.</summary>
+    public sealed record V1ProfileUpdate(string? Name, string? Email, string? Blog, string? TwitterUsername, string? Company,
+        string? Location, bool? Hireable, string? Bio);
+
+    private static async Task<JsonOk<UserViews.V1User>> UpdateV1(HttpContext ctx, JsonBody<V1ProfileUpdate> input, Caller caller, UserService users)
+    {
+        var body = await input.ReadAsync();
+        var update = new ProfileUpdate(body.Name, body.Email, body.Bio, body.Location, body.Blog, body.Company, Pronouns: null)
+        {
+            TwitterUsername = body.TwitterUsername,
+            Hireable = body.Hireable,
+        };
+        return ApiJson.Json(ctx, Self(ctx, await users.UpdateProfileAsync(caller.RequireUser().Id, update, ctx.RequestAborted)));
     }
 
     private static UserViews.SettingsEnvelope SettingsView(User u, string baseUrl) => new(new UserViews.Settings(u.Name, u.Email, u.Bio,

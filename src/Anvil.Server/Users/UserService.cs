@@ -7,7 +7,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Users;
 
-public sealed record ProfileUpdate(string? Name, string? Email, string? Bio, string? Location, string? Website, string? Company, string? Pronouns);
+/// <summary>
+/// A change to a profile: each field null to keep it. <see cref="TwitterUsername"/> and <see cref="Hireable"/> are GitHub's
+/// (v1 only), so they are not read from a sigmagit body.
+/// </summary>
+public sealed record ProfileUpdate(string? Name, string? Email, string? Bio, string? Location, string? Website, string? Company, string? Pronouns)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? TwitterUsername { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool? Hireable { get; init; }
+}
 
 public sealed class UserService(AnvilDbContext db, IBlobStore blobs, TimeProvider clock)
 {
@@ -26,12 +37,16 @@ public sealed class UserService(AnvilDbContext db, IBlobStore blobs, TimeProvide
     public async Task<User> GetByUsernameAsync(string username, CancellationToken ct) =>
         await FindByUsernameAsync(username, ct) ?? throw AnvilException.NotFound("user not found");
 
+    /// <summary>
+    /// The one set of profile rules, for the settings page, sigmagit's settings and GitHub's <c>PATCH /user</c>. A refused
+    /// field names GitHub's field (v1 answers it in <c>errors</c>); nothing is saved unless every field passes.
+    /// </summary>
     public async Task<User> UpdateProfileAsync(long userId, ProfileUpdate update, CancellationToken ct)
     {
         var user = await db.Users.FirstAsync(u => u.Id == userId, ct);
         if (update.Name is not null)
         {
-            user.Name = Bounded(update.Name.Trim(), 100, "name") is { Length: > 0 } n ? n : throw AnvilException.BadRequest("name cannot be empty");
+            user.Name = Bounded(update.Name.Trim(), 100, "name") is { Length: > 0 } n ? n : throw AnvilException.Invalid(Resource, "name", "name cannot be empty");
         }
         if (update.Bio is not null)
         {
@@ -51,23 +66,33 @@ public sealed class UserService(AnvilDbContext db, IBlobStore blobs, TimeProvide
         }
         if (update.Website is not null)
         {
-            var site = Bounded(update.Website.Trim(), 255, "website");
+            var site = Bounded(update.Website.Trim(), 255, "blog", "website");
             if (site.Length > 0 && !(Uri.TryCreate(site, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             {
-                throw AnvilException.BadRequest("website must be an http or https URL");
+                throw AnvilException.Invalid(Resource, "blog", "website must be an http or https URL");
             }
             user.Website = site;
+        }
+        if (update.TwitterUsername is not null)
+        {
+            var handle = update.TwitterUsername.Trim().TrimStart('@');
+            user.TwitterUsername = handle.Length == 0 || NameRules.IsTwitterUsername(handle) ? handle
+                : throw AnvilException.Invalid(Resource, "twitter_username", "twitter_username must be 1 to 15 letters, digits or underscores");
+        }
+        if (update.Hireable is { } hireable)
+        {
+            user.Hireable = hireable;
         }
         if (update.Email is not null && !string.Equals(update.Email.Trim(), user.Email, StringComparison.Ordinal))
         {
             if (NameRules.EmailProblem(update.Email) is { } problem)
             {
-                throw AnvilException.BadRequest(problem);
+                throw AnvilException.Invalid(Resource, "email", problem);
             }
             var normalized = NameRules.Normalize(update.Email);
             if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized && u.Id != userId, ct))
             {
-                throw AnvilException.Conflict("email is already registered");
+                throw EmailTaken();
             }
             user.Email = update.Email.Trim();
             user.NormalizedEmail = normalized;
@@ -81,10 +106,16 @@ public sealed class UserService(AnvilDbContext db, IBlobStore blobs, TimeProvide
         }
         catch (DbUpdateException)
         {
-            throw AnvilException.Conflict("email is already registered");
+            throw EmailTaken();
         }
         return user;
     }
+
+    /// <summary>GitHub's resource name for a user in a validation error.</summary>
+    private const string Resource = "User";
+
+    // 409 on sigmagit as before; on v1 GitHub's 422 already_exists.
+    private static AnvilException EmailTaken() => AnvilException.Taken(Resource, "email", "email is already registered");
 
     /// <summary>Known preferences and the JSON kinds they take; anything else is refused so typos are not silently kept.</summary>
     private static readonly Dictionary<string, Func<JsonNode?, bool>> PreferenceRules = new()
@@ -177,6 +208,7 @@ public sealed class UserService(AnvilDbContext db, IBlobStore blobs, TimeProvide
                $"<text x=\"64\" y=\"84\" font-family=\"sans-serif\" font-size=\"64\" text-anchor=\"middle\" fill=\"#fff\">{initial}</text></svg>";
     }
 
-    private static string Bounded(string value, int max, string field) =>
-        value.Length <= max ? value : throw AnvilException.BadRequest($"{field} must be at most {max} characters");
+    /// <param name="field">GitHub's name of the field; <paramref name="said"/> the name the message uses, where it differs.</param>
+    private static string Bounded(string value, int max, string field, string? said = null) =>
+        value.Length <= max ? value : throw AnvilException.Invalid(Resource, field, $"{said ?? field} must be at most {max} characters");
 }

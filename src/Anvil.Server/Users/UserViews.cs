@@ -52,7 +52,7 @@ public static class UserViews
     public sealed record V1User(string Login, long Id, string NodeId, string AvatarUrl, string GravatarId, string Url,
         string HtmlUrl, string ReposUrl, string Type, bool SiteAdmin, string? Name, string? Company, string Blog,
         string? Location, string? Email, string? Bio, int PublicRepos, int Followers, int Following,
-        DateTime CreatedAt, DateTime UpdatedAt, string Username, bool? EmailVerified);
+        DateTime CreatedAt, DateTime UpdatedAt, string Username, bool? EmailVerified, string? TwitterUsername, bool? Hireable);
 
     public static string NodeId(string kind, long id) => Convert.ToBase64String(Encoding.ASCII.GetBytes($"{kind}_{id}"));
 
@@ -65,7 +65,7 @@ public static class UserViews
         new(u.Username, u.Id, NodeId("U", u.Id), AvatarUrl(u, baseUrl), "", $"{baseUrl}/api/v1/users/{u.Username}",
             $"{baseUrl}/{u.Username}", $"{baseUrl}/api/v1/users/{u.Username}/repos", "User", u.IsAdmin, u.Name,
             NullIfEmpty(u.Company), u.Website, NullIfEmpty(u.Location), self ? u.Email : null, NullIfEmpty(u.Bio),
-            publicRepos, 0, 0, u.CreatedAt, u.UpdatedAt, u.Username, self ? u.EmailVerified : null);
+            publicRepos, 0, 0, u.CreatedAt, u.UpdatedAt, u.Username, self ? u.EmailVerified : null, NullIfEmpty(u.TwitterUsername), u.Hireable);
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
 }

@@ -1,7 +1,11 @@
-"""Repositories: create, read, edit, list with filters, topics, languages, branches, stars, forks, archive, delete."""
+"""Repositories: create, read, edit, list with filters, topics, languages, branches, stars, forks, archive links, archive, delete."""
+import io
+import tarfile
 import uuid
+import zipfile
 
 import github
+import requests
 
 from harness import client, env, expect_error, run
 
@@ -123,6 +127,34 @@ def readme_and_archives():
     readme = repo.get_readme()
     assert readme.path == "README.md" and readme.decoded_content == b"# Hello\n", readme.path
     assert repo.get_readme(ref="main").path == "README.md"
+    # A public repository's archive link needs no token; whoever follows it gets the archive.
+    public_link = repo.get_archive_link("tarball")
+    assert "/legacy.tar.gz/" in public_link and "token=" not in public_link, public_link
+    assert requests.get(public_link, timeout=120).status_code == 200
+
+
+def private_archive_links():
+    """A private repository's links carry a short-lived signed token: clients drop Authorization when they follow a redirect."""
+    vault = me.create_repo(name + "-vault", private=True, auto_init=True)
+    sha = vault.get_branch("main").commit.sha
+    link = vault.get_archive_link("tarball", "main")
+    assert f"/legacy.tar.gz/{sha}?token=" in link, link
+    got = requests.get(link, timeout=120)  # no credentials at all
+    assert got.status_code == 200 and got.headers["content-type"] == "application/x-gzip", got.status_code
+    names = tarfile.open(fileobj=io.BytesIO(got.content), mode="r:gz").getnames()
+    folder = f"{me.login}-{vault.name}-{sha[:7]}"
+    assert folder + "/README.md" in names and all(n.startswith(folder) for n in names), names
+    zip_link = vault.get_archive_link("zipball")
+    entries = zipfile.ZipFile(io.BytesIO(requests.get(zip_link, timeout=120).content)).namelist()
+    assert folder + "/README.md" in entries, entries
+    # Without its token, with a forged one, or with the other format's, the URL shows nothing.
+    assert requests.get(link.split("?")[0], timeout=120).status_code == 404
+    forged = link[:-1] + ("0" if link[-1] != "0" else "1")
+    assert requests.get(forged, timeout=120).status_code == 404
+    assert requests.get(zip_link.replace("/legacy.zip/", "/legacy.tar.gz/"), timeout=120).status_code == 404
+    # Someone who cannot read the repository gets no link at all.
+    stranger_view = other.get_repo(vault.full_name, lazy=True)
+    expect_error(github.UnknownObjectException, lambda: stranger_view.get_archive_link("tarball", "main"), 404)
 
 
 def archive_and_delete():
@@ -138,4 +170,4 @@ def archive_and_delete():
 
 if __name__ == "__main__":
     run(authenticated_user, create_and_get, edit, list_with_filters, topics_and_languages, branches_and_tags, stars,
-        forks, readme_and_archives, archive_and_delete)
+        forks, readme_and_archives, private_archive_links, archive_and_delete)

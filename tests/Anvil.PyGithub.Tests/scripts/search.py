@@ -1,4 +1,4 @@
-"""Search: repositories, issues and pull requests (qualifiers, @me, is:merged), users, total counts.
+"""Search: repositories, issues and pull requests (qualifiers, @me, is:merged, sort and order), users, total counts.
 
 PyGithub 1.55 makes search items lazy objects that refetch their url on any raw_data read, so GitHub's `score` and the
 pull request items' head/base are not visible through it (Anvil serves them; the Octokit tests read them)."""
@@ -58,6 +58,25 @@ def issues_and_pulls():
     assert sorted(i.number for i in g.search_issues(word)) == [1, 2, 3, 4]
 
 
+def sorted_results():
+    other.get_user().add_to_starred(other.get_repo(repo.full_name))
+    names = lambda results: [r.name for r in results]  # noqa: E731
+    assert names(g.search_repositories(word, sort="stars", order="asc")) == [hidden.name, repo.name]
+    assert names(g.search_repositories(word, sort="stars", order="desc")) == [repo.name, hidden.name]
+    assert names(g.search_repositories(word, sort="stars")) == [repo.name, hidden.name], "order is desc by default"
+    assert g.search_repositories(word, sort="stars", order="asc").totalCount == 2
+    docs = next(i for i in g.search_issues(f"{word} is:issue") if i.title == f"{word} docs request")
+    docs.create_comment("first")
+    docs.create_comment("second")
+    numbers = lambda results: [i.number for i in results]  # noqa: E731
+    assert numbers(g.search_issues(f"{word} is:issue", sort="comments", order="desc")) == [docs.number, 1]
+    assert numbers(g.search_issues(f"{word} is:issue", sort="comments", order="asc")) == [1, docs.number]
+    assert numbers(g.search_issues(word, sort="created", order="asc")) == [1, 2, 3, 4]
+    assert numbers(g.search_issues(word, sort="created", order="desc")) == [4, 3, 2, 1]
+    # Paged one at a time, a sorted search still lists each match once.
+    assert numbers(client(env("ANVIL_TOKEN"), per_page=1).search_issues(word, sort="created", order="asc")) == [1, 2, 3, 4]
+
+
 def users():
     found = list(g.search_users(env("ANVIL_OTHER_USER")))
     assert [u.login for u in found] == [env("ANVIL_OTHER_USER")], [u.login for u in found]
@@ -71,4 +90,4 @@ def bad_queries():
 
 
 if __name__ == "__main__":
-    run(seed, repositories, issues_and_pulls, users, bad_queries)
+    run(seed, repositories, issues_and_pulls, sorted_results, users, bad_queries)

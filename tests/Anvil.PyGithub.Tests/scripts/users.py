@@ -61,6 +61,25 @@ def notifications():
     assert me.get_notification(fresh[0].id).unread is False
 
 
+def profile_edit():
+    me.edit(name="Ada L", email=f"{me.login}+ada@example.com", blog="https://ada.example", company="Engines",
+            location="London", hireable=True, bio="Notes on the engine")
+    assert (me.name, me.blog, me.hireable) == ("Ada L", "https://ada.example", True), "edit answers the updated user"
+    fresh = g.get_user()
+    fresh.login  # noqa: B018 — completes the lazy object from GET /user
+    assert (fresh.name, fresh.email, fresh.blog, fresh.company, fresh.location, fresh.hireable, fresh.bio) == (
+        "Ada L", f"{me.login}+ada@example.com", "https://ada.example", "Engines", "London", True, "Notes on the engine"), fresh.raw_data
+    assert fresh.raw_data["email_verified"] is False, "a new email is unverified until confirmed"
+    refused = expect_error(github.GithubException, lambda: me.edit(blog="ftp://nope", bio="changed"), 422)
+    assert refused.data["message"] == "Validation Failed", refused.data
+    assert refused.data["errors"] == [{"resource": "User", "field": "blog", "code": "invalid"}], refused.data
+    taken = expect_error(github.GithubException, lambda: me.edit(email=env("ANVIL_OTHER_USER") + "@example.com"), 422)
+    assert taken.data["errors"][0]["code"] == "already_exists", taken.data
+    again = g.get_user()
+    again.login  # noqa: B018
+    assert (again.blog, again.bio) == ("https://ada.example", "Notes on the engine"), "a refused edit changes nothing"
+
+
 def rate_limit():
     before = g.get_rate_limit()
     assert before.core.limit > 0 and 0 <= before.core.remaining <= before.core.limit, before.core
@@ -71,4 +90,4 @@ def rate_limit():
 
 
 if __name__ == "__main__":
-    run(authenticated_user, other_users, notifications, rate_limit)
+    run(authenticated_user, other_users, notifications, rate_limit, profile_edit)

@@ -8,7 +8,7 @@ using Anvil.Server.Tests.Infrastructure;
 
 namespace Anvil.Server.Tests.Browsing;
 
-/// <summary>PUT and DELETE /contents/{path} (one commit each, like a push) and the tarball and zipball downloads.</summary>
+/// <summary>PUT and DELETE /contents/{path} (one commit each, like a push) and the tarball and zipball downloads (the signed links: <see cref="ArchiveLinkTests"/>).</summary>
 public abstract class ContentWriteTests(AnvilServer server)
 {
     private sealed record Repo(TestUser Owner, string Name)
@@ -140,7 +140,7 @@ public abstract class ContentWriteTests(AnvilServer server)
         await (await s.GetAsync($"{repo.Api}/zipball")).ErrorAsync(HttpStatusCode.NotFound);
         using var readOnly = server.WithBearer(await repo.Owner.CreateTokenAsync("repo:read"));
         await (await readOnly.PutAsJsonAsync($"{repo.Api}/contents/x.txt", new { message = "m", content = B64("x") })).ErrorAsync(HttpStatusCode.Forbidden);
-        Assert.Equal(HttpStatusCode.OK, (await readOnly.GetAsync($"{repo.Api}/zipball/main")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.FollowArchiveLinkAsync(readOnly, $"{repo.Api}/zipball/main")).StatusCode);
 
         var pub = await CreateRepoAsync();
         await (await s.PutAsJsonAsync($"{pub.Api}/contents/x.txt", new { message = "m", content = B64("x") })).ErrorAsync(HttpStatusCode.Forbidden);
@@ -148,7 +148,7 @@ public abstract class ContentWriteTests(AnvilServer server)
         await (await owner.PatchAsJsonAsync(pub.Api, new { archived = true })).JsonAsync();
         var refused = await (await owner.PutAsJsonAsync($"{pub.Api}/contents/x.txt", new { message = "m", content = B64("x") })).ErrorBodyAsync(HttpStatusCode.Forbidden);
         Assert.Equal("Repository was archived so is read-only.", refused.Str("message"));
-        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"{pub.Api}/tarball")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.FollowArchiveLinkAsync(owner, $"{pub.Api}/tarball")).StatusCode);
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public abstract class ContentWriteTests(AnvilServer server)
         var sha = put.Str("commit.sha");
         var folder = $"{repo.Owner.Username}-{repo.Name}-{sha[..7]}/";
 
-        var tar = await c.GetAsync($"{repo.Api}/tarball/main");
+        var tar = await server.FollowArchiveLinkAsync(c, $"{repo.Api}/tarball/main");
         Assert.Equal(HttpStatusCode.OK, tar.StatusCode);
         Assert.Equal("application/x-gzip", tar.Content.Headers.ContentType!.MediaType);
         Assert.Contains($"{repo.Owner.Username}-{repo.Name}-{sha[..7]}.tar.gz", tar.Content.Headers.ContentDisposition!.ToString());
@@ -186,7 +186,7 @@ public abstract class ContentWriteTests(AnvilServer server)
         Assert.Equal("int main;\n", contents[folder + "src/main.c"]);
         Assert.Contains(folder + "README.md", names);
 
-        var zip = await c.GetAsync($"{repo.Api}/zipball/{sha}");
+        var zip = await server.FollowArchiveLinkAsync(c, $"{repo.Api}/zipball/{sha}");
         Assert.Equal("application/zip", zip.Content.Headers.ContentType!.MediaType);
         using var archive = new ZipArchive(new MemoryStream(await zip.Content.ReadAsByteArrayAsync()));
         Assert.All(archive.Entries, e => Assert.StartsWith(folder, e.FullName));

@@ -19,10 +19,12 @@ public sealed class OpenApiSchemaTests(SqliteServer server) : IClassFixture<Sqli
         ["GET /api/users/{username}/avatar"] = "the avatar image itself",
         ["GET /api/v1/repos/{owner}/{name}/actions/jobs/{id}/logs"] = "plain-text log",
         ["GET /api/v1/repos/{owner}/{name}/actions/artifacts/{id}/zip"] = "the artifact's zip archive itself",
-        ["GET /api/v1/repos/{owner}/{name}/tarball"] = "the tar.gz archive itself (git archive)",
-        ["GET /api/v1/repos/{owner}/{name}/tarball/{ref}"] = "the tar.gz archive itself (git archive)",
-        ["GET /api/v1/repos/{owner}/{name}/zipball"] = "the zip archive itself (git archive)",
-        ["GET /api/v1/repos/{owner}/{name}/zipball/{ref}"] = "the zip archive itself (git archive)",
+        ["GET /api/v1/repos/{owner}/{name}/tarball"] = "a 302 to the tar.gz download, as GitHub answers",
+        ["GET /api/v1/repos/{owner}/{name}/tarball/{ref}"] = "a 302 to the tar.gz download, as GitHub answers",
+        ["GET /api/v1/repos/{owner}/{name}/zipball"] = "a 302 to the zip download, as GitHub answers",
+        ["GET /api/v1/repos/{owner}/{name}/zipball/{ref}"] = "a 302 to the zip download, as GitHub answers",
+        ["GET /api/v1/repos/{owner}/{name}/legacy.tar.gz/{commit}"] = "the tar.gz archive itself (git archive)",
+        ["GET /api/v1/repos/{owner}/{name}/legacy.zip/{commit}"] = "the zip archive itself (git archive)",
         ["POST /api/v1/runners/heartbeat"] = "runner long-poll: 204 or a job lease (anvil-runner's private protocol)",
     };
 

@@ -140,7 +140,7 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         var gazers = await v.Api.GetAsync($"/api/v1/repos/{s.Path}/stargazers");
         await ExpectAsync(gazers, visible ? HttpStatusCode.OK : hidden, "v1 stargazers");
         foreach (var route in new[] { "languages", "tags", "readme", "compare/main...main", "commits/main/statuses", "commits/main/status", "statuses/main",
-            "git/ref/heads/main", "git/matching-refs/heads", "git/refs", "git/refs/heads/main", "git/trees/main", "tarball/main", "zipball",
+            "git/ref/heads/main", "git/matching-refs/heads", "git/refs", "git/refs/heads/main", "git/trees/main",
             "assignees", "issues/comments", "pulls/comments", "topics", "actions/workflows", "actions/workflows/ci.yml", "actions/workflows/ci.yml/runs",
             $"check-runs/{checkRunId}/annotations" })
         {
@@ -148,6 +148,26 @@ public abstract class RepositoryVisibilityTests(AnvilServer server)
         }
         await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/assignees/{s.Owner.Username}"), visible ? HttpStatusCode.NoContent : hidden,
             "v1 assignee check");
+        // Archive links redirect a reader to a download that, for a private repository, carries a token signed for them.
+        string main;
+        using (var oc = s.Owner.Client())
+        {
+            main = (await (await oc.GetAsync($"/api/v1/repos/{s.Path}/branches/main")).JsonAsync()).Str("commit.sha");
+        }
+        foreach (var link in new[] { "tarball/main", "zipball" })
+        {
+            var res = await v.Api.GetAsync($"/api/v1/repos/{s.Path}/{link}");
+            await ExpectAsync(res, visible ? HttpStatusCode.Found : hidden, "v1 " + link);
+            if (visible)
+            {
+                using var anonymous = server.Anonymous();
+                await ExpectAsync(await anonymous.GetAsync(res.Headers.Location), HttpStatusCode.OK, "following v1 " + link);
+            }
+        }
+        foreach (var download in new[] { $"legacy.tar.gz/{main}", $"legacy.zip/{main}" })
+        {
+            await ExpectAsync(await v.Api.GetAsync($"/api/v1/repos/{s.Path}/{download}"), visible ? HttpStatusCode.OK : hidden, "v1 " + download);
+        }
         Assert.Equal(visible, await ListsAsync(v.Api, $"/api/users/{s.Owner.Username}/repositories", "repositories", s.Name));
         Assert.Equal(visible, await ListsAsync(v.Api, $"/api/v1/users/{s.Owner.Username}/repos", "", s.Name));
 

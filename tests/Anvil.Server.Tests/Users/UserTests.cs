@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Anvil.Server.Tests.Infrastructure;
 
 namespace Anvil.Server.Tests.Users;
@@ -71,6 +72,64 @@ public abstract class UserTests(AnvilServer server)
         // A refused update changes nothing, not even the fields that were valid.
         await (await c.PatchAsJsonAsync("/api/users/me/settings", new { bio = "changed", website = "ftp://x" })).ErrorAsync(HttpStatusCode.BadRequest);
         Assert.Equal("Hello", (await (await c.GetAsync("/api/users/me/settings")).JsonAsync()).Str("settings.bio"));
+    }
+
+    [Fact]
+    public async Task V1_profile_update_answers_the_private_user_and_refuses_bad_fields_with_githubs_errors()
+    {
+        var user = await server.SignUpAsync();
+        using var c = server.WithBearer(await user.CreateTokenAsync("user"));
+        var updated = await (await c.PatchAsJsonAsync("/api/v1/user", new
+        {
+            name = "Grace H", blog = "https://grace.example", twitter_username = "@grace_h", company = "Navy", location = "Arlington",
+            hireable = true, bio = "COBOL",
+        })).JsonAsync();
+        Assert.Equal(user.Username, updated.Str("login"));
+        Assert.Equal($"{user.Username}@example.com", updated.Str("email"));
+        Assert.Equal("grace_h", updated.Str("twitter_username"));
+        Assert.True(updated["hireable"]!.GetValue<bool>());
+        var me = await (await c.GetAsync("/api/v1/user")).JsonAsync();
+        Assert.Equal(WithoutUpdatedAt(updated), WithoutUpdatedAt(me));
+        Assert.Equal(("Grace H", "https://grace.example", "Navy", "Arlington", "COBOL"),
+            (me.Str("name"), me.Str("blog"), me.Str("company"), me.Str("location"), me.Str("bio")));
+        // The settings page's rules, one set: what the web shows is what v1 changed.
+        using (var session = user.Client())
+        {
+            Assert.Equal("https://grace.example", (await (await session.GetAsync("/api/settings")).JsonAsync()).Str("settings.website"));
+        }
+
+        var other = await server.SignUpAsync();
+        foreach (var (body, field, code) in new (object, string, string)[]
+        {
+            (new { blog = "ftp://x", bio = "changed" }, "blog", "invalid"),
+            (new { name = " " }, "name", "invalid"),
+            (new { bio = new string('b', 501) }, "bio", "invalid"),
+            (new { twitter_username = "has space" }, "twitter_username", "invalid"),
+            (new { email = "nope" }, "email", "invalid"),
+            (new { email = $"{other.Username}@EXAMPLE.com" }, "email", "already_exists"),
+        })
+        {
+            var refused = await (await c.PatchAsJsonAsync("/api/v1/user", body)).ErrorBodyAsync(HttpStatusCode.UnprocessableEntity);
+            Assert.Equal("Validation Failed", refused.Str("message"));
+            var error = Assert.Single(refused["errors"]!.AsArray())!;
+            Assert.Equal(("User", field, code), (error.Str("resource"), error.Str("field"), error.Str("code")));
+        }
+        await (await c.SendRawAsync(HttpMethod.Patch, "/api/v1/user", "{\"hireable\": \"yes\"}")).ErrorAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(WithoutUpdatedAt(me), WithoutUpdatedAt(await (await c.GetAsync("/api/v1/user")).JsonAsync()));
+
+        using var readOnly = server.WithBearer(await user.CreateTokenAsync("user:read"));
+        await (await readOnly.PatchAsJsonAsync("/api/v1/user", new { bio = "nope" })).ErrorAsync(HttpStatusCode.Forbidden);
+        using var anon = server.Anonymous();
+        await (await anon.PatchAsJsonAsync("/api/v1/user", new { bio = "nope" })).ErrorAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("COBOL", (await (await c.GetAsync("/api/v1/user")).JsonAsync()).Str("bio"));
+    }
+
+    /// <summary>The user as JSON but for <c>updated_at</c>, which PostgreSQL keeps to the microsecond.</summary>
+    private static string WithoutUpdatedAt(JsonNode user)
+    {
+        var copy = user.DeepClone().AsObject();
+        copy.Remove("updated_at");
+        return copy.ToJsonString();
     }
 
     [Fact]

@@ -1764,6 +1764,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTime?>("EmailVerifiedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool?>("Hireable")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("boolean");
 
@@ -1796,6 +1799,11 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.Property<string>("Pronouns")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("TwitterUsername")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

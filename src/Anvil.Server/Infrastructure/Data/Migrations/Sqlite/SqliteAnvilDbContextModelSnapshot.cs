@@ -1701,6 +1701,9 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTime?>("EmailVerifiedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool?>("Hireable")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("INTEGER");
 
@@ -1732,6 +1735,11 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<string>("Pronouns")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TwitterUsername")
+                        .IsRequired()
+                        .HasMaxLength(15)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
