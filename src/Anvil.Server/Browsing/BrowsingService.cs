@@ -57,7 +57,7 @@ public sealed record PathContents(BrowseTarget Target, GitTreeEntry Entry, IRead
 /// </summary>
 public sealed class BrowsingService(
     RepositoryStore store, GitReader reader, BrowsingCache cache, RepositoryService repositories,
-    Caller caller, AnvilDbContext db)
+    Caller caller, AnvilDbContext db, Infrastructure.Caching.RecentReads recent)
 {
     /// <summary>Files up to this size come inline in JSON; bigger ones only as raw bytes.</summary>
     public const long MaxInlineFileBytes = 1024 * 1024;
@@ -349,9 +349,15 @@ public sealed class BrowsingService(
         {
             return CommitUsers.None;
         }
-        var users = await db.Users.AsNoTracking().Where(u => emails.Contains(u.NormalizedEmail)).ToListAsync(ct);
+        emails.Sort(StringComparer.Ordinal);
+        // A page of history names the same few people on every view: who they are is asked once per change.
+        var users = await recent.GetAsync(db, new UsersByEmail(string.Join('\n', emails)),
+            c => db.Users.AsNoTracking().Where(u => emails.Contains(u.NormalizedEmail)).ToListAsync(c), list => list.Select(u => u.Copy()).ToList(), ct);
         return new CommitUsers(users.ToDictionary(u => u.NormalizedEmail));
     }
+
+    /// <summary>Normalized emails, sorted, one per line (a line break is no part of an email).</summary>
+    private sealed record UsersByEmail(string Emails);
 
     private static string Revision(string revision)
     {

@@ -222,7 +222,7 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     public async Task<List<Repository>> RepositoriesAsync(IEnumerable<SearchDocument> docs, CancellationToken ct)
     {
         var ids = docs.Select(d => d.RepositoryId!.Value).ToList();
-        var repos = await db.Repositories.Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
+        var repos = await db.Repositories.AsNoTracking().Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
             .Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
         return ids.Where(repos.ContainsKey).Select(id => repos[id]).ToList();
     }
@@ -230,7 +230,7 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     public async Task<List<User>> UsersAsync(IEnumerable<SearchDocument> docs, CancellationToken ct)
     {
         var ids = docs.Select(d => d.UserId!.Value).ToList();
-        var users = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
         return ids.Where(users.ContainsKey).Select(id => users[id]).ToList();
     }
 
