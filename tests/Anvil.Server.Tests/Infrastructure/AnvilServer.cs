@@ -93,6 +93,8 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
         return file;
     });
 
+    private const int TestPasswordHashIterations = 1_000;
+
     public async Task StartAsync()
     {
         var config = new Dictionary<string, string?>
@@ -117,6 +119,12 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
         config["DATABASE_URL"] = DatabaseUrl;
         config["urls"] = "http://127.0.0.1:0";
         _app = AnvilApp.Build([], config);
+        // The product's PBKDF2 at a test's cost: the hasher reads its options once, when first resolved, which is after
+        // this. At the production count (100,000 rounds of SHA-512) every sign-up and every password-authenticated git
+        // request spent tens of milliseconds of the two cores, thousands of times a run. The same code hashes and
+        // verifies (the count is written into each hash), and nothing a test asserts depends on how slow it is.
+        _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Identity.PasswordHasherOptions>>().Value.IterationCount =
+            TestPasswordHashIterations;
         await AnvilApp.StartAsync(_app);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUri = new Uri(address);
