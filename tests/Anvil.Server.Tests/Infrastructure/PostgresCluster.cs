@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Anvil.Server.Tests.Infrastructure;
@@ -13,21 +14,49 @@ namespace Anvil.Server.Tests.Infrastructure;
 public static class PostgresCluster
 {
     private static readonly Lazy<Task<string>> Started = new(StartAsync);
+    private static readonly Lazy<Task<string>> Migrated = new(MigrateTemplateAsync);
     private static string? _dataDir;
     private static int _port;
 
     /// <summary>A <c>postgres://</c> URL of a new, empty database.</summary>
-    public static async Task<string> CreateDatabaseAsync()
+    public static async Task<string> CreateDatabaseAsync() => await CreateDatabaseAsync(await Started.Value, template: null);
+
+    /// <summary>
+    /// A <c>postgres://</c> URL of a new database that already has every migration applied, copied from a template
+    /// migrated once per run: migrating each test server's database from empty cost seconds of the two cores per test
+    /// class. The server still runs its own migration step on it (which finds nothing to apply); a test of migrating an
+    /// empty database takes <see cref="CreateDatabaseAsync()"/>.
+    /// </summary>
+    public static async Task<string> CreateMigratedDatabaseAsync() => await CreateDatabaseAsync(await Started.Value, await Migrated.Value);
+
+    private static async Task<string> CreateDatabaseAsync(string admin, string? template)
     {
-        var admin = await Started.Value;
         var name = "anvil_" + Guid.NewGuid().ToString("N")[..12];
         await using (var conn = new NpgsqlConnection(admin))
         {
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", conn);
+            await using var cmd = new NpgsqlCommand(template is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} TEMPLATE {template}", conn);
             await cmd.ExecuteNonQueryAsync();
         }
         return $"postgres://anvil@127.0.0.1:{_port}/{name}";
+    }
+
+    /// <summary>Creates and migrates the template (with the server's own migration step) and returns its name.</summary>
+    private static async Task<string> MigrateTemplateAsync()
+    {
+        var url = await CreateDatabaseAsync();
+        var options = new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<Anvil.Server.Infrastructure.Data.PostgresAnvilDbContext>();
+        // Unpooled, so no connection to the template outlives the migration: PostgreSQL copies only an unused template.
+        var cs = new NpgsqlConnectionStringBuilder(Anvil.Server.Infrastructure.Data.DatabaseSetup.PostgresConnectionString(url)) { Pooling = false };
+        Anvil.Server.Infrastructure.Data.DatabaseSetup.ConfigurePostgres(options, cs.ConnectionString);
+        var services = new ServiceCollection()
+            .AddScoped<Anvil.Server.Infrastructure.Data.AnvilDbContext>(_ => new Anvil.Server.Infrastructure.Data.PostgresAnvilDbContext(options.Options))
+            .BuildServiceProvider();
+        await using (services)
+        {
+            await Anvil.Server.Infrastructure.Data.DatabaseSetup.MigrateAsync(services);
+        }
+        return new Uri(url).AbsolutePath.TrimStart('/');
     }
 
     private static async Task<string> StartAsync()
