@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 
 namespace Anvil.Server.Tests.Infrastructure;
 
@@ -173,9 +174,21 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
     {
         if (_app is not null)
         {
+            string? pooled = null;
+            if (Database == Database.Postgres)
+            {
+                await using var scope = _app.Services.CreateAsyncScope();
+                pooled = scope.ServiceProvider.GetRequiredService<Anvil.Server.Infrastructure.Data.AnvilDbContext>().Database.GetConnectionString();
+            }
             await _app.StopAsync();
             await _app.DisposeAsync();
             _app = null;
+            if (pooled is not null)
+            {
+                // Npgsql's pools outlive the app and keep idle connections for minutes: a run's hundreds of test servers
+                // would hold PostgreSQL's every connection slot. The pool of a stopped server's database is emptied now.
+                Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(pooled));
+            }
         }
     }
 
