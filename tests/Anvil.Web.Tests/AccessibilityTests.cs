@@ -4,11 +4,14 @@ using Microsoft.Playwright;
 
 namespace Anvil.Web.Tests;
 
-/// <summary>axe-core finds no serious or critical accessibility violation on any main page, in either theme.</summary>
-public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) : IClassFixture<SqliteServer>, IClassFixture<Chromium>
+/// <summary>
+/// axe-core finds no serious or critical accessibility violation on any main page, wide and phone-sized, in either theme:
+/// one class per size and theme, so the four run side by side.
+/// </summary>
+public abstract class AccessibilityTests(SqliteServer server, Chromium chromium, int width, int height, ColorScheme scheme)
 {
     [Fact]
-    public async Task Main_pages_have_no_serious_or_critical_axe_violations_in_light_or_dark()
+    public async Task Main_pages_have_no_serious_or_critical_axe_violations()
     {
         var owner = await server.SignUpAsync("axe" + Guid.NewGuid().ToString("N")[..6]);
         var second = await SampleRepository.PushAsyncForNewRepo(server, owner, "calculator");
@@ -80,20 +83,28 @@ public sealed class AccessibilityTests(SqliteServer server, Chromium chromium) :
             ("not found", $"/{o}/missing", false, 404),
         };
         var failures = new List<string>();
-        foreach (var (width, height) in Screenshots.Sizes)
-        foreach (var scheme in Screenshots.Schemes)
+        await using var anonymous = await Viewer.OpenAsync(chromium, server, width, height, scheme, bypassCsp: true);
+        await using var signedIn = await Viewer.OpenAsync(chromium, server, width, height, scheme, bypassCsp: true);
+        await signedIn.Page.Context.AddCookiesAsync([new Cookie { Name = "anvil_session", Value = owner.SessionToken, Url = server.BaseUri.ToString() }]);
+        foreach (var (name, path, withSession, status) in pages)
         {
-            await using var anonymous = await Viewer.OpenAsync(chromium, server, width, height, scheme, bypassCsp: true);
-            await using var signedIn = await Viewer.OpenAsync(chromium, server, width, height, scheme, bypassCsp: true);
-            await signedIn.Page.Context.AddCookiesAsync([new Cookie { Name = "anvil_session", Value = owner.SessionToken, Url = server.BaseUri.ToString() }]);
-            foreach (var (name, path, withSession, status) in pages)
-            {
-                var viewer = withSession ? signedIn : anonymous;
-                Assert.Equal(status, await viewer.GoAsync(path));
-                var violations = await Axe.SeriousViolationsAsync(viewer.Page);
-                failures.AddRange(violations.Select(v => $"{name} ({path}, {width} px, {scheme.ToString().ToLowerInvariant()}): {v}"));
-            }
+            var viewer = withSession ? signedIn : anonymous;
+            Assert.Equal(status, await viewer.GoAsync(path));
+            var violations = await Axe.SeriousViolationsAsync(viewer.Page);
+            failures.AddRange(violations.Select(v => $"{name} ({path}, {width} px, {scheme.ToString().ToLowerInvariant()}): {v}"));
         }
         Assert.True(failures.Count == 0, $"{failures.Count} serious or critical axe-core violations:\n\n" + string.Join("\n\n", failures));
     }
 }
+
+public sealed class AccessibilityTestsWideLight(SqliteServer server, Chromium chromium)
+    : AccessibilityTests(server, chromium, Screenshots.Sizes[0].Width, Screenshots.Sizes[0].Height, ColorScheme.Light), IClassFixture<SqliteServer>, IClassFixture<Chromium>;
+
+public sealed class AccessibilityTestsWideDark(SqliteServer server, Chromium chromium)
+    : AccessibilityTests(server, chromium, Screenshots.Sizes[0].Width, Screenshots.Sizes[0].Height, ColorScheme.Dark), IClassFixture<SqliteServer>, IClassFixture<Chromium>;
+
+public sealed class AccessibilityTestsPhoneLight(SqliteServer server, Chromium chromium)
+    : AccessibilityTests(server, chromium, Screenshots.Sizes[1].Width, Screenshots.Sizes[1].Height, ColorScheme.Light), IClassFixture<SqliteServer>, IClassFixture<Chromium>;
+
+public sealed class AccessibilityTestsPhoneDark(SqliteServer server, Chromium chromium)
+    : AccessibilityTests(server, chromium, Screenshots.Sizes[1].Width, Screenshots.Sizes[1].Height, ColorScheme.Dark), IClassFixture<SqliteServer>, IClassFixture<Chromium>;
