@@ -40,6 +40,9 @@ public sealed class SearchDocument
     /// <summary>open / closed for issues and pulls; null otherwise.</summary>
     public string? State { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>A detached copy (a page's rows carry no navigation): for a row held across requests.</summary>
+    internal SearchDocument Copy() => (SearchDocument)MemberwiseClone();
 }
 
 internal sealed class SearchDocumentConfiguration : IEntityTypeConfiguration<SearchDocument>

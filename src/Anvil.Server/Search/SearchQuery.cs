@@ -3,7 +3,7 @@ using System.Text;
 namespace Anvil.Server.Search;
 
 /// <summary>
-/// A search string split into free text and GitHub-style qualifiers (<c>repo:o/n</c>, <c>is:open</c>, <c>user:name</c>;
+/// A search string split into free text and GitHub-style qualifiers (<c>repo:o/n</c>, <c>is:open</c> or <c>state:open</c>, <c>user:name</c>;
 /// for issues also <c>author:name</c> and <c>is:issue</c>/<c>is:pr</c>, the latter in <see cref="IsPullRequest"/>; for repositories
 /// <c>topic:name</c>, each one required; <c>assignee:name</c>, <c>is:merged</c> and <c>is:unmerged</c> for issues, a name also <see cref="Me"/>).
 /// </summary>
@@ -35,7 +35,7 @@ public sealed record SearchQuery(string Text, string? RepoOwner, string? RepoNam
                 case "repo" when value.Split('/') is [{ Length: > 0 } o, { Length: > 0 } n]:
                     (owner, name) = (o, n);
                     break;
-                case "is" when value.ToLowerInvariant() is "open" or "closed":
+                case "is" or "state" when value.ToLowerInvariant() is "open" or "closed":
                     state = value.ToLowerInvariant();
                     break;
                 case "user" or "owner" or "org" when value.Length > 0:

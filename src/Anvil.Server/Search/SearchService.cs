@@ -25,7 +25,7 @@ public sealed record SearchPage(List<SearchDocument> Items, bool HasMore, int To
 /// forms (<c>flamingos</c> finds <c>flamingo</c>): FTS5's porter stemmer; on PostgreSQL the <c>english</c>
 /// configuration beside <c>simple</c>, which keeps the words English drops (a repository called "the").
 /// </summary>
-public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Auth.Caller caller)
+public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Auth.Caller caller, Infrastructure.Caching.RecentReads recent)
 {
     /// <param name="sort">GitHub's sort (null: best match), applied to the matches ranked.</param>
     public Task<SearchPage> SearchAsync(string kind, SearchQuery query, int offset, int limit, CancellationToken ct, SearchSort? sort = null) =>
@@ -53,8 +53,21 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     /// <summary>Up to how many places (issues and comments) a word may be said for its issues to be listed outright.</summary>
     private const int FewSaid = 5000;
 
+    /// <summary>What one search asks, as a value: the same search by a caller who sees the same repositories.</summary>
+    private sealed record SearchOf(string Kinds, SearchQuery Query, string Topics, int Offset, int Limit, SearchSort? Sort,
+        long? Reader, bool ReaderIsAdmin, bool TokenReads);
+
     /// <param name="kinds">One kind, or two searched together.</param>
-    private async Task<SearchPage> SearchAsync(IReadOnlyList<string> kinds, SearchQuery query, int offset, int limit, SearchSort? sort, CancellationToken ct)
+    /// <remarks>
+    /// A page is kept while nothing changed (<see cref="Infrastructure.Caching.RecentReads"/>), for callers who see the same
+    /// repositories: the same user with a credential that reads as much (an <c>@me</c> names that user too).
+    /// </remarks>
+    private Task<SearchPage> SearchAsync(IReadOnlyList<string> kinds, SearchQuery query, int offset, int limit, SearchSort? sort, CancellationToken ct) =>
+        recent.GetAsync(db, new SearchOf(string.Join(' ', kinds), query with { Topics = null }, string.Join('\n', query.Topics ?? []), offset, limit, sort,
+                caller.UserId, caller.User?.IsAdmin == true, access.TokenCap >= RepositoryPermission.Read),
+            c => ComputeAsync(kinds, query, offset, limit, sort, c), page => page with { Items = page.Items.Select(d => d.Copy()).ToList() }, ct);
+
+    private async Task<SearchPage> ComputeAsync(IReadOnlyList<string> kinds, SearchQuery query, int offset, int limit, SearchSort? sort, CancellationToken ct)
     {
         var (first, second) = (kinds[0], kinds[^1]);
         var matching = Matching(query);

@@ -81,6 +81,36 @@ public abstract class RecentReadsTests(AnvilServer server)
     }
 
     [Fact]
+    public async Task A_repeated_search_shows_what_changed_since_and_only_what_its_caller_may_see()
+    {
+        var owner = await server.SignUpAsync();
+        var other = await server.SignUpAsync();
+        var word = "recent" + Guid.NewGuid().ToString("N")[..10];
+        var name = (await RepoSetup.CreateAsync(owner, RepoSetup.UniqueName(word))).Str("name");
+        var v1 = $"/api/v1/repos/{owner.Username}/{name}";
+        using var oc = owner.Client();
+        using var xc = other.Client();
+        var repos = $"/api/v1/search/repositories?q={word}";
+        int Count(JsonNode found) => found["total_count"]!.GetValue<int>();
+
+        Assert.Equal(1, Count(await ReadTwiceAsync(oc, repos)));
+        Assert.Equal(1, Count(await ReadTwiceAsync(xc, repos)));
+        await RepoSetup.CreateAsync(owner, RepoSetup.UniqueName(word), isPrivate: true);
+        Assert.Equal(2, Count(await ReadTwiceAsync(oc, repos)));
+        Assert.Equal(1, Count(await ReadTwiceAsync(xc, repos)));
+        await (await oc.PatchAsJsonAsync(v1, new { @private = true })).JsonAsync();
+        Assert.Equal(0, Count(await ReadTwiceAsync(xc, repos)));
+        Assert.Equal(2, Count(await ReadTwiceAsync(oc, repos)));
+
+        var issues = $"/api/v1/search/issues?q={word}+repo:{owner.Username}/{name}+state:open";
+        Assert.Equal(0, Count(await ReadTwiceAsync(oc, issues)));
+        var issue = await (await oc.PostAsJsonAsync($"{v1}/issues", new { title = $"the {word} issue" })).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(1, Count(await ReadTwiceAsync(oc, issues)));
+        await (await oc.PatchAsJsonAsync($"{v1}/issues/{issue["number"]}", new { state = "closed" })).JsonAsync();
+        Assert.Equal(0, Count(await ReadTwiceAsync(oc, issues)));
+    }
+
+    [Fact]
     public async Task Deleting_the_owner_through_the_cli_ends_their_repository_at_once()
     {
         var owner = await server.SignUpAsync();
