@@ -39,16 +39,20 @@ public static class Navigation
 
     /// <summary>Waits for a document at <paramref name="url"/> (a glob or an exact URL) to be parsed, not for its load event.</summary>
     public static Task WaitForDocumentAsync(this IPage page, string url) =>
-        WaitAsync(page, url, () => page.WaitForURLAsync(url, Parsed));
+        WaitAsync(page, url, () => page.WaitForURLAsync(url, Parsed), GlobRegex(url));
 
     /// <summary>Waits for a document whose URL matches <paramref name="url"/> to be parsed.</summary>
     public static Task WaitForDocumentAsync(this IPage page, Regex url) =>
-        WaitAsync(page, url.ToString(), () => page.WaitForURLAsync(url, Parsed));
+        WaitAsync(page, url.ToString(), () => page.WaitForURLAsync(url, Parsed), url);
+
+    /// <summary>Playwright's URL globs: <c>**</c> any characters, <c>*</c> any but a slash; anything else literally.</summary>
+    private static Regex GlobRegex(string glob) =>
+        new("^" + Regex.Escape(glob).Replace(@"\*\*", ".*", StringComparison.Ordinal).Replace(@"\*", "[^/]*", StringComparison.Ordinal) + "$");
 
     /// <summary>The document parsed, not its load event: that can lag by seconds, and every check after waits for what it checks anyway.</summary>
     private static readonly PageWaitForURLOptions Parsed = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
 
-    private static async Task WaitAsync(IPage page, string wanted, Func<Task> wait)
+    private static async Task WaitAsync(IPage page, string wanted, Func<Task> wait, Regex url)
     {
         try
         {
@@ -56,6 +60,12 @@ public static class Navigation
         }
         catch (TimeoutException e)
         {
+            // Playwright can miss a load state the page had already reached when the wait began (the browser there,
+            // its document parsed, the wait still timing out): what was waited for is then true, and it is checked.
+            if (url.IsMatch(page.Url) && await page.EvaluateAsync<string>("document.readyState") is "interactive" or "complete")
+            {
+                return;
+            }
             throw new TimeoutException($"waited for {wanted}; the page is at {page.Url}\n{await WhatItSaysAsync(page)}", e);
         }
     }
