@@ -172,14 +172,6 @@ internal sealed partial class CredentialChangeInterceptor(CredentialCache cache,
     protected override void Committed()
     {
         cache.Changed();
-        if (http.HttpContext is { } ctx && !ctx.Response.HasStarted)
-        {
-            if (ctx.Items.TryAdd(Told, Told))
-            {
-                ctx.Response.OnStarting(cache.TellOtherNodesAsync);
-            }
-            return;
-        }
-        _ = cache.TellOtherNodesAsync();
+        TellBeforeTheResponse(http, Told, cache.TellOtherNodesAsync);
     }
 }

@@ -81,14 +81,6 @@ internal sealed class ChangeClockInterceptor(ChangeClock clock, IHttpContextAcce
     protected override void Committed()
     {
         clock.TickHere();
-        if (http.HttpContext is { } ctx && !ctx.Response.HasStarted)
-        {
-            if (ctx.Items.TryAdd(Told, Told))
-            {
-                ctx.Response.OnStarting(clock.TellOtherNodesAsync);
-            }
-            return;
-        }
-        _ = clock.TellOtherNodesAsync();
+        TellBeforeTheResponse(http, Told, clock.TellOtherNodesAsync);
     }
 }

@@ -99,6 +99,24 @@ internal abstract class CommittedWriteInterceptor : DbCommandInterceptor, IDbTra
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="tell"/> (telling the other nodes of a committed change) before the response of the request that
+    /// made it starts, once per request and <paramref name="told"/> marker, so the writer learns it is done only once every
+    /// node knows; outside a request, or once its response has started, at once without waiting.
+    /// </summary>
+    protected static void TellBeforeTheResponse(IHttpContextAccessor http, object told, Func<Task> tell)
+    {
+        if (http.HttpContext is { } ctx && !ctx.Response.HasStarted)
+        {
+            if (ctx.Items.TryAdd(told, told))
+            {
+                ctx.Response.OnStarting(tell);
+            }
+            return;
+        }
+        _ = tell();
+    }
+
     /// <summary>Anything but a plain query counts as a write: a needless report costs a cache miss, a missed one stale data.</summary>
     private static bool IsWrite(DbCommand command) =>
         !command.CommandText.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
