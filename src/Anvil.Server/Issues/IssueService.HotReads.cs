@@ -41,8 +41,10 @@ public sealed partial class IssueService
 
     private sealed record FirstPage(List<IssueDetails> Items, bool HasMore)
     {
-        public FirstPage Copy() => new(Items.Select(d => d with
+        /// <summary>Each request's own rows, with its own repository (a page is held with the one of the request that read it).</summary>
+        public FirstPage CopyFor(Repository repo) => new(Items.Select(d => d with
         {
+            Repository = repo,
             Issue = d.Issue.Copy(),
             Labels = d.Labels.Select(l => l.Copy()).ToList(),
             Assignees = d.Assignees.Select(u => u.Copy()).ToList(),
@@ -61,7 +63,7 @@ public sealed partial class IssueService
         {
             return null;
         }
-        var page = await recent.GetAsync(db, new FirstPageOf(repo.Id, isPullRequest, filter.State, limit), async c =>
+        return await recent.GetAsync(db, new FirstPageOf(repo.Id, isPullRequest, filter.State, limit), async c =>
         {
             var count = limit + 1;
             var rows = await CollectAsync(filter.State switch
@@ -72,9 +74,7 @@ public sealed partial class IssueService
             }, c);
             var hasMore = rows.Count > limit;
             return new FirstPage(await DetailsAsync(repo, hasMore ? rows.GetRange(0, limit) : rows, c), hasMore);
-        }, p => p.Copy(), ct);
-        // Held with the repository of the request that read it: each request's own goes in.
-        return page with { Items = page.Items.Select(d => d with { Repository = repo }).ToList() };
+        }, p => p.CopyFor(repo), ct);
     }
 
     private static async Task<List<T>> CollectAsync<T>(IAsyncEnumerable<T> rows, CancellationToken ct)
