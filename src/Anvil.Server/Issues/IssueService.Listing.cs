@@ -102,20 +102,16 @@ public sealed partial class IssueService
         {
             return new IssuePage(grant, first.Items, first.HasMore, TotalOf(first.HasMore, first.Items.Count), tally);
         }
-        List<Issue> rows;
-        bool hasMore;
+        // Numbers first, from the (repository, kind, state, number) index alone, then only the rows of the page:
+        // deep offsets skip index entries, not table rows.
+        var numbers = await (filter.Order ?? IssueOrder.Newest).Apply(query, db).Select(i => i.Number).Skip(offset).Take(limit + 1).ToListAsync(ct);
+        var hasMore = numbers.Count > limit;
+        if (hasMore)
         {
-            // Numbers first, from the (repository, kind, state, number) index alone, then only the rows of the page:
-            // deep offsets skip index entries, not table rows.
-            var numbers = await (filter.Order ?? IssueOrder.Newest).Apply(query, db).Select(i => i.Number).Skip(offset).Take(limit + 1).ToListAsync(ct);
-            hasMore = numbers.Count > limit;
-            if (hasMore)
-            {
-                numbers.RemoveAt(limit);
-            }
-            rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).AsNoTracking().Where(i => numbers.Contains(i.Number)).ToListAsync(ct);
-            rows = rows.OrderBy(i => numbers.IndexOf(i.Number)).ToList();
+            numbers.RemoveAt(limit);
         }
+        var rows = numbers.Count == 0 ? [] : await IssueRows(repo.Id).AsNoTracking().Where(i => numbers.Contains(i.Number)).ToListAsync(ct);
+        rows = rows.OrderBy(i => numbers.IndexOf(i.Number)).ToList();
         return new IssuePage(grant, await DetailsAsync(repo, rows, ct), hasMore, TotalOf(hasMore, rows.Count), tally);
     }
 }
