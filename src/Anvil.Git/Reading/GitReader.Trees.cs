@@ -113,17 +113,15 @@ public sealed partial class GitReader
         {
             return new GitFile(entry, 0, null, false, false, null);
         }
-        var info = await GetObjectInfoAsync(gitDir, entry.Oid, ct)
+        var (info, data) = await ReadBlobUpToAsync(gitDir, entry.Oid, maxBytes, ct)
             ?? throw new InvalidDataException($"blob {entry.Oid} is missing from the repository");
         entry = entry with { Size = info.Size };
-        if (info.Size > maxBytes)
+        if (data is null)
         {
             return new GitFile(entry, info.Size, null, true, await ProbeBinaryAsync(gitDir, entry.Oid, ct), null);
         }
-        var blob = await ReadObjectAsync(gitDir, entry.Oid, maxBytes, ct)
-            ?? throw new InvalidDataException($"blob {entry.Oid} is missing from the repository");
-        var symlinkTarget = entry.Kind == GitTreeEntryKind.Symlink ? Encoding.UTF8.GetString(blob.Data) : null;
-        return new GitFile(entry, blob.Size, blob.Data, false, LooksBinary(blob.Data), symlinkTarget);
+        var symlinkTarget = entry.Kind == GitTreeEntryKind.Symlink ? Encoding.UTF8.GetString(data) : null;
+        return new GitFile(entry, info.Size, data, false, LooksBinary(data), symlinkTarget);
     }
 
     /// <summary>Streams the file at <paramref name="path"/> (a symlink streams its target text). Null unless it is a blob or symlink.</summary>

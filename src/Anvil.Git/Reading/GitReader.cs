@@ -10,6 +10,12 @@ public sealed record GitReaderOptions
 
     /// <summary>Blob streams up to this size are read through the pool; larger ones get their own process so a slow client cannot hold a pooled one.</summary>
     public long PooledStreamMaxBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Blobs up to this size are kept by object id once read for a file page: the same few files are viewed again and
+    /// again, and each read is otherwise three pipe round trips to a pooled process.
+    /// </summary>
+    public long CachedBlobMaxBytes { get; init; } = 64 * 1024;
 }
 
 public sealed class GitObjectTooLargeException(string oid, long size, long limit)
@@ -50,6 +56,7 @@ public sealed partial class GitReader
         Range,
         AheadBehind,
         Refs,
+        Blob,
     }
 
     // Keyed by repository as well as oid: a shared cache entry must never reveal another repository's objects.
@@ -83,20 +90,42 @@ public sealed partial class GitReader
         }, ct);
     }
 
-    /// <summary>Opens a blob for streaming, e.g. a raw download. Null when the object is missing or not a blob.</summary>
-    public async Task<GitBlobStream?> OpenBlobAsync(string gitDir, string oid, CancellationToken ct = default)
+    /// <summary>
+    /// A blob's header and, when it is at most <paramref name="maxBytes"/>, its bytes, both in one lease of a pooled
+    /// process; null when missing. Small blobs are kept (<see cref="GitReaderOptions.CachedBlobMaxBytes"/>), so the bytes
+    /// may be shared between callers, who only read them.
+    /// </summary>
+    private async Task<(GitObjectInfo Info, byte[]? Data)?> ReadBlobUpToAsync(string gitDir, string oid, long maxBytes, CancellationToken ct)
     {
-        var info = await GetObjectInfoAsync(gitDir, oid, ct);
-        if (info is not { Type: GitObjectType.Blob })
+        GitInput.RequireOid(oid);
+        if (TryGetCached<GitObject>(gitDir, oid, CacheKind.Blob, out var kept))
+        {
+            return (new GitObjectInfo(oid, kept.Type, kept.Size), kept.Size <= maxBytes ? kept.Data : null);
+        }
+        var (header, data) = await _pool.UseAsync(gitDir, async (p, c) =>
+        {
+            var info = await p.InfoAsync(oid, c);
+            return !info.Found || info.Size > maxBytes ? (info, null) : await p.ContentsAsync(oid, c);
+        }, ct);
+        if (!header.Found)
         {
             return null;
         }
-        if (info.Size <= _options.PooledStreamMaxBytes)
+        if (data is not null && header.Size <= _options.CachedBlobMaxBytes)
         {
-            var blob = await ReadObjectAsync(gitDir, oid, _options.PooledStreamMaxBytes, ct);
-            return blob is null ? null : GitBlobStream.FromMemory(oid, blob.Data);
+            SetCached(gitDir, oid, CacheKind.Blob, new GitObject(oid, header.Type, header.Size, data), 100 + header.Size);
         }
-        return GitBlobStream.FromProcess(gitDir, oid, info.Size);
+        return (new GitObjectInfo(oid, header.Type, header.Size), data);
+    }
+
+    /// <summary>Opens a blob for streaming, e.g. a raw download. Null when the object is missing or not a blob.</summary>
+    public async Task<GitBlobStream?> OpenBlobAsync(string gitDir, string oid, CancellationToken ct = default)
+    {
+        if (await ReadBlobUpToAsync(gitDir, oid, _options.PooledStreamMaxBytes, ct) is not ({ Type: GitObjectType.Blob } info, var data))
+        {
+            return null;
+        }
+        return data is not null ? GitBlobStream.FromMemory(oid, data) : GitBlobStream.FromProcess(gitDir, oid, info.Size);
     }
 
     private async Task<byte[]> ReadMetadataObjectAsync(string gitDir, string oid, GitObjectType expected, CancellationToken ct)

@@ -130,6 +130,31 @@ public class TreeAndFileTests : ReaderTestBase
     }
 
     [Fact]
+    public async Task A_small_file_read_again_comes_back_the_same_and_still_honours_the_size_limit()
+    {
+        var repo = NewRepo();
+        var commit = repo.Write("notes.txt", "first line\nsecond line\n").Write("other.txt", "other\n").Commit("notes");
+
+        var first = await Reader.GetFileAsync(repo.GitDir, commit, "notes.txt");
+        var again = await Reader.GetFileAsync(repo.GitDir, commit, "notes.txt");
+        Assert.Equal("first line\nsecond line\n", Encoding.UTF8.GetString(again!.Content!));
+        Assert.Equal(first!.Size, again.Size);
+        Assert.Equal(first.Size, again.Entry.Size);
+
+        // The kept bytes answer a caller with a smaller limit as too large, as reading it afresh would.
+        var limited = await Reader.GetFileAsync(repo.GitDir, commit, "notes.txt", maxBytes: 5);
+        Assert.True(limited!.IsTooLarge);
+        Assert.Null(limited.Content);
+        Assert.Equal(first.Size, limited.Size);
+
+        await using var stream = await Reader.OpenFileAsync(repo.GitDir, commit, "notes.txt");
+        using var copy = new MemoryStream();
+        await stream!.CopyToAsync(copy);
+        Assert.Equal(first.Content, copy.ToArray());
+        Assert.Equal("other\n", Encoding.UTF8.GetString((await Reader.GetFileAsync(repo.GitDir, commit, "other.txt"))!.Content!));
+    }
+
+    [Fact]
     public async Task Large_files_are_refused_in_memory_and_streamed_intact()
     {
         var repo = NewRepo();

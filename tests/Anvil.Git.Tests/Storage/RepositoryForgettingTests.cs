@@ -55,6 +55,8 @@ public sealed class RepositoryForgettingTests : IDisposable
         var first = await CreateAsync(1, 2, "first");
         var firstHead = (await first.ResolveRefAsync("refs/heads/main"))!;
         Assert.NotNull(await _reader.GetCommitAsync(first.GitDir, firstHead));
+        var firstReadme = await _reader.GetFileAsync(first.GitDir, firstHead, "README.md");
+        Assert.Equal("# first\n", System.Text.Encoding.UTF8.GetString(firstReadme!.Content!));
         Assert.Equal(firstHead, Assert.Single(await _reader.ListBranchesAsync(first.GitDir)).CommitOid);
 
         await _store.DeleteAsync(1, 2);
@@ -64,6 +66,8 @@ public sealed class RepositoryForgettingTests : IDisposable
         Assert.NotEqual(firstHead, secondHead);
         Assert.Null(await _reader.GetCommitAsync(second.GitDir, firstHead));
         Assert.Null(await _reader.GetObjectInfoAsync(second.GitDir, firstHead));
+        Assert.Null(await _reader.OpenBlobAsync(second.GitDir, firstReadme.Entry.Oid));
+        Assert.Equal("# second\n", System.Text.Encoding.UTF8.GetString((await _reader.GetFileAsync(second.GitDir, secondHead, "README.md"))!.Content!));
         Assert.Equal("Bob Builder", (await _reader.GetCommitAsync(second.GitDir, secondHead))!.Author.Name);
         Assert.Equal(secondHead, Assert.Single(await _reader.ListBranchesAsync(second.GitDir)).CommitOid);
     }
