@@ -67,13 +67,20 @@ public sealed partial class IssueService(AnvilDbContext db, Caller caller, Repos
                 ? new IssueTally(n.OpenIssues, n.ClosedIssues, n.OpenPullRequests, n.ClosedPullRequests) : IssueTally.Empty, ct);
             return new Dictionary<long, IssueTally> { [ids[0]] = one };
         }
-        var rows = await db.IssueCounts.AsNoTracking().Where(c => ids.Contains(c.RepositoryId)).ToDictionaryAsync(c => c.RepositoryId, ct);
-        return ids.ToDictionary(id => id, id => rows.TryGetValue(id, out var c)
-            ? new IssueTally(c.OpenIssues, c.ClosedIssues, c.OpenPullRequests, c.ClosedPullRequests)
-            : IssueTally.Empty);
+        // A list of repositories (search, a user's repositories) is asked again with the same page. A tally is a value: shared as it is.
+        return await recent.GetAsync(db, new TallyOfMany(string.Join(',', ids)), async c =>
+        {
+            var rows = await db.IssueCounts.AsNoTracking().Where(n => ids.Contains(n.RepositoryId)).ToDictionaryAsync(n => n.RepositoryId, c);
+            return (IReadOnlyDictionary<long, IssueTally>)ids.ToDictionary(id => id, id => rows.TryGetValue(id, out var n)
+                ? new IssueTally(n.OpenIssues, n.ClosedIssues, n.OpenPullRequests, n.ClosedPullRequests)
+                : IssueTally.Empty);
+        }, ct);
     }
 
     private sealed record TallyOf(long RepositoryId);
+
+    /// <summary>The tallies of several repositories, their ids joined by commas in the order asked.</summary>
+    private sealed record TallyOfMany(string RepositoryIds);
 
     private static readonly CompiledPerDatabase<Func<AnvilDbContext, long, CancellationToken, Task<IssueCounts?>>> TallyOfOne = new(() =>
         EF.CompileAsyncQuery((AnvilDbContext db, long repositoryId, CancellationToken ct) =>

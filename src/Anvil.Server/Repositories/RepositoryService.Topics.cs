@@ -22,13 +22,25 @@ public sealed partial class RepositoryService
                 .Where(t => t.RepositoryId == ids[0]).OrderBy(t => t.Position).Select(t => t.Name).ToListAsync(c), list => list.ToList(), ct);
             return new Dictionary<long, List<string>> { [ids[0]] = one };
         }
-        var rows = ids.Count == 0 ? [] : await db.RepositoryTopics.AsNoTracking().Where(t => ids.Contains(t.RepositoryId))
-            .OrderBy(t => t.Position).Select(t => new { t.RepositoryId, t.Name }).ToListAsync(ct);
-        var byRepo = rows.ToLookup(t => t.RepositoryId, t => t.Name);
-        return ids.ToDictionary(id => id, id => byRepo[id].ToList());
+        if (ids.Count == 0)
+        {
+            return new Dictionary<long, List<string>>();
+        }
+        // A list of repositories (search, a user's repositories) is asked again with the same page.
+        return await recent.GetAsync(db, new TopicsOfMany(string.Join(',', ids)), async c =>
+            {
+                var rows = await db.RepositoryTopics.AsNoTracking().Where(t => ids.Contains(t.RepositoryId))
+                    .OrderBy(t => t.Position).Select(t => new { t.RepositoryId, t.Name }).ToListAsync(c);
+                var byRepo = rows.ToLookup(t => t.RepositoryId, t => t.Name);
+                return ids.ToDictionary(id => id, id => byRepo[id].ToList());
+            },
+            kept => kept.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()), ct);
     }
 
     private sealed record TopicsOf(long RepositoryId);
+
+    /// <summary>The topics of several repositories, their ids joined by commas in the order asked.</summary>
+    private sealed record TopicsOfMany(string RepositoryIds);
 
     /// <summary>Replaces the topics, as an admin setting does on GitHub; every name is checked before any is written.</summary>
     public async Task<List<string>> ReplaceTopicsAsync(RepositoryGrant grant, IReadOnlyList<string?> names, CancellationToken ct)

@@ -343,11 +343,16 @@ public sealed partial class RepositoryService(
         var ids = repos.Select(r => r.Id).Distinct().ToList();
         HashSet<long> starred = caller.UserId is not { } viewer || ids.Count == 0 ? []
             : ids.Count == 1 ? (await recent.GetAsync(db, new StarredBy(ids[0], viewer), c => StarredOne.For(db)(db, ids[0], viewer, c), ct) ? [ids[0]] : [])
-            : (await db.Stars.Where(s => s.UserId == viewer && ids.Contains(s.RepositoryId)).Select(s => s.RepositoryId).ToListAsync(ct)).ToHashSet();
+            : await recent.GetAsync(db, new StarredAmong(string.Join(',', ids), viewer), async c =>
+                (await db.Stars.Where(s => s.UserId == viewer && ids.Contains(s.RepositoryId)).Select(s => s.RepositoryId).ToListAsync(c)).ToHashSet(),
+                kept => kept.ToHashSet(), ct);
         return repos.DistinctBy(r => r.Id).ToDictionary(r => r.Id, r => new RepositoryStats(r.StarCount, r.ForkCount, starred.Contains(r.Id)));
     }
 
     private sealed record StarredBy(long RepositoryId, long UserId);
+
+    /// <summary>Which of a list of repositories (ids joined by commas, as a page lists them) a user starred.</summary>
+    private sealed record StarredAmong(string RepositoryIds, long UserId);
 
     private static readonly CompiledPerDatabase<Func<AnvilDbContext, long, long, CancellationToken, Task<bool>>> StarredOne = new(() =>
         EF.CompileAsyncQuery((AnvilDbContext db, long repositoryId, long userId, CancellationToken ct) =>

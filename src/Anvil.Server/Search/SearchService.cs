@@ -235,10 +235,15 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     public async Task<List<Repository>> RepositoriesAsync(IEnumerable<SearchDocument> docs, CancellationToken ct)
     {
         var ids = docs.Select(d => d.RepositoryId!.Value).ToList();
-        var repos = await db.Repositories.AsNoTracking().Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
-            .Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        // A kept search page names the same repositories again: they are kept with it, while nothing changed.
+        var repos = await recent.GetAsync(db, new RepositoriesById(string.Join(',', ids)), async c => await db.Repositories.AsNoTracking()
+                .Include(r => r.Owner).Include(r => r.ForkedFrom).ThenInclude(f => f!.Owner)
+                .Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, c),
+            kept => kept.ToDictionary(kv => kv.Key, kv => kv.Value.Copy()), ct);
         return ids.Where(repos.ContainsKey).Select(id => repos[id]).ToList();
     }
+
+    private sealed record RepositoriesById(string Ids);
 
     public async Task<List<User>> UsersAsync(IEnumerable<SearchDocument> docs, CancellationToken ct)
     {

@@ -111,6 +111,41 @@ public abstract class RecentReadsTests(AnvilServer server)
     }
 
     [Fact]
+    public async Task The_repositories_a_repeated_search_lists_show_their_stars_topics_and_issues_as_they_are_now()
+    {
+        var owner = await server.SignUpAsync();
+        var other = await server.SignUpAsync();
+        var word = "listed" + Guid.NewGuid().ToString("N")[..10];
+        var first = (await RepoSetup.CreateAsync(owner, RepoSetup.UniqueName(word))).Str("name");
+        var second = (await RepoSetup.CreateAsync(owner, RepoSetup.UniqueName(word))).Str("name");
+        using var oc = owner.Client();
+        using var xc = other.Client();
+        var v1Search = $"/api/v1/search/repositories?q={word}";
+        var sigmagitSearch = $"/api/search?q={word}";
+        JsonNode Item(JsonNode found, string name) => found["items"]!.AsArray().Single(i => i!.Str("name") == name)!;
+        JsonNode Result(JsonNode found, string name) => found["results"]!.AsArray().Single(i => i!.Str("name") == name)!;
+
+        Assert.Equal(0, Item(await ReadTwiceAsync(oc, v1Search), first)["stargazers_count"]!.GetValue<int>());
+        Assert.False(Result(await ReadTwiceAsync(xc, sigmagitSearch), first)["starred"]!.GetValue<bool>());
+        (await xc.PutAsync($"/api/v1/user/starred/{owner.Username}/{first}", null)).EnsureSuccessStatusCode();
+        Assert.Equal(1, Item(await ReadTwiceAsync(oc, v1Search), first)["stargazers_count"]!.GetValue<int>());
+        Assert.True(Result(await ReadTwiceAsync(xc, sigmagitSearch), first)["starred"]!.GetValue<bool>());
+        // Whether the viewer starred it is the viewer's own: the owner did not.
+        Assert.False(Result(await ReadTwiceAsync(oc, sigmagitSearch), first)["starred"]!.GetValue<bool>());
+
+        Assert.Empty(Item(await ReadTwiceAsync(oc, v1Search), second)["topics"]!.AsArray());
+        await (await oc.PutAsJsonAsync($"/api/v1/repos/{owner.Username}/{second}/topics", new { names = new[] { "listed" } })).JsonAsync();
+        Assert.Equal(["listed"], Item(await ReadTwiceAsync(oc, v1Search), second)["topics"]!.AsArray().Select(t => t!.GetValue<string>()));
+
+        await (await oc.PostAsJsonAsync($"/api/v1/repos/{owner.Username}/{second}/issues", new { title = "counted in search" })).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(1, OpenIssues(Item(await ReadTwiceAsync(oc, v1Search), second)));
+        Assert.Equal(0, OpenIssues(Item(await ReadTwiceAsync(oc, v1Search), first)));
+
+        await (await oc.PatchAsJsonAsync($"/api/v1/repos/{owner.Username}/{first}", new { description = "described for search" })).JsonAsync();
+        Assert.Equal("described for search", Item(await ReadTwiceAsync(xc, v1Search), first).Str("description"));
+    }
+
+    [Fact]
     public async Task Deleting_the_owner_through_the_cli_ends_their_repository_at_once()
     {
         var owner = await server.SignUpAsync();
