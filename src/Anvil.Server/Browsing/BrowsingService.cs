@@ -25,7 +25,26 @@ public sealed class CommitUsers(IReadOnlyDictionary<string, User> byNormalizedEm
 {
     public static readonly CommitUsers None = new(new Dictionary<string, User>());
 
+    private readonly Dictionary<long, UserViews.V1SimpleUser> _v1Views = [];
+
     public User? For(Anvil.Git.Reading.RecordedSignature who) => byNormalizedEmail.GetValueOrDefault(NameRules.Normalize(who.Email));
+
+    /// <summary>
+    /// The GitHub view of the user who signed, made once per user for a whole page, which names the same few people
+    /// on every commit. One request's (the shared <see cref="None"/> finds nobody, so it never fills).
+    /// </summary>
+    public UserViews.V1SimpleUser? V1For(Anvil.Git.Reading.RecordedSignature who, string baseUrl)
+    {
+        if (For(who) is not { } user)
+        {
+            return null;
+        }
+        if (!_v1Views.TryGetValue(user.Id, out var view))
+        {
+            _v1Views[user.Id] = view = user.ToV1Simple(baseUrl);
+        }
+        return view;
+    }
 }
 
 public sealed record BranchList(Repository Repository, IReadOnlyList<BranchInfo> Branches);

@@ -58,8 +58,9 @@ public static class BrowsingV1Views
     public sealed class Links(string baseUrl, Repository repo)
     {
         public string BaseUrl => baseUrl;
-        public string Api => $"{baseUrl}/api/v1/repos/{Esc(repo.Owner.Username)}/{Esc(repo.Name)}";
-        public string Html => $"{baseUrl}/{Esc(repo.Owner.Username)}/{Esc(repo.Name)}";
+        // Built once: a page of commits links each commit, its tree and its parents from these.
+        public string Api { get; } = $"{baseUrl}/api/v1/repos/{Esc(repo.Owner.Username)}/{Esc(repo.Name)}";
+        public string Html { get; } = $"{baseUrl}/{Esc(repo.Owner.Username)}/{Esc(repo.Name)}";
         public string Commit(string sha) => $"{Api}/commits/{sha}";
         public string HtmlCommit(string sha) => $"{Html}/commit/{sha}";
         public string Contents(string path, string gitRef) => $"{Api}/contents/{EscPath(path)}?ref={Esc(gitRef)}";
@@ -86,8 +87,8 @@ public static class BrowsingV1Views
         // GitHub shows the message without git's closing newline.
         var part = new GitCommitPart(Person(c.Author), Person(c.Committer), c.Message.TrimEnd('\n'), new CommitRef(c.TreeOid, $"{links.Api}/git/trees/{c.TreeOid}"),
             $"{links.Api}/git/commits/{c.Oid}", 0);
-        var author = users.For(c.Author)?.ToV1Simple(links.BaseUrl);
-        var committer = users.For(c.Committer)?.ToV1Simple(links.BaseUrl);
+        var author = users.V1For(c.Author, links.BaseUrl);
+        var committer = users.V1For(c.Committer, links.BaseUrl);
         return new CommitView(c.Oid, Convert.ToBase64String(Encoding.ASCII.GetBytes("C_" + c.Oid)), part, links.Commit(c.Oid), links.HtmlCommit(c.Oid),
             author, committer, c.ParentOids.Select(p => new Parent(p, links.Commit(p), links.HtmlCommit(p))).ToList(),
             diff is null ? null : new Stats(diff.Additions + diff.Deletions, diff.Additions, diff.Deletions),
