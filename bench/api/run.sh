@@ -83,6 +83,8 @@ run_anvil() {
             else
                 # Computed answers read the database: on PostgreSQL its processes' CPU is the request's too.
                 read -r rps p50 p99 bad cpu < <(WRK_HEADER=$signed_in wrk_measure "${urls[$i]}" "$ANVIL_PID $(pg_pids)")
+                # Issue 21's targets are signed-in CPU per request, path by path (run-all.sh groups them).
+                bench_summary "api_signed_in_cpu_${label}_$i" "$cpu"
             fi
             ratio=$(echo "scale=4; $rps / $CEIL_RPS" | bc)
             [[ $cpu == - ]] && cpu_ratio=0 || cpu_ratio=$(echo "scale=4; $CEIL_CPU / $cpu" | bc)
