@@ -146,6 +146,15 @@ public static class AnvilApp
         // Antiforgery tokens are sealed with these keys: kept with the data so they survive restarts and are shared by nodes.
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys"))).SetApplicationName("Anvil");
         services.AddWebPages();
+        // The key ring is read (or its first key written) when a page first seals or opens a token, not at start-up:
+        // the hosted service that pre-loads it pulled the XML stack and the key store into every idle server, which
+        // may never serve a form. The first form page pays the read once instead. Removed here, after the pages,
+        // because their antiforgery registers data protection (and that service) again.
+        foreach (var preload in services.Where(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList())
+        {
+            services.Remove(preload);
+        }
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -189,5 +198,32 @@ public static class AnvilApp
         // Start-up (migrations, model building, route tables) leaves garbage the GC would keep its memory for until
         // load arrives; compacting once hands it back, so an idle server stays small.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
+    /// <summary>How long after start-up the background workers' first passes are taken to be over.</summary>
+    internal static readonly TimeSpan StartupBurst = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Compacts once more when start-up's background burst is over. The workers (outbox, Actions sweep, webhooks…)
+    /// start with the host and their first passes compile their queries after <see cref="StartAsync"/>'s collection;
+    /// what those compilations leave behind survives into the older generations, which an idle server never collects,
+    /// so it stayed resident (~10 MiB, measured for issue 21). One blocking collection, once, 2 s after start.
+    /// The server process calls it; test hosts sharing one process do not need it.
+    /// </summary>
+    public static void CompactAfterStartupBurst(WebApplication app)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(StartupBurst, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }, CancellationToken.None);
     }
 }

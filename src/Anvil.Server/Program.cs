@@ -10,6 +10,7 @@ try
 {
     var app = AnvilApp.Build(args);
     await AnvilApp.StartAsync(app);
+    AnvilApp.CompactAfterStartupBurst(app);
     await app.WaitForShutdownAsync();
     return 0;
 }
