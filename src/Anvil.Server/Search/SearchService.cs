@@ -148,11 +148,12 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         var docs = Candidates(issueKinds ? db.Set<SearchDocument>() : matching ?? db.Set<SearchDocument>());
         if (said is not null)
         {
-            // A word said by most of the newest candidates themselves (PostgreSQL): the newest matches are among those,
-            // found by testing each. Otherwise, words said in few places: settle those issues first and look among them
-            // only. Otherwise the newest matches are found by walking the repository's documents newest-first until
-            // enough match, which reads all of a big repository when few do (seconds at a million issues).
-            if (db.Database.IsNpgsql() && await SaidByMostOfTheNewestAsync(Candidates, query.ToTsQuery(), ct) is { } newestSaying)
+            // Within one repository, a word said by most of its newest candidates themselves (PostgreSQL): the newest
+            // matches are among those, found by testing each (its recency index walks them; across repositories no index
+            // does, so there the list of places below is cheaper). Otherwise, words said in few places: settle those
+            // issues first and look among them only. Otherwise the newest matches are found by walking the documents
+            // newest-first until enough match, which reads all of a big repository when few do (seconds at a million issues).
+            if (repoId is not null && db.Database.IsNpgsql() && await SaidByMostOfTheNewestAsync(Candidates, query.ToTsQuery(), ct) is { } newestSaying)
             {
                 docs = newestSaying;
             }
@@ -242,8 +243,10 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         {
             return null;
         }
+        // Ordered as walked, so a plan made without the words (a prepared statement's) still walks rather than lists the range.
         IQueryable<SearchDocument> Newest(IQueryable<SearchDocument> source) =>
-            candidates(source).Where(d => d.UpdatedAt >= cut.UpdatedAt && (d.UpdatedAt > cut.UpdatedAt || d.Id >= cut.Id));
+            candidates(source).Where(d => d.UpdatedAt >= cut.UpdatedAt && (d.UpdatedAt > cut.UpdatedAt || d.Id >= cut.Id))
+                .OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
         var sayingThemselves = await Newest(db.Set<SearchDocument>().FromSql(
                 $"""SELECT * FROM "SearchDocuments" WHERE (search_vector @@ (to_tsquery('english', {tsquery}) || to_tsquery('simple', {tsquery}))) IS TRUE"""))
             .Take(MostRanked + 1).CountAsync(ct);
