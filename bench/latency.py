@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Sequential request latency, round-robin over several URLs so that load from elsewhere on the machine falls on
 all of them alike: one keep-alive connection, WARMUP rounds untimed, then RUNS rounds each timing every URL once.
-Prints "median_ms p95_ms" per URL, in order. Any answer other than 200 is an error.
+Prints "median_ms p95_ms" per URL, in order. Any answer other than 200 is an error. "{round}" in a URL becomes the
+round's number (from 1, warm-up rounds included), so each round asks something new of a server that keeps answers.
 
     latency.py RUNS WARMUP [-H 'Name: value']... URL...
 """
@@ -23,8 +24,8 @@ first = urlsplit(urls[0])
 conn = http.client.HTTPConnection(first.hostname, first.port, timeout=300)
 
 
-def get(url):
-    u = urlsplit(url)
+def get(url, round_no):
+    u = urlsplit(url.replace("{round}", str(round_no)))
     conn.request("GET", u.path + ("?" + u.query if u.query else ""), headers=headers)
     res = conn.getresponse()
     res.read()
@@ -32,14 +33,14 @@ def get(url):
         sys.exit(f"{url} answered {res.status}")
 
 
-for _ in range(warmup):
+for r in range(warmup):
     for url in urls:
-        get(url)
+        get(url, r + 1)
 times = [[] for _ in urls]
-for _ in range(runs):
+for r in range(runs):
     for i, url in enumerate(urls):
         t0 = time.perf_counter()
-        get(url)
+        get(url, warmup + r + 1)
         times[i].append((time.perf_counter() - t0) * 1000)
 for t in times:
     t.sort()
