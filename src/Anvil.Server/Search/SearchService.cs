@@ -231,21 +231,19 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     /// <remarks>
     /// Listing where such a word is said costs the text index every place in the database (a GIN index answers only with
     /// the whole set: ~17 ms for a word in 100k issues, over 400 ms in 1.1M, even for a small repository's search); testing
-    /// the newest rows one by one stops after about a thousand. Each step walks the repository's documents by recency
-    /// within a bound the planner sees, and tests the text on the row (an expression the text index cannot serve, so even
-    /// a plan made without the words never picks it).
+    /// the newest rows one by one stops after about a thousand. The newest candidates come from the repository's recency
+    /// index; the tests then read those rows by id and test the text on each (an expression the text index cannot serve,
+    /// so even a plan made without the words never picks it).
     /// </remarks>
     private async Task<IQueryable<SearchDocument>?> SaidByMostOfTheNewestAsync(Func<IQueryable<SearchDocument>, IQueryable<SearchDocument>> candidates,
         string tsquery, CancellationToken ct)
     {
-        var newestFirst = candidates(db.Set<SearchDocument>()).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
-        var cut = await newestFirst.Select(d => new { d.UpdatedAt, d.Id }).Skip(NewestLooked - 1).FirstOrDefaultAsync(ct);
-        var looked = cut is null ? await newestFirst.Take(NewestLooked).CountAsync(ct) : NewestLooked;
-        var most = looked / 2 + 1;
-        // Ordered as walked, so a plan made without the words (a prepared statement's) still walks rather than lists the range.
-        IQueryable<SearchDocument> Newest(IQueryable<SearchDocument> source) =>
-            (cut is null ? candidates(source) : candidates(source).Where(d => d.UpdatedAt >= cut.UpdatedAt && (d.UpdatedAt > cut.UpdatedAt || d.Id >= cut.Id)))
-                .OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
+        // The newest candidates by id, so each test below reads those rows and no others, whatever plan it is given (a
+        // plan made for a range could widen it to the whole repository in a database shared with others).
+        var newest = await candidates(db.Set<SearchDocument>()).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id)
+            .Select(d => d.Id).Take(NewestLooked).ToListAsync(ct);
+        var most = newest.Count / 2 + 1;
+        IQueryable<SearchDocument> Newest(IQueryable<SearchDocument> source) => source.AsNoTracking().Where(d => newest.Contains(d.Id));
         var sayingThemselves = await Newest(db.Set<SearchDocument>().FromSql(
                 $"""SELECT * FROM "SearchDocuments" WHERE (search_vector @@ (to_tsquery('english', {tsquery}) || to_tsquery('simple', {tsquery}))) IS TRUE"""))
             .Take(most).CountAsync(ct);
