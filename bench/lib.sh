@@ -158,7 +158,9 @@ cpu_seconds() {
     ticks=$(getconf CLK_TCK)
     for pid in "$@"; do
         # Fields after the parenthesised command name: utime stime cutime cstime are 12–15 of the remainder.
-        sed -E 's/^.*\) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}'
+        # A process may be gone by now (a database backend or autovacuum worker that ended): it counts nothing, and
+        # must not fail the caller (set -e in a process substitution would end it without output).
+        sed -E 's/^.*\) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}' || true
     done | awk -v t="$ticks" '{s += $1} END {printf "%.3f", s / t}'
 }
 
