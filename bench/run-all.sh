@@ -81,11 +81,12 @@ target_rows() {
     echo "| v1 issue list first page at ${big:-?} ≤ 1.5 × at 1k | ${v:+$v ×} ($(fig issues_v1first_big_ms) ms vs $(fig issues_v1first_small_ms) ms) | $(verdict "$v" '<=' 1.5) |"
     v=$(fig issues_search_ratio)
     echo "| (no target) issue search matching every issue, ${big:-?} vs 1k | ${v:+$v ×} ($(fig issues_search_big_ms) ms vs $(fig issues_search_small_ms) ms) | – |"
-    v=$(fig issues_search_big_ms)
+    # Computed: a search asked again is a kept answer while nothing changes, which says nothing of the search itself.
+    v=$(fig issues_searchnew_big_ms)
     local alone
-    alone=$(fig "issues_search_alone_${big}_ms")
+    alone=$(fig "issues_searchnew_alone_${big}_ms")
     [[ -n $alone && -n $v && $(echo "$alone > $v" | bc -l) == 1 ]] && worst=$alone || worst=$v
-    echo "| issue search, a word in every one of ${big:-?} issues ≤ 20 ms p50 (issue 21; together / alone in its database) | ${v:+$v ms}${alone:+ / $alone ms} | $(verdict "$worst" '<=' 20) |"
+    echo "| issue search, a word in every one of ${big:-?} issues ≤ 20 ms p50, computed (issue 21; together / alone in its database) | ${v:+$v ms}${alone:+ / $alone ms} | $(verdict "$worst" '<=' 20) |"
     for db in sqlite postgres; do
         v=$(fig "idle_rss_mib_$db")
         echo "| idle RSS < 150 MiB ($db) | ${v:+$v MiB} (under load: $(fig "load_rss_mib_$db") MiB) | $(verdict "$v" '<' 150) |"

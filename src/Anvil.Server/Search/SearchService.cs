@@ -231,30 +231,36 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     /// <remarks>
     /// Listing where such a word is said costs the text index every place in the database (a GIN index answers only with
     /// the whole set: ~17 ms for a word in 100k issues, over 400 ms in 1.1M, even for a small repository's search); testing
-    /// the newest rows one by one stops after about a thousand. The newest candidates come from the repository's recency
-    /// index; the tests then read those rows by id and test the text on each (an expression the text index cannot serve,
-    /// so even a plan made without the words never picks it).
+    /// the newest rows one by one stops after about a thousand. Each step walks the repository's documents by recency
+    /// within the bound of the newest candidates, and tests the text on the row (an expression the text index cannot
+    /// serve, so no plan picks it).
     /// </remarks>
     private async Task<IQueryable<SearchDocument>?> SaidByMostOfTheNewestAsync(Func<IQueryable<SearchDocument>, IQueryable<SearchDocument>> candidates,
         string tsquery, CancellationToken ct)
     {
-        // The newest candidates by id, so each test below reads those rows and no others, whatever plan it is given (a
-        // plan made for a range could widen it to the whole repository in a database shared with others).
-        var newest = await candidates(db.Set<SearchDocument>()).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id)
-            .Select(d => d.Id).Take(NewestLooked).ToListAsync(ct);
-        var most = newest.Count / 2 + 1;
-        IQueryable<SearchDocument> Newest(IQueryable<SearchDocument> source) => source.AsNoTracking().Where(d => newest.Contains(d.Id));
-        var sayingThemselves = await Newest(db.Set<SearchDocument>().FromSql(
-                $"""SELECT * FROM "SearchDocuments" WHERE (search_vector @@ (to_tsquery('english', {tsquery}) || to_tsquery('simple', {tsquery}))) IS TRUE"""))
+        var newestFirst = candidates(db.Set<SearchDocument>()).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
+        var cut = await newestFirst.Select(d => new { d.UpdatedAt, d.Id }).Skip(NewestLooked - 1).FirstOrDefaultAsync(ct);
+        var looked = cut is null ? await newestFirst.Take(NewestLooked).CountAsync(ct) : NewestLooked;
+        var most = looked / 2 + 1;
+        // The range's bound is written into the statement, not passed as a parameter: a prepared statement's generic
+        // plan cannot know how narrow a parameter's range is and may list the whole repository (tens of ms at a
+        // million issues in a shared database); with the bound in the text every plan walks the recency index. Both are
+        // values read above (a timestamp and an id), formatted here, never text from the request.
+        var range = cut is null ? "TRUE" : FormattableString.Invariant(
+            $"""("UpdatedAt" > '{cut.UpdatedAt:yyyy-MM-dd HH:mm:ss.ffffff}+00' OR ("UpdatedAt" = '{cut.UpdatedAt:yyyy-MM-dd HH:mm:ss.ffffff}+00' AND "Id" >= {cut.Id}))""");
+        // Ordered as walked, so the walk stops at the first matches.
+        IQueryable<SearchDocument> Newest(IQueryable<SearchDocument> source) =>
+            candidates(source).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
+        var own = "search_vector @@ (to_tsquery('english', {0}) || to_tsquery('simple', {0}))";
+        var sayingThemselves = await Newest(db.Set<SearchDocument>().FromSqlRaw(
+                $"""SELECT * FROM "SearchDocuments" WHERE {range} AND ({own}) IS TRUE""", tsquery))
             .Take(most).CountAsync(ct);
         // OFFSET 0 keeps the comments' test a subquery run for the rows that get to it (those not saying the words
         // themselves), rather than a hashed list of every comment saying them.
-        return sayingThemselves < most ? null : Newest(db.Set<SearchDocument>().FromSql($"""
-            SELECT * FROM "SearchDocuments" d
-            WHERE d.search_vector @@ (to_tsquery('english', {tsquery}) || to_tsquery('simple', {tsquery}))
-               OR EXISTS (SELECT 1 FROM "SearchDocuments" c WHERE c."IssueId" = d."IssueId" AND c."Kind" = {SearchKinds.IssueComment}
-                          AND c.search_vector @@ (to_tsquery('english', {tsquery}) || to_tsquery('simple', {tsquery})) OFFSET 0)
-            """));
+        var ownOrAComment = $"""d.{own} OR EXISTS (SELECT 1 FROM "SearchDocuments" c WHERE c."IssueId" = d."IssueId" AND c."Kind" = """
+            + "{1} AND c." + own + " OFFSET 0)";
+        return sayingThemselves < most ? null : Newest(db.Set<SearchDocument>().FromSqlRaw(
+            $"""SELECT * FROM "SearchDocuments" d WHERE {range} AND ({ownOrAComment})""", tsquery, SearchKinds.IssueComment));
     }
 
     /// <summary>
