@@ -12,7 +12,9 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, AnvilOptions 
 {
     public const string SessionCookie = "anvil_session";
 
-    public async Task InvokeAsync(HttpContext ctx, Caller caller, SessionService sessions, AccessTokenService tokens)
+    // The session and token services are resolved only when a credential is presented: each leases a database
+    // context, which an anonymous answer from the response cache never needs.
+    public async Task InvokeAsync(HttpContext ctx, Caller caller)
     {
         var ct = ctx.RequestAborted;
         if (ctx.GetEndpoint()?.Metadata.GetMetadata<OwnCredentials>() is not null)
@@ -26,7 +28,7 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, AnvilOptions 
         {
             if (credential.StartsWith(Secrets.AccessTokenPrefix, StringComparison.Ordinal))
             {
-                var found = await tokens.AuthenticateAsync(credential, ct) ?? throw AnvilException.Unauthorized("invalid token");
+                var found = await ctx.RequestServices.GetRequiredService<AccessTokenService>().AuthenticateAsync(credential, ct) ?? throw AnvilException.Unauthorized("invalid token");
                 caller.SignedInByToken(found.User, found.Token);
                 var scopesHeader = Scopes.Header(caller.TokenScopes!);
                 ctx.Response.OnStarting(() =>
@@ -37,14 +39,14 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, AnvilOptions 
             }
             else
             {
-                var user = await sessions.ResolveAsync(credential, ct) ?? throw AnvilException.Unauthorized("invalid token");
+                var user = await ctx.RequestServices.GetRequiredService<SessionService>().ResolveAsync(credential, ct) ?? throw AnvilException.Unauthorized("invalid token");
                 caller.SignedInBySession(user);
             }
         }
         else if (ctx.Request.Cookies.TryGetValue(SessionCookie, out var cookie) && cookie.Length is > 0 and <= 128)
         {
             // A stale cookie just means "signed out": public pages must keep working.
-            if (await sessions.ResolveAsync(cookie, ct) is { } user)
+            if (await ctx.RequestServices.GetRequiredService<SessionService>().ResolveAsync(cookie, ct) is { } user)
             {
                 CookieCredentialPolicy.Check(ctx, options);
                 caller.SignedInBySession(user);

@@ -32,11 +32,12 @@ public sealed class DiscordBot
 /// </summary>
 public sealed class DiscordBotMiddleware(RequestDelegate next, AnvilOptions options)
 {
-    public Task InvokeAsync(HttpContext ctx, DiscordBot bot)
+    public Task InvokeAsync(HttpContext ctx)
     {
         if (options.WebhookSecret is { } secret
             && (ctx.Request.Path.StartsWithSegments("/api/discord") || ctx.Request.Path.StartsWithSegments("/api/webhooks/discord")))
         {
+            var bot = ctx.RequestServices.GetRequiredService<DiscordBot>();
             if (DiscordBot.SecretMatches(AuthenticationMiddleware.BearerCredential(ctx.Request), secret))
             {
                 bot.IsBot = true;
