@@ -27,7 +27,7 @@ public static class BrowsingV1Endpoints
             return ApiJson.Json(ctx, info.ToV1(tip, users, LinksFor(ctx, repository)));
         });
 
-        repo.MapGet("/commits", async (HttpContext ctx, RepositoryContext current, BrowsingService browsing) =>
+        repo.MapGet("/commits", async (HttpContext ctx, RepositoryContext current, BrowsingService browsing, BrowsingCache cache) =>
         {
             var page = PageRequest.From(ctx.Request);
             var q = ctx.Request.Query;
@@ -35,7 +35,7 @@ public static class BrowsingV1Endpoints
             // Counted, for "last": PyGithub's totalCount reads it.
             var list = await browsing.ListCommitsAsync(current.Grant, q["sha"], query, page.Offset, page.PerPage, count: true, ctx.RequestAborted);
             var links = LinksFor(ctx, list.Target.Repository);
-            return page.Answer(ctx, list.Commits, list.HasMore, list.Total, c => c.ToV1(list.Users, links));
+            return page.AnswerSerialized(ctx, list.Commits, list.HasMore, list.Total, c => cache.V1Commit(c, list.Users, links));
         });
         repo.MapGet("/commits/{sha}", async Task<Results<JsonOk<BrowsingV1Views.CommitView>, FileContentHttpResult>> (HttpContext ctx,
             RepositoryContext current, string sha, BrowsingService browsing) =>

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json.Nodes;
 using Anvil.Server.Tests.Infrastructure;
@@ -65,6 +66,30 @@ public abstract class CommitListV1Tests(AnvilServer server)
         var all = await c.GetAsync($"{h.V1}/commits");
         Assert.Equal(7, Shas(await all.JsonAsync()).Count);
         Assert.Null(Link(all));
+    }
+
+    [Fact]
+    public async Task A_commit_names_its_author_as_their_profile_is_now()
+    {
+        var h = await HistoryAsync();
+        using var c = h.Owner.Client();
+        using var token = server.WithBearer(await h.Owner.CreateTokenAsync("user"));
+        var before = (await (await token.GetAsync($"{h.V1}/commits?per_page=1")).JsonAsync())[0]!;
+        Assert.Equal((h.Owner.Username, h.OldestFirst[6]), (before.Str("author.login"), before.Str("sha")));
+        var oldName = before["author"]!["name"]?.GetValue<string>();
+
+        (await token.PatchAsJsonAsync("/api/v1/user", new { name = "Grace Renamed" })).EnsureSuccessStatusCode();
+        // Listed again, signed in and anonymous alike: the commit is the same, the person it names has changed.
+        foreach (var reader in new[] { token, server.Anonymous() })
+        {
+            var after = (await (await reader.GetAsync($"{h.V1}/commits?per_page=1")).JsonAsync())[0]!;
+            Assert.Equal("Grace Renamed", after.Str("author.name"));
+            Assert.NotEqual(oldName, after.Str("author.name"));
+            Assert.Equal(before.Str("commit.message"), after.Str("commit.message"));
+        }
+        // Ada's commits name no account: nobody claims her address.
+        var adas = (await (await token.GetAsync($"{h.V1}/commits?author=ada@example.com&per_page=1")).JsonAsync())[0]!;
+        Assert.Null(adas["author"]);
     }
 
     [Fact]

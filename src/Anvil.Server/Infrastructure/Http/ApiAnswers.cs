@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -26,6 +27,39 @@ public sealed class JsonOk<T>(HttpContext ctx, T value) : JsonAnswer<T>(ctx, val
     private const int Status = StatusCodes.Status200OK;
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, Status);
+}
+
+/// <summary>A <typeparamref name="T"/> already serialized, as UTF-8, in the shape of the surface it is answered on.</summary>
+public readonly record struct Utf8Json<T>(byte[] Bytes);
+
+/// <summary>
+/// 200 and a JSON array of items serialized beforehand (<see cref="Utf8Json{T}"/>: kept, so each is serialized once
+/// however often it is answered), declared to OpenAPI as the list of <typeparamref name="T"/> it is.
+/// </summary>
+public sealed class JsonItemsOk<T>(IReadOnlyList<Utf8Json<T>> items) : IResult, IEndpointMetadataProvider
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = 2 + Math.Max(0, items.Count - 1) + items.Sum(i => (long)i.Bytes.Length);
+        var body = response.BodyWriter;
+        body.Write("["u8);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (i > 0)
+            {
+                body.Write(","u8);
+            }
+            body.Write(items[i].Bytes);
+        }
+        body.Write("]"u8);
+        await body.FlushAsync(httpContext.RequestAborted);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(List<T>), ["application/json"]));
 }
 
 /// <summary>201 and the created resource, of type <typeparamref name="T"/>.</summary>

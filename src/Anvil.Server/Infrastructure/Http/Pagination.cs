@@ -51,6 +51,13 @@ public readonly record struct PageRequest(int Page, int PerPage)
         return ApiJson.Json(ctx, items.Select(shape).ToList());
     }
 
+    /// <summary>Like <see cref="Answer{T, TOut}(HttpContext, IEnumerable{T}, bool, int?, Func{T, TOut})"/> for items serialized beforehand.</summary>
+    public JsonItemsOk<TOut> AnswerSerialized<T, TOut>(HttpContext ctx, IEnumerable<T> items, bool hasMore, int? total, Func<T, Utf8Json<TOut>> shape)
+    {
+        WriteLinkHeader(ctx, total, hasMore);
+        return new JsonItemsOk<TOut>(items.Select(shape).ToList());
+    }
+
     /// <summary>Like <see cref="Answer{T, TOut}(HttpContext, Page{T}, Func{T, TOut})"/> for a list GitHub wraps in an object (<c>{total_count, check_runs}</c>).</summary>
     public JsonOk<TBody> AnswerWrapped<T, TBody>(HttpContext ctx, Page<T> list, Func<Page<T>, TBody> body)
     {
