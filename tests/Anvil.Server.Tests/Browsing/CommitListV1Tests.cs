@@ -72,15 +72,15 @@ public abstract class CommitListV1Tests(AnvilServer server)
     public async Task A_commit_names_its_author_as_their_profile_is_now()
     {
         var h = await HistoryAsync();
-        using var c = h.Owner.Client();
         using var token = server.WithBearer(await h.Owner.CreateTokenAsync("user"));
+        using var anonymous = server.Anonymous();
         var before = (await (await token.GetAsync($"{h.V1}/commits?per_page=1")).JsonAsync())[0]!;
         Assert.Equal((h.Owner.Username, h.OldestFirst[6]), (before.Str("author.login"), before.Str("sha")));
         var oldName = before["author"]!["name"]?.GetValue<string>();
 
         (await token.PatchAsJsonAsync("/api/v1/user", new { name = "Grace Renamed" })).EnsureSuccessStatusCode();
         // Listed again, signed in and anonymous alike: the commit is the same, the person it names has changed.
-        foreach (var reader in new[] { token, server.Anonymous() })
+        foreach (var reader in new[] { token, anonymous })
         {
             var after = (await (await reader.GetAsync($"{h.V1}/commits?per_page=1")).JsonAsync())[0]!;
             Assert.Equal("Grace Renamed", after.Str("author.name"));
