@@ -19,12 +19,19 @@ public static class ClusterServices
         }
         else
         {
-            services.AddSingleton<RedisConnection>();
-            services.AddSingleton<RedisClusterBus>();
-            services.AddSingleton<IClusterBus>(sp => sp.GetRequiredService<RedisClusterBus>());
-            services.AddHostedService(sp => sp.GetRequiredService<RedisClusterBus>());
-            services.AddSingleton<IRateLimitCounter, RedisRateLimitCounter>();
+            AddRedis(services);
         }
         return services;
+    }
+
+    // Apart so that a single node never loads StackExchange.Redis: the JIT loads the assemblies of every type a method names.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddRedis(IServiceCollection services)
+    {
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<RedisClusterBus>();
+        services.AddSingleton<IClusterBus>(sp => sp.GetRequiredService<RedisClusterBus>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisClusterBus>());
+        services.AddSingleton<IRateLimitCounter, RedisRateLimitCounter>();
     }
 }

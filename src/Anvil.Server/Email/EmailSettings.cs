@@ -28,7 +28,7 @@ public sealed record EmailSettings(SmtpSettings? Smtp)
             case "smtp":
                 var host = NonEmpty(config["SMTP_HOST"]) ?? throw new InvalidOperationException("EMAIL_PROVIDER=smtp needs SMTP_HOST");
                 var from = NonEmpty(config["SMTP_FROM"]) ?? throw new InvalidOperationException("EMAIL_PROVIDER=smtp needs SMTP_FROM");
-                if (!MimeKit.MailboxAddress.TryParse(from, out _))
+                if (!IsMailAddress(from))
                 {
                     throw new InvalidOperationException($"SMTP_FROM is not a mail address: '{from}'");
                 }
@@ -50,6 +50,10 @@ public sealed record EmailSettings(SmtpSettings? Smtp)
                 throw new InvalidOperationException($"EMAIL_PROVIDER must be 'smtp' or unset, not '{provider}'");
         }
     }
+
+    // Apart so that a server without SMTP never loads MimeKit: the JIT loads the assemblies of every type a method names.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool IsMailAddress(string address) => MimeKit.MailboxAddress.TryParse(address, out _);
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

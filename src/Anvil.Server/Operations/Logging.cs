@@ -85,7 +85,14 @@ public static partial class Logging
         {
             return "SQLite " + options.SqlitePath;
         }
-        var cs = new Npgsql.NpgsqlConnectionStringBuilder(Infrastructure.Data.DatabaseSetup.PostgresConnectionString(options.DatabaseUrl!));
+        return DescribePostgres(options.DatabaseUrl!);
+    }
+
+    // Apart so that a SQLite server never loads Npgsql: the JIT loads the assemblies of every type a method names.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static string DescribePostgres(string databaseUrl)
+    {
+        var cs = new Npgsql.NpgsqlConnectionStringBuilder(Infrastructure.Data.DatabaseSetup.PostgresConnectionString(databaseUrl));
         return $"PostgreSQL {cs.Host}:{cs.Port}/{cs.Database}";
     }
 
