@@ -74,12 +74,9 @@ public abstract class AnvilServer : IAsyncLifetime, IAsyncDisposable
         var options = new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<Anvil.Server.Infrastructure.Data.SqliteAnvilDbContext>();
         // Unpooled: the last connection's close checkpoints the write-ahead log into the file, so the file alone is whole.
         Anvil.Server.Infrastructure.Data.DatabaseSetup.ConfigureSqlite(options, $"Data Source={file};Pooling=False");
-        var services = new ServiceCollection()
-            .AddScoped<Anvil.Server.Infrastructure.Data.AnvilDbContext>(_ => new Anvil.Server.Infrastructure.Data.SqliteAnvilDbContext(options.Options))
-            .BuildServiceProvider();
-        await using (services)
+        await using (var db = new Anvil.Server.Infrastructure.Data.SqliteAnvilDbContext(options.Options))
         {
-            await Anvil.Server.Infrastructure.Data.DatabaseSetup.MigrateAsync(services);
+            await Anvil.Server.Infrastructure.Data.DatabaseSetup.MigrateAsync(db);
         }
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {

@@ -1,6 +1,8 @@
 using Anvil.Server.Infrastructure.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Anvil.Server.Tests.Infrastructure;
 
@@ -41,5 +43,49 @@ public sealed class MigrationTests
         var e = await Assert.ThrowsAsync<InvalidOperationException>(refused.StartAsync);
         Assert.Contains("newer version of Anvil", e.Message);
         Assert.Contains("29991231000000_FromTheFuture", e.Message);
+    }
+
+    [Fact]
+    public void The_model_applies_every_entity_configuration_in_the_server()
+    {
+        var everyConfiguration = typeof(AnvilDbContext).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetInterfaces()
+                .Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEntityTypeConfiguration<>)))
+            .Select(t => t.FullName)
+            .Order();
+        Assert.Equal(everyConfiguration, AnvilDbContext.Configurations.Select(t => t.FullName).Order());
+    }
+
+    [Fact]
+    public void The_migrations_found_for_each_database_are_those_EF_finds_scanning_the_whole_assembly()
+    {
+        var sqlite = new DbContextOptionsBuilder<SqliteAnvilDbContext>();
+        DatabaseSetup.ConfigureSqlite(sqlite, "Data Source=:memory:");
+        using (var db = new SqliteAnvilDbContext(sqlite.Options))
+        {
+            AssertSameAsEfScan(db, "Sqlite");
+        }
+        var postgres = new DbContextOptionsBuilder<PostgresAnvilDbContext>();
+        DatabaseSetup.ConfigurePostgres(postgres, "Host=localhost;Database=unused");
+        using (var db = new PostgresAnvilDbContext(postgres.Options))
+        {
+            AssertSameAsEfScan(db, "Postgres");
+        }
+    }
+
+    private static void AssertSameAsEfScan(AnvilDbContext db, string provider)
+    {
+        var found = db.GetService<IMigrationsAssembly>();
+        Assert.IsType<AnvilMigrationsAssembly>(found);
+        var contextType = db.GetType();
+        var scanned = typeof(AnvilDbContext).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(Migration)) && !t.IsAbstract
+                && t.GetCustomAttributes(typeof(DbContextAttribute), false).Cast<DbContextAttribute>().SingleOrDefault()?.ContextType == contextType)
+            .ToDictionary(t => t.GetCustomAttributes(typeof(MigrationAttribute), false).Cast<MigrationAttribute>().Single().Id, t => t);
+        Assert.NotEmpty(scanned);
+        Assert.Equal(scanned.Keys.Order(), found.Migrations.Keys);
+        Assert.All(found.Migrations, m => Assert.Equal(scanned[m.Key], m.Value.AsType()));
+        Assert.All(found.Migrations.Values, t => Assert.Equal($"{AnvilMigrationsAssembly.Namespace}.{provider}", t.Namespace));
+        Assert.Equal($"{provider}AnvilDbContextModelSnapshot", found.ModelSnapshot?.GetType().Name);
     }
 }

@@ -49,12 +49,9 @@ public static class PostgresCluster
         // Unpooled, so no connection to the template outlives the migration: PostgreSQL copies only an unused template.
         var cs = new NpgsqlConnectionStringBuilder(Anvil.Server.Infrastructure.Data.DatabaseSetup.PostgresConnectionString(url)) { Pooling = false };
         Anvil.Server.Infrastructure.Data.DatabaseSetup.ConfigurePostgres(options, cs.ConnectionString);
-        var services = new ServiceCollection()
-            .AddScoped<Anvil.Server.Infrastructure.Data.AnvilDbContext>(_ => new Anvil.Server.Infrastructure.Data.PostgresAnvilDbContext(options.Options))
-            .BuildServiceProvider();
-        await using (services)
+        await using (var db = new Anvil.Server.Infrastructure.Data.PostgresAnvilDbContext(options.Options))
         {
-            await Anvil.Server.Infrastructure.Data.DatabaseSetup.MigrateAsync(services);
+            await Anvil.Server.Infrastructure.Data.DatabaseSetup.MigrateAsync(db);
         }
         return new Uri(url).AbsolutePath.TrimStart('/');
     }

@@ -57,8 +57,39 @@ public abstract class AnvilDbContext(DbContextOptions options) : DbContext(optio
         builder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }
 
-    // Each feature folder holds the IEntityTypeConfiguration of its own entities.
-    protected override void OnModelCreating(ModelBuilder b) => b.ApplyConfigurationsFromAssembly(typeof(AnvilDbContext).Assembly);
+    /// <summary>
+    /// Each feature folder holds the IEntityTypeConfiguration of its own entities; they are named here rather than found
+    /// with <c>ApplyConfigurationsFromAssembly</c>, whose scan loads every type of the assembly (and the assemblies
+    /// those name: the S3 client, HTTP) into memory the server then keeps for its lifetime (issue 21, idle memory).
+    /// A test checks that this list names every configuration class.
+    /// </summary>
+    public static readonly IReadOnlyList<Type> Configurations =
+    [
+        typeof(UserConfiguration), typeof(SessionConfiguration), typeof(EmailTokenConfiguration),
+        typeof(AccessTokenConfiguration), typeof(InvitationConfiguration),
+        typeof(Repositories.RepositoryConfiguration), typeof(Repositories.RepositoryRedirectConfiguration),
+        typeof(Issues.IssueConfiguration), typeof(Issues.TimelineEventConfiguration),
+        typeof(PullRequests.PullRequestConfiguration), typeof(Notifications.NotificationConfiguration),
+        typeof(Search.SearchDocumentConfiguration), typeof(Webhooks.WebhookConfiguration),
+        typeof(Checks.CheckConfiguration), typeof(Checks.CommitStatusConfiguration),
+        typeof(Actions.ActionsConfiguration), typeof(Actions.WorkflowConfiguration),
+        typeof(Discord.DiscordConfiguration), typeof(Events.OutboxEventConfiguration),
+    ];
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        var apply = typeof(ModelBuilder).GetMethods().Single(m => m.Name == nameof(ModelBuilder.ApplyConfiguration)
+            && m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(IEntityTypeConfiguration<>));
+        foreach (var type in Configurations)
+        {
+            var configuration = Activator.CreateInstance(type, nonPublic: true)!;
+            foreach (var entity in type.GetInterfaces()
+                .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEntityTypeConfiguration<>)))
+            {
+                apply.MakeGenericMethod(entity.GenericTypeArguments[0]).Invoke(b, [configuration]);
+            }
+        }
+    }
 }
 
 public sealed class SqliteAnvilDbContext(DbContextOptions<SqliteAnvilDbContext> options) : AnvilDbContext(options);

@@ -23,11 +23,21 @@ public static class DatabaseSetup
         return services;
     }
 
+    /// <summary>Migrates the database the server's pooled contexts use.</summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AnvilDbContext>();
-        if (db.Database.IsSqlite())
+        // A context of its own, not one from the pool: what migrating leaves in a context's services (the model snapshot,
+        // several MiB once built) would otherwise live on in the pool for the server's lifetime.
+        await using var db = services.GetService<DbContextOptions<SqliteAnvilDbContext>>() is { } sqlite
+            ? new SqliteAnvilDbContext(sqlite) as AnvilDbContext
+            : new PostgresAnvilDbContext(services.GetRequiredService<DbContextOptions<PostgresAnvilDbContext>>());
+        await MigrateAsync(db, ct);
+    }
+
+    /// <summary>Applies what is not yet applied, refusing a database a newer Anvil migrated.</summary>
+    public static async Task MigrateAsync(AnvilDbContext db, CancellationToken ct = default)
+    {
+        if (db is SqliteAnvilDbContext)
         {
             // WAL lets readers proceed while one writer commits; it is a property of the file, set once.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
@@ -53,10 +63,12 @@ public static class DatabaseSetup
 
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
         o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"))
+         .ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, AnvilMigrationsAssembly>()
          .AddInterceptors(new SqliteConnectionPragmas());
 
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
-        o.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+        o.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"))
+         .ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, AnvilMigrationsAssembly>();
 
     /// <summary>
     /// The server's own connection pool: connections are not reset when EF returns them (Npgsql would otherwise send
