@@ -13,18 +13,14 @@ public sealed class MigrationTests
     [Fact]
     public void The_sqlite_migrations_capture_the_whole_model()
     {
-        var o = new DbContextOptionsBuilder<SqliteAnvilDbContext>();
-        DatabaseSetup.ConfigureSqlite(o, "Data Source=:memory:");
-        using var db = new SqliteAnvilDbContext(o.Options);
+        using var db = Sqlite("Data Source=:memory:");
         Assert.False(db.Database.HasPendingModelChanges(), "the model has changes no SQLite migration captures: run scripts/add-migration.sh NAME");
     }
 
     [Fact]
     public void The_postgres_migrations_capture_the_whole_model()
     {
-        var o = new DbContextOptionsBuilder<PostgresAnvilDbContext>();
-        DatabaseSetup.ConfigurePostgres(o, "Host=localhost;Database=unused");
-        using var db = new PostgresAnvilDbContext(o.Options);
+        using var db = Postgres("Host=localhost;Database=unused");
         Assert.False(db.Database.HasPendingModelChanges(), "the model has changes no PostgreSQL migration captures: run scripts/add-migration.sh NAME");
     }
 
@@ -60,15 +56,11 @@ public sealed class MigrationTests
     [Fact]
     public void The_migrations_found_for_each_database_are_those_EF_finds_scanning_the_whole_assembly()
     {
-        var sqlite = new DbContextOptionsBuilder<SqliteAnvilDbContext>();
-        DatabaseSetup.ConfigureSqlite(sqlite, "Data Source=:memory:");
-        using (var db = new SqliteAnvilDbContext(sqlite.Options))
+        using (var db = Sqlite("Data Source=:memory:"))
         {
             AssertSameAsEfScan(db, "Sqlite");
         }
-        var postgres = new DbContextOptionsBuilder<PostgresAnvilDbContext>();
-        DatabaseSetup.ConfigurePostgres(postgres, "Host=localhost;Database=unused");
-        using (var db = new PostgresAnvilDbContext(postgres.Options))
+        using (var db = Postgres("Host=localhost;Database=unused"))
         {
             AssertSameAsEfScan(db, "Postgres");
         }
@@ -131,6 +123,13 @@ public sealed class MigrationTests
         var scriptSchema = await SchemaOf(fromScript);
         Assert.Contains(scriptSchema, line => line.StartsWith("index CREATE INDEX", StringComparison.Ordinal));
         Assert.Equal(await SchemaOf(upgraded), scriptSchema);
+    }
+
+    private static SqliteAnvilDbContext Sqlite(string connectionString)
+    {
+        var o = new DbContextOptionsBuilder<SqliteAnvilDbContext>();
+        DatabaseSetup.ConfigureSqlite(o, connectionString);
+        return new SqliteAnvilDbContext(o.Options);
     }
 
     private static PostgresAnvilDbContext Postgres(string connectionString)

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -27,37 +26,21 @@ public sealed class AnvilMigrationsAssembly(
     public const string Namespace = "Anvil.Server.Infrastructure.Data.Migrations";
 
     private readonly Type _contextType = currentContext.Context.GetType();
+    private IReadOnlyList<TypeInfo>? _candidates;
     private IReadOnlyDictionary<string, TypeInfo>? _migrations;
-    private ModelSnapshot? _snapshot;
-    private bool _snapshotFound;
+    private Lazy<ModelSnapshot?>? _snapshot;
 
-    // An assembly with no file (a single-file bundle) has no metadata to read by path: EF's scan it is.
-    private bool Readable => !string.IsNullOrEmpty(Assembly.Location);
+    public override IReadOnlyDictionary<string, TypeInfo> Migrations => _migrations ??= FindMigrations();
 
-    public override IReadOnlyDictionary<string, TypeInfo> Migrations => Readable ? _migrations ??= FindMigrations() : base.Migrations;
-
-    public override ModelSnapshot? ModelSnapshot
-    {
-        get
-        {
-            if (!Readable)
-            {
-                return base.ModelSnapshot;
-            }
-            if (!_snapshotFound)
-            {
-                var type = CandidateTypes().FirstOrDefault(t => t.IsSubclassOf(typeof(ModelSnapshot)) && ForThisContext(t));
-                _snapshot = type is null ? null : (ModelSnapshot)Activator.CreateInstance(type)!;
-                _snapshotFound = true;
-            }
-            return _snapshot;
-        }
-    }
+    public override ModelSnapshot? ModelSnapshot => (_snapshot ??= new(() =>
+        Candidates().FirstOrDefault(t => t.IsSubclassOf(typeof(ModelSnapshot)) && ForThisContext(t)) is { } type
+            ? (ModelSnapshot)Activator.CreateInstance(type)!
+            : null)).Value;
 
     private SortedList<string, TypeInfo> FindMigrations()
     {
         var found = new SortedList<string, TypeInfo>();
-        foreach (var type in CandidateTypes().Where(t => t.IsSubclassOf(typeof(Migration)) && ForThisContext(t)))
+        foreach (var type in Candidates().Where(t => t.IsSubclassOf(typeof(Migration)) && ForThisContext(t)))
         {
             // EF skips a migration without its attribute (with a warning): it cannot be ordered or recorded.
             if (type.GetCustomAttribute<MigrationAttribute>()?.Id is { } id)
@@ -70,27 +53,33 @@ public sealed class AnvilMigrationsAssembly(
 
     private bool ForThisContext(TypeInfo type) => type.GetCustomAttribute<DbContextAttribute>()?.ContextType == _contextType;
 
-    /// <summary>The concrete top-level classes under <see cref="Namespace"/>, found by name in the metadata.</summary>
-    private IEnumerable<TypeInfo> CandidateTypes()
+    /// <summary>
+    /// The concrete top-level classes under <see cref="Namespace"/>, found by name in the metadata the runtime already
+    /// holds for the loaded assembly (no file is read, and a single-file bundle has it too); read once.
+    /// </summary>
+    private IReadOnlyList<TypeInfo> Candidates() => _candidates ??= ReadCandidates();
+
+    private unsafe List<TypeInfo> ReadCandidates()
     {
-        var names = new List<string>();
-        using (var file = File.OpenRead(Assembly.Location))
-        using (var pe = new PEReader(file))
+        if (!Assembly.TryGetRawMetadata(out var blob, out var length))
         {
-            var metadata = pe.GetMetadataReader();
-            foreach (var handle in metadata.TypeDefinitions)
+            throw new InvalidOperationException($"the metadata of {Assembly.GetName().Name} cannot be read");
+        }
+        var metadata = new MetadataReader(blob, length);
+        var names = new List<string>();
+        foreach (var handle in metadata.TypeDefinitions)
+        {
+            var definition = metadata.GetTypeDefinition(handle);
+            var ns = metadata.GetString(definition.Namespace);
+            if (definition.GetDeclaringType().IsNil && (ns == Namespace || ns.StartsWith(Namespace + ".", StringComparison.Ordinal)))
             {
-                var definition = metadata.GetTypeDefinition(handle);
-                var ns = metadata.GetString(definition.Namespace);
-                if (definition.GetDeclaringType().IsNil && (ns == Namespace || ns.StartsWith(Namespace + ".", StringComparison.Ordinal)))
-                {
-                    names.Add(ns + "." + metadata.GetString(definition.Name));
-                }
+                names.Add(ns + "." + metadata.GetString(definition.Name));
             }
         }
         return names
             .Select(name => Assembly.GetType(name, throwOnError: true)!.GetTypeInfo())
-            .Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false });
+            .Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false })
+            .ToList();
     }
 }
 #pragma warning restore EF1001
