@@ -220,6 +220,14 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
             $"SELECT * FROM SearchDocuments WHERE Id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {fts})");
     }
 
+    /// <summary>
+    /// PostgreSQL: the words of the search (parameter <c>{0}</c>) as a tsquery, for a statement that tests them row by
+    /// row. A scalar subquery, so each statement builds it once: written as the bare expression, a prepared statement's
+    /// generic plan (Npgsql prepares, PostgreSQL turns generic after five runs) calls both <c>to_tsquery</c> for every
+    /// row it tests, ~3 µs a row, which was two thirds of testing the newest thousand issues of a big repository.
+    /// </summary>
+    private const string TsQueryOnce = "(SELECT to_tsquery('english', {0}) || to_tsquery('simple', {0}))";
+
     /// <summary>How many of the newest candidates a word said nearly everywhere is looked for in, row by row.</summary>
     private const int NewestLooked = 2 * (MostRanked + 1);
 
@@ -251,7 +259,7 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         // Ordered as walked, so the walk stops at the first matches.
         IQueryable<SearchDocument> Newest(IQueryable<SearchDocument> source) =>
             candidates(source).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
-        var own = "search_vector @@ (to_tsquery('english', {0}) || to_tsquery('simple', {0}))";
+        var own = "search_vector @@ " + TsQueryOnce;
         var sayingThemselves = await Newest(db.Set<SearchDocument>().FromSqlRaw(
                 $"""SELECT * FROM "SearchDocuments" WHERE {range} AND ({own}) IS TRUE""", tsquery))
             .Take(most).CountAsync(ct);
@@ -278,9 +286,9 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         {
             var ids = newestFirst.ToArray();
             var tsquery = query.ToTsQuery();
-            ranks = await db.Database.SqlQuery<RankedHit>(
-                $"""SELECT d."Id" AS "Id", -ts_rank(d.search_vector, to_tsquery('english', {tsquery}) || to_tsquery('simple', {tsquery}))::float8 AS "Rank" FROM "SearchDocuments" d WHERE d."Id" = ANY({ids})""")
-                .ToListAsync(ct);
+            ranks = await db.Database.SqlQueryRaw<RankedHit>(
+                $$"""SELECT d."Id" AS "Id", -ts_rank(d.search_vector, {{TsQueryOnce}})::float8 AS "Rank" FROM "SearchDocuments" d WHERE d."Id" = ANY({1})""",
+                tsquery, ids).ToListAsync(ct);
         }
         else
         {
