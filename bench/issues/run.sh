@@ -39,8 +39,8 @@ for n in "${SIZES[@]:1}"; do
 done
 
 # seed REPO_ID COUNT: COUNT issues (every 10th closed, every 3rd labelled bug, every 4th with a comment), their
-# search documents as the issues feature indexes them, and what IssueService keeps in step on every change: the
-# number sequence and the open/closed tallies.
+# search documents and their comments' as the search feature indexes them, and what IssueService keeps in step on
+# every change: the number sequence and the open/closed tallies.
 seed() {
     local repo=$1 count=$2
     pg_sql <<SQL
@@ -59,6 +59,11 @@ SELECT i."Id", $ANVIL_USER_ID, 'A comment', now(), now() FROM "Issues" i WHERE i
 INSERT INTO "SearchDocuments" ("Kind", "RepositoryId", "UserId", "IssueId", "Title", "Body", "State", "UpdatedAt")
 SELECT 'issue', i."RepositoryId", i."AuthorId", i."Id", i."Title", i."Body", CASE WHEN i."State" = 0 THEN 'open' ELSE 'closed' END, i."UpdatedAt"
 FROM "Issues" i WHERE i."RepositoryId" = $repo;
+-- The comments' documents (a search finds an issue by its comments): all newer than every issue, as comments on
+-- old issues are, which a walk by recency to the newest issues must not step over.
+INSERT INTO "SearchDocuments" ("Kind", "RepositoryId", "IssueId", "CommentId", "Title", "Body", "UpdatedAt")
+SELECT 'comment', i."RepositoryId", c."IssueId", c."Id", '', c."Body", c."UpdatedAt"
+FROM "IssueComments" c JOIN "Issues" i ON i."Id" = c."IssueId" WHERE i."RepositoryId" = $repo;
 UPDATE "Repositories" SET "LastIssueNumber" = $count WHERE "Id" = $repo;
 -- The comment counts kept on the issue rows (a build from before they were kept has no such column).
 DO \$\$ BEGIN

@@ -47,11 +47,20 @@ public sealed class SearchDocument
 
 internal sealed class SearchDocumentConfiguration : IEntityTypeConfiguration<SearchDocument>
 {
+    /// <summary>
+    /// The recency index's condition, in the SQL both databases read. A query uses that index only when it says the
+    /// same (SQLite matches the term as written), which <see cref="SearchService"/>'s candidates do.
+    /// </summary>
+    internal const string NotACommentSql = "\"Kind\" <> '" + SearchKinds.IssueComment + "'";
+
     public void Configure(EntityTypeBuilder<SearchDocument> e)
     {
         e.HasIndex(d => new { d.Kind, d.RepositoryId });
-        // A search within one repository, newest first: what it answers when more match than it ranks.
-        e.HasIndex(d => new { d.RepositoryId, d.UpdatedAt, d.Id }).IsDescending(false, true, true);
+        // A search within one repository, newest first: what it answers when more match than it ranks. Without the
+        // comments, which are never listed by recency (they lead to their issue), and are newer than the issues they
+        // are on: a walk to a repository's newest issues would first step over every comment since.
+        e.HasIndex(d => new { d.RepositoryId, d.UpdatedAt, d.Id }).IsDescending(false, true, true)
+            .HasFilter(NotACommentSql);
         e.HasIndex(d => d.UserId);
         e.HasIndex(d => d.IssueId);
         e.HasIndex(d => d.CommentId);

@@ -107,7 +107,8 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         // Every condition but the free text, on the documents of a source (all of them, or those saying the words).
         IQueryable<SearchDocument> Candidates(IQueryable<SearchDocument> source)
         {
-            var docs = source.AsNoTracking().Where(d => d.Kind == first || d.Kind == second);
+            // A comment is never a kind asked for; saying so lets the query use the recency index, which leaves comments out.
+            var docs = source.AsNoTracking().Where(d => d.Kind != SearchKinds.IssueComment && (d.Kind == first || d.Kind == second));
             if (repoId is not null)
             {
                 docs = docs.Where(d => d.RepositoryId == repoId);
@@ -146,6 +147,7 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         }
 
         var docs = Candidates(issueKinds ? db.Set<SearchDocument>() : matching ?? db.Set<SearchDocument>());
+        List<long>? newest = null;
         if (said is not null)
         {
             // Within one repository, a word said by most of its newest candidates themselves (PostgreSQL): the newest
@@ -153,11 +155,11 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
             // does, so there the list of places below is cheaper). Otherwise, words said in few places: settle those
             // issues first and look among them only. Otherwise the newest matches are found by walking the documents
             // newest-first until enough match, which reads all of a big repository when few do (seconds at a million issues).
-            if (repoId is not null && db.Database.IsNpgsql() && await SaidByMostOfTheNewestAsync(Candidates, query.ToTsQuery(), ct) is { } newestSaying)
+            if (repoId is not null && db.Database.IsNpgsql())
             {
-                docs = newestSaying;
+                newest = await SaidByMostOfTheNewestAsync(Candidates, query.ToTsQuery(), ct);
             }
-            else
+            if (newest is null)
             {
                 var sample = await said.Select(m => m.IssueId).Take(FewSaid + 1).ToListAsync(ct);
                 if (sample.Count <= FewSaid)
@@ -174,8 +176,7 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         }
 
         // The newest matches, one more than ranked: both the count (up to the cap) and, past it, the order.
-        var newest = await docs.OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id).Select(d => d.Id)
-            .Take(MostRanked + 1).ToListAsync(ct);
+        newest ??= await NewestIdsAsync(docs, ct);
         var incomplete = newest.Count > MostRanked;
         if (incomplete)
         {
@@ -231,19 +232,22 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     /// <summary>How many of the newest candidates a word said nearly everywhere is looked for in, row by row.</summary>
     private const int NewestLooked = 2 * (MostRanked + 1);
 
+    private static Task<List<long>> NewestIdsAsync(IQueryable<SearchDocument> docs, CancellationToken ct) =>
+        docs.OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id).Select(d => d.Id).Take(MostRanked + 1).ToListAsync(ct);
+
     /// <summary>
     /// PostgreSQL: when more than half of the newest <see cref="NewestLooked"/> candidates (or of all, when fewer) say the
-    /// words themselves (a word in nearly every issue), the newest matches are all among those: the candidates there that
-    /// say the words or one of whose comments does. Null otherwise.
+    /// words themselves (a word in nearly every issue), the newest matches are all among those: the ids of the newest
+    /// there (<see cref="MostRanked"/> and one) that say the words or one of whose comments does. Null otherwise.
     /// </summary>
     /// <remarks>
     /// Listing where such a word is said costs the text index every place in the database (a GIN index answers only with
     /// the whole set: ~17 ms for a word in 100k issues, over 400 ms in 1.1M, even for a small repository's search); testing
-    /// the newest rows one by one stops after about a thousand. Each step walks the repository's documents by recency
-    /// within the bound of the newest candidates, and tests the text on the row (an expression the text index cannot
-    /// serve, so no plan picks it).
+    /// the newest rows one by one costs a couple of thousand tests. Each step reads the repository's documents within the
+    /// bound of the newest candidates, and tests the text on the row (an expression the text index cannot serve, so no
+    /// plan picks it).
     /// </remarks>
-    private async Task<IQueryable<SearchDocument>?> SaidByMostOfTheNewestAsync(Func<IQueryable<SearchDocument>, IQueryable<SearchDocument>> candidates,
+    private async Task<List<long>?> SaidByMostOfTheNewestAsync(Func<IQueryable<SearchDocument>, IQueryable<SearchDocument>> candidates,
         string tsquery, CancellationToken ct)
     {
         var newestFirst = candidates(db.Set<SearchDocument>()).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
@@ -252,23 +256,39 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         var most = looked / 2 + 1;
         // The range's bound is written into the statement, not passed as a parameter: a prepared statement's generic
         // plan cannot know how narrow a parameter's range is and may list the whole repository (tens of ms at a
-        // million issues in a shared database); with the bound in the text every plan walks the recency index. Both are
+        // million issues in a shared database); with the bound in the text every plan reads the recency index within
+        // it. The bound on the timestamp alone is what an index scan can start from (the exact bound, an OR, only
+        // filters: a generic plan walked all of a million issues with it, half a second for a rare word). Both are
         // values read above (a timestamp and an id), formatted here, never text from the request.
-        var range = cut is null ? "TRUE" : FormattableString.Invariant(
-            $"""("UpdatedAt" > '{cut.UpdatedAt:yyyy-MM-dd HH:mm:ss.ffffff}+00' OR ("UpdatedAt" = '{cut.UpdatedAt:yyyy-MM-dd HH:mm:ss.ffffff}+00' AND "Id" >= {cut.Id}))""");
-        // Ordered as walked, so the walk stops at the first matches.
+        var range = cut is null ? "TRUE" : AtOrAfter(cut.UpdatedAt, cut.Id);
+        static string AtOrAfter(DateTime updatedAt, long id)
+        {
+            var at = FormattableString.Invariant($"'{updatedAt:yyyy-MM-dd HH:mm:ss.ffffff}+00'");
+            return FormattableString.Invariant($"""("UpdatedAt" >= {at} AND ("UpdatedAt" > {at} OR "Id" >= {id}))""");
+        }
         IQueryable<SearchDocument> Newest(IQueryable<SearchDocument> source) =>
             candidates(source).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
         var own = "search_vector @@ " + TsQueryOnce;
+        // The planner still judges how many rows the range holds from the whole table's statistics, where newer
+        // documents of other kinds and repositories (comments, above all) count too: it took a couple of thousand rows
+        // for two hundred thousand and started parallel workers for them (~12 ms of start-up for ~2 ms of work). These
+        // statements are never worth a worker; SET LOCAL ends with the transaction, so the pooled connection keeps no
+        // such state (see DatabaseSetup's No Reset On Close).
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL max_parallel_workers_per_gather = 0", ct);
         var sayingThemselves = await Newest(db.Set<SearchDocument>().FromSqlRaw(
                 $"""SELECT * FROM "SearchDocuments" WHERE {range} AND ({own}) IS TRUE""", tsquery))
             .Take(most).CountAsync(ct);
+        if (sayingThemselves < most)
+        {
+            return null;
+        }
         // OFFSET 0 keeps the comments' test a subquery run for the rows that get to it (those not saying the words
         // themselves), rather than a hashed list of every comment saying them.
         var ownOrAComment = $"""d.{own} OR EXISTS (SELECT 1 FROM "SearchDocuments" c WHERE c."IssueId" = d."IssueId" AND c."Kind" = """
             + "{1} AND c." + own + " OFFSET 0)";
-        return sayingThemselves < most ? null : Newest(db.Set<SearchDocument>().FromSqlRaw(
-            $"""SELECT * FROM "SearchDocuments" d WHERE {range} AND ({ownOrAComment})""", tsquery, SearchKinds.IssueComment));
+        return await NewestIdsAsync(Newest(db.Set<SearchDocument>().FromSqlRaw(
+            $"""SELECT * FROM "SearchDocuments" d WHERE {range} AND ({ownOrAComment})""", tsquery, SearchKinds.IssueComment)), ct);
     }
 
     /// <summary>

@@ -1717,7 +1717,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("Kind", "RepositoryId");
 
                     b.HasIndex("RepositoryId", "UpdatedAt", "Id")
-                        .IsDescending(false, true, true);
+                        .IsDescending(false, true, true)
+                        .HasFilter("\"Kind\" <> 'comment'");
 
                     b.ToTable("SearchDocuments");
                 });

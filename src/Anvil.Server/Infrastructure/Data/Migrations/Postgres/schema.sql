@@ -958,3 +958,13 @@ VALUES ('20261202022523_UserTwitterAndHireable', '10.0.15');
 
 COMMIT;
 
+START TRANSACTION;
+DROP INDEX "IX_SearchDocuments_RepositoryId_UpdatedAt_Id";
+
+CREATE INDEX "IX_SearchDocuments_RepositoryId_UpdatedAt_Id" ON "SearchDocuments" ("RepositoryId", "UpdatedAt" DESC, "Id" DESC) WHERE "Kind" <> 'comment';
+
+INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+VALUES ('20261203165017_RecencyIndexWithoutComments', '10.0.15');
+
+COMMIT;
+

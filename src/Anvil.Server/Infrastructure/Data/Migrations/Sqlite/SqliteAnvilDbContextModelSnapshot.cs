@@ -1656,7 +1656,8 @@ namespace Anvil.Server.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("Kind", "RepositoryId");
 
                     b.HasIndex("RepositoryId", "UpdatedAt", "Id")
-                        .IsDescending(false, true, true);
+                        .IsDescending(false, true, true)
+                        .HasFilter("\"Kind\" <> 'comment'");
 
                     b.ToTable("SearchDocuments");
                 });
