@@ -51,7 +51,7 @@ internal sealed class SearchDocumentConfiguration : IEntityTypeConfiguration<Sea
     /// The recency index's condition, in the SQL both databases read. A query uses that index only when it says the
     /// same (SQLite matches the term as written), which <see cref="SearchService"/>'s candidates do.
     /// </summary>
-    internal const string NotACommentSql = "\"Kind\" <> '" + SearchKinds.IssueComment + "'";
+    private const string NotACommentSql = "\"Kind\" <> '" + SearchKinds.IssueComment + "'";
 
     public void Configure(EntityTypeBuilder<SearchDocument> e)
     {
