@@ -4,6 +4,7 @@ using Anvil.Server.Infrastructure.Http;
 using Anvil.Server.Repositories;
 using Anvil.Server.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Anvil.Server.Search;
 
@@ -155,12 +156,20 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
             // does, so there the list of places below is cheaper). Otherwise, words said in few places: settle those
             // issues first and look among them only. Otherwise the newest matches are found by walking the documents
             // newest-first until enough match, which reads all of a big repository when few do (seconds at a million issues).
+            await using var tx = db.Database.IsNpgsql() ? await WithoutParallelWorkersAsync(ct) : null;
             if (repoId is not null && db.Database.IsNpgsql())
             {
                 newest = await SaidByMostOfTheNewestAsync(Candidates, query.ToTsQuery(), ct);
             }
             if (newest is null)
             {
+                if (db.Database.IsNpgsql())
+                {
+                    // Whether the list of places is short depends on the words: a generic plan, which cannot know them,
+                    // judged them unselective and read all of a repository's documents beside the text index (~30 ms at a
+                    // million issues for one title). Planned for the words each time (a millisecond at most).
+                    await db.Database.ExecuteSqlRawAsync("SET LOCAL plan_cache_mode = force_custom_plan", ct);
+                }
                 var sample = await said.Select(m => m.IssueId).Take(FewSaid + 1).ToListAsync(ct);
                 if (sample.Count <= FewSaid)
                 {
@@ -172,6 +181,7 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
                     var issueIds = said.Select(m => m.IssueId);
                     docs = docs.Where(d => issueIds.Contains(d.IssueId));
                 }
+                newest = await NewestIdsAsync(docs, ct);
             }
         }
 
@@ -232,6 +242,21 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     /// <summary>How many of the newest candidates a word said nearly everywhere is looked for in, row by row.</summary>
     private const int NewestLooked = 2 * (MostRanked + 1);
 
+    /// <summary>
+    /// PostgreSQL: a transaction (unless one is open) whose statements run without parallel workers. The planner judges
+    /// how many rows a range of recent documents holds from the whole table's statistics, where newer documents of other
+    /// kinds and repositories (comments, above all) count too: it took a couple of thousand rows for two hundred thousand
+    /// and started workers for them (~12 ms of start-up for ~2 ms of work). No search statement is worth a worker.
+    /// SET LOCAL ends with the transaction, so the pooled connection keeps no such state (see DatabaseSetup's No Reset On
+    /// Close); the transaction only reads, and is rolled back when disposed.
+    /// </summary>
+    private async Task<IDbContextTransaction?> WithoutParallelWorkersAsync(CancellationToken ct)
+    {
+        var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL max_parallel_workers_per_gather = 0", ct);
+        return tx;
+    }
+
     private static Task<List<long>> NewestIdsAsync(IQueryable<SearchDocument> docs, CancellationToken ct) =>
         docs.OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id).Select(d => d.Id).Take(MostRanked + 1).ToListAsync(ct);
 
@@ -269,13 +294,6 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         IQueryable<SearchDocument> Newest(IQueryable<SearchDocument> source) =>
             candidates(source).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
         var own = "search_vector @@ " + TsQueryOnce;
-        // The planner still judges how many rows the range holds from the whole table's statistics, where newer
-        // documents of other kinds and repositories (comments, above all) count too: it took a couple of thousand rows
-        // for two hundred thousand and started parallel workers for them (~12 ms of start-up for ~2 ms of work). These
-        // statements are never worth a worker; SET LOCAL ends with the transaction, so the pooled connection keeps no
-        // such state (see DatabaseSetup's No Reset On Close).
-        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await db.Database.ExecuteSqlRawAsync("SET LOCAL max_parallel_workers_per_gather = 0", ct);
         var sayingThemselves = await Newest(db.Set<SearchDocument>().FromSqlRaw(
                 $"""SELECT * FROM "SearchDocuments" WHERE {range} AND ({own}) IS TRUE""", tsquery))
             .Take(most).CountAsync(ct);
