@@ -127,6 +127,26 @@ public sealed class RedisClusterTests(RedisServer redis) : IClassFixture<RedisSe
             return !received.IsEmpty;
         }, what: "bus message across nodes after Redis returned");
     }
+
+    [Fact]
+    public async Task A_node_whose_subscription_was_not_restored_after_a_reconnect_subscribes_again()
+    {
+        await using var a = await StartNodeAsync();
+        await using var b = await StartNodeAsync();
+        var received = new ConcurrentQueue<string>();
+        using var sub = b.Services.GetRequiredService<IClusterBus>().Subscribe("after-blip", m => { received.Enqueue(m); return Task.CompletedTask; });
+        // B loses its subscription without noticing (what the client's restoring race leaves), then its connection blips.
+        await b.Services.GetRequiredService<RedisConnection>().Multiplexer.GetSubscriber().UnsubscribeAllAsync();
+        await redis.KillSubscribersAsync();
+
+        var busA = a.Services.GetRequiredService<IClusterBus>();
+        await LimitedServers.EventuallyAsync(async () =>
+        {
+            await busA.PublishAsync("after-blip", "ping");
+            return !received.IsEmpty;
+        }, what: "bus message to the node that subscribed again");
+        Assert.All(received, m => Assert.Equal("ping", m));
+    }
 }
 
 public sealed class InProcessClusterBusTests

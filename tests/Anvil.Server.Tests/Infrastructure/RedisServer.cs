@@ -87,6 +87,16 @@ public sealed class RedisServer : IAsyncLifetime
         }
     }
 
+    /// <summary>Drops every client's subscription connection, as a network blip would; the clients reconnect.</summary>
+    public async Task KillSubscribersAsync()
+    {
+        var reply = await CommandAsync("CLIENT KILL TYPE pubsub");
+        if (reply is null || !reply.StartsWith(':'))
+        {
+            throw new InvalidOperationException($"CLIENT KILL failed: {reply}");
+        }
+    }
+
     private async Task<bool> AnswersPingAsync() => await CommandAsync("PING") == "+PONG";
 
     /// <summary>Sends an inline command and returns the first line of the reply; null when Redis is not there.</summary>
