@@ -156,14 +156,15 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
             // does, so there the list of places below is cheaper). Otherwise, words said in few places: settle those
             // issues first and look among them only. Otherwise the newest matches are found by walking the documents
             // newest-first until enough match, which reads all of a big repository when few do (seconds at a million issues).
-            await using var tx = db.Database.IsNpgsql() ? await WithoutParallelWorkersAsync(ct) : null;
-            if (repoId is not null && db.Database.IsNpgsql())
+            var postgres = db.Database.IsNpgsql();
+            await using var tx = postgres ? await WithoutParallelWorkersAsync(ct) : null;
+            if (repoId is not null && postgres)
             {
                 newest = await SaidByMostOfTheNewestAsync(Candidates, query.ToTsQuery(), ct);
             }
             if (newest is null)
             {
-                if (db.Database.IsNpgsql())
+                if (postgres)
                 {
                     // Whether the list of places is short depends on the words: a generic plan, which cannot know them,
                     // judged them unselective and read all of a repository's documents beside the text index (~30 ms at a
@@ -216,7 +217,8 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     /// <summary>
     /// The documents matching the query's free text, or null when it has none. A query to filter further: the database
     /// then weighs the text match with every other condition on the same rows (the repository's documents by recency,
-    /// or the text index when few match).
+    /// or the text index when few match). On PostgreSQL the words stand in the condition itself, not as
+    /// <see cref="TsQueryOnce"/>: a plan for the text index needs to see them to judge how many documents say them.
     /// </summary>
     private IQueryable<SearchDocument>? Matching(SearchQuery query)
     {
@@ -275,7 +277,9 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     private async Task<List<long>?> SaidByMostOfTheNewestAsync(Func<IQueryable<SearchDocument>, IQueryable<SearchDocument>> candidates,
         string tsquery, CancellationToken ct)
     {
-        var newestFirst = candidates(db.Set<SearchDocument>()).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
+        IQueryable<SearchDocument> Newest(IQueryable<SearchDocument> source) =>
+            candidates(source).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
+        var newestFirst = Newest(db.Set<SearchDocument>());
         var cut = await newestFirst.Select(d => new { d.UpdatedAt, d.Id }).Skip(NewestLooked - 1).FirstOrDefaultAsync(ct);
         var looked = cut is null ? await newestFirst.Take(NewestLooked).CountAsync(ct) : NewestLooked;
         var most = looked / 2 + 1;
@@ -291,8 +295,6 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
             var at = FormattableString.Invariant($"'{updatedAt:yyyy-MM-dd HH:mm:ss.ffffff}+00'");
             return FormattableString.Invariant($"""("UpdatedAt" >= {at} AND ("UpdatedAt" > {at} OR "Id" >= {id}))""");
         }
-        IQueryable<SearchDocument> Newest(IQueryable<SearchDocument> source) =>
-            candidates(source).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id);
         var own = "search_vector @@ " + TsQueryOnce;
         var sayingThemselves = await Newest(db.Set<SearchDocument>().FromSqlRaw(
                 $"""SELECT * FROM "SearchDocuments" WHERE {range} AND ({own}) IS TRUE""", tsquery))
@@ -305,7 +307,7 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         // themselves), rather than a hashed list of every comment saying them.
         var ownOrAComment = $"""d.{own} OR EXISTS (SELECT 1 FROM "SearchDocuments" c WHERE c."IssueId" = d."IssueId" AND c."Kind" = """
             + "{1} AND c." + own + " OFFSET 0)";
-        return await NewestIdsAsync(Newest(db.Set<SearchDocument>().FromSqlRaw(
+        return await NewestIdsAsync(candidates(db.Set<SearchDocument>().FromSqlRaw(
             $"""SELECT * FROM "SearchDocuments" d WHERE {range} AND ({ownOrAComment})""", tsquery, SearchKinds.IssueComment)), ct);
     }
 
