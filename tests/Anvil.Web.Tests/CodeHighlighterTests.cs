@@ -72,4 +72,40 @@ public sealed class CodeHighlighterTests : IDisposable
         Assert.Contains("<span class=\"hl-s\">'new'</span>", lines[2]);
         Assert.Contains("<span class=\"hl-c\"># new</span>", lines[2]);
     }
+
+    [Fact]
+    public void An_answer_a_time_limit_cut_short_is_tried_again_a_minute_later_while_a_whole_one_is_kept()
+    {
+        var clock = new SteppedClock();
+        string[] lines = ["def greet(name):", "    return \"<i>hi</i> \" + name"];
+        // A limit of one tick: every line runs out of time, and what was not reached stays plain text, all of it there.
+        using var hurried = new CodeHighlighter(TimeSpan.FromTicks(1), TimeSpan.FromMinutes(1), clock);
+        var cut = hurried.Highlight(Oid, "a.py", lines, 48)!;
+        Assert.Equal(lines, cut.Select(Text));
+        Assert.Same(cut, hurried.Highlight(Oid, "a.py", lines, 48));
+        clock.Advance(CodeHighlighter.CutShortKeptFor - TimeSpan.FromSeconds(1));
+        Assert.Same(cut, hurried.Highlight(Oid, "a.py", lines, 48));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var again = hurried.Highlight(Oid, "a.py", lines, 48)!;
+        Assert.NotSame(cut, again);
+        Assert.Equal(lines, again.Select(Text));
+
+        using var patient = new CodeHighlighter(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), clock);
+        var whole = patient.Highlight(Oid, "a.py", lines, 48)!;
+        Assert.Contains("<span class=\"hl-f\">greet</span>", whole[0]);
+        clock.Advance(TimeSpan.FromDays(1));
+        Assert.Same(whole, patient.Highlight(Oid, "a.py", lines, 48));
+    }
+
+    private static string Text(string html) =>
+        System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", ""));
+
+    private sealed class SteppedClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 12, 4, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
 }

@@ -22,6 +22,13 @@ public sealed class CodeHighlighter : IDisposable
     private const int MaxLineChars = 5_000;
     private readonly TimeSpan _lineTimeLimit;
     private readonly TimeSpan _fileTimeLimit;
+    private readonly TimeProvider _clock;
+
+    /// <summary>
+    /// How long an answer a time limit cut short is kept: the limit may have been the machine's load rather than the
+    /// file, so it is tried again later, but not on every view of a file that really is that slow.
+    /// </summary>
+    public static readonly TimeSpan CutShortKeptFor = TimeSpan.FromMinutes(1);
 
     public CodeHighlighter() : this(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2))
     {
@@ -31,10 +38,11 @@ public sealed class CodeHighlighter : IDisposable
     /// With other limits on how long a line and a file may take to tokenize before they are shown plain: what the tokens
     /// are does not depend on them, so a test on a busy machine can ask what they are without racing the clock.
     /// </summary>
-    public CodeHighlighter(TimeSpan lineTimeLimit, TimeSpan fileTimeLimit)
+    public CodeHighlighter(TimeSpan lineTimeLimit, TimeSpan fileTimeLimit, TimeProvider? clock = null)
     {
         _lineTimeLimit = lineTimeLimit;
         _fileTimeLimit = fileTimeLimit;
+        _clock = clock ?? TimeProvider.System;
     }
 
     // Cache entries are sized by the characters of HTML they hold.
@@ -104,11 +112,11 @@ public sealed class CodeHighlighter : IDisposable
         var flat = Cached(key, () =>
         {
             var all = file.Hunks.SelectMany(h => h.Lines).ToList();
-            var oldSide = Tokenize(language, all.Where(l => l.Type != DiffLineType.Addition).Select(l => l.Content).ToList());
-            var newSide = Tokenize(language, all.Where(l => l.Type != DiffLineType.Deletion).Select(l => l.Content).ToList());
+            var (oldSide, oldCut) = Tokenize(language, all.Where(l => l.Type != DiffLineType.Addition).Select(l => l.Content).ToList());
+            var (newSide, newCut) = Tokenize(language, all.Where(l => l.Type != DiffLineType.Deletion).Select(l => l.Content).ToList());
             if (oldSide is null || newSide is null)
             {
-                return null;
+                return (null, oldCut || newCut);
             }
             var html = new string[all.Count];
             int o = 0, n = 0;
@@ -124,7 +132,7 @@ public sealed class CodeHighlighter : IDisposable
                     o += all[i].Type == DiffLineType.Context ? 1 : 0;
                 }
             }
-            return html;
+            return (html, oldCut || newCut);
         });
         if (flat is null)
         {
@@ -151,28 +159,31 @@ public sealed class CodeHighlighter : IDisposable
         return _grammars.Value.LanguageByExtension.GetValueOrDefault(Path.GetExtension(name));
     }
 
-    private string[]? Cached(string key, Func<string[]?> make)
+    private string[]? Cached(string key, Func<(string[]? Lines, bool CutShort)> make)
     {
-        if (_cache.TryGetValue(key, out Highlighted? hit))
+        var now = _clock.GetUtcNow();
+        if (_cache.TryGetValue(key, out Highlighted? hit) && !(hit!.TryAgainAt <= now))
         {
-            return hit!.Lines;
+            return hit.Lines;
         }
-        var made = make();
+        var (made, cutShort) = make();
         // A plain answer is cached too, so a file the tokenizer gave up on is not tried again on every view.
         var size = made?.Sum(l => l.Length + 16) ?? 64;
-        _cache.Set(key, new Highlighted(made), new MemoryCacheEntryOptions { Size = size });
+        _cache.Set(key, new Highlighted(made, cutShort ? now + CutShortKeptFor : null), new MemoryCacheEntryOptions { Size = size });
         return made;
     }
 
-    private sealed record Highlighted(string[]? Lines);
+    private sealed record Highlighted(string[]? Lines, DateTimeOffset? TryAgainAt);
 
-    private string[]? Tokenize(string language, IReadOnlyList<string> lines)
+    /// <summary>The lines as HTML (null: plain), and whether a time limit cut the tokenizing short.</summary>
+    private (string[]? Lines, bool CutShort) Tokenize(string language, IReadOnlyList<string> lines)
     {
         var grammar = _grammars.Value.For(language);
         if (grammar is null)
         {
-            return null;
+            return (null, false);
         }
+        var cutShort = false;
         var html = new string[lines.Count];
         var clock = Stopwatch.StartNew();
         var line = new StringBuilder();
@@ -184,7 +195,7 @@ public sealed class CodeHighlighter : IDisposable
             {
                 if (clock.Elapsed > _fileTimeLimit)
                 {
-                    return null;
+                    return (null, true);
                 }
                 var text = lines[i];
                 line.Clear();
@@ -195,13 +206,25 @@ public sealed class CodeHighlighter : IDisposable
                     continue;
                 }
                 var result = grammar.TokenizeLine(text, state, _lineTimeLimit);
+                if (StoppedEarly(result, text))
+                {
+                    // A grammar compiles each of its rules the first time a line needs it, on that line's time: a fresh
+                    // grammar's first lines can run out of it. Tried again, the line pays only for matching.
+                    result = grammar.TokenizeLine(text, state, _lineTimeLimit);
+                    cutShort |= StoppedEarly(result, text);
+                }
                 state = result.RuleStack;
                 Render(line, text, result.Tokens);
                 html[i] = line.ToString();
             }
         }
-        return html;
+        return (html, cutShort);
     }
+
+    // The package's result type knows whether its time limit stopped it, but its public interface does not say: a line
+    // it finished is covered by its tokens to the end.
+    private static bool StoppedEarly(ITokenizeLineResult result, string text) =>
+        text.Length > 0 && (result.Tokens.Length == 0 || result.Tokens[^1].EndIndex < text.Length);
 
     private static void Render(StringBuilder html, string text, IToken[] tokens)
     {
