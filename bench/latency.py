@@ -3,8 +3,9 @@
 all of them alike: one keep-alive connection, WARMUP rounds untimed, then RUNS rounds each timing every URL once.
 Prints "median_ms p95_ms" per URL, in order. Any answer other than 200 is an error. "{round}" in a URL becomes the
 round's number (from 1, warm-up rounds included), so each round asks something new of a server that keeps answers.
+With --post, each round (warm-up too) first sends that POST, untimed: a write, so every URL is timed right after one.
 
-    latency.py RUNS WARMUP [-H 'Name: value']... URL...
+    latency.py RUNS WARMUP [-H 'Name: value']... [--post PATH JSON] URL...
 """
 import http.client
 import sys
@@ -12,10 +13,12 @@ import time
 from urllib.parse import urlsplit
 
 runs, warmup = int(sys.argv[1]), int(sys.argv[2])
-args, headers, urls = sys.argv[3:], {}, []
+args, headers, urls, post = sys.argv[3:], {}, [], None
 while args:
     a = args.pop(0)
-    if a == "-H":
+    if a == "--post":
+        post = (args.pop(0), args.pop(0))
+    elif a == "-H":
         name, value = args.pop(0).split(":", 1)
         headers[name.strip()] = value.strip()
     else:
@@ -33,11 +36,23 @@ def get(url, round_no):
         sys.exit(f"{url} answered {res.status}")
 
 
+def write():
+    if post is None:
+        return
+    conn.request("POST", post[0], body=post[1], headers={**headers, "Content-Type": "application/json"})
+    res = conn.getresponse()
+    res.read()
+    if res.status >= 300:
+        sys.exit(f"POST {post[0]} answered {res.status}")
+
+
 for r in range(warmup):
+    write()
     for url in urls:
         get(url, r + 1)
 times = [[] for _ in urls]
 for r in range(runs):
+    write()
     for i, url in enumerate(urls):
         t0 = time.perf_counter()
         get(url, warmup + r + 1)

@@ -87,6 +87,8 @@ target_rows() {
     alone=$(fig "issues_searchnew_alone_${big}_ms")
     [[ -n $alone && -n $v && $(echo "$alone > $v" | bc -l) == 1 ]] && worst=$alone || worst=$v
     echo "| issue search, a word in every one of ${big:-?} issues ≤ 20 ms p50, computed (issue 21; together / alone in its database) | ${v:+$v ms}${alone:+ / $alone ms} | $(verdict "$worst" '<=' 20) |"
+    v=$(fig issues_search_after_a_write_big_ms)
+    echo "| (no target) the same search right after an issue is opened (together) | ${v:+$v ms} | – |"
     for db in sqlite postgres; do
         v=$(fig "idle_rss_mib_$db")
         echo "| idle RSS < 150 MiB ($db, first start on a fresh data directory) | ${v:+$v MiB} (under load: $(fig "load_rss_mib_$db") MiB) | $(verdict "$v" '<' 150) |"

@@ -130,6 +130,14 @@ for i in "${!LINES[@]}"; do
     [[ $key != - ]] && MED[$key,$n]=$med
 done
 
+# A search right after a write: any committed change ends what is kept, and an issue opened moves the newest issues
+# that a search for a word said nearly everywhere starts from.
+step "timing the search right after a write"
+read -r AFTER_MED AFTER_P95 < <(latency_ms "$RUNS" 5 "${auth[@]}" --post "/api/repositories/bench/issues-$big/issues" \
+    '{"title":"opened before a search"}' "$ANVIL_URL/api/v1/search/issues?q=reproduce+repo:bench/issues-$big")
+ROWS+=("| $big | search, every issue matches, right after an issue is opened | $AFTER_MED | $AFTER_P95 |")
+bench_summary issues_search_after_a_write_big_ms "$AFTER_MED"
+
 small=${SIZES[0]}
 RATIOS=()
 for key in first v1first search searchone searchnew searchonenew; do

@@ -157,20 +157,13 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
             // issues first and look among them only. Otherwise the newest matches are found by walking the documents
             // newest-first until enough match, which reads all of a big repository when few do (seconds at a million issues).
             var postgres = db.Database.IsNpgsql();
-            await using var tx = postgres ? await WithoutParallelWorkersAsync(ct) : null;
+            await using var tx = postgres ? await PlannedForTheirValuesAsync(ct) : null;
             if (repoId is not null && postgres)
             {
                 newest = await SaidByMostOfTheNewestAsync(Candidates, query.ToTsQuery(), ct);
             }
             if (newest is null)
             {
-                if (postgres)
-                {
-                    // Whether the list of places is short depends on the words: a generic plan, which cannot know them,
-                    // judged them unselective and read all of a repository's documents beside the text index (~30 ms at a
-                    // million issues for one title). Planned for the words each time (a millisecond at most).
-                    await db.Database.ExecuteSqlRawAsync("SET LOCAL plan_cache_mode = force_custom_plan", ct);
-                }
                 var sample = await said.Select(m => m.IssueId).Take(FewSaid + 1).ToListAsync(ct);
                 if (sample.Count <= FewSaid)
                 {
@@ -245,17 +238,27 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
     private const int NewestLooked = 2 * (MostRanked + 1);
 
     /// <summary>
-    /// PostgreSQL: a transaction (unless one is open) whose statements run without parallel workers. The planner judges
-    /// how many rows a range of recent documents holds from the whole table's statistics, where newer documents of other
-    /// kinds and repositories (comments, above all) count too: it took a couple of thousand rows for two hundred thousand
-    /// and started workers for them (~12 ms of start-up for ~2 ms of work). No search statement is worth a worker.
+    /// PostgreSQL: a transaction (unless one is open) whose statements are planned for their values each time and run
+    /// without parallel workers.
+    /// <list type="bullet">
+    /// <item>How many documents say the words, and how many a range of recent documents holds, is what decides a
+    /// plan: a prepared statement's generic plan, which cannot know them, judged one title unselective and read all of a
+    /// repository's documents beside the text index (~30 ms at a million issues), and a range's bound passed as a
+    /// parameter widened to the whole repository. Planning each time costs up to a millisecond at a million issues; a
+    /// bound written into the statement's text instead made the first search after each write compile new statements
+    /// (~4 ms more, and the compiled-query cache filled with statements used once).</item>
+    /// <item>The planner judges how many rows a range holds from the whole table's statistics, where newer documents of
+    /// other kinds and repositories (comments, above all) count too: it took a couple of thousand rows for two hundred
+    /// thousand and started workers for them (~12 ms of start-up for ~2 ms of work). No search statement is worth a
+    /// worker.</item>
+    /// </list>
     /// SET LOCAL ends with the transaction, so the pooled connection keeps no such state (see DatabaseSetup's No Reset On
     /// Close); the transaction only reads, and is rolled back when disposed.
     /// </summary>
-    private async Task<IDbContextTransaction?> WithoutParallelWorkersAsync(CancellationToken ct)
+    private async Task<IDbContextTransaction?> PlannedForTheirValuesAsync(CancellationToken ct)
     {
         var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await db.Database.ExecuteSqlRawAsync("SET LOCAL max_parallel_workers_per_gather = 0", ct);
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL plan_cache_mode = force_custom_plan", ct);
         return tx;
     }
 
@@ -283,21 +286,14 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         var cut = await newestFirst.Select(d => new { d.UpdatedAt, d.Id }).Skip(NewestLooked - 1).FirstOrDefaultAsync(ct);
         var looked = cut is null ? await newestFirst.Take(NewestLooked).CountAsync(ct) : NewestLooked;
         var most = looked / 2 + 1;
-        // The range's bound is written into the statement, not passed as a parameter: a prepared statement's generic
-        // plan cannot know how narrow a parameter's range is and may list the whole repository (tens of ms at a
-        // million issues in a shared database); with the bound in the text every plan reads the recency index within
-        // it. The bound on the timestamp alone is what an index scan can start from (the exact bound, an OR, only
-        // filters: a generic plan walked all of a million issues with it, half a second for a rare word). Both are
-        // values read above (a timestamp and an id), formatted here, never text from the request.
-        var range = cut is null ? "TRUE" : AtOrAfter(cut.UpdatedAt, cut.Id);
-        static string AtOrAfter(DateTime updatedAt, long id)
-        {
-            var at = FormattableString.Invariant($"'{updatedAt:yyyy-MM-dd HH:mm:ss.ffffff}+00'");
-            return FormattableString.Invariant($"""("UpdatedAt" >= {at} AND ("UpdatedAt" > {at} OR "Id" >= {id}))""");
-        }
+        // The bound on the timestamp alone is what an index scan can start from (the exact bound, an OR, only filters: a
+        // generic plan walked all of a million issues with it, half a second for a rare word). The block plans each
+        // statement for its values (see PlannedForTheirValuesAsync), so the range's width is known to the planner.
+        var range = cut is null ? "TRUE" : """("UpdatedAt" >= {1} AND ("UpdatedAt" > {1} OR "Id" >= {2}))""";
+        object[] Values(params object[] more) => cut is null ? [tsquery, .. more] : [tsquery, cut.UpdatedAt, cut.Id, .. more];
         var own = "search_vector @@ " + TsQueryOnce;
         var sayingThemselves = await Newest(db.Set<SearchDocument>().FromSqlRaw(
-                $"""SELECT * FROM "SearchDocuments" WHERE {range} AND ({own}) IS TRUE""", tsquery))
+                $"""SELECT * FROM "SearchDocuments" WHERE {range} AND ({own}) IS TRUE""", Values()))
             .Take(most).CountAsync(ct);
         if (sayingThemselves < most)
         {
@@ -305,10 +301,10 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         }
         // OFFSET 0 keeps the comments' test a subquery run for the rows that get to it (those not saying the words
         // themselves), rather than a hashed list of every comment saying them.
-        var ownOrAComment = $"""d.{own} OR EXISTS (SELECT 1 FROM "SearchDocuments" c WHERE c."IssueId" = d."IssueId" AND c."Kind" = """
-            + "{1} AND c." + own + " OFFSET 0)";
+        var comment = cut is null ? "{1}" : "{3}";
+        var ownOrAComment = $"""d.{own} OR EXISTS (SELECT 1 FROM "SearchDocuments" c WHERE c."IssueId" = d."IssueId" AND c."Kind" = {comment} AND c.{own} OFFSET 0)""";
         return await NewestIdsAsync(candidates(db.Set<SearchDocument>().FromSqlRaw(
-            $"""SELECT * FROM "SearchDocuments" d WHERE {range} AND ({ownOrAComment})""", tsquery, SearchKinds.IssueComment)), ct);
+            $"""SELECT * FROM "SearchDocuments" d WHERE {range} AND ({ownOrAComment})""", Values(SearchKinds.IssueComment))), ct);
     }
 
     /// <summary>
