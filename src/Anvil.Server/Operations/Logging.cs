@@ -41,6 +41,9 @@ public static partial class Logging
                 o.UseUtcTimestamp = true;
             });
         }
+        // The console package's formatters and options, written by a logger of ours (see BatchedConsoleLoggerProvider).
+        builder.Services.Remove(builder.Services.Single(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)));
+        builder.Services.AddSingleton<ILoggerProvider>(BatchedConsoleLoggerProvider.Create);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning); // the start-up summary says it
