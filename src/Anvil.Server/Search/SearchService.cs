@@ -290,10 +290,10 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         // generic plan walked all of a million issues with it, half a second for a rare word). The block plans each
         // statement for its values (see PlannedForTheirValuesAsync), so the range's width is known to the planner.
         var range = cut is null ? "TRUE" : """("UpdatedAt" >= {1} AND ("UpdatedAt" > {1} OR "Id" >= {2}))""";
-        object[] Values(params object[] more) => cut is null ? [tsquery, .. more] : [tsquery, cut.UpdatedAt, cut.Id, .. more];
+        object[] values = cut is null ? [tsquery] : [tsquery, cut.UpdatedAt, cut.Id];
         var own = "search_vector @@ " + TsQueryOnce;
         var sayingThemselves = await Newest(db.Set<SearchDocument>().FromSqlRaw(
-                $"""SELECT * FROM "SearchDocuments" WHERE {range} AND ({own}) IS TRUE""", Values()))
+                $"""SELECT * FROM "SearchDocuments" WHERE {range} AND ({own}) IS TRUE""", values))
             .Take(most).CountAsync(ct);
         if (sayingThemselves < most)
         {
@@ -301,10 +301,9 @@ public sealed class SearchService(AnvilDbContext db, RepositoryAccess access, Au
         }
         // OFFSET 0 keeps the comments' test a subquery run for the rows that get to it (those not saying the words
         // themselves), rather than a hashed list of every comment saying them.
-        var comment = cut is null ? "{1}" : "{3}";
-        var ownOrAComment = $"""d.{own} OR EXISTS (SELECT 1 FROM "SearchDocuments" c WHERE c."IssueId" = d."IssueId" AND c."Kind" = {comment} AND c.{own} OFFSET 0)""";
+        var ownOrAComment = $"""d.{own} OR EXISTS (SELECT 1 FROM "SearchDocuments" c WHERE c."IssueId" = d."IssueId" AND c."Kind" = '{SearchKinds.IssueComment}' AND c.{own} OFFSET 0)""";
         return await NewestIdsAsync(candidates(db.Set<SearchDocument>().FromSqlRaw(
-            $"""SELECT * FROM "SearchDocuments" d WHERE {range} AND ({ownOrAComment})""", Values(SearchKinds.IssueComment))), ct);
+            $"""SELECT * FROM "SearchDocuments" d WHERE {range} AND ({ownOrAComment})""", values)), ct);
     }
 
     /// <summary>
